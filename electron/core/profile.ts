@@ -1,0 +1,134 @@
+/**
+ * A cluster profile: the map file plus SSH settings per node (docs/PROFILES.md).
+ * Given as a JSON file (--profile FILE) or built from command-line options.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { parseHpcMap, type MapNode } from '../../shared/hpcMap.js';
+
+/** SSH and agent settings; every field is optional and falls back to ~/.ssh/config and defaults. */
+export interface SshSettings {
+  user?: string;
+  port?: number;
+  /** Private key file(s); "~" is expanded. */
+  identityFile?: string | string[];
+  /** known_hosts file to check host keys against (default ~/.ssh/known_hosts). */
+  knownHostsFile?: string;
+  /** OpenSSH client config to read Host aliases from (default ~/.ssh/config). */
+  sshConfigFile?: string;
+  /** Use the ssh-agent at $SSH_AUTH_SOCK (default true). */
+  useAgent?: boolean;
+  /** Jump host(s), OpenSSH syntax: "[user@]host[:port][,...]". */
+  proxyJump?: string;
+  /** Node.js on the node (default "node" on the login PATH). */
+  nodePath?: string;
+  /** Where the agent is installed on the node (default "~/.mosixview"). */
+  agentDir?: string;
+}
+
+export interface ProfileFile {
+  name?: string;
+  /** Path to the map file (hpc.map syntax), relative to the profile file. */
+  map?: string;
+  /** The map inline, instead of a file. */
+  mapText?: string;
+  /** Settings for every node. */
+  ssh?: SshSettings;
+  /** Settings for single nodes, by node ID; they override "ssh". */
+  nodes?: Record<string, SshSettings>;
+}
+
+export interface NodeTarget extends MapNode {
+  ssh: SshSettings;
+}
+
+export interface ClusterConfig {
+  name: string;
+  source: 'embedded' | 'profile';
+  /** Empty for the embedded default (this machine alone, served by a local agent). */
+  nodes: NodeTarget[];
+}
+
+export class ProfileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProfileError';
+  }
+}
+
+export function expandHome(p: string): string {
+  return p === '~' ? homedir() : p.startsWith('~/') ? resolve(homedir(), p.slice(2)) : p;
+}
+
+const SSH_KEYS: (keyof SshSettings)[] = [
+  'user', 'port', 'identityFile', 'knownHostsFile', 'sshConfigFile', 'useAgent', 'proxyJump', 'nodePath', 'agentDir',
+];
+
+function checkSsh(where: string, s: unknown): SshSettings {
+  if (s === undefined) return {};
+  if (typeof s !== 'object' || s === null || Array.isArray(s)) throw new ProfileError(`${where} must be an object`);
+  for (const k of Object.keys(s)) {
+    if (!SSH_KEYS.includes(k as keyof SshSettings)) {
+      throw new ProfileError(`${where}: unknown setting "${k}" (known: ${SSH_KEYS.join(', ')})`);
+    }
+  }
+  const o = s as SshSettings;
+  if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 1 || o.port > 65535)) {
+    throw new ProfileError(`${where}.port must be a TCP port number (1-65535), got ${JSON.stringify(o.port)}`);
+  }
+  for (const k of ['user', 'knownHostsFile', 'sshConfigFile', 'proxyJump', 'nodePath', 'agentDir'] as const) {
+    if (o[k] !== undefined && typeof o[k] !== 'string') throw new ProfileError(`${where}.${k} must be a string`);
+  }
+  return o;
+}
+
+/** Builds the cluster from a parsed profile; `baseDir` resolves relative paths. */
+export function clusterFromProfile(profile: ProfileFile, baseDir: string, file = 'profile'): ClusterConfig {
+  if (typeof profile !== 'object' || profile === null) throw new ProfileError(`${file}: expected a JSON object`);
+  const defaults = checkSsh(`${file}: "ssh"`, profile.ssh);
+  let mapNodes: MapNode[];
+  if (profile.mapText !== undefined) {
+    mapNodes = parseHpcMap(profile.mapText, `${file} (mapText)`);
+  } else if (profile.map !== undefined) {
+    const mapPath = isAbsolute(expandHome(profile.map)) ? expandHome(profile.map) : resolve(baseDir, profile.map);
+    let text: string;
+    try {
+      text = readFileSync(mapPath, 'utf8');
+    } catch (e) {
+      throw new ProfileError(`${file}: cannot read the map file ${mapPath}: ${(e as Error).message}`);
+    }
+    mapNodes = parseHpcMap(text, mapPath);
+  } else {
+    throw new ProfileError(`${file}: give the map file as "map": "/etc/hpc.map" or inline as "mapText"`);
+  }
+  const perNode = profile.nodes ?? {};
+  for (const id of Object.keys(perNode)) {
+    if (!mapNodes.some((n) => String(n.id) === id)) {
+      throw new ProfileError(`${file}: "nodes" has settings for node ${id}, which the map does not define`);
+    }
+  }
+  const nodes = mapNodes.map((n) => ({
+    ...n,
+    ssh: { ...defaults, ...checkSsh(`${file}: "nodes"."${n.id}"`, perNode[String(n.id)]) },
+  }));
+  return { name: profile.name ?? file.replace(/^.*\//, '').replace(/\.json$/, ''), source: 'profile', nodes };
+}
+
+export function loadProfileFile(path: string): ClusterConfig {
+  let raw: string;
+  try {
+    raw = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ProfileError(`cannot read the profile ${path}: ${(e as Error).message}`);
+  }
+  let parsed: ProfileFile;
+  try {
+    parsed = JSON.parse(raw) as ProfileFile;
+  } catch (e) {
+    throw new ProfileError(`${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  return clusterFromProfile(parsed, dirname(resolve(path)), path);
+}
+
+export const EMBEDDED_CLUSTER: ClusterConfig = { name: 'this machine', source: 'embedded', nodes: [] };

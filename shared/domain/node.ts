@@ -1,0 +1,55 @@
+/** An openMosix node ID, as in the map file (1, 2, ...). 0 means "here" in process lists. */
+export type NodeId = number;
+
+/** openMosix speed units: 10000 is the reference CPU (openMosix: a Pentium III at 1 GHz). */
+export const STANDARD_SPEED = 10000;
+export const MIN_SPEED = 100;
+export const MAX_SPEED = 1_000_000;
+
+/** Memory figures in kB, with the names openMosix used under /proc/hpc/nodes/N/. */
+export interface NodeMemory {
+  /** tmem: total memory of the node (or of its memory cgroup, if that is smaller). */
+  totalKb: number;
+  /** rmem: free memory as Linux believes (MemFree). */
+  freeKb: number;
+  /** mem: memory available for work as openMosix believes (MemAvailable: free + reclaimable). */
+  availableKb: number;
+}
+
+/** One sample of a node, taken by its agent from /proc once per refresh. */
+export interface NodeSample {
+  /** Sample time, ms since the epoch, by the node's clock. */
+  t: number;
+  hostname: string;
+  /** CPUs this node may use (affinity and cgroup quota applied). */
+  cpus: number;
+  /**
+   * Instantaneous demand: per process, max(1 if runnable, CPU-seconds used per second),
+   * summed over the node's processes (the agent's own sampler excluded).
+   */
+  demand: number;
+  /** openMosix-style exported load: rises at once, falls as (7*old + new)/8 per second. */
+  load: number;
+  /** Utilisation: % of the node's CPUs busy over the last interval (0..100). */
+  util: number;
+  mem: NodeMemory;
+  /** Current openMosix speed of the node. */
+  speed: number;
+  procCount: number;
+}
+
+export type NodeStatus = 'connecting' | 'up' | 'down';
+
+/** What the main window shows for one node; the renderer's single source for a row. */
+export interface NodeView {
+  id: NodeId;
+  /** Host as written in the map (name or IP). */
+  host: string;
+  /** Resolved IP address, when known. */
+  address?: string;
+  status: NodeStatus;
+  /** Why the node is down or not ready, in words an admin can act on. */
+  reason?: string;
+  sample?: NodeSample;
+  agentVersion?: string;
+}

@@ -1,0 +1,52 @@
+/**
+ * The load figures the main window shows, defined once for agent and renderer.
+ * docs/LOAD-MODEL.md explains them.
+ */
+import { STANDARD_SPEED, type NodeSample, type NodeView } from './domain/node.js';
+
+/** openMosix's exported load: rises at once, falls slowly (an upper estimate). */
+export function smoothLoad(previous: number, sample: number): number {
+  return sample >= previous ? sample : (7 * previous + sample) / 8;
+}
+
+/** Load bar %: exported load per CPU; 100% = every CPU has one runnable task. */
+export function loadPercent(s: Pick<NodeSample, 'load' | 'cpus'>): number {
+  return s.cpus > 0 ? (100 * s.load) / s.cpus : 0;
+}
+
+/** Load normalised by CPUs and by speed relative to the standard speed 10000. */
+export function normalisedLoad(s: Pick<NodeSample, 'load' | 'cpus' | 'speed'>): number {
+  if (s.cpus <= 0 || s.speed <= 0) return 0;
+  return (s.load / s.cpus) * (STANDARD_SPEED / s.speed);
+}
+
+/** Memory bar %: used share of total (total - available). */
+export function memoryUsedPercent(s: Pick<NodeSample, 'mem'>): number {
+  const { totalKb, availableKb } = s.mem;
+  return totalKb > 0 ? Math.min(100, Math.max(0, (100 * (totalKb - availableKb)) / totalKb)) : 0;
+}
+
+/**
+ * Balance efficiency over the nodes that are up: mean / max of their normalised loads,
+ * in %. 100% when all are equal (an idle cluster is perfectly balanced); undefined
+ * when no node is up.
+ */
+export function balanceEfficiency(loads: readonly number[]): number | undefined {
+  if (loads.length === 0) return undefined;
+  const max = Math.max(...loads);
+  if (max <= 1e-9) return 100;
+  const mean = loads.reduce((a, b) => a + b, 0) / loads.length;
+  return (100 * mean) / max;
+}
+
+export function clusterEfficiency(nodes: readonly NodeView[]): number | undefined {
+  const loads: number[] = [];
+  for (const n of nodes) if (n.status === 'up' && n.sample) loads.push(normalisedLoad(n.sample));
+  return balanceEfficiency(loads);
+}
+
+export function formatKb(kb: number): string {
+  if (kb >= 1024 * 1024) return `${(kb / 1024 / 1024).toFixed(1)} GB`;
+  if (kb >= 1024) return `${Math.round(kb / 1024)} MB`;
+  return `${kb} kB`;
+}

@@ -1,0 +1,37 @@
+/**
+ * Main process (and CLI tools) -> agent daemon: the requests an agent serves and the
+ * events it emits, over JSON lines on the SSH channel's stdio or the daemon's socket.
+ */
+import type { NodeSample } from '../domain/node.js';
+import type { ProcInfo } from '../domain/process.js';
+
+export const AGENT_PROTOCOL_VERSION = 1;
+
+export interface AgentHello {
+  /** Agent build version, e.g. "0.1.0+3f2a9c1d" (package version + bundle hash). */
+  version: string;
+  protocol: number;
+  hostname: string;
+  /** PID of the agent daemon. */
+  pid: number;
+  stateDir: string;
+  /** Node.js version the agent runs on. */
+  node: string;
+}
+
+export interface AgentRequests {
+  hello: { req: { client: 'gui' | 'cli'; version: string }; res: AgentHello };
+  /** A fresh sample, taken now. */
+  sample: { req: null; res: NodeSample };
+  /** Start (intervalMs > 0) or stop (0) periodic "sample" events on this connection. */
+  subscribe: { req: { intervalMs: number }; res: null };
+  procs: { req: null; res: ProcInfo[] };
+  getSpeed: { req: null; res: { speed: number; calibrated: number } };
+  setSpeed: { req: { speed: number }; res: { speed: number } };
+  /** Stop the daemon (the GUI's "Stop agent", `mosctl` shutdown). */
+  shutdown: { req: null; res: null };
+}
+
+export interface AgentEvents {
+  sample: NodeSample;
+}

@@ -1,0 +1,62 @@
+/**
+ * Renderer -> main process: the one API the UI uses, whether it is served over
+ * Electron IPC (preload) or over the headless mode's WebSocket.
+ */
+import type { NodeId, NodeView } from '../domain/node.js';
+import type { ProcInfo } from '../domain/process.js';
+
+export interface HostKeyPrompt {
+  promptId: string;
+  nodeId: NodeId;
+  host: string;
+  port: number;
+  keyType: string;
+  /** OpenSSH style: "SHA256:base64-without-padding". */
+  fingerprint: string;
+  /** The known_hosts file the key will be added to on yes. */
+  knownHostsFile: string;
+}
+
+export interface ClusterSnapshot {
+  /** Profile name, or "this machine" for the embedded default. */
+  name: string;
+  source: 'embedded' | 'profile';
+  nodes: NodeView[];
+  hostKeyPrompts: HostKeyPrompt[];
+}
+
+export interface ApiRequests {
+  'cluster.get': { req: null; res: ClusterSnapshot };
+  /** Take a fresh sample on every node that is up, then return the snapshot. */
+  'cluster.refresh': { req: null; res: ClusterSnapshot };
+  'node.setSpeed': { req: { nodeId: NodeId; speed: number }; res: { speed: number } };
+  'node.procs': { req: { nodeId: NodeId }; res: ProcInfo[] };
+  'hostKey.answer': { req: { promptId: string; accept: boolean }; res: null };
+}
+
+export interface ApiEvents {
+  'node.view': NodeView;
+  'hostKey.prompt': HostKeyPrompt;
+  'hostKey.resolved': { promptId: string };
+}
+
+/** Runtime lists, checked complete against the maps: the preload allows only these. */
+export const API_CHANNELS = Object.keys({
+  'cluster.get': 1,
+  'cluster.refresh': 1,
+  'node.setSpeed': 1,
+  'node.procs': 1,
+  'hostKey.answer': 1,
+} satisfies Record<keyof ApiRequests, 1>) as (keyof ApiRequests)[];
+
+export const API_EVENTS = Object.keys({
+  'node.view': 1,
+  'hostKey.prompt': 1,
+  'hostKey.resolved': 1,
+} satisfies Record<keyof ApiEvents, 1>) as (keyof ApiEvents)[];
+
+/** What the preload (or its browser stand-in) exposes as window.mosixview. */
+export interface MosixviewBridge {
+  invoke<C extends keyof ApiRequests>(channel: C, req: ApiRequests[C]['req']): Promise<ApiRequests[C]['res']>;
+  on<E extends keyof ApiEvents>(event: E, cb: (data: ApiEvents[E]) => void): () => void;
+}
