@@ -19,7 +19,7 @@ export interface AgentHello {
   node: string;
 }
 
-export interface AgentRequests {
+export type AgentRequests = {
   hello: { req: { client: 'gui' | 'cli'; version: string }; res: AgentHello };
   /** A fresh sample, taken now. */
   sample: { req: null; res: NodeSample };
@@ -30,8 +30,8 @@ export interface AgentRequests {
   setSpeed: { req: { speed: number }; res: { speed: number } };
   /** Stop the daemon (the GUI's "Stop agent", `mosctl` shutdown). */
   shutdown: { req: null; res: null };
-}
+};
 
-export interface AgentEvents {
+export type AgentEvents = {
   sample: NodeSample;
-}
+};

@@ -25,20 +25,20 @@ export interface ClusterSnapshot {
   hostKeyPrompts: HostKeyPrompt[];
 }
 
-export interface ApiRequests {
+export type ApiRequests = {
   'cluster.get': { req: null; res: ClusterSnapshot };
   /** Take a fresh sample on every node that is up, then return the snapshot. */
   'cluster.refresh': { req: null; res: ClusterSnapshot };
   'node.setSpeed': { req: { nodeId: NodeId; speed: number }; res: { speed: number } };
   'node.procs': { req: { nodeId: NodeId }; res: ProcInfo[] };
   'hostKey.answer': { req: { promptId: string; accept: boolean }; res: null };
-}
+};
 
-export interface ApiEvents {
+export type ApiEvents = {
   'node.view': NodeView;
   'hostKey.prompt': HostKeyPrompt;
   'hostKey.resolved': { promptId: string };
-}
+};
 
 /** Runtime lists, checked complete against the maps: the preload allows only these. */
 export const API_CHANNELS = Object.keys({

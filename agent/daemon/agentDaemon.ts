@@ -1,0 +1,160 @@
+/**
+ * The long-lived agent of one node: samples /proc every second and serves the agent
+ * protocol to every client (the GUI's SSH session through `attach`, the CLI tools)
+ * on a unix socket in its state directory.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { hostname } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
+import { RpcEndpoint, type Handlers } from '../../shared/rpc/rpcEndpoint.js';
+import { RpcError } from '../../shared/protocol/rpc.js';
+import { AGENT_PROTOCOL_VERSION, type AgentEvents, type AgentRequests } from '../../shared/protocol/agent.js';
+import { MAX_SPEED, MIN_SPEED, type NodeSample } from '../../shared/domain/node.js';
+import type { ProcInfo } from '../../shared/domain/process.js';
+import { Sampler } from '../sampler/sampler.js';
+import { SpeedStore, type SpeedState } from '../speed/calibrate.js';
+import { AGENT_VERSION } from '../version.js';
+import { ensureStateDir, type StatePaths } from '../stateDir.js';
+
+export const TICK_MS = 1000;
+
+type Endpoint = RpcEndpoint<Record<never, never>, AgentEvents, AgentRequests>;
+
+export class AgentDaemon {
+  private server: Server | undefined;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly sampler: Sampler;
+  private readonly speedStore: SpeedStore;
+  /** Kept in memory: the sampler asks for the speed every tick. */
+  private speedState: SpeedState;
+  private latest: { sample: NodeSample; procs: ProcInfo[] } | undefined;
+  private readonly subscribers = new Set<Endpoint>();
+  private stopping = false;
+
+  constructor(
+    readonly paths: StatePaths,
+    private readonly onStop: () => void = () => process.exit(0),
+  ) {
+    ensureStateDir(paths);
+    this.speedStore = new SpeedStore(paths.dir);
+    this.speedState = this.speedStore.load();
+    this.sampler = new Sampler({ selfPids: () => [process.pid], speed: () => this.speed });
+  }
+
+  get speed(): number {
+    return this.speedState.speed ?? this.speedState.calibrated!;
+  }
+
+  /** Listens on the socket; throws EADDRINUSE when another daemon already serves it. */
+  async start(): Promise<void> {
+    this.tick();
+    this.timer = setInterval(() => this.tick(), TICK_MS);
+    this.server = createServer((sock) => this.serveSocket(sock));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.paths.socket, () => {
+        this.server!.off('error', reject);
+        resolve();
+      });
+    });
+    writeFileSync(this.paths.pidFile, JSON.stringify({ pid: process.pid, version: AGENT_VERSION }) + '\n');
+  }
+
+  stop(): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    this.server?.close();
+    rmSync(this.paths.socket, { force: true });
+    rmSync(this.paths.pidFile, { force: true });
+    this.onStop();
+  }
+
+  /** Serves the protocol on a byte stream pair (a socket, or the process's stdio). */
+  serve(input: Readable, output: Writable, onClose?: () => void): Endpoint {
+    const ep: Endpoint = new RpcEndpoint(
+      (line) => {
+        output.write(line);
+      },
+      this.handlers(() => ep),
+      {
+        onProtocolError: (p) => {
+          process.stderr.write(`mosixview-agent: dropping a client that sent ${p}\n`);
+          input.destroy();
+        },
+      },
+    );
+    input.on('data', (chunk: Buffer) => ep.receive(chunk));
+    const close = () => {
+      this.subscribers.delete(ep);
+      ep.close('client went away');
+      onClose?.();
+    };
+    input.once('close', close);
+    input.once('end', close);
+    output.on('error', close);
+    return ep;
+  }
+
+  private serveSocket(sock: Socket): void {
+    sock.on('error', () => sock.destroy());
+    this.serve(sock, sock);
+  }
+
+  private tick(): void {
+    try {
+      this.latest = this.sampler.sample();
+    } catch (e) {
+      process.stderr.write(`mosixview-agent: sampling failed: ${(e as Error).message}\n`);
+      return;
+    }
+    for (const ep of this.subscribers) ep.emit('sample', this.latest.sample);
+  }
+
+  /** Shows a changed setting at once without a sample over a too-short interval. */
+  private republish(): void {
+    if (!this.latest) return;
+    this.latest = { ...this.latest, sample: { ...this.latest.sample, speed: this.speed } };
+    for (const ep of this.subscribers) ep.emit('sample', this.latest.sample);
+  }
+
+  private current(): { sample: NodeSample; procs: ProcInfo[] } {
+    if (!this.latest) this.tick();
+    if (!this.latest) throw new RpcError('EIO', 'the agent cannot read /proc on this node');
+    return this.latest;
+  }
+
+  private handlers(self: () => Endpoint): Handlers<AgentRequests> {
+    return {
+      hello: () => ({
+        version: AGENT_VERSION,
+        protocol: AGENT_PROTOCOL_VERSION,
+        hostname: hostname(),
+        pid: process.pid,
+        stateDir: this.paths.dir,
+        node: process.versions.node,
+      }),
+      sample: () => this.current().sample,
+      procs: () => this.current().procs,
+      subscribe: ({ intervalMs }) => {
+        if (intervalMs > 0) this.subscribers.add(self());
+        else this.subscribers.delete(self());
+        return null;
+      },
+      getSpeed: () => ({ speed: this.speed, calibrated: this.speedState.calibrated! }),
+      setSpeed: ({ speed }) => {
+        if (!Number.isInteger(speed) || speed < MIN_SPEED || speed > MAX_SPEED) {
+          throw new RpcError('EINVAL', `speed ${speed} is out of range: give a whole number from ${MIN_SPEED} to ${MAX_SPEED} (10000 = reference CPU)`);
+        }
+        this.speedState = this.speedStore.setSpeed(speed);
+        this.republish();
+        return { speed: this.speed };
+      },
+      shutdown: () => {
+        setTimeout(() => this.stop(), 50);
+        return null;
+      },
+    };
+  }
+}

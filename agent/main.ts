@@ -1,0 +1,65 @@
+/**
+ * mosixview-agent: one bundled file per node, Node.js >= 18 and built-in modules only.
+ *   attach [--embedded]   relay stdio to the node's daemon (what the GUI runs over SSH)
+ *   daemon                run the daemon in the foreground (systemd, or started by attach)
+ *   stop                  stop the running daemon
+ *   --version             print the agent version
+ */
+import { AGENT_VERSION } from './version.js';
+import { statePaths, ensureStateDir } from './stateDir.js';
+import { attach } from './daemon/attach.js';
+import { AgentDaemon } from './daemon/agentDaemon.js';
+import { clearStaleSocket, stopDaemon, tryConnect } from './daemon/daemonSocket.js';
+
+const USAGE = `usage: mosixview-agent {attach [--embedded] | daemon | stop | status | --version}`;
+
+async function runDaemon(): Promise<void> {
+  const paths = statePaths();
+  ensureStateDir(paths);
+  const existing = await tryConnect(paths.socket);
+  if (existing) {
+    existing.destroy();
+    process.stderr.write(`mosixview-agent: a daemon already serves ${paths.socket}\n`);
+    process.exit(1);
+  }
+  await clearStaleSocket(paths);
+  const daemon = new AgentDaemon(paths);
+  await daemon.start();
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => daemon.stop());
+  process.stderr.write(`mosixview-agent ${AGENT_VERSION}: daemon ${process.pid} serving ${paths.socket}\n`);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [cmd, ...rest] = argv;
+  const bundle = process.argv[1] ?? '';
+  switch (cmd) {
+    case '--version':
+    case 'version':
+      process.stdout.write(AGENT_VERSION + '\n');
+      return;
+    case 'attach':
+      return attach(statePaths(), bundle, rest.includes('--embedded'));
+    case 'daemon':
+      return runDaemon();
+    case 'stop': {
+      const stopped = await stopDaemon(statePaths());
+      process.stdout.write(stopped ? 'agent stopped\n' : 'no agent was running\n');
+      return;
+    }
+    case 'status': {
+      const s = await tryConnect(statePaths().socket);
+      s?.destroy();
+      process.stdout.write(s ? 'agent running\n' : 'agent not running\n');
+      process.exit(s ? 0 : 1);
+      return;
+    }
+    default:
+      process.stderr.write(USAGE + '\n');
+      process.exit(2);
+  }
+}
+
+main(process.argv.slice(2)).catch((e: Error) => {
+  process.stderr.write(`mosixview-agent: ${e.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,26 @@
+/** Where an agent keeps its state: socket, pid file, log, speed, jobs. */
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export interface StatePaths {
+  dir: string;
+  socket: string;
+  pidFile: string;
+  log: string;
+}
+
+/**
+ * MOSIXVIEW_STATE_DIR wins (test hosts share one filesystem, so each gets its own);
+ * root uses /var/lib/mosixview like other system daemons; other users ~/.local/state.
+ */
+export function statePaths(env: NodeJS.ProcessEnv = process.env): StatePaths {
+  const dir =
+    env.MOSIXVIEW_STATE_DIR ||
+    (process.getuid?.() === 0 ? '/var/lib/mosixview' : join(env.XDG_STATE_HOME || join(homedir(), '.local/state'), 'mosixview'));
+  return { dir, socket: join(dir, 'agent.sock'), pidFile: join(dir, 'agent.pid'), log: join(dir, 'agent.log') };
+}
+
+export function ensureStateDir(p: StatePaths): void {
+  mkdirSync(p.dir, { recursive: true, mode: 0o700 });
+}

@@ -1,0 +1,60 @@
+// Builds dist/: the agent (one CommonJS file, Node >= 18 built-ins only), the Electron main
+// and preload, the headless server, and the renderer.
+import { build } from 'esbuild';
+import { cp, mkdir, readFile, rm } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+
+const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
+const define = { __PKG_VERSION__: JSON.stringify(pkg.version) };
+const common = { bundle: true, sourcemap: false, logLevel: 'warning', define, legalComments: 'none' };
+
+await rm('dist', { recursive: true, force: true });
+await mkdir('dist/renderer', { recursive: true });
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: ['agent/main.ts'],
+    outfile: 'dist/agent/mosixview-agent.cjs',
+    platform: 'node',
+    target: 'node18',
+    format: 'cjs',
+    banner: { js: '#!/usr/bin/env node' },
+    external: nodeBuiltins,
+  }),
+  build({
+    ...common,
+    entryPoints: { main: 'electron/main.ts', headless: 'electron/headless/cli.ts' },
+    outdir: 'dist/electron',
+    outExtension: { '.js': '.cjs' },
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    packages: 'external',
+  }),
+  build({
+    ...common,
+    entryPoints: { preload: 'electron/preload.ts' },
+    outdir: 'dist/electron',
+    outExtension: { '.js': '.cjs' },
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['electron'],
+  }),
+  build({
+    ...common,
+    entryPoints: { app: 'renderer/main.tsx' },
+    outdir: 'dist/renderer',
+    platform: 'browser',
+    target: 'chrome120',
+    format: 'iife',
+    jsx: 'automatic',
+    minify: true,
+    define: { ...define, 'process.env.NODE_ENV': '"production"' },
+  }),
+]);
+await cp('renderer/index.html', 'dist/renderer/index.html');
+await cp('renderer/styles.css', 'dist/renderer/app.css');
+console.log('built dist/ (agent, electron main + preload, headless, renderer)');

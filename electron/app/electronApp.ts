@@ -1,0 +1,100 @@
+/**
+ * The Electron app's wiring, given the electron module: electron/main.ts passes the real
+ * one, unit tests a recording stand-in, so each security rule is proven without the binary.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ClusterService } from '../core/clusterService.js';
+import { errorBody } from '../../shared/protocol/rpc.js';
+import { secureWebPreferences } from '../security/webPreferences.js';
+import { APP_ENTRY, APP_SCHEME, appFilePath, isAppUrl, isTrustedSender } from '../security/appOrigin.js';
+import { CONTENT_SECURITY_POLICY } from '../security/csp.js';
+import { EVENT_CHANNEL, INVOKE_CHANNEL, type InvokeReply } from '../ipcChannels.js';
+
+type ElectronModule = typeof import('electron');
+export type ElectronMain = Pick<ElectronModule, 'app' | 'BrowserWindow' | 'ipcMain' | 'protocol' | 'session'>;
+
+
+const MIME: Record<string, string> = { html: 'text/html', js: 'text/javascript', css: 'text/css', svg: 'image/svg+xml', png: 'image/png' };
+
+export interface AppPaths {
+  rendererDir: string;
+  preload: string;
+}
+
+/** Must run before the app is ready: our scheme behaves like https (secure, standard). */
+export function registerScheme(e: ElectronMain): void {
+  e.protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: false, corsEnabled: false } },
+  ]);
+}
+
+export function createInvokeHandler(service: Pick<ClusterService, 'dispatch'>) {
+  return async (event: { senderFrame: { url: string; parent?: unknown } | null }, channel: unknown, req: unknown): Promise<InvokeReply> => {
+    if (!isTrustedSender(event.senderFrame)) {
+      return { ok: false, error: { code: 'EPERM', message: `IPC from an untrusted sender (${event.senderFrame?.url ?? 'no frame'}) refused` } };
+    }
+    try {
+      return { ok: true, value: await service.dispatch(channel, req) };
+    } catch (e) {
+      return { ok: false, error: errorBody(e) };
+    }
+  };
+}
+
+export function startElectronApp(e: ElectronMain, service: ClusterService, paths: AppPaths): void {
+  const prefs = secureWebPreferences(paths.preload);
+  const windows = new Set<import('electron').BrowserWindow>();
+
+  const hardenContents = (contents: import('electron').WebContents) => {
+    contents.setWindowOpenHandler(({ url }) =>
+      isAppUrl(url)
+        ? { action: 'allow', overrideBrowserWindowOptions: { width: 760, height: 560, webPreferences: prefs } }
+        : { action: 'deny' },
+    );
+    contents.on('will-navigate', (ev, url) => {
+      if (!isAppUrl(url)) ev.preventDefault();
+    });
+    contents.on('will-redirect', (ev, url) => {
+      if (!isAppUrl(url)) ev.preventDefault();
+    });
+    contents.on('will-attach-webview', (ev) => ev.preventDefault());
+  };
+
+  e.app.on('web-contents-created', (_ev, contents) => hardenContents(contents));
+  e.app.on('browser-window-created', (_ev, win) => {
+    windows.add(win);
+    win.on('closed', () => windows.delete(win));
+  });
+
+  e.app.whenReady().then(() => {
+    e.session.defaultSession.setPermissionRequestHandler((_wc, _perm, callback) => callback(false));
+    e.protocol.handle(APP_SCHEME, async (request) => {
+      const rel = appFilePath(request.url);
+      if (!rel) return new Response('not found', { status: 404 });
+      try {
+        const body = await readFile(join(paths.rendererDir, rel));
+        const ext = rel.split('.').pop() ?? '';
+        return new Response(body, {
+          headers: { 'content-type': MIME[ext] ?? 'application/octet-stream', 'content-security-policy': CONTENT_SECURITY_POLICY },
+        });
+      } catch {
+        return new Response('not found', { status: 404 });
+      }
+    });
+
+    e.ipcMain.handle(INVOKE_CHANNEL, createInvokeHandler(service));
+    service.subscribe((event, data) => {
+      for (const w of windows) if (!w.isDestroyed() && isAppUrl(w.webContents.getURL())) w.webContents.send(EVENT_CHANNEL, event, data);
+    });
+    service.start();
+
+    const main = new e.BrowserWindow({ width: 1100, height: 420, title: 'Mosixview', webPreferences: prefs });
+    void main.loadURL(`${APP_ENTRY}#/`);
+  });
+
+  e.app.on('window-all-closed', () => {
+    service.stop();
+    e.app.quit();
+  });
+}

@@ -1,0 +1,14 @@
+/** Builds the cluster service with the right launcher per node: local child process or SSH. */
+import { ClusterService } from './clusterService.js';
+import { findAgentBundle } from './agentBundle.js';
+import { LocalLauncher } from './localLauncher.js';
+import { SshLauncher } from './sshLauncher.js';
+import type { ClusterConfig } from './profile.js';
+
+export function createClusterService(cluster: ClusterConfig, opts: { agentBundle?: string } = {}): ClusterService {
+  const bundle = findAgentBundle(opts.agentBundle);
+  return new ClusterService(cluster, {
+    clientVersion: bundle.version,
+    launcherFor: (node, decide) => (node === 'local' ? new LocalLauncher(bundle) : new SshLauncher(node, bundle, decide)),
+  });
+}

@@ -1,0 +1,162 @@
+/**
+ * One node as the main process sees it: keeps a channel to its agent open, turns the
+ * agent's samples into the node's view, notices within seconds when the node or its
+ * link is lost, and reconnects by itself with backoff.
+ */
+import { RpcEndpoint } from '../../shared/rpc/rpcEndpoint.js';
+import { RpcError } from '../../shared/protocol/rpc.js';
+import { AGENT_PROTOCOL_VERSION, type AgentEvents, type AgentRequests } from '../../shared/protocol/agent.js';
+import type { NodeId, NodeView } from '../../shared/domain/node.js';
+import { LaunchError, type AgentChannel, type AgentLauncher } from './agentChannel.js';
+
+export type AgentEndpoint = RpcEndpoint<AgentRequests, Record<never, never>, Record<never, never>, AgentEvents>;
+
+export interface SessionTiming {
+  /** No sample for this long: the node counts as lost. Samples come every second. */
+  silenceMs: number;
+  backoffStartMs: number;
+  backoffMaxMs: number;
+}
+
+export const DEFAULT_TIMING: SessionTiming = { silenceMs: 3000, backoffStartMs: 1000, backoffMaxMs: 5000 };
+
+export class NodeSession {
+  private current: NodeView;
+  private endpoint: AgentEndpoint | undefined;
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private abort = new AbortController();
+
+  constructor(
+    readonly id: NodeId,
+    host: string,
+    private readonly launcher: AgentLauncher,
+    private readonly clientVersion: string,
+    private readonly onView: (v: NodeView) => void,
+    private readonly timing: SessionTiming = DEFAULT_TIMING,
+  ) {
+    this.current = { id, host, status: 'connecting' };
+  }
+
+  get view(): NodeView {
+    return this.current;
+  }
+
+  start(): void {
+    void this.run();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.abort.abort();
+    this.wake?.();
+  }
+
+  /** Skips the backoff wait of a node that is down (manual refresh). */
+  kick(): void {
+    this.wake?.();
+  }
+
+  update(patch: Partial<NodeView>): void {
+    this.current = { ...this.current, ...patch };
+    this.onView(this.current);
+  }
+
+  /** A request to this node's agent; fails with a clear message when the node is down. */
+  request<K extends keyof AgentRequests & string>(method: K, params: AgentRequests[K]['req']): Promise<AgentRequests[K]['res']> {
+    if (!this.endpoint || this.current.status !== 'up') {
+      const why = this.current.reason ? `: ${this.current.reason}` : '';
+      return Promise.reject(new RpcError('ENODEDOWN', `node ${this.id} (${this.current.host}) is not connected${why}`));
+    }
+    return this.endpoint.request(method, params);
+  }
+
+  private async run(): Promise<void> {
+    let backoff = this.timing.backoffStartMs;
+    while (!this.stopped) {
+      let manual = false;
+      try {
+        const wasUp = await this.session();
+        if (wasUp) backoff = this.timing.backoffStartMs;
+      } catch (e) {
+        manual = e instanceof LaunchError && e.retry === 'manual';
+        if (!this.stopped) this.update({ status: 'down', reason: (e as Error).message, sample: undefined });
+      }
+      if (this.stopped) break;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        if (!manual) setTimeout(resolve, backoff);
+      });
+      this.wake = undefined;
+      backoff = Math.min(backoff * 2, this.timing.backoffMaxMs);
+    }
+    this.endpoint?.close('stopped');
+  }
+
+  /** One connection, from launch to loss. Resolves true if the node was up at some point. */
+  private async session(): Promise<boolean> {
+    const channel = await this.launcher.open(this.abort.signal);
+    let stderrTail = '';
+    channel.stderr.on('data', (d: Buffer) => {
+      stderrTail = (stderrTail + d.toString('utf8')).slice(-600);
+    });
+    let wasUp = false;
+    let lastSample = Date.now();
+    let finish!: (reason: string) => void;
+    const ended = new Promise<string>((resolve) => (finish = resolve));
+
+    const ep: AgentEndpoint = new RpcEndpoint((line) => channel.stdin.write(line), {}, {
+      onProtocolError: (p) => finish(`the agent sent something that is not Mosixview protocol (${p})`),
+    });
+    channel.stdout.on('data', (d: Buffer) => ep.receive(d));
+    channel.stdin.on('error', () => undefined);
+    channel.onExit((code, signal) => {
+      const tail = stderrTail.trim().split('\n').slice(-2).join(' ').trim();
+      finish(`agent connection ended (${signal ? `signal ${signal}` : `exit code ${code}`})${tail ? `: ${tail}` : ''}`);
+    });
+    ep.on('sample', (sample) => {
+      lastSample = Date.now();
+      this.update({ status: 'up', reason: undefined, sample });
+    });
+    const watchdog = setInterval(() => {
+      if (wasUp && Date.now() - lastSample > this.timing.silenceMs) {
+        finish(`no data from the agent for ${Math.round(this.timing.silenceMs / 1000)} s: node down or link cut`);
+      }
+    }, 250);
+
+    try {
+      const startup = (async () => {
+        const hello = await ep.request('hello', { client: 'gui', version: this.clientVersion }, 20000);
+        if (hello.protocol !== AGENT_PROTOCOL_VERSION) {
+          throw new Error(`agent ${hello.version} speaks protocol ${hello.protocol}, this GUI ${AGENT_PROTOCOL_VERSION}`);
+        }
+        const sample = await ep.request('sample', null);
+        await ep.request('subscribe', { intervalMs: 1000 });
+        lastSample = Date.now();
+        this.endpoint = ep;
+        wasUp = true;
+        this.update({ status: 'up', reason: undefined, sample, agentVersion: hello.version });
+      })();
+      const outcome = await Promise.race([startup.then(() => ended), ended]);
+      startup.catch(() => undefined);
+      if (!this.stopped) this.update({ status: 'down', reason: outcome, sample: undefined });
+    } catch (e) {
+      const tail = stderrTail.trim().split('\n').slice(-2).join(' ').trim();
+      throw new Error(`${(e as Error).message}${tail ? ` (agent said: ${tail})` : ''}`);
+    } finally {
+      clearInterval(watchdog);
+      this.endpoint = undefined;
+      ep.close('connection to the agent ended');
+      closeQuietly(channel);
+    }
+    return wasUp;
+  }
+}
+
+function closeQuietly(channel: AgentChannel): void {
+  try {
+    channel.close();
+  } catch {
+    /* already closed */
+  }
+}

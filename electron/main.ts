@@ -1,0 +1,26 @@
+/** Electron entry: thin on purpose; the wiring lives in app/electronApp.ts and is unit-tested. */
+import * as electron from 'electron';
+import { join } from 'node:path';
+import { parseStartOptions, USAGE } from './core/cliOptions.js';
+import { createClusterService } from './core/createService.js';
+import { registerScheme, startElectronApp } from './app/electronApp.js';
+
+const options = (() => {
+  try {
+    return parseStartOptions(process.argv.slice(electron.app.isPackaged ? 1 : 2).filter((a) => !a.startsWith('--inspect')));
+  } catch (e) {
+    process.stderr.write(`mosixview: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+})();
+if (options.help) {
+  process.stdout.write(USAGE + '\n');
+  process.exit(0);
+}
+
+registerScheme(electron);
+const service = createClusterService(options.cluster);
+startElectronApp(electron, service, {
+  rendererDir: join(__dirname, '../renderer'),
+  preload: join(__dirname, 'preload.cjs'),
+});

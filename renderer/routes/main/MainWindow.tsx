@@ -1,0 +1,70 @@
+import { useCluster, clusterActions } from '../../store/clusterStore.js';
+import { clusterEfficiency } from '../../../shared/loadFigures.js';
+import { Bar } from '../../components/Bar.js';
+import { NodeRow } from './NodeRow.js';
+import { HostKeyDialog } from './HostKeyDialog.js';
+import { openWindow } from '../../windows.js';
+import type { MosixviewBridge } from '../../../shared/protocol/api.js';
+
+const selectEfficiency = (s: ReturnType<typeof useCluster.getState>) => {
+  const e = clusterEfficiency(Object.values(s.nodes));
+  return e === undefined ? undefined : Math.round(e);
+};
+const selectTotalCpus = (s: ReturnType<typeof useCluster.getState>) =>
+  Object.values(s.nodes).reduce((sum, n) => sum + (n.status === 'up' ? n.sample?.cpus ?? 0 : 0), 0);
+
+/** Mosixview's main window: a row per node in map order, then "all nodes" and the balance. */
+export function MainWindow({ bridge }: { bridge: MosixviewBridge }) {
+  const order = useCluster((s) => s.order);
+  const name = useCluster((s) => s.name);
+  const autorefresh = useCluster((s) => s.autorefresh);
+  const nslookup = useCluster((s) => s.nslookup);
+  const connection = useCluster((s) => s.connection);
+  const connectionError = useCluster((s) => s.connectionError);
+  const efficiency = useCluster(selectEfficiency);
+  const totalCpus = useCluster(selectTotalCpus);
+
+  const refresh = async () => clusterActions.applySnapshot(await bridge.invoke('cluster.refresh', null));
+  const openNode = (id: number) => openWindow(`node/${id}`, `node-${id}`);
+
+  return (
+    <main className="main-window">
+      <header className="toolbar">
+        <h1>Mosixview <span className="cluster-name">{name}</span></h1>
+        <label>
+          <input type="checkbox" checked={autorefresh} onChange={(e) => {
+            useCluster.setState({ autorefresh: e.target.checked });
+            if (e.target.checked) void refresh();
+          }} />
+          Autorefresh
+        </label>
+        <button type="button" onClick={() => void refresh()}>Refresh</button>
+        <label>
+          <input type="checkbox" checked={nslookup} onChange={(e) => useCluster.setState({ nslookup: e.target.checked })} />
+          nslookup
+        </label>
+      </header>
+      {connection === 'lost' && <p role="alert" className="banner">Connection lost: {connectionError}</p>}
+      <table className="nodes" aria-label="Cluster nodes">
+        <thead>
+          <tr><th>ID</th><th>Host</th><th>Speed</th><th>Load</th><th>Memory</th><th>CPUs</th><th /></tr>
+        </thead>
+        <tbody>
+          {order.map((id) => <NodeRow key={id} id={id} bridge={bridge} onOpenNode={openNode} />)}
+        </tbody>
+        <tfoot>
+          <tr className="all-nodes">
+            <td />
+            <td><button type="button" onClick={() => openWindow('node/all', 'node-all')}>All nodes</button></td>
+            <td colSpan={3}>
+              <Bar label="Load-balancing efficiency" percent={efficiency} text={efficiency === undefined ? 'no node up' : `${efficiency}% balanced`} />
+            </td>
+            <td className="cpus" aria-label="CPUs of all nodes">{totalCpus}</td>
+            <td />
+          </tr>
+        </tfoot>
+      </table>
+      <HostKeyDialog bridge={bridge} />
+    </main>
+  );
+}
