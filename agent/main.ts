@@ -10,8 +10,11 @@ import { statePaths, ensureStateDir } from './stateDir.js';
 import { attach } from './daemon/attach.js';
 import { AgentDaemon } from './daemon/agentDaemon.js';
 import { clearStaleSocket, stopDaemon, tryConnect } from './daemon/daemonSocket.js';
+import { mosctl } from './cli/mosctl.js';
+import { CliError } from './cli/daemonClient.js';
+import { installTools } from './cli/installTools.js';
 
-const USAGE = `usage: mosixview-agent {attach [--embedded] | daemon | stop | status | --version}`;
+const USAGE = `usage: mosixview-agent {attach [--embedded] | daemon | stop | status | --version | mosctl ARGS}`;
 
 async function runDaemon(): Promise<void> {
   const paths = statePaths();
@@ -25,6 +28,7 @@ async function runDaemon(): Promise<void> {
   await clearStaleSocket(paths);
   const daemon = new AgentDaemon(paths);
   await daemon.start();
+  installTools(process.argv[1] ?? '');
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => daemon.stop());
   process.stderr.write(`mosixview-agent ${AGENT_VERSION}: daemon ${process.pid} serving ${paths.socket}\n`);
 }
@@ -53,13 +57,17 @@ async function main(argv: string[]): Promise<void> {
       process.exit(s ? 0 : 1);
       return;
     }
+    case 'mosctl':
+      return mosctl(rest, (s) => process.stdout.write(s + '\n'));
     default:
       process.stderr.write(USAGE + '\n');
       process.exit(2);
   }
 }
 
+// A tool wrapper runs "<bundle> mosctl ...": errors are prefixed with the tool's name.
 main(process.argv.slice(2)).catch((e: Error) => {
-  process.stderr.write(`mosixview-agent: ${e.message}\n`);
-  process.exit(1);
+  const tool = process.argv[2] ?? 'mosixview-agent';
+  process.stderr.write(`${tool}: ${e.message}\n`);
+  process.exit(e instanceof CliError ? 2 : 1);
 });

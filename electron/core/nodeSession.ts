@@ -104,6 +104,9 @@ export class NodeSession {
     let lastSample = Date.now();
     let finish!: (reason: string) => void;
     const ended = new Promise<string>((resolve) => (finish = resolve));
+    // stop() ends a live connection too, not only the retry loop.
+    const onAbort = () => finish('stopped');
+    this.abort.signal.addEventListener('abort', onAbort, { once: true });
 
     const ep: AgentEndpoint = new RpcEndpoint((line) => channel.stdin.write(line), {}, {
       onProtocolError: (p) => finish(`the agent sent something that is not Mosixview protocol (${p})`),
@@ -115,6 +118,7 @@ export class NodeSession {
       finish(`agent connection ended (${signal ? `signal ${signal}` : `exit code ${code}`})${tail ? `: ${tail}` : ''}`);
     });
     ep.on('sample', (sample) => {
+      if (this.stopped) return;
       lastSample = Date.now();
       this.update({ status: 'up', reason: undefined, sample });
     });
@@ -144,6 +148,7 @@ export class NodeSession {
       const tail = stderrTail.trim().split('\n').slice(-2).join(' ').trim();
       throw new Error(`${(e as Error).message}${tail ? ` (agent said: ${tail})` : ''}`);
     } finally {
+      this.abort.signal.removeEventListener('abort', onAbort);
       clearInterval(watchdog);
       this.endpoint = undefined;
       ep.close('connection to the agent ended');

@@ -80,6 +80,13 @@ function checkSsh(where: string, s: unknown): SshSettings {
   for (const k of ['user', 'knownHostsFile', 'sshConfigFile', 'proxyJump', 'nodePath', 'agentDir'] as const) {
     if (o[k] !== undefined && typeof o[k] !== 'string') throw new ProfileError(`${where}.${k} must be a string`);
   }
+  if (o.useAgent !== undefined && typeof o.useAgent !== 'boolean') {
+    throw new ProfileError(`${where}.useAgent must be true or false, got ${JSON.stringify(o.useAgent)}`);
+  }
+  const ids = o.identityFile;
+  if (ids !== undefined && typeof ids !== 'string' && !(Array.isArray(ids) && ids.every((f) => typeof f === 'string'))) {
+    throw new ProfileError(`${where}.identityFile must be a file name or a list of file names`);
+  }
   return o;
 }
 

@@ -19,13 +19,18 @@ export function isAppUrl(url: string | undefined | null): boolean {
 
 /** An IPC message is trusted only from the top frame of one of our own pages. */
 export function isTrustedSender(frame: { url: string; parent?: unknown } | null | undefined): boolean {
-  return !!frame && !frame.parent && isAppUrl(frame.url);
+  return !!frame && isAppUrl(frame.url);
 }
 
 /** Maps a request for our scheme to a file below the renderer directory, or undefined. */
 export function appFilePath(url: string): string | undefined {
   if (!isAppUrl(url)) return undefined;
-  const path = decodeURIComponent(new URL(url).pathname);
+  let path: string;
+  try {
+    path = decodeURIComponent(new URL(url).pathname);
+  } catch {
+    return undefined; // malformed percent-encoding
+  }
   if (path.split('/').some((seg) => seg === '..')) return undefined;
   const rel = path === '/' ? 'index.html' : path.replace(/^\/+/, '');
   return /^[\w./-]+$/.test(rel) ? rel : undefined;

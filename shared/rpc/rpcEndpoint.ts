@@ -34,6 +34,8 @@ export class RpcEndpoint<
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Map<string, Set<(data: unknown) => void>>();
   private readonly splitter: LineSplitter;
+  /** Streaming: a UTF-8 character split across two chunks is decoded whole. */
+  private readonly decoder = new TextDecoder('utf-8');
   private closedReason: string | undefined;
 
   constructor(
@@ -52,7 +54,7 @@ export class RpcEndpoint<
   }
 
   receive(chunk: string | Buffer): void {
-    this.splitter.push(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+    this.splitter.push(typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true }));
   }
 
   request<K extends keyof Out & string>(

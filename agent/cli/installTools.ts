@@ -1,0 +1,35 @@
+/**
+ * Puts the openMosix-named tools next to the agent: <agentDir>/bin/mosctl etc., small sh
+ * wrappers that run this bundle with this Node.js, so admins type the names they know.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+export const TOOLS = ['mosctl'] as const;
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+export function installTools(bundle: string, nodePath = process.execPath): string | undefined {
+  if (basename(dirname(bundle)) !== 'agent') return undefined;
+  const bin = join(dirname(dirname(bundle)), 'bin');
+  try {
+    mkdirSync(bin, { recursive: true });
+    for (const tool of TOOLS) {
+      const file = join(bin, tool);
+      const text = `#!/bin/sh\n# installed by mosixview-agent\nexec ${quote(nodePath)} ${quote(bundle)} ${tool} "$@"\n`;
+      let old = '';
+      try {
+        old = readFileSync(file, 'utf8');
+      } catch {
+        /* not there yet */
+      }
+      if (old === text) continue;
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, text, { mode: 0o755 });
+      renameSync(tmp, file);
+    }
+    return bin;
+  } catch {
+    return undefined; // a read-only agent dir still serves the GUI; the tools are a convenience
+  }
+}

@@ -1,0 +1,275 @@
+/**
+ * A throwaway openMosix-style cluster on one machine: every node is a network +
+ * PID + mount + UTS namespace running a real OpenSSH sshd as its PID 1, all on a
+ * bridge in the root namespace. Needs root. See e2e/cluster/cli.ts for the CLI.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes, randomInt } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { runDir, runPrefix, type SshOptions, type SshResult, type TestCluster, type TestNode } from './types.js';
+import { downCluster, listRunIds, readClusterFile } from './teardown.js';
+import { SSHD, writeFiles } from './files.js';
+import { ip, listLinks, listNetns, netnsPids, parsePrefix, prefixesOverlap, processRunning, run, usedPrefixes, waitUntil } from './sys.js';
+
+export type { SshOptions, SshResult, TestCluster, TestNode } from './types.js';
+export { downAll, downCluster, leftovers, listRunIds, readClusterFile } from './teardown.js';
+export { CRIU_PATH } from './files.js';
+
+const MAX_NODES = 250;
+
+export interface UpOptions {
+  nodes: number;
+  log?: (s: string) => void;
+  /** Aborting stops setup between steps; what was created is removed. */
+  signal?: AbortSignal;
+}
+
+const saveState = (c: TestCluster): void => writeFileSync(`${c.dir}/cluster.json`, `${JSON.stringify(c, null, 2)}\n`);
+
+/** mkdir is atomic, so two concurrent `up`s cannot claim the same run id. */
+function claimRunDir(): string {
+  for (let i = 0; i < 100; i++) {
+    const id = randomBytes(2).toString('hex');
+    const taken = listNetns().concat(listLinks()).some((n) => n.startsWith(runPrefix(id)));
+    if (taken) continue;
+    try {
+      mkdirSync(runDir(id), { mode: 0o700 });
+      return id;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
+  throw new Error('could not find a free run id under /tmp/mvt-XXXX');
+}
+
+/** A random 10.201-250.x.0/24 that no route, address or other run uses. */
+async function pickSubnet(self: string): Promise<string> {
+  const used = await usedPrefixes();
+  for (const id of listRunIds()) {
+    const s = id === self ? undefined : readClusterFile(id)?.subnet;
+    const p = s ? parsePrefix(s) : undefined;
+    if (p) used.push(p);
+  }
+  for (let i = 0; i < 1000; i++) {
+    const cidr = `10.${randomInt(201, 251)}.${randomInt(0, 256)}.0/24`;
+    const p = parsePrefix(cidr);
+    if (p && !used.some((u) => prefixesOverlap(u, p))) return cidr;
+  }
+  throw new Error('no free /24 in 10.201.0.0-10.250.255.0: every candidate overlaps a route');
+}
+
+/** CPU count the way `nproc` sees it (affinity), and the first CPU we may pin to. */
+async function cpuInfo(): Promise<{ count: number; first: number }> {
+  const count = Number((await run('nproc', [])).stdout.trim());
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const first = Number(/Cpus_allowed_list:\s*(\d+)/.exec(status)?.[1] ?? '0');
+  return { count, first };
+}
+
+async function createNetwork(c: TestCluster): Promise<void> {
+  const len = c.subnet.split('/')[1];
+  await ip('link', 'add', 'name', c.bridge, 'type', 'bridge', 'forward_delay', '0');
+  await ip('addr', 'add', `${c.bridgeAddress}/${len}`, 'dev', c.bridge);
+  await ip('link', 'set', c.bridge, 'up');
+  for (const n of c.nodes) {
+    await ip('netns', 'add', n.netns);
+    await ip('-n', n.netns, 'link', 'set', 'lo', 'up');
+    await ip('link', 'add', n.vethOuter, 'type', 'veth', 'peer', 'name', n.vethInner, 'netns', n.netns);
+    await ip('link', 'set', n.vethOuter, 'master', c.bridge);
+    await ip('link', 'set', n.vethOuter, 'up');
+    await ip('-n', n.netns, 'addr', 'add', `${n.address}/${len}`, 'dev', n.vethInner);
+    await ip('-n', n.netns, 'link', 'set', n.vethInner, 'up');
+  }
+}
+
+function nodeLogs(n: TestNode): string {
+  const read = (p: string): string => {
+    try {
+      return readFileSync(p, 'utf8').trim();
+    } catch {
+      return '';
+    }
+  };
+  return [read(`${n.dir}/node.log`), read(n.sshdLog)].filter(Boolean).join('\n') || '(no output)';
+}
+
+/** Starts the node detached, so the cluster outlives this Node process. */
+function startNode(c: TestCluster, n: TestNode): void {
+  const out = openSync(`${n.dir}/node.log`, 'a');
+  const pin = n.pinnedCpu === null ? [] : ['taskset', '-c', String(n.pinnedCpu)];
+  // `ip netns exec` and taskset exec (not fork), so the spawned PID ends up being unshare's.
+  const child = spawn(
+    'ip',
+    ['netns', 'exec', n.netns, ...pin, 'unshare', '--pid', '--fork', '--mount-proc', '--uts', '--kill-child',
+      'sh', '-c', `hostname ${n.hostname} && exec ${SSHD} -D -f ${n.sshdConfig} -E ${n.sshdLog}`],
+    { detached: true, stdio: ['ignore', out, out] },
+  );
+  closeSync(out);
+  child.on('error', () => {}); // reported below as "process gone" with the node's log
+  child.unref();
+  n.pid = child.pid ?? 0;
+  saveState(c);
+  if (!n.pid) throw new Error(`could not start node ${n.id}: ${nodeLogs(n)}`);
+}
+
+function tcpOpen(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host, port, timeout: 500 });
+    const done = (ok: boolean): void => {
+      s.destroy();
+      resolve(ok);
+    };
+    s.once('connect', () => done(true));
+    s.once('error', () => done(false));
+    s.once('timeout', () => done(false));
+  });
+}
+
+async function waitReady(c: TestCluster, n: TestNode): Promise<void> {
+  // Our own child, not yet reaped, so the PID cannot have been reused.
+  const alive = (): boolean => processRunning(n.pid);
+  const ok = await waitUntil(async () => !alive() || (await tcpOpen(n.address, 22)), 15_000, 150);
+  if (!alive()) throw new Error(`node ${n.id} (${n.netns}) exited during start:\n${nodeLogs(n)}`);
+  if (!ok) throw new Error(`node ${n.id}: sshd does not accept on ${n.address}:22 after 15 s:\n${nodeLogs(n)}`);
+  const r = await sshExec(c, n.id, 'hostname');
+  if (r.code !== 0 || r.stdout.trim() !== n.hostname) {
+    throw new Error(`node ${n.id}: ssh check failed (exit ${r.code}, stdout "${r.stdout.trim()}"): ${r.stderr.trim()}`);
+  }
+}
+
+/** Builds the cluster; on any failure (or abort) removes what it created and rethrows. */
+export async function upCluster(opts: UpOptions): Promise<TestCluster> {
+  const log = opts.log ?? (() => {});
+  const count = opts.nodes;
+  if (!Number.isInteger(count) || count < 1 || count > MAX_NODES) {
+    throw new Error(`nodes must be an integer from 1 to ${MAX_NODES}, got ${count}`);
+  }
+  if (process.getuid?.() !== 0) throw new Error('the test cluster needs root (network namespaces)');
+  mkdirSync('/run/sshd', { recursive: true }); // sshd's privilege separation directory
+
+  const runId = claimRunDir();
+  const checkAbort = (): void => {
+    if (opts.signal?.aborted) throw new Error(`test cluster ${runId}: setup aborted`);
+  };
+  try {
+    const dir = runDir(runId);
+    const pre = runPrefix(runId);
+    const subnet = await pickSubnet(runId);
+    const base = subnet.replace(/\.0\/24$/, '.');
+    const cpus = await cpuInfo();
+    const c: TestCluster = {
+      runId, dir, subnet,
+      profilePath: `${dir}/profile.json`,
+      mapPath: `${dir}/hpc.map`,
+      knownHostsPath: `${dir}/known_hosts`,
+      emptyKnownHostsPath: `${dir}/known_hosts.empty`,
+      clientKeyPath: `${dir}/client_key`,
+      sshConfigPath: `${dir}/ssh_config_empty`,
+      authorizedKeysPath: `${dir}/authorized_keys`,
+      bridge: `${pre}br`,
+      bridgeAddress: `${base}1`,
+      createdAt: new Date().toISOString(),
+      ownerPid: process.pid,
+      nodes: Array.from({ length: count }, (_, i): TestNode => {
+        const id = i + 1;
+        const pinned = id === 2 && cpus.count >= 2;
+        return {
+          id,
+          hostname: `mvnode${id}`,
+          address: `${base}${id + 1}`,
+          netns: `${pre}-n${id}`,
+          vethOuter: `${pre}v${id}`,
+          vethInner: `${pre}i${id}`,
+          dir: `${dir}/n${id}`,
+          stateDir: `${dir}/n${id}/state`,
+          sshdConfig: `${dir}/n${id}/sshd_config`,
+          sshdLog: `${dir}/n${id}/sshd.log`,
+          expectedCpus: pinned ? 1 : cpus.count,
+          pinnedCpu: pinned ? cpus.first : null,
+          pid: 0,
+        };
+      }),
+    };
+    // The whole plan is on disk before the first resource exists, so teardown can find everything.
+    saveState(c);
+    log(`run ${runId}: ${count} node(s) on ${subnet}, bridge ${c.bridge}`);
+    await writeFiles(c);
+    checkAbort();
+    await createNetwork(c);
+    checkAbort();
+    for (const n of c.nodes) startNode(c, n);
+    await Promise.all(c.nodes.map((n) => waitReady(c, n)));
+    checkAbort();
+    log(`run ${runId}: up; profile ${c.profilePath}`);
+    return c;
+  } catch (e) {
+    log(`run ${runId}: setup failed, removing it`);
+    try {
+      await downCluster(runId, log);
+    } catch (e2) {
+      log(`run ${runId}: cleanup after failure also failed: ${(e2 as Error).message}`);
+    }
+    throw e;
+  }
+}
+
+function nodeOf(c: TestCluster, nodeId: number): TestNode {
+  const n = c.nodes.find((x) => x.id === nodeId);
+  if (!n) throw new Error(`test cluster ${c.runId} has no node ${nodeId}`);
+  return n;
+}
+
+/** Runs `command` on a node with the system OpenSSH client, as the app's users would. */
+export function sshExec(c: TestCluster, nodeId: number, command: string, opts: SshOptions = {}): Promise<SshResult> {
+  const n = nodeOf(c, nodeId);
+  const args = [
+    '-F', c.sshConfigPath,
+    '-i', c.clientKeyPath,
+    '-o', 'IdentitiesOnly=yes',
+    '-o', 'IdentityAgent=none',
+    '-o', `UserKnownHostsFile=${opts.knownHostsFile ?? c.knownHostsPath}`,
+    '-o', 'GlobalKnownHostsFile=/dev/null',
+    '-o', 'StrictHostKeyChecking=yes',
+    '-o', 'BatchMode=yes',
+    '-o', `ConnectTimeout=${opts.connectTimeoutSec ?? 5}`,
+    '-o', 'LogLevel=ERROR',
+    '-p', '22',
+    `root@${n.address}`,
+    command,
+  ];
+  return new Promise((resolve) => {
+    const child = spawn('ssh', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, opts.timeoutMs ?? 30_000);
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', (e) => (stderr += `${e.message}\n`));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ stdout, stderr, code: timedOut ? -1 : (code ?? -1), timedOut });
+    });
+    child.stdin.on('error', () => {}); // ssh may exit before reading its input
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** Takes the node off the network: its veth end on the bridge goes down. */
+export async function cutLink(c: TestCluster, nodeId: number): Promise<void> {
+  await ip('link', 'set', nodeOf(c, nodeId).vethOuter, 'down');
+}
+
+/** Puts the node back on the network. */
+export async function restoreLink(c: TestCluster, nodeId: number): Promise<void> {
+  await ip('link', 'set', nodeOf(c, nodeId).vethOuter, 'up');
+}
+
+/** Number of processes inside a node (its network namespace), seen from the root namespace. */
+export async function nodeProcessCount(c: TestCluster, nodeId: number): Promise<number> {
+  return (await netnsPids(nodeOf(c, nodeId).netns)).length;
+}

@@ -1,0 +1,77 @@
+/**
+ * Shapes of a test cluster. The same object is written to <run>/cluster.json, so
+ * teardown after a crash needs nothing but that file (or even just the run id).
+ */
+
+export interface TestNode {
+  /** openMosix node ID, as in the map file (1, 2, ...). */
+  id: number;
+  /** What `hostname` prints inside the node: mvnode<ID>. */
+  hostname: string;
+  /** IPv4 address on the run's bridge; sshd listens here on port 22. */
+  address: string;
+  /** Network namespace name: mvt<run>-n<ID>. */
+  netns: string;
+  /** Root-namespace end of the node's veth pair (on the bridge); cutLink sets it down. */
+  vethOuter: string;
+  /** Namespace end of the veth pair. */
+  vethInner: string;
+  /** Per-node MOSIXVIEW_STATE_DIR (all nodes share one filesystem). */
+  stateDir: string;
+  /** Node directory: sshd config, host key, logs. */
+  dir: string;
+  sshdConfig: string;
+  sshdLog: string;
+  /** What `nproc` prints inside the node. */
+  expectedCpus: number;
+  /** CPU the node is pinned to, or null when it may use every CPU. */
+  pinnedCpu: number | null;
+  /** PID (root namespace) of the node's `unshare`; 0 until started. Its child sshd is PID 1 inside. */
+  pid: number;
+}
+
+export interface TestCluster {
+  runId: string;
+  /** /tmp/mvt-<run> */
+  dir: string;
+  profilePath: string;
+  mapPath: string;
+  knownHostsPath: string;
+  emptyKnownHostsPath: string;
+  clientKeyPath: string;
+  sshConfigPath: string;
+  authorizedKeysPath: string;
+  bridge: string;
+  /** CIDR, e.g. 10.201.7.0/24; the bridge holds .1, node k holds .(k+1). */
+  subnet: string;
+  bridgeAddress: string;
+  nodes: TestNode[];
+  /** ISO time of creation, for `list`. */
+  createdAt: string;
+  /** PID of the process that ran upCluster (it may be gone: the cluster outlives it). */
+  ownerPid: number;
+}
+
+export interface SshResult {
+  stdout: string;
+  stderr: string;
+  /** ssh's exit code: the remote command's, or 255 when ssh itself failed; -1 when killed by our timeout. */
+  code: number;
+  timedOut: boolean;
+}
+
+export interface SshOptions {
+  /** Kill ssh after this long (default 30000 ms). */
+  timeoutMs?: number;
+  /** ssh's ConnectTimeout in seconds (default 5). */
+  connectTimeoutSec?: number;
+  /** known_hosts to check against instead of the cluster's (e.g. emptyKnownHostsPath). */
+  knownHostsFile?: string;
+  /** Written to the remote command's stdin. */
+  input?: string;
+}
+
+export const RUN_ID = /^[0-9a-f]{4}$/;
+export const runDir = (runId: string): string => `/tmp/mvt-${runId}`;
+/** Every interface and namespace of a run starts with this; nothing else on the machine does. */
+export const runPrefix = (runId: string): string => `mvt${runId}`;

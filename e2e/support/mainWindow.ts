@@ -1,0 +1,18 @@
+/** Reading the main window the way a screen reader does: by role and accessible name. */
+import type { Page } from '@playwright/test';
+
+export const lamp = (page: Page, id: number, state: 'up' | 'down') =>
+  page.getByRole('img', { name: `Node ${id} ${state}`, exact: true });
+
+export const loadBar = (page: Page, id: number) => page.getByRole('progressbar', { name: `Load of node ${id}`, exact: true });
+
+/** The load bar's value (0..100), or -1 while it has none. */
+export async function loadValue(page: Page, id: number): Promise<number> {
+  const v = await loadBar(page, id).getAttribute('aria-valuenow');
+  return v === null ? -1 : Number(v);
+}
+
+export async function allUp(page: Page, ids: number[], timeout = 60_000): Promise<void> {
+  const { expect } = await import('@playwright/test');
+  for (const id of ids) await expect(lamp(page, id, 'up')).toBeVisible({ timeout });
+}

@@ -1,0 +1,59 @@
+import { test, expect } from '../support/fixtures.js';
+import { allUp, lamp, loadValue } from '../support/mainWindow.js';
+import { cutLink, restoreLink, sshExec } from '../cluster/testCluster.js';
+
+test('one row per node in map order, each with its own CPU count and host', async ({ app, cluster }) => {
+  const { page } = app;
+  await allUp(page, cluster.nodes.map((n) => n.id));
+  const names = await page.getByRole('button', { name: /^Node \d+$/ }).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+  expect(names).toEqual(cluster.nodes.map((n) => `Node ${n.id}`));
+  for (const n of cluster.nodes) {
+    const nproc = (await sshExec(cluster, n.id, 'nproc')).stdout.trim();
+    await expect(page.getByRole('cell', { name: `CPUs of node ${n.id}`, exact: true })).toHaveText(nproc);
+    await expect(page.getByRole('button', { name: `Node ${n.id}`, exact: true })).toHaveText(n.address);
+  }
+  // The nodes do not all have the same CPU count (node 2 is pinned to one CPU), so a shared figure would fail.
+  expect(new Set(cluster.nodes.map((n) => n.expectedCpus)).size).toBeGreaterThan(1);
+  await page.getByRole('checkbox', { name: 'nslookup' }).check();
+  await expect(page.getByRole('button', { name: 'Node 3', exact: true })).toHaveText(`mvnode3 (${cluster.nodes[2]!.address})`);
+  await expect(page.getByRole('progressbar', { name: 'Load-balancing efficiency' })).toHaveAttribute('aria-valuenow', /\d+/);
+});
+
+test('a CPU hog inside node 2 raises its load bar within 5 s, and it falls after the hog stops', async ({ app, cluster }) => {
+  const { page } = app;
+  await allUp(page, [2]);
+  await expect.poll(() => loadValue(page, 2), { timeout: 30_000 }).toBeLessThan(50);
+  // The hog ends by itself after 8 s; nothing has to find and kill it.
+  await sshExec(cluster, 2, "nohup timeout 8 sh -c 'while :; do :; done' </dev/null >/dev/null 2>&1 &");
+  await expect.poll(() => loadValue(page, 2), { timeout: 5_000, intervals: [200] }).toBeGreaterThanOrEqual(80);
+  await expect.poll(() => loadValue(page, 2), { timeout: 30_000 }).toBeLessThan(50);
+});
+
+test("moving node 3's speed slider sets the speed a fresh SSH session reads back", async ({ app, cluster }) => {
+  const { page } = app;
+  await allUp(page, [3]);
+  const slider = page.getByRole('slider', { name: 'Speed of node 3', exact: true });
+  const before = Number(await slider.inputValue());
+  const target = before === 23456 ? 24680 : 23456;
+  await slider.fill(String(target));
+  const mosctl = `${cluster.dir}/agent/bin/mosctl`;
+  await expect.poll(async () => (await sshExec(cluster, 3, `${mosctl} getspeed`)).stdout.trim(), { timeout: 10_000 }).toBe(String(target));
+  await expect(page.getByRole('status', { name: 'Speed value of node 3' })).toHaveText(String(target));
+  // Other nodes keep their own speed.
+  expect((await sshExec(cluster, 1, `${mosctl} getspeed`)).stdout.trim()).not.toBe(String(target));
+});
+
+test("cutting node 2's link turns its lamp red within 5 s; restoring it turns green by itself", async ({ app, cluster }) => {
+  const { page } = app;
+  await allUp(page, cluster.nodes.map((n) => n.id));
+  await cutLink(cluster, 2);
+  try {
+    await expect(lamp(page, 2, 'down')).toBeVisible({ timeout: 5_000 });
+    await expect(lamp(page, 2, 'down')).toHaveAttribute('title', /.+/);
+    await expect(lamp(page, 1, 'up')).toBeVisible();
+    await expect(lamp(page, 3, 'up')).toBeVisible();
+  } finally {
+    await restoreLink(cluster, 2);
+  }
+  await expect(lamp(page, 2, 'up')).toBeVisible({ timeout: 45_000 });
+});

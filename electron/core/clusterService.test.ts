@@ -1,0 +1,199 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ApiEvents, HostKeyPrompt } from '../../shared/protocol/api.js';
+import type { NodeView } from '../../shared/domain/node.js';
+import { RpcError } from '../../shared/protocol/rpc.js';
+import { ClusterService, type HostKeyDecision } from './clusterService.js';
+import type { ClusterConfig, NodeTarget } from './profile.js';
+import { FakeLauncher } from './fakeAgent.test-util.js';
+
+const TIMING = { silenceMs: 300, backoffStartMs: 50, backoffMaxMs: 200 };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
+    await sleep(10);
+  }
+}
+
+function target(id: number, host: string, line: number): NodeTarget {
+  return { id, host, aliases: [], line, ssh: {} };
+}
+
+type Ev = { [E in keyof ApiEvents]: { event: E; data: ApiEvents[E] } }[keyof ApiEvents];
+
+const services: ClusterService[] = [];
+
+/** A profile cluster whose map lists IDs out of numeric order; IP hosts keep DNS out of it. */
+function makeService(ids = [5, 2, 9, 1]) {
+  const config: ClusterConfig = {
+    name: 'test',
+    source: 'profile',
+    nodes: ids.map((id, i) => target(id, `10.0.0.${id}`, i + 1)),
+  };
+  const launchers = new Map<number, FakeLauncher>();
+  const deciders = new Map<number, HostKeyDecision>();
+  const svc = new ClusterService(config, {
+    clientVersion: '0.1.0+cafebabe',
+    timing: TIMING,
+    launcherFor: (node, decide) => {
+      const id = node === 'local' ? 1 : node.id;
+      deciders.set(id, decide);
+      const l = new FakeLauncher();
+      launchers.set(id, l);
+      return l;
+    },
+  });
+  const events: Ev[] = [];
+  svc.subscribe((event, data) => events.push({ event, data } as Ev));
+  services.push(svc);
+  return { svc, launchers, deciders, events };
+}
+
+function promptInfo(nodeId: number, fingerprint: string): Omit<HostKeyPrompt, 'promptId'> {
+  return { nodeId, host: `10.0.0.${nodeId}`, port: 22, keyType: 'ssh-ed25519', fingerprint, knownHostsFile: '/home/u/.ssh/known_hosts' };
+}
+
+afterEach(() => {
+  for (const s of services.splice(0)) s.stop();
+});
+
+describe('ClusterService', () => {
+  it('lists the nodes in map order', () => {
+    const { svc, launchers } = makeService([5, 2, 9, 1]);
+    const snap = svc.snapshot();
+    expect(snap.name).toBe('test');
+    expect(snap.source).toBe('profile');
+    expect(snap.nodes.map((n) => n.id)).toEqual([5, 2, 9, 1]);
+    expect(snap.nodes.map((n) => n.host)).toEqual(['10.0.0.5', '10.0.0.2', '10.0.0.9', '10.0.0.1']);
+    expect(snap.nodes.every((n) => n.status === 'connecting')).toBe(true);
+    expect(snap.hostKeyPrompts).toEqual([]);
+    expect([...launchers.keys()]).toEqual([5, 2, 9, 1]);
+  });
+
+  it('cluster.get through dispatch returns the snapshot', async () => {
+    const { svc } = makeService([3, 1]);
+    const snap = (await svc.dispatch('cluster.get', null)) as { nodes: NodeView[] };
+    expect(snap.nodes.map((n) => n.id)).toEqual([3, 1]);
+  });
+
+  it.each([['node.kill'], ['__proto__'], ['constructor'], [42], [undefined]])('dispatch rejects unknown channel %j with ENOCHANNEL', async (channel) => {
+    const { svc } = makeService();
+    const err = (await svc.dispatch(channel, null).catch((e: unknown) => e)) as RpcError;
+    expect(err).toBeInstanceOf(RpcError);
+    expect(err.code).toBe('ENOCHANNEL');
+  });
+
+  it.each([
+    ['speed "fast"', { nodeId: 2, speed: 'fast' }, 'EINVAL', /"speed".*100 to 1000000.*"fast"/],
+    ['speed 5', { nodeId: 2, speed: 5 }, 'EINVAL', /"speed".*100 to 1000000.*5/],
+    ['speed 2.5e6', { nodeId: 2, speed: 2_500_000 }, 'EINVAL', /"speed"/],
+    ['speed 100.5', { nodeId: 2, speed: 100.5 }, 'EINVAL', /"speed"/],
+    ['no speed', { nodeId: 2 }, 'EINVAL', /"speed"/],
+    ['nodeId "2"', { nodeId: '2', speed: 10000 }, 'EINVAL', /"nodeId"/],
+    ['null request', null, 'EINVAL', /"nodeId"/],
+    ['nodeId 99', { nodeId: 99, speed: 10000 }, 'ENONODE', /node 99.*5, 2, 9, 1/],
+  ])('node.setSpeed with %s fails with the right code', async (_what, req, code, message) => {
+    const { svc } = makeService();
+    const err = (await svc.dispatch('node.setSpeed', req).catch((e: unknown) => e)) as RpcError;
+    expect(err).toBeInstanceOf(RpcError);
+    expect(err.code).toBe(code);
+    expect(err.message).toMatch(message);
+  });
+
+  it('node.setSpeed on a node that is not up fails with ENODEDOWN', async () => {
+    const { svc } = makeService();
+    await expect(svc.dispatch('node.setSpeed', { nodeId: 2, speed: 20000 })).rejects.toMatchObject({ code: 'ENODEDOWN' });
+  });
+
+  it('started: emits node.view events and forwards setSpeed to the node agent', async () => {
+    const { svc, events, launchers } = makeService([5, 2]);
+    svc.start();
+    await until('both up', () => svc.snapshot().nodes.every((n) => n.status === 'up'));
+    const views = events.filter((e) => e.event === 'node.view').map((e) => e.data as NodeView);
+    expect(views.some((v) => v.id === 5 && v.status === 'up')).toBe(true);
+    expect(views.some((v) => v.id === 2 && v.status === 'up')).toBe(true);
+    // IP hosts resolve to themselves.
+    expect(svc.snapshot().nodes.map((n) => n.address)).toEqual(['10.0.0.5', '10.0.0.2']);
+    await expect(svc.dispatch('node.setSpeed', { nodeId: 2, speed: 25000 })).resolves.toEqual({ speed: 25000 });
+    expect(launchers.get(2)!.last.requests).toContain('hello');
+  });
+
+  it('two decisions about the same node and key share one prompt and one answer', async () => {
+    const { svc, deciders, events } = makeService();
+    const decide = deciders.get(2)!;
+    const a = decide(promptInfo(2, 'SHA256:abc'));
+    const b = decide(promptInfo(2, 'SHA256:abc'));
+    const prompts = events.filter((e) => e.event === 'hostKey.prompt');
+    expect(prompts).toHaveLength(1);
+    const prompt = prompts[0]!.data as HostKeyPrompt;
+    expect(prompt).toMatchObject({ nodeId: 2, fingerprint: 'SHA256:abc', keyType: 'ssh-ed25519' });
+    expect(typeof prompt.promptId).toBe('string');
+    expect(svc.snapshot().hostKeyPrompts).toEqual([prompt]);
+
+    await expect(svc.dispatch('hostKey.answer', { promptId: prompt.promptId, accept: false })).resolves.toBeNull();
+    await expect(a).resolves.toBe(false);
+    await expect(b).resolves.toBe(false);
+    expect(svc.snapshot().hostKeyPrompts).toEqual([]);
+  });
+
+  it('a different key, or another node, gets its own prompt', () => {
+    const { deciders, events } = makeService();
+    void deciders.get(2)!(promptInfo(2, 'SHA256:abc'));
+    void deciders.get(2)!(promptInfo(2, 'SHA256:xyz'));
+    void deciders.get(5)!(promptInfo(5, 'SHA256:abc'));
+    const prompts = events.filter((e) => e.event === 'hostKey.prompt').map((e) => e.data as HostKeyPrompt);
+    expect(prompts.map((p) => [p.nodeId, p.fingerprint])).toEqual([
+      [2, 'SHA256:abc'],
+      [2, 'SHA256:xyz'],
+      [5, 'SHA256:abc'],
+    ]);
+    expect(new Set(prompts.map((p) => p.promptId)).size).toBe(3);
+  });
+
+  it('accepting resolves true, emits hostKey.resolved, and a second answer fails with ENOPROMPT', async () => {
+    const { svc, deciders, events } = makeService();
+    const decision = deciders.get(9)!(promptInfo(9, 'SHA256:k9'));
+    const prompt = events.find((e) => e.event === 'hostKey.prompt')!.data as HostKeyPrompt;
+    await svc.dispatch('hostKey.answer', { promptId: prompt.promptId, accept: true });
+    await expect(decision).resolves.toBe(true);
+    expect(events.filter((e) => e.event === 'hostKey.resolved').map((e) => e.data)).toEqual([{ promptId: prompt.promptId }]);
+
+    const again = (await svc.dispatch('hostKey.answer', { promptId: prompt.promptId, accept: true }).catch((e: unknown) => e)) as RpcError;
+    expect(again).toBeInstanceOf(RpcError);
+    expect(again.code).toBe('ENOPROMPT');
+    await expect(svc.dispatch('hostKey.answer', { promptId: 'no-such-prompt', accept: true })).rejects.toMatchObject({ code: 'ENOPROMPT' });
+    await expect(svc.dispatch('hostKey.answer', null)).rejects.toMatchObject({ code: 'ENOPROMPT' });
+    // Only the one resolution was announced.
+    expect(events.filter((e) => e.event === 'hostKey.resolved')).toHaveLength(1);
+  });
+
+  it('only accept === true accepts', async () => {
+    const { svc, deciders, events } = makeService();
+    const decision = deciders.get(1)!(promptInfo(1, 'SHA256:k1'));
+    const prompt = events.find((e) => e.event === 'hostKey.prompt')!.data as HostKeyPrompt;
+    await svc.dispatch('hostKey.answer', { promptId: prompt.promptId, accept: 'yes' });
+    await expect(decision).resolves.toBe(false);
+  });
+
+  it('stop() answers open prompts with no', async () => {
+    const { svc, deciders } = makeService();
+    const decision = deciders.get(5)!(promptInfo(5, 'SHA256:k5'));
+    svc.stop();
+    await expect(decision).resolves.toBe(false);
+    expect(svc.snapshot().hostKeyPrompts).toEqual([]);
+  });
+
+  it('unsubscribe stops delivery', () => {
+    const { svc, deciders } = makeService();
+    const got: string[] = [];
+    const off = svc.subscribe((event) => got.push(event));
+    void deciders.get(5)!(promptInfo(5, 'SHA256:a'));
+    off();
+    void deciders.get(5)!(promptInfo(5, 'SHA256:b'));
+    expect(got).toEqual(['hostKey.prompt']);
+  });
+});

@@ -1,0 +1,128 @@
+/** Test doubles for the main process's side of an agent channel: a fake agent and launcher. */
+import { PassThrough } from 'node:stream';
+import { RpcEndpoint } from '../../shared/rpc/rpcEndpoint.js';
+import { AGENT_PROTOCOL_VERSION, type AgentEvents, type AgentHello, type AgentRequests } from '../../shared/protocol/agent.js';
+import type { NodeSample } from '../../shared/domain/node.js';
+import type { AgentChannel, AgentLauncher } from './agentChannel.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function sampleOf(t: number, host = 'n3'): NodeSample {
+  return {
+    t,
+    hostname: host,
+    cpus: 4,
+    demand: 1,
+    load: 1,
+    util: 25,
+    mem: { totalKb: 8_000_000, freeKb: 4_000_000, availableKb: 6_000_000 },
+    speed: 10000,
+    procCount: 100,
+  };
+}
+
+export interface FakeAgentOptions {
+  hello?: Partial<AgentHello>;
+  /** Instead of answering, print this (e.g. a login banner) on the first input. */
+  garbage?: string;
+}
+
+/** The other end of a channel: an RpcEndpoint serving the agent protocol over PassThroughs. */
+export class FakeAgent {
+  readonly stdin = new PassThrough();
+  readonly stdout = new PassThrough();
+  readonly stderr = new PassThrough();
+  readonly requests: string[] = [];
+  closed = false;
+  /** While true, a subscribed agent emits a sample every `tickMs`. */
+  sending = true;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private exitCbs: ((code: number | null, signal: string | null) => void)[] = [];
+  private t = 1000;
+  private readonly ep: RpcEndpoint<Record<never, never>, AgentEvents, AgentRequests>;
+
+  constructor(private readonly opts: FakeAgentOptions = {}, private readonly tickMs = 40) {
+    this.ep = new RpcEndpoint((line) => {
+      if (!this.closed) this.stdout.write(line);
+    }, {
+      hello: () => {
+        this.requests.push('hello');
+        return {
+          version: '0.1.0+deadbeef',
+          protocol: AGENT_PROTOCOL_VERSION,
+          hostname: 'n3',
+          pid: 4242,
+          stateDir: '/tmp/x',
+          node: '20.0.0',
+          ...opts.hello,
+        };
+      },
+      sample: () => {
+        this.requests.push('sample');
+        return sampleOf(this.t++);
+      },
+      subscribe: ({ intervalMs }) => {
+        this.requests.push(`subscribe ${intervalMs}`);
+        clearInterval(this.timer);
+        if (intervalMs > 0) this.timer = setInterval(() => this.sendSample(), this.tickMs);
+        return null;
+      },
+      setSpeed: ({ speed }) => ({ speed }),
+    });
+    this.stdin.on('data', (d: Buffer) => {
+      if (this.opts.garbage !== undefined) {
+        this.stdout.write(this.opts.garbage);
+        return;
+      }
+      this.ep.receive(d);
+    });
+  }
+
+  sendSample(): void {
+    if (this.sending && !this.closed) this.ep.emit('sample', sampleOf(this.t++));
+  }
+
+  /** The process ends, after printing `stderr`. */
+  async exit(code: number | null, signal: string | null = null, stderr = ''): Promise<void> {
+    if (stderr) this.stderr.write(stderr);
+    await sleep(10);
+    this.shutdown();
+    this.exitCbs.forEach((cb) => cb(code, signal));
+  }
+
+  shutdown(): void {
+    clearInterval(this.timer);
+    this.closed = true;
+  }
+
+  channel(): AgentChannel {
+    return {
+      stdin: this.stdin,
+      stdout: this.stdout,
+      stderr: this.stderr,
+      close: () => this.shutdown(),
+      onExit: (cb) => this.exitCbs.push(cb),
+    };
+  }
+}
+
+export type OpenStep = (signal: AbortSignal) => Promise<AgentChannel>;
+
+/** A launcher whose n-th open follows the n-th step (the last step repeats). */
+export class FakeLauncher implements AgentLauncher {
+  opens = 0;
+  readonly agents: FakeAgent[] = [];
+  constructor(private readonly steps: (OpenStep | FakeAgentOptions)[] = [{}]) {}
+  open(signal: AbortSignal): Promise<AgentChannel> {
+    const step = this.steps[Math.min(this.opens, this.steps.length - 1)]!;
+    this.opens++;
+    if (typeof step === 'function') return step(signal);
+    const agent = new FakeAgent(step);
+    this.agents.push(agent);
+    return Promise.resolve(agent.channel());
+  }
+  get last(): FakeAgent {
+    return this.agents[this.agents.length - 1]!;
+  }
+}
+

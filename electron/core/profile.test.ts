@@ -1,0 +1,159 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MapError } from '../../shared/hpcMap.js';
+import { clusterFromProfile, EMBEDDED_CLUSTER, loadProfileFile, ProfileError } from './profile.js';
+
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mosixview-profile-'));
+  mkdirSync(join(dir, 'profiles', 'maps'), { recursive: true });
+  writeFileSync(join(dir, 'profiles', 'maps', 'lab.map'), '# lab\n1 10.0.0.1 2\n3 node3.lab 1\n');
+  writeFileSync(join(dir, 'bad.map'), '1 10.0.0.1 1\n\n2 10.0.0.2\n');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function writeProfile(name: string, body: unknown): string {
+  const p = join(dir, 'profiles', name);
+  writeFileSync(p, typeof body === 'string' ? body : JSON.stringify(body));
+  return p;
+}
+
+function errorOf(f: () => unknown): Error {
+  try {
+    f();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected an error, none was thrown');
+}
+
+describe('EMBEDDED_CLUSTER', () => {
+  it('is this machine alone, with no mapped nodes', () => {
+    expect(EMBEDDED_CLUSTER).toEqual({ name: 'this machine', source: 'embedded', nodes: [] });
+  });
+});
+
+describe('loadProfileFile', () => {
+  it('reads the map relative to the profile file, not the working directory', () => {
+    const p = writeProfile('lab.json', { map: 'maps/lab.map', ssh: { user: 'admin', port: 2222 } });
+    const c = loadProfileFile(p);
+    expect(c.source).toBe('profile');
+    expect(c.name).toBe('lab');
+    expect(c.nodes.map((n) => [n.id, n.host])).toEqual([
+      [1, '10.0.0.1'],
+      [2, '10.0.0.2'],
+      [3, 'node3.lab'],
+    ]);
+    for (const n of c.nodes) expect(n.ssh).toEqual({ user: 'admin', port: 2222 });
+  });
+
+  it('takes the name from the profile when given', () => {
+    const c = loadProfileFile(writeProfile('named.json', { name: 'Physics lab', map: 'maps/lab.map' }));
+    expect(c.name).toBe('Physics lab');
+  });
+
+  it('lets per-node settings override the common ones, field by field', () => {
+    const p = writeProfile('over.json', {
+      map: 'maps/lab.map',
+      ssh: { user: 'admin', port: 22, proxyJump: 'gw' },
+      nodes: { '2': { port: 2202, user: 'root' } },
+    });
+    const byId = new Map(loadProfileFile(p).nodes.map((n) => [n.id, n.ssh]));
+    expect(byId.get(1)).toEqual({ user: 'admin', port: 22, proxyJump: 'gw' });
+    expect(byId.get(2)).toEqual({ user: 'root', port: 2202, proxyJump: 'gw' });
+    expect(byId.get(3)).toEqual({ user: 'admin', port: 22, proxyJump: 'gw' });
+  });
+
+  it('accepts the map inline as mapText', () => {
+    const c = loadProfileFile(writeProfile('inline.json', { mapText: '7 192.168.0.7 1\n' }));
+    expect(c.nodes).toEqual([{ id: 7, host: '192.168.0.7', aliases: [], line: 1, ssh: {} }]);
+  });
+
+  it('names the file when it is not valid JSON', () => {
+    const p = writeProfile('broken.json', '{ "map": "maps/lab.map", }');
+    const e = errorOf(() => loadProfileFile(p));
+    expect(e).toBeInstanceOf(ProfileError);
+    expect(e.message).toContain(p);
+    expect(e.message).toMatch(/not valid JSON/);
+  });
+
+  it('names the file when it cannot be read', () => {
+    const p = join(dir, 'profiles', 'missing.json');
+    const e = errorOf(() => loadProfileFile(p));
+    expect(e).toBeInstanceOf(ProfileError);
+    expect(e.message).toContain(p);
+  });
+
+  it('names an unknown setting key and where it is', () => {
+    const e1 = errorOf(() => loadProfileFile(writeProfile('k1.json', { map: 'maps/lab.map', ssh: { usr: 'x' } })));
+    expect(e1).toBeInstanceOf(ProfileError);
+    expect(e1.message).toContain('"usr"');
+    expect(e1.message).toContain('"ssh"');
+    const e2 = errorOf(() =>
+      loadProfileFile(writeProfile('k2.json', { map: 'maps/lab.map', nodes: { '3': { identity: 'k' } } })),
+    );
+    expect(e2.message).toContain('"identity"');
+    expect(e2.message).toContain('"nodes"."3"');
+  });
+
+  it('refuses settings for a node the map does not define, naming the node', () => {
+    const p = writeProfile('ghost.json', { map: 'maps/lab.map', nodes: { '9': { user: 'x' } } });
+    const e = errorOf(() => loadProfileFile(p));
+    expect(e).toBeInstanceOf(ProfileError);
+    expect(e.message).toMatch(/node 9\b/);
+    expect(e.message).toContain(p);
+  });
+
+  it('reports a malformed map with file:line', () => {
+    const p = writeProfile('badmap.json', { map: '../bad.map' });
+    const e = errorOf(() => loadProfileFile(p));
+    expect(e).toBeInstanceOf(MapError);
+    expect(e.message).toContain(`${join(dir, 'bad.map')}:3:`);
+  });
+
+  it('reports a map file that cannot be read, with its path', () => {
+    const p = writeProfile('nomap.json', { map: 'maps/none.map' });
+    const e = errorOf(() => loadProfileFile(p));
+    expect(e).toBeInstanceOf(ProfileError);
+    expect(e.message).toContain(join(dir, 'profiles', 'maps', 'none.map'));
+  });
+
+  it('requires a map', () => {
+    const e = errorOf(() => loadProfileFile(writeProfile('nomapkey.json', { ssh: {} })));
+    expect(e.message).toMatch(/"map"/);
+  });
+});
+
+describe('clusterFromProfile: setting types', () => {
+  const base = { mapText: '1 10.0.0.1 1\n' };
+
+  it('refuses a bad port, naming the place and the value', () => {
+    const e = errorOf(() => clusterFromProfile({ ...base, ssh: { port: 70000 } }, dir, 'p.json'));
+    expect(e.message).toContain('p.json: "ssh".port');
+    expect(e.message).toContain('70000');
+    expect(() => clusterFromProfile({ ...base, ssh: { port: '22' as unknown as number } }, dir)).toThrow(ProfileError);
+  });
+
+  it('refuses a non-string user and a non-object ssh block', () => {
+    expect(() => clusterFromProfile({ ...base, ssh: { user: 5 as unknown as string } }, dir)).toThrow(/user must be a string/);
+    expect(() => clusterFromProfile({ ...base, ssh: [] as unknown as object }, dir)).toThrow(/must be an object/);
+  });
+
+  it('refuses a useAgent that is not true/false and an identityFile that is not text', () => {
+    // "false" as a string would otherwise be truthy and silently use the agent.
+    expect(() => clusterFromProfile({ ...base, ssh: { useAgent: 'false' as unknown as boolean } }, dir)).toThrow(
+      /useAgent must be true or false/,
+    );
+    expect(() => clusterFromProfile({ ...base, ssh: { identityFile: 5 as unknown as string } }, dir)).toThrow(/identityFile/);
+    expect(() => clusterFromProfile({ ...base, ssh: { identityFile: ['a', 1] as unknown as string[] } }, dir)).toThrow(
+      /identityFile/,
+    );
+    expect(clusterFromProfile({ ...base, ssh: { identityFile: ['a', 'b'], useAgent: false } }, dir).nodes[0]!.ssh).toEqual({
+      identityFile: ['a', 'b'],
+      useAgent: false,
+    });
+  });
+});

@@ -1,0 +1,280 @@
+/**
+ * Opens an authenticated SSH connection to one node (through ProxyJump hops if
+ * configured), checking every host key against known_hosts like ssh(1), and
+ * turning failures into messages an admin can act on.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import ssh2 from 'ssh2';
+import type { AgentAuthMethod, AuthMethod, ConnectConfig, PublicKeyAuthMethod, ServerHostKeyAlgorithm, VerifyCallback } from 'ssh2';
+import { expandHome, type SshSettings } from '../core/profile.js';
+import type { HostKeyPrompt } from '../../shared/protocol/api.js';
+import {
+  appendKnownHost,
+  checkHostKey,
+  fingerprintSha256,
+  hostKeyName,
+  keyTypeOfBlob,
+  knownKeyTypes,
+  readKnownHostsFiles,
+} from './knownHosts.js';
+import { parseProxyJump, resolveSshHost } from './sshConfig.js';
+import { SshError, translateSshError } from './sshErrors.js';
+
+const { Client, utils } = ssh2;
+type SshClient = InstanceType<typeof Client>;
+
+export { SshError, type SshErrorKind } from './sshErrors.js';
+
+export interface SshTarget {
+  id: number;
+  host: string;
+  ssh: SshSettings;
+}
+
+export interface ConnectOptions {
+  hostKeyDecision: (info: Omit<HostKeyPrompt, 'promptId'>) => Promise<boolean>;
+  signal?: AbortSignal;
+  /** Read-only known_hosts checked after the user's file (default /etc/ssh/ssh_known_hosts, as ssh(1)). */
+  globalKnownHostsFiles?: string[];
+  /** Handshake + authentication budget per hop, not counting time spent waiting for the admin's host key answer. */
+  readyTimeoutMs?: number;
+}
+
+const DEFAULT_READY_TIMEOUT_MS = 8000;
+const DEFAULT_HOST_KEY_ALGOS: ServerHostKeyAlgorithm[] = [
+  'ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa',
+];
+
+interface AuthPlan {
+  methods: (user: string) => AuthMethod[];
+  tried: string[];
+  skipped: string[];
+}
+
+function planAuth(identityFiles: string[], useAgent: boolean): AuthPlan {
+  const keys: { file: string; data: Buffer }[] = [];
+  const skipped: string[] = [];
+  for (const file of identityFiles) {
+    let data: Buffer;
+    try {
+      data = readFileSync(file);
+    } catch (e) {
+      skipped.push(`${file} (${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (e as Error).message})`);
+      continue;
+    }
+    const parsed = utils.parseKey(data);
+    if (parsed instanceof Error) {
+      // There is nobody to type a passphrase for a background connection: such keys belong in ssh-agent.
+      skipped.push(
+        /passphrase|encrypted/i.test(parsed.message)
+          ? `${file} (passphrase-protected: add it to ssh-agent with ssh-add)`
+          : `${file} (unreadable key: ${parsed.message})`,
+      );
+      continue;
+    }
+    keys.push({ file, data });
+  }
+  const tried = keys.map((k) => k.file);
+  const sock = process.env.SSH_AUTH_SOCK;
+  const agent = useAgent && sock && existsSync(sock) ? sock : null;
+  if (agent) tried.push(`ssh-agent at ${agent}`);
+  return {
+    tried,
+    skipped,
+    methods: (username) => [
+      ...keys.map((k): PublicKeyAuthMethod => ({ type: 'publickey', username, key: k.data })),
+      ...(agent ? [{ type: 'agent', username, agent } satisfies AgentAuthMethod] : []),
+    ],
+  };
+}
+
+interface Hop {
+  nodeId: number;
+  /** "jump host " for hops, "" for the node itself: message prefix. */
+  role: string;
+  hostName: string;
+  port: number;
+  user: string;
+  auth: AuthPlan;
+  knownHostsFile: string;
+  globalFiles: string[];
+  sock?: Readable;
+}
+
+function hostKeyAlgos(types: string[]): ServerHostKeyAlgorithm[] | undefined {
+  if (types.length === 0) return undefined;
+  const pref: ServerHostKeyAlgorithm[] = [];
+  for (const t of types) {
+    const algos = (t === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [t]) as ServerHostKeyAlgorithm[];
+    for (const a of algos) if (DEFAULT_HOST_KEY_ALGOS.includes(a) && !pref.includes(a)) pref.push(a);
+  }
+  return pref.length ? [...pref, ...DEFAULT_HOST_KEY_ALGOS.filter((a) => !pref.includes(a))] : undefined;
+}
+
+const pendingQuestions = new Map<string, Promise<boolean>>();
+
+function connectHop(hop: Hop, opts: ConnectOptions): Promise<SshClient> {
+  const timeoutMs = opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+  const where = `${hop.role}${hop.hostName}:${hop.port}`;
+  const files = () => readKnownHostsFiles([hop.knownHostsFile, ...hop.globalFiles]);
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    let settled = false;
+    let hostKeyFailure: SshError | null = null;
+    let timer: NodeJS.Timeout | undefined;
+    const done = () => {
+      settled = true;
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+    };
+    const fail = (e: SshError) => {
+      if (settled) return;
+      done();
+      client.destroy();
+      reject(e);
+    };
+    // Our own ready timeout instead of ssh2's, because the admin may take a while to answer a host key prompt.
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(
+        () => fail(new SshError('timeout', `${where}: no SSH handshake within ${timeoutMs / 1000} s (node hanging or packets dropped)`)),
+        timeoutMs,
+      );
+    };
+    const onAbort = () => fail(new SshError('other', `connection to ${where} cancelled`, { cause: opts.signal?.reason }));
+    if (opts.signal?.aborted) return fail(new SshError('other', `connection to ${where} cancelled`));
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+    const verifyHostKey = async (key: Buffer): Promise<boolean> => {
+      const keyType = keyTypeOfBlob(key);
+      const v = checkHostKey(files(), hop.hostName, hop.port, keyType, key);
+      const name = hostKeyName(hop.hostName, hop.port);
+      if (v.status === 'known') return true;
+      if (v.status === 'revoked') {
+        hostKeyFailure = new SshError(
+          'hostkey-rejected',
+          `host key of ${name} is REVOKED (known_hosts line ${v.line} of ${v.file}): refusing to connect`,
+        );
+        return false;
+      }
+      if (v.status === 'changed') {
+        hostKeyFailure = new SshError(
+          'hostkey-changed',
+          `host key of ${name} has CHANGED (known_hosts line ${v.line} of ${v.file}): refusing to connect; ` +
+            `if the node was reinstalled, remove that line (ssh-keygen -R '${name}' -f ${v.file})`,
+        );
+        return false;
+      }
+      const fingerprint = fingerprintSha256(key);
+      clearTimeout(timer);
+      // Nodes behind one bastion connect in parallel: ask once per key, not once per node.
+      const askKey = `${hop.knownHostsFile}\0${name}\0${fingerprint}`;
+      let answer = pendingQuestions.get(askKey);
+      if (!answer) {
+        const info = { nodeId: hop.nodeId, host: hop.hostName, port: hop.port, keyType, fingerprint, knownHostsFile: hop.knownHostsFile };
+        answer = opts.hostKeyDecision(info).then((yes) => {
+          if (yes) {
+            try {
+              appendKnownHost(hop.knownHostsFile, hop.hostName, hop.port, keyType, key);
+            } catch {
+              // The admin accepted the key; failing to remember it only means being asked again next time.
+            }
+          }
+          return yes;
+        });
+        pendingQuestions.set(askKey, answer);
+        void answer.finally(() => pendingQuestions.delete(askKey)).catch(() => undefined);
+      }
+      const ok = await answer;
+      if (settled) return false;
+      arm();
+      if (!ok) hostKeyFailure = new SshError('hostkey-rejected', `host key of ${name} (${keyType} ${fingerprint}) was not accepted: not connecting`);
+      return ok;
+    };
+
+    client.on('ready', () => {
+      if (settled) return;
+      done();
+      resolve(client);
+    });
+    // Stays attached after ready so a later keepalive failure never becomes an uncaught 'error' event.
+    client.on('error', (err: Error) => fail(hostKeyFailure ?? translateSshError(err, hop)));
+    client.on('close', () => fail(hostKeyFailure ?? new SshError('other', `${where} closed the connection during the SSH handshake`)));
+
+    const config: ConnectConfig = {
+      host: hop.hostName,
+      port: hop.port,
+      username: hop.user,
+      readyTimeout: 0,
+      keepaliveInterval: 1000,
+      keepaliveCountMax: 3,
+      authHandler: hop.auth.methods(hop.user),
+      hostVerifier: (key: Buffer, verify: VerifyCallback) => {
+        verifyHostKey(key).then(verify, (e: unknown) => {
+          hostKeyFailure = new SshError('other', `${where}: cannot check the host key: ${(e as Error).message}`, { cause: e });
+          verify(false);
+        });
+      },
+    };
+    const algos = hostKeyAlgos(knownKeyTypes(files(), hop.hostName, hop.port));
+    if (algos) config.algorithms = { serverHostKey: algos };
+    if (hop.sock) config.sock = hop.sock;
+    arm();
+    client.connect(config);
+  });
+}
+
+function forwardTo(jump: SshClient, hop: Hop, jumpWhere: string): Promise<Readable> {
+  return new Promise((resolve, reject) => {
+    jump.forwardOut('127.0.0.1', 0, hop.hostName, hop.port, (err, stream) => {
+      if (err) {
+        reject(new SshError('unreachable', `jump host ${jumpWhere} cannot reach ${hop.hostName}:${hop.port}: ${err.message}`, { cause: err }));
+      } else {
+        resolve(stream);
+      }
+    });
+  });
+}
+
+/** Connects to a node, through its ProxyJump hosts if any; resolves once authenticated. */
+export async function connectSsh(target: SshTarget, opts: ConnectOptions): Promise<SshClient> {
+  const s = target.ssh;
+  const node = resolveSshHost(target.host, s);
+  const knownHostsFile = expandHome(s.knownHostsFile ?? '~/.ssh/known_hosts');
+  const globalFiles = opts.globalKnownHostsFiles ?? ['/etc/ssh/ssh_known_hosts'];
+  const useAgent = s.useAgent !== false;
+  const common = { nodeId: target.id, knownHostsFile, globalFiles };
+
+  const hops: Hop[] = (node.proxyJump ? parseProxyJump(node.proxyJump) : []).map((j) => {
+    // A hop takes its user and port from the ProxyJump spec, else from ssh config for that host; the node's own
+    // user/port do not apply to it. It does share the profile's keys, as one admin owns the whole path.
+    const r = resolveSshHost(j.host, {
+      sshConfigFile: s.sshConfigFile,
+      identityFile: s.identityFile,
+      user: j.user,
+      port: j.port,
+      proxyJump: 'none',
+    });
+    return { ...common, role: 'jump host ', hostName: r.hostName, port: r.port, user: r.user, auth: planAuth(r.identityFiles, useAgent) };
+  });
+  const final: Hop = { ...common, role: '', hostName: node.hostName, port: node.port, user: node.user, auth: planAuth(node.identityFiles, useAgent) };
+
+  const jumps: SshClient[] = [];
+  try {
+    const path = [...hops, final];
+    for (let i = 0; i + 1 < path.length; i++) {
+      const hop = path[i]!;
+      const jump = await connectHop(hop, opts);
+      jumps.push(jump);
+      path[i + 1]!.sock = await forwardTo(jump, path[i + 1]!, `${hop.hostName}:${hop.port}`);
+    }
+    const client = await connectHop(final, opts);
+    // Tearing down the node's connection must also release the hops kept open only for it.
+    client.on('close', () => jumps.forEach((j) => j.end()));
+    return client;
+  } catch (e) {
+    jumps.forEach((j) => j.end());
+    throw e;
+  }
+}

@@ -1,0 +1,275 @@
+// @vitest-environment jsdom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import type { ApiEvents, ApiRequests, ClusterSnapshot, HostKeyPrompt, MosixviewBridge } from '../../../shared/protocol/api.js';
+import type { NodeSample, NodeView } from '../../../shared/domain/node.js';
+import { RpcError } from '../../../shared/protocol/rpc.js';
+import { clusterEfficiency } from '../../../shared/loadFigures.js';
+import { clusterActions, initialClusterState, useCluster } from '../../store/clusterStore.js';
+import { MainWindow } from './MainWindow.js';
+
+/**
+ * Counts renders of each node's row: NodeRow renders exactly one (unmemoised) Lamp, so
+ * a Lamp render for node N is a NodeRow render for node N.
+ */
+const lampRenders = vi.hoisted(() => new Map<number, number>());
+vi.mock('../../components/Lamp.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../components/Lamp.js')>();
+  return {
+    Lamp: (props: Parameters<typeof real.Lamp>[0]) => {
+      lampRenders.set(props.id, (lampRenders.get(props.id) ?? 0) + 1);
+      return real.Lamp(props);
+    },
+  };
+});
+
+function sample(t: number, over: Partial<NodeSample> = {}): NodeSample {
+  return {
+    t,
+    hostname: 'h',
+    cpus: 4,
+    demand: 1,
+    load: 1,
+    util: 25,
+    mem: { totalKb: 8_000_000, freeKb: 2_000_000, availableKb: 6_000_000 },
+    speed: 10000,
+    procCount: 50,
+    ...over,
+  };
+}
+
+function upView(id: number, t = 1, over: Partial<NodeSample> = {}): NodeView {
+  return { id, host: `node${id}.cluster`, status: 'up', sample: { ...sample(t, over), hostname: `node${id}` } };
+}
+
+/** 1..100 in a scrambled but fixed "map" order. */
+const MAP_ORDER = Array.from({ length: 100 }, (_, i) => ((i + 1) * 37) % 101);
+
+function snapshotOf(nodes: NodeView[], prompts: HostKeyPrompt[] = []): ClusterSnapshot {
+  return { name: 'testcluster', source: 'profile', nodes, hostKeyPrompts: prompts };
+}
+
+type Invoke = <C extends keyof ApiRequests>(channel: C, req: ApiRequests[C]['req']) => Promise<ApiRequests[C]['res']>;
+
+function fakeBridge(snapshot: ClusterSnapshot) {
+  const listeners = new Map<string, Set<(d: unknown) => void>>();
+  const invoke = vi.fn<Invoke>(async (channel) => {
+    switch (channel) {
+      case 'cluster.get':
+      case 'cluster.refresh':
+        return snapshot as never;
+      case 'node.setSpeed':
+      case 'hostKey.answer':
+        return null as never;
+      default:
+        throw new RpcError('ENOCHANNEL', String(channel));
+    }
+  });
+  const bridge: MosixviewBridge = {
+    invoke,
+    on: (event, cb) => {
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      set.add(cb as (d: unknown) => void);
+      return () => set.delete(cb as (d: unknown) => void);
+    },
+  };
+  // The same wiring as renderer/main.tsx.
+  bridge.on('node.view', (v) => clusterActions.applyView(v));
+  bridge.on('hostKey.prompt', (p) => clusterActions.addPrompt(p));
+  bridge.on('hostKey.resolved', ({ promptId }) => clusterActions.removePrompt(promptId));
+  const emit = <E extends keyof ApiEvents>(event: E, data: ApiEvents[E]) =>
+    act(() => listeners.get(event)?.forEach((cb) => cb(data)));
+  return { bridge, invoke, emit };
+}
+
+/** Renders the main window and loads the snapshot, as renderer/main.tsx does with cluster.get. */
+async function renderCluster(nodes: NodeView[] = MAP_ORDER.map((id) => upView(id))) {
+  const fb = fakeBridge(snapshotOf(nodes));
+  const ui = render(<MainWindow bridge={fb.bridge} />);
+  const snap = await fb.bridge.invoke('cluster.get', null);
+  act(() => clusterActions.applySnapshot(snap));
+  return { ...fb, ui };
+}
+
+function row(id: number): HTMLElement {
+  return screen.getByRole('row', { name: `Node ${id} row` });
+}
+
+beforeEach(() => {
+  useCluster.setState(initialClusterState, true);
+  lampRenders.clear();
+});
+
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
+
+describe('MainWindow', () => {
+  it('shows 100 nodes in map order with accessible controls', async () => {
+    await renderCluster();
+    const hostButtons = screen.getAllByRole('button', { name: /^Node \d+$/ });
+    expect(hostButtons.map((b) => b.getAttribute('aria-label'))).toEqual(MAP_ORDER.map((id) => `Node ${id}`));
+
+    const r = within(row(3));
+    expect(r.getByRole('button', { name: 'Node 3' }).textContent).toBe('node3.cluster');
+    expect(r.getByRole('img', { name: 'Node 3 up' })).toBeTruthy();
+    const slider = r.getByRole('slider', { name: 'Speed of node 3' }) as HTMLInputElement;
+    expect(slider.value).toBe('10000');
+    expect(r.getByRole('progressbar', { name: 'Load of node 3' }).getAttribute('aria-valuenow')).toBe('25');
+    expect(r.getByRole('progressbar', { name: 'Memory of node 3' }).getAttribute('aria-valuenow')).toBe('25');
+    expect(screen.getByRole('checkbox', { name: 'Autorefresh' })).toBeTruthy();
+    expect(screen.getByRole('checkbox', { name: 'nslookup' })).toBeTruthy();
+    expect(screen.getByRole('progressbar', { name: 'Load-balancing efficiency' }).getAttribute('aria-valuenow')).toBe('100');
+    expect(screen.getByLabelText('CPUs of all nodes').textContent).toBe('400');
+  });
+
+  it('one node.view update re-renders only that node’s row', async () => {
+    const { emit } = await renderCluster();
+    expect(lampRenders.size).toBe(100);
+    const before = new Map(lampRenders);
+
+    // A busier node 50: also changes the efficiency and the main window's footer.
+    emit('node.view', upView(50, 2, { load: 4, cpus: 8 }));
+    expect(within(row(50)).getByRole('progressbar', { name: 'Load of node 50' }).getAttribute('aria-valuenow')).toBe('50');
+
+    const rerendered = MAP_ORDER.filter((id) => lampRenders.get(id) !== before.get(id));
+    expect(rerendered).toEqual([50]);
+    expect(lampRenders.get(50)).toBe(before.get(50)! + 1);
+    expect(screen.getByLabelText('CPUs of all nodes').textContent).toBe('404');
+
+    // And a second node, unrelated to the first.
+    emit('node.view', { id: 7, host: 'node7.cluster', status: 'down', reason: 'link cut' });
+    expect(MAP_ORDER.filter((id) => lampRenders.get(id) !== before.get(id))).toEqual([50, 7]);
+    expect(within(row(7)).getByRole('img', { name: 'Node 7 down' }).getAttribute('title')).toBe('link cut');
+    expect(within(row(7)).getByRole('status').textContent).toBe('link cut');
+  });
+
+  it('ignores views of unknown nodes', async () => {
+    const { emit } = await renderCluster([upView(1), upView(2)]);
+    const before = new Map(lampRenders);
+    emit('node.view', upView(3, 5));
+    expect(screen.queryByRole('row', { name: 'Node 3 row' })).toBeNull();
+    expect(lampRenders).toEqual(before);
+  });
+
+  it('with Autorefresh unchecked, node.view updates are not applied; checking it refreshes', async () => {
+    const { emit, invoke } = await renderCluster([upView(1), upView(2)]);
+    const auto = screen.getByRole('checkbox', { name: 'Autorefresh' }) as HTMLInputElement;
+    expect(auto.checked).toBe(true);
+    fireEvent.click(auto);
+    expect(auto.checked).toBe(false);
+
+    emit('node.view', { id: 2, host: 'node2.cluster', status: 'down', reason: 'gone' });
+    expect(within(row(2)).getByRole('img', { name: 'Node 2 up' })).toBeTruthy();
+    expect(useCluster.getState().nodes[2]!.status).toBe('up');
+    expect(invoke).not.toHaveBeenCalledWith('cluster.refresh', null);
+
+    fireEvent.click(auto);
+    expect(auto.checked).toBe(true);
+    await waitFor(() => expect(invoke).toHaveBeenCalledWith('cluster.refresh', null));
+    emit('node.view', { id: 2, host: 'node2.cluster', status: 'down', reason: 'gone' });
+    expect(within(row(2)).getByRole('img', { name: 'Node 2 down' })).toBeTruthy();
+  });
+
+  it('the efficiency bar follows clusterEfficiency', async () => {
+    const { emit } = await renderCluster(MAP_ORDER.slice(0, 10).map((id) => upView(id)));
+    const bar = () => screen.getByRole('progressbar', { name: 'Load-balancing efficiency' });
+    const expected = () => String(Math.round(clusterEfficiency(Object.values(useCluster.getState().nodes))!));
+    expect(bar().getAttribute('aria-valuenow')).toBe('100');
+
+    const [a, b, c] = MAP_ORDER as [number, number, number];
+    emit('node.view', upView(a, 2, { load: 4 }));
+    // 9 nodes at 0.25 and one at 1 per CPU: mean 0.325 / max 1.
+    expect(bar().getAttribute('aria-valuenow')).toBe('33');
+    expect(bar().getAttribute('aria-valuenow')).toBe(expected());
+
+    emit('node.view', upView(b, 2, { load: 2, speed: 20000 }));
+    expect(bar().getAttribute('aria-valuenow')).toBe(expected());
+
+    emit('node.view', { id: c, host: 'x', status: 'down', reason: 'off' });
+    expect(bar().getAttribute('aria-valuenow')).toBe(expected());
+    expect(bar().getAttribute('aria-valuetext')).toBe(`${expected()}% balanced`);
+
+    for (const id of MAP_ORDER.slice(0, 10)) emit('node.view', { id, host: 'x', status: 'down', reason: 'off' });
+    expect(bar().getAttribute('aria-valuenow')).toBeNull();
+    expect(bar().getAttribute('aria-valuetext')).toBe('no node up');
+  });
+
+  it('the host key dialog shows the fingerprint and Accept key answers yes', async () => {
+    const { emit, invoke } = await renderCluster([upView(1), upView(2)]);
+    expect(screen.queryByRole('dialog')).toBeNull();
+    const prompt: HostKeyPrompt = {
+      promptId: 'p-1',
+      nodeId: 2,
+      host: 'node2.cluster',
+      port: 2222,
+      keyType: 'ssh-ed25519',
+      fingerprint: 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU',
+      knownHostsFile: '/home/admin/.ssh/known_hosts',
+    };
+    emit('hostKey.prompt', prompt);
+    const dialog = screen.getByRole('dialog', { name: 'Unknown host key of node 2' });
+    expect(within(dialog).getByLabelText('Fingerprint').textContent).toBe(prompt.fingerprint);
+    expect(dialog.textContent).toContain('[node2.cluster]:2222');
+    expect(dialog.textContent).toContain('/home/admin/.ssh/known_hosts');
+
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Accept key' }));
+    expect(invoke).toHaveBeenCalledWith('hostKey.answer', { promptId: 'p-1', accept: true });
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('Reject key answers no; hostKey.resolved from elsewhere closes the dialog', async () => {
+    const { emit, invoke } = await renderCluster([upView(1)]);
+    const base = { nodeId: 1, host: 'node1', port: 22, keyType: 'ssh-rsa', knownHostsFile: 'kh' };
+    emit('hostKey.prompt', { ...base, promptId: 'a', fingerprint: 'SHA256:aaa' });
+    emit('hostKey.prompt', { ...base, promptId: 'b', fingerprint: 'SHA256:bbb' });
+    fireEvent.click(screen.getByRole('button', { name: 'Reject key' }));
+    expect(invoke).toHaveBeenCalledWith('hostKey.answer', { promptId: 'a', accept: false });
+    // The next question follows.
+    expect(screen.getByLabelText('Fingerprint').textContent).toBe('SHA256:bbb');
+    emit('hostKey.resolved', { promptId: 'b' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('moving a speed slider sets the speed after the debounce, once', async () => {
+    vi.useFakeTimers();
+    const { invoke } = await renderCluster([upView(3), upView(4)]);
+    const slider = within(row(3)).getByRole('slider', { name: 'Speed of node 3' }) as HTMLInputElement;
+    fireEvent.change(slider, { target: { value: '20000' } });
+    fireEvent.change(slider, { target: { value: '25000' } });
+    expect(slider.value).toBe('25000');
+    expect(within(row(3)).getByLabelText('Speed value of node 3').textContent).toBe('25000');
+    expect(invoke).not.toHaveBeenCalledWith('node.setSpeed', expect.anything());
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(1000);
+    });
+    const calls = invoke.mock.calls.filter(([c]) => c === 'node.setSpeed');
+    expect(calls).toEqual([['node.setSpeed', { nodeId: 3, speed: 25000 }]]);
+  });
+
+  it('a failed speed change shows the error in that row only', async () => {
+    const { invoke } = await renderCluster([upView(3), upView(4)]);
+    invoke.mockImplementation(async (channel) => {
+      if (channel === 'node.setSpeed') throw new RpcError('ENODEDOWN', 'node 3 (node3.cluster) is not connected');
+      return null as never;
+    });
+    fireEvent.change(within(row(3)).getByRole('slider', { name: 'Speed of node 3' }), { target: { value: '30000' } });
+    await waitFor(() => expect(within(row(3)).getByRole('status').textContent).toContain('node 3 (node3.cluster) is not connected'), {
+      timeout: 3000,
+    });
+    expect(within(row(3)).getByRole('status').textContent).toMatch(/setting the speed failed/);
+    expect(invoke).toHaveBeenCalledWith('node.setSpeed', { nodeId: 3, speed: 30000 });
+    expect(within(row(4)).queryByRole('status')).toBeNull();
+    // The slider falls back to the node's real speed.
+    await waitFor(() => expect((within(row(3)).getByRole('slider', { name: 'Speed of node 3' }) as HTMLInputElement).value).toBe('10000'));
+  });
+
+  it('a down node has a disabled slider and shows its reason', async () => {
+    await renderCluster([upView(1), { id: 2, host: 'node2', status: 'down', reason: 'no route to host' }]);
+    expect((within(row(2)).getByRole('slider', { name: 'Speed of node 2' }) as HTMLInputElement).disabled).toBe(true);
+    expect(within(row(2)).getByRole('status').textContent).toBe('no route to host');
+    expect(within(row(2)).getByRole('progressbar', { name: 'Load of node 2' }).getAttribute('aria-valuetext')).toBe('no data');
+  });
+});
