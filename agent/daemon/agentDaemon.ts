@@ -16,6 +16,8 @@ import { Sampler } from '../sampler/sampler.js';
 import { SpeedStore, type SpeedState } from '../speed/calibrate.js';
 import { AGENT_VERSION } from '../version.js';
 import { ensureStateDir, type StatePaths } from '../stateDir.js';
+import type { AgentFeature, DaemonContext, FeatureFactory, Snapshot } from './feature.js';
+import { FEATURES } from './features.js';
 
 export const TICK_MS = 1000;
 
@@ -28,18 +30,31 @@ export class AgentDaemon {
   private readonly speedStore: SpeedStore;
   /** Kept in memory: the sampler asks for the speed every tick. */
   private speedState: SpeedState;
-  private latest: { sample: NodeSample; procs: ProcInfo[] } | undefined;
+  private latest: Snapshot | undefined;
+  private readonly features: AgentFeature[];
   private readonly subscribers = new Set<Endpoint>();
   private stopping = false;
 
   constructor(
     readonly paths: StatePaths,
     private readonly onStop: () => void = () => process.exit(0),
+    factories: FeatureFactory[] = FEATURES,
+    bundle: string = process.argv[1] ?? '',
   ) {
     ensureStateDir(paths);
     this.speedStore = new SpeedStore(paths.dir);
     this.speedState = this.speedStore.load();
     this.sampler = new Sampler({ selfPids: () => [process.pid], speed: () => this.speed });
+    const ctx: DaemonContext = {
+      paths,
+      bundle,
+      latest: () => this.latest,
+      speed: () => this.speed,
+      broadcast: (event, data) => {
+        for (const ep of this.subscribers) ep.emit(event, data);
+      },
+    };
+    this.features = factories.map((f) => f(ctx));
   }
 
   get speed(): number {
@@ -48,6 +63,7 @@ export class AgentDaemon {
 
   /** Listens on the socket; throws EADDRINUSE when another daemon already serves it. */
   async start(): Promise<void> {
+    for (const f of this.features) await f.start?.();
     this.tick();
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.server = createServer((sock) => this.serveSocket(sock));
@@ -65,6 +81,7 @@ export class AgentDaemon {
     if (this.stopping) return;
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
+    for (const f of this.features) void f.stop?.();
     this.server?.close();
     rmSync(this.paths.socket, { force: true });
     rmSync(this.paths.pidFile, { force: true });
@@ -104,12 +121,22 @@ export class AgentDaemon {
 
   private tick(): void {
     try {
-      this.latest = this.sampler.sample();
+      const raw = this.sampler.sample();
+      let procs = raw.procs;
+      for (const f of this.features) if (f.annotateProcs) procs = f.annotateProcs(procs);
+      this.latest = { sample: raw.sample, procs };
     } catch (e) {
       process.stderr.write(`mosixview-agent: sampling failed: ${(e as Error).message}\n`);
       return;
     }
     for (const ep of this.subscribers) ep.emit('sample', this.latest.sample);
+    for (const f of this.features) {
+      try {
+        f.onSample?.(this.latest);
+      } catch (e) {
+        process.stderr.write(`mosixview-agent: ${f.name}: ${(e as Error).message}\n`);
+      }
+    }
   }
 
   /** Shows a changed setting at once without a sample over a too-short interval. */
@@ -119,14 +146,16 @@ export class AgentDaemon {
     for (const ep of this.subscribers) ep.emit('sample', this.latest.sample);
   }
 
-  private current(): { sample: NodeSample; procs: ProcInfo[] } {
+  private current(): Snapshot {
     if (!this.latest) this.tick();
     if (!this.latest) throw new RpcError('EIO', 'the agent cannot read /proc on this node');
     return this.latest;
   }
 
   private handlers(self: () => Endpoint): Handlers<AgentRequests> {
+    const featureHandlers = Object.assign({}, ...this.features.map((f) => f.handlers ?? {})) as Handlers<AgentRequests>;
     return {
+      ...featureHandlers,
       hello: () => ({
         version: AGENT_VERSION,
         protocol: AGENT_PROTOCOL_VERSION,

@@ -12,6 +12,7 @@ import {
   type ApiEvents,
   type ApiRequests,
   type ClusterSnapshot,
+  type CoreApiRequests,
   type HostKeyPrompt,
 } from '../../shared/protocol/api.js';
 import type { NodeView } from '../../shared/domain/node.js';
@@ -22,6 +23,16 @@ import { NodeSession, type SessionTiming } from './nodeSession.js';
 import { nodeIdParam, intParam } from './params.js';
 
 export type Emit = <E extends keyof ApiEvents>(event: E, data: ApiEvents[E]) => void;
+export type ApiHandlers = { [C in keyof ApiRequests]: (req: ApiRequests[C]['req']) => Promise<ApiRequests[C]['res']> };
+
+/** What a feature's API handlers may use (electron/core/apiFeatures.ts lists the features). */
+export interface ServiceContext {
+  config: ClusterConfig;
+  session(nodeId: number): NodeSession;
+  sessions(): NodeSession[];
+  emit: Emit;
+}
+export type ApiFeature = (ctx: ServiceContext) => Partial<ApiHandlers>;
 export type HostKeyDecision = (prompt: Omit<HostKeyPrompt, 'promptId'>) => Promise<boolean>;
 
 export interface ServiceDeps {
@@ -29,9 +40,9 @@ export interface ServiceDeps {
   launcherFor(node: NodeTarget | 'local', decide: HostKeyDecision): AgentLauncher;
   clientVersion: string;
   timing?: SessionTiming;
+  features?: ApiFeature[];
 }
 
-type ApiHandlers = { [C in keyof ApiRequests]: (req: ApiRequests[C]['req']) => Promise<ApiRequests[C]['res']> };
 
 interface OpenPrompt {
   prompt: HostKeyPrompt;
@@ -42,6 +53,7 @@ export class ClusterService {
   private readonly sessions = new Map<number, NodeSession>();
   private readonly prompts = new Map<string, OpenPrompt>();
   private readonly listeners = new Set<Emit>();
+  private readonly handlers: ApiHandlers;
 
   constructor(
     readonly config: ClusterConfig,
@@ -57,6 +69,14 @@ export class ClusterService {
         this.sessions.set(node.id, new NodeSession(node.id, node.host, launcher, deps.clientVersion, emitView, deps.timing));
       }
     }
+    const ctx: ServiceContext = {
+      config,
+      session: (id) => this.session(id),
+      sessions: () => [...this.sessions.values()],
+      emit: (event, data) => this.emit(event, data),
+    };
+    const extra = (deps.features ?? []).map((f) => f(ctx));
+    this.handlers = Object.assign({}, this.coreHandlers(), ...extra) as ApiHandlers;
   }
 
   start(): void {
@@ -83,7 +103,8 @@ export class ClusterService {
     if (typeof channel !== 'string' || !(API_CHANNELS as string[]).includes(channel)) {
       throw new RpcError('ENOCHANNEL', `unknown API request ${JSON.stringify(channel)}`);
     }
-    const handler = this.handlers[channel as keyof ApiRequests] as (r: unknown) => Promise<unknown>;
+    const handler = this.handlers[channel as keyof ApiRequests] as ((r: unknown) => Promise<unknown>) | undefined;
+    if (!handler) throw new RpcError('ENOCHANNEL', `API request "${channel}" is not served by this build`);
     return handler(req ?? null);
   }
 
@@ -106,7 +127,8 @@ export class ClusterService {
     return s;
   }
 
-  private readonly handlers: ApiHandlers = {
+  private coreHandlers(): Pick<ApiHandlers, keyof CoreApiRequests> {
+    return {
     'cluster.get': async () => this.snapshot(),
     'cluster.refresh': async () => {
       await Promise.all(
@@ -134,7 +156,8 @@ export class ClusterService {
       if (r?.accept === true) this.sessions.get(open.prompt.nodeId)?.kick();
       return null;
     },
-  };
+    };
+  }
 
   /** One open question per node and key: a reconnect while the admin thinks joins it. */
   private decider(): HostKeyDecision {

@@ -3,12 +3,14 @@ import { ClusterService } from './clusterService.js';
 import { findAgentBundle } from './agentBundle.js';
 import { LocalLauncher } from './localLauncher.js';
 import { SshLauncher } from './sshLauncher.js';
+import { API_FEATURES } from './apiFeatures.js';
 import type { ClusterConfig } from './profile.js';
 
 export function createClusterService(cluster: ClusterConfig, opts: { agentBundle?: string } = {}): ClusterService {
   const bundle = findAgentBundle(opts.agentBundle);
   return new ClusterService(cluster, {
     clientVersion: bundle.version,
+    features: API_FEATURES,
     launcherFor: (node, decide) => (node === 'local' ? new LocalLauncher(bundle) : new SshLauncher(node, bundle, decide)),
   });
 }

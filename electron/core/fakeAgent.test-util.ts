@@ -42,7 +42,7 @@ export class FakeAgent {
   private readonly ep: RpcEndpoint<Record<never, never>, AgentEvents, AgentRequests>;
 
   constructor(private readonly opts: FakeAgentOptions = {}, private readonly tickMs = 40) {
-    this.ep = new RpcEndpoint((line) => {
+    this.ep = new RpcEndpoint<Record<never, never>, AgentEvents, AgentRequests>((line) => {
       if (!this.closed) this.stdout.write(line);
     }, {
       hello: () => {

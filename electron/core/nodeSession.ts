@@ -26,6 +26,8 @@ export class NodeSession {
   private stopped = false;
   private wake: (() => void) | undefined;
   private abort = new AbortController();
+  /** Listeners for agent events other than samples; re-attached on every reconnect. */
+  private readonly eventListeners: [string, (data: unknown) => void][] = [];
 
   constructor(
     readonly id: NodeId,
@@ -55,6 +57,10 @@ export class NodeSession {
   /** Skips the backoff wait of a node that is down (manual refresh). */
   kick(): void {
     this.wake?.();
+  }
+
+  onAgentEvent<K extends keyof AgentEvents & string>(event: K, cb: (data: AgentEvents[K]) => void): void {
+    this.eventListeners.push([event, cb as (data: unknown) => void]);
   }
 
   update(patch: Partial<NodeView>): void {
@@ -112,6 +118,7 @@ export class NodeSession {
       onProtocolError: (p) => finish(`the agent sent something that is not Mosixview protocol (${p})`),
     });
     channel.stdout.on('data', (d: Buffer) => ep.receive(d));
+    for (const [event, cb] of this.eventListeners) ep.on(event as keyof AgentEvents & string, cb as (d: never) => void);
     channel.stdin.on('error', () => undefined);
     channel.onExit((code, signal) => {
       const tail = stderrTail.trim().split('\n').slice(-2).join(' ').trim();

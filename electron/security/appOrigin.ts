@@ -19,7 +19,7 @@ export function isAppUrl(url: string | undefined | null): boolean {
 
 /** An IPC message is trusted only from the top frame of one of our own pages. */
 export function isTrustedSender(frame: { url: string; parent?: unknown } | null | undefined): boolean {
-  return !!frame && isAppUrl(frame.url);
+  return !!frame && !frame.parent && isAppUrl(frame.url);
 }
 
 /** Maps a request for our scheme to a file below the renderer directory, or undefined. */

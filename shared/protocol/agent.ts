@@ -4,6 +4,9 @@
  */
 import type { NodeSample } from '../domain/node.js';
 import type { ProcInfo } from '../domain/process.js';
+import type { JobAgentEvents, JobAgentRequests } from './agentJobs.js';
+import type { BalanceAgentEvents, BalanceAgentRequests } from './agentBalance.js';
+import type { HistoryAgentEvents, HistoryAgentRequests } from './agentHistory.js';
 
 export const AGENT_PROTOCOL_VERSION = 1;
 
@@ -19,7 +22,8 @@ export interface AgentHello {
   node: string;
 }
 
-export type AgentRequests = {
+/** Requests every agent serves from the start: identity, samples, speed. */
+export type CoreAgentRequests = {
   hello: { req: { client: 'gui' | 'cli'; version: string }; res: AgentHello };
   /** A fresh sample, taken now. */
   sample: { req: null; res: NodeSample };
@@ -32,6 +36,10 @@ export type AgentRequests = {
   shutdown: { req: null; res: null };
 };
 
-export type AgentEvents = {
+export type CoreAgentEvents = {
   sample: NodeSample;
 };
+
+/** The whole agent protocol: one map of requests, one of events, composed per feature. */
+export type AgentRequests = CoreAgentRequests & JobAgentRequests & BalanceAgentRequests & HistoryAgentRequests;
+export type AgentEvents = CoreAgentEvents & JobAgentEvents & BalanceAgentEvents & HistoryAgentEvents;

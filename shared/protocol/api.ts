@@ -4,6 +4,9 @@
  */
 import type { NodeId, NodeView } from '../domain/node.js';
 import type { ProcInfo } from '../domain/process.js';
+import { JOB_API_CHANNELS, JOB_API_EVENTS, type JobApiEvents, type JobApiRequests } from './apiJobs.js';
+import { BALANCE_API_CHANNELS, BALANCE_API_EVENTS, type BalanceApiEvents, type BalanceApiRequests } from './apiBalance.js';
+import { HISTORY_API_CHANNELS, HISTORY_API_EVENTS, type HistoryApiEvents, type HistoryApiRequests } from './apiHistory.js';
 
 export interface HostKeyPrompt {
   promptId: string;
@@ -25,7 +28,8 @@ export interface ClusterSnapshot {
   hostKeyPrompts: HostKeyPrompt[];
 }
 
-export type ApiRequests = {
+/** The core API: cluster, nodes, host keys. */
+export type CoreApiRequests = {
   'cluster.get': { req: null; res: ClusterSnapshot };
   /** Take a fresh sample on every node that is up, then return the snapshot. */
   'cluster.refresh': { req: null; res: ClusterSnapshot };
@@ -34,26 +38,33 @@ export type ApiRequests = {
   'hostKey.answer': { req: { promptId: string; accept: boolean }; res: null };
 };
 
-export type ApiEvents = {
+export type CoreApiEvents = {
   'node.view': NodeView;
   'hostKey.prompt': HostKeyPrompt;
   'hostKey.resolved': { promptId: string };
 };
 
+/** The whole renderer -> main API: one map of requests, one of events, composed per feature. */
+export type ApiRequests = CoreApiRequests & JobApiRequests & BalanceApiRequests & HistoryApiRequests;
+export type ApiEvents = CoreApiEvents & JobApiEvents & BalanceApiEvents & HistoryApiEvents;
+
 /** Runtime lists, checked complete against the maps: the preload allows only these. */
-export const API_CHANNELS = Object.keys({
+const CORE_API_CHANNELS = Object.keys({
   'cluster.get': 1,
   'cluster.refresh': 1,
   'node.setSpeed': 1,
   'node.procs': 1,
   'hostKey.answer': 1,
-} satisfies Record<keyof ApiRequests, 1>) as (keyof ApiRequests)[];
+} satisfies Record<keyof CoreApiRequests, 1>) as (keyof CoreApiRequests)[];
 
-export const API_EVENTS = Object.keys({
+const CORE_API_EVENTS = Object.keys({
   'node.view': 1,
   'hostKey.prompt': 1,
   'hostKey.resolved': 1,
-} satisfies Record<keyof ApiEvents, 1>) as (keyof ApiEvents)[];
+} satisfies Record<keyof CoreApiEvents, 1>) as (keyof CoreApiEvents)[];
+
+export const API_CHANNELS: (keyof ApiRequests)[] = [...CORE_API_CHANNELS, ...JOB_API_CHANNELS, ...BALANCE_API_CHANNELS, ...HISTORY_API_CHANNELS];
+export const API_EVENTS: (keyof ApiEvents)[] = [...CORE_API_EVENTS, ...JOB_API_EVENTS, ...BALANCE_API_EVENTS, ...HISTORY_API_EVENTS];
 
 /** What the preload (or its browser stand-in) exposes as window.mosixview. */
 export interface MosixviewBridge {

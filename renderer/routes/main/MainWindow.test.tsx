@@ -96,6 +96,13 @@ function row(id: number): HTMLElement {
   return screen.getByRole('row', { name: `Node ${id} row` });
 }
 
+/** The row's message cell (role status when it has something to say; the LCD is an <output>, also a status). */
+function rowMessage(id: number): HTMLElement | undefined {
+  return within(row(id))
+    .queryAllByRole('status')
+    .find((el) => el.tagName === 'TD');
+}
+
 beforeEach(() => {
   useCluster.setState(initialClusterState, true);
   lampRenders.clear();
@@ -143,7 +150,7 @@ describe('MainWindow', () => {
     emit('node.view', { id: 7, host: 'node7.cluster', status: 'down', reason: 'link cut' });
     expect(MAP_ORDER.filter((id) => lampRenders.get(id) !== before.get(id))).toEqual([50, 7]);
     expect(within(row(7)).getByRole('img', { name: 'Node 7 down' }).getAttribute('title')).toBe('link cut');
-    expect(within(row(7)).getByRole('status').textContent).toBe('link cut');
+    expect(rowMessage(7)!.textContent).toBe('link cut');
   });
 
   it('ignores views of unknown nodes', async () => {
@@ -256,12 +263,12 @@ describe('MainWindow', () => {
       return null as never;
     });
     fireEvent.change(within(row(3)).getByRole('slider', { name: 'Speed of node 3' }), { target: { value: '30000' } });
-    await waitFor(() => expect(within(row(3)).getByRole('status').textContent).toContain('node 3 (node3.cluster) is not connected'), {
+    await waitFor(() => expect(rowMessage(3)!.textContent).toContain('node 3 (node3.cluster) is not connected'), {
       timeout: 3000,
     });
-    expect(within(row(3)).getByRole('status').textContent).toMatch(/setting the speed failed/);
+    expect(rowMessage(3)!.textContent).toMatch(/setting the speed failed/);
     expect(invoke).toHaveBeenCalledWith('node.setSpeed', { nodeId: 3, speed: 30000 });
-    expect(within(row(4)).queryByRole('status')).toBeNull();
+    expect(rowMessage(4)).toBeUndefined();
     // The slider falls back to the node's real speed.
     await waitFor(() => expect((within(row(3)).getByRole('slider', { name: 'Speed of node 3' }) as HTMLInputElement).value).toBe('10000'));
   });
@@ -269,7 +276,7 @@ describe('MainWindow', () => {
   it('a down node has a disabled slider and shows its reason', async () => {
     await renderCluster([upView(1), { id: 2, host: 'node2', status: 'down', reason: 'no route to host' }]);
     expect((within(row(2)).getByRole('slider', { name: 'Speed of node 2' }) as HTMLInputElement).disabled).toBe(true);
-    expect(within(row(2)).getByRole('status').textContent).toBe('no route to host');
+    expect(rowMessage(2)!.textContent).toBe('no route to host');
     expect(within(row(2)).getByRole('progressbar', { name: 'Load of node 2' }).getAttribute('aria-valuetext')).toBe('no data');
   });
 });

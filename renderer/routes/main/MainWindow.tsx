@@ -13,6 +13,9 @@ const selectEfficiency = (s: ReturnType<typeof useCluster.getState>) => {
 const selectTotalCpus = (s: ReturnType<typeof useCluster.getState>) =>
   Object.values(s.nodes).reduce((sum, n) => sum + (n.status === 'up' ? n.sample?.cpus ?? 0 : 0), 0);
 
+/** Stable across renders, so the memoised rows do not re-render when the window does. */
+const openNode = (id: number) => openWindow(`node/${id}`, `node-${id}`);
+
 /** Mosixview's main window: a row per node in map order, then "all nodes" and the balance. */
 export function MainWindow({ bridge }: { bridge: MosixviewBridge }) {
   const order = useCluster((s) => s.order);
@@ -25,7 +28,6 @@ export function MainWindow({ bridge }: { bridge: MosixviewBridge }) {
   const totalCpus = useCluster(selectTotalCpus);
 
   const refresh = async () => clusterActions.applySnapshot(await bridge.invoke('cluster.refresh', null));
-  const openNode = (id: number) => openWindow(`node/${id}`, `node-${id}`);
 
   return (
     <main className="main-window">

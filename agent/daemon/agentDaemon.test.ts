@@ -1,0 +1,198 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connect, type Socket } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RpcEndpoint } from '../../shared/rpc/rpcEndpoint.js';
+import { RpcError } from '../../shared/protocol/rpc.js';
+import { AGENT_PROTOCOL_VERSION, type AgentEvents, type AgentRequests } from '../../shared/protocol/agent.js';
+import type { NodeSample } from '../../shared/domain/node.js';
+import { statePaths, type StatePaths } from '../stateDir.js';
+import { AgentDaemon } from './agentDaemon.js';
+
+type Client = RpcEndpoint<AgentRequests, Record<never, never>, Record<never, never>, AgentEvents>;
+
+const dirs: string[] = [];
+const daemons: AgentDaemon[] = [];
+const sockets: Socket[] = [];
+
+function tempPaths(): StatePaths {
+  const dir = mkdtempSync(join(tmpdir(), 'mvd-'));
+  dirs.push(dir);
+  const paths = statePaths({ MOSIXVIEW_STATE_DIR: dir });
+  // A stored calibration: the daemon need not spend CPU time measuring.
+  writeFileSync(join(dir, 'speed.json'), JSON.stringify({ calibrated: 40000 }) + '\n');
+  return paths;
+}
+
+async function startDaemon(paths: StatePaths) {
+  let stopped = 0;
+  const d = new AgentDaemon(paths, () => stopped++);
+  daemons.push(d);
+  await d.start();
+  return { d, stopCount: () => stopped };
+}
+
+async function client(paths: StatePaths): Promise<{ ep: Client; sock: Socket }> {
+  const sock = connect(paths.socket);
+  sockets.push(sock);
+  await new Promise<void>((resolve, reject) => {
+    sock.once('connect', resolve);
+    sock.once('error', reject);
+  });
+  const ep: Client = new RpcEndpoint((l) => sock.write(l), {}, { timeoutMs: 10000 });
+  sock.on('data', (d: Buffer) => ep.receive(d));
+  sock.on('close', () => ep.close('socket closed'));
+  return { ep, sock };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+afterEach(() => {
+  for (const s of sockets.splice(0)) s.destroy();
+  for (const d of daemons.splice(0)) d.stop();
+});
+
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('AgentDaemon (in process)', () => {
+  let paths: StatePaths;
+  beforeEach(() => {
+    paths = tempPaths();
+  });
+
+  it('start() listens on the socket and writes its pid file', async () => {
+    await startDaemon(paths);
+    expect(existsSync(paths.socket)).toBe(true);
+    expect(JSON.parse(readFileSync(paths.pidFile, 'utf8'))).toMatchObject({ pid: process.pid });
+  });
+
+  it('answers hello with version, protocol, pid and state dir', async () => {
+    await startDaemon(paths);
+    const { ep } = await client(paths);
+    const hello = await ep.request('hello', { client: 'cli', version: 'test' });
+    expect(hello.protocol).toBe(AGENT_PROTOCOL_VERSION);
+    expect(hello.pid).toBe(process.pid);
+    expect(hello.stateDir).toBe(paths.dir);
+    expect(hello.version).toMatch(/^\d+\.\d+\.\d+\+/);
+    expect(hello.node).toBe(process.versions.node);
+    expect(typeof hello.hostname).toBe('string');
+  });
+
+  it('sample returns a plausible NodeSample; procs lists this process', async () => {
+    await startDaemon(paths);
+    const { ep } = await client(paths);
+    const s = await ep.request('sample', null);
+    expect(s.cpus).toBeGreaterThanOrEqual(1);
+    expect(s.mem.totalKb).toBeGreaterThan(0);
+    expect(s.mem.availableKb).toBeGreaterThan(0);
+    expect(s.speed).toBe(40000);
+    expect(s.procCount).toBeGreaterThan(0);
+    const procs = await ep.request('procs', null);
+    const me = procs.find((p) => p.pid === process.pid);
+    expect(me).toBeDefined();
+    expect(me!.ppid).toBe(process.ppid);
+    expect(me!.where).toBe(0);
+  });
+
+  it('setSpeed is reported by getSpeed and persists across daemon restarts', async () => {
+    const first = await startDaemon(paths);
+    const { ep, sock } = await client(paths);
+    await expect(ep.request('getSpeed', null)).resolves.toEqual({ speed: 40000, calibrated: 40000 });
+    await expect(ep.request('setSpeed', { speed: 25000 })).resolves.toEqual({ speed: 25000 });
+    await expect(ep.request('getSpeed', null)).resolves.toEqual({ speed: 25000, calibrated: 40000 });
+    expect((await ep.request('sample', null)).speed).toBe(25000);
+
+    sock.destroy();
+    first.d.stop();
+    expect(first.stopCount()).toBe(1);
+    expect(existsSync(paths.socket)).toBe(false);
+    expect(existsSync(paths.pidFile)).toBe(false);
+
+    await startDaemon(paths);
+    const again = await client(paths);
+    await expect(again.ep.request('getSpeed', null)).resolves.toEqual({ speed: 25000, calibrated: 40000 });
+  });
+
+  it.each([
+    ['5', 5],
+    ['"x"', 'x'],
+    ['2.5', 2.5],
+    ['2000000', 2_000_000],
+  ])('setSpeed %s fails with EINVAL naming the range', async (_what, speed) => {
+    await startDaemon(paths);
+    const { ep } = await client(paths);
+    const err = (await ep.request('setSpeed', { speed: speed as number }).catch((e: unknown) => e)) as RpcError;
+    expect(err).toBeInstanceOf(RpcError);
+    expect(err.code).toBe('EINVAL');
+    expect(err.message).toContain('100 to 1000000');
+    await expect(ep.request('getSpeed', null)).resolves.toMatchObject({ speed: 40000 });
+  });
+
+  it('subscribe delivers sample events until unsubscribed; setSpeed is republished at once', async () => {
+    await startDaemon(paths);
+    const { ep } = await client(paths);
+    const got: NodeSample[] = [];
+    ep.on('sample', (s) => got.push(s));
+    await ep.request('subscribe', { intervalMs: 1000 });
+    const deadline = Date.now() + 8000;
+    while (got.length < 2 && Date.now() < deadline) await sleep(50);
+    expect(got.length).toBeGreaterThanOrEqual(2);
+    expect(got[1]!.t).toBeGreaterThan(got[0]!.t);
+
+    const n = got.length;
+    await ep.request('setSpeed', { speed: 30000 });
+    // The republished sample is written before the answer.
+    expect(got.length).toBeGreaterThan(n);
+    expect(got[got.length - 1]!.speed).toBe(30000);
+
+    await ep.request('subscribe', { intervalMs: 0 });
+    const m = got.length;
+    await sleep(2500);
+    expect(got.length).toBe(m);
+  });
+
+  it('drops a client that sends garbage, and keeps serving the others', async () => {
+    await startDaemon(paths);
+    const good = await client(paths);
+    await good.ep.request('hello', { client: 'cli', version: 'test' });
+
+    const bad = connect(paths.socket);
+    sockets.push(bad);
+    const closed = new Promise<void>((resolve) => bad.once('close', () => resolve()));
+    bad.on('error', () => undefined);
+    bad.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    await closed;
+
+    const s = await good.ep.request('sample', null);
+    expect(s.cpus).toBeGreaterThanOrEqual(1);
+    await expect(good.ep.request('getSpeed', null)).resolves.toMatchObject({ speed: 40000 });
+    // And new clients are still welcome.
+    const later = await client(paths);
+    await expect(later.ep.request('hello', { client: 'cli', version: 'test' })).resolves.toMatchObject({ pid: process.pid });
+  });
+
+  it('shutdown stops the daemon through onStop', async () => {
+    const { stopCount } = await startDaemon(paths);
+    const { ep } = await client(paths);
+    await expect(ep.request('shutdown', null)).resolves.toBeNull();
+    const deadline = Date.now() + 5000;
+    while (stopCount() === 0 && Date.now() < deadline) await sleep(20);
+    expect(stopCount()).toBe(1);
+    expect(existsSync(paths.socket)).toBe(false);
+  });
+
+  it('a second daemon on the same socket fails to start with EADDRINUSE', async () => {
+    await startDaemon(paths);
+    const second = new AgentDaemon(paths, () => undefined);
+    await expect(second.start()).rejects.toMatchObject({ code: 'EADDRINUSE' });
+    // start() began sampling before it found the socket taken; end that timer (stop() would
+    // remove the first daemon's socket file).
+    clearInterval((second as unknown as { timer: ReturnType<typeof setInterval> }).timer);
+    // The first daemon still serves.
+    const { ep } = await client(paths);
+    await expect(ep.request('hello', { client: 'cli', version: 'test' })).resolves.toMatchObject({ pid: process.pid });
+  });
+});

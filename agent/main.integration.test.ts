@@ -1,0 +1,132 @@
+/**
+ * The built agent bundle (dist/agent/mosixview-agent.cjs) as the GUI runs it: `--version`,
+ * `attach` starting or reusing the daemon, `stop`, and a stale socket left by kill -9.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { RpcEndpoint } from '../shared/rpc/rpcEndpoint.js';
+import type { AgentHello, AgentRequests } from '../shared/protocol/agent.js';
+
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+const BUNDLE = join(ROOT, 'dist/agent/mosixview-agent.cjs');
+const PKG_VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+const children: ChildProcessWithoutNullStreams[] = [];
+const daemonPids = new Set<number>();
+let stateDir: string;
+let env: NodeJS.ProcessEnv;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function untilGone(pid: number, timeoutMs = 10000): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (alive(pid) && Date.now() < end) await sleep(50);
+  return !alive(pid);
+}
+
+/** Runs `attach` and says hello through it, as the GUI does over SSH. */
+async function attach(): Promise<{ child: ChildProcessWithoutNullStreams; hello: AgentHello; stderr: () => string }> {
+  const child = spawn(process.execPath, [BUNDLE, 'attach'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  children.push(child);
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const ep = new RpcEndpoint<AgentRequests, Record<never, never>>((l) => child.stdin.write(l), {}, { timeoutMs: 30000 });
+  child.stdout.on('data', (d: Buffer) => ep.receive(d));
+  child.on('exit', (code) => ep.close(`attach exited with ${code}: ${err}`));
+  const hello = await ep.request('hello', { client: 'cli', version: 'test' });
+  daemonPids.add(hello.pid);
+  return { child, hello, stderr: () => err };
+}
+
+function detach(child: ChildProcessWithoutNullStreams): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve(child.exitCode);
+    child.once('exit', (code) => resolve(code));
+    child.stdin.end();
+  });
+}
+
+beforeAll(() => {
+  if (!existsSync(BUNDLE)) execFileSync(process.execPath, ['build/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  stateDir = mkdtempSync(join(tmpdir(), 'mva-'));
+  // A stored calibration keeps daemon start-up quick.
+  writeFileSync(join(stateDir, 'speed.json'), JSON.stringify({ calibrated: 40000 }) + '\n');
+  env = { ...process.env, MOSIXVIEW_STATE_DIR: stateDir };
+}, 120000);
+
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  try {
+    execFileSync(process.execPath, [BUNDLE, 'stop'], { env, timeout: 10000 });
+  } catch {
+    /* killed below */
+  }
+  for (const pid of daemonPids) {
+    if (pid !== process.pid && alive(pid)) process.kill(pid, 'SIGKILL');
+  }
+  rmSync(stateDir, { recursive: true, force: true });
+}, 30000);
+
+describe('the built agent bundle', () => {
+  it('--version prints <package version>+<8 hex of the bundle hash>', () => {
+    const out = execFileSync(process.execPath, [BUNDLE, '--version'], { encoding: 'utf8' }).trim();
+    expect(out).toMatch(/^\d+\.\d+\.\d+\+[0-9a-f]{8}$/);
+    const hash = createHash('sha256').update(readFileSync(BUNDLE)).digest('hex').slice(0, 8);
+    expect(out).toBe(`${PKG_VERSION}+${hash}`);
+  });
+
+  it('attach starts a daemon, a second attach reuses it, stop stops it', async () => {
+    const a = await attach();
+    expect(a.hello.pid).not.toBe(a.child.pid);
+    expect(a.hello.stateDir).toBe(stateDir);
+    expect(alive(a.hello.pid)).toBe(true);
+    const version = execFileSync(process.execPath, [BUNDLE, '--version'], { encoding: 'utf8' }).trim();
+    expect(a.hello.version).toBe(version);
+    expect(JSON.parse(readFileSync(join(stateDir, 'agent.pid'), 'utf8'))).toMatchObject({ pid: a.hello.pid, version });
+
+    const b = await attach();
+    expect(b.hello.pid).toBe(a.hello.pid);
+
+    // Closing an attach's stdin ends it cleanly and leaves the daemon running.
+    expect(await detach(a.child)).toBe(0);
+    expect(await detach(b.child)).toBe(0);
+    expect(alive(a.hello.pid)).toBe(true);
+
+    const out = execFileSync(process.execPath, [BUNDLE, 'stop'], { env, encoding: 'utf8', timeout: 15000 });
+    expect(out).toContain('agent stopped');
+    expect(await untilGone(a.hello.pid)).toBe(true);
+    expect(existsSync(join(stateDir, 'agent.sock'))).toBe(false);
+
+    const again = execFileSync(process.execPath, [BUNDLE, 'stop'], { env, encoding: 'utf8', timeout: 15000 });
+    expect(again).toContain('no agent was running');
+  });
+
+  it('a daemon killed with -9 leaves a stale socket that the next attach replaces', async () => {
+    const a = await attach();
+    const old = a.hello.pid;
+    await detach(a.child);
+    process.kill(old, 'SIGKILL');
+    expect(await untilGone(old)).toBe(true);
+    // The socket file is still there, with nobody listening.
+    expect(existsSync(join(stateDir, 'agent.sock'))).toBe(true);
+
+    const b = await attach();
+    expect(b.hello.pid).not.toBe(old);
+    expect(alive(b.hello.pid)).toBe(true);
+    await detach(b.child);
+  });
+});
