@@ -63,9 +63,7 @@ export class AgentDaemon {
 
   /** Listens on the socket; throws EADDRINUSE when another daemon already serves it. */
   async start(): Promise<void> {
-    for (const f of this.features) await f.start?.();
-    this.tick();
-    this.timer = setInterval(() => this.tick(), TICK_MS);
+    // Listen first: a daemon that loses the race for the socket must leave nothing running.
     this.server = createServer((sock) => this.serveSocket(sock));
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
@@ -74,6 +72,9 @@ export class AgentDaemon {
         resolve();
       });
     });
+    for (const f of this.features) await f.start?.();
+    this.tick();
+    this.timer = setInterval(() => this.tick(), TICK_MS);
     writeFileSync(this.paths.pidFile, JSON.stringify({ pid: process.pid, version: AGENT_VERSION }) + '\n');
   }
 

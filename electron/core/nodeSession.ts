@@ -118,7 +118,7 @@ export class NodeSession {
       onProtocolError: (p) => finish(`the agent sent something that is not Mosixview protocol (${p})`),
     });
     channel.stdout.on('data', (d: Buffer) => ep.receive(d));
-    for (const [event, cb] of this.eventListeners) ep.on(event as keyof AgentEvents & string, cb as (d: never) => void);
+    for (const [event, cb] of this.eventListeners) (ep.on as (e: string, f: (d: unknown) => void) => void).call(ep, event, cb);
     channel.stdin.on('error', () => undefined);
     channel.onExit((code, signal) => {
       const tail = stderrTail.trim().split('\n').slice(-2).join(' ').trim();
