@@ -32,7 +32,17 @@ export async function mosctl(args: string[], out: (s: string) => void): Promise<
         else if (cmd === 'getutil') out(`${Math.round(s.util)}%`);
         else if (cmd === 'getmem') out(String(s.mem.availableKb * 1024));
         else if (cmd === 'getfree') out(String(s.mem.freeKb * 1024));
-        else out(`This node (${s.hostname}) is up: speed ${s.speed}, ${s.cpus} CPU(s), load ${s.load.toFixed(2)}, utilisation ${Math.round(s.util)}%`);
+        else {
+          const c = await agent.request('cluster.info', null);
+          out(`This node (${s.hostname}) is up: speed ${s.speed}, ${s.cpus} CPU(s), load ${s.load.toFixed(2)}, utilisation ${Math.round(s.util)}%`);
+          out(
+            c.nodeId === null
+              ? `Not in a cluster: no map installed (setpe -w -f /etc/hpc.map, or open the cluster in Mosixview)`
+              : `Node ${c.nodeId} of ${c.map.length}; cluster key ${c.keyInstalled ? 'installed' : 'MISSING'}; peer channel ${c.listening ? `listening on port ${c.port}` : `not running${c.problem ? `: ${c.problem}` : ''}`}`,
+          );
+          const x = c.exchange;
+          out(`Load exchange: ${x.accepted} accepted, ${x.forged} forged, ${x.stale} stale, ${x.replayed} replayed`);
+        }
       }
     }
   } finally {

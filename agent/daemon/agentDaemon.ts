@@ -18,6 +18,7 @@ import { AGENT_VERSION } from '../version.js';
 import { ensureStateDir, type StatePaths } from '../stateDir.js';
 import type { AgentFeature, DaemonContext, FeatureFactory, Snapshot } from './feature.js';
 import { FEATURES } from './features.js';
+import { PeerService } from '../peer/peerService.js';
 
 export const TICK_MS = 1000;
 
@@ -32,6 +33,7 @@ export class AgentDaemon {
   private speedState: SpeedState;
   private latest: Snapshot | undefined;
   private readonly features: AgentFeature[];
+  readonly peers: PeerService;
   private readonly subscribers = new Set<Endpoint>();
   private stopping = false;
 
@@ -45,8 +47,10 @@ export class AgentDaemon {
     this.speedStore = new SpeedStore(paths.dir);
     this.speedState = this.speedStore.load();
     this.sampler = new Sampler({ selfPids: () => [process.pid], speed: () => this.speed });
+    this.peers = new PeerService(paths.dir, AGENT_VERSION);
     const ctx: DaemonContext = {
       paths,
+      peers: this.peers,
       bundle,
       latest: () => this.latest,
       speed: () => this.speed,
@@ -73,6 +77,7 @@ export class AgentDaemon {
       });
     });
     for (const f of this.features) await f.start?.();
+    await this.peers.start();
     this.tick();
     this.timer = setInterval(() => this.tick(), TICK_MS);
     writeFileSync(this.paths.pidFile, JSON.stringify({ pid: process.pid, version: AGENT_VERSION }) + '\n');
@@ -83,6 +88,7 @@ export class AgentDaemon {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     for (const f of this.features) void f.stop?.();
+    this.peers.stop();
     this.server?.close();
     rmSync(this.paths.socket, { force: true });
     rmSync(this.paths.pidFile, { force: true });
@@ -181,6 +187,14 @@ export class AgentDaemon {
         this.republish();
         return { speed: this.speed };
       },
+      'cluster.configure': async (p) => {
+        try {
+          return await this.peers.configure(p ?? {});
+        } catch (e) {
+          throw new RpcError('EINVAL', (e as Error).message);
+        }
+      },
+      'cluster.info': () => this.peers.info(),
       shutdown: () => {
         setTimeout(() => this.stop(), 50);
         return null;

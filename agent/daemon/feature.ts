@@ -7,6 +7,7 @@ import type { AgentEvents, AgentRequests } from '../../shared/protocol/agent.js'
 import type { NodeSample } from '../../shared/domain/node.js';
 import type { ProcInfo } from '../../shared/domain/process.js';
 import type { StatePaths } from '../stateDir.js';
+import type { PeerService } from '../peer/peerService.js';
 
 export interface Snapshot {
   sample: NodeSample;
@@ -19,6 +20,8 @@ export interface DaemonContext {
   bundle: string;
   latest(): Snapshot | undefined;
   speed(): number;
+  /** The cluster membership: peer channel to other agents and the load exchange. */
+  peers: PeerService;
   /** Sends an event to every client that subscribed (the GUI sessions). */
   broadcast<K extends keyof AgentEvents & string>(event: K, data: AgentEvents[K]): void;
 }

@@ -1,4 +1,6 @@
 /** Command-line options of `npm start` / the Electron app / the headless mode (README "Options"). */
+import { homedir } from 'node:os';
+import { basename, join } from 'node:path';
 import { clusterFromProfile, loadProfileFile, EMBEDDED_CLUSTER, ProfileError, type ClusterConfig, type SshSettings } from './profile.js';
 
 export interface StartOptions {
@@ -23,6 +25,8 @@ export const USAGE = `usage: npm start -- [options]
     --node-path PATH      Node.js on the nodes (default: node)
     --agent-dir DIR       where the agent is installed on the nodes (default ~/.mosixview)
     --no-agent            do not use the ssh-agent
+  --cluster-key FILE      the cluster key installed on the nodes (created if missing;
+                          default: NAME.cluster-key next to the profile, or ~/.config/mosixview/keys/)
   --listen PORT           headless mode: port on 127.0.0.1 (default: any free port)
   --no-open               headless mode: print the URL, do not open a browser`;
 
@@ -31,6 +35,7 @@ export function parseStartOptions(argv: readonly string[], cwd = process.cwd()):
   const identities: string[] = [];
   let profile: string | undefined;
   let map: string | undefined;
+  let clusterKey: string | undefined;
   const out: StartOptions = { cluster: EMBEDDED_CLUSTER, listenPort: 0, open: true, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -56,6 +61,7 @@ export function parseStartOptions(argv: readonly string[], cwd = process.cwd()):
       case '--node-path': ssh.nodePath = value(); break;
       case '--agent-dir': ssh.agentDir = value(); break;
       case '--no-agent': ssh.useAgent = false; break;
+      case '--cluster-key': clusterKey = value(); break;
       case '--listen': {
         const p = Number(value());
         if (!Number.isInteger(p) || p < 0 || p > 65535) throw new ProfileError(`--listen needs a port number (0-65535)`);
@@ -72,7 +78,14 @@ export function parseStartOptions(argv: readonly string[], cwd = process.cwd()):
   if (identities.length) ssh.identityFile = identities;
   if (profile && map) throw new ProfileError('give either --profile or --map, not both');
   if (profile) out.cluster = loadProfileFile(profile);
-  else if (map) out.cluster = clusterFromProfile({ map, ssh, name: map }, cwd, 'command line');
-  else if (Object.keys(ssh).length) throw new ProfileError('SSH options need a cluster: add --map FILE or --profile FILE');
+  else if (map) {
+    const keyFile = join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'mosixview', 'keys', `${basename(map)}.cluster-key`);
+    out.cluster = clusterFromProfile({ map, ssh, name: map, clusterKeyFile: keyFile }, cwd, 'command line');
+  } else if (Object.keys(ssh).length) {
+    throw new ProfileError('SSH options need a cluster: add --map FILE or --profile FILE');
+  } else if (clusterKey) {
+    throw new ProfileError('--cluster-key needs a cluster: add --map FILE or --profile FILE');
+  }
+  if (clusterKey) out.cluster = { ...out.cluster, clusterKeyFile: clusterKey };
   return out;
 }

@@ -21,6 +21,23 @@ import type { ClusterConfig, NodeTarget } from './profile.js';
 import type { AgentLauncher } from './agentChannel.js';
 import { NodeSession, type SessionTiming } from './nodeSession.js';
 import { nodeIdParam, intParam } from './params.js';
+import { formatHpcMap } from '../../shared/hpcMap.js';
+import { keyId } from '../../shared/clusterKey.js';
+import type { AgentEndpoint } from './nodeSession.js';
+
+/**
+ * Makes sure the node's agent has this cluster's key, map and its own ID (touching nothing
+ * if so). Returns a warning when the node is monitored but cannot talk to its peers.
+ */
+export function membershipSetup(nodeId: number, mapText: string, key: Buffer) {
+  return async (ep: AgentEndpoint): Promise<string | undefined> => {
+    let info = await ep.request('cluster.info', null);
+    if (!(info.keyId === keyId(key) && info.nodeId === nodeId && formatHpcMap(info.map) === mapText && info.listening)) {
+      info = await ep.request('cluster.configure', { keyHex: key.toString('hex'), mapText, nodeId });
+    }
+    return info.listening ? undefined : `no load exchange or migration with other nodes: ${info.problem ?? 'peer channel not running'}`;
+  };
+}
 
 export type Emit = <E extends keyof ApiEvents>(event: E, data: ApiEvents[E]) => void;
 export type ApiHandlers = { [C in keyof ApiRequests]: (req: ApiRequests[C]['req']) => Promise<ApiRequests[C]['res']> };
@@ -41,6 +58,8 @@ export interface ServiceDeps {
   clientVersion: string;
   timing?: SessionTiming;
   features?: ApiFeature[];
+  /** Installed on every node of a profile cluster, with the map and the node's ID. */
+  clusterKey?: Buffer;
 }
 
 
@@ -66,7 +85,8 @@ export class ClusterService {
     } else {
       for (const node of config.nodes) {
         const launcher = deps.launcherFor(node, this.decider());
-        this.sessions.set(node.id, new NodeSession(node.id, node.host, launcher, deps.clientVersion, emitView, deps.timing));
+        const setup = deps.clusterKey ? membershipSetup(node.id, formatHpcMap(config.nodes), deps.clusterKey) : undefined;
+        this.sessions.set(node.id, new NodeSession(node.id, node.host, launcher, deps.clientVersion, emitView, deps.timing, setup));
       }
     }
     const ctx: ServiceContext = {

@@ -36,6 +36,8 @@ export class NodeSession {
     private readonly clientVersion: string,
     private readonly onView: (v: NodeView) => void,
     private readonly timing: SessionTiming = DEFAULT_TIMING,
+    /** Runs after hello, before the node counts as up (e.g. installing the cluster key). */
+    private readonly setup?: (ep: AgentEndpoint) => Promise<string | undefined>,
   ) {
     this.current = { id, host, status: 'connecting' };
   }
@@ -141,12 +143,13 @@ export class NodeSession {
         if (hello.protocol !== AGENT_PROTOCOL_VERSION) {
           throw new Error(`agent ${hello.version} speaks protocol ${hello.protocol}, this GUI ${AGENT_PROTOCOL_VERSION}`);
         }
+        const warning = await this.setup?.(ep);
         const sample = await ep.request('sample', null);
         await ep.request('subscribe', { intervalMs: 1000 });
         lastSample = Date.now();
         this.endpoint = ep;
         wasUp = true;
-        this.update({ status: 'up', reason: undefined, sample, agentVersion: hello.version });
+        this.update({ status: 'up', reason: undefined, sample, agentVersion: hello.version, warning });
       })();
       const outcome = await Promise.race([startup.then(() => ended), ended]);
       startup.catch(() => undefined);

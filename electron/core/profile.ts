@@ -37,6 +37,11 @@ export interface ProfileFile {
   ssh?: SshSettings;
   /** Settings for single nodes, by node ID; they override "ssh". */
   nodes?: Record<string, SshSettings>;
+  /**
+   * The cluster key the GUI installs on every node (agents accept nothing from a peer
+   * without it). Created on first use. Default: next to the profile, NAME.cluster-key.
+   */
+  clusterKeyFile?: string;
 }
 
 export interface NodeTarget extends MapNode {
@@ -48,6 +53,8 @@ export interface ClusterConfig {
   source: 'embedded' | 'profile';
   /** Empty for the embedded default (this machine alone, served by a local agent). */
   nodes: NodeTarget[];
+  /** Where the cluster key lives (profile clusters only). */
+  clusterKeyFile?: string;
 }
 
 export class ProfileError extends Error {
@@ -119,7 +126,14 @@ export function clusterFromProfile(profile: ProfileFile, baseDir: string, file =
     ...n,
     ssh: { ...defaults, ...checkSsh(`${file}: "nodes"."${n.id}"`, perNode[String(n.id)]) },
   }));
-  return { name: profile.name ?? file.replace(/^.*\//, '').replace(/\.json$/, ''), source: 'profile', nodes };
+  const name = profile.name ?? file.replace(/^.*\//, '').replace(/\.json$/, '');
+  if (profile.clusterKeyFile !== undefined && typeof profile.clusterKeyFile !== 'string') {
+    throw new ProfileError(`${file}: "clusterKeyFile" must be a string`);
+  }
+  const keyFile = profile.clusterKeyFile
+    ? resolve(baseDir, expandHome(profile.clusterKeyFile))
+    : resolve(baseDir, `${name.replace(/[^\w.-]/g, '_')}.cluster-key`);
+  return { name, source: 'profile', nodes, clusterKeyFile: keyFile };
 }
 
 export function loadProfileFile(path: string): ClusterConfig {

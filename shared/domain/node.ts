@@ -52,4 +52,6 @@ export interface NodeView {
   reason?: string;
   sample?: NodeSample;
   agentVersion?: string;
+  /** A problem of a node that is up, e.g. it cannot reach its peers. */
+  warning?: string;
 }

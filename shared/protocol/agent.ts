@@ -4,6 +4,8 @@
  */
 import type { NodeSample } from '../domain/node.js';
 import type { ProcInfo } from '../domain/process.js';
+import type { MapNode } from '../hpcMap.js';
+import type { ExchangeStats } from './peer.js';
 import type { JobAgentEvents, JobAgentRequests } from './agentJobs.js';
 import type { BalanceAgentEvents, BalanceAgentRequests } from './agentBalance.js';
 import type { HistoryAgentEvents, HistoryAgentRequests } from './agentHistory.js';
@@ -22,6 +24,22 @@ export interface AgentHello {
   node: string;
 }
 
+/** This node's membership in a cluster, as its agent knows it. */
+export interface ClusterInfo {
+  /** This node's ID in the map, or null while it has none. */
+  nodeId: number | null;
+  map: MapNode[];
+  keyInstalled: boolean;
+  /** Identifies the installed key without revealing it (see keyId() in shared/clusterKey.ts). */
+  keyId: string | null;
+  /** True while the peer channel and the load exchange run. */
+  listening: boolean;
+  port: number;
+  exchange: ExchangeStats;
+  /** Why the peer channel is not running, when it should. */
+  problem?: string;
+}
+
 /** Requests every agent serves from the start: identity, samples, speed. */
 export type CoreAgentRequests = {
   hello: { req: { client: 'gui' | 'cli'; version: string }; res: AgentHello };
@@ -32,6 +50,9 @@ export type CoreAgentRequests = {
   procs: { req: null; res: ProcInfo[] };
   getSpeed: { req: null; res: { speed: number; calibrated: number } };
   setSpeed: { req: { speed: number }; res: { speed: number } };
+  /** Installs the cluster key (hex) and/or the map and this node's ID; off leaves the cluster (setpe -off). */
+  'cluster.configure': { req: { keyHex?: string; mapText?: string; nodeId?: number; off?: boolean }; res: ClusterInfo };
+  'cluster.info': { req: null; res: ClusterInfo };
   /** Stop the daemon (the GUI's "Stop agent", `mosctl` shutdown). */
   shutdown: { req: null; res: null };
 };

@@ -50,8 +50,8 @@ export const NodeRow = memo(function NodeRow({ id, bridge, onOpenNode }: {
         />
       </td>
       <td className="cpus" aria-label={`CPUs of node ${id}`}>{s ? s.cpus : '-'}</td>
-      <td className="row-message" role={node.reason || actionError ? 'status' : undefined}>
-        {node.status !== 'up' ? node.reason : actionError}
+      <td className="row-message" role={node.reason || actionError || node.warning ? 'status' : undefined}>
+        {node.status !== 'up' ? node.reason : actionError ?? node.warning}
       </td>
     </tr>
   );

@@ -1,0 +1,208 @@
+/**
+ * The agents' own network: TLS 1.2 with the cluster's pre-shared key (no certificates to
+ * manage; a peer without the key fails the handshake and can send nothing), carrying
+ * JSON-lines requests, or on a connection of its own a bulk transfer of files.
+ */
+import tls from 'node:tls';
+import { isIP, type Socket } from 'node:net';
+import { RpcEndpoint, type Handlers } from '../../shared/rpc/rpcEndpoint.js';
+import { RpcError } from '../../shared/protocol/rpc.js';
+import type { NodeId } from '../../shared/domain/node.js';
+import type { MapNode } from '../../shared/hpcMap.js';
+import type { PeerRequests, TransferHeader, TransferResult } from '../../shared/protocol/peer.js';
+import { checkHeader, receiveFiles, sendFiles } from './transfer.js';
+
+const CIPHERS = 'ECDHE-PSK-CHACHA20-POLY1305:ECDHE-PSK-AES256-CBC-SHA384:PSK-AES256-GCM-SHA384';
+const IDENTITY = 'mosixview';
+export const DEFAULT_PEER_PORT = 7249;
+const CONNECT_TIMEOUT_MS = 5000;
+
+type Client = RpcEndpoint<PeerRequests, Record<never, never>>;
+
+export interface PeerNetOptions {
+  selfId: NodeId;
+  nodes: MapNode[];
+  /** Derived for TLS from the cluster key. */
+  key: Buffer;
+  port: number;
+  handlers: Handlers<PeerRequests>;
+  /** Where an incoming transfer goes; throw to refuse it. */
+  transferDir(header: TransferHeader): string;
+}
+
+export class PeerNet {
+  private server: tls.Server | undefined;
+  private readonly clients = new Map<NodeId, Promise<{ sock: tls.TLSSocket; ep: Client }>>();
+  private readonly open = new Set<Socket>();
+
+  constructor(private readonly opts: PeerNetOptions) {}
+
+  get selfId(): NodeId {
+    return this.opts.selfId;
+  }
+
+  get nodes(): MapNode[] {
+    return this.opts.nodes;
+  }
+
+  start(): Promise<void> {
+    const server = tls.createServer(
+      {
+        ciphers: CIPHERS,
+        minVersion: 'TLSv1.2',
+        maxVersion: 'TLSv1.2',
+        pskIdentityHint: IDENTITY,
+        pskCallback: (_s, identity) => (identity === IDENTITY ? this.opts.key : null),
+      },
+      (sock) => this.accept(sock),
+    );
+    server.on('tlsClientError', () => undefined);
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.opts.port, this.bindAddress(), () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  /** Listen on this node's own map address when it is an IP: the peer port stays off other networks. */
+  bindAddress(): string | undefined {
+    const self = this.opts.nodes.find((n) => n.id === this.opts.selfId)?.host;
+    return self && isIP(self) ? self : undefined;
+  }
+
+  stop(): void {
+    this.server?.close();
+    for (const s of this.open) s.destroy();
+    this.clients.clear();
+  }
+
+  address(nodeId: NodeId): string {
+    const n = this.opts.nodes.find((x) => x.id === nodeId);
+    if (!n) throw new RpcError('ENONODE', `node ${nodeId} is not in this cluster's map`);
+    return n.host;
+  }
+
+  async request<K extends keyof PeerRequests & string>(
+    nodeId: NodeId,
+    method: K,
+    params: PeerRequests[K]['req'],
+    timeoutMs = 15000,
+  ): Promise<PeerRequests[K]['res']> {
+    let c = this.clients.get(nodeId);
+    if (!c) {
+      c = this.connectRpc(nodeId);
+      this.clients.set(nodeId, c);
+      c.catch(() => this.clients.delete(nodeId));
+    }
+    const { ep } = await c;
+    return ep.request(method, params, timeoutMs);
+  }
+
+  /** Sends files to a peer on a connection of their own; resolves when all arrived intact. */
+  async sendFiles(nodeId: NodeId, transfer: string, paths: string[], signal?: AbortSignal): Promise<TransferResult> {
+    const sock = await this.dial(nodeId);
+    const abort = () => sock.destroy(new Error('transfer aborted'));
+    signal?.addEventListener('abort', abort);
+    try {
+      return await sendFiles(sock, transfer, this.opts.selfId, paths);
+    } finally {
+      signal?.removeEventListener('abort', abort);
+      sock.end();
+    }
+  }
+
+  private dial(nodeId: NodeId): Promise<tls.TLSSocket> {
+    const host = this.address(nodeId);
+    return new Promise((resolve, reject) => {
+      const sock = tls.connect({
+        host,
+        port: this.opts.port,
+        ciphers: CIPHERS,
+        minVersion: 'TLSv1.2',
+        maxVersion: 'TLSv1.2',
+        checkServerIdentity: () => undefined,
+        pskCallback: () => ({ psk: this.opts.key, identity: IDENTITY }),
+      });
+      const timer = setTimeout(() => sock.destroy(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
+      sock.once('secureConnect', () => {
+        clearTimeout(timer);
+        sock.setKeepAlive(true, 1000);
+        this.track(sock);
+        resolve(sock);
+      });
+      sock.once('error', (e) => {
+        clearTimeout(timer);
+        reject(new RpcError('EPEER', `cannot reach the agent of node ${nodeId} (${host}:${this.opts.port}): ${e.message}`));
+      });
+    });
+  }
+
+  private async connectRpc(nodeId: NodeId): Promise<{ sock: tls.TLSSocket; ep: Client }> {
+    const sock = await this.dial(nodeId);
+    const ep: Client = new RpcEndpoint((line) => sock.write(line), {}, { onProtocolError: () => sock.destroy() });
+    sock.on('data', (d: Buffer) => ep.receive(d));
+    sock.on('error', () => undefined);
+    sock.on('close', () => {
+      ep.close(`connection to the agent of node ${nodeId} was lost`);
+      this.clients.delete(nodeId);
+    });
+    return { sock, ep };
+  }
+
+  private track(sock: Socket): void {
+    this.open.add(sock);
+    sock.once('close', () => this.open.delete(sock));
+  }
+
+  /** First line decides: a transfer header, or the first request of an RPC connection. */
+  private accept(sock: tls.TLSSocket): void {
+    this.track(sock);
+    sock.on('error', () => undefined);
+    let buf = Buffer.alloc(0);
+    const onData = (d: Buffer) => {
+      buf = Buffer.concat([buf, d]);
+      const nl = buf.indexOf(10);
+      if (nl < 0) {
+        if (buf.length > 1 << 20) sock.destroy();
+        return;
+      }
+      sock.off('data', onData);
+      sock.pause();
+      const first = buf.subarray(0, nl).toString('utf8');
+      const rest = buf.subarray(nl + 1);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(first);
+      } catch {
+        sock.destroy();
+        return;
+      }
+      if (parsed && typeof parsed === 'object' && 'transfer' in parsed) void this.serveTransfer(sock, parsed, rest);
+      else this.serveRpc(sock, Buffer.concat([buf.subarray(0, nl + 1), rest]));
+    };
+    sock.on('data', onData);
+  }
+
+  private serveRpc(sock: tls.TLSSocket, initial: Buffer): void {
+    const ep = new RpcEndpoint<Record<never, never>, Record<never, never>, PeerRequests>((line) => sock.write(line), this.opts.handlers, {
+      onProtocolError: () => sock.destroy(),
+    });
+    sock.on('data', (d: Buffer) => ep.receive(d));
+    sock.on('close', () => ep.close('peer went away'));
+    ep.receive(initial);
+    sock.resume();
+  }
+
+  private async serveTransfer(sock: tls.TLSSocket, raw: unknown, rest: Buffer): Promise<void> {
+    try {
+      const header = checkHeader(raw);
+      const result = await receiveFiles(sock, header, this.opts.transferDir(header), rest);
+      sock.end(JSON.stringify({ ok: true, ...result }) + '\n');
+    } catch (e) {
+      sock.end(JSON.stringify({ ok: false, error: (e as Error).message }) + '\n');
+    }
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The daemon's membership in the cluster: key and map on disk, and the peer channel and
+ * load exchange running whenever both are present. Features register their peer request
+ * handlers and exchange listeners here.
+ */
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { Handlers } from '../../shared/rpc/rpcEndpoint.js';
+import type { ExchangeStats, PeerRequests, TransferHeader } from '../../shared/protocol/peer.js';
+import type { ClusterInfo } from '../../shared/protocol/agent.js';
+import { deriveKey, readClusterKey, writeClusterKey } from './clusterSecrets.js';
+import { keyId } from '../../shared/clusterKey.js';
+import { clearMembership, loadMembership, saveMembership, type Membership } from './membership.js';
+import { DEFAULT_PEER_PORT, PeerNet } from './peerNet.js';
+import { ExchangeSocket, type ExchangeEnvelope } from './exchangeSocket.js';
+
+export class PeerService {
+  net: PeerNet | undefined;
+  exchange: ExchangeSocket | undefined;
+  membership: Membership | undefined;
+  private handlers: Handlers<PeerRequests> = {};
+  private readonly listeners = new Set<(env: ExchangeEnvelope, address: string) => void>();
+  private transferDir: (h: TransferHeader) => string;
+  private lastError: string | undefined;
+  readonly port: number;
+
+  constructor(
+    private readonly stateDir: string,
+    private readonly version: string,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.port = Number(env.MOSIXVIEW_PEER_PORT) || DEFAULT_PEER_PORT;
+    this.transferDir = (h) => join(this.stateDir, 'incoming', h.transfer);
+  }
+
+  registerHandlers(h: Handlers<PeerRequests>): void {
+    this.handlers = { ...this.handlers, ...h };
+  }
+
+  setTransferDir(fn: (h: TransferHeader) => string): void {
+    this.transferDir = fn;
+  }
+
+  onExchange(cb: (env: ExchangeEnvelope, address: string) => void): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+
+  /** Starts the channel if this node has a key and a map; a bad map is reported, not fatal. */
+  async start(): Promise<void> {
+    this.stop();
+    const key = readClusterKey(this.stateDir);
+    try {
+      this.membership = loadMembership(this.stateDir, hostname());
+    } catch (e) {
+      this.lastError = (e as Error).message;
+      this.membership = undefined;
+    }
+    if (!key || !this.membership) return;
+    const { selfId, nodes } = this.membership;
+    const net = new PeerNet({
+      selfId,
+      nodes,
+      key: deriveKey(key, 'peer-tls'),
+      port: this.port,
+      handlers: {
+        'peer.hello': () => ({ nodeId: selfId, version: this.version }),
+        ...this.handlers,
+      },
+      transferDir: (h) => this.transferDir(h),
+    });
+    const exchange = new ExchangeSocket(deriveKey(key, 'exchange-udp'), selfId, this.port, (env, addr) => {
+      for (const l of this.listeners) l(env, addr);
+    });
+    try {
+      await net.start();
+      await exchange.start(net.bindAddress());
+      this.net = net;
+      this.exchange = exchange;
+      this.lastError = undefined;
+    } catch (e) {
+      net.stop();
+      exchange.close();
+      this.lastError = `cannot listen on port ${this.port}: ${(e as Error).message}`;
+    }
+  }
+
+  stop(): void {
+    this.net?.stop();
+    this.exchange?.close();
+    this.net = undefined;
+    this.exchange = undefined;
+  }
+
+  async configure(p: { keyHex?: string; mapText?: string; nodeId?: number; off?: boolean }): Promise<ClusterInfo> {
+    if (p.off) {
+      clearMembership(this.stateDir);
+    } else {
+      if (p.keyHex !== undefined) writeClusterKey(this.stateDir, p.keyHex);
+      if (p.mapText !== undefined) saveMembership(this.stateDir, p.mapText, p.nodeId, hostname());
+    }
+    await this.start();
+    return this.info();
+  }
+
+  info(): ClusterInfo {
+    const key = readClusterKey(this.stateDir);
+    const stats: ExchangeStats = this.exchange?.guard.stats ?? { accepted: 0, forged: 0, stale: 0, replayed: 0 };
+    return {
+      nodeId: this.membership?.selfId ?? null,
+      map: this.membership?.nodes ?? [],
+      keyInstalled: key !== undefined,
+      keyId: key ? keyId(key) : null,
+      listening: this.net !== undefined,
+      port: this.port,
+      exchange: { ...stats },
+      ...(this.lastError ? { problem: this.lastError } : {}),
+    };
+  }
+}

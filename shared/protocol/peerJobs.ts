@@ -1,0 +1,2 @@
+/** Peer requests of live migration (source agent -> target agent). */
+export type PeerJobRequests = {};
