@@ -51,6 +51,7 @@ export class AgentDaemon {
     const ctx: DaemonContext = {
       paths,
       peers: this.peers,
+      services: {},
       bundle,
       latest: () => this.latest,
       speed: () => this.speed,

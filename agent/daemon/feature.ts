@@ -8,6 +8,7 @@ import type { NodeSample } from '../../shared/domain/node.js';
 import type { ProcInfo } from '../../shared/domain/process.js';
 import type { StatePaths } from '../stateDir.js';
 import type { PeerService } from '../peer/peerService.js';
+import type { DaemonServices } from './services.js';
 
 export interface Snapshot {
   sample: NodeSample;
@@ -22,6 +23,8 @@ export interface DaemonContext {
   speed(): number;
   /** The cluster membership: peer channel to other agents and the load exchange. */
   peers: PeerService;
+  /** What features offer each other; see services.ts. */
+  services: DaemonServices;
   /** Sends an event to every client that subscribed (the GUI sessions). */
   broadcast<K extends keyof AgentEvents & string>(event: K, data: AgentEvents[K]): void;
 }

@@ -1,0 +1,65 @@
+/**
+ * Plain data shared by the balancing core: what agents gossip (infod), the node flags of
+ * mosctl, per-job load modes and decay parameters. docs/LOAD-MODEL.md gives the formulas.
+ * Nothing here does I/O: the agent daemon bundles these modules for plain Node.
+ */
+import type { NodeId } from '../domain/node.js';
+
+/** What one node says about itself, as the infod exchange carries it. */
+export interface InfoEntry {
+  node: NodeId;
+  /** openMosix exported load of the node (NodeSample.load: rises at once, falls slowly). */
+  load: number;
+  speed: number;
+  cpus: number;
+  /** Memory available for work (NodeMemory.availableKb). */
+  memAvailKb: number;
+  memTotalKb: number;
+  /** Utilisation, % of the node's CPUs busy (0..100). */
+  util: number;
+  /** When the node made this entry, ms by ITS OWN clock: only compared with its own entries. */
+  t: number;
+  /** Counter of the node's messages: breaks ties between entries with equal t. */
+  seq: number;
+  /** The node refuses guests (mosctl block): others must not pick it as a target. */
+  block?: boolean;
+}
+
+/**
+ * One infod message: the sender's fresh entry first, then a window of the newest entries it
+ * knows about other nodes. The transport (authenticated, encrypted) is not this module's.
+ */
+export interface InfoMessage {
+  from: NodeId;
+  to: NodeId;
+  entries: InfoEntry[];
+}
+
+/** The mosctl flags of a node (HOWTO 8.2, /proc/hpc/admin). All false is the default. */
+export interface NodeFlags {
+  /** No automatic migration of any process out of this node. */
+  stay: boolean;
+  /** Processes whose home is this node stay; guests may still leave. */
+  lstay: boolean;
+  /** Guests may not arrive. */
+  block: boolean;
+  /** The node stops taking part in the load exchange. */
+  quiet: boolean;
+}
+
+export const NO_FLAGS: Readonly<NodeFlags> = Object.freeze({ stay: false, lstay: false, block: false, quiet: false });
+
+/** Per-job load mode: mosrun's cpujob, iojob, nodecay, slowdecay and fastdecay. */
+export type JobMode = 'cpujob' | 'iojob' | 'nodecay' | 'slowdecay' | 'fastdecay';
+
+/** mosctl setdecay: decay interval and the two factors, in thousandths. */
+export interface DecayParams {
+  intervalS: number;
+  slow: number;
+  fast: number;
+}
+
+export const DEFAULT_DECAY: Readonly<DecayParams> = Object.freeze({ intervalS: 1, slow: 975, fast: 926 });
+
+/** A source of uniform numbers in [0, 1): injected so that gossip and simulation replay. */
+export type Rng = () => number;
