@@ -125,3 +125,19 @@ export async function downAll(log: (s: string) => void = () => {}): Promise<stri
   if (errors.length > 0) throw new Error(errors.join('\n'));
   return ids;
 }
+
+/**
+ * Removes the clusters of test runs whose process died (a crashed or killed run), leaving
+ * clusters of live runs and those made by hand (cluster:up, demo, benchmarks) alone.
+ */
+export async function downDeadTestClusters(log: (s: string) => void = () => {}): Promise<string[]> {
+  const removed: string[] = [];
+  for (const id of listRunIds()) {
+    const c = readClusterFile(id);
+    const ownerAlive = c ? processRunning(c.ownerPid) : false;
+    if (c && (c.purpose !== 'tests' || ownerAlive)) continue;
+    await downCluster(id, log);
+    removed.push(id);
+  }
+  return removed;
+}

@@ -13,7 +13,7 @@ import { SSHD, writeFiles } from './files.js';
 import { ip, listLinks, listNetns, netnsPids, parsePrefix, prefixesOverlap, processRunning, run, usedPrefixes, waitUntil } from './sys.js';
 
 export type { SshOptions, SshResult, TestCluster, TestNode } from './types.js';
-export { downAll, downCluster, leftovers, listRunIds, readClusterFile } from './teardown.js';
+export { downAll, downCluster, downDeadTestClusters, leftovers, listRunIds, readClusterFile } from './teardown.js';
 export { CRIU_PATH } from './files.js';
 
 const MAX_NODES = 250;
@@ -23,6 +23,8 @@ export interface UpOptions {
   log?: (s: string) => void;
   /** Aborting stops setup between steps; what was created is removed. */
   signal?: AbortSignal;
+  /** 'tests': owned by a test run, so a later test run may remove it once its owner died. */
+  purpose?: 'tests' | 'manual';
 }
 
 const saveState = (c: TestCluster): void => writeFileSync(`${c.dir}/cluster.json`, `${JSON.stringify(c, null, 2)}\n`);
@@ -171,6 +173,7 @@ export async function upCluster(opts: UpOptions): Promise<TestCluster> {
       bridgeAddress: `${base}1`,
       createdAt: new Date().toISOString(),
       ownerPid: process.pid,
+      purpose: opts.purpose ?? 'manual',
       nodes: Array.from({ length: count }, (_, i): TestNode => {
         const id = i + 1;
         const pinned = id === 2 && cpus.count >= 2;

@@ -50,6 +50,8 @@ export interface TestCluster {
   createdAt: string;
   /** PID of the process that ran upCluster (it may be gone: the cluster outlives it). */
   ownerPid: number;
+  /** Who made it: a test run's clusters are removed by the next test run once their owner died. */
+  purpose?: 'tests' | 'manual';
 }
 
 export interface SshResult {

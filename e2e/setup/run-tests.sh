@@ -25,7 +25,7 @@ npx vitest run
 step "end-to-end tests (headless mode in Chromium)"
 npx playwright test -c e2e/playwright.config.ts
 
-if node -e "const p=require('electron'); process.exit(require('fs').existsSync(p)?0:1)" 2>/dev/null; then
+if node build/electronBinary.mjs >/dev/null; then
   step "end-to-end tests (Electron app)"
   if [ -z "${DISPLAY:-}" ] && command -v xvfb-run >/dev/null; then
     MOSIXVIEW_E2E_ELECTRON=1 xvfb-run -a npx playwright test -c e2e/playwright.config.ts

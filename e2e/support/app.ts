@@ -3,7 +3,7 @@
  * with MOSIXVIEW_E2E_ELECTRON=1 where the Electron binary exists, the real Electron app.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { electronBinary } from '../../build/electronBinary.mjs';
 import { _electron, type Browser, type Page } from '@playwright/test';
 
 export interface RunningApp {
@@ -20,11 +20,14 @@ export function useElectron(): boolean {
 }
 
 function electronPath(): string {
-  return createRequire(import.meta.url)('electron') as unknown as string;
+  const bin = electronBinary();
+  if (!bin) throw new Error('MOSIXVIEW_E2E_ELECTRON=1 but the Electron binary is not installed (node_modules/electron/dist)');
+  return bin;
 }
 
 async function launchElectron(args: string[]): Promise<RunningApp> {
-  const app = await _electron.launch({ executablePath: electronPath(), args: ['dist/electron/main.cjs', ...args] });
+  const sandbox = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
+  const app = await _electron.launch({ executablePath: electronPath(), args: [...sandbox, 'dist/electron/main.cjs', ...args] });
   let out = '';
   app.process().stdout?.on('data', (d: Buffer) => (out += d.toString()));
   app.process().stderr?.on('data', (d: Buffer) => (out += d.toString()));

@@ -6,7 +6,7 @@ import { launchApp, type RunningApp } from './app.js';
 export const test = base.extend<{ app: RunningApp }, { cluster: TestCluster }>({
   cluster: [
     async ({}, use) => {
-      const cluster = await upCluster({ nodes: 4 });
+      const cluster = await upCluster({ nodes: 4, purpose: 'tests' });
       try {
         await use(cluster);
       } finally {

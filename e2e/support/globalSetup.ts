@@ -1,7 +1,7 @@
 /** Fails the run at once, with what to do, when a prerequisite of the end-to-end tests is missing. */
 import { existsSync } from 'node:fs';
 import { CHROMIUM_PATH } from './chromium.js';
-import { downAll } from '../cluster/testCluster.js';
+import { downDeadTestClusters } from '../cluster/testCluster.js';
 
 export default async function globalSetup(): Promise<void> {
   const problems: string[] = [];
@@ -12,6 +12,7 @@ export default async function globalSetup(): Promise<void> {
   if (problems.length) {
     throw new Error(`end-to-end prerequisites missing: ${problems.join('; ')}. Run "npm test" (it installs them as root) or "sudo bash e2e/setup/install-prereqs.sh && npm run build".`);
   }
-  // Clusters left by a crashed earlier run would hold addresses and CPU: remove them first.
-  await downAll();
+  // Clusters left by a crashed earlier test run hold addresses and CPU: remove them first.
+  // Live runs' clusters and hand-made ones (cluster:up, demo, benchmarks) are left alone.
+  await downDeadTestClusters();
 }

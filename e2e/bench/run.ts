@@ -1,0 +1,97 @@
+/**
+ * `npm run bench [-- --only NAME]`: runs the benchmarks and rewrites their sections of
+ * docs/BENCHMARKS.md (see report.ts). Expects a fresh `node build/build.mjs` (npm run bench
+ * does it). Sections of benchmarks not run here are left as they are.
+ */
+import { benchSampleCost, formatSampleCost } from './sampleCost.js';
+import { benchStartup, formatStartup, NODES, REPS } from './startup.js';
+import { BENCHMARKS_MD, machine, machineLine, writeBenchSection } from './report.js';
+import { BALANCING_TITLE, balancingSection } from './balancing.js';
+
+interface Bench {
+  title: string;
+  /** Markdown for the section, results included. */
+  run(): Promise<string>;
+}
+
+const BENCHES: Record<string, Bench> = {
+  balancing: { title: BALANCING_TITLE, run: async () => balancingSection() },
+  'sample-cost': {
+    title: 'Agent sample vs ps',
+    async run() {
+      const m = machine();
+      const r = await benchSampleCost();
+      return [
+        `**Measured:** one \`Sampler.sample()\` of the agent (every process's pid, user, state, CPU, RSS, nice, command)`,
+        `on this machine with 1,000 extra sleeping processes, warm (owners cached, code optimised), ${r.runs} runs.`,
+        '',
+        `**Baseline:** spawning \`ps -eo pid,user,stat,pcpu,rss,ni,comm\` and reading all its output, alternated with the agent sample in the same run.`,
+        '',
+        machineLine(m),
+        '',
+        formatSampleCost(r),
+        '',
+        'Reproduce: `npm run bench -- --only sample-cost` (or `npx tsx e2e/bench/sampleCost.ts` to print the table only).',
+      ].join('\n');
+    },
+  },
+  startup: {
+    title: `Start to first complete main window, ${NODES} nodes`,
+    async run() {
+      const m = machine();
+      const r = await benchStartup();
+      return [
+        `**Measured:** on a ${NODES}-node test cluster (network namespaces with real sshd, e2e/cluster/testCluster.ts),`,
+        'from spawning the headless server (`node dist/electron/headless.cjs --no-open --profile P`) until Chromium shows',
+        `every lamp as "Node N up" (role img) and every row's load progress bar has \`aria-valuenow\`, polled in the page every 20 ms.`,
+        'Chromium is launched once before all runs and not counted; each run opens a fresh browser context.',
+        '',
+        '- *cold*: before each cold run the agent daemons are stopped (`pkill` in each node), the installed agent',
+        '  (the run\'s shared agentDir) and every node\'s state dir are deleted, so the run includes the probe for Node.js,',
+        '  the SFTP upload, starting 16 daemons and their first speed calibration.',
+        '- *warm*: right after the cold run: the agent is installed and the 16 daemons the previous app left running',
+        '  are reused (a GUI restart).',
+        '',
+        `**Baseline:** what one would do by hand: ${NODES} parallel system \`ssh\` (the cluster's key, known_hosts and empty`,
+        'config, as `sshExec` in e2e/cluster/testCluster.ts) each running `cat /proc/loadavg /proc/meminfo >/dev/null && nproc`,',
+        `timed until all ${NODES} have returned. One untimed warm-up of both, then ${REPS} repetitions alternating`,
+        'cold app, ssh fan-out, warm app. All nodes and the client share the machine\'s CPUs, so the figures include CPU contention',
+        'between 16 sshd sessions, the app and Chromium. Do not run it alongside `npm run test:e2e`: its global setup',
+        'removes every test cluster on the machine.',
+        '',
+        machineLine(m),
+        '',
+        formatStartup(r),
+        '',
+        'Reproduce (root, Linux): `npm run bench -- --only startup`, or `node build/build.mjs && npx tsx e2e/bench/startup.ts` to print the table only.',
+      ].join('\n');
+    },
+  },
+};
+
+function parseArgs(argv: string[]): string[] {
+  const i = argv.indexOf('--only');
+  if (i < 0) return Object.keys(BENCHES);
+  const name = argv[i + 1];
+  if (!name || !BENCHES[name]) {
+    throw new Error(`--only needs one of: ${Object.keys(BENCHES).join(', ')}${name ? ` (got "${name}")` : ''}`);
+  }
+  return [name];
+}
+
+async function main(): Promise<void> {
+  const names = parseArgs(process.argv.slice(2));
+  for (const name of names) {
+    const b = BENCHES[name]!;
+    process.stderr.write(`bench: ${name} ...\n`);
+    const body = await b.run();
+    writeBenchSection(name, `## ${b.title}\n\n${body}`);
+    process.stdout.write(`${body}\n\n`);
+  }
+  process.stderr.write(`bench: wrote ${names.join(', ')} to ${BENCHMARKS_MD}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,226 @@
+/**
+ * Time from start to the first complete main window on a 16-node test cluster (every lamp
+ * "up", every load bar with a value), against what an admin would otherwise type: one
+ * OpenSSH fan-out reading the same /proc files. Cold and warm app starts and the baseline
+ * alternate in one run so machine noise hits them alike. Needs root (network namespaces).
+ * Run: npx tsx e2e/bench/startup.ts
+ */
+import { type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js';
+import { startHeadless } from '../support/app.js';
+import { lamp } from '../support/mainWindow.js';
+import { downCluster, sshExec, upCluster, type TestCluster } from '../cluster/testCluster.js';
+import { median } from './report.js';
+
+export const NODES = 16;
+export const REPS = 3;
+const WINDOW_TIMEOUT_MS = 180_000;
+const BASELINE_CMD = 'cat /proc/loadavg /proc/meminfo >/dev/null && nproc';
+// The bracket keeps the pattern from matching the shell that runs it.
+const DAEMON_PATTERN = "'[m]osixview-agent-.*daemon'";
+
+export interface AppRun {
+  /** Spawn of the headless server to the complete main window. */
+  totalMs: number;
+  /** Spawn until the server printed its URL. */
+  urlMs: number;
+  /** Spawn until the page's load event. */
+  pageMs: number;
+}
+
+export interface StartupResult {
+  nodes: number;
+  reps: number;
+  cold: AppRun[];
+  warm: AppRun[];
+  /** Wall time of the 16 parallel ssh, per repetition. */
+  sshMs: number[];
+  coldMedianMs: number;
+  warmMedianMs: number;
+  sshMedianMs: number;
+  coldRatio: number;
+  warmRatio: number;
+  /** One Chromium launch, before all repetitions and not counted in any of them. */
+  browserLaunchMs: number;
+}
+
+const log = (s: string): void => {
+  process.stderr.write(`bench:startup: ${s}\n`);
+};
+
+async function onAllNodes(c: TestCluster, cmd: string): Promise<string[]> {
+  const rs = await Promise.all(c.nodes.map((n) => sshExec(c, n.id, cmd)));
+  rs.forEach((r, i) => {
+    if (r.code !== 0) throw new Error(`node ${i + 1}: "${cmd}" exited ${r.code}: ${r.stderr.trim()}`);
+  });
+  return rs.map((r) => r.stdout.trim());
+}
+
+const daemonsRunning = async (c: TestCluster): Promise<number> =>
+  (await onAllNodes(c, `pgrep -f ${DAEMON_PATTERN} | wc -l`)).reduce((a, s) => a + Number(s), 0);
+
+/**
+ * A node that never saw Mosixview: no daemon, no installed agent (all nodes share the
+ * run's agentDir, so one rm covers them), no state dir, hence also no stored speed
+ * calibration, which a first start has to run.
+ */
+async function makeCold(c: TestCluster): Promise<void> {
+  await onAllNodes(c, `pkill -f ${DAEMON_PATTERN}; for i in $(seq 100); do pgrep -f ${DAEMON_PATTERN} >/dev/null || exit 0; sleep 0.05; done; exit 1`);
+  rmSync(`${c.dir}/agent`, { recursive: true, force: true });
+  for (const n of c.nodes) {
+    rmSync(n.stateDir, { recursive: true, force: true });
+    mkdirSync(n.stateDir, { recursive: true });
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+let liveApp: ChildProcess | undefined;
+
+async function timeApp(c: TestCluster, browser: Browser): Promise<AppRun> {
+  const t0 = performance.now();
+  const server = await startHeadless(['--profile', c.profilePath]);
+  liveApp = server.child;
+  const urlMs = performance.now() - t0;
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  try {
+    const page = await context.newPage();
+    await page.goto(server.url);
+    const pageMs = performance.now() - t0;
+    // One in-page poll every 20 ms: Playwright's expect() backs off up to 1 s between tries,
+    // which would blur the figure more than the thing measured.
+    await page.waitForFunction(
+      (n: number) => {
+        for (let i = 1; i <= n; i++) {
+          if (!document.querySelector(`[role="img"][aria-label="Node ${i} up"]`)) return false;
+          const bar = document.querySelector(`[role="progressbar"][aria-label="Load of node ${i}"]`);
+          if (!bar?.hasAttribute('aria-valuenow')) return false;
+        }
+        return true;
+      },
+      NODES,
+      { polling: 20, timeout: WINDOW_TIMEOUT_MS },
+    );
+    const totalMs = performance.now() - t0;
+    // Untimed: the same state as a screen reader sees it (role and accessible name).
+    for (let i = 1; i <= NODES; i++) {
+      if ((await lamp(page, i, 'up').count()) !== 1) throw new Error(`no img "Node ${i} up" by accessible name\n${server.output()}`);
+    }
+    return { totalMs, urlMs, pageMs };
+  } catch (e) {
+    throw new Error(`${(e as Error).message}${goneHint(c)}\napp output:\n${server.output()}`);
+  } finally {
+    await context.close();
+    await stopChild(server.child);
+    liveApp = undefined;
+  }
+}
+
+/** The e2e globalSetup removes every test cluster on the machine, ours included. */
+const goneHint = (c: TestCluster): string =>
+  existsSync(`${c.dir}/cluster.json`) ? '' : `\n(cluster ${c.runId} was removed under us: an e2e run's downAll?)`;
+
+async function timeSsh(c: TestCluster): Promise<number> {
+  const t0 = performance.now();
+  const rs = await Promise.all(c.nodes.map((n) => sshExec(c, n.id, BASELINE_CMD)));
+  const wall = performance.now() - t0;
+  rs.forEach((r, i) => {
+    if (r.code !== 0 || !/^\d+$/.test(r.stdout.trim())) throw new Error(`baseline ssh to node ${i + 1} failed (${r.code}): ${r.stderr.trim()}${goneHint(c)}`);
+  });
+  return wall;
+}
+
+export async function benchStartup(): Promise<StartupResult> {
+  if (process.getuid?.() !== 0 || process.platform !== 'linux') throw new Error('bench:startup needs root on Linux (test cluster)');
+  if (!existsSync('dist/electron/headless.cjs')) throw new Error('dist/ is missing: run "node build/build.mjs" first');
+  let cluster: TestCluster | undefined;
+  let browser: Browser | undefined;
+  // Ctrl-C must still take the 16 namespaces down; finally alone does not run on a signal.
+  const onSignal = (): void => {
+    log('interrupted; removing the cluster');
+    if (liveApp) liveApp.kill('SIGKILL');
+    void (browser?.close() ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => (cluster ? downCluster(cluster) : undefined))
+      .finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    cluster = await upCluster({ nodes: NODES, log });
+    const c = cluster;
+    const tb = performance.now();
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    const browserLaunchMs = performance.now() - tb;
+    // Untimed warm-up of the client side (ssh binary, page cache, Chromium's first context),
+    // then a cold state again: repetition 1 should not pay for first-use costs of this machine.
+    await timeSsh(c);
+    await timeApp(c, browser);
+
+    const cold: AppRun[] = [];
+    const warm: AppRun[] = [];
+    const sshMs: number[] = [];
+    for (let i = 0; i < REPS; i++) {
+      await makeCold(c);
+      if ((await daemonsRunning(c)) !== 0) throw new Error('agent daemons still run after makeCold');
+      cold.push(await timeApp(c, browser));
+      const up = await daemonsRunning(c);
+      if (up !== NODES) throw new Error(`after the cold start ${up} daemons run, expected ${NODES}`);
+      log(`rep ${i + 1} cold ${cold[i]!.totalMs.toFixed(0)} ms (url ${cold[i]!.urlMs.toFixed(0)}, page ${cold[i]!.pageMs.toFixed(0)})`);
+      sshMs.push(await timeSsh(c));
+      log(`rep ${i + 1} ssh  ${sshMs[i]!.toFixed(0)} ms`);
+      // Warm: agent installed, daemons left running by the previous app (as after a GUI restart).
+      warm.push(await timeApp(c, browser));
+      log(`rep ${i + 1} warm ${warm[i]!.totalMs.toFixed(0)} ms (url ${warm[i]!.urlMs.toFixed(0)}, page ${warm[i]!.pageMs.toFixed(0)})`);
+    }
+    const coldMedianMs = median(cold.map((r) => r.totalMs));
+    const warmMedianMs = median(warm.map((r) => r.totalMs));
+    const sshMedianMs = median(sshMs);
+    return {
+      nodes: NODES, reps: REPS, cold, warm, sshMs, coldMedianMs, warmMedianMs, sshMedianMs,
+      coldRatio: coldMedianMs / sshMedianMs, warmRatio: warmMedianMs / sshMedianMs, browserLaunchMs,
+    };
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (liveApp) await stopChild(liveApp);
+    await browser?.close().catch(() => undefined);
+    if (cluster) await downCluster(cluster, log);
+  }
+}
+
+export function formatStartup(r: StartupResult): string {
+  const f = (x: number): string => x.toFixed(0);
+  const list = (xs: number[]): string => xs.map(f).join(', ');
+  return [
+    `| | runs (ms) | median (ms) | / ssh fan-out |`,
+    `|---|---|---:|---:|`,
+    `| app, cold (agent uploaded, daemons started, speed calibrated) | ${list(r.cold.map((x) => x.totalMs))} | ${f(r.coldMedianMs)} | ${r.coldRatio.toFixed(2)}x |`,
+    `| app, warm (agent installed, daemons running) | ${list(r.warm.map((x) => x.totalMs))} | ${f(r.warmMedianMs)} | ${r.warmRatio.toFixed(2)}x |`,
+    `| baseline: ${r.nodes} parallel OpenSSH \`ssh\` | ${list(r.sshMs)} | ${f(r.sshMedianMs)} | 1.00x |`,
+    '',
+    `Where the app's time goes (medians, ms from spawn): server printed its URL ` +
+      `cold ${f(median(r.cold.map((x) => x.urlMs)))} / warm ${f(median(r.warm.map((x) => x.urlMs)))}; ` +
+      `page loaded cold ${f(median(r.cold.map((x) => x.pageMs)))} / warm ${f(median(r.warm.map((x) => x.pageMs)))}. ` +
+      `Chromium launch (once, not counted): ${f(r.browserLaunchMs)} ms.`,
+  ].join('\n');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  benchStartup().then(
+    (r) => console.log(formatStartup(r)),
+    (e: unknown) => {
+      console.error(e);
+      process.exitCode = 1;
+    },
+  );
+}
