@@ -11,8 +11,12 @@ import { attach } from './daemon/attach.js';
 import { AgentDaemon } from './daemon/agentDaemon.js';
 import { clearStaleSocket, stopDaemon, tryConnect } from './daemon/daemonSocket.js';
 import { mosctl } from './cli/mosctl.js';
+import { setpe } from './cli/setpe.js';
+import { mon } from './cli/mon.js';
+import { jobsCli } from './jobs/cli.js';
 import { CliError } from './cli/daemonClient.js';
 import { installTools } from './cli/installTools.js';
+import { mosixcollector } from './collector/collectorCli.js';
 
 const USAGE = `usage: mosixview-agent {attach [--embedded] | daemon | stop | status | --version | mosctl ARGS}`;
 
@@ -57,8 +61,13 @@ async function main(argv: string[]): Promise<void> {
       process.exit(s ? 0 : 1);
       return;
     }
+    case 'mosrun': case 'migrate': case 'mps': case 'nomig': case 'runhome': case 'runon': case 'cpujob': case 'iojob': case 'nodecay': case 'slowdecay': case 'fastdecay':
+      return jobsCli(cmd, rest, (s) => process.stdout.write(s + '\n'));
     case 'mosctl':
       return mosctl(rest, (s) => process.stdout.write(s + '\n'));
+    case 'setpe': return setpe(rest, (s) => process.stdout.write(s + '\n'));
+    case 'mon': return mon(rest, (s) => process.stdout.write(s + '\n'));
+    case 'mosixcollector': return mosixcollector(rest, (s) => process.stdout.write(s + '\n'), bundle);
     default:
       process.stderr.write(USAGE + '\n');
       process.exit(2);

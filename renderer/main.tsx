@@ -5,6 +5,8 @@ import { clusterActions, useCluster } from './store/clusterStore.js';
 import { routeOf } from './windows.js';
 import { MainWindow } from './routes/main/MainWindow.js';
 import { NodeWindow } from './routes/node/NodeWindow.js';
+import { HistoryRoute } from './history/HistoryRoute.js';
+import { isProcessRoute, ProcessRoute } from './routes/procs/processRoutes.js';
 
 const bridge = getBridge((state, why) => useCluster.setState({ connection: state, connectionError: why }));
 bridge.on('node.view', (v) => clusterActions.applyView(v));
@@ -23,7 +25,9 @@ function App() {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
   const [first, second] = route;
-  if (first === 'node' && second) return <NodeWindow which={second} />;
+  if (first === 'node' && second) return <NodeWindow which={second} bridge={bridge} />;
+  if (first === 'history') return <HistoryRoute parts={route.slice(1)} bridge={bridge} />;
+  if (isProcessRoute(first)) return <ProcessRoute route={route} bridge={bridge} />;
   return <MainWindow bridge={bridge} />;
 }
 

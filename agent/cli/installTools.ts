@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-export const TOOLS = ['mosctl'] as const;
+export const TOOLS = ['mosctl', 'mosixcollector', 'mosrun', 'migrate', 'mps', 'nomig', 'runhome', 'runon', 'cpujob', 'iojob', 'nodecay', 'slowdecay', 'fastdecay', 'setpe', 'mon'] as const;
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 

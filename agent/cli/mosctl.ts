@@ -1,50 +1,107 @@
 /**
- * mosctl, the openMosix configuration tool (HOWTO chapter 8.5), for this node:
- *   mosctl getspeed | setspeed N | getload | getutil | getmem | getfree | status
+ * mosctl, the openMosix configuration tool (HOWTO chapter 8.5): the flags, expel and bring,
+ * speed and decay of this node, and the readers about any node of the cluster.
  */
-import { CliError, connectDaemon } from './daemonClient.js';
+import { lookup } from 'node:dns/promises';
+import { MOSCTL_USAGE, parseMosctl, type MosctlCommand } from '../../shared/balancing/controls.js';
+import type { NodeId } from '../../shared/domain/node.js';
+import { CliError, connectDaemon, type DaemonClient } from './daemonClient.js';
+import { figuresOfSample, formatGet, formatOwnStatus, formatPeerStatus, formatReport, formatWhois } from '../balance/readers.js';
 
-const USAGE = `usage: mosctl {getspeed | setspeed N | getload | getutil | getmem | getfree | status}`;
+export type MosctlAgent = Pick<DaemonClient, 'request'>;
+
+/** The balance requests fail with ENOMETHOD on an agent without the balancing core. */
+async function balanceState(agent: MosctlAgent) {
+  return agent.request('balance.state', null).catch(() => undefined);
+}
+
+async function ownId(agent: MosctlAgent): Promise<NodeId | null> {
+  return (await agent.request('cluster.info', null)).nodeId;
+}
+
+/** Runs one parsed command; returns the exit code (1: the node asked about is down or unknown). */
+export async function runMosctl(cmd: MosctlCommand, agent: MosctlAgent, out: (s: string) => void): Promise<number> {
+  switch (cmd.cmd) {
+    case 'set':
+      await agent.request('balance.set', { flag: cmd.flag, value: cmd.value });
+      return 0;
+    case 'expel':
+    case 'bring': {
+      const r = await agent.request(cmd.cmd === 'expel' ? 'balance.expel' : 'balance.bring', null);
+      formatReport(cmd.cmd, r).forEach(out);
+      return r.failed.length || r.unreachable.length ? 1 : 0;
+    }
+    case 'setspeed':
+      out(String((await agent.request('setSpeed', { speed: cmd.speed })).speed));
+      return 0;
+    case 'setdecay':
+    case 'getdecay': {
+      const b =
+        cmd.cmd === 'setdecay'
+          ? await agent.request('balance.setDecay', { intervalS: cmd.intervalS, ...(cmd.slow !== undefined ? { slow: cmd.slow, fast: cmd.fast } : {}) })
+          : await agent.request('balance.state', null);
+      out(`interval ${b.decay.intervalS} s, slowdecay ${b.decay.slow}, fastdecay ${b.decay.fast}`);
+      return 0;
+    }
+    case 'get': {
+      const self = await ownId(agent);
+      if (cmd.node === undefined || cmd.node === self) {
+        const s = await agent.request('sample', null);
+        out(formatGet(cmd.what, figuresOfSample(s)));
+        return 0;
+      }
+      if (cmd.what === 'free') {
+        // Physical free memory is not in the exchanged entry: ask the node itself.
+        out(formatGet('free', figuresOfSample(await agent.request('balance.sampleOf', { node: cmd.node }))));
+        return 0;
+      }
+      const view = await agent.request('balance.view', null);
+      const v = view.nodes.find((n) => n.node === cmd.node);
+      if (!v || !v.up) throw new CliError(formatPeerStatus(v, cmd.node, view.map));
+      out(formatGet(cmd.what, v));
+      return 0;
+    }
+    case 'status': {
+      const c = await agent.request('cluster.info', null);
+      if (cmd.node === undefined || cmd.node === c.nodeId) {
+        formatOwnStatus(await agent.request('sample', null), c, await balanceState(agent)).forEach(out);
+        return 0;
+      }
+      const view = await agent.request('balance.view', null);
+      const v = view.nodes.find((n) => n.node === cmd.node);
+      out(formatPeerStatus(v, cmd.node, view.map));
+      return v?.up ? 0 : 1;
+    }
+    case 'isup': {
+      const view = await agent.request('balance.view', null);
+      if (!view.map.some((n) => n.id === cmd.node)) throw new CliError(`no node ${cmd.node} in this cluster's map`);
+      const up = view.nodes.find((n) => n.node === cmd.node)?.up === true;
+      out(`${cmd.node} is ${up ? 'up' : 'down'}`);
+      return up ? 0 : 1;
+    }
+    case 'whois': {
+      const view = await agent.request('balance.view', null);
+      let resolved: string[] = [];
+      if (cmd.target?.by === 'host') resolved = (await lookup(cmd.target.host, { all: true }).catch(() => [])).map((a) => a.address);
+      const r = formatWhois(view.map, view.self, cmd.target, resolved);
+      if (!r.ok) throw new CliError(r.text);
+      out(r.text);
+      return 0;
+    }
+  }
+}
 
 export async function mosctl(args: string[], out: (s: string) => void): Promise<void> {
-  const [cmd, ...rest] = args;
-  if (!cmd || cmd === '-h' || cmd === '--help') {
-    out(USAGE);
+  if (args[0] === '-h' || args[0] === '--help') {
+    out(MOSCTL_USAGE);
     return;
   }
-  const known = ['getspeed', 'setspeed', 'getload', 'getutil', 'getmem', 'getfree', 'status'];
-  if (!known.includes(cmd)) throw new CliError(`unknown command "${cmd}"\n${USAGE}`);
-  if (cmd === 'setspeed' && (rest.length !== 1 || !/^\d+$/.test(rest[0]!))) {
-    throw new CliError('setspeed needs a whole number, e.g. "mosctl setspeed 15000" (10000 = reference CPU)');
-  }
+  const parsed = parseMosctl(args);
+  if (!parsed.ok) throw new CliError(parsed.error.replace(/^mosctl: /, ''));
   const agent = await connectDaemon();
   try {
-    switch (cmd) {
-      case 'getspeed':
-        out(String((await agent.request('getSpeed', null)).speed));
-        break;
-      case 'setspeed':
-        out(String((await agent.request('setSpeed', { speed: Number(rest[0]) })).speed));
-        break;
-      default: {
-        const s = await agent.request('sample', null);
-        if (cmd === 'getload') out(String(Math.round(s.load * 100)));
-        else if (cmd === 'getutil') out(`${Math.round(s.util)}%`);
-        else if (cmd === 'getmem') out(String(s.mem.availableKb * 1024));
-        else if (cmd === 'getfree') out(String(s.mem.freeKb * 1024));
-        else {
-          const c = await agent.request('cluster.info', null);
-          out(`This node (${s.hostname}) is up: speed ${s.speed}, ${s.cpus} CPU(s), load ${s.load.toFixed(2)}, utilisation ${Math.round(s.util)}%`);
-          out(
-            c.nodeId === null
-              ? `Not in a cluster: no map installed (setpe -w -f /etc/hpc.map, or open the cluster in Mosixview)`
-              : `Node ${c.nodeId} of ${c.map.length}; cluster key ${c.keyInstalled ? 'installed' : 'MISSING'}; peer channel ${c.listening ? `listening on port ${c.port}` : `not running${c.problem ? `: ${c.problem}` : ''}`}`,
-          );
-          const x = c.exchange;
-          out(`Load exchange: ${x.accepted} accepted, ${x.forged} forged, ${x.stale} stale, ${x.replayed} replayed`);
-        }
-      }
-    }
+    const code = await runMosctl(parsed.value, agent, out);
+    if (code) process.exitCode = code;
   } finally {
     agent.end();
   }

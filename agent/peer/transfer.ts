@@ -111,7 +111,10 @@ export async function receiveFiles(sock: Duplex, header: TransferHeader, dir: st
     });
     return { bytes: total, dir };
   } catch (e) {
-    out?.destroy();
+    // The stream opens its file asynchronously: wait until it is closed, or the removal below
+    // could run before the file exists and leave a fresh .part behind.
+    const w = out;
+    if (w && !w.closed) await new Promise<void>((r) => (w.once('close', () => r()), w.destroy()));
     for (const f of header.files) rmSync(join(dir, `${f.name}.part`), { force: true });
     throw e;
   }

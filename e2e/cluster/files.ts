@@ -24,9 +24,35 @@ function sshdConfig(c: TestCluster, n: TestNode): string {
     'MaxSessions 100',
     'PrintMotd no',
     'Subsystem sftp internal-sftp',
-    `SetEnv MOSIXVIEW_STATE_DIR=${n.stateDir} MOSIXVIEW_CRIU=${CRIU_PATH}`,
+    // All nodes share one filesystem, /tmp included: nothing there is node-local here.
+    `SetEnv MOSIXVIEW_STATE_DIR=${n.stateDir} MOSIXVIEW_CRIU=${criuWrapper(c)} MOSIXVIEW_LOCAL_ROOTS=/proc:/sys MOSIXVIEW_JOBS_DIR=${c.dir}/jobs`,
     '',
   ].join('\n');
+}
+
+export const criuWrapper = (c: TestCluster): string => `${c.dir}/criu`;
+
+/**
+ * The nodes' CRIU: the real one, unless a test planted a fault for a node, a file in its
+ * state dir: fault-restore (restore fails), fault-corrupt-dump (the dump succeeds but its
+ * images are damaged on disk, as by a bad disk), fault-slow-restore (restore waits 5 s
+ * first, so a test can cut a link or kill an agent mid-migration).
+ */
+function criuWrapperScript(): string {
+  return `#!/bin/sh
+cmd=$1
+f="\${MOSIXVIEW_STATE_DIR:-/nonexistent}/fault"
+if [ "$cmd" = restore ] && [ -e "$f-restore" ]; then echo "test fault: criu restore fails on this node" >&2; exit 1; fi
+if [ "$cmd" = restore ] && [ -e "$f-slow-restore" ]; then sleep 5; fi
+${CRIU_PATH} "$@"; rc=$?
+if [ "$cmd" = dump ] && [ $rc = 0 ] && [ -e "$f-corrupt-dump" ]; then
+  dir=; prev=; for a in "$@"; do [ "$prev" = -D ] && dir=$a; prev=$a; done
+  for img in "$dir"/*.img; do
+    [ -f "$img" ] && printf 'CORRUPTED-BY-TEST' | dd of="$img" bs=1 conv=notrunc 2>/dev/null
+  done
+fi
+exit $rc
+`;
 }
 
 const keygen = (path: string, comment: string): Promise<unknown> =>
@@ -38,6 +64,8 @@ export async function writeFiles(c: TestCluster): Promise<void> {
   writeFileSync(c.authorizedKeysPath, readFileSync(`${c.clientKeyPath}.pub`));
   writeFileSync(c.sshConfigPath, '');
   writeFileSync(c.emptyKnownHostsPath, '');
+  writeFileSync(criuWrapper(c), criuWrapperScript(), { mode: 0o755 });
+  mkdirSync(`${c.dir}/jobs`, { recursive: true });
   const known: string[] = [];
   for (const n of c.nodes) {
     mkdirSync(n.stateDir, { recursive: true });

@@ -28,6 +28,8 @@ export class NodeSession {
   private abort = new AbortController();
   /** Listeners for agent events other than samples; re-attached on every reconnect. */
   private readonly eventListeners: [string, (data: unknown) => void][] = [];
+  /** Set while the admin stopped the node's agent: no reconnect (which would start it again). */
+  private held: string | undefined;
 
   constructor(
     readonly id: NodeId,
@@ -53,6 +55,17 @@ export class NodeSession {
   stop(): void {
     this.stopped = true;
     this.abort.abort();
+    this.wake?.();
+  }
+
+  /** Stops reconnecting once the current connection ends, showing `reason`, until resume(). */
+  hold(reason: string): void {
+    this.held = reason;
+  }
+
+  /** Reconnects now; connecting starts the node's agent daemon when none runs. */
+  resume(): void {
+    this.held = undefined;
     this.wake?.();
   }
 
@@ -82,6 +95,12 @@ export class NodeSession {
   private async run(): Promise<void> {
     let backoff = this.timing.backoffStartMs;
     while (!this.stopped) {
+      if (this.held) {
+        this.update({ status: 'down', reason: this.held, sample: undefined });
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        this.wake = undefined;
+        continue;
+      }
       let manual = false;
       try {
         const wasUp = await this.session();

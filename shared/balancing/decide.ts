@@ -16,9 +16,14 @@ export interface DecideOptions {
   jobIntervalMs: number;
   /** Memory ushering starts when available memory < this fraction of total. */
   memLowFraction: number;
+  /**
+   * A job must use at least this much CPU (runnable-task units) to be moved for load: moving
+   * a nearly idle job gains nothing and costs it a freeze.
+   */
+  minJobLoad: number;
 }
 
-export const DEFAULT_DECIDE: Readonly<DecideOptions> = Object.freeze({ margin: 1.25, jobIntervalMs: 2000, memLowFraction: 0.1 });
+export const DEFAULT_DECIDE: Readonly<DecideOptions> = Object.freeze({ margin: 1.25, jobIntervalMs: 2000, memLowFraction: 0.1, minJobLoad: 0.3 });
 
 /** What a node knows of another (an infod view entry fits). */
 export interface PeerState {
@@ -115,8 +120,8 @@ const byKey = (a: JobCandidate, b: JobCandidate): number => (a.key < b.key ? -1 
  * Best candidate for CPU balancing: highest load among movable non-iojob jobs. A job with
  * no load yet (no statistics) would gain nothing anywhere, so it waits for its first interval.
  */
-export function loadCandidate(movable: readonly JobCandidate[]): JobCandidate | undefined {
-  return movable.filter((j) => isCpuCandidate(j.mode) && j.load > 0).sort((a, b) => b.load - a.load || byKey(a, b))[0];
+export function loadCandidate(movable: readonly JobCandidate[], minJobLoad = DEFAULT_DECIDE.minJobLoad): JobCandidate | undefined {
+  return movable.filter((j) => isCpuCandidate(j.mode) && j.load > 0 && j.load >= minJobLoad).sort((a, b) => b.load - a.load || byKey(a, b))[0];
 }
 
 function targets(peers: readonly PeerState[], self: NodeId): PeerState[] {
@@ -165,8 +170,8 @@ export function decide(input: DecideInput): Decision {
     }
   }
 
-  const job = loadCandidate(movable);
-  if (!job) return { move: false, why: 'no CPU-balancing candidate (iojob, locked or moved recently)' };
+  const job = loadCandidate(movable, o.minJobLoad);
+  if (!job) return { move: false, why: `no CPU-balancing candidate (iojob, locked, moved recently, or using under ${o.minJobLoad} CPU)` };
   const best = cheapest(
     open.filter((p) => fitsMemory(p, job.memKb, o.memLowFraction)),
     job.load,

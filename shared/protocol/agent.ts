@@ -9,6 +9,7 @@ import type { ExchangeStats } from './peer.js';
 import type { JobAgentEvents, JobAgentRequests } from './agentJobs.js';
 import type { BalanceAgentEvents, BalanceAgentRequests } from './agentBalance.js';
 import type { HistoryAgentEvents, HistoryAgentRequests } from './agentHistory.js';
+import type { FileAgentRequests } from './agentFiles.js';
 
 export const AGENT_PROTOCOL_VERSION = 1;
 
@@ -62,5 +63,5 @@ export type CoreAgentEvents = {
 };
 
 /** The whole agent protocol: one map of requests, one of events, composed per feature. */
-export type AgentRequests = CoreAgentRequests & JobAgentRequests & BalanceAgentRequests & HistoryAgentRequests;
+export type AgentRequests = CoreAgentRequests & JobAgentRequests & BalanceAgentRequests & HistoryAgentRequests & FileAgentRequests;
 export type AgentEvents = CoreAgentEvents & JobAgentEvents & BalanceAgentEvents & HistoryAgentEvents;

@@ -1,3 +1,56 @@
 /** Agent requests and events for the balancing core: cluster view, mosctl controls, setpe (issue: balancing core). */
-export type BalanceAgentRequests = {};
+import type { NodeId, NodeSample } from '../domain/node.js';
+import type { MapNode } from '../hpcMap.js';
+import type { ViewNode } from '../balancing/infod.js';
+import type { FlagName } from '../balancing/controls.js';
+import type { DecayParams, NodeFlags } from '../balancing/types.js';
+
+/** This node's balancing controls and what its balancer is doing. */
+export interface BalanceState {
+  nodeId: NodeId | null;
+  flags: NodeFlags;
+  decay: DecayParams;
+  speed: number;
+  /** The load exchange runs (key and map installed, not quiet). */
+  exchanging: boolean;
+  /** The jobs feature offers migrations; without it the balancer moves nothing. */
+  canMigrate: boolean;
+  /** Why the balancer cannot move jobs or what it last decided, in words. */
+  note: string;
+  /** Automatic moves started / failed since the daemon started. */
+  moves: number;
+  failedMoves: number;
+  /** Jobs this node tracks load for (its own and its guests). */
+  jobs: number;
+}
+
+export interface ClusterViewReply {
+  self: NodeId | null;
+  map: MapNode[];
+  /** Every node the load exchange knows of, self first. */
+  nodes: ViewNode[];
+}
+
+/** What expel or bring did: moved jobs, and per job why it did not move. */
+export interface MoveReport {
+  moved: string[];
+  failed: { job: string; why: string }[];
+  /** Nodes that could not be asked (bring), with why. */
+  unreachable: { node: NodeId; why: string }[];
+  note?: string;
+}
+
+export type BalanceAgentRequests = {
+  'balance.state': { req: null; res: BalanceState };
+  'balance.view': { req: null; res: ClusterViewReply };
+  /** mosctl stay/nostay, lstay/nolstay, block/noblock, quiet/noquiet; persisted. */
+  'balance.set': { req: { flag: FlagName; value: boolean }; res: BalanceState };
+  'balance.setDecay': { req: { intervalS: number; slow?: number; fast?: number }; res: BalanceState };
+  /** mosctl expel: this node's guests go home. */
+  'balance.expel': { req: null; res: MoveReport };
+  /** mosctl bring: every node sends this node's jobs home. */
+  'balance.bring': { req: null; res: MoveReport };
+  /** A node's own sample: this node's, or asked of node N over the peer channel (getfree N). */
+  'balance.sampleOf': { req: { node: NodeId }; res: NodeSample };
+};
 export type BalanceAgentEvents = {};

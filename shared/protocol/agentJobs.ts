@@ -1,3 +1,37 @@
 /** Agent requests and events for mosrun jobs and their live migration (issue: live process migration). */
-export type JobAgentRequests = {};
-export type JobAgentEvents = {};
+import type { NodeId } from '../domain/node.js';
+import type { JobRef } from '../domain/process.js';
+import type { JobRecord, JobSpec } from '../jobs/job.js';
+import type { TargetFacts } from '../jobs/cantMove.js';
+
+/** A job's process by its job identity, or any process of this node by PID. */
+export type ProcTarget = { ref: JobRef } | { pid: number };
+
+export type JobSignal = 'KILL' | 'STOP' | 'CONT';
+
+export type JobAgentRequests = {
+  /** mosrun / advanced execution: starts the job here, or records the remote starts to do. */
+  'jobs.start': { req: JobSpec; res: JobRecord[] };
+  'jobs.list': { req: null; res: JobRecord[] };
+  'jobs.get': { req: { ref: JobRef }; res: JobRecord };
+  /** KILL, STOP, CONT: for a job, every process in it; otherwise the one PID. */
+  'jobs.signal': { req: ProcTarget & { signal: JobSignal }; res: null };
+  /** Nice -20..19, for every thread of the job (or of the one process). */
+  'jobs.renice': { req: ProcTarget & { nice: number }; res: null };
+  'jobs.lock': { req: { ref: JobRef; locked: boolean }; res: JobRecord };
+  /** This node as a migration target: CRIU, whether it takes guests, what it shares. */
+  'jobs.facts': { req: null; res: TargetFacts };
+  /** Why the process cannot move (to the target, when given); empty when it can. */
+  'jobs.check': { req: ProcTarget & { target?: TargetFacts }; res: { reasons: string[] } };
+  /** This node's ID for job identities, until the cluster map gives it one. */
+  'jobs.setNodeId': { req: { node: NodeId }; res: { node: NodeId } };
+  /** migrate PID {N|home|best}: done by the cluster-wide orchestrator (peer channel). */
+  'jobs.migrate': { req: ProcTarget & { to: NodeId | 'home' | 'best' }; res: JobRecord };
+  /** Forgets finished jobs (exited, killed, lost) from the registry. */
+  'jobs.forget': { req: { ref: JobRef }; res: null };
+};
+
+export type JobAgentEvents = {
+  /** A job's record changed (started, stopped, exited, migrated ...). */
+  'jobs.changed': JobRecord;
+};

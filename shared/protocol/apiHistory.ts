@@ -1,6 +1,35 @@
-/** Renderer -> main API for the collector and its history (issue: collector). */
-export type HistoryApiRequests = {};
-export type HistoryApiEvents = {};
+/** Renderer -> main API for the collector and its history (issue: collector). docs/HISTORY.md */
+import type { NodeId } from '../domain/node.js';
+import type { ClusterMoment, CollectorStatus, HistorySeries, HistorySeriesRequest, ProcHistory } from './agentHistory.js';
+
+export interface CollectorChoice {
+  /** The node whose collector the history windows read (default 1, kept per profile). */
+  nodeId: NodeId;
+  /** Its collector's status, or null when its agent cannot be asked (then `error` says why). */
+  status: CollectorStatus | null;
+  error?: string;
+}
+
+export type HistoryApiRequests = {
+  'history.collector': { req: null; res: CollectorChoice };
+  'history.setCollector': { req: { nodeId: NodeId }; res: CollectorChoice };
+  'history.startCollector': { req: null; res: CollectorChoice };
+  'history.series': { req: HistorySeriesRequest; res: HistorySeries };
+  'history.procs': { req: { backup?: string; t?: number }; res: ProcHistory };
+  'history.at': { req: { backup?: string; t: number }; res: ClusterMoment | null };
+};
+export type HistoryApiEvents = {
+  'history.collectorChanged': CollectorChoice;
+};
 /** Runtime list of this feature's channels, checked complete against the map. */
-export const HISTORY_API_CHANNELS = Object.keys({} satisfies Record<keyof HistoryApiRequests, 1>) as (keyof HistoryApiRequests)[];
-export const HISTORY_API_EVENTS = Object.keys({} satisfies Record<keyof HistoryApiEvents, 1>) as (keyof HistoryApiEvents)[];
+export const HISTORY_API_CHANNELS = Object.keys({
+  'history.collector': 1,
+  'history.setCollector': 1,
+  'history.startCollector': 1,
+  'history.series': 1,
+  'history.procs': 1,
+  'history.at': 1,
+} satisfies Record<keyof HistoryApiRequests, 1>) as (keyof HistoryApiRequests)[];
+export const HISTORY_API_EVENTS = Object.keys({
+  'history.collectorChanged': 1,
+} satisfies Record<keyof HistoryApiEvents, 1>) as (keyof HistoryApiEvents)[];

@@ -1,6 +1,74 @@
 /** Renderer -> main API for mosrun jobs and their live migration (issue: live process migration). */
-export type JobApiRequests = {};
-export type JobApiEvents = {};
+import type { NodeId } from '../domain/node.js';
+import type { JobRef, ProcInfo } from '../domain/process.js';
+import type { JobRecord } from '../jobs/job.js';
+import type { RunMode } from '../jobs/runModes.js';
+import type { JobSignal } from './agentJobs.js';
+import type { DirEntry } from './agentFiles.js';
+
+/**
+ * One process of the cluster: a PID on node `nodeId`, or a job by its identity. A job is
+ * looked for where it runs now (`nodeId` is only the first guess): its PID changes when it
+ * migrates, its identity does not, so a window that follows a job sends the ref.
+ */
+export type ApiProcTarget = { nodeId: NodeId } & ({ pid: number } | { ref: JobRef });
+
+export type MigrateTo = NodeId | 'home' | 'best';
+
+/** What the migrator shows of one process. */
+export interface ProcStatus {
+  /** The node it runs on now (for a job that moved: no longer the one asked). */
+  nodeId: NodeId;
+  /** As that node lists it; undefined when it is no longer running anywhere we looked. */
+  proc?: ProcInfo;
+  /** The job's record from the node it runs on (or its home, once it ended). */
+  job?: JobRecord;
+  /** Why it cannot move (jobs.check); empty when it can. */
+  reasons: string[];
+}
+
+export interface JobStartRequest {
+  /** The node whose agent starts the job (its home node). */
+  nodeId: NodeId;
+  /** Program and arguments, passed as they are: no shell ever parses them. */
+  argv: string[];
+  /** Absolute working directory on that node. */
+  cwd: string;
+  mode: RunMode;
+}
+
+export type JobApiRequests = {
+  /** The jobs a node keeps a record of: its own (also those away) and its guests. */
+  'job.list': { req: { nodeId: NodeId }; res: JobRecord[] };
+  /** Advanced execution: one record per started (or, for remote nodes, pending) copy. */
+  'job.start': { req: JobStartRequest; res: JobRecord[] };
+  'job.signal': { req: ApiProcTarget & { signal: JobSignal }; res: null };
+  /** Nice -20..19. */
+  'job.renice': { req: ApiProcTarget & { nice: number }; res: null };
+  'job.lock': { req: ApiProcTarget & { locked: boolean }; res: JobRecord };
+  'job.migrate': { req: ApiProcTarget & { to: MigrateTo }; res: JobRecord };
+  'job.status': { req: ApiProcTarget; res: ProcStatus };
+  /** Processes now running on the node as guests of other nodes (ProcInfo.guestFrom set). */
+  'node.guests': { req: { nodeId: NodeId }; res: ProcInfo[] };
+  /** A directory of the node ("~" = the agent user's home), for the program chooser. */
+  'node.files': { req: { nodeId: NodeId; path: string }; res: { path: string; entries: DirEntry[] } };
+};
+
+export type JobApiEvents = {
+  /** A job's record changed on node `nodeId` (started, stopped, exited, migrated ...). */
+  'job.changed': { nodeId: NodeId; record: JobRecord };
+};
+
 /** Runtime list of this feature's channels, checked complete against the map. */
-export const JOB_API_CHANNELS = Object.keys({} satisfies Record<keyof JobApiRequests, 1>) as (keyof JobApiRequests)[];
-export const JOB_API_EVENTS = Object.keys({} satisfies Record<keyof JobApiEvents, 1>) as (keyof JobApiEvents)[];
+export const JOB_API_CHANNELS = Object.keys({
+  'job.list': 1,
+  'job.start': 1,
+  'job.signal': 1,
+  'job.renice': 1,
+  'job.lock': 1,
+  'job.migrate': 1,
+  'job.status': 1,
+  'node.guests': 1,
+  'node.files': 1,
+} satisfies Record<keyof JobApiRequests, 1>) as (keyof JobApiRequests)[];
+export const JOB_API_EVENTS = Object.keys({ 'job.changed': 1 } satisfies Record<keyof JobApiEvents, 1>) as (keyof JobApiEvents)[];

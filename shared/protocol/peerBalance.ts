@@ -1,2 +1,10 @@
 /** Peer requests of the balancing core (beyond the UDP load exchange). */
-export type PeerBalanceRequests = {};
+import type { NodeId, NodeSample } from '../domain/node.js';
+import type { MoveReport } from './agentBalance.js';
+
+export type PeerBalanceRequests = {
+  /** bring, asked by `home`: send the jobs of `home` that run here back to it. */
+  'balance.sendHome': { req: { home: NodeId }; res: MoveReport };
+  /** The node's own latest sample (readers about another node that the view lacks, e.g. getfree N). */
+  'balance.sample': { req: null; res: NodeSample };
+};

@@ -1,2 +1,32 @@
-/** Peer requests of live migration (source agent -> target agent). */
-export type PeerJobRequests = {};
+/**
+ * Peer requests of live migration and remote job starts. A migration, source -> target:
+ *   mig.facts, mig.begin, (images: a bulk transfer named by the migration id), mig.restore
+ *   (target restores, stopped), mig.commit (target runs it) then the source kills its frozen
+ *   copy; mig.abort on failure; mig.status settles a commit whose answer was lost.
+ */
+import type { NodeId } from '../domain/node.js';
+import type { JobRef } from '../domain/process.js';
+import type { TargetFacts } from '../jobs/cantMove.js';
+import type { JobRecord, MigrationRecord, RemoteJobSpec } from '../jobs/job.js';
+import type { JobSignal } from './agentJobs.js';
+
+export type MigrationPhase = 'receiving' | 'restored' | 'running' | 'discarded';
+
+export type PeerJobRequests = {
+  'mig.facts': { req: null; res: TargetFacts };
+  'mig.begin': { req: { id: string; job: JobRecord }; res: null };
+  'mig.restore': { req: { id: string; job: JobRecord }; res: { pid: number; restoreMs: number } };
+  'mig.commit': { req: { id: string; migration: Omit<MigrationRecord, 'at'> }; res: JobRecord };
+  'mig.abort': { req: { id: string }; res: null };
+  /** 'none': the target never had it, or discarded it; it will never run there. */
+  'mig.status': { req: { id: string }; res: { phase: MigrationPhase | 'none' } };
+  /** To the home node: its job moved between two other nodes (or ended there). */
+  'mig.moved': { req: { ref: JobRef; where: NodeId; migration?: MigrationRecord }; res: null };
+  /** To the node a job runs on: migrate it (the home node's `migrate PID N` for a job away). */
+  'mig.migrate': { req: { ref: JobRef; to: NodeId | 'home' | 'best' }; res: JobRecord };
+  /** The home node's kill/stop/cont/renice for its job running on the node asked. */
+  'mig.signal': { req: { ref: JobRef; signal: JobSignal }; res: null };
+  'mig.renice': { req: { ref: JobRef; nice: number }; res: null };
+  /** runon / parallel: start this job here, with the identity its home node gave it. */
+  'jobs.startRemote': { req: RemoteJobSpec; res: JobRecord };
+};

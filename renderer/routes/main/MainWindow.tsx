@@ -3,6 +3,7 @@ import { clusterEfficiency } from '../../../shared/loadFigures.js';
 import { Bar } from '../../components/Bar.js';
 import { NodeRow } from './NodeRow.js';
 import { HostKeyDialog } from './HostKeyDialog.js';
+import { HistoryBar } from '../../history/HistoryBar.js';
 import { openWindow } from '../../windows.js';
 import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 
@@ -47,6 +48,7 @@ export function MainWindow({ bridge }: { bridge: MosixviewBridge }) {
         </label>
       </header>
       {connection === 'lost' && <p role="alert" className="banner">Connection lost: {connectionError}</p>}
+      <HistoryBar bridge={bridge} />
       <table className="nodes" aria-label="Cluster nodes">
         <thead>
           <tr><th>ID</th><th>Host</th><th>Speed</th><th>Load</th><th>Memory</th><th>CPUs</th><th /></tr>

@@ -5,6 +5,7 @@ import { Bar, toneOf } from '../../components/Bar.js';
 import { SpeedSlider } from './SpeedSlider.js';
 import { formatKb, loadPercent, memoryUsedPercent } from '../../../shared/loadFigures.js';
 import type { MosixviewBridge } from '../../../shared/protocol/api.js';
+import { openWindow } from '../../windows.js';
 
 /** One cluster member: lamp, host button, speed slider + LCD, load and memory bars, CPUs. */
 export const NodeRow = memo(function NodeRow({ id, bridge, onOpenNode }: {
@@ -39,6 +40,7 @@ export const NodeRow = memo(function NodeRow({ id, bridge, onOpenNode }: {
         <button type="button" className="host-button" aria-label={`Node ${id}`} title={`${node.host}: node configuration`} onClick={() => onOpenNode(id)}>
           {name}
         </button>
+        <button type="button" className="procs-button" aria-label={`Processes of node ${id}`} title="process box (Mosixview client)" onClick={() => openWindow(`procs/${id}`, `procs-${id}`)}>procs</button>
       </td>
       <td><SpeedSlider id={id} speed={s?.speed} disabled={!s} onCommit={setSpeed} /></td>
       <td><Bar label={`Load of node ${id}`} percent={load} tone={toneOf(load)} /></td>

@@ -1,0 +1,230 @@
+/**
+ * One node's balancer: runs infod over the sealed exchange, keeps this node's exported
+ * load, tracks per-job load and once per sample decides whether to move a job
+ * (shared/balancing/decide.ts) through the migration service. No timers or sockets here:
+ * the feature (feature.ts) drives it, the tests drive it with fakes.
+ */
+import type { NodeId, NodeSample } from '../../shared/domain/node.js';
+import type { MapNode } from '../../shared/hpcMap.js';
+import { smoothLoad } from '../../shared/loadFigures.js';
+import { Infod, type ViewNode } from '../../shared/balancing/infod.js';
+import { decide, loadAfterDeparture, type Decision, type JobCandidate } from '../../shared/balancing/decide.js';
+import type { FlagName } from '../../shared/balancing/controls.js';
+import type { DecayParams, InfoMessage, NodeFlags, Rng } from '../../shared/balancing/types.js';
+import type { MoveReport } from '../../shared/protocol/agentBalance.js';
+import type { MigrationService } from '../daemon/services.js';
+import type { Snapshot } from '../daemon/feature.js';
+import type { StoredControls } from './controlsStore.js';
+import { JobTracker } from './jobTracker.js';
+
+export interface BalancerDeps {
+  clock(): number;
+  rng: Rng;
+  membership(): { selfId: NodeId; nodes: MapNode[] } | undefined;
+  /** Hands one infod message to the transport. */
+  send(msg: InfoMessage): void;
+  migration(): MigrationService | undefined;
+  store: { load(): StoredControls; save(c: StoredControls): void };
+}
+
+export const NO_MIGRATION =
+  'no migration service in this agent: the node shares its load but moves no jobs (the jobs feature provides migration)';
+
+function isInfoMessage(b: unknown): b is InfoMessage {
+  const m = b as InfoMessage | null;
+  return !!m && typeof m === 'object' && Number.isInteger(m.from) && Number.isInteger(m.to) && Array.isArray(m.entries) && m.entries.length <= 256;
+}
+
+export class Balancer {
+  private controls: StoredControls;
+  private infod: Infod | undefined;
+  private exported: number | undefined;
+  private readonly tracker = new JobTracker();
+  private readonly decidedAt = new Map<string, number>();
+  private inFlight = false;
+  private adminBusy = 0;
+  note = '';
+  moves = 0;
+  failedMoves = 0;
+
+  constructor(private readonly deps: BalancerDeps) {
+    this.controls = deps.store.load();
+  }
+
+  flags(): NodeFlags {
+    return { ...this.controls.flags };
+  }
+
+  decay(): DecayParams {
+    return { ...this.controls.decay };
+  }
+
+  selfId(): NodeId | undefined {
+    return this.deps.membership()?.selfId;
+  }
+
+  set(flag: FlagName, value: boolean): void {
+    this.controls = { ...this.controls, flags: { ...this.controls.flags, [flag]: value } };
+    this.deps.store.save(this.controls);
+    this.infod?.setQuiet(this.controls.flags.quiet);
+  }
+
+  setDecay(d: { intervalS: number; slow?: number; fast?: number }): void {
+    const cur = this.controls.decay;
+    this.controls = { ...this.controls, decay: { intervalS: d.intervalS, slow: d.slow ?? cur.slow, fast: d.fast ?? cur.fast } };
+    this.deps.store.save(this.controls);
+  }
+
+  /** Keeps infod in step with the map: a new node ID starts a fresh table. */
+  private sync(): Infod | undefined {
+    const m = this.deps.membership();
+    if (!m) return (this.infod = undefined);
+    const ids = m.nodes.map((n) => n.id);
+    if (!this.infod || this.infod.self !== m.selfId) {
+      this.infod = new Infod(m.selfId, ids, { clock: this.deps.clock, rng: this.deps.rng });
+      this.infod.setQuiet(this.controls.flags.quiet);
+    } else {
+      this.infod.setPeers(ids);
+    }
+    return this.infod;
+  }
+
+  /** Every half second: one message to one random peer (nothing while quiet or unsampled). */
+  gossip(): InfoMessage | undefined {
+    const msg = this.sync()?.tick();
+    if (msg) this.deps.send(msg);
+    return msg;
+  }
+
+  /** A message the transport authenticated as coming from `from`. Returns entries accepted. */
+  receive(from: NodeId, body: unknown): number {
+    const infod = this.sync();
+    const m = this.deps.membership();
+    if (!infod || !m || !isInfoMessage(body)) return 0;
+    // A member may only speak for itself and to us; a message naming other senders is dropped.
+    if (body.from !== from || body.to !== m.selfId || !m.nodes.some((n) => n.id === from)) return 0;
+    return infod.receive(body);
+  }
+
+  view(): ViewNode[] {
+    return this.sync()?.view() ?? [];
+  }
+
+  /** Once per sample: own figures into infod, job loads, then at most one decision. */
+  onSample(snap: Snapshot): Decision | undefined {
+    const s = snap.sample;
+    this.exported = this.exported === undefined ? s.load : smoothLoad(this.exported, s.demand);
+    this.tracker.observe(snap.procs, s.t, this.controls.decay);
+    const infod = this.sync();
+    infod?.update({
+      load: this.exported,
+      speed: s.speed,
+      cpus: s.cpus,
+      memAvailKb: s.mem.availableKb,
+      memTotalKb: s.mem.totalKb,
+      util: s.util,
+      block: this.controls.flags.block,
+    });
+    if (!infod) {
+      this.note = 'not in a cluster: no map installed (setpe -w -f MAP, or open the cluster in Mosixview)';
+      return undefined;
+    }
+    return this.decideNow(s, infod);
+  }
+
+  candidates(): JobCandidate[] {
+    const mig = this.deps.migration();
+    if (!mig) return [];
+    return mig.candidates().map((j) => {
+      const mine = this.decidedAt.get(j.key);
+      const last = Math.max(j.lastDecisionAt ?? -Infinity, mine ?? -Infinity);
+      // The tracked figure follows docs/LOAD-MODEL.md (decaying max(cpu, runnable), per mode);
+      // the service's own figure stands in until the job has been seen for an interval.
+      this.tracker.setMode(j.key, j.mode);
+      const tracked = this.tracker.load(j.key);
+      const load = tracked > 0 ? tracked : j.load;
+      return { ...j, load, ...(Number.isFinite(last) ? { lastDecisionAt: last } : {}) };
+    });
+  }
+
+  private decideNow(s: NodeSample, infod: Infod): Decision | undefined {
+    const mig = this.deps.migration();
+    if (!mig) {
+      this.note = NO_MIGRATION;
+      return undefined;
+    }
+    if (this.inFlight || this.adminBusy) return undefined;
+    const now = this.deps.clock();
+    const jobs = this.candidates();
+    const d = decide({
+      now,
+      self: { id: infod.self, load: this.exported ?? s.load, demand: s.demand, cpus: s.cpus, speed: s.speed, memAvailKb: s.mem.availableKb, memTotalKb: s.mem.totalKb, flags: this.controls.flags },
+      peers: infod.view().filter((v) => !v.self),
+      jobs,
+    });
+    if (!d.move) {
+      this.note = d.why;
+      return d;
+    }
+    const w = jobs.find((j) => j.key === d.job)?.load ?? 0;
+    this.decidedAt.set(d.job, now);
+    infod.noteMigration(d.to, w);
+    this.exported = loadAfterDeparture(this.exported ?? s.load, w);
+    this.note = `moving job ${d.job} to node ${d.to} (${d.reason}: target ${d.targetCost.toFixed(2)} < own ${d.ownLoad.toFixed(2)})`;
+    this.moves++;
+    this.inFlight = true;
+    mig
+      .migrate(d.job, d.to, d.reason)
+      .catch((e: Error) => {
+        this.failedMoves++;
+        this.note = `moving job ${d.job} to node ${d.to} failed: ${e.message}`;
+      })
+      .finally(() => {
+        this.inFlight = false;
+        this.decidedAt.set(d.job, this.deps.clock());
+      });
+    return d;
+  }
+
+  /** expel: every guest goes back to its home node. */
+  expel(): Promise<MoveReport> {
+    const self = this.selfId();
+    return this.sendHome((j) => self !== undefined && j.home !== self, 'expel');
+  }
+
+  /** bring, on the node where jobs of `home` run: send them back. */
+  sendJobsOf(home: NodeId): Promise<MoveReport> {
+    return this.sendHome((j) => j.home === home, 'bring');
+  }
+
+  private async sendHome(which: (j: JobCandidate) => boolean, what: string): Promise<MoveReport> {
+    const mig = this.deps.migration();
+    const report: MoveReport = { moved: [], failed: [], unreachable: [] };
+    if (!mig) return { ...report, note: `${what}: ${NO_MIGRATION}` };
+    // No automatic move may race the admin's: wait for one in flight, hold the next ones.
+    this.adminBusy++;
+    try {
+      for (let i = 0; this.inFlight && i < 600; i++) await new Promise((r) => setTimeout(r, 50));
+      // One at a time: each move checkpoints and copies a whole process tree.
+      for (const j of mig.candidates().filter(which)) {
+        const here = () => mig.candidates().some((c) => c.key === j.key);
+        if (!here()) continue;
+        try {
+          await mig.migrate(j.key, j.home, 'admin');
+          this.decidedAt.set(j.key, this.deps.clock());
+          report.moved.push(j.key);
+        } catch (e) {
+          // A job that left meanwhile (it ended, or moved on) is not this node's failure.
+          if (here()) report.failed.push({ job: j.key, why: (e as Error).message });
+        }
+      }
+    } finally {
+      this.adminBusy--;
+    }
+    return report;
+  }
+
+  get trackedJobs(): number {
+    return this.tracker.size;
+  }
+}

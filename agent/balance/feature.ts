@@ -1,0 +1,153 @@
+/**
+ * The balancing core in the daemon: the node's controls (persisted), infod every half
+ * second over the sealed UDP exchange, the cluster view for the other features and the
+ * CLI, automatic decisions once per sample, and expel/bring through the migration service.
+ */
+import { RpcError } from '../../shared/protocol/rpc.js';
+import type { Handlers } from '../../shared/rpc/rpcEndpoint.js';
+import type { AgentRequests } from '../../shared/protocol/agent.js';
+import type { PeerRequests } from '../../shared/protocol/peer.js';
+import type { BalanceState, MoveReport } from '../../shared/protocol/agentBalance.js';
+import type { NodeId } from '../../shared/domain/node.js';
+import { parseMosctl } from '../../shared/balancing/controls.js';
+import type { AgentFeature, DaemonContext } from '../daemon/feature.js';
+import { Balancer } from './balancer.js';
+import { ControlsStore } from './controlsStore.js';
+
+export const GOSSIP_MS = 500;
+/** Moves of whole jobs take a while; bring waits for each node's moves to end. */
+const BRING_TIMEOUT_MS = 10 * 60_000;
+
+const FLAGS = ['stay', 'lstay', 'block', 'quiet'];
+
+export function balanceFeature(ctx: DaemonContext): AgentFeature {
+  const store = new ControlsStore(ctx.paths.dir);
+  const balancer = new Balancer({
+    clock: Date.now,
+    rng: Math.random,
+    membership: () => ctx.peers.membership,
+    send: (msg) => {
+      const net = ctx.peers.net;
+      const ex = ctx.peers.exchange;
+      if (!net || !ex) return;
+      try {
+        ex.send(net.address(msg.to), msg);
+      } catch {
+        /* a node without an address or a full socket buffer: the next round picks another peer */
+      }
+    },
+    migration: () => ctx.services.migration,
+    store,
+  });
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let unlisten: (() => void) | undefined;
+
+  const state = (): BalanceState => {
+    const flags = balancer.flags();
+    return {
+      nodeId: balancer.selfId() ?? null,
+      flags,
+      decay: balancer.decay(),
+      speed: ctx.speed(),
+      exchanging: ctx.peers.exchange !== undefined && !flags.quiet,
+      canMigrate: ctx.services.migration !== undefined,
+      note: [balancer.note, store.problem].filter(Boolean).join('; '),
+      moves: balancer.moves,
+      failedMoves: balancer.failedMoves,
+      jobs: balancer.trackedJobs,
+    };
+  };
+
+  const bring = async (): Promise<MoveReport> => {
+    const self = balancer.selfId();
+    const net = ctx.peers.net;
+    const report: MoveReport = { moved: [], failed: [], unreachable: [] };
+    if (self === undefined || !net) return { ...report, note: 'bring: this node is not in a cluster (no map or key installed), so no job of it runs elsewhere' };
+    const notes = new Set<string>();
+    // Rounds: a job that was on its way to a third node when asked is found there next time.
+    for (let round = 0; round < 3; round++) {
+      const before = report.moved.length;
+      const failed: MoveReport['failed'] = [];
+      const unreachable: MoveReport['unreachable'] = [];
+      await Promise.all(
+        net.nodes
+          .filter((n) => n.id !== self)
+          .map(async (n) => {
+            try {
+              const r = await net.request(n.id, 'balance.sendHome', { home: self }, BRING_TIMEOUT_MS);
+              report.moved.push(...r.moved);
+              failed.push(...r.failed);
+              if (r.note) notes.add(`node ${n.id}: ${r.note}`);
+            } catch (e) {
+              unreachable.push({ node: n.id, why: (e as Error).message });
+            }
+          }),
+      );
+      report.failed = failed;
+      report.unreachable = unreachable;
+      if (report.moved.length === before) break;
+    }
+    return notes.size ? { ...report, note: [...notes].join('; ') } : report;
+  };
+
+  const handlers: Handlers<AgentRequests> = {
+    'balance.state': () => state(),
+    'balance.view': () => ({ self: balancer.selfId() ?? null, map: ctx.peers.membership?.nodes ?? [], nodes: balancer.view() }),
+    'balance.set': (p) => {
+      if (!p || !FLAGS.includes(p.flag) || typeof p.value !== 'boolean') {
+        throw new RpcError('EINVAL', `set needs { flag: ${FLAGS.join('|')}, value: true|false }`);
+      }
+      balancer.set(p.flag, p.value);
+      return state();
+    },
+    'balance.setDecay': (p) => {
+      const args = ['setdecay', String(p?.intervalS), ...(p?.slow !== undefined || p?.fast !== undefined ? [String(p.slow), String(p.fast)] : [])];
+      const parsed = parseMosctl(args);
+      if (!parsed.ok || parsed.value.cmd !== 'setdecay') throw new RpcError('EINVAL', parsed.ok ? 'not a setdecay' : parsed.error);
+      balancer.setDecay(parsed.value);
+      return state();
+    },
+    'balance.expel': () => balancer.expel(),
+    'balance.bring': () => bring(),
+    'balance.sampleOf': async ({ node }) => {
+      const self = balancer.selfId();
+      const own = ctx.latest()?.sample;
+      if (node === self || (self === undefined && own)) {
+        if (!own) throw new RpcError('EIO', 'this node has no sample yet');
+        return own;
+      }
+      const net = ctx.peers.net;
+      if (!net) throw new RpcError('ENONODE', `this node is not in a cluster, so it cannot ask node ${node}`);
+      return net.request(node as NodeId, 'balance.sample', null, 5000);
+    },
+  };
+
+  const peerHandlers: Handlers<PeerRequests> = {
+    'balance.sendHome': ({ home }) => balancer.sendJobsOf(home),
+    'balance.sample': () => {
+      const s = ctx.latest()?.sample;
+      if (!s) throw new RpcError('EIO', 'no sample yet');
+      return s;
+    },
+  };
+  ctx.peers.registerHandlers(peerHandlers);
+  ctx.services.clusterView = { view: () => balancer.view() };
+  ctx.services.controls = { flags: () => balancer.flags() };
+
+  return {
+    name: 'balance',
+    handlers,
+    start: () => {
+      unlisten = ctx.peers.onExchange((env) => balancer.receive(env.from, env.body));
+      timer = setInterval(() => balancer.gossip(), GOSSIP_MS);
+      timer.unref?.();
+    },
+    onSample: (snap) => {
+      balancer.onSample(snap);
+    },
+    stop: () => {
+      if (timer) clearInterval(timer);
+      unlisten?.();
+    },
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Where the collector gets the cluster from: its node's agent daemon, which merges its
+ * own sample, the GUI's pushed view and (once it exists) the balancing core's view.
+ * Nodes cannot reach each other's unix sockets, so the daemon is the one way in.
+ */
+import type { Socket } from 'node:net';
+import { RpcEndpoint } from '../../shared/rpc/rpcEndpoint.js';
+import { RpcError } from '../../shared/protocol/rpc.js';
+import type { AgentEvents, AgentRequests } from '../../shared/protocol/agent.js';
+import type { ClusterViewNode } from '../../shared/protocol/agentHistory.js';
+import type { ProcInfo } from '../../shared/domain/process.js';
+import { spawnDaemon, tryConnect, waitForSocket } from '../daemon/daemonSocket.js';
+import type { StatePaths } from '../stateDir.js';
+import { AGENT_VERSION } from '../version.js';
+
+export interface ClusterViewSource {
+  nodes(): Promise<ClusterViewNode[]>;
+  /** The process list of the collector's own node. */
+  procs(): Promise<ProcInfo[]>;
+  close(): void;
+}
+
+type Client = RpcEndpoint<AgentRequests, Record<never, never>, Record<never, never>, AgentEvents>;
+
+export class DaemonViewSource implements ClusterViewSource {
+  private client: { ep: Client; sock: Socket } | undefined;
+  private lastSpawn = 0;
+  /** An older daemon without the history requests: record this node alone from its samples. */
+  private plainDaemon = false;
+
+  constructor(
+    private readonly paths: StatePaths,
+    private readonly bundle: string,
+    private readonly log: (s: string) => void,
+  ) {}
+
+  async nodes(): Promise<ClusterViewNode[]> {
+    const ep = await this.connect();
+    if (!this.plainDaemon) {
+      try {
+        return (await ep.request('history.clusterView', null, 900)).nodes;
+      } catch (e) {
+        if (!(e instanceof RpcError && e.code === 'ENOMETHOD')) throw this.drop(e);
+        this.plainDaemon = true;
+      }
+    }
+    const s = await ep.request('sample', null, 900).catch((e) => Promise.reject(this.drop(e)));
+    return [{ id: 0, host: s.hostname, status: 'up', sample: s }];
+  }
+
+  async procs(): Promise<ProcInfo[]> {
+    const ep = await this.connect();
+    return ep.request('procs', null, 5000).catch((e) => Promise.reject(this.drop(e)));
+  }
+
+  close(): void {
+    this.client?.sock.destroy();
+    this.client = undefined;
+  }
+
+  private drop(e: unknown): unknown {
+    this.close();
+    return e;
+  }
+
+  private async connect(): Promise<Client> {
+    if (this.client && !this.client.ep.closed) return this.client.ep;
+    let sock = await tryConnect(this.paths.socket);
+    if (!sock && Date.now() - this.lastSpawn > 10_000) {
+      // The collector outlives GUI sessions; with no daemon it starts one as `attach` would.
+      this.lastSpawn = Date.now();
+      this.log(`no agent daemon at ${this.paths.socket}: starting one`);
+      spawnDaemon(this.paths, this.bundle);
+      sock = await waitForSocket(this.paths, 8000);
+    }
+    if (!sock) throw new Error(`the agent daemon is not running (${this.paths.socket})`);
+    const ep: Client = new RpcEndpoint((l) => sock.write(l), {}, { onProtocolError: () => sock.destroy() });
+    sock.on('data', (d) => ep.receive(d));
+    sock.on('close', () => ep.close('the agent daemon closed the connection'));
+    sock.on('error', () => sock.destroy());
+    this.client = { ep, sock };
+    this.plainDaemon = false;
+    await ep.request('hello', { client: 'cli', version: AGENT_VERSION }, 3000).catch((e) => Promise.reject(this.drop(e)));
+    return ep;
+  }
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Collector } from './collector.js';
+import { collectorPaths } from './config.js';
+import { HistoryReader } from './store/historyReader.js';
+import type { ClusterViewSource } from './clusterViewSource.js';
+import type { NodeSample } from '../../shared/domain/node.js';
+
+const sample = (t: number, load: number): NodeSample => ({
+  t, hostname: 'h', cpus: 2, demand: load, load, util: 10, mem: { totalKb: 100, freeKb: 20, availableKb: 60 }, speed: 10000, procCount: 1,
+});
+
+describe('Collector', () => {
+  it('records every node each tick, the process list every procsEveryS, and rotates after rotateEveryS', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'mvcol-'));
+    const paths = collectorPaths({ dir: state, socket: '', pidFile: '', log: '' });
+    let now = 1_000_000;
+    let procCalls = 0;
+    const source: ClusterViewSource = {
+      nodes: async () => [
+        { id: 1, host: 'a', status: 'up', sample: sample(now, 0.5) },
+        { id: 2, host: 'b', status: 'down' },
+      ],
+      procs: async () => {
+        procCalls++;
+        return [{ pid: 1, ppid: 0, user: 'root', command: 'init', args: 'init', state: 'S', cpu: 0, rssKb: 1, nice: 0, where: 0 }];
+      },
+      close: () => undefined,
+    };
+    const c = new Collector(paths, { rotateEveryS: 100, retentionDays: 1, procsEveryS: 3 }, source, () => undefined, () => now);
+    for (let i = 0; i < 5; i++, now += 1000) await c.tick();
+    c.checkpoint('x');
+    const r = HistoryReader.open(paths.current);
+    const recs: { t: number; up: boolean[] }[] = [];
+    r.samples(0, Infinity, (x) => recs.push({ t: x.t, up: x.nodes.map((n) => n.up) }));
+    expect(recs).toHaveLength(5);
+    expect(recs[0]!.up).toEqual([true, false]);
+    expect(r.procTimes()).toEqual([1_000_000, 1_003_000]);
+    expect(procCalls).toBe(2);
+    expect(r.checkpoints().map((k) => k.label)).toEqual(['x']);
+    expect(r.namesAt(now)?.nodes).toEqual([{ id: 1, host: 'a' }, { id: 2, host: 'b' }]);
+    r.close();
+    now += 100_000;
+    await c.tick();
+    expect(readdirSync(paths.dir).filter((n) => n.startsWith('mosixview-'))).toHaveLength(1);
+    expect(c.historyStart).toBe(now);
+    c.stop();
+  });
+});

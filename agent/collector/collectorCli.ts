@@ -1,0 +1,136 @@
+/**
+ * mosixcollector, with the options of openMosix's (HOWTO 12.2.11):
+ *   -d start as a daemon   -k stop   -c stop and delete the history
+ *   -n [label] write a checkpoint   -r save the history and start a new one   -h help
+ * `--run` is what -d starts in the background: the collector itself, in the foreground.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { CliError } from '../cli/daemonClient.js';
+import { statePaths } from '../stateDir.js';
+import { collectorPaths, loadSettings, type CollectorPaths } from './config.js';
+import { claimPidFile, releasePidFile, runningCollector } from './pidFile.js';
+import { collectorRequest } from './control.js';
+import { Collector } from './collector.js';
+import { DaemonViewSource } from './clusterViewSource.js';
+
+export const USAGE = `usage: mosixcollector {-d | -k | -c | -n [label] | -r | -h}
+  -d          start the collector as a daemon (one per node; history in <state>/collector)
+  -k          stop the collector
+  -c          stop the collector and delete the current history
+  -n [label]  write a checkpoint (a blue line in the load and memory history)
+  -r          save the current history as a dated backup and start a new one
+  -h, -help   this help`;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function logTail(p: CollectorPaths): string {
+  try {
+    return readFileSync(p.log, 'utf8').trim().split('\n').slice(-3).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+async function startDaemon(p: CollectorPaths, bundle: string, out: (s: string) => void): Promise<void> {
+  const other = runningCollector(p.pidFile);
+  if (other !== undefined) throw new CliError(`the collector is already running (pid ${other}); stop it with "mosixcollector -k"`);
+  mkdirSync(p.dir, { recursive: true });
+  const log = openSync(p.log, 'a');
+  const child = spawn(process.execPath, [bundle, 'mosixcollector', '--run'], { detached: true, stdio: ['ignore', log, log], env: process.env });
+  let exited: number | null = null;
+  child.once('exit', (code) => (exited = code ?? 1));
+  child.unref();
+  for (let i = 0; i < 100 && exited === null; i++) {
+    if (runningCollector(p.pidFile) === child.pid && existsSync(p.socket)) {
+      out(`mosixcollector started (pid ${child.pid}), history in ${p.current}`);
+      return;
+    }
+    await sleep(100);
+  }
+  throw new Error(`the collector did not start${exited !== null ? ` (exit code ${exited})` : ' within 10 s'}; see ${p.log}: ${logTail(p)}`);
+}
+
+async function stopCollector(p: CollectorPaths, out: (s: string) => void): Promise<void> {
+  const pid = runningCollector(p.pidFile);
+  if (pid === undefined) {
+    rmSync(p.pidFile, { force: true });
+    out('mosixcollector is not running');
+    return;
+  }
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 100; i++) {
+    if (runningCollector(p.pidFile) !== pid) {
+      out(`mosixcollector stopped (pid ${pid})`);
+      return;
+    }
+    await sleep(100);
+  }
+  process.kill(pid, 'SIGKILL');
+  releasePidFile(p.pidFile, pid);
+  out(`mosixcollector did not stop within 10 s: killed (pid ${pid})`);
+}
+
+async function runForeground(p: CollectorPaths, bundle: string): Promise<void> {
+  mkdirSync(p.dir, { recursive: true });
+  const claim = claimPidFile(p.pidFile);
+  if (!claim.ok) throw new CliError(`the collector is already running (pid ${claim.other})`);
+  const log = (s: string) => process.stderr.write(`${new Date().toISOString()} mosixcollector: ${s}\n`);
+  try {
+    const settings = loadSettings(p);
+    const c = new Collector(p, settings, new DaemonViewSource(statePaths(), bundle, log), log);
+    await c.start();
+    log(`pid ${process.pid} recording to ${p.current} (procs every ${settings.procsEveryS} s, new history every ${settings.rotateEveryS} s, backups kept ${settings.retentionDays} days)`);
+    const quit = () => {
+      c.stop();
+      releasePidFile(p.pidFile);
+      log('stopped');
+      process.exit(0);
+    };
+    for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, quit);
+  } catch (e) {
+    releasePidFile(p.pidFile);
+    throw e;
+  }
+}
+
+function needRunning(p: CollectorPaths): void {
+  if (runningCollector(p.pidFile) === undefined) throw new CliError('the collector is not running: start it with "mosixcollector -d"');
+}
+
+export async function mosixcollector(args: string[], out: (s: string) => void, bundle: string): Promise<void> {
+  const p = collectorPaths(statePaths());
+  const [opt, ...rest] = args;
+  switch (opt) {
+    case '-d':
+      return startDaemon(p, bundle, out);
+    case '--run':
+      return runForeground(p, bundle);
+    case '-k':
+      return stopCollector(p, out);
+    case '-c':
+      await stopCollector(p, out);
+      rmSync(p.current, { recursive: true, force: true });
+      out(`history deleted (${p.current})`);
+      return;
+    case '-n': {
+      needRunning(p);
+      const { t } = await collectorRequest(p.socket, 'checkpoint', { label: rest.join(' ') });
+      out(`checkpoint written at ${new Date(t).toISOString()}`);
+      return;
+    }
+    case '-r': {
+      needRunning(p);
+      const { backup } = await collectorRequest(p.socket, 'rotate', null);
+      out(backup ? `history saved as ${backup}; a new one started` : 'there was no history to save; a new one started');
+      return;
+    }
+    case '-h':
+    case '-help':
+    case '--help':
+      out(USAGE);
+      return;
+    default:
+      throw new CliError(opt ? `unknown option "${opt}"\n${USAGE}` : USAGE);
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Reading a history directory while the collector may be writing it: only whole,
+ * checked frames count, so a record being written is simply not there yet.
+ */
+import { closeSync, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeCheckpoint, decodeHeader, decodeNodes, decodeProcs, decodeSamples, RecordType, SampleCodecState } from './records.js';
+import { decodeEntries, lastAtOrBefore, type IndexEntry } from './indexFile.js';
+import { readFrameAt, scanFrames } from './logFile.js';
+import { INDEX_FILE, LOG_FILE } from './historyWriter.js';
+import type { Checkpoint, HistoryHeader, NodeNames, ProcSnapshot, SampleRecord } from '../../../shared/history/types.js';
+
+export class HistoryReader {
+  private constructor(
+    private readonly fd: number,
+    readonly header: HistoryHeader,
+    /** Valid index entries, in log order. */
+    private readonly entries: IndexEntry[],
+  ) {}
+
+  /** Opens a history directory; throws ENOENT-style errors an admin can read. */
+  static open(dir: string): HistoryReader {
+    const logPath = join(dir, LOG_FILE);
+    if (!existsSync(logPath)) throw Object.assign(new Error(`no history in ${dir} (no ${LOG_FILE})`), { code: 'ENOHISTORY' });
+    const fd = openSync(logPath, 'r');
+    try {
+      const head = readFrameAt(fd, 0);
+      if (!head || head.type !== RecordType.Header) throw Object.assign(new Error(`${logPath} is not a Mosixview history`), { code: 'EBADHISTORY' });
+      const size = fstatSync(fd).size;
+      const indexPath = join(dir, INDEX_FILE);
+      const entries = existsSync(indexPath) ? decodeEntries(readFileSync(indexPath)).filter((e) => e.offset < size) : [];
+      return new HistoryReader(fd, decodeHeader(head.payload), entries);
+    } catch (e) {
+      closeSync(fd);
+      throw e;
+    }
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+
+  private ofType(type: RecordType): IndexEntry[] {
+    return this.entries.filter((e) => e.type === type);
+  }
+
+  /**
+   * Calls `each` for every samples record with from <= t <= to, starting at the last
+   * keyframe before `from` (found in the index) instead of the start of the day.
+   */
+  samples(from: number, to: number, each: (r: SampleRecord) => void): void {
+    const keys = this.ofType(RecordType.Samples);
+    const k = lastAtOrBefore(keys, from);
+    const start = k >= 0 ? keys[k]!.offset : 0;
+    const codec = new SampleCodecState();
+    let synced = false; // deltas before the first keyframe have no base
+    scanFrames(this.fd, start, (f) => {
+      if (f.type !== RecordType.Samples) return;
+      const keyframe = (f.payload[varintLength(f.payload)]! & 1) === 1;
+      synced ||= keyframe;
+      if (!synced) return;
+      const rec = decodeSamples(f.payload, codec);
+      if (rec.t > to) return false;
+      if (rec.t >= from) each(rec);
+    });
+  }
+
+  /** The last samples record at or before `t` (replay). */
+  at(t: number, maxAgeMs = 5000): SampleRecord | undefined {
+    let found: SampleRecord | undefined;
+    this.samples(t - maxAgeMs, t, (r) => (found = r));
+    return found;
+  }
+
+  checkpoints(from = -Infinity, to = Infinity): Checkpoint[] {
+    return this.ofType(RecordType.Checkpoint)
+      .filter((e) => e.t >= from && e.t <= to)
+      .map((e) => readFrameAt(this.fd, e.offset))
+      .filter((f) => f !== undefined)
+      .map((f) => decodeCheckpoint(f.payload));
+  }
+
+  /** Times of the stored process lists. */
+  procTimes(): number[] {
+    return this.ofType(RecordType.Procs).map((e) => e.t);
+  }
+
+  /** The process list as it was at `t`: the last one taken at or before it. */
+  procsAt(t: number): ProcSnapshot | undefined {
+    const list = this.ofType(RecordType.Procs);
+    const i = lastAtOrBefore(list, t);
+    const f = i >= 0 ? readFrameAt(this.fd, list[i]!.offset) : undefined;
+    return f ? decodeProcs(f.payload) : undefined;
+  }
+
+  /** Host names of the nodes as last recorded at or before `t`. */
+  namesAt(t: number): NodeNames | undefined {
+    const list = this.ofType(RecordType.Nodes);
+    const i = lastAtOrBefore(list, t);
+    const f = i >= 0 ? readFrameAt(this.fd, list[i]!.offset) : undefined;
+    return f ? decodeNodes(f.payload) : undefined;
+  }
+
+  /** Time of the last record in the file, scanning only from the last index entry. */
+  lastTime(): number {
+    const last = this.entries[this.entries.length - 1];
+    let t = last?.t ?? this.header.started;
+    scanFrames(this.fd, last?.offset ?? 0, (f) => {
+      if (f.type === RecordType.Samples) t = Math.max(t, readUvar(f.payload));
+    });
+    return t;
+  }
+}
+
+function varintLength(b: Uint8Array): number {
+  let i = 0;
+  while (b[i]! >= 0x80) i++;
+  return i + 1;
+}
+
+function readUvar(b: Uint8Array): number {
+  let v = 0;
+  let mul = 1;
+  for (let i = 0; ; i++) {
+    v += (b[i]! & 0x7f) * mul;
+    if (b[i]! < 0x80) return v;
+    mul *= 0x80;
+  }
+}

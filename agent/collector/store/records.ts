@@ -1,0 +1,155 @@
+/**
+ * The frames of the history log and the codec of each record type. The byte format is
+ * documented in docs/HISTORY.md; change both together.
+ */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { ByteReader, ByteWriter, crc32 } from './bytes.js';
+import type { HistoryHeader, HistoryNodeSample, NodeNames, ProcSnapshot, SampleRecord, Checkpoint } from '../../../shared/history/types.js';
+
+export const FORMAT_VERSION = 1;
+export const MAGIC0 = 0x4d; // 'M'
+export const MAGIC1 = 0x56; // 'V'
+export const FRAME_HEAD = 7; // magic(2) type(1) length(4)
+export const FRAME_TAIL = 4; // crc32
+export const FRAME_OVERHEAD = FRAME_HEAD + FRAME_TAIL;
+/** A bigger length is corruption, not a record: no record comes near it. */
+export const MAX_PAYLOAD = 64 * 1024 * 1024;
+
+export const enum RecordType {
+  Header = 1,
+  Samples = 2,
+  Checkpoint = 3,
+  Procs = 4,
+  Nodes = 5,
+}
+
+export function frame(type: RecordType, payload: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(FRAME_OVERHEAD + payload.length);
+  out[0] = MAGIC0;
+  out[1] = MAGIC1;
+  out[2] = type;
+  out.writeUInt32LE(payload.length, 3);
+  out.set(payload, FRAME_HEAD);
+  out.writeUInt32LE(crc32(out, 2, FRAME_HEAD + payload.length), FRAME_HEAD + payload.length);
+  return out;
+}
+
+export type FrameCheck =
+  | { ok: true; type: RecordType; start: number; end: number }
+  | { ok: false; partial: boolean };
+
+/**
+ * Checks the frame at `pos`. `partial` means the bytes end inside a frame that could
+ * still be valid: the caller reads more, or (at the end of the file) treats it as torn.
+ */
+export function checkFrame(buf: Uint8Array, pos: number, end = buf.length): FrameCheck {
+  if (end - pos < FRAME_HEAD) return { ok: false, partial: end - pos === 0 || buf[pos] === MAGIC0 };
+  if (buf[pos] !== MAGIC0 || buf[pos + 1] !== MAGIC1) return { ok: false, partial: false };
+  const len = (buf[pos + 3]! | (buf[pos + 4]! << 8) | (buf[pos + 5]! << 16)) + buf[pos + 6]! * 0x1000000;
+  if (len > MAX_PAYLOAD) return { ok: false, partial: false };
+  const total = FRAME_OVERHEAD + len;
+  if (end - pos < total) return { ok: false, partial: true };
+  const crcAt = pos + FRAME_HEAD + len;
+  const stored = (buf[crcAt]! | (buf[crcAt + 1]! << 8) | (buf[crcAt + 2]! << 16) | (buf[crcAt + 3]! * 0x1000000)) >>> 0;
+  if (crc32(buf, pos + 2, crcAt) !== stored) return { ok: false, partial: false };
+  return { ok: true, type: buf[pos + 2] as RecordType, start: pos + FRAME_HEAD, end: crcAt };
+}
+
+const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v), 'utf8');
+const unjson = <T>(b: Uint8Array): T => JSON.parse(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8')) as T;
+
+export const encodeHeader = (h: HistoryHeader) => json(h);
+export const decodeHeader = (b: Uint8Array) => unjson<HistoryHeader>(b);
+export const encodeCheckpoint = (c: Checkpoint) => json(c);
+export const decodeCheckpoint = (b: Uint8Array) => unjson<Checkpoint>(b);
+export const encodeNodes = (n: NodeNames) => json(n);
+export const decodeNodes = (b: Uint8Array) => unjson<NodeNames>(b);
+/** Process lists repeat themselves; deflate brings a minute's list to a few kB. */
+export const encodeProcs = (p: ProcSnapshot) => deflateRawSync(json(p));
+export const decodeProcs = (b: Uint8Array) => unjson<ProcSnapshot>(inflateRawSync(b));
+
+/** The per-node fields in mask order, each as the integer stored (bit 1 << (i + 1)). */
+const FIELDS = [
+  (s: HistoryNodeSample) => Math.round(s.load * 100),
+  (s: HistoryNodeSample) => Math.round(s.speed),
+  (s: HistoryNodeSample) => Math.round(s.cpus),
+  (s: HistoryNodeSample) => Math.round(s.util * 10),
+  (s: HistoryNodeSample) => Math.round(s.tmemKb),
+  (s: HistoryNodeSample) => Math.round(s.rmemKb),
+  (s: HistoryNodeSample) => Math.round(s.memKb),
+] as const;
+const UP_BIT = 1;
+
+/**
+ * Delta state shared by encoder and decoder: the last stored integers of each node.
+ * A keyframe starts from zeros, so it can be decoded without anything before it.
+ */
+export class SampleCodecState {
+  private readonly last = new Map<number, number[]>();
+
+  reset(): void {
+    this.last.clear();
+  }
+
+  base(id: number): number[] {
+    let b = this.last.get(id);
+    if (!b) this.last.set(id, (b = [0, 0, 0, 0, 0, 0, 0]));
+    return b;
+  }
+}
+
+export function encodeSamples(rec: SampleRecord, keyframe: boolean, st: SampleCodecState): Buffer {
+  if (keyframe) st.reset();
+  const w = new ByteWriter(16 + rec.nodes.length * 12);
+  w.uvar(Math.round(rec.t));
+  w.u8(keyframe ? 1 : 0);
+  w.uvar(rec.nodes.length);
+  for (const n of rec.nodes) {
+    w.uvar(n.id);
+    const base = st.base(n.id);
+    let mask = n.up ? UP_BIT : 0;
+    const values = FIELDS.map((f) => (n.up ? f(n) : 0));
+    // A down node keeps its last values: they are meaningless and need no bytes.
+    if (n.up) for (let i = 0; i < values.length; i++) if (values[i] !== base[i]) mask |= 2 << i;
+    w.u8(mask);
+    for (let i = 0; i < values.length; i++) {
+      if (mask & (2 << i)) {
+        w.svar(values[i]! - base[i]!);
+        base[i] = values[i]!;
+      }
+    }
+  }
+  return w.result();
+}
+
+export function isKeyframe(payload: Uint8Array): boolean {
+  const r = new ByteReader(payload);
+  r.uvar();
+  return (r.u8() & 1) === 1;
+}
+
+export function decodeSamples(payload: Uint8Array, st: SampleCodecState): SampleRecord {
+  const r = new ByteReader(payload);
+  const t = r.uvar();
+  if (r.u8() & 1) st.reset();
+  const count = r.uvar();
+  const nodes: HistoryNodeSample[] = [];
+  for (let k = 0; k < count; k++) {
+    const id = r.uvar();
+    const mask = r.u8();
+    const base = st.base(id);
+    for (let i = 0; i < FIELDS.length; i++) if (mask & (2 << i)) base[i] = base[i]! + r.svar();
+    nodes.push({
+      id,
+      up: (mask & UP_BIT) === 1,
+      load: base[0]! / 100,
+      speed: base[1]!,
+      cpus: base[2]!,
+      util: base[3]! / 10,
+      tmemKb: base[4]!,
+      rmemKb: base[5]!,
+      memKb: base[6]!,
+    });
+  }
+  return { t, nodes };
+}

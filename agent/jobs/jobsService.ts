@@ -1,0 +1,233 @@
+/**
+ * The node-local side of mosrun jobs: start, registry, signals, nice, lock, exit
+ * detection and the process-list annotation. Migration steps live in migration.ts.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NodeId } from '../../shared/domain/node.js';
+import { jobKey, type JobRef, type ProcInfo } from '../../shared/domain/process.js';
+import type { JobRecord, JobSpec, RemoteJobSpec } from '../../shared/jobs/job.js';
+import { NOT_A_JOB, cantMoveReasons, criuProblem, summarizeReasons, type CriuFacts, type TargetFacts } from '../../shared/jobs/cantMove.js';
+import { modeForbidsMigration, remoteTargets } from '../../shared/jobs/runModes.js';
+import type { ProcTarget, JobSignal } from '../../shared/protocol/agentJobs.js';
+import { RpcError } from '../../shared/protocol/rpc.js';
+import { loadJobsConfig, readNodeId, writeNodeId, type JobsConfig } from './config.js';
+import { locateCriu, probeCriu } from './criu.js';
+import { JobRegistry } from './registry.js';
+import { descendantsIn, processTree, readStat, renicePids, sameProcess, signalPids } from './procTree.js';
+import { spawnJob } from './spawnJob.js';
+import { gatherFiles } from './checks.js';
+
+/** IDs for jobs started elsewhere on this home's behalf: above any Linux PID (pid_max <= 2^22). */
+export const REMOTE_ID_BASE = 1 << 22;
+
+export interface JobsServiceOptions {
+  stateDir: string;
+  env?: NodeJS.ProcessEnv;
+  /** The cluster map's ID for this node, when the peer layer knows one. */
+  mapNodeId?: () => number | null | undefined;
+  onChange?: (r: JobRecord) => void;
+}
+
+export class JobsService {
+  readonly registry: JobRegistry;
+  readonly config: JobsConfig;
+  /** Undefined until the first probe ends: "not installed" would be a guess before that. */
+  private criuFacts: CriuFacts | undefined;
+  private criuProbed: Promise<CriuFacts> | undefined;
+  /** Jobs we told to die: their init leaves no exit status. */
+  private readonly killedByUs = new Set<string>();
+
+  constructor(private readonly opts: JobsServiceOptions) {
+    this.config = loadJobsConfig(opts.stateDir, opts.env);
+    this.registry = new JobRegistry(join(opts.stateDir, 'jobs'), opts.onChange);
+  }
+
+  get nodeId(): NodeId {
+    return readNodeId(this.opts.stateDir, this.opts.mapNodeId?.(), this.opts.env);
+  }
+
+  setNodeId(node: NodeId): NodeId {
+    if (!Number.isInteger(node) || node < 1) throw new RpcError('EINVAL', `a node ID is a whole number from 1, got ${node}`);
+    writeNodeId(this.opts.stateDir, node);
+    return this.nodeId;
+  }
+
+  /** CRIU's facts, probed once (and again after `refresh`); never throws. */
+  criu(refresh = false): Promise<CriuFacts> {
+    if (!this.criuProbed || refresh) {
+      this.criuProbed = probeCriu(locateCriu(this.config.criu, this.opts.env)).then(
+        (f) => (this.criuFacts = f),
+        (e: Error) => (this.criuFacts = { preDump: false, problem: e.message }),
+      );
+    }
+    return this.criuProbed;
+  }
+
+  /** Last known CRIU facts without waiting (the per-second annotation uses them). */
+  criuNow(): CriuFacts | undefined {
+    return this.criuFacts;
+  }
+
+  /** mosrun: starts here, or records the remote starts for the peer channel to carry out. */
+  async start(spec: JobSpec): Promise<JobRecord[]> {
+    const here = this.nodeId;
+    const targets = remoteTargets(spec.mode, here, spec.nodes ?? []);
+    const startsHere = spec.mode.kind === 'parallel' ? targets.includes(here) : targets.length === 0;
+    const out: JobRecord[] = [];
+    if (startsHere) out.push(await this.startJobHere(spec));
+    for (const node of targets.filter((n) => n !== here)) {
+      const id = this.nextRemoteId();
+      out.push(
+        this.registry.put({
+          ref: { home: here, id }, argv: [...spec.argv], cwd: spec.cwd, mode: spec.mode, dir: '', startedAt: Date.now(),
+          state: 'pending', where: node, locked: false, migrations: 0, targets: [node],
+          note: `to be started on node ${node} through the cluster channel`,
+        }),
+      );
+    }
+    return out;
+  }
+
+  /** Starts a job on this node; the peer handler calls it on the target of runon / parallel. */
+  async startJobHere(spec: JobSpec | RemoteJobSpec): Promise<JobRecord> {
+    const here = this.nodeId;
+    const given = 'ref' in spec ? spec.ref : undefined;
+    const { record, unshare } = await spawnJob(spec, here, spec.jobsDir ?? this.config.jobsDir, given);
+    const key = jobKey(record.ref);
+    // Our child while we live: learn of its end at once, not at the next sample.
+    unshare.once('exit', () => {
+      try {
+        this.reap(key);
+      } catch (e) {
+        process.stderr.write(`mosixview-agent: job ${key} ended, but recording it failed: ${(e as Error).message}\n`);
+      }
+    });
+    return this.registry.put(given && given.home !== here ? { ...record, note: `guest from node ${given.home}` } : record);
+  }
+
+  private nextRemoteId(): number {
+    const ids = this.registry.list().map((r) => r.ref.id).filter((id) => id >= REMOTE_ID_BASE);
+    return Math.max(REMOTE_ID_BASE, ...ids) + 1;
+  }
+
+  /** A job known here, or a clear error. */
+  job(ref: JobRef | string): JobRecord {
+    const r = this.registry.get(ref);
+    if (!r) throw new RpcError('ENOTFOUND', `there is no job ${typeof ref === 'string' ? ref : jobKey(ref)} on this node`);
+    return r;
+  }
+
+  /** The job running here that the process belongs to (its init or any descendant). */
+  jobOfPid(pid: number): JobRecord | undefined {
+    const direct = this.registry.byPid(pid);
+    if (direct) return direct;
+    for (const r of this.registry.list()) if (r.where === 0 && r.pid && processTree(r.pid).includes(pid)) return r;
+    return undefined;
+  }
+
+  /** PIDs a request acts on: the whole job when it is one, else the process alone. */
+  resolve(t: ProcTarget): { job?: JobRecord; pids: number[] } {
+    const job = 'ref' in t ? this.job(t.ref) : this.jobOfPid(t.pid);
+    if (job) {
+      if (job.where !== 0 || !job.pid) throw new RpcError('EAWAY', `job ${jobKey(job.ref)} does not run on this node now${job.where ? ` (it runs on node ${job.where})` : ` (it is ${job.state})`}`);
+      if (!sameProcess(job.pid, job.pidStart)) throw new RpcError('EGONE', `job ${jobKey(job.ref)} has ended`);
+      return { job, pids: processTree(job.pid) };
+    }
+    const pid = (t as { pid: number }).pid;
+    if (!readStat(pid)) throw new RpcError('ENOTFOUND', `there is no process ${pid} on this node`);
+    return { pids: [pid] };
+  }
+
+  signal(t: ProcTarget, sig: JobSignal): void {
+    const { job, pids } = this.resolve(t);
+    if (sig === 'KILL' && job) {
+      this.killedByUs.add(jobKey(job.ref));
+      // SIGKILL to a PID namespace's init takes every process in it along.
+      signalPids([job.pid!], 'SIGKILL');
+      return;
+    }
+    const n = signalPids(sig === 'STOP' ? [...pids].reverse() : pids, `SIG${sig}`);
+    if (n === 0) throw new RpcError('ENOTFOUND', 'the process is gone');
+    if (job && sig !== 'KILL') this.registry.update(job.ref, { state: sig === 'STOP' ? 'stopped' : 'running' });
+  }
+
+  renice(t: ProcTarget, nice: number): void {
+    if (!Number.isInteger(nice) || nice < -20 || nice > 19) throw new RpcError('EINVAL', `nice must be a whole number from -20 to 19, got ${nice}`);
+    try {
+      renicePids(this.resolve(t).pids, nice);
+    } catch (e) {
+      throw new RpcError('EPERM', (e as Error).message);
+    }
+  }
+
+  lock(ref: JobRef, locked: boolean): JobRecord {
+    return this.registry.update(this.job(ref).ref, { locked });
+  }
+
+  forget(ref: JobRef): void {
+    const r = this.job(ref);
+    if (!['exited', 'killed', 'lost', 'pending'].includes(r.state)) throw new RpcError('EBUSY', `job ${jobKey(ref)} is still ${r.state}: kill it first`);
+    this.registry.remove(ref);
+  }
+
+  /** Called when a job's init may have ended: records how. */
+  reap(key: string): void {
+    const r = this.registry.get(key);
+    if (!r || r.where !== 0 || !r.pid || sameProcess(r.pid, r.pidStart)) return;
+    if (r.state === 'frozen') return; // the migration code owns it now
+    let status: number | undefined;
+    try {
+      const t = readFileSync(join(r.dir, 'exit'), 'utf8').trim();
+      if (/^\d+$/.test(t)) status = Number(t);
+    } catch {
+      /* no status */
+    }
+    const byUs = this.killedByUs.delete(key);
+    const state = status !== undefined ? 'exited' : byUs ? 'killed' : 'lost';
+    const { pid: _pid, pidStart: _start, ...rest } = r;
+    this.registry.put({ ...rest, state, ...(status !== undefined ? { exitStatus: status } : {}) });
+  }
+
+  /** Once a second: jobs whose init is gone (also those that ended while the agent was down). */
+  poll(): void {
+    for (const r of this.registry.list()) if (r.where === 0 && r.pid) this.reap(jobKey(r.ref));
+  }
+
+  /** Marks job processes and guests; every other process says why it cannot move. */
+  annotate(procs: ProcInfo[]): ProcInfo[] {
+    const here = this.nodeId;
+    const running = this.registry.list().filter((r) => r.where === 0 && r.pid);
+    const owner = descendantsIn(procs, running.map((r) => r.pid!));
+    const byInit = new Map(running.map((r) => [r.pid!, r]));
+    const criu = this.criuFacts && criuProblem(0, this.criuFacts);
+    return procs.map((p) => {
+      const init = owner.get(p.pid);
+      const r = init === undefined ? undefined : byInit.get(init);
+      if (!r) return { ...p, cantMove: NOT_A_JOB };
+      const q: ProcInfo = { ...p, job: r.ref, where: 0 };
+      if (r.ref.home !== here) q.guestFrom = r.ref.home;
+      const why = summarizeReasons([modeForbidsMigration(r.mode), r.locked ? 'it is locked' : undefined, criu].filter((s): s is string => !!s));
+      if (why) q.cantMove = why;
+      return q;
+    });
+  }
+
+  /** Full check with open files, for the migrator and before a migration. */
+  async check(t: ProcTarget, target?: TargetFacts): Promise<string[]> {
+    const criu = await this.criu();
+    let job: JobRecord | undefined;
+    let pids: number[] = [];
+    try {
+      ({ job, pids } = this.resolve(t));
+    } catch (e) {
+      return [(e as Error).message];
+    }
+    const source = { node: this.nodeId, criu, sharedRoots: this.config.sharedRoots, localRoots: this.config.localRoots };
+    if (!job) return cantMoveReasons({ isJob: false, locked: false, source, files: [] });
+    return cantMoveReasons({
+      isJob: true, locked: job.locked, mode: job.mode, home: job.ref.home, source, files: gatherFiles(pids),
+      ...(target ? { target } : {}),
+    });
+  }
+}

@@ -1,0 +1,77 @@
+/** Jobs on the test cluster, driven the way an admin would: the openMosix tools over ssh. */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { sshExec, type TestCluster } from '../cluster/testCluster.js';
+
+/** A stateful job: counts every 100 ms and writes "<count> <hostname>" to ./count. */
+export const COUNTER_JS = `const fs = require('fs'), os = require('os'); let n = 0;
+setInterval(() => { n++; fs.writeFileSync('count.tmp', n + ' ' + os.hostname()); fs.renameSync('count.tmp', 'count'); }, 100);`;
+
+export const tool = (c: TestCluster, name: string) => `${c.dir}/agent/bin/${name}`;
+
+export async function on(c: TestCluster, node: number, cmd: string, timeoutMs = 120_000): Promise<string> {
+  const r = await sshExec(c, node, cmd, { timeoutMs });
+  if (r.code !== 0) throw new Error(`node ${node}: "${cmd}" failed (${r.code}): ${r.stderr.trim() || r.stdout.trim()}`);
+  return r.stdout;
+}
+
+export async function tryOn(c: TestCluster, node: number, cmd: string, timeoutMs = 120_000) {
+  return sshExec(c, node, cmd, { timeoutMs });
+}
+
+export interface Counter {
+  dir: string;
+  pid: number;
+  key: string;
+  count(): number;
+  host(): string;
+}
+
+let seq = 0;
+
+/** Starts the counting job with mosrun on `node`; resolves once it counts. */
+export async function startCounter(c: TestCluster, node: number, extra = ''): Promise<Counter> {
+  const dir = `${c.dir}/work-${process.pid}-${++seq}`;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}/job.js`, COUNTER_JS);
+  const out = await on(c, node, `cd ${dir} && ${tool(c, 'mosrun')} ${extra} ${process.execPath} job.js`);
+  const m = /job (\d+\.(\d+)) started, pid (\d+)/.exec(out);
+  if (!m) throw new Error(`mosrun did not start the job: ${out}`);
+  const read = () => {
+    try {
+      return readFileSync(`${dir}/count`, 'utf8').split(' ');
+    } catch {
+      return ['0', ''];
+    }
+  };
+  const counter: Counter = { dir, pid: Number(m[3]), key: m[1]!, count: () => Number(read()[0]), host: () => read()[1] ?? '' };
+  const until = Date.now() + 20_000;
+  while (counter.count() < 3) {
+    if (Date.now() > until) throw new Error(`the job in ${dir} does not count`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return counter;
+}
+
+/** How many copies of the counter run (not stopped) on each node: node processes in its directory. */
+export async function copies(c: TestCluster, counter: Counter): Promise<Record<number, number>> {
+  const out: Record<number, number> = {};
+  const script = `for p in /proc/[0-9]*; do [ "$(cat $p/comm 2>/dev/null)" = node ] && [ "$(readlink $p/cwd)" = "${counter.dir}" ] && ! grep -q '^[0-9]* (node) [Tt]' $p/stat && echo $p; done | wc -l`;
+  for (const n of c.nodes) out[n.id] = Number((await sshExec(c, n.id, script)).stdout.trim());
+  return out;
+}
+
+/** The node the one running copy is on; fails if there is not exactly one. */
+export async function runningOn(c: TestCluster, counter: Counter): Promise<number> {
+  const per = await copies(c, counter);
+  const where = Object.entries(per).filter(([, k]) => k > 0);
+  const total = Object.values(per).reduce((a, b) => a + b, 0);
+  if (total !== 1) throw new Error(`expected exactly one running copy of the job, found ${JSON.stringify(per)}`);
+  return Number(where[0]![0]);
+}
+
+/** Resolves true if the count goes up within `ms`. */
+export async function stillCounting(counter: Counter, ms = 1500): Promise<boolean> {
+  const a = counter.count();
+  await new Promise((r) => setTimeout(r, ms));
+  return counter.count() > a;
+}

@@ -1,0 +1,123 @@
+/**
+ * The collector and its history on the 4-node test cluster, with the GUI connected (it
+ * pushes every node's view to the collector's node): load on node 2 appears at the right
+ * time, a checkpoint is drawn, the process history shows a process from its minute on,
+ * replay shows node 2 loaded, and kill -9 + restart keeps everything before.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { test, expect } from '../support/fixtures.js';
+import { allUp, loadValue } from '../support/mainWindow.js';
+import { sshExec, type TestCluster } from '../cluster/testCluster.js';
+
+// The collector choice is persisted per profile: a fresh config dir keeps it at node 1.
+process.env.MOSIXVIEW_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'mvcfg-'));
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function run(cluster: TestCluster, node: number, cmd: string): Promise<string> {
+  const r = await sshExec(cluster, node, cmd);
+  if (r.code !== 0) throw new Error(`node ${node}: "${cmd}" failed (${r.code}): ${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
+
+async function peakOf(page: Page, id: number): Promise<{ value: number; t: number }> {
+  const value = Number(await page.getByRole('cell', { name: `Peak of node ${id}`, exact: true }).getAttribute('data-value'));
+  const t = Number(await page.getByRole('cell', { name: `Peak time of node ${id}`, exact: true }).getAttribute('data-t'));
+  return { value, t };
+}
+
+async function procsShown(page: Page): Promise<string> {
+  await expect(page.getByRole('table', { name: /^Processes at / })).toBeVisible();
+  return page.getByRole('table', { name: /^Processes at / }).innerText();
+}
+
+test('the collector records the cluster; load history, checkpoint, process history, replay, kill -9', async ({ app, cluster }) => {
+  test.setTimeout(240_000);
+  const { page } = app;
+  await allUp(page, cluster.nodes.map((n) => n.id));
+  const bin = `${cluster.dir}/agent/bin/mosixcollector`;
+  const marker = `mvmark${Math.floor(Math.random() * 9000 + 1000)}`;
+  await run(cluster, 1, `${bin} -c`); // a clean history for this test
+  // Process lists every 4 s instead of every minute, so the test does not wait minutes.
+  expect(await run(cluster, 1, `MOSIXVIEW_COLLECTOR_PROCS_S=4 ${bin} -d`)).toMatch(/mosixcollector started \(pid \d+\)/);
+  // A second start is refused while it runs.
+  expect((await sshExec(cluster, 1, `${bin} -d`)).stderr).toMatch(/already running/);
+  await expect(page.getByRole('status', { name: 'Collector status' })).toHaveText(/collecting/, { timeout: 15_000 });
+
+  try {
+    // At least one process list without the marker, then the marker process on node 1.
+    await sleep(5_000);
+    await run(cluster, 1, `cp /bin/sleep ${cluster.dir}/${marker} && (nohup ${cluster.dir}/${marker} 300 </dev/null >/dev/null 2>&1 &)`);
+    await expect.poll(() => loadValue(page, 2), { timeout: 30_000 }).toBeLessThan(50);
+
+    // Load on node 2 and a checkpoint when it starts.
+    const hogStart = Date.now();
+    await run(cluster, 1, `${bin} -n hog-start`);
+    await run(cluster, 2, "nohup timeout 8 sh -c 'while :; do :; done' </dev/null >/dev/null 2>&1 &");
+    const hogEnd = Date.now() + 8_000;
+    await sleep(8_000 + 5_000); // the hog runs, and a process list with the marker is taken
+
+    // Load history: node 2's peak is during the hog; the checkpoint is a blue line with its label.
+    const load = await app.openRoute('history/load');
+    await expect(load.getByRole('img', { name: /^Load: \d+ node\(s\), 1 checkpoint\(s\)$/ })).toBeVisible({ timeout: 20_000 });
+    for (const n of cluster.nodes) await expect(load.getByRole('row', { name: `Node ${n.id} history` })).toBeVisible();
+    const peak = await peakOf(load, 2);
+    expect(peak.value).toBeGreaterThanOrEqual(80);
+    expect(peak.t).toBeGreaterThanOrEqual(hogStart);
+    expect(peak.t).toBeLessThanOrEqual(hogEnd + 3_000);
+    expect((await peakOf(load, 3)).value).toBeLessThan(80);
+    const line = load.locator('.recharts-reference-line.checkpoint');
+    await expect(line).toHaveCount(1);
+    await expect(line.locator('line')).toHaveAttribute('stroke', '#1f4fd8');
+    const label = load.locator('.chart-box svg text').filter({ hasText: 'hog-start' });
+    await expect(label).toBeVisible();
+    await expect(label).toHaveAttribute('fill', '#1f4fd8');
+    await expect(load.locator('.series.alert.node-2 path').first()).toBeAttached(); // red part of node 2
+    await expect(load.getByLabel('Checkpoints')).toContainText('hog-start at');
+
+    // The node's average window opens from its button.
+    const [avgPage] = await Promise.all([load.context().waitForEvent('page'), load.getByRole('button', { name: 'Average of node 2' }).click()]);
+    await expect(avgPage.getByRole('progressbar', { name: 'Average load of node 2' })).toHaveAttribute('aria-valuenow', /\d+/);
+    await avgPage.close();
+
+    // Process history: the marker is in the last list, not in the first (taken before it started).
+    const procs = await app.openRoute('history/procs');
+    const slider = procs.getByRole('slider', { name: 'History time' });
+    await expect(slider).toBeVisible({ timeout: 20_000 });
+    const last = await slider.getAttribute('max');
+    expect(Number(last)).toBeGreaterThanOrEqual(2);
+    await slider.fill(last!);
+    await expect.poll(() => procsShown(procs)).toContain(marker);
+    await slider.fill('0');
+    await expect.poll(() => procsShown(procs)).not.toContain(marker);
+
+    // Replay in the main window: at the peak, node 2 is loaded though it is idle now.
+    await expect.poll(() => loadValue(page, 2), { timeout: 30_000 }).toBeLessThan(50);
+    const replay = page.getByRole('slider', { name: 'History time' });
+    await expect(replay).toBeVisible({ timeout: 15_000 });
+    await replay.fill(String(peak.t));
+    await expect(page.getByRole('status', { name: 'Replay time' })).toContainText('REPLAY');
+    await expect.poll(() => loadValue(page, 2), { timeout: 10_000 }).toBeGreaterThanOrEqual(80);
+    await page.getByRole('button', { name: 'Live' }).click();
+    await expect(page.getByRole('status', { name: 'Replay time' })).toHaveCount(0);
+    await expect.poll(() => loadValue(page, 2), { timeout: 10_000 }).toBeLessThan(50);
+
+    // kill -9, restart: the stale pid file does not block, and nothing before is lost.
+    await run(cluster, 1, 'kill -9 $(cat "$MOSIXVIEW_STATE_DIR/collector/mosixcollector.pid")');
+    expect(await run(cluster, 1, `${bin} -d`)).toMatch(/started/);
+    await sleep(2_000);
+    await load.getByRole('button', { name: 'Reload' }).click();
+    await expect.poll(async () => (await peakOf(load, 2)).t).toBe(peak.t);
+    expect((await peakOf(load, 2)).value).toBe(peak.value);
+    await expect(load.locator('.recharts-reference-line.checkpoint')).toHaveCount(1);
+    await expect(load.locator('.chart-box svg text').filter({ hasText: 'hog-start' })).toBeVisible();
+    await procs.reload();
+    await procs.getByRole('slider', { name: 'History time' }).fill('0');
+    await expect.poll(() => procsShown(procs)).not.toContain(marker);
+  } finally {
+    await sshExec(cluster, 1, `${bin} -k; pkill -x ${marker}; rm -f ${cluster.dir}/${marker}`);
+  }
+});

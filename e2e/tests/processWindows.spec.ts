@@ -1,0 +1,102 @@
+/**
+ * The process windows on the 4-node test cluster, driven like an admin does: the process
+ * box lists what runs on node 1, advanced execution starts a job there, and the migrator's
+ * Kill, SIGSTOP, SIGCONT and Nice change what /proc shows inside the node. Migration itself
+ * is tested with the orchestrator (migration specs).
+ */
+import type { Page } from '@playwright/test';
+import { test, expect } from '../support/fixtures.js';
+import { allUp } from '../support/mainWindow.js';
+import { sshExec, type TestCluster } from '../cluster/testCluster.js';
+
+async function run(cluster: TestCluster, node: number, cmd: string): Promise<string> {
+  const r = await sshExec(cluster, node, cmd);
+  if (r.code !== 0) throw new Error(`node ${node}: "${cmd}" failed (${r.code}): ${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
+
+/** State letter and nice of a process as /proc/PID/stat inside the node shows them; undefined once gone. */
+async function procStat(cluster: TestCluster, node: number, pid: number): Promise<{ state: string; nice: number } | undefined> {
+  const r = await sshExec(cluster, node, `cat /proc/${pid}/stat`);
+  if (r.code !== 0) return undefined;
+  // After "pid (comm) ": field 3 (state) is [0], field 19 (nice) is [16].
+  const f = r.stdout.slice(r.stdout.lastIndexOf(')') + 2).trim().split(' ');
+  return { state: f[0]!, nice: Number(f[16]) };
+}
+
+/** Starts /bin/sleep ARG as a "no migration" job from advanced execution; returns the job's PID. */
+async function startSleepJob(page: Page, arg: string): Promise<{ pid: number; key: string }> {
+  await page.getByRole('textbox', { name: 'Program' }).fill('/bin/sleep');
+  await page.getByRole('textbox', { name: 'Arguments' }).fill(arg);
+  await page.getByRole('radio', { name: 'no migration' }).check();
+  await page.getByRole('button', { name: 'Execute' }).click();
+  const result = page.getByRole('status', { name: 'Result' });
+  await expect(result).toHaveText(/job 1\.\d+ started on node 1, PID \d+/, { timeout: 20_000 });
+  const m = /job (1\.\d+) started on node 1, PID (\d+)/.exec((await result.textContent()) ?? '')!;
+  return { key: m[1]!, pid: Number(m[2]) };
+}
+
+test('the process box of node 1 lists a process started over ssh, with its PID, and its lock says why', async ({ app, cluster }) => {
+  await allUp(app.page, [1]);
+  const pid = Number((await run(cluster, 1, 'nohup sleep 3011 </dev/null >/dev/null 2>&1 & echo $!')).trim());
+  try {
+    await app.page.getByRole('button', { name: 'Processes of node 1', exact: true }).click();
+    const box = await app.openRoute('procs/1');
+    const row = box.getByRole('row', { name: `Process ${pid}`, exact: true });
+    await expect(row).toBeVisible({ timeout: 15_000 });
+    await expect(row.getByRole('cell').nth(1)).toHaveText(String(pid));
+    await expect(row.getByRole('cell').nth(2)).toHaveText('0');
+    await expect(row).toContainText('sleep 3011');
+    await expect(row.getByRole('img', { name: /^Cannot move:/ })).toHaveAttribute('title', /not started with mosrun/);
+
+    // Its migrator says the same, in words, and offers every node.
+    await row.dblclick();
+    const migrator = await app.openRoute(`migrator/1/${pid}`);
+    await expect(migrator.getByLabel('Why it cannot move')).toContainText('not started with mosrun', { timeout: 15_000 });
+    for (const n of cluster.nodes) await expect(migrator.getByRole('button', { name: `Migrate to node ${n.id}`, exact: true })).toBeVisible();
+  } finally {
+    await sshExec(cluster, 1, `kill ${pid}`);
+  }
+});
+
+test('a job started by advanced execution (no migration, /bin/sleep 300) appears in the process box', async ({ app, cluster }) => {
+  await allUp(app.page, [1]);
+  const exec = await app.openRoute('exec?node=1');
+  await expect(exec.getByRole('combobox', { name: 'Start from node' })).toHaveValue('1', { timeout: 15_000 });
+  const { pid, key } = await startSleepJob(exec, '300');
+  try {
+    const box = await app.openRoute('procs/1');
+    const row = box.getByRole('row', { name: `Process ${pid}`, exact: true });
+    await expect(row).toBeVisible({ timeout: 15_000 });
+    await expect(row.getByRole('img', { name: `Job ${key}`, exact: true })).toBeVisible();
+    await expect(row.getByRole('img', { name: /^Cannot move:/ })).toHaveAttribute('title', /nomig/);
+    // The job's command runs inside it, as a child of its init.
+    await expect(box.getByRole('row').filter({ hasText: '/bin/sleep 300' }).first()).toBeVisible();
+    expect((await procStat(cluster, 1, pid))?.state).toMatch(/[SR]/);
+  } finally {
+    await sshExec(cluster, 1, `kill -9 ${pid}`);
+  }
+});
+
+test('in the migrator Kill, SIGSTOP, SIGCONT and the Nice slider change what /proc shows', async ({ app, cluster }) => {
+  await allUp(app.page, [1]);
+  const exec = await app.openRoute('exec?node=1');
+  const { pid } = await startSleepJob(exec, '600');
+  const m = await app.openRoute(`migrator/1/${pid}`);
+  await expect(m.getByLabel('PID', { exact: true })).toHaveText(String(pid), { timeout: 15_000 });
+  const stat = () => procStat(cluster, 1, pid);
+
+  await m.getByRole('button', { name: 'SIGSTOP', exact: true }).click();
+  await expect.poll(async () => (await stat())?.state).toBe('T');
+  await m.getByRole('button', { name: 'SIGCONT', exact: true }).click();
+  await expect.poll(async () => (await stat())?.state).toBe('S');
+
+  await m.getByRole('slider', { name: 'Nice', exact: true }).fill('10');
+  await expect.poll(async () => (await stat())?.nice).toBe(10);
+  await expect(m.getByLabel('Current nice')).toHaveText('10');
+
+  await m.getByRole('button', { name: 'Kill', exact: true }).click();
+  await expect.poll(async () => (await stat())?.state ?? 'gone').toMatch(/gone|Z/);
+  await expect(m.getByRole('status', { name: 'Process ended' })).toBeVisible({ timeout: 10_000 });
+  expect(await m.getByRole('alert').count()).toBe(0);
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { RpcError } from '../../shared/protocol/rpc.js';
+import type { ServiceContext } from '../core/clusterService.js';
+import type { NodeSession } from '../core/nodeSession.js';
+import { makeBalanceApi, STOPPED_REASON } from './balanceApi.js';
+
+/** Just enough of a NodeSession: a view, requests answered from a script, hold/resume recorded. */
+function fakeSession(id: number, up = true) {
+  const calls: string[] = [];
+  const s = {
+    id,
+    view: { id, host: `h${id}`, status: up ? 'up' : 'down', reason: up ? undefined : 'link cut' } as NodeSession['view'],
+    held: undefined as string | undefined,
+    flags: { stay: false, lstay: false, block: false, quiet: false },
+    calls,
+    hold(r: string) {
+      s.held = r;
+    },
+    resume() {
+      s.held = undefined;
+      s.view = { ...s.view, status: 'up' };
+    },
+    async request(method: string, params: { flag?: 'block'; value?: boolean } | null) {
+      calls.push(method);
+      if (s.view.status !== 'up') throw new RpcError('ENODEDOWN', `node ${id} is not connected`);
+      if (method === 'balance.set') s.flags = { ...s.flags, [params!.flag!]: params!.value === true };
+      if (method === 'balance.state') return { nodeId: id, flags: { ...s.flags } };
+      if (method === 'shutdown') {
+        s.view = { ...s.view, status: 'down' };
+        return null;
+      }
+      return { moved: [], failed: [], unreachable: [] };
+    },
+  };
+  return s;
+}
+
+function api(sessions: ReturnType<typeof fakeSession>[]) {
+  const ctx = {
+    config: { name: 't', source: 'profile', nodes: [] },
+    session: (id: number) => {
+      const s = sessions.find((x) => x.id === id);
+      if (!s) throw new RpcError('ENONODE', `no node ${id}`);
+      return s as unknown as NodeSession;
+    },
+    sessions: () => sessions as unknown as NodeSession[],
+    emit: () => undefined,
+  } as unknown as ServiceContext;
+  return makeBalanceApi(1000)(ctx) as Required<ReturnType<ReturnType<typeof makeBalanceApi>>>;
+}
+
+describe('balance API', () => {
+  it('setFlag sets, then reads the state back from the agent', async () => {
+    const s = fakeSession(2);
+    const h = api([s]);
+    const r = await h['balance.setFlag']({ nodeId: 2, flag: 'block', value: true });
+    expect(r).toEqual([{ nodeId: 2, ok: true, value: { nodeId: 2, flags: { stay: false, lstay: false, block: true, quiet: false } } }]);
+    expect(s.calls).toEqual(['balance.set', 'balance.state']);
+    await expect(h['balance.setFlag']({ nodeId: 2, flag: 'mfs' as 'block', value: true })).rejects.toMatchObject({ code: 'EINVAL' });
+    await expect(h['balance.state']({ nodeId: 9 })).rejects.toMatchObject({ code: 'ENONODE' });
+  });
+
+  it('"all" answers per node; a down node is its own failed result', async () => {
+    const h = api([fakeSession(1), fakeSession(2, false), fakeSession(3)]);
+    const r = await h['balance.expel']({ nodeId: 'all' });
+    expect(r.map((x) => [x.nodeId, x.ok])).toEqual([[1, true], [2, false], [3, true]]);
+    expect(r[1]).toMatchObject({ ok: false, error: expect.stringContaining('not connected') });
+  });
+
+  it('stop holds the session before shutting the agent down; start resumes and waits until up', async () => {
+    const s = fakeSession(1);
+    const h = api([s]);
+    expect(await h['balance.stopAgent']({ nodeId: 1 })).toEqual([{ nodeId: 1, ok: true, value: null }]);
+    expect(s.held).toBe(STOPPED_REASON);
+    expect(s.calls).toEqual(['shutdown']);
+    expect((await h['balance.stopAgent']({ nodeId: 1 }))[0]).toMatchObject({ ok: false });
+    expect(await h['balance.startAgent']({ nodeId: 1 })).toEqual([{ nodeId: 1, ok: true, value: null }]);
+    expect(s.held).toBeUndefined();
+  });
+});

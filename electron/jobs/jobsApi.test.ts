@@ -1,0 +1,153 @@
+import { describe, expect, it, vi } from 'vitest';
+import { makeJobsApi } from './jobsApi.js';
+import type { ServiceContext } from '../core/clusterService.js';
+import type { NodeSession } from '../core/nodeSession.js';
+import { RpcError } from '../../shared/protocol/rpc.js';
+import type { JobRecord } from '../../shared/jobs/job.js';
+import type { ProcInfo } from '../../shared/domain/process.js';
+
+const rec = (over: Partial<JobRecord>): JobRecord => ({
+  ref: { home: 1, id: 500 }, argv: ['/bin/sleep', '300'], cwd: '/tmp', mode: { kind: 'plain' }, dir: '/j', startedAt: 1,
+  state: 'running', where: 0, locked: false, migrations: 0, ...over,
+});
+const proc = (over: Partial<ProcInfo>): ProcInfo => ({
+  pid: 1, ppid: 0, user: 'root', command: 'x', args: 'x', state: 'S', cpu: 0, rssKb: 1, nice: 0, where: 0, ...over,
+});
+
+/** Node id -> method -> answer (a function of the params, or a value). */
+type Answers = Record<number, Record<string, unknown>>;
+
+function fakeCtx(answers: Answers, down: number[] = []) {
+  const calls: { id: number; method: string; params: unknown }[] = [];
+  const listeners: { id: number; event: string; cb: (d: unknown) => void }[] = [];
+  const sessions = Object.keys(answers).map(Number).map((id) => ({
+    id,
+    view: { id, host: `h${id}`, status: down.includes(id) ? 'down' : 'up' },
+    onAgentEvent: (event: string, cb: (d: unknown) => void) => listeners.push({ id, event, cb }),
+    request: vi.fn(async (method: string, params: unknown) => {
+      calls.push({ id, method, params });
+      const a = answers[id]![method];
+      if (a === undefined) throw new RpcError('ENOTFOUND', `node ${id}: no ${method}`);
+      return typeof a === 'function' ? (a as (p: unknown) => unknown)(params) : a;
+    }),
+  })) as unknown as NodeSession[];
+  const emitted: [string, unknown][] = [];
+  const ctx: ServiceContext = {
+    config: { name: 'lab', source: 'profile', nodes: [] },
+    session: (id) => {
+      const s = sessions.find((x) => x.id === id);
+      if (!s) throw new RpcError('ENONODE', `there is no node ${id} in this cluster`);
+      return s;
+    },
+    sessions: () => sessions,
+    emit: (e, d) => emitted.push([e, d]),
+  };
+  return { api: makeJobsApi(ctx), calls, listeners, emitted };
+}
+
+describe('jobs API (main process)', () => {
+  it('starts a job on the chosen node with the argv array, the mode and the cluster node list', async () => {
+    const started = [rec({ pid: 42 })];
+    const { api, calls } = fakeCtx({ 1: { 'jobs.start': started }, 2: {}, 3: {} });
+    const res = await api['job.start']({ nodeId: 1, argv: ['/bin/sleep', '300'], cwd: '/tmp', mode: { kind: 'nomig' } });
+    expect(res).toEqual(started);
+    expect(calls).toEqual([{ id: 1, method: 'jobs.start', params: { argv: ['/bin/sleep', '300'], cwd: '/tmp', mode: { kind: 'nomig' }, nodes: [1, 2, 3] } }]);
+  });
+
+  it('refuses bad start parameters with words an admin understands, and asks no agent', async () => {
+    const { api, calls } = fakeCtx({ 1: { 'jobs.start': [] } });
+    const start = (req: unknown) => api['job.start'](req as never);
+    await expect(start({ nodeId: 1, argv: 'sleep 300', cwd: '/tmp', mode: { kind: 'nomig' } })).rejects.toThrow(/"argv" must be a list/);
+    await expect(start({ nodeId: 1, argv: ['/bin/sh', 'a\0b'], cwd: '/tmp', mode: { kind: 'nomig' } })).rejects.toThrow(/NUL/);
+    await expect(start({ nodeId: 1, argv: [''], cwd: '/tmp', mode: { kind: 'nomig' } })).rejects.toThrow(/program name is empty/);
+    await expect(start({ nodeId: 1, argv: ['x'], cwd: 'tmp', mode: { kind: 'nomig' } })).rejects.toThrow(/"cwd" must be an absolute path/);
+    await expect(start({ nodeId: 1, argv: ['x'], cwd: '/', mode: { kind: 'shell' } })).rejects.toThrow(/run modes/);
+    await expect(start({ nodeId: 1, argv: ['x'], cwd: '/', mode: { kind: 'runon' } })).rejects.toThrow(/"node" must be a whole number/);
+    await expect(start({ nodeId: 1, argv: ['x'], cwd: '/', mode: { kind: 'parallel', first: 1, last: 3 } })).rejects.toThrow(/"invert" must be true or false/);
+    await expect(start({ nodeId: 9, argv: ['x'], cwd: '/', mode: { kind: 'nomig' } })).rejects.toThrow(/no node 9/);
+    expect(calls).toEqual([]);
+  });
+
+  it('signals, renices and checks ranges before forwarding to the node of the PID', async () => {
+    const { api, calls } = fakeCtx({ 1: {}, 2: { 'jobs.signal': null, 'jobs.renice': null } });
+    await api['job.signal']({ nodeId: 2, pid: 77, signal: 'STOP' });
+    await api['job.renice']({ nodeId: 2, pid: 77, nice: -20 });
+    await expect(api['job.renice']({ nodeId: 2, pid: 77, nice: 20 })).rejects.toThrow(/"nice" must be a whole number from -20 to 19/);
+    await expect(api['job.signal']({ nodeId: 2, pid: 77, signal: 'HUP' } as never)).rejects.toThrow(/KILL, STOP or CONT/);
+    await expect(api['job.signal']({ nodeId: 2, signal: 'KILL' } as never)).rejects.toThrow(/say which process/);
+    expect(calls).toEqual([
+      { id: 2, method: 'jobs.signal', params: { pid: 77, signal: 'STOP' } },
+      { id: 2, method: 'jobs.renice', params: { pid: 77, nice: -20 } },
+    ]);
+  });
+
+  it('follows a job by its identity to the node it runs on now, for actions and migration', async () => {
+    const ref = { home: 1, id: 500 };
+    const { api, calls } = fakeCtx({
+      1: { 'jobs.get': rec({ state: 'away', where: 3 }) },
+      2: {},
+      3: { 'jobs.get': rec({ pid: 9, migrations: 1 }), 'jobs.signal': null, 'jobs.migrate': rec({ state: 'away', where: 2 }) },
+    });
+    await api['job.signal']({ nodeId: 1, ref, signal: 'KILL' });
+    expect(calls.filter((c) => c.method !== 'jobs.get')).toEqual([{ id: 3, method: 'jobs.signal', params: { ref, signal: 'KILL' } }]);
+    await api['job.migrate']({ nodeId: 1, ref, to: 'home' });
+    expect(calls.at(-1)).toEqual({ id: 3, method: 'jobs.migrate', params: { ref, to: 'home' } });
+    await expect(api['job.migrate']({ nodeId: 1, ref, to: 7 })).rejects.toThrow(/no node 7/);
+    await expect(api['job.migrate']({ nodeId: 1, ref, to: 'far' } as never)).rejects.toThrow(/"to" must be a node ID, "home" or "best"/);
+  });
+
+  it('says a job is not running instead of signalling a stale record', async () => {
+    const { api } = fakeCtx({ 1: { 'jobs.get': rec({ state: 'exited', exitStatus: 0 }) }, 2: {} });
+    await expect(api['job.signal']({ nodeId: 1, ref: { home: 1, id: 500 }, signal: 'CONT' })).rejects.toThrow(/job 1\.500 is not running \(exited, exit status 0\)/);
+  });
+
+  it('status: the process, its job record and why it cannot move', async () => {
+    const p = proc({ pid: 500, job: { home: 1, id: 500 }, nice: 5 });
+    const { api, calls } = fakeCtx({
+      1: { procs: [proc({ pid: 1, cantMove: 'not started with mosrun' }), p], 'jobs.get': rec({ pid: 500 }), 'jobs.check': { reasons: ['it is locked'] } },
+    });
+    const s = await api['job.status']({ nodeId: 1, pid: 500 });
+    expect(s).toEqual({ nodeId: 1, proc: p, job: rec({ pid: 500 }), reasons: ['it is locked'] });
+    expect(calls.find((c) => c.method === 'jobs.check')?.params).toEqual({ pid: 500 });
+    const gone = await api['job.status']({ nodeId: 1, pid: 999 });
+    expect(gone).toEqual({ nodeId: 1, reasons: [] });
+  });
+
+  it('status of a job that moved: found on its new node by its identity', async () => {
+    const ref = { home: 1, id: 500 };
+    const p = proc({ pid: 33, job: ref });
+    const { api } = fakeCtx({
+      1: { 'jobs.get': rec({ state: 'away', where: 2 }) },
+      2: { 'jobs.get': rec({ pid: 33, migrations: 1 }), procs: [p], 'jobs.check': { reasons: [] } },
+    });
+    const s = await api['job.status']({ nodeId: 1, ref });
+    expect(s.nodeId).toBe(2);
+    expect(s.proc).toEqual(p);
+    expect(s.job?.migrations).toBe(1);
+  });
+
+  it('lock needs a job; a PID is turned into its job identity', async () => {
+    const ref = { home: 1, id: 500 };
+    const { api, calls } = fakeCtx({ 1: { procs: [proc({ pid: 500, job: ref }), proc({ pid: 7 })], 'jobs.lock': rec({ locked: true }) } });
+    expect((await api['job.lock']({ nodeId: 1, pid: 500, locked: true })).locked).toBe(true);
+    expect(calls.at(-1)).toEqual({ id: 1, method: 'jobs.lock', params: { ref, locked: true } });
+    await expect(api['job.lock']({ nodeId: 1, pid: 7, locked: true })).rejects.toThrow(/not a mosrun job/);
+  });
+
+  it('guests are the processes with a home elsewhere; files are listed only for absolute or ~ paths', async () => {
+    const guest = proc({ pid: 12, guestFrom: 3, job: { home: 3, id: 4 } });
+    const listing = { path: '/bin', entries: [] };
+    const { api } = fakeCtx({ 1: { procs: [proc({ pid: 1 }), guest], 'fs.list': listing } });
+    expect(await api['node.guests']({ nodeId: 1 })).toEqual([guest]);
+    expect(await api['node.files']({ nodeId: 1, path: '/bin' })).toEqual(listing);
+    expect(await api['node.files']({ nodeId: 1, path: '~' })).toEqual(listing);
+    await expect(api['node.files']({ nodeId: 1, path: '../etc' })).rejects.toThrow(/absolute path/);
+  });
+
+  it("forwards every node's jobs.changed as job.changed with the node's ID", () => {
+    const { listeners, emitted } = fakeCtx({ 1: {}, 2: {} });
+    expect(listeners.map((l) => [l.id, l.event])).toEqual([[1, 'jobs.changed'], [2, 'jobs.changed']]);
+    listeners[1]!.cb(rec({ state: 'stopped' }));
+    expect(emitted).toEqual([['job.changed', { nodeId: 2, record: rec({ state: 'stopped' }) }]]);
+  });
+});

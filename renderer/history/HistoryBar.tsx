@@ -1,0 +1,53 @@
+/** The main window's history strip: which node collects, its collector, the history windows, replay. */
+import { useEffect, useState } from 'react';
+import type { MosixviewBridge } from '../../shared/protocol/api.js';
+import type { CollectorChoice } from '../../shared/protocol/apiHistory.js';
+import { useCluster } from '../store/clusterStore.js';
+import { openWindow } from '../windows.js';
+import { ReplayBar } from './ReplayBar.js';
+import { useCollector } from './useHistory.js';
+
+export function HistoryBar({ bridge }: { bridge: MosixviewBridge }) {
+  const initial = useCollector(bridge);
+  const [choice, setChoice] = useState<CollectorChoice>();
+  const [error, setError] = useState<string>();
+  const order = useCluster((s) => s.order);
+  const current = choice ?? initial;
+
+  // The collector's last record moves on: refresh its status for the replay slider's end.
+  useEffect(() => {
+    const timer = setInterval(() => {
+      bridge.invoke('history.collector', null).then(setChoice, () => undefined);
+    }, 5000);
+    return () => clearInterval(timer);
+  }, [bridge]);
+
+  const act = async (fn: () => Promise<CollectorChoice>) => {
+    try {
+      setChoice(await fn());
+      setError(undefined);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const st = current?.status;
+  return (
+    <section className="history-bar" aria-label="History">
+      <label>
+        Collector on{' '}
+        <select aria-label="Collector node" value={current?.nodeId ?? ''} onChange={(e) => void act(() => bridge.invoke('history.setCollector', { nodeId: Number(e.target.value) }))}>
+          {order.map((id) => <option key={id} value={id}>node {id}</option>)}
+        </select>
+      </label>
+      <span role="status" aria-label="Collector status" className="collector-status">
+        {!current ? '…' : !st ? `cannot ask node ${current.nodeId}: ${current.error ?? ''}` : st.running ? `collecting (pid ${st.pid})` : 'not running'}
+      </span>
+      {st && !st.running && <button type="button" onClick={() => void act(() => bridge.invoke('history.startCollector', null))}>Start collector</button>}
+      <button type="button" onClick={() => openWindow('history/load', 'history-load', 'width=1000,height=640')}>Load history</button>
+      <button type="button" onClick={() => openWindow('history/mem', 'history-mem', 'width=1000,height=760')}>Memory history</button>
+      <button type="button" onClick={() => openWindow('history/procs', 'history-procs', 'width=820,height=600')}>Process history</button>
+      {error && <span role="alert" className="row-message">{error}</span>}
+      <ReplayBar bridge={bridge} status={st} />
+    </section>
+  );
+}

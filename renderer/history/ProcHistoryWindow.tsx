@@ -1,0 +1,72 @@
+/** Mosixhistory: the process list of the collector's node as it was at any stored minute. */
+import { useEffect, useState } from 'react';
+import type { MosixviewBridge } from '../../shared/protocol/api.js';
+import type { ProcHistory } from '../../shared/protocol/agentHistory.js';
+import { HistoryFrame } from './HistoryFrame.js';
+import { useCollector } from './useHistory.js';
+import { clock, dateTime } from './timeFormat.js';
+
+export function ProcHistoryWindow({ bridge }: { bridge: MosixviewBridge }) {
+  const choice = useCollector(bridge);
+  const [backup, setBackup] = useState<string>();
+  const [hist, setHist] = useState<ProcHistory>();
+  const [index, setIndex] = useState<number>();
+  const [error, setError] = useState<string>();
+
+  // The list of times; the slider starts at the newest list.
+  useEffect(() => {
+    setHist(undefined);
+    setIndex(undefined);
+    bridge.invoke('history.procs', backup ? { backup } : {}).then(
+      (h) => {
+        setHist(h);
+        setIndex(h.times.length - 1);
+        setError(undefined);
+      },
+      (e: Error) => setError(e.message),
+    );
+  }, [bridge, backup, choice?.nodeId]);
+
+  const t = hist && index !== undefined ? hist.times[index] : undefined;
+  useEffect(() => {
+    if (t === undefined || hist?.at?.t === t) return;
+    bridge.invoke('history.procs', { ...(backup ? { backup } : {}), t }).then((h) => setHist(h), (e: Error) => setError(e.message));
+  }, [bridge, backup, t, hist?.at?.t]);
+
+  const procs = hist?.at && hist.at.t === t ? hist.at.procs : undefined;
+  return (
+    <HistoryFrame title="Process history" choice={choice} backup={backup} onBackup={setBackup} started={hist?.started} error={error}>
+      {hist && hist.times.length === 0 && <p role="status">No process list stored yet (one is taken every minute).</p>}
+      {hist && hist.times.length > 0 && (
+        <div className="time-slider">
+          <input
+            type="range"
+            aria-label="History time"
+            min={0}
+            max={hist.times.length - 1}
+            step={1}
+            value={index ?? 0}
+            aria-valuetext={t !== undefined ? dateTime(t) : undefined}
+            onChange={(e) => setIndex(Number(e.target.value))}
+          />
+          <output aria-label="Shown time">{t !== undefined ? dateTime(t) : ''}</output>
+        </div>
+      )}
+      {procs && (
+        <table className="procs" aria-label={`Processes at ${clock(t!)}`}>
+          <thead>
+            <tr><th>PID</th><th>Where</th><th>User</th><th>Command</th><th>State</th><th>CPU %</th><th>RSS kB</th></tr>
+          </thead>
+          <tbody>
+            {procs.map((p) => (
+              <tr key={p.pid}>
+                <td>{p.pid}</td><td>{p.where}</td><td>{p.user}</td><td title={p.args}>{p.command}</td><td>{p.state}</td>
+                <td>{p.cpu.toFixed(1)}</td><td>{p.rssKb}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </HistoryFrame>
+  );
+}

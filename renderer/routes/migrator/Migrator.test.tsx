@@ -1,0 +1,126 @@
+// @vitest-environment jsdom
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import type { ProcInfo } from '../../../shared/domain/process.js';
+import type { JobRecord } from '../../../shared/jobs/job.js';
+import type { ProcStatus } from '../../../shared/protocol/apiJobs.js';
+import { RpcError } from '../../../shared/protocol/rpc.js';
+import { initialClusterState, useCluster } from '../../store/clusterStore.js';
+import { fakeBridge, loadNodes, type Handlers } from '../../components/fakeBridge.test-util.js';
+import { Migrator, parseTarget } from './Migrator.js';
+
+const ref = { home: 1, id: 4321 };
+const proc: ProcInfo = { pid: 4321, ppid: 1, user: 'alice', command: 'sleep', args: '/bin/sleep 300', state: 'S', cpu: 0, rssKb: 900, nice: 0, where: 0, job: ref };
+const job: JobRecord = {
+  ref, argv: ['/bin/sleep', '300'], cwd: '/tmp', mode: { kind: 'plain' }, dir: '/j', startedAt: 1, state: 'running', where: 0, pid: 4321,
+  locked: false, migrations: 2, lastMigration: { from: 3, to: 1, freezeMs: 180, bytes: 5 * 1048576, at: 5 },
+};
+const jobStatus: ProcStatus = { nodeId: 1, proc, job, reasons: [] };
+
+function setup(over: Handlers = {}, status: () => ProcStatus = () => jobStatus) {
+  const fb = fakeBridge({
+    'job.status': status,
+    'job.migrate': () => ({ ...job, state: 'away', where: 3 }),
+    'job.signal': () => null,
+    'job.renice': () => null,
+    'job.lock': (r) => ({ ...job, locked: r.locked }),
+    ...over,
+  });
+  loadNodes([1, 2, 3, 4]);
+  render(<Migrator nodeId={1} which="4321" bridge={fb.bridge} />);
+  return fb;
+}
+
+beforeEach(() => useCluster.setState(initialClusterState, true));
+afterEach(cleanup);
+
+describe('Migrator', () => {
+  it('reads its target from the route: a PID, or a job as HOME.ID', () => {
+    expect(parseTarget(2, '4321')).toEqual({ nodeId: 2, pid: 4321 });
+    expect(parseTarget(2, '1.600')).toEqual({ nodeId: 2, ref: { home: 1, id: 600 } });
+  });
+
+  it('lists every node as "Migrate to node N" and shows the live status', async () => {
+    setup();
+    expect(screen.getAllByRole('button', { name: /^Migrate to node \d+$/ }).map((b) => b.getAttribute('aria-label'))).toEqual([1, 2, 3, 4].map((n) => `Migrate to node ${n}`));
+    await waitFor(() => expect(screen.getByLabelText('Runs on').textContent).toBe('node 1'));
+    expect(screen.getByRole('button', { name: 'Migrate to node 1' }).getAttribute('aria-current')).toBe('true');
+    expect(screen.getByLabelText('Home node').textContent).toBe('node 1');
+    expect(screen.getByLabelText('Migrations').textContent).toBe('2');
+    expect(screen.getByLabelText('Last migration').textContent).toBe('node 3 to node 1: frozen 180 ms, 5.0 MB moved');
+    expect(screen.getByLabelText('Why it cannot move').textContent).toBe('yes');
+    for (const name of ['Home', 'Best', 'Kill', 'SIGSTOP', 'SIGCONT']) expect(screen.getByRole('button', { name })).toBeTruthy();
+    expect((screen.getByRole('slider', { name: 'Nice' }) as HTMLInputElement).min).toBe('-20');
+  });
+
+  it('a click on a node migrates there, by job identity; a double-click migrates once', async () => {
+    let finish!: () => void;
+    const fb = setup({ 'job.migrate': () => new Promise((r) => (finish = () => r({ ...job, state: 'away', where: 3 }))) });
+    await waitFor(() => expect(screen.getByLabelText('Runs on').textContent).toBe('node 1'));
+    fireEvent.click(screen.getByRole('button', { name: 'Migrate to node 3' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Migrate to node 3' }));
+    fireEvent.doubleClick(screen.getByRole('button', { name: 'Migrate to node 3' }));
+    expect(fb.calls('job.migrate')).toEqual([{ nodeId: 1, ref, to: 3 }]);
+    expect(screen.getByRole('status', { name: 'Action in progress' }).textContent).toBe('Migrating to node 3 ...');
+    await act(async () => finish());
+    await waitFor(() => expect(screen.getByRole('status', { name: 'Last action' }).textContent).toBe('Migrating to node 3: done'));
+    // Later requests follow the job to node 3.
+    await waitFor(() => expect(fb.calls('job.status').at(-1)).toEqual({ nodeId: 3, ref }));
+  });
+
+  it('Home, Best, Kill, SIGSTOP and SIGCONT send what they say', async () => {
+    const fb = setup();
+    await waitFor(() => expect(screen.getByLabelText('Runs on').textContent).toBe('node 1'));
+    const click = async (name: string) => {
+      fireEvent.click(screen.getByRole('button', { name }));
+      await waitFor(() => expect(screen.queryByRole('status', { name: 'Action in progress' })).toBeNull());
+    };
+    await click('Home');
+    await click('Best');
+    expect(fb.calls('job.migrate').map((r) => r.to)).toEqual(['home', 'best']);
+    await click('Kill');
+    await click('SIGSTOP');
+    await click('SIGCONT');
+    expect(fb.calls('job.signal').map((r) => r.signal)).toEqual(['KILL', 'STOP', 'CONT']);
+    expect(fb.calls('job.signal')[0]).toMatchObject({ ref });
+  });
+
+  it('the Nice slider renices once the hand rests', async () => {
+    const fb = setup();
+    await waitFor(() => expect(screen.getByLabelText('Runs on').textContent).toBe('node 1'));
+    const slider = screen.getByRole('slider', { name: 'Nice' });
+    fireEvent.change(slider, { target: { value: '7' } });
+    fireEvent.change(slider, { target: { value: '12' } });
+    expect(screen.getByLabelText('Nice value').textContent?.trim()).toBe('12');
+    await waitFor(() => expect(fb.calls('job.renice')).toEqual([{ nodeId: 1, ref, nice: 12 }]));
+  });
+
+  it('lock and unlock a job', async () => {
+    const fb = setup();
+    const box = await screen.findByRole('checkbox', { name: /Locked/ });
+    fireEvent.click(box);
+    await waitFor(() => expect(fb.calls('job.lock')).toEqual([{ nodeId: 1, ref, locked: true }]));
+  });
+
+  it('tells the error of the last action in words', async () => {
+    setup({ 'job.migrate': () => Promise.reject(new RpcError('ENOTSUP', 'node 3 blocks guest processes (mosctl block)')) });
+    await waitFor(() => expect(screen.getByLabelText('Runs on').textContent).toBe('node 1'));
+    fireEvent.click(screen.getByRole('button', { name: 'Migrate to node 3' }));
+    expect((await screen.findByRole('alert', { name: 'Last action' })).textContent).toBe('Migrating to node 3 failed: node 3 blocks guest processes (mosctl block)');
+  });
+
+  it('a process that is not a job says why it cannot move, and stays addressed by PID', async () => {
+    const plain: ProcStatus = { nodeId: 1, proc: { ...proc, job: undefined, pid: 77 }, reasons: ['not started with mosrun: only mosrun jobs can migrate'] };
+    const fb = setup({}, () => plain);
+    await waitFor(() => expect(screen.getByLabelText('Why it cannot move').textContent).toBe('not started with mosrun: only mosrun jobs can migrate'));
+    expect(screen.queryByRole('checkbox', { name: /Locked/ })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'SIGSTOP' }));
+    await waitFor(() => expect(fb.calls('job.signal')).toEqual([{ nodeId: 1, pid: 4321, signal: 'STOP' }]));
+  });
+
+  it('says so when the process has ended, and disables the actions', async () => {
+    setup({}, () => ({ nodeId: 1, job: { ...job, state: 'killed', pid: undefined }, reasons: [] }));
+    expect((await screen.findByRole('status', { name: 'Process ended' })).textContent).toBe('The job is not running: killed.');
+    expect((screen.getByRole('button', { name: 'Kill' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+});

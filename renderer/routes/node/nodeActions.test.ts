@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_DECAY, NO_FLAGS } from '../../../shared/balancing/types.js';
+import type { BalanceState } from '../../../shared/protocol/agentBalance.js';
+import { FLAG_BOXES, combined, describeMoves, describeResult, isChecked } from './nodeActions.js';
+
+const st = (flags: Partial<typeof NO_FLAGS>): BalanceState => ({ nodeId: 1, flags: { ...NO_FLAGS, ...flags }, decay: DEFAULT_DECAY, speed: 10000, exchanging: true, canMigrate: true, note: '', moves: 0, failedMoves: 0, jobs: 0 });
+const box = (label: string) => FLAG_BOXES.find((b) => b.label === label)!;
+
+describe('node configuration window logic', () => {
+  it('Automigration is the inverse of stay; the others are their flag', () => {
+    expect(isChecked(st({}), box('Automigration'))).toBe(true);
+    expect(isChecked(st({ stay: true }), box('Automigration'))).toBe(false);
+    expect(isChecked(st({ block: true }), box('Block guests'))).toBe(true);
+    expect(isChecked(st({ lstay: true }), box('Local processes stay'))).toBe(true);
+  });
+
+  it('the all-nodes box is checked, unchecked or mixed', () => {
+    expect(combined([st({ block: true }), st({ block: true })], box('Block guests'))).toBe(true);
+    expect(combined([st({ block: true }), st({}), undefined], box('Block guests'))).toBe('mixed');
+    expect(combined([undefined], box('Block guests'))).toBeUndefined();
+  });
+
+  it('results say what happened on the node', () => {
+    expect(describeMoves('expel', { moved: [], failed: [], unreachable: [], note: 'no migration service' })).toBe('expel: no job moved; no migration service');
+    expect(describeMoves('bring', { moved: ['1.2'], failed: [{ job: '1.3', why: 'busy' }], unreachable: [{ node: 4, why: 'down' }] })).toBe(
+      'bring: 1 job(s) sent home (1.2); job 1.3 stayed: busy; node 4 not reached: down',
+    );
+    expect(describeResult('stop agent', { nodeId: 2, ok: false, error: 'node 2 is not connected' }, () => 'x')).toBe('stop agent failed: node 2 is not connected');
+  });
+});

@@ -1,0 +1,62 @@
+/** What the collector records, as readers get it back (docs/HISTORY.md). */
+import type { NodeId } from '../domain/node.js';
+
+/** One node in one second of history; values are those of openMosix's /proc/hpc/nodes/N/. */
+export interface HistoryNodeSample {
+  id: NodeId;
+  up: boolean;
+  /** Exported load (as NodeSample.load); precision 0.01. */
+  load: number;
+  cpus: number;
+  speed: number;
+  /** Utilisation 0..100; precision 0.1. */
+  util: number;
+  /** tmem: total memory, kB. */
+  tmemKb: number;
+  /** rmem: free memory as Linux believes, kB. */
+  rmemKb: number;
+  /** mem: available memory as openMosix believes, kB. */
+  memKb: number;
+}
+
+export interface SampleRecord {
+  /** Collector clock, ms since the epoch. */
+  t: number;
+  nodes: HistoryNodeSample[];
+}
+
+export interface Checkpoint {
+  t: number;
+  label: string;
+}
+
+/** The process list of the collector's node at one minute, trimmed to what the window shows. */
+export interface HistoryProc {
+  pid: number;
+  user: string;
+  command: string;
+  args: string;
+  state: string;
+  cpu: number;
+  rssKb: number;
+  where: NodeId;
+}
+
+export interface ProcSnapshot {
+  t: number;
+  procs: HistoryProc[];
+}
+
+export interface NodeNames {
+  t: number;
+  nodes: { id: NodeId; host: string }[];
+}
+
+export interface HistoryHeader {
+  /** Format version of the file. */
+  v: number;
+  /** When this history was started, ms since the epoch. */
+  started: number;
+  /** Host name of the collector's node. */
+  host: string;
+}

@@ -1,0 +1,82 @@
+/** A mosrun job as its agents record it: identity, mode, where it runs, migrations. */
+import type { NodeId } from '../domain/node.js';
+import type { JobRef } from '../domain/process.js';
+import type { RunMode } from './runModes.js';
+
+export type JobState =
+  /** Running here (pid set). */
+  | 'running'
+  /** Stopped here by SIGSTOP. */
+  | 'stopped'
+  /** Stopped by a checkpoint or a restore, waiting for the migration to finish. */
+  | 'frozen'
+  /** Runs on another node (`where`); this node keeps the record as its home or last host. */
+  | 'away'
+  /** Only an intent so far: a remote start (runon, parallel) the peer channel has not done. */
+  | 'pending'
+  | 'exited'
+  | 'killed'
+  /** Gone without an exit status (e.g. its process vanished while the agent was down). */
+  | 'lost';
+
+export interface MigrationRecord {
+  from: NodeId;
+  to: NodeId;
+  /** ms from the freeze on the source to the resume on the target. */
+  freezeMs: number;
+  bytes: number;
+  at: number;
+}
+
+export interface JobRecord {
+  ref: JobRef;
+  argv: string[];
+  cwd: string;
+  mode: RunMode;
+  /** Job directory on the shared filesystem: stdout, stderr, exit. */
+  dir: string;
+  startedAt: number;
+  state: JobState;
+  /** openMosix "where": 0 = here, else the node it runs on (known at its home and last host). */
+  where: NodeId;
+  /** PID (this node's namespace) of the job's init, while it is here. */
+  pid?: number;
+  /** Start time of that PID in clock ticks: guards against PID reuse after a restart. */
+  pidStart?: number;
+  locked: boolean;
+  migrations: number;
+  lastMigration?: MigrationRecord;
+  /** Exit status as a shell reports it (128 + signal when killed by one). */
+  exitStatus?: number;
+  /** For runon / parallel: the nodes the job is to start on (the peer channel's work). */
+  targets?: NodeId[];
+  /** While frozen: by a checkpoint here (the source copy) or by a restore here (the target copy). */
+  frozenBy?: 'checkpoint' | 'restore';
+  /** The state to go back to when a checkpoint is undone (a SIGSTOPped job stays stopped). */
+  stateBeforeFreeze?: 'running' | 'stopped';
+  /** Last thing worth telling the admin about this job (a failed migration, ...). */
+  note?: string;
+  /**
+   * Source side, frozen: the target was told to run the job but did not confirm. Until it
+   * answers, this copy stays frozen: resuming it could make two running copies.
+   */
+  pendingCommit?: { to: NodeId; id: string };
+}
+
+/** What mosrun and the GUI's advanced execution ask the agent to start. */
+export interface JobSpec {
+  argv: string[];
+  cwd: string;
+  mode: RunMode;
+  /** The caller's environment; the daemon's own otherwise. */
+  env?: Record<string, string>;
+  /** Parent directory for the job directory (mosrun -o); the configured default otherwise. */
+  jobsDir?: string;
+  /** Node IDs known in the cluster (for parallel with invert). */
+  nodes?: NodeId[];
+}
+
+/** startJobHere's input: the spec plus the identity the home node gave it (remote starts). */
+export interface RemoteJobSpec extends JobSpec {
+  ref: JobRef;
+}
