@@ -31,11 +31,19 @@ async function runDaemon(): Promise<void> {
   }
   await clearStaleSocket(paths);
   const daemon = new AgentDaemon(paths);
+  // The daemon holds jobs mid-migration: a stray rejected promise is logged, not fatal.
+  process.on('unhandledRejection', (e) => process.stderr.write(`mosixview-agent: unhandled: ${(e as Error)?.stack ?? String(e)}\n`));
   await daemon.start();
   installTools(process.argv[1] ?? '');
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => daemon.stop());
   process.stderr.write(`mosixview-agent ${AGENT_VERSION}: daemon ${process.pid} serving ${paths.socket}\n`);
 }
+
+// A tool piped into `head` must end quietly when the reader goes away.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 
 async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;

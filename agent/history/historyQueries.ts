@@ -9,22 +9,18 @@ import { RpcError } from '../../shared/protocol/rpc.js';
 import type {
   ClusterMoment, CollectorStatus, HistoryMetric, HistorySeries, HistorySeriesRequest, NodeSeries, ProcHistory,
 } from '../../shared/protocol/agentHistory.js';
-import type { HistoryNodeSample } from '../../shared/history/types.js';
+import type { HistoryNodeSample, SampleRecord } from '../../shared/history/types.js';
 import type { NodeSample } from '../../shared/domain/node.js';
-import { MinMaxBuckets } from '../../shared/history/downsample.js';
-import { loadPercent } from '../../shared/loadFigures.js';
+import { MinMaxBuckets, minuteEdges } from '../../shared/history/downsample.js';
+import { HISTORY_METRICS, MINUTE, minuteOf } from '../../shared/history/metrics.js';
 import { HistoryReader } from '../collector/store/historyReader.js';
+import type { MinuteSummary } from '../collector/store/summary.js';
 import { backupTime, listBackups } from '../collector/store/rotation.js';
 import { runningCollector } from '../collector/pidFile.js';
 import type { CollectorPaths } from '../collector/config.js';
 
 const DAY = 86_400_000;
-const METRICS: Record<HistoryMetric, (n: HistoryNodeSample) => number> = {
-  load: (n) => loadPercent(n),
-  mem: (n) => n.memKb,
-  rmem: (n) => n.rmemKb,
-  tmem: (n) => n.tmemKb,
-};
+const METRICS = HISTORY_METRICS;
 
 function historyDir(p: CollectorPaths, backup: unknown): { dir: string; name: string | null } {
   if (backup === undefined || backup === null || backup === '') return { dir: p.current, name: null };
@@ -87,30 +83,66 @@ export function historySeries(p: CollectorPaths, req: HistorySeriesRequest): His
   const metrics = (Array.isArray(req.metrics) ? req.metrics : []).filter((m): m is HistoryMetric => m in METRICS);
   if (!metrics.length) throw new RpcError('EINVAL', `metrics must list some of ${Object.keys(METRICS).join(', ')}`);
   return withReader(p, req.backup, (r, name) => {
-    const started = r.header.started;
-    const from = num(req.from, 'from') ?? started;
+    const from = num(req.from, 'from') ?? r.header.started;
     const to = Math.max(from + 1000, num(req.to, 'to') ?? from + DAY);
-    const perNode = new Map<number, Map<HistoryMetric, MinMaxBuckets>>();
-    let last = started;
-    r.samples(from, to, (rec) => {
-      last = rec.t;
-      for (const n of rec.nodes) {
-        if (!n.up) continue;
-        let m = perNode.get(n.id);
-        if (!m) perNode.set(n.id, (m = new Map(metrics.map((k) => [k, new MinMaxBuckets(from, to, buckets)]))));
-        for (const k of metrics) m.get(k)!.add(rec.t, METRICS[k](n));
-      }
-    });
-    const names = new Map((r.namesAt(to)?.nodes ?? []).map((n) => [n.id, n.host]));
-    const nodes: NodeSeries[] = [...perNode.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([id, m]) => ({
-        id,
-        host: names.get(id) ?? '',
-        series: Object.fromEntries([...m.entries()].map(([k, b]) => [k, { ...b.series(), stats: b.stats() }])),
-      }));
-    return { backup: name, started, last: Math.max(last, r.lastTime()), from, to, buckets, nodes, checkpoints: r.checkpoints(from, to) };
+    return seriesOf(r, name, { from, to, buckets, metrics });
   });
+}
+
+/**
+ * Columns of a minute or wider are built from the per-minute summaries, on column edges
+ * moved to whole minutes (minuteEdges): exact min/max per column at a 60th of the reading.
+ * The seconds are read only where no summary covers a whole minute of the range: its
+ * ragged ends, the open minute, anything not summarised. Finer columns read the seconds
+ * of the range alone, from the keyframe the index points at.
+ */
+export function seriesOf(r: HistoryReader, name: string | null, q: { from: number; to: number; buckets: number; metrics: HistoryMetric[] }): HistorySeries {
+  const { from, to, buckets, metrics } = q;
+  const coarse = (to - from) / buckets >= MINUTE;
+  const edges = coarse ? minuteEdges(from, to, buckets) : undefined;
+  const perNode = new Map<number, Map<HistoryMetric, MinMaxBuckets>>();
+  const columns = (id: number) => {
+    let m = perNode.get(id);
+    if (!m) perNode.set(id, (m = new Map(metrics.map((k) => [k, new MinMaxBuckets(from, to, buckets, edges)]))));
+    return m;
+  };
+  const second = (rec: SampleRecord) => {
+    for (const n of rec.nodes) {
+      if (!n.up) continue;
+      const m = columns(n.id);
+      for (const k of metrics) m.get(k)!.add(rec.t, METRICS[k](n));
+    }
+  };
+  const minute = (s: MinuteSummary) => {
+    for (const n of s.nodes) {
+      if (!n.spans) continue;
+      const m = columns(n.id);
+      for (const k of metrics) m.get(k)!.addSpan(s.t, n.spans[k]);
+    }
+  };
+  // Whole minutes inside [from, to] (to is inclusive, like the raw read).
+  const first = minuteOf(from + MINUTE - 1);
+  const end = minuteOf(to + 1);
+  if (!coarse || first >= end) r.samples(from, to, second);
+  else {
+    let cursor = from;
+    r.summaries(first, end - MINUTE, (s) => {
+      if (s.t > cursor) r.samples(cursor, s.t - 1, second);
+      minute(s);
+      cursor = s.t + MINUTE;
+    });
+    r.samples(cursor, to, second);
+  }
+  const names = new Map((r.namesAt(to)?.nodes ?? []).map((n) => [n.id, n.host]));
+  const nodes: NodeSeries[] = [...perNode.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([id, m]) => ({
+      id,
+      host: names.get(id) ?? '',
+      series: Object.fromEntries([...m.entries()].map(([k, b]) => [k, { ...b.series(), stats: b.stats() }])),
+    }));
+  const started = r.header.started;
+  return { backup: name, started, last: Math.max(started, r.lastTime()), from, to, buckets, nodes, checkpoints: r.checkpoints(from, to) };
 }
 
 export function procHistory(p: CollectorPaths, req: { backup?: string; t?: number }): ProcHistory {

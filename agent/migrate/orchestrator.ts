@@ -78,12 +78,14 @@ export class Orchestrator {
     const { migration } = this.d.api;
     const net = this.net();
     const key = jobKey(job.ref);
-    const facts = await net.request(to, 'mig.facts', null);
+    const untouched = (e: unknown) =>
+      new RpcError((e as RpcError).code ?? 'EMIGRATE', `job ${key} stays here on node ${net.selfId}, untouched: ${(e as Error).message}`);
+    const facts = await net.request(to, 'mig.facts', null).catch((e) => Promise.reject(untouched(e)));
     const reasons = await migration.checkMovable(job.ref, facts);
     if (reasons.length) throw new RpcError('ECANTMOVE', `job ${key} cannot move to node ${to}: ${reasons.join('; ')}`);
     const id = `${key}-${net.selfId}-${Date.now()}`;
     const dir = join(this.d.stateDir, 'outgoing', id);
-    await net.request(to, 'mig.begin', { id, job });
+    await net.request(to, 'mig.begin', { id, job }).catch((e) => Promise.reject(untouched(e)));
     let dump;
     try {
       dump = await migration.prepareDump(key, dir);

@@ -3,7 +3,8 @@
  * commits; without a commit it is discarded, and a discarded migration never runs here,
  * even if a late commit arrives: the source then resumes its own copy.
  */
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { readSmallFile } from '../sampler/procfs.js';
 import { join } from 'node:path';
 import { jobKey } from '../../shared/domain/process.js';
 import type { JobRecord } from '../../shared/jobs/job.js';
@@ -38,11 +39,42 @@ export class TargetSide {
     return join(this.stateDir, 'incoming', id);
   }
 
-  /** After a restart, restored copies that were never committed can only be discarded. */
+  /**
+   * After a restart nothing here was committed: restored copies can only be discarded. A
+   * restore that finished while this agent was down left a stopped process it never
+   * recorded (its PID is in the images' directory): that goes too, and so do the images.
+   */
   discardLeftovers(): void {
     for (const r of this.api.service.registry.list()) {
       if (r.frozenBy === 'restore') this.api.migration.discardRestored(jobKey(r.ref));
     }
+    const root = join(this.stateDir, 'incoming');
+    let dirs: string[] = [];
+    try {
+      dirs = readdirSync(root);
+    } catch {
+      return;
+    }
+    const known = new Set(this.api.service.registry.list().map((r) => r.pid));
+    let busy = false;
+    for (const d of dirs) {
+      const dir = join(root, d);
+      const pid = Number(readSmallFile(join(dir, 'restored.pid'))?.trim());
+      if (pid > 0 && !known.has(pid) && /^\d+ \(.*\) [tT] /.test(readSmallFile(`/proc/${pid}/stat`) ?? '')) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone already */
+        }
+      }
+      // A restore still running (log written in the last minute) is looked at again later.
+      if (Date.now() - mtimeMs(join(dir, 'restore.log')) < 60_000 && !pid) {
+        busy = true;
+        continue;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
+    if (busy) setTimeout(() => this.discardLeftovers(), 60_000).unref();
   }
 
   handlers(): Handlers<PeerJobRequests> {
@@ -113,6 +145,14 @@ export class TargetSide {
     } catch {
       /* images are only a cache once restored */
     }
+  }
+}
+
+function mtimeMs(file: string): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return 0;
   }
 }
 

@@ -16,6 +16,8 @@ const CIPHERS = 'ECDHE-PSK-CHACHA20-POLY1305:ECDHE-PSK-AES256-CBC-SHA384:PSK-AES
 const IDENTITY = 'mosixview';
 export const DEFAULT_PEER_PORT = 7249;
 const CONNECT_TIMEOUT_MS = 5000;
+/** A transfer with no progress for this long is given up (its migration then fails safely). */
+export const STALL_MS = 10_000;
 
 type Client = RpcEndpoint<PeerRequests, Record<never, never>>;
 
@@ -104,6 +106,10 @@ export class PeerNet {
   /** Sends files to a peer on a connection of their own; resolves when all arrived intact. */
   async sendFiles(nodeId: NodeId, transfer: string, paths: string[], signal?: AbortSignal): Promise<TransferResult> {
     const sock = await this.dial(nodeId);
+    // Errors surface through the transfer's own promise; a late one must not crash the agent.
+    sock.on('error', () => undefined);
+    // A cut link stalls TCP for many minutes: give up when nothing moves for a while.
+    sock.setTimeout(STALL_MS, () => sock.destroy(new Error(`no progress for ${STALL_MS / 1000} s (link to node ${nodeId} lost?)`)));
     const abort = () => sock.destroy(new Error('transfer aborted'));
     signal?.addEventListener('abort', abort);
     try {
@@ -197,6 +203,7 @@ export class PeerNet {
   }
 
   private async serveTransfer(sock: tls.TLSSocket, raw: unknown, rest: Buffer): Promise<void> {
+    sock.setTimeout(STALL_MS, () => sock.destroy(new Error(`no data for ${STALL_MS / 1000} s`)));
     try {
       const header = checkHeader(raw);
       const result = await receiveFiles(sock, header, this.opts.transferDir(header), rest);

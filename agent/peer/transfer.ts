@@ -126,16 +126,31 @@ export async function sendFiles(sock: Duplex, transfer: string, from: NodeId, pa
   const header: TransferHeader = { transfer, from, files };
   checkHeader(header);
   const answer = readAnswer(sock);
+  // Handled here too: if sending fails first, the answer's later rejection must not go unhandled.
+  answer.catch(() => undefined);
   sock.write(JSON.stringify(header) + '\n');
   for (const p of paths) {
     const hash = createHash('sha256');
     for await (const chunk of createReadStream(p, { highWaterMark: 1 << 20 })) {
+      if (sock.destroyed) return answer; // the answer promise carries why
       hash.update(chunk as Buffer);
-      if (!sock.write(chunk)) await new Promise((r) => sock.once('drain', r));
+      if (!sock.write(chunk)) await drainOrClose(sock);
     }
     sock.write(hash.digest());
   }
   return answer;
+}
+
+function drainOrClose(sock: Duplex): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      sock.off('drain', done);
+      sock.off('close', done);
+      resolve();
+    };
+    sock.on('drain', done);
+    sock.on('close', done);
+  });
 }
 
 function readAnswer(sock: Duplex): Promise<TransferResult> {

@@ -7,6 +7,7 @@ import { benchSampleCost, formatSampleCost } from './sampleCost.js';
 import { benchStartup, formatStartup, NODES, REPS } from './startup.js';
 import { BENCHMARKS_MD, machine, machineLine, writeBenchSection } from './report.js';
 import { BALANCING_TITLE, balancingSection } from './balancing.js';
+import { MIGRATION_TITLE, migrationSection } from './migration.js';
 
 interface Bench {
   title: string;
@@ -16,6 +17,7 @@ interface Bench {
 
 const BENCHES: Record<string, Bench> = {
   balancing: { title: BALANCING_TITLE, run: async () => balancingSection() },
+  migration: { title: MIGRATION_TITLE, run: migrationSection },
   'sample-cost': {
     title: 'Agent sample vs ps',
     async run() {

@@ -3,7 +3,7 @@
  * and the mvt<run> name prefix finds whatever a crash left unrecorded. Every step
  * tolerates "already gone", so it can run any number of times.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { RUN_ID, runDir, runPrefix, type TestCluster } from './types.js';
 import { cmdlineOf, findProcesses, kill9, listLinks, listNetns, netnsPids, processRunning, tryRun, waitUntil } from './sys.js';
 
@@ -134,10 +134,20 @@ export async function downDeadTestClusters(log: (s: string) => void = () => {}):
   const removed: string[] = [];
   for (const id of listRunIds()) {
     const c = readClusterFile(id);
+    // No cluster.json yet: a run being set up right now, unless it is old (a crash mid-setup).
+    if (!c && Date.now() - dirAgeMs(id) < 5 * 60_000) continue;
     const ownerAlive = c ? processRunning(c.ownerPid) : false;
     if (c && (c.purpose !== 'tests' || ownerAlive)) continue;
     await downCluster(id, log);
     removed.push(id);
   }
   return removed;
+}
+
+function dirAgeMs(runId: string): number {
+  try {
+    return statSync(runDir(runId)).mtimeMs;
+  } catch {
+    return 0;
+  }
 }

@@ -1,10 +1,15 @@
 /** Jobs on the test cluster, driven the way an admin would: the openMosix tools over ssh. */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { sshExec, type TestCluster } from '../cluster/testCluster.js';
 
-/** A stateful job: counts every 100 ms and writes "<count> <hostname>" to ./count. */
-export const COUNTER_JS = `const fs = require('fs'), os = require('os'); let n = 0;
-setInterval(() => { n++; fs.writeFileSync('count.tmp', n + ' ' + os.hostname()); fs.renameSync('count.tmp', 'count'); }, 100);`;
+/**
+ * A stateful job: counts every 100 ms and writes "<count> <hostname>" to ./count; with MB > 0
+ * it first fills that much memory (so its image takes time to move) and checks it each tick.
+ */
+export const counterJs = (mb = 0) => `const fs = require('fs'), os = require('os'); let n = 0;
+const big = Buffer.alloc(${mb} * 1024 * 1024, 7);
+setInterval(() => { n++; if (big.length && big[(n * 4096) % big.length] !== 7) throw new Error('memory lost');
+  fs.writeFileSync('count.tmp', n + ' ' + os.hostname()); fs.renameSync('count.tmp', 'count'); }, 100);`;
 
 export const tool = (c: TestCluster, name: string) => `${c.dir}/agent/bin/${name}`;
 
@@ -29,10 +34,10 @@ export interface Counter {
 let seq = 0;
 
 /** Starts the counting job with mosrun on `node`; resolves once it counts. */
-export async function startCounter(c: TestCluster, node: number, extra = ''): Promise<Counter> {
+export async function startCounter(c: TestCluster, node: number, extra = '', mb = 0): Promise<Counter> {
   const dir = `${c.dir}/work-${process.pid}-${++seq}`;
   mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}/job.js`, COUNTER_JS);
+  writeFileSync(`${dir}/job.js`, counterJs(mb));
   const out = await on(c, node, `cd ${dir} && ${tool(c, 'mosrun')} ${extra} ${process.execPath} job.js`);
   const m = /job (\d+\.(\d+)) started, pid (\d+)/.exec(out);
   if (!m) throw new Error(`mosrun did not start the job: ${out}`);
@@ -74,4 +79,34 @@ export async function stillCounting(counter: Counter, ms = 1500): Promise<boolea
   const a = counter.count();
   await new Promise((r) => setTimeout(r, ms));
   return counter.count() > a;
+}
+
+/** PID (root namespace) of a node's agent daemon, found by its state directory. */
+export function agentDaemonPid(c: TestCluster, nodeId: number): number | undefined {
+  const stateDir = c.nodes.find((n) => n.id === nodeId)!.stateDir;
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.includes('mosixview-agent') || !cmd.split('\0').includes('daemon')) continue;
+      if (readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`MOSIXVIEW_STATE_DIR=${stateDir}`)) return Number(pid);
+    } catch {
+      /* gone */
+    }
+  }
+  return undefined;
+}
+
+/** Resolves once a migration's images start arriving on the node (its incoming directory). */
+export async function waitForIncoming(c: TestCluster, nodeId: number, timeoutMs = 30_000): Promise<void> {
+  const dir = `${c.nodes.find((n) => n.id === nodeId)!.stateDir}/incoming`;
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      if (readdirSync(dir).some((d) => readdirSync(`${dir}/${d}`).length > 0)) return;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`no migration arrived at node ${nodeId} within ${timeoutMs / 1000} s`);
 }

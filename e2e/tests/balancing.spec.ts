@@ -213,6 +213,8 @@ test.describe('balancing that moves jobs (needs the migration service)', () => {
   });
 
   test('expel on node 2 empties it of guests', async ({ cluster }) => {
+    // Nodes 3 and 4 refuse guests, so node 2 is where jobs must go.
+    await Promise.all([mosctl(cluster, 3, 'block'), mosctl(cluster, 4, 'block')]);
     await startHogs(cluster, 1, 8);
     await expect.poll(() => hogs(cluster, 2), { timeout: 30_000 }).toBeGreaterThan(0);
     await mosctl(cluster, 2, 'block'); // or the balancer could send new guests at once

@@ -84,12 +84,12 @@ export class NodeSession {
   }
 
   /** A request to this node's agent; fails with a clear message when the node is down. */
-  request<K extends keyof AgentRequests & string>(method: K, params: AgentRequests[K]['req']): Promise<AgentRequests[K]['res']> {
+  request<K extends keyof AgentRequests & string>(method: K, params: AgentRequests[K]['req'], timeoutMs?: number): Promise<AgentRequests[K]['res']> {
     if (!this.endpoint || this.current.status !== 'up') {
       const why = this.current.reason ? `: ${this.current.reason}` : '';
       return Promise.reject(new RpcError('ENODEDOWN', `node ${this.id} (${this.current.host}) is not connected${why}`));
     }
-    return this.endpoint.request(method, params);
+    return this.endpoint.request(method, params, timeoutMs);
   }
 
   private async run(): Promise<void> {

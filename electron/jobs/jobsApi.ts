@@ -124,12 +124,15 @@ export function makeJobsApi(ctx: ServiceContext): JobHandlers {
       const to = migrateToParam(req);
       if (typeof to === 'number') ctx.session(to); // a node not in the map: say so before anything moves
       const l = await runningAt(targetParam(req));
-      return ctx.session(l.nodeId).request('jobs.migrate', { ...l.target, to });
+      // A large job's dump, copy and restore take a while: wait as long as the agent may.
+      return ctx.session(l.nodeId).request('jobs.migrate', { ...l.target, to }, MIGRATE_TIMEOUT_MS);
     },
     'job.status': async (req) => status(targetParam(req)),
     'node.guests': async (req) => (await ctx.session(nodeIdParam(req)).request('procs', null)).filter((p) => p.guestFrom !== undefined),
     'node.files': async (req) => ctx.session(nodeIdParam(req)).request('fs.list', { path: browsePathParam(req) }),
   };
 }
+
+const MIGRATE_TIMEOUT_MS = 10 * 60_000;
 
 export const jobsApi: ApiFeature = (ctx) => makeJobsApi(ctx);

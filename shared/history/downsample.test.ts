@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MinMaxBuckets, minMaxDownsample } from './downsample.js';
+import { MinMaxBuckets, minMaxDownsample, minuteEdges } from './downsample.js';
 
 describe('min/max downsampling', () => {
   it('keeps a one-second spike in a day drawn on 800 pixels', () => {
@@ -29,5 +29,34 @@ describe('min/max downsampling', () => {
   });
   it('has no stats without samples', () => {
     expect(new MinMaxBuckets(0, 1, 1).stats()).toEqual({ avg: null, peak: null, peakT: null, samples: 0 });
+  });
+  it('moves column edges to whole minutes, keeping the ends, so a minute never straddles two columns', () => {
+    const from = 1_700_000_017_500;
+    const e = minuteEdges(from, from + 86_400_000, 1000);
+    expect(e).toHaveLength(1001);
+    expect(e[0]).toBe(from);
+    expect(e[1000]).toBe(from + 86_400_000);
+    for (let i = 1; i < 1000; i++) {
+      expect(e[i]! % 60_000).toBe(0);
+      expect(Math.abs(e[i]! - (from + i * 86_400))).toBeLessThanOrEqual(30_000);
+      expect(e[i]!).toBeGreaterThan(e[i - 1]!);
+    }
+  });
+  it('merges summarised spans like the seconds they stand for; the earliest peak wins a tie', () => {
+    const edges = [0, 120, 240, 300];
+    const a = new MinMaxBuckets(0, 300, 3, edges);
+    const b = new MinMaxBuckets(0, 300, 3, edges);
+    const pts = [[0, 5], [30, 9], [60, 1], [130, 9], [250, 3], [299, 4]] as const;
+    for (const [t, v] of pts) a.add(t, v);
+    b.addSpan(0, { min: 5, max: 9, sum: 14, count: 2, maxT: 30 });
+    b.add(130, 9); // arrives before the span holding the earlier 9
+    b.addSpan(60, { min: 1, max: 1, sum: 1, count: 1, maxT: 60 });
+    b.addSpan(240, { min: 3, max: 4, sum: 7, count: 2, maxT: 299 });
+    expect(b.series()).toEqual(a.series());
+    expect(b.stats()).toEqual(a.stats());
+    expect(b.stats().peakT).toBe(30);
+    expect(a.bucketOf(119)).toBe(0);
+    expect(a.bucketOf(120)).toBe(1);
+    expect(a.bucketOf(300)).toBe(2);
   });
 });

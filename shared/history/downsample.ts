@@ -3,6 +3,7 @@
  * keeps the minimum and maximum of its samples, so a one-second peak in a day drawn on
  * 800 pixels still reaches its full height. Also the average and the peak of the range.
  */
+import { MINUTE } from './metrics.js';
 
 export interface MinMaxSeries {
   /** Per bucket, null where there is no sample (node down or no history). */
@@ -19,6 +20,30 @@ export interface SeriesStats {
   samples: number;
 }
 
+/** What a per-minute summary contributes to one metric of one node. */
+export interface Span {
+  min: number;
+  max: number;
+  sum: number;
+  count: number;
+  /** Time of the (first) maximum. */
+  maxT: number;
+}
+
+/**
+ * Column edges on the minute grid, each moved to the nearest whole minute (less than
+ * half a column when columns are a minute or wider), so that every minute summary falls
+ * into exactly one column and the column's min/max are exact for the seconds it covers.
+ * The first and last edges stay at `from` and `to`.
+ */
+export function minuteEdges(from: number, to: number, buckets: number): number[] {
+  const w = (to - from) / buckets;
+  const edges = [from];
+  for (let i = 1; i < buckets; i++) edges.push(Math.min(to, Math.max(from, Math.round((from + i * w) / MINUTE) * MINUTE)));
+  edges.push(to);
+  return edges;
+}
+
 export class MinMaxBuckets {
   readonly min: (number | null)[];
   readonly max: (number | null)[];
@@ -32,20 +57,32 @@ export class MinMaxBuckets {
     readonly from: number,
     readonly to: number,
     readonly buckets: number,
+    /** Column edges (buckets + 1, from .. to) when columns are not all `width` wide. */
+    private readonly edges?: readonly number[],
   ) {
     if (!(buckets >= 1) || !(to > from)) throw new RangeError(`bad range ${from}..${to} / ${buckets}`);
+    if (edges && edges.length !== buckets + 1) throw new RangeError(`${edges.length} edges for ${buckets} buckets`);
     this.min = new Array<number | null>(buckets).fill(null);
     this.max = new Array<number | null>(buckets).fill(null);
     this.width = (to - from) / buckets;
   }
 
   bucketOf(t: number): number {
-    return Math.min(this.buckets - 1, Math.max(0, Math.floor((t - this.from) / this.width)));
+    const e = this.edges;
+    if (!e) return Math.min(this.buckets - 1, Math.max(0, Math.floor((t - this.from) / this.width)));
+    let lo = 0;
+    let hi = this.buckets - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (e[mid]! <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   /** Start time of bucket i. */
   timeOf(i: number): number {
-    return this.from + i * this.width;
+    return this.edges ? this.edges[i]! : this.from + i * this.width;
   }
 
   add(t: number, v: number): void {
@@ -57,7 +94,25 @@ export class MinMaxBuckets {
     if (hi === null || hi === undefined || v > hi) this.max[i] = v;
     this.sum += v;
     this.count++;
-    if (this.peak === null || v > this.peak) {
+    this.peakAt(v, t);
+  }
+
+  /** A summarised stretch starting at `t` that lies within one bucket (a minute on `minuteEdges`). */
+  addSpan(t: number, s: Span): void {
+    if (t < this.from || t > this.to || !(s.count > 0)) return;
+    const i = this.bucketOf(t);
+    const lo = this.min[i];
+    const hi = this.max[i];
+    if (lo === null || lo === undefined || s.min < lo) this.min[i] = s.min;
+    if (hi === null || hi === undefined || s.max > hi) this.max[i] = s.max;
+    this.sum += s.sum;
+    this.count += s.count;
+    this.peakAt(s.max, s.maxT);
+  }
+
+  /** The earliest time wins a tie, so the order in which raw seconds and summaries arrive does not matter. */
+  private peakAt(v: number, t: number): void {
+    if (this.peak === null || v > this.peak || (v === this.peak && t < this.peakT!)) {
       this.peak = v;
       this.peakT = t;
     }

@@ -57,6 +57,12 @@ export class ByteWriter {
     this.uvar(v >= 0 ? v * 2 : -v * 2 - 1);
   }
 
+  f64(v: number): void {
+    this.room(8);
+    this.buf.writeDoubleLE(v, this.length);
+    this.length += 8;
+  }
+
   bytes(b: Uint8Array): void {
     this.room(b.length);
     this.buf.set(b, this.length);
@@ -98,6 +104,13 @@ export class ByteReader {
       mul *= 0x80;
       if (mul > 2 ** 56) throw new RangeError('varint too long');
     }
+  }
+
+  f64(): number {
+    if (this.pos + 8 > this.end) throw new RangeError('record ends early');
+    const v = new DataView(this.buf.buffer, this.buf.byteOffset + this.pos, 8).getFloat64(0, true);
+    this.pos += 8;
+    return v;
   }
 
   svar(): number {

@@ -8,14 +8,21 @@ import { decodeCheckpoint, decodeHeader, decodeNodes, decodeProcs, decodeSamples
 import { decodeEntries, lastAtOrBefore, type IndexEntry } from './indexFile.js';
 import { readFrameAt, scanFrames } from './logFile.js';
 import { INDEX_FILE, LOG_FILE } from './historyWriter.js';
+import { decodeSummary, type MinuteSummary } from './summary.js';
+import { scanSummaries, SUMMARY_FILE } from './summaryFile.js';
+import { minuteOf } from '../../../shared/history/metrics.js';
 import type { Checkpoint, HistoryHeader, NodeNames, ProcSnapshot, SampleRecord } from '../../../shared/history/types.js';
 
 export class HistoryReader {
+  /** What reads cost so far: tests and the benchmark check that a day view skips the seconds. */
+  readonly decoded = { samples: 0, summaries: 0 };
+
   private constructor(
     private readonly fd: number,
     readonly header: HistoryHeader,
     /** Valid index entries, in log order. */
     private readonly entries: IndexEntry[],
+    private readonly dir: string,
   ) {}
 
   /** Opens a history directory; throws ENOENT-style errors an admin can read. */
@@ -29,7 +36,7 @@ export class HistoryReader {
       const size = fstatSync(fd).size;
       const indexPath = join(dir, INDEX_FILE);
       const entries = existsSync(indexPath) ? decodeEntries(readFileSync(indexPath)).filter((e) => e.offset < size) : [];
-      return new HistoryReader(fd, decodeHeader(head.payload), entries);
+      return new HistoryReader(fd, decodeHeader(head.payload), entries, dir);
     } catch (e) {
       closeSync(fd);
       throw e;
@@ -60,9 +67,31 @@ export class HistoryReader {
       synced ||= keyframe;
       if (!synced) return;
       const rec = decodeSamples(f.payload, codec);
+      this.decoded.samples++;
       if (rec.t > to) return false;
       if (rec.t >= from) each(rec);
     });
+  }
+
+  /**
+   * Calls `each` for the stored summaries of minutes starting in [from, to], in time order.
+   * Missing minutes (the open one, a torn summary, an old history) are simply absent:
+   * the caller reads their seconds instead.
+   */
+  summaries(from: number, to: number, each: (s: MinuteSummary) => void): void {
+    const path = join(this.dir, SUMMARY_FILE);
+    if (!existsSync(path)) return;
+    const fd = openSync(path, 'r');
+    try {
+      scanSummaries(fd, minuteOf(this.lastTime()), (m, payload) => {
+        if (m > to) return false;
+        if (m < from) return;
+        this.decoded.summaries++;
+        each(decodeSummary(payload));
+      });
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /** The last samples record at or before `t` (replay). */

@@ -13,6 +13,9 @@ import { decodeEntries, encodeEntry, INDEX_ENTRY, type IndexEntry } from './inde
 import { readFrameAt, scanFrames } from './logFile.js';
 import type { Checkpoint, HistoryHeader, NodeNames, ProcSnapshot, SampleRecord } from '../../../shared/history/types.js';
 import { recordTime } from './recordTime.js';
+import { encodeSummary, MinuteAccumulator, type MinuteSummary } from './summary.js';
+import { lastSampleTime, replayMinutes, scanSummaries, SUMMARY_FILE } from './summaryFile.js';
+import { MINUTE, minuteOf } from '../../../shared/history/metrics.js';
 
 export const LOG_FILE = 'mosix.load';
 export const INDEX_FILE = 'mosix.idx';
@@ -24,13 +27,22 @@ export interface Recovery {
   droppedBytes: number;
   /** Index entries added back from the log. */
   reindexed: number;
+  /** Bytes cut from the end of mosix.sum (torn, or past what the log holds). */
+  summaryDroppedBytes: number;
+  /** Minute summaries written again from the log's seconds. */
+  summariesRebuilt: number;
 }
 
 export class HistoryWriter {
   private logFd: number;
   private indexFd: number;
+  private sumFd: number;
   private end: number;
   private indexEnd: number;
+  private sumEnd: number;
+  /** The open minute; rebuilt from the log on open, so a restart inside a minute loses nothing. */
+  private readonly minute: MinuteAccumulator;
+  private pendingSummaries: MinuteSummary[] = [];
   private readonly codec = new SampleCodecState();
   private sinceKeyframe = KEYFRAME_EVERY;
   private pendingIndex: IndexEntry[] = [];
@@ -39,12 +51,18 @@ export class HistoryWriter {
   readonly header: HistoryHeader;
   readonly recovery: Recovery;
 
-  private constructor(readonly dir: string, init: { logFd: number; indexFd: number; end: number; indexEnd: number; header: HistoryHeader; recovery: Recovery; sync: boolean }) {
+  private constructor(readonly dir: string, init: {
+    logFd: number; indexFd: number; sumFd: number; end: number; indexEnd: number; sumEnd: number; minute: MinuteAccumulator;
+    header: HistoryHeader; recovery: Recovery; sync: boolean;
+  }) {
     this.sync = init.sync;
     this.logFd = init.logFd;
     this.indexFd = init.indexFd;
+    this.sumFd = init.sumFd;
     this.end = init.end;
     this.indexEnd = init.indexEnd;
+    this.sumEnd = init.sumEnd;
+    this.minute = init.minute;
     this.header = init.header;
     this.recovery = init.recovery;
   }
@@ -79,15 +97,31 @@ export class HistoryWriter {
       ftruncateSync(logFd, validEnd);
       if (opts.sync !== false) fdatasyncSync(logFd);
     }
+
+    // Summaries: keep the trusted ones, then summarise again from the log what they miss.
+    const keys = [...entries, ...added].filter((e) => e.type === RecordType.Samples);
+    const lastT = lastSampleTime(logFd, keys);
+    const sumPath = join(dir, SUMMARY_FILE);
+    const sumFd = openSync(sumPath, existsSync(sumPath) ? 'r+' : 'w+');
+    const sumSize = fstatSync(sumFd).size;
+    const sums = scanSummaries(sumFd, lastT === undefined ? -Infinity : minuteOf(lastT));
+    if (sums.validEnd < sumSize) {
+      ftruncateSync(sumFd, sums.validEnd);
+      if (opts.sync !== false) fdatasyncSync(sumFd);
+    }
+    const minute = new MinuteAccumulator();
+    const rebuilt = lastT === undefined ? [] : replayMinutes(logFd, keys, sums.lastMinute === undefined ? -Infinity : sums.lastMinute + MINUTE, minute);
+
     const w = new HistoryWriter(dir, {
-      logFd, indexFd, end: validEnd, indexEnd: entries.length * INDEX_ENTRY,
+      logFd, indexFd, sumFd, end: validEnd, indexEnd: entries.length * INDEX_ENTRY, sumEnd: sums.validEnd, minute,
       header: header ?? readHeader(logFd) ?? { v: FORMAT_VERSION, started: now, host },
-      recovery: { droppedBytes: size - validEnd, reindexed: added.length },
+      recovery: { droppedBytes: size - validEnd, reindexed: added.length, summaryDroppedBytes: sumSize - sums.validEnd, summariesRebuilt: rebuilt.length },
       sync: opts.sync !== false,
     });
     ftruncateSync(indexFd, w.indexEnd);
     if (validEnd === 0) w.append(RecordType.Header, encodeHeader(w.header), undefined);
     w.pendingIndex.push(...added);
+    w.pendingSummaries.push(...rebuilt);
     w.flush();
     return w;
   }
@@ -101,6 +135,8 @@ export class HistoryWriter {
     const key = this.sinceKeyframe >= KEYFRAME_EVERY;
     this.sinceKeyframe = key ? 1 : this.sinceKeyframe + 1;
     this.append(RecordType.Samples, encodeSamples(rec, key, this.codec), key ? rec.t : undefined);
+    const closed = this.minute.add(rec);
+    if (closed) this.pendingSummaries.push(closed);
   }
 
   writeCheckpoint(c: Checkpoint): void {
@@ -115,33 +151,48 @@ export class HistoryWriter {
     this.append(RecordType.Nodes, encodeNodes(n), n.t);
   }
 
-  /** Makes everything appended so far durable: the log first, then the index that points into it. */
+  /**
+   * Makes everything appended so far durable: the log first, then the index and the
+   * summaries derived from it, so neither can describe seconds the log does not hold.
+   */
   flush(): void {
     if (this.dirty && this.sync) fdatasyncSync(this.logFd);
     this.dirty = false;
-    if (!this.pendingIndex.length) return;
-    const buf = Buffer.concat(this.pendingIndex.map(encodeEntry));
-    writeSync(this.indexFd, buf, 0, buf.length, this.indexEnd);
-    this.indexEnd += buf.length;
-    this.pendingIndex = [];
-    if (this.sync) fdatasyncSync(this.indexFd);
+    if (this.pendingIndex.length) {
+      this.indexEnd = writeAll(this.indexFd, Buffer.concat(this.pendingIndex.map(encodeEntry)), this.indexEnd);
+      this.pendingIndex = [];
+      if (this.sync) fdatasyncSync(this.indexFd);
+    }
+    if (this.pendingSummaries.length) {
+      const buf = Buffer.concat(this.pendingSummaries.map((s) => frame(RecordType.Summary, encodeSummary(s))));
+      this.sumEnd = writeAll(this.sumFd, buf, this.sumEnd);
+      this.pendingSummaries = [];
+      if (this.sync) fdatasyncSync(this.sumFd);
+    }
   }
 
+  /** The open minute is not summarised: its seconds are read from the log, or summarised by the next writer. */
   close(): void {
     this.flush();
     closeSync(this.logFd);
     closeSync(this.indexFd);
+    closeSync(this.sumFd);
   }
 
   private append(type: RecordType, payload: Uint8Array, indexAt: number | undefined): void {
     const f = frame(type, payload);
-    // Positional: after a failed write the next one overwrites the torn bytes instead of following them.
-    let done = 0;
-    while (done < f.length) done += writeSync(this.logFd, f, done, f.length - done, this.end + done);
-    if (indexAt !== undefined) this.pendingIndex.push({ t: indexAt, offset: this.end, type });
-    this.end += f.length;
+    const at = this.end;
+    this.end = writeAll(this.logFd, f, at);
+    if (indexAt !== undefined) this.pendingIndex.push({ t: indexAt, offset: at, type });
     this.dirty = true;
   }
+}
+
+/** Positional: after a failed write the next one overwrites the torn bytes instead of following them. */
+function writeAll(fd: number, buf: Buffer, at: number): number {
+  let done = 0;
+  while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done, at + done);
+  return at + buf.length;
 }
 
 function indexEntryFor(type: RecordType, payload: Uint8Array, offset: number): IndexEntry | undefined {

@@ -21,6 +21,8 @@ export const enum RecordType {
   Checkpoint = 3,
   Procs = 4,
   Nodes = 5,
+  /** Only in mosix.sum: one minute's min/max/sum per node (summary.ts). */
+  Summary = 6,
 }
 
 export function frame(type: RecordType, payload: Uint8Array): Buffer {

@@ -117,7 +117,7 @@ describe('history store', () => {
   it('a reopened writer appends after what is there and starts with a keyframe', () => {
     const first = writeDay(70);
     const w = HistoryWriter.open(dir, 'x');
-    expect(w.recovery).toEqual({ droppedBytes: 0, reindexed: 0 });
+    expect(w.recovery).toEqual({ droppedBytes: 0, reindexed: 0, summaryDroppedBytes: 0, summariesRebuilt: 0 });
     const more = [rec(first[69]!.t + 1000), rec(first[69]!.t + 2000)];
     more.forEach((m) => w.writeSamples(m));
     w.close();

@@ -1,0 +1,335 @@
+/**
+ * Live migration on a 2-node test cluster: freeze time and total time of `migrate PID 2`
+ * (CRIU dump on node 1, images over the agents' TLS channel, restore on node 2, commit)
+ * for jobs holding 10 MiB, 100 MiB and 1 GiB, against plain `criu dump` on node 1 +
+ * `criu restore` on node 2 of the same kind of job, alternated in one run. Also records
+ * whether iterative pre-dump can work on this kernel. Needs root (network namespaces).
+ * Run: node build/build.mjs && npx tsx e2e/bench/migration.ts
+ */
+import { type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { startHeadless } from '../support/app.js';
+import { on, runningOn, tool, type Counter } from '../support/jobs.js';
+import { downCluster, sshExec, upCluster, type TestCluster } from '../cluster/testCluster.js';
+import { kill9, sleep } from '../cluster/sys.js';
+import { machine, machineLine, median, ms, ratio } from './report.js';
+
+export const REPS = 3;
+export const SIZES = [
+  { label: '10 MiB', bytes: 10 * 2 ** 20 },
+  { label: '100 MiB', bytes: 100 * 2 ** 20 },
+  { label: '1 GiB', bytes: 2 ** 30 },
+];
+const LONG = 10 * 60_000;
+/** The same flags as agent/jobs/criu.ts: cgroups ignored, -v4 log into the image dir. */
+const COMMON = '--manage-cgroups=ignore -v4';
+/** The shell init mosrun puts in front of a job (agent/jobs/spawnJob.ts). */
+const JOB_INIT = `'"$@" 3>&-; echo $? >&3' mosixview-job`;
+
+/**
+ * Touches SIZE bytes, then every 100 ms dirties one page and writes "<count> <host> ok|bad"
+ * to ./count; "bad" if the last value it wrote or a spot check of the buffer is wrong,
+ * i.e. the memory did not survive the move.
+ */
+const JOB_JS = `const fs = require('fs'), os = require('os');
+const size = Number(process.argv[2]), PAGE = 4096, buf = Buffer.allocUnsafe(size).fill(0xa5);
+const probes = Array.from({ length: 64 }, (_, i) => Math.floor((i * size) / 64 / PAGE) * PAGE + 2048);
+let n = 0;
+setInterval(() => {
+  const ok = probes.every((p) => buf[p] === 0xa5) && (n === 0 || buf.readUInt32LE((n % 256) * PAGE) === n);
+  n++;
+  buf.writeUInt32LE(n, (n % 256) * PAGE);
+  fs.writeFileSync('count.tmp', n + ' ' + os.hostname() + ' ' + (ok ? 'ok' : 'bad'));
+  fs.renameSync('count.tmp', 'count');
+}, 100);`;
+
+export interface SizeResult {
+  label: string;
+  bytes: number;
+  /** Mosixview: freeze from the tool, `migrate` timed on node 1, and over ssh from here. */
+  freezeMs: number[];
+  cmdMs: number[];
+  totalMs: number[];
+  moved: number[];
+  /** Baseline: criu dump / restore timed on the node, and both ssh commands from here. */
+  dumpMs: number[];
+  restoreMs: number[];
+  baseTotalMs: number[];
+}
+
+export interface MigrationResult {
+  sizes: SizeResult[];
+  preDump: { code: number; output: string };
+}
+
+const log = (s: string): void => {
+  process.stderr.write(`bench:migration: ${s}\n`);
+};
+
+interface Job extends Counter {
+  ok(): boolean;
+}
+
+let seq = 0;
+
+function jobIn(c: TestCluster): { dir: string; read: () => string[] } {
+  const dir = `${c.dir}/bench-${++seq}`;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}/job.js`, JOB_JS);
+  const read = (): string[] => {
+    try {
+      return readFileSync(`${dir}/count`, 'utf8').split(' ');
+    } catch {
+      return ['0', '', ''];
+    }
+  };
+  return { dir, read };
+}
+
+async function counting(job: Job, what: string): Promise<void> {
+  const until = Date.now() + 60_000; // 1 GiB takes a while to touch on a busy machine
+  while (job.count() < 3) {
+    if (Date.now() > until) throw new Error(`${what} in ${job.dir} does not count`);
+    await sleep(100);
+  }
+}
+
+/** Mosixview's kind of job: `mosrun node job.js SIZE` on node 1. */
+async function startMosrunJob(c: TestCluster, size: number): Promise<Job> {
+  const { dir, read } = jobIn(c);
+  const out = await on(c, 1, `cd ${dir} && ${tool(c, 'mosrun')} ${process.execPath} job.js ${size}`);
+  const m = /job (\d+\.\d+) started, pid (\d+)/.exec(out);
+  if (!m) throw new Error(`mosrun did not start the job: ${out}`);
+  const job: Job = { dir, pid: Number(m[2]), key: m[1]!, count: () => Number(read()[0]), host: () => read()[1] ?? '', ok: () => read()[2] === 'ok' };
+  await counting(job, 'the mosrun job');
+  return job;
+}
+
+/** The baseline's job, started as mosrun does: init of its own PID namespace and session leader. */
+async function startPlainJob(c: TestCluster, size: number): Promise<Job> {
+  const { dir, read } = jobIn(c);
+  const out = await on(c, 1, `cd ${dir} && unshare --pid --fork setsid sh -c ${JOB_INIT} ${process.execPath} job.js ${size} </dev/null >out 2>&1 3>exit &
+p=$!; for i in $(seq 200); do k=$(awk '{print $1}' /proc/$p/task/$p/children 2>/dev/null); [ -n "$k" ] && [ "$(cut -d' ' -f6 /proc/$k/stat)" = "$k" ] && { echo $k; exit 0; }; sleep 0.05; done; exit 1`);
+  const job: Job = { dir, pid: Number(out.trim()), key: 'plain', count: () => Number(read()[0]), host: () => read()[1] ?? '', ok: () => read()[2] === 'ok' };
+  await counting(job, 'the plain job');
+  return job;
+}
+
+/** The run is only valid if the job counts on `node`, past `before`, with its memory intact, once. */
+async function verify(c: TestCluster, job: Job, node: number, before: number): Promise<void> {
+  const until = Date.now() + 20_000;
+  while (job.host() !== `mvnode${node}` || job.count() <= before + 1) {
+    if (Date.now() > until) throw new Error(`invalid run: ${job.dir} does not count on node ${node} (count ${job.count()}, host ${job.host()})`);
+    await sleep(50);
+  }
+  if (!job.ok()) throw new Error(`invalid run: the job in ${job.dir} lost memory contents on node ${node}`);
+  const where = await runningOn(c, job);
+  if (where !== node) throw new Error(`invalid run: the job in ${job.dir} runs on node ${where}, not ${node}`);
+}
+
+const nodeMs = (cmd: string): string => `t0=$(date +%s%N); ${cmd}; rc=$?; t1=$(date +%s%N); echo "ms $(( (t1 - t0) / 1000000 ))"; exit $rc`;
+const msOf = (out: string): number => Number(/^ms (\d+)$/m.exec(out)?.[1] ?? NaN);
+
+async function timedSsh(c: TestCluster, node: number, cmd: string): Promise<{ out: string; wallMs: number }> {
+  const t0 = performance.now();
+  const out = await on(c, node, cmd, LONG);
+  return { out, wallMs: performance.now() - t0 };
+}
+
+async function mosixviewRep(c: TestCluster, job: Job, r: SizeResult): Promise<void> {
+  const before = job.count();
+  const { out, wallMs } = await timedSsh(c, 1, nodeMs(`${tool(c, 'migrate')} ${job.pid} 2`));
+  const m = /now runs on node 2 \(frozen (\d+) ms, (\d+) bytes moved\)/.exec(out);
+  if (!m) throw new Error(`migrate printed no freeze time: ${out}`);
+  await verify(c, job, 2, before);
+  r.freezeMs.push(Number(m[1]));
+  r.moved.push(Number(m[2]));
+  r.cmdMs.push(msOf(out));
+  r.totalMs.push(wallMs);
+  log(`${r.label} mosixview: frozen ${m[1]} ms, migrate ${msOf(out)} ms, over ssh ${wallMs.toFixed(0)} ms, ${m[2]} bytes`);
+  // Back home, untimed, so every repetition starts from node 1.
+  const back = job.count();
+  await on(c, 1, `${tool(c, 'migrate')} ${job.pid} home`, LONG);
+  await verify(c, job, 1, back);
+}
+
+/** criu dump on `from` (as the agent: --leave-stopped), criu restore -d on `to`; the source is killed after. */
+async function criuMove(c: TestCluster, job: Job, from: number, to: number, img: string) {
+  const before = job.count();
+  const dump = await timedSsh(c, from, `rm -rf ${img} && mkdir -p ${img} && ${nodeMs(`"$MOSIXVIEW_CRIU" dump -t ${job.pid} -D ${img} -o dump.log ${COMMON} --leave-stopped`)}`);
+  const restore = await timedSsh(c, to, `${nodeMs(`"$MOSIXVIEW_CRIU" restore -D ${img} -o restore.log -d --pidfile ${img}/restored.pid ${COMMON}`)}`);
+  await on(c, from, `kill -9 ${job.pid}`);
+  const pid = Number(readFileSync(`${img}/restored.pid`, 'utf8').trim());
+  const bytes = readdirSync(img).reduce((a, f) => a + (f.endsWith('.img') ? statSync(`${img}/${f}`).size : 0), 0);
+  await on(c, to, `rm -rf ${img}`);
+  job.pid = pid;
+  await verify(c, job, to, before);
+  return { dumpMs: msOf(dump.out), restoreMs: msOf(restore.out), wallMs: dump.wallMs + restore.wallMs, bytes };
+}
+
+async function baselineRep(c: TestCluster, job: Job, r: SizeResult): Promise<void> {
+  const img = `${c.dir}/bench-img`;
+  const t = await criuMove(c, job, 1, 2, img);
+  r.dumpMs.push(t.dumpMs);
+  r.restoreMs.push(t.restoreMs);
+  r.baseTotalMs.push(t.wallMs);
+  log(`${r.label} baseline: dump ${t.dumpMs} ms + restore ${t.restoreMs} ms, over ssh ${t.wallMs.toFixed(0)} ms, ${t.bytes} image bytes`);
+  await criuMove(c, job, 2, 1, img); // back, untimed
+}
+
+/** Every process whose cwd is one of our job dirs (seen from the root PID namespace, which sees all nodes). */
+function killJobs(c: TestCluster): void {
+  for (const p of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    try {
+      if (readlinkSync(`/proc/${p}/cwd`).startsWith(`${c.dir}/bench-`)) kill9(Number(p));
+    } catch {
+      /* gone, or not ours to read */
+    }
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, sleep(5000)]);
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+/** The GUI connects once: it installs the agents, the cluster key and the map. */
+async function connectOnce(c: TestCluster): Promise<void> {
+  const app = await startHeadless(['--profile', c.profilePath]);
+  try {
+    const until = Date.now() + 180_000;
+    for (const n of c.nodes) {
+      for (;;) {
+        const r = existsSync(tool(c, 'mosctl')) ? await sshExec(c, n.id, `${tool(c, 'mosctl')} status`) : undefined;
+        if (r?.stdout.includes('peer channel listening')) break;
+        if (Date.now() > until) throw new Error(`node ${n.id}: no peer channel after 180 s: ${r?.stdout ?? ''}${r?.stderr ?? ''}\n${app.output()}`);
+        await sleep(500);
+      }
+    }
+  } finally {
+    // The agents keep running with their key; the GUI's polling would only add noise.
+    await stopChild(app.child);
+  }
+}
+
+export async function benchMigration(): Promise<MigrationResult> {
+  if (process.getuid?.() !== 0 || process.platform !== 'linux') throw new Error('bench:migration needs root on Linux (test cluster)');
+  if (!existsSync('dist/electron/headless.cjs')) throw new Error('dist/ is missing: run "node build/build.mjs" first');
+  let cluster: TestCluster | undefined;
+  const onSignal = (): void => {
+    log('interrupted; removing the jobs and the cluster');
+    if (cluster) killJobs(cluster);
+    void (cluster ? downCluster(cluster) : Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    cluster = await upCluster({ nodes: 2, log });
+    const c = cluster;
+    await connectOnce(c);
+    const check = await sshExec(c, 1, '"$MOSIXVIEW_CRIU" check --feature mem_dirty_track 2>&1');
+    const preDump = { code: check.code, output: check.stdout.trim() };
+    log(`pre-dump check: exit ${preDump.code}: ${preDump.output}`);
+    const sizes: SizeResult[] = [];
+    for (const s of SIZES) {
+      const r: SizeResult = { ...s, freezeMs: [], cmdMs: [], totalMs: [], moved: [], dumpMs: [], restoreMs: [], baseTotalMs: [] };
+      const mv = await startMosrunJob(c, s.bytes);
+      const plain = await startPlainJob(c, s.bytes);
+      for (let i = 0; i < REPS; i++) {
+        // Alternating order: Mosixview first in odd repetitions, the baseline first in even ones.
+        const steps = [() => mosixviewRep(c, mv, r), () => baselineRep(c, plain, r)];
+        for (const step of i % 2 ? steps.reverse() : steps) await step();
+      }
+      await on(c, 1, `${tool(c, 'migrate')} ${mv.pid} kill`);
+      killJobs(c);
+      sizes.push(r);
+    }
+    return { sizes, preDump };
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (cluster) {
+      killJobs(cluster);
+      await downCluster(cluster, log);
+    }
+  }
+}
+
+const runs = (xs: number[]): string => `${ms(median(xs))} (${xs.map(ms).join(', ')})`;
+const mib = (b: number): string => (b / 2 ** 20).toFixed(1);
+
+export function formatMigration(res: MigrationResult): string {
+  const lines = [
+    '| job memory | Mosixview freeze | baseline dump | baseline restore | baseline freeze (dump + restore) | freeze / baseline | `migrate` on node 1 | Mosixview total (ssh) | baseline total (2 ssh) | total / baseline | MiB moved |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of res.sizes) {
+    const base = r.dumpMs.map((d, i) => d + r.restoreMs[i]!);
+    lines.push(
+      `| ${r.label} | ${runs(r.freezeMs)} | ${runs(r.dumpMs)} | ${runs(r.restoreMs)} | ${runs(base)} | ${ratio(median(r.freezeMs) / median(base))} | ${runs(r.cmdMs)} | ${runs(r.totalMs)} | ${runs(r.baseTotalMs)} | ${ratio(median(r.totalMs) / median(r.baseTotalMs))} | ${mib(median(r.moved))} |`,
+    );
+  }
+  lines.push('', 'All times in ms: median of the repetitions, the repetitions in brackets in the order they ran.');
+  return lines.join('\n');
+}
+
+export const MIGRATION_TITLE = 'Live migration vs plain CRIU dump + restore';
+
+/** The kernel's soft-dirty setting, which incremental pre-dump needs. */
+function softDirtyConfig(): string {
+  try {
+    const cfg = gunzipSync(readFileSync('/proc/config.gz')).toString();
+    return /^(# )?CONFIG_MEM_SOFT_DIRTY[ =].*$/m.exec(cfg)?.[0] ?? 'no CONFIG_MEM_SOFT_DIRTY line';
+  } catch {
+    return '/proc/config.gz not readable';
+  }
+}
+
+/** The section body, for e2e/bench/run.ts. */
+export async function migrationSection(): Promise<string> {
+  const m = machine();
+  const r = await benchMigration();
+  const pre = r.preDump;
+  const preText = pre.code === 0
+    ? `\`criu check --feature mem_dirty_track\` on node 1 succeeds (\`${pre.output || 'no output'}\`), but this benchmark has no pre-dump measurement yet.`
+    : `\`criu check --feature mem_dirty_track\` on node 1 exits ${pre.code}: \`${pre.output || 'no output'}\`. The kernel's config (/proc/config.gz) says \`${softDirtyConfig()}\`: without soft-dirty page tracking CRIU cannot pre-dump incrementally, so here the agent (like plain CRIU) freezes the job for its whole dump, and the 1 GiB row above is that freeze time. No pre-dump figure is given.`;
+  return [
+    `**Measured:** on a 2-node test cluster (e2e/cluster/testCluster.ts: network namespaces with real sshd, one machine, one disk), a job started with \`mosrun\` on node 1, \`node job.js SIZE\`:`,
+    'a Buffer of SIZE bytes, filled, then every 100 ms one 4-byte write into one of 256 pages and its counter written to a file. It is moved with `migrate PID 2`, run over ssh on node 1.',
+    '*Freeze* is what the tool prints: from the start of the CRIU dump on node 1 to the commit (dump, images sent agent to agent over the TLS peer channel, restore on node 2, commit; agent/migrate/orchestrator.ts).',
+    '*`migrate` on node 1* is the command\'s wall time on the node; *total* is the wall time of the whole `ssh node1 migrate PID 2` from the benchmark, ssh login included.',
+    'After every move the job must count on node 2 with its memory intact (it checks the last value it wrote and 64 spots of the buffer) and run exactly once, or the run fails; it then moves home, untimed.',
+    '',
+    '**Baseline:** the same job started the same way without the agent (`unshare --pid --fork setsid sh -c ... node job.js SIZE` on node 1, as agent/jobs/spawnJob.ts does),',
+    '`criu dump -t PID -D DIR --leave-stopped` on node 1 and `criu restore -D DIR -d` on node 2, with the agent\'s flags (`--manage-cgroups=ignore -v4`, log in DIR) and the same CRIU 4.1.1 (the nodes\' `$MOSIXVIEW_CRIU`), each timed on its node;',
+    '*baseline freeze* = dump + restore. **The images stay on the shared local disk:** node 2 restores straight from the dump\'s directory, so the baseline copies nothing over the network, while Mosixview sends every byte over TLS and writes it again on the target.',
+    '*Baseline total* = the wall times of the two ssh commands (dump on node 1, restore on node 2) from the benchmark. The stopped source is then killed (untimed), the job checked the same way, and moved back with CRIU, untimed.',
+    '',
+    `${REPS} repetitions per size, Mosixview and baseline alternating (Mosixview first in odd repetitions, the baseline first in even ones).`,
+    'The GUI (`node dist/electron/headless.cjs --no-open --profile P`) connected once before, so the agents have the cluster key and map (`mosctl status`: "peer channel listening"), and was then stopped.',
+    'The machine has far more free RAM than the images, so image files are likely read back from the page cache. All nodes share the machine\'s CPUs (node 2 is pinned to one).',
+    '',
+    machineLine(m),
+    '',
+    formatMigration(r),
+    '',
+    `**Iterative pre-dump** (freeze time of the 1 GiB job while it keeps writing a little memory): ${preText}`,
+    '',
+    'Reproduce (root, Linux): `npm run bench -- --only migration`, or `node build/build.mjs && npx tsx e2e/bench/migration.ts` to print the table only.',
+  ].join('\n');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  benchMigration().then(
+    (r) => console.log(`${formatMigration(r)}\n\npre-dump check (exit ${r.preDump.code}): ${r.preDump.output}`),
+    (e: unknown) => {
+      console.error(e);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,21 @@
+/**
+ * The quantities the history charts draw, defined once: the collector's per-minute
+ * summaries and the agent's per-second reads must compute them identically, or a
+ * whole-day chart (from summaries) and a zoomed one (from raw seconds) would disagree.
+ */
+import type { HistoryMetric } from '../protocol/agentHistory.js';
+import { loadPercent } from '../loadFigures.js';
+import type { HistoryNodeSample } from './types.js';
+
+export const HISTORY_METRICS: Record<HistoryMetric, (n: HistoryNodeSample) => number> = {
+  load: (n) => loadPercent(n),
+  mem: (n) => n.memKb,
+  rmem: (n) => n.rmemKb,
+  tmem: (n) => n.tmemKb,
+};
+
+/** Summaries store every metric, in this order. */
+export const METRIC_ORDER: readonly HistoryMetric[] = ['load', 'mem', 'rmem', 'tmem'];
+
+export const MINUTE = 60_000;
+export const minuteOf = (t: number): number => t - (((t % MINUTE) + MINUTE) % MINUTE);
