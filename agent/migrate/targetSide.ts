@@ -117,7 +117,13 @@ export class TargetSide {
       },
       'mig.status': ({ id }) => {
         const phase = this.incoming.get(id)?.phase;
-        return { phase: phase && phase !== 'discarded' ? phase : 'none' };
+        if (phase) return { phase: phase === 'discarded' ? 'none' : phase };
+        // Not in memory: this agent restarted since. Its job registry, kept on disk, knows
+        // whether it runs the job; answering 'none' for a job running here would let the
+        // source resume a second copy.
+        const r = service.registry.get(keyOfMigration(id));
+        if (r && r.where === 0 && r.frozenBy !== 'restore' && (r.state === 'running' || r.state === 'stopped')) return { phase: 'running' };
+        return { phase: 'none' };
       },
       'mig.moved': ({ ref, where, migration: m }) => {
         migration.noteMoved(ref, where, m);
@@ -146,6 +152,11 @@ export class TargetSide {
       /* images are only a cache once restored */
     }
   }
+}
+
+/** Migration ids are "<job key>-<source node>-<ms>"; job keys ("1.496") hold no dash. */
+export function keyOfMigration(id: string): string {
+  return id.split('-')[0] ?? id;
 }
 
 function mtimeMs(file: string): number {

@@ -15,7 +15,7 @@ import { checkHeader, receiveFiles, sendFiles } from './transfer.js';
 const CIPHERS = 'ECDHE-PSK-CHACHA20-POLY1305:ECDHE-PSK-AES256-CBC-SHA384:PSK-AES256-GCM-SHA384';
 const IDENTITY = 'mosixview';
 export const DEFAULT_PEER_PORT = 7249;
-const CONNECT_TIMEOUT_MS = 5000;
+const CONNECT_TIMEOUT_MS = 8000;
 /** A transfer with no progress for this long is given up (its migration then fails safely). */
 export const STALL_MS = 10_000;
 
@@ -99,8 +99,14 @@ export class PeerNet {
       this.clients.set(nodeId, c);
       c.catch(() => this.clients.delete(nodeId));
     }
-    const { ep } = await c;
-    return ep.request(method, params, timeoutMs);
+    const { sock, ep } = await c;
+    try {
+      return await ep.request(method, params, timeoutMs);
+    } catch (e) {
+      // A connection that swallowed a request (link cut and back) is not trusted again.
+      if ((e as RpcError).code === 'ETIMEDOUT') sock.destroy();
+      throw e;
+    }
   }
 
   /** Sends files to a peer on a connection of their own; resolves when all arrived intact. */

@@ -118,7 +118,8 @@ async function windowToChart(stateDir: string): Promise<(number | null)[]> {
     const ctx = await browser.newContext({ viewport: { width: 1200, height: 800 } });
     const page = await ctx.newPage();
     await page.goto(server.url);
-    await page.getByRole('img', { name: 'Node 1 up', exact: true }).waitFor({ timeout: 60_000 });
+    const up = await page.getByRole('img', { name: 'Node 1 up', exact: true }).waitFor({ timeout: 120_000 }).then(() => true, () => false);
+    if (!up) return new Array<null>(WINDOW_RUNS).fill(null); // the GUI never came up: no window figures this run
     const out: (number | null)[] = [];
     for (let i = 0; i < WINDOW_RUNS; i++) {
       const t0 = Date.now();

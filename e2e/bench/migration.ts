@@ -6,12 +6,11 @@
  * whether iterative pre-dump can work on this kernel. Needs root (network namespaces).
  * Run: node build/build.mjs && npx tsx e2e/bench/migration.ts
  */
-import { type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { startHeadless } from '../support/app.js';
-import { on, runningOn, tool, type Counter } from '../support/jobs.js';
+import { on, tool, type Counter } from '../support/jobs.js';
 import { downCluster, sshExec, upCluster, type TestCluster } from '../cluster/testCluster.js';
 import { kill9, sleep } from '../cluster/sys.js';
 import { machine, machineLine, median, ms, ratio } from './report.js';
@@ -45,28 +44,22 @@ setInterval(() => {
   fs.renameSync('count.tmp', 'count');
 }, 100);`;
 
+/** Per repetition. Mosixview: freeze from the tool, `migrate` timed on node 1 (cmdMs) and over ssh from here (totalMs), bytes moved; baseline: criu dump / restore timed on the node, both ssh commands from here. */
 export interface SizeResult {
   label: string;
   bytes: number;
-  /** Mosixview: freeze from the tool, `migrate` timed on node 1, and over ssh from here. */
-  freezeMs: number[];
-  cmdMs: number[];
-  totalMs: number[];
-  moved: number[];
-  /** Baseline: criu dump / restore timed on the node, and both ssh commands from here. */
-  dumpMs: number[];
-  restoreMs: number[];
-  baseTotalMs: number[];
+  freezeMs: number[]; cmdMs: number[]; totalMs: number[]; moved: number[];
+  dumpMs: number[]; restoreMs: number[]; baseTotalMs: number[];
 }
 
 export interface MigrationResult {
   sizes: SizeResult[];
   preDump: { code: number; output: string };
+  /** `ssh node1 true`, for the over-ssh columns. */
+  sshLoginMs: number[];
 }
 
-const log = (s: string): void => {
-  process.stderr.write(`bench:migration: ${s}\n`);
-};
+const log = (s: string): boolean => process.stderr.write(`bench:migration: ${s}\n`);
 
 interface Job extends Counter {
   ok(): boolean;
@@ -74,59 +67,71 @@ interface Job extends Counter {
 
 let seq = 0;
 
-function jobIn(c: TestCluster): { dir: string; read: () => string[] } {
+/**
+ * Writes job.js into a fresh directory, runs `start(dir)` on node 1 (it prints the job's key
+ * and PID as [key, pid]) and waits until the job counts: 1 GiB takes a while to touch.
+ */
+async function startJob(c: TestCluster, start: (dir: string) => Promise<[string, number]>): Promise<Job> {
   const dir = `${c.dir}/bench-${++seq}`;
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}/job.js`, JOB_JS);
-  const read = (): string[] => {
-    try {
-      return readFileSync(`${dir}/count`, 'utf8').split(' ');
-    } catch {
-      return ['0', '', ''];
-    }
-  };
-  return { dir, read };
-}
-
-async function counting(job: Job, what: string): Promise<void> {
-  const until = Date.now() + 60_000; // 1 GiB takes a while to touch on a busy machine
+  const read = (): string[] => (existsSync(`${dir}/count`) ? readFileSync(`${dir}/count`, 'utf8').split(' ') : ['0', '', '']);
+  const [key, pid] = await start(dir);
+  const job: Job = { dir, pid, key, count: () => Number(read()[0]), host: () => read()[1] ?? '', ok: () => read()[2] === 'ok' };
+  const until = Date.now() + 60_000;
   while (job.count() < 3) {
-    if (Date.now() > until) throw new Error(`${what} in ${job.dir} does not count`);
+    if (Date.now() > until) throw new Error(`the job in ${dir} does not count`);
     await sleep(100);
   }
+  return job;
 }
 
 /** Mosixview's kind of job: `mosrun node job.js SIZE` on node 1. */
-async function startMosrunJob(c: TestCluster, size: number): Promise<Job> {
-  const { dir, read } = jobIn(c);
-  const out = await on(c, 1, `cd ${dir} && ${tool(c, 'mosrun')} ${process.execPath} job.js ${size}`);
-  const m = /job (\d+\.\d+) started, pid (\d+)/.exec(out);
-  if (!m) throw new Error(`mosrun did not start the job: ${out}`);
-  const job: Job = { dir, pid: Number(m[2]), key: m[1]!, count: () => Number(read()[0]), host: () => read()[1] ?? '', ok: () => read()[2] === 'ok' };
-  await counting(job, 'the mosrun job');
-  return job;
-}
+const startMosrunJob = (c: TestCluster, size: number): Promise<Job> =>
+  startJob(c, async (dir) => {
+    const out = await on(c, 1, `cd ${dir} && ${tool(c, 'mosrun')} ${process.execPath} job.js ${size}`);
+    const m = /job (\d+\.\d+) started, pid (\d+)/.exec(out);
+    if (!m) throw new Error(`mosrun did not start the job: ${out}`);
+    return [m[1]!, Number(m[2])];
+  });
 
 /** The baseline's job, started as mosrun does: init of its own PID namespace and session leader. */
-async function startPlainJob(c: TestCluster, size: number): Promise<Job> {
-  const { dir, read } = jobIn(c);
-  const out = await on(c, 1, `cd ${dir} && unshare --pid --fork setsid sh -c ${JOB_INIT} ${process.execPath} job.js ${size} </dev/null >out 2>&1 3>exit &
+const startPlainJob = (c: TestCluster, size: number): Promise<Job> =>
+  startJob(c, async (dir) => {
+    const out = await on(c, 1, `cd ${dir} || exit 1; unshare --pid --fork setsid sh -c ${JOB_INIT} ${process.execPath} job.js ${size} </dev/null >out 2>&1 3>exit &
 p=$!; for i in $(seq 200); do k=$(awk '{print $1}' /proc/$p/task/$p/children 2>/dev/null); [ -n "$k" ] && [ "$(cut -d' ' -f6 /proc/$k/stat)" = "$k" ] && { echo $k; exit 0; }; sleep 0.05; done; exit 1`);
-  const job: Job = { dir, pid: Number(out.trim()), key: 'plain', count: () => Number(read()[0]), host: () => read()[1] ?? '', ok: () => read()[2] === 'ok' };
-  await counting(job, 'the plain job');
-  return job;
+    return ['plain', Number(out.trim())];
+  });
+
+/** The job's node processes (seen from the root PID namespace) with their state and node, by network namespace. */
+function jobProcs(c: TestCluster, dir: string): { pid: string; state: string; node: number }[] {
+  const nodeOfNs = new Map(c.nodes.map((n) => [`net:[${statSync(`/run/netns/${n.netns}`).ino}]`, n.id]));
+  const out: { pid: string; state: string; node: number }[] = [];
+  for (const pid of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes(' (node) ') || readlinkSync(`/proc/${pid}/cwd`) !== dir) continue;
+      out.push({ pid, state: stat.slice(stat.lastIndexOf(')') + 2)[0]!, node: nodeOfNs.get(readlinkSync(`/proc/${pid}/ns/net`)) ?? 0 });
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
 }
 
 /** The run is only valid if the job counts on `node`, past `before`, with its memory intact, once. */
 async function verify(c: TestCluster, job: Job, node: number, before: number): Promise<void> {
   const until = Date.now() + 20_000;
-  while (job.host() !== `mvnode${node}` || job.count() <= before + 1) {
-    if (Date.now() > until) throw new Error(`invalid run: ${job.dir} does not count on node ${node} (count ${job.count()}, host ${job.host()})`);
+  for (;;) {
+    const procs = jobProcs(c, job.dir);
+    const running = procs.filter((p) => !'Tt'.includes(p.state));
+    if (job.host() === `mvnode${node}` && job.count() > before + 1 && running.length === 1 && running[0]!.node === node) break;
+    if (Date.now() > until) {
+      throw new Error(`invalid run: the job in ${job.dir} does not count on node ${node} alone (count ${job.count()} from ${before}, host ${job.host()}, processes ${JSON.stringify(procs)})`);
+    }
     await sleep(50);
   }
   if (!job.ok()) throw new Error(`invalid run: the job in ${job.dir} lost memory contents on node ${node}`);
-  const where = await runningOn(c, job);
-  if (where !== node) throw new Error(`invalid run: the job in ${job.dir} runs on node ${where}, not ${node}`);
 }
 
 const nodeMs = (cmd: string): string => `t0=$(date +%s%N); ${cmd}; rc=$?; t1=$(date +%s%N); echo "ms $(( (t1 - t0) / 1000000 ))"; exit $rc`;
@@ -151,7 +156,12 @@ async function mosixviewRep(c: TestCluster, job: Job, r: SizeResult): Promise<vo
   log(`${r.label} mosixview: frozen ${m[1]} ms, migrate ${msOf(out)} ms, over ssh ${wallMs.toFixed(0)} ms, ${m[2]} bytes`);
   // Back home, untimed, so every repetition starts from node 1.
   const back = job.count();
-  await on(c, 1, `${tool(c, 'migrate')} ${job.pid} home`, LONG);
+  // Away, the home node knows the job by its job id (the PID mosrun printed first).
+  await on(c, 1, `${tool(c, 'migrate')} ${job.key.split('.')[1]} home`, LONG);
+  // Back home the job runs under its restored init's PID, not the one mosrun printed: ask mps.
+  const line = new RegExp(`^\\s*(\\d+)\\s+0\\s+${job.key.replace('.', '\\.')}\\s`, 'm').exec(await on(c, 1, `${tool(c, 'mps')} -j`));
+  if (!line) throw new Error(`mps -j on node 1 does not show job ${job.key} running there`);
+  job.pid = Number(line[1]);
   await verify(c, job, 1, back);
 }
 
@@ -190,14 +200,6 @@ function killJobs(c: TestCluster): void {
   }
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(5000)]);
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-}
-
 /** The GUI connects once: it installs the agents, the cluster key and the map. */
 async function connectOnce(c: TestCluster): Promise<void> {
   const app = await startHeadless(['--profile', c.profilePath]);
@@ -213,7 +215,10 @@ async function connectOnce(c: TestCluster): Promise<void> {
     }
   } finally {
     // The agents keep running with their key; the GUI's polling would only add noise.
-    await stopChild(app.child);
+    const exited = new Promise((r) => (app.child.exitCode === null ? app.child.once('exit', r) : r(null)));
+    app.child.kill('SIGTERM');
+    await Promise.race([exited, sleep(5000)]);
+    app.child.kill('SIGKILL');
   }
 }
 
@@ -235,6 +240,8 @@ export async function benchMigration(): Promise<MigrationResult> {
     const check = await sshExec(c, 1, '"$MOSIXVIEW_CRIU" check --feature mem_dirty_track 2>&1');
     const preDump = { code: check.code, output: check.stdout.trim() };
     log(`pre-dump check: exit ${preDump.code}: ${preDump.output}`);
+    const sshLoginMs: number[] = [];
+    for (let i = 0; i < REPS; i++) sshLoginMs.push((await timedSsh(c, 1, 'true')).wallMs);
     const sizes: SizeResult[] = [];
     for (const s of SIZES) {
       const r: SizeResult = { ...s, freezeMs: [], cmdMs: [], totalMs: [], moved: [], dumpMs: [], restoreMs: [], baseTotalMs: [] };
@@ -249,7 +256,7 @@ export async function benchMigration(): Promise<MigrationResult> {
       killJobs(c);
       sizes.push(r);
     }
-    return { sizes, preDump };
+    return { sizes, preDump, sshLoginMs };
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -265,16 +272,18 @@ const mib = (b: number): string => (b / 2 ** 20).toFixed(1);
 
 export function formatMigration(res: MigrationResult): string {
   const lines = [
-    '| job memory | Mosixview freeze | baseline dump | baseline restore | baseline freeze (dump + restore) | freeze / baseline | `migrate` on node 1 | Mosixview total (ssh) | baseline total (2 ssh) | total / baseline | MiB moved |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| job memory | MiB moved | Mosixview freeze | baseline dump | baseline restore | baseline freeze = total | freeze / baseline | Mosixview total (`migrate` on node 1) | total / baseline | over ssh: Mosixview | over ssh: baseline (2 ssh) | over ssh: ratio |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of res.sizes) {
     const base = r.dumpMs.map((d, i) => d + r.restoreMs[i]!);
+    const b = median(base);
     lines.push(
-      `| ${r.label} | ${runs(r.freezeMs)} | ${runs(r.dumpMs)} | ${runs(r.restoreMs)} | ${runs(base)} | ${ratio(median(r.freezeMs) / median(base))} | ${runs(r.cmdMs)} | ${runs(r.totalMs)} | ${runs(r.baseTotalMs)} | ${ratio(median(r.totalMs) / median(r.baseTotalMs))} | ${mib(median(r.moved))} |`,
+      `| ${r.label} | ${mib(median(r.moved))} | ${runs(r.freezeMs)} | ${runs(r.dumpMs)} | ${runs(r.restoreMs)} | ${runs(base)} | ${ratio(median(r.freezeMs) / b)} | ${runs(r.cmdMs)} | ${ratio(median(r.cmdMs) / b)} | ${runs(r.totalMs)} | ${runs(r.baseTotalMs)} | ${ratio(median(r.totalMs) / median(r.baseTotalMs))} |`,
     );
   }
-  lines.push('', 'All times in ms: median of the repetitions, the repetitions in brackets in the order they ran.');
+  lines.push('', 'Times in ms: the median of the repetitions, then the repetitions in the order they ran. MiB moved: median size of the images Mosixview sent.',
+    `One \`ssh node1 true\` takes ${runs(res.sshLoginMs)} ms here (root's ~/.bashrc runs \`pyenv init\` at every login): the over-ssh columns carry one such login for Mosixview, two for the baseline.`);
   return lines.join('\n');
 }
 
@@ -302,13 +311,14 @@ export async function migrationSection(): Promise<string> {
     `**Measured:** on a 2-node test cluster (e2e/cluster/testCluster.ts: network namespaces with real sshd, one machine, one disk), a job started with \`mosrun\` on node 1, \`node job.js SIZE\`:`,
     'a Buffer of SIZE bytes, filled, then every 100 ms one 4-byte write into one of 256 pages and its counter written to a file. It is moved with `migrate PID 2`, run over ssh on node 1.',
     '*Freeze* is what the tool prints: from the start of the CRIU dump on node 1 to the commit (dump, images sent agent to agent over the TLS peer channel, restore on node 2, commit; agent/migrate/orchestrator.ts).',
-    '*`migrate` on node 1* is the command\'s wall time on the node; *total* is the wall time of the whole `ssh node1 migrate PID 2` from the benchmark, ssh login included.',
+    '*Mosixview total* is the wall time of the `migrate` command on node 1 (so also its checks, the commit and the tool\'s own start); *over ssh* is that of the whole `ssh node1 migrate PID 2` from the benchmark, ssh login included.',
     'After every move the job must count on node 2 with its memory intact (it checks the last value it wrote and 64 spots of the buffer) and run exactly once, or the run fails; it then moves home, untimed.',
     '',
     '**Baseline:** the same job started the same way without the agent (`unshare --pid --fork setsid sh -c ... node job.js SIZE` on node 1, as agent/jobs/spawnJob.ts does),',
     '`criu dump -t PID -D DIR --leave-stopped` on node 1 and `criu restore -D DIR -d` on node 2, with the agent\'s flags (`--manage-cgroups=ignore -v4`, log in DIR) and the same CRIU 4.1.1 (the nodes\' `$MOSIXVIEW_CRIU`), each timed on its node;',
     '*baseline freeze* = dump + restore. **The images stay on the shared local disk:** node 2 restores straight from the dump\'s directory, so the baseline copies nothing over the network, while Mosixview sends every byte over TLS and writes it again on the target.',
-    '*Baseline total* = the wall times of the two ssh commands (dump on node 1, restore on node 2) from the benchmark. The stopped source is then killed (untimed), the job checked the same way, and moved back with CRIU, untimed.',
+    'The baseline has no step outside its freeze (no checks, no copy), so its *total* is the same sum; its *over ssh* adds up the two ssh commands (dump on node 1, restore on node 2) timed from the benchmark: two ssh logins against Mosixview\'s one.',
+    'The stopped source is then killed (untimed), the job checked the same way, and moved back with CRIU, untimed.',
     '',
     `${REPS} repetitions per size, Mosixview and baseline alternating (Mosixview first in odd repetitions, the baseline first in even ones).`,
     'The GUI (`node dist/electron/headless.cjs --no-open --profile P`) connected once before, so the agents have the cluster key and map (`mosctl status`: "peer channel listening"), and was then stopped.',

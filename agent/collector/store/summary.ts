@@ -27,25 +27,24 @@ export interface MinuteSummary {
   nodes: NodeMinute[];
 }
 
-/** The node as a reader of the log will see it: the log keeps load x 100 and whole numbers. */
-function quantized(n: HistoryNodeSample): HistoryNodeSample {
-  return {
-    id: n.id, up: n.up, load: Math.round(n.load * 100) / 100, cpus: Math.round(n.cpus), speed: Math.round(n.speed),
-    util: Math.round(n.util * 10) / 10, tmemKb: Math.round(n.tmemKb), rmemKb: Math.round(n.rmemKb), memKb: Math.round(n.memKb),
-  };
-}
-
 interface Acc {
   total: number;
   up: number;
-  min: number[];
-  max: number[];
-  sum: number[];
-  maxT: number[];
-  /** The samples holding the load extremes: load% is stored as the (load, CPUs) it came from. */
-  loMin?: HistoryNodeSample;
-  loMax?: HistoryNodeSample;
+  min: Float64Array;
+  max: Float64Array;
+  sum: Float64Array;
+  maxT: Float64Array;
+  /** load x 100 and CPUs of the load extremes: load% is stored as what it came from. */
+  src: [number, number, number, number];
 }
+
+/** Scratch sample for the metric functions: one a second per node would be 5 M allocations a day. */
+const scratch: HistoryNodeSample = { id: 0, up: true, load: 0, cpus: 0, speed: 0, util: 0, tmemKb: 0, rmemKb: 0, memKb: 0 };
+const FNS = METRIC_ORDER.map((k) => HISTORY_METRICS[k]);
+const newAcc = (): Acc => ({
+  total: 0, up: 0, min: new Float64Array(4).fill(Infinity), max: new Float64Array(4).fill(-Infinity),
+  sum: new Float64Array(4), maxT: new Float64Array(4), src: [0, 0, 0, 0],
+});
 
 /** Collects the seconds of one minute; `take` hands over the summary when the minute closes. */
 export class MinuteAccumulator {
@@ -63,24 +62,30 @@ export class MinuteAccumulator {
     this.minute = m;
     for (const raw of rec.nodes) {
       let a = this.nodes.get(raw.id);
-      if (!a) this.nodes.set(raw.id, (a = { total: 0, up: 0, min: [], max: [], sum: [0, 0, 0, 0], maxT: [] }));
+      if (!a) this.nodes.set(raw.id, (a = newAcc()));
       a.total++;
       if (!raw.up) continue;
       a.up++;
-      const n = quantized(raw);
-      METRIC_ORDER.forEach((k, i) => {
-        const v = HISTORY_METRICS[k](n);
+      // The values as a reader of the log will see them: load x 100 and whole numbers.
+      const li = Math.round(raw.load * 100);
+      scratch.load = li / 100;
+      scratch.cpus = Math.round(raw.cpus);
+      scratch.memKb = Math.round(raw.memKb);
+      scratch.rmemKb = Math.round(raw.rmemKb);
+      scratch.tmemKb = Math.round(raw.tmemKb);
+      for (let i = 0; i < FNS.length; i++) {
+        const v = FNS[i]!(scratch);
         a.sum[i]! += v;
-        if (a.min[i] === undefined || v < a.min[i]!) {
+        if (v < a.min[i]!) {
           a.min[i] = v;
-          if (i === 0) a.loMin = n;
+          if (i === 0) (a.src[0] = li), (a.src[1] = scratch.cpus);
         }
-        if (a.max[i] === undefined || v > a.max[i]!) {
+        if (v > a.max[i]!) {
           a.max[i] = v;
           a.maxT[i] = rec.t;
-          if (i === 0) a.loMax = n;
+          if (i === 0) (a.src[2] = li), (a.src[3] = scratch.cpus);
         }
-      });
+      }
     }
     return closed;
   }
@@ -100,7 +105,7 @@ function toNodeMinute(id: number, a: Acc): NodeMinute {
   const out: NodeMinute = { id, total: a.total, up: a.up };
   if (a.up > 0) {
     out.spans = Object.fromEntries(METRIC_ORDER.map((k, i) => [k, { min: a.min[i]!, max: a.max[i]!, sum: a.sum[i]!, count: a.up, maxT: a.maxT[i]! }])) as Record<HistoryMetric, Span>;
-    out.loadSrc = [Math.round(a.loMin!.load * 100), a.loMin!.cpus, Math.round(a.loMax!.load * 100), a.loMax!.cpus];
+    out.loadSrc = a.src;
   }
   return out;
 }
