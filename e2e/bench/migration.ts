@@ -237,6 +237,8 @@ export async function benchMigration(): Promise<MigrationResult> {
     cluster = await upCluster({ nodes: 2, log });
     const c = cluster;
     await connectOnce(c);
+    // Automatic migration off: the balancer would otherwise move the job (node 2 has one CPU) mid-measurement.
+    for (const n of c.nodes) await on(c, n.id, `${tool(c, 'mosctl')} stay`);
     const check = await sshExec(c, 1, '"$MOSIXVIEW_CRIU" check --feature mem_dirty_track 2>&1');
     const preDump = { code: check.code, output: check.stdout.trim() };
     log(`pre-dump check: exit ${preDump.code}: ${preDump.output}`);
@@ -322,6 +324,7 @@ export async function migrationSection(): Promise<string> {
     '',
     `${REPS} repetitions per size, Mosixview and baseline alternating (Mosixview first in odd repetitions, the baseline first in even ones).`,
     'The GUI (`node dist/electron/headless.cjs --no-open --profile P`) connected once before, so the agents have the cluster key and map (`mosctl status`: "peer channel listening"), and was then stopped.',
+    'Automatic migration is off on both nodes (`mosctl stay`): otherwise the balancer moves the freshly arrived job on by itself (node 2 has one CPU), in the middle of a measurement.',
     'The machine has far more free RAM than the images, so image files are likely read back from the page cache. All nodes share the machine\'s CPUs (node 2 is pinned to one).',
     '',
     machineLine(m),

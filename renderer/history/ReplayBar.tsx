@@ -58,7 +58,8 @@ export function ReplayBar({ bridge, status }: { bridge: MosixviewBridge; status:
   if (start === undefined || end === undefined) return null;
   return (
     <section className="replay-bar" aria-label="Replay">
-      <input type="range" aria-label="History time" min={start} max={end} step={1000} value={t ?? end}
+      {/* min on a whole second: the 1 s steps then land on the collector's record times */}
+      <input type="range" aria-label="History time" min={start - (start % 1000)} max={end} step={1000} value={t ?? end}
         aria-valuetext={dateTime(t ?? end)} onChange={(e) => setT(Number(e.target.value))} />
       <button type="button" onClick={() => {
         if (!playing && t === undefined) setT(start);
