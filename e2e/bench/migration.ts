@@ -157,10 +157,17 @@ async function mosixviewRep(c: TestCluster, job: Job, r: SizeResult): Promise<vo
   // Back home, untimed, so every repetition starts from node 1.
   const back = job.count();
   // Away, the home node knows the job by its job id (the PID mosrun printed first).
-  await on(c, 1, `${tool(c, 'migrate')} ${job.key.split('.')[1]} home`, LONG);
-  // Back home the job runs under its restored init's PID, not the one mosrun printed: ask mps.
-  const line = new RegExp(`^\\s*(\\d+)\\s+0\\s+${job.key.replace('.', '\\.')}\\s`, 'm').exec(await on(c, 1, `${tool(c, 'mps')} -j`));
-  if (!line) throw new Error(`mps -j on node 1 does not show job ${job.key} running there`);
+  const home = await on(c, 1, `${tool(c, 'migrate')} ${job.key.split('.')[1]} home`, LONG);
+  // Back home the job runs under its restored init's PID, not the one mosrun printed: ask mps
+  // (its process list comes from the agent's last sample, so the job can take a moment to show).
+  const re = new RegExp(`^\\s*(\\d+)\\s+0\\s+${job.key.replace('.', '\\.')}\\s`, 'm');
+  let mps = '';
+  let line: RegExpExecArray | null = null;
+  for (let i = 0; i < 20 && !line; i++) {
+    if (i) await sleep(500);
+    line = re.exec((mps = await on(c, 1, `${tool(c, 'mps')} -j`)));
+  }
+  if (!line) throw new Error(`mps -j on node 1 does not show job ${job.key} running there; migrate home said: ${home}\nmps -j:\n${mps}`);
   job.pid = Number(line[1]);
   await verify(c, job, 1, back);
 }

@@ -8,6 +8,7 @@ import { benchStartup, formatStartup, NODES, REPS } from './startup.js';
 import { BENCHMARKS_MD, machine, machineLine, writeBenchSection } from './report.js';
 import { BALANCING_TITLE, balancingSection } from './balancing.js';
 import { MIGRATION_TITLE, migrationSection } from './migration.js';
+import { HISTORY_TITLE, benchHistory, historySection } from './history.js';
 
 interface Bench {
   title: string;
@@ -18,6 +19,8 @@ interface Bench {
 const BENCHES: Record<string, Bench> = {
   balancing: { title: BALANCING_TITLE, run: async () => balancingSection() },
   migration: { title: MIGRATION_TITLE, run: migrationSection },
+  // historySection carries its own heading: strip it, run() adds the title.
+  history: { title: HISTORY_TITLE, run: async () => historySection(await benchHistory()).replace(/^## [^\n]*\n\n/, '') },
   'sample-cost': {
     title: 'Agent sample vs ps',
     async run() {

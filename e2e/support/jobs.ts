@@ -110,3 +110,18 @@ export async function waitForIncoming(c: TestCluster, nodeId: number, timeoutMs 
   }
   throw new Error(`no migration arrived at node ${nodeId} within ${timeoutMs / 1000} s`);
 }
+
+/**
+ * For tests that migrate by hand: the balancer would otherwise move their jobs on its own.
+ * `mosctl stay` is openMosix's "no automatic migration"; `migrate` still works.
+ */
+export function manualMigrationsOnly(t: typeof import('./fixtures.js').test): void {
+  t.beforeEach(async ({ app, cluster }) => {
+    const { allUp } = await import('./mainWindow.js');
+    await allUp(app.page, cluster.nodes.map((n) => n.id));
+    for (const n of cluster.nodes) await on(cluster, n.id, `${tool(cluster, 'mosctl')} stay`);
+  });
+  t.afterEach(async ({ cluster }) => {
+    for (const n of cluster.nodes) await tryOn(cluster, n.id, `${tool(cluster, 'mosctl')} nostay`);
+  });
+}

@@ -5,17 +5,11 @@
 import { test, expect } from '../support/fixtures.js';
 import { allUp } from '../support/mainWindow.js';
 import { on, runningOn, startCounter, stillCounting, tool, tryOn } from '../support/jobs.js';
+import { manualMigrationsOnly } from '../support/jobs.js';
 
 test.describe.configure({ timeout: 240_000 });
 
-// Manual migrations only: the balancer would otherwise move these jobs on its own.
-test.beforeEach(async ({ app, cluster }) => {
-  await allUp(app.page, cluster.nodes.map((n) => n.id));
-  for (const n of cluster.nodes) await on(cluster, n.id, `${tool(cluster, 'mosctl')} stay`);
-});
-test.afterEach(async ({ cluster }) => {
-  for (const n of cluster.nodes) await tryOn(cluster, n.id, `${tool(cluster, 'mosctl')} nostay`);
-});
+manualMigrationsOnly(test);
 
 test('a running job moves to node 3 and back home with its state, always exactly once', async ({ app, cluster }) => {
   await allUp(app.page, cluster.nodes.map((n) => n.id));

@@ -7,20 +7,13 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { test, expect } from '../support/fixtures.js';
 import { allUp, lamp } from '../support/mainWindow.js';
 import { agentDaemonPid, copies, on, runningOn, startCounter, stillCounting, tool, tryOn, waitForIncoming, type Counter } from '../support/jobs.js';
+import { manualMigrationsOnly } from '../support/jobs.js';
 import { cutLink, restoreLink, type TestCluster } from '../cluster/testCluster.js';
 
 test.describe.configure({ timeout: 300_000 });
 const REPEAT = 3;
 
-// Manual migrations only: the balancer would otherwise move these jobs on its own
-// (mosctl stay is openMosix's "no automatic migration"; migrate still works).
-test.beforeEach(async ({ app, cluster }) => {
-  await allUp(app.page, cluster.nodes.map((n) => n.id));
-  for (const n of cluster.nodes) await on(cluster, n.id, `${tool(cluster, 'mosctl')} stay`);
-});
-test.afterEach(async ({ cluster }) => {
-  for (const n of cluster.nodes) await tryOn(cluster, n.id, `${tool(cluster, 'mosctl')} nostay`);
-});
+manualMigrationsOnly(test);
 
 async function failsAndStaysHome(cluster: TestCluster, job: Counter, run: Promise<{ code: number; stderr: string }>, why: RegExp) {
   const r = await run;

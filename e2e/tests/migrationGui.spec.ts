@@ -6,16 +6,11 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { test, expect } from '../support/fixtures.js';
 import { allUp } from '../support/mainWindow.js';
 import { on, runningOn, startCounter, stillCounting, tool, tryOn } from '../support/jobs.js';
+import { manualMigrationsOnly } from '../support/jobs.js';
 
 test.describe.configure({ timeout: 240_000 });
 
-test.beforeEach(async ({ app, cluster }) => {
-  await allUp(app.page, cluster.nodes.map((n) => n.id));
-  for (const n of cluster.nodes) await on(cluster, n.id, `${tool(cluster, 'mosctl')} stay`);
-});
-test.afterEach(async ({ cluster }) => {
-  for (const n of cluster.nodes) await tryOn(cluster, n.id, `${tool(cluster, 'mosctl')} nostay`);
-});
+manualMigrationsOnly(test);
 
 test('double-click node 3 in the migrator: the job counts on in node 3; Home brings it back', async ({ app, cluster }) => {
   const job = await startCounter(cluster, 1);

@@ -8,15 +8,9 @@ import { readFile } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import type { SshSettings } from '../core/profile.js';
+import type { AgentChannel } from '../core/agentChannel.js';
 
-/** What the GUI talks to, whether the agent runs over SSH or as a local child process. */
-export interface AgentChannel {
-  stdin: Writable;
-  stdout: Readable;
-  stderr: Readable;
-  close(): void;
-  onExit(cb: (code: number | null, signal: string | null) => void): void;
-}
+export type { AgentChannel };
 
 export interface AgentBundle {
   /** Local path of the single-file CommonJS agent. */

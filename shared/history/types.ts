@@ -1,4 +1,5 @@
 /** What the collector records, as readers get it back (docs/HISTORY.md). */
+import type { ProcInfo } from '../domain/process.js';
 import type { NodeId } from '../domain/node.js';
 
 /** One node in one second of history; values are those of openMosix's /proc/hpc/nodes/N/. */
@@ -31,16 +32,7 @@ export interface Checkpoint {
 }
 
 /** The process list of the collector's node at one minute, trimmed to what the window shows. */
-export interface HistoryProc {
-  pid: number;
-  user: string;
-  command: string;
-  args: string;
-  state: string;
-  cpu: number;
-  rssKb: number;
-  where: NodeId;
-}
+export type HistoryProc = Pick<ProcInfo, 'pid' | 'user' | 'command' | 'args' | 'state' | 'cpu' | 'rssKb' | 'where'>;
 
 export interface ProcSnapshot {
   t: number;
