@@ -315,7 +315,7 @@ export async function migrationSection(): Promise<string> {
   const pre = r.preDump;
   const preText = pre.code === 0
     ? `\`criu check --feature mem_dirty_track\` on node 1 succeeds (\`${pre.output || 'no output'}\`), but this benchmark has no pre-dump measurement yet.`
-    : `\`criu check --feature mem_dirty_track\` on node 1 exits ${pre.code}: \`${pre.output || 'no output'}\`. The kernel's config (/proc/config.gz) says \`${softDirtyConfig()}\`: without soft-dirty page tracking CRIU cannot pre-dump incrementally, so here the agent (like plain CRIU) freezes the job for its whole dump, and the 1 GiB row above is that freeze time. No pre-dump figure is given.`;
+    : `\`criu check --feature mem_dirty_track\` on node 1 exits ${pre.code}: \`${pre.output || 'no output'}\`. The kernel's config (/proc/config.gz) says \`${softDirtyConfig()}\`: without soft-dirty page tracking CRIU cannot pre-dump incrementally, so here the agent (like plain CRIU) freezes the job for its whole dump (and, for Mosixview, the transfer and restore): the 1 GiB row above is that freeze time. No pre-dump figure is given.`;
   return [
     `**Measured:** on a 2-node test cluster (e2e/cluster/testCluster.ts: network namespaces with real sshd, one machine, one disk), a job started with \`mosrun\` on node 1, \`node job.js SIZE\`:`,
     'a Buffer of SIZE bytes, filled, then every 100 ms one 4-byte write into one of 256 pages and its counter written to a file. It is moved with `migrate PID 2`, run over ssh on node 1.',

@@ -96,6 +96,19 @@ function nodeLogs(n: TestNode): string {
   return [read(`${n.dir}/node.log`), read(n.sshdLog)].filter(Boolean).join('\n') || '(no output)';
 }
 
+/**
+ * Test hosts must not run the build machine's shell start-up files: a root ~/.bashrc that
+ * runs e.g. `pyenv init` on every ssh login can hang all logins for a minute after one
+ * killed login leaves its lock behind. Each node has its own mount namespace, so an empty
+ * file is bind-mounted over them there, and only there.
+ */
+function quietShellInit(c: TestCluster): string {
+  const empty = `${c.dir}/empty-shell-rc`;
+  writeFileSync(empty, '');
+  const files = ['/root/.bashrc', '/root/.profile', '/root/.bash_profile'];
+  return `for f in ${files.join(' ')}; do [ -f "$f" ] && mount --bind ${empty} "$f"; done; true`;
+}
+
 /** Starts the node detached, so the cluster outlives this Node process. */
 function startNode(c: TestCluster, n: TestNode): void {
   const out = openSync(`${n.dir}/node.log`, 'a');
@@ -104,7 +117,7 @@ function startNode(c: TestCluster, n: TestNode): void {
   const child = spawn(
     'ip',
     ['netns', 'exec', n.netns, ...pin, 'unshare', '--pid', '--fork', '--mount-proc', '--uts', '--kill-child',
-      'sh', '-c', `hostname ${n.hostname} && exec ${SSHD} -D -f ${n.sshdConfig} -E ${n.sshdLog}`],
+      'sh', '-c', `hostname ${n.hostname} && ${quietShellInit(c)} && exec ${SSHD} -D -f ${n.sshdConfig} -E ${n.sshdLog}`],
     { detached: true, stdio: ['ignore', out, out] },
   );
   closeSync(out);
