@@ -156,7 +156,10 @@ test.describe('balancing without moving jobs', () => {
 test.describe('balancing that moves jobs (needs the migration service)', () => {
   const MARK = 'mvbalhog';
   // A job is its runner's wrappers plus the hog itself: count the hogs only.
-  const hogs = (c: TestCluster, node: number) => sshExec(c, node, `pgrep -fc '^sh -c while :; do :; done ${MARK}$' || true`).then((r) => Number(r.stdout.trim() || '0'));
+  // Running copies only: while a job migrates, its frozen source copy and its restored,
+  // still stopped target copy both exist for a moment (state T), but only one ever runs.
+  const hogs = (c: TestCluster, node: number) =>
+    sshExec(c, node, `ps -eo stat=,args= | grep -cE '^[^T][^ ]* +sh -c while :; do :; done ${MARK}$' || true`).then((r) => Number(r.stdout.trim() || '0'));
   let speeds: string[] = [];
   const counts = (c: TestCluster) => Promise.all(c.nodes.map((n) => hogs(c, n.id)));
   const startHogs = async (c: TestCluster, node: number, n: number) => {

@@ -137,7 +137,8 @@ test('restarted daemons show it: a guest on node 3, away on node 1; kill from no
   await startDaemon(1);
   await startDaemon(3);
   expect(await agent(3, 'mps -j')).toMatch(new RegExp(`\\s${pid1}\\s+0 ${key.replace('.', '\\.')}\\s`));
-  expect(await agent(1, 'mps -j')).toMatch(new RegExp(`-\\s+3 ${key.replace('.', '\\.')}\\s+M`));
+  // As under openMosix, the home node still shows the job under its PID, running on node 3.
+  expect(await agent(1, 'mps -j')).toMatch(new RegExp(`${key.split('.')[1]}\\s+3 ${key.replace('.', '\\.')}\\s+M`));
   await agent(3, `migrate ${pid1} kill`);
   await expect.poll(async () => (await sshExec(c(), 3, 'ps -eo args')).stdout).not.toMatch(/job\.js/);
   await expect.poll(async () => JSON.parse(readFileSync(`${c().nodes[2]!.stateDir}/jobs/${key}.json`, 'utf8')).state).toBe('killed');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gossipWindow, Infod, isNewer, mergeEntries, pickPeer, type InfoTable, type OwnFigures } from './infod.js';
+import { SETTLE_MS } from './infod.js';
 import { seededRng } from './rng.js';
 import type { InfoEntry } from './types.js';
 
@@ -114,15 +115,27 @@ describe('Infod', () => {
     expect(trace(4)).toEqual(trace(4));
   });
 
-  it('counts a job it sent until the target reports again', () => {
+  it('counts jobs it sent until the target reports a load that shows them, or the settle time ends', () => {
     const clock = { now: 0 };
     const d = new Infod(1, [1, 2], { clock: () => clock.now, rng: seededRng(1) });
+    const load2 = () => d.view().find((v) => v.node === 2)!.load;
     d.update(own);
     d.receive({ from: 2, to: 1, entries: [entry(2, 1, 1, { load: 0 })] });
     d.noteMigration(2, 1);
     d.noteMigration(2, 0.5);
-    expect(d.view().find((v) => v.node === 2)!.load).toBe(1.5);
-    d.receive({ from: 2, to: 1, entries: [entry(2, 2, 2, { load: 1 })] });
-    expect(d.view().find((v) => v.node === 2)!.load).toBe(1);
+    expect(load2()).toBe(1.5);
+    // A newer report sampled while the arriving job was still frozen shows nothing yet.
+    clock.now = 500;
+    d.receive({ from: 2, to: 1, entries: [entry(2, 2, 2, { load: 0 })] });
+    expect(load2()).toBe(1.5);
+    // One of the two jobs shows: the other still counts.
+    d.receive({ from: 2, to: 1, entries: [entry(2, 3, 3, { load: 1 })] });
+    expect(load2()).toBe(1.5);
+    d.receive({ from: 2, to: 1, entries: [entry(2, 4, 4, { load: 1.5 })] });
+    expect(load2()).toBe(1.5);
+    // After the settle time only the target's own word counts.
+    clock.now = SETTLE_MS + 1;
+    d.receive({ from: 2, to: 1, entries: [entry(2, 5, 5, { load: 0.25 })] });
+    expect(load2()).toBe(0.25);
   });
 });

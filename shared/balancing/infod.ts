@@ -15,6 +15,8 @@ import type { InfoEntry, InfoMessage, Rng } from './types.js';
 export const DEFAULT_PERIOD_MS = 500;
 export const DEFAULT_WINDOW = 16;
 export const DEFAULT_DOWN_AFTER_MS = 3000;
+/** How long a job we sent counts at its target before the target's own reports must show it. */
+export const SETTLE_MS = 5000;
 
 export interface KnownEntry {
   entry: InfoEntry;
@@ -92,7 +94,8 @@ export interface InfodOptions {
 export class Infod {
   private readonly table: InfoTable = new Map();
   /** Load we sent to a node ourselves, counted until that node's next entry shows it. */
-  private readonly pending = new Map<NodeId, { t: number; seq: number; load: number }>();
+  /** Jobs we sent, per target: their load, the target's load when we sent them, and when. */
+  private readonly pending = new Map<NodeId, { load: number; base: number; at: number }>();
   private own: OwnFigures | undefined;
   private seq = 0;
   private peers: NodeId[];
@@ -148,24 +151,21 @@ export class Infod {
 
   /** Merges a message that the transport has already authenticated; returns entries accepted. */
   receive(msg: InfoMessage): number {
-    const accepted = mergeEntries(this.table, msg.entries, this.self, this.opts.clock());
-    for (const [node, p] of this.pending) {
-      const e = this.table.get(node)?.entry;
-      if (!e || e.t !== p.t || e.seq !== p.seq) this.pending.delete(node);
-    }
-    return accepted;
+    return mergeEntries(this.table, msg.entries, this.self, this.opts.clock());
   }
 
   /**
-   * We just sent a job of `jobLoad` to `to`: count it there until `to` itself reports,
-   * so that our next decision does not send a second job on the strength of stale news.
+   * We just sent a job of `jobLoad` to `to`: count it there until `to` reports a load that
+   * shows it, or for SETTLE_MS at most. A report merely newer is not enough: the target may
+   * sample while the arriving job is still frozen, and a second job would follow on stale news.
    */
   noteMigration(to: NodeId, jobLoad: number): void {
     const k = this.table.get(to);
     if (!k) return;
+    const now = this.opts.clock();
     const p = this.pending.get(to);
-    const same = p && p.t === k.entry.t && p.seq === k.entry.seq;
-    this.pending.set(to, { t: k.entry.t, seq: k.entry.seq, load: (same ? p.load : 0) + jobLoad });
+    const live = p && now - p.at < SETTLE_MS;
+    this.pending.set(to, { load: (live ? p.load : 0) + jobLoad, base: live ? p.base : k.entry.load, at: now });
   }
 
   /** Every node we know of (self first), with its status as of now. */
@@ -177,7 +177,8 @@ export class Infod {
     const others = [...this.table.values()].sort((a, b) => a.entry.node - b.entry.node);
     for (const k of others) {
       const p = this.pending.get(k.entry.node);
-      const extra = p && p.t === k.entry.t && p.seq === k.entry.seq ? p.load : 0;
+      if (p && now - p.at >= SETTLE_MS) this.pending.delete(k.entry.node);
+      const extra = p && now - p.at < SETTLE_MS ? Math.max(0, p.base + p.load - k.entry.load) : 0;
       out.push({ ...k.entry, load: k.entry.load + extra, up: isUp(k, now, this.downAfterMs), ageMs: now - k.heardAt, self: false });
     }
     return out;
