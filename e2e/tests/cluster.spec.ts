@@ -1,6 +1,6 @@
 /**
  * The test cluster itself: three namespaced nodes with real sshd. No browser.
- * Needs root (network namespaces); skipped otherwise.
+ * Needs root (network namespaces); the run fails, saying so, otherwise.
  */
 import { existsSync } from 'node:fs';
 import { test, expect } from '@playwright/test';
@@ -10,7 +10,7 @@ import {
 import { cmdlineOf, listLinks, listNetns } from '../cluster/sys.js';
 
 test.describe.configure({ mode: 'serial', timeout: 120_000 });
-test.skip(process.getuid?.() !== 0, 'the test cluster needs root');
+// Not root: the global setup already failed the run, saying so (e2e/support/globalSetup.ts).
 
 let cluster: TestCluster | undefined;
 
