@@ -95,6 +95,7 @@ test('target agent killed mid-transfer: the job keeps running exactly once, ever
   }
   await peerReady(cluster, 3);
   if ((await runningOn(cluster, job)) === 1) await movesAfterwards(cluster, job);
+  else await on(cluster, 1, `${tool(cluster, 'migrate')} ${job.pid} kill`);
 });
 
 test('target link cut mid-transfer: the job keeps running exactly once, every time', async ({ app, cluster }) => {
@@ -116,6 +117,8 @@ test('target link cut mid-transfer: the job keeps running exactly once, every ti
     await onlyOneGoesOn(cluster, job, before);
   }
   await allUp(app.page, [3], 60_000);
+  await peerReady(cluster, 3);
+  await on(cluster, 1, `${tool(cluster, 'migrate')} ${job.pid} kill`);
 });
 
 test('the migrator window tells the admin why a migration failed', async ({ app, cluster }) => {

@@ -29,7 +29,8 @@ test('double-click node 3 in the migrator: the job counts on in node 3; Home bri
   expect(await runningOn(cluster, job)).toBe(3);
   // Gone from node 1's own process list; its home still shows it, running on node 3.
   // The frozen source copy dies right after node 3 confirms it runs the job.
-  await expect.poll(async () => (await on(cluster, 1, `ps -eo pid,args`)).includes('job.js'), { timeout: 10_000 }).toBe(false);
+  const here = `for p in /proc/[0-9]*; do [ "$(readlink $p/cwd)" = "${job.dir}" ] && echo $p; done | wc -l`;
+  await expect.poll(async () => Number((await on(cluster, 1, here)).trim()), { timeout: 10_000 }).toBe(0);
   await expect(migrator.getByText(/migrations?:?\s*1|1 migration/i).first()).toBeVisible({ timeout: 15_000 });
 
   await migrator.getByRole('button', { name: 'Home' }).click();
