@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStartOptions } from './cliOptions.js';
 import { EMBEDDED_CLUSTER, ProfileError } from './profile.js';
+import { errorOf } from './errorOf.test-util.js';
 
 let dir: string;
 
@@ -21,14 +22,6 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function errorOf(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected an error, none was thrown');
-}
 
 describe('parseStartOptions', () => {
   it('with no arguments monitors this machine (embedded default)', () => {

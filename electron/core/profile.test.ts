@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MapError } from '../../shared/hpcMap.js';
 import { clusterFromProfile, EMBEDDED_CLUSTER, loadProfileFile, ProfileError } from './profile.js';
+import { errorOf } from './errorOf.test-util.js';
 
 let dir: string;
 
@@ -21,14 +22,6 @@ function writeProfile(name: string, body: unknown): string {
   return p;
 }
 
-function errorOf(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected an error, none was thrown');
-}
 
 describe('EMBEDDED_CLUSTER', () => {
   it('is this machine alone, with no mapped nodes', () => {
