@@ -106,14 +106,16 @@ export class Balancer {
     return infod.receive(body);
   }
 
-  view(): ViewNode[] {
-    return this.sync()?.view() ?? [];
+  view(which: 'balancing' | 'reported' = 'balancing'): ViewNode[] {
+    return this.sync()?.view(which) ?? [];
   }
 
   /** Once per sample: own figures into infod, job loads, then at most one decision. */
   onSample(snap: Snapshot): Decision | undefined {
     const s = snap.sample;
     this.exported = this.exported === undefined ? s.load : smoothLoad(this.exported, s.demand);
+    // Modes first, so a new job's very first figure already follows its mode (cpujob counts 1).
+    for (const j of this.deps.migration()?.candidates() ?? []) this.tracker.setMode(j.key, j.mode);
     this.tracker.observe(snap.procs, s.t, this.controls.decay);
     const infod = this.sync();
     infod?.update({
@@ -122,6 +124,7 @@ export class Balancer {
       cpus: s.cpus,
       memAvailKb: s.mem.availableKb,
       memTotalKb: s.mem.totalKb,
+      memFreeKb: s.mem.freeKb,
       util: s.util,
       block: this.controls.flags.block,
     });

@@ -131,7 +131,7 @@ export function balanceFeature(ctx: DaemonContext): AgentFeature {
     },
   };
   ctx.peers.registerHandlers(peerHandlers);
-  ctx.services.clusterView = { view: () => balancer.view() };
+  ctx.services.clusterView = { view: () => balancer.view(), reported: () => balancer.view('reported') };
   ctx.services.controls = { flags: () => balancer.flags() };
 
   return {

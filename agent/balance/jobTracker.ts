@@ -24,6 +24,8 @@ export function jobUsage(procs: readonly ProcInfo[], elapsedS: number): Map<stri
 
 export class JobTracker {
   private readonly jobs = new Map<string, JobLoadState>();
+  /** Modes told before the job's first sample: its very first figure already follows them. */
+  private readonly modes = new Map<string, JobMode>();
   private lastAt: number | undefined;
 
   /** Feeds one process list taken at `now` (ms); jobs no longer seen are forgotten. */
@@ -32,18 +34,21 @@ export class JobTracker {
     this.lastAt = now;
     const usage = jobUsage(procs, elapsedS);
     for (const k of [...this.jobs.keys()]) if (!usage.has(k)) this.jobs.delete(k);
+    for (const k of [...this.modes.keys()]) if (!usage.has(k) && !this.jobs.has(k)) this.modes.delete(k);
+    const fresh = (k: string) => newJobLoad(this.modes.get(k));
     if (elapsedS === 0) {
-      for (const k of usage.keys()) if (!this.jobs.has(k)) this.jobs.set(k, newJobLoad());
+      for (const k of usage.keys()) if (!this.jobs.has(k)) this.jobs.set(k, fresh(k));
       return;
     }
     for (const [k, u] of usage) {
-      const s = this.jobs.get(k) ?? newJobLoad();
+      const s = this.jobs.get(k) ?? fresh(k);
       this.jobs.set(k, observeJob(s, { cpuS: u.cpuS, runnableS: u.runnableS, elapsedS }, decay));
     }
   }
 
   /** The job's mode as its runner set it (cpujob, iojob, ...): changes how it decays from now on. */
   setMode(key: string, mode: JobMode): void {
+    this.modes.set(key, mode);
     const s = this.jobs.get(key);
     if (s && s.mode !== mode) this.jobs.set(key, setJobMode(s, mode));
   }

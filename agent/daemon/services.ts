@@ -11,6 +11,8 @@ import type { NodeFlags } from '../../shared/balancing/types.js';
 export interface ClusterViewService {
   /** Every node this node knows of, itself first, from the load exchange. */
   view(): ViewNode[];
+  /** The same, with each node's figures as it reported them (no jobs in flight added). */
+  reported(): ViewNode[];
 }
 
 export interface MigrationService {

@@ -1,38 +1,35 @@
 /**
  * The daemon's history feature: the cluster view the collector records (this node, the
- * GUI's pushed views, the balancing core's provider, merged), and the GUI's reads of
- * the history files on this node.
+ * load exchange's view of the others, and the views a connected GUI pushes, merged), and
+ * the GUI's reads of the history files on this node. Without any GUI the load exchange
+ * alone tells the collector about every node.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { RpcError } from '../../shared/protocol/rpc.js';
-import type { ClusterViewNode } from '../../shared/protocol/agentHistory.js';
-import type { NodeView } from '../../shared/domain/node.js';
 import type { AgentFeature, DaemonContext } from '../daemon/feature.js';
 import { collectorPaths } from '../collector/config.js';
-import { clusterViewProvider } from './clusterViewProvider.js';
 import { mergeViews, type ViewSource } from './mergeViews.js';
+import { observedSource, reportedSource } from './viewSources.js';
 import { clusterAt, collectorStatus, historySeries, procHistory } from './historyQueries.js';
 
 /** A GUI that stopped pushing for this long is gone: its view no longer counts. */
 const OBSERVED_TTL_MS = 5000;
 
-const fromView = (v: NodeView): ClusterViewNode =>
-  v.status === 'up' && v.sample ? { id: v.id, host: v.host, status: 'up', sample: v.sample } : { id: v.id, host: v.host, status: 'down' };
-
 export function historyFeature(ctx: DaemonContext): AgentFeature {
   const paths = collectorPaths(ctx.paths);
-  let observed: { at: number; nodes: ClusterViewNode[] } | undefined;
+  let observed: ViewSource | undefined;
   let selfId = readSelfId(paths.selfFile);
 
-  const clusterView = (): ClusterViewNode[] => {
+  const clusterView = () => {
     const now = Date.now();
+    const member = ctx.peers.membership;
     const sources: ViewSource[] = [];
     const own = ctx.latest()?.sample;
-    if (own) sources.push({ at: own.t, nodes: [{ id: selfId ?? 0, host: hostname(), status: 'up', sample: own }] });
-    const core = clusterViewProvider();
-    if (core) sources.push({ at: now, nodes: core() });
+    if (own) sources.push({ at: own.t, nodes: [{ id: member?.selfId ?? selfId ?? 0, host: hostname(), status: 'up', sample: own }] });
+    const exchange = ctx.services.clusterView?.reported();
+    if (member && exchange) sources.push(reportedSource(exchange, now, (id) => member.nodes.find((n) => n.id === id)?.host));
     if (observed && now - observed.at <= OBSERVED_TTL_MS) sources.push(observed);
     return mergeViews(sources, now);
   };
@@ -43,7 +40,7 @@ export function historyFeature(ctx: DaemonContext): AgentFeature {
       'history.clusterView': () => ({ nodes: clusterView() }),
       'history.observe': (req) => {
         if (!req || !Array.isArray(req.nodes) || !Number.isInteger(req.self)) throw new RpcError('EINVAL', 'observe needs { self, nodes }');
-        observed = { at: Date.now(), nodes: req.nodes.map(fromView) };
+        observed = observedSource(req.nodes, Date.now());
         // The GUI knows which map entry this node is; remember it for records made without a GUI.
         if (req.self !== selfId) {
           selfId = req.self;

@@ -162,14 +162,14 @@ export class Migration {
   }
 
   /** The source copy is dead: the restored copy runs (stays stopped if it was SIGSTOPped). */
-  resumeRestored(key: string, m: Omit<MigrationRecord, 'at'> & { at?: number }): JobRecord {
+  resumeRestored(key: string, m: Omit<MigrationRecord, 'at'>): JobRecord {
     const r = this.here(key);
     if (r.frozenBy !== 'restore') throw new RpcError('EBUSY', `job ${key} was not restored here`);
     const back = r.stateBeforeFreeze ?? 'running';
     if (back === 'running') this.cont(r.pid);
     const { frozenBy: _f, stateBeforeFreeze: _s, ...rest } = r;
     return this.jobs.registry.put({
-      ...rest, state: back, migrations: r.migrations + 1, lastMigration: { ...m, at: m.at ?? Date.now() },
+      ...rest, state: back, migrations: r.migrations + 1, lastMigration: { ...m, at: Date.now() },
       note: `migrated from node ${m.from}`,
     });
   }

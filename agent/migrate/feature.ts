@@ -7,18 +7,13 @@ import { jobKey } from '../../shared/domain/process.js';
 import type { JobRecord, JobSpec } from '../../shared/jobs/job.js';
 import type { JobCandidate } from '../../shared/balancing/decide.js';
 import { bestNode } from '../../shared/balancing/decide.js';
-import type { JobMode } from '../../shared/balancing/types.js';
-import type { RunMode } from '../../shared/jobs/runModes.js';
 import type { FeatureFactory } from '../daemon/feature.js';
 import type { ProcTarget } from '../../shared/protocol/agentJobs.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import { jobsApi } from '../jobs/index.js';
 import { Orchestrator } from './orchestrator.js';
+import { jobCandidates } from './candidates.js';
 import { TargetSide } from './targetSide.js';
-
-function loadMode(mode: RunMode): JobMode {
-  return mode.kind === 'cpujob' || mode.kind === 'iojob' || mode.kind === 'nodecay' || mode.kind === 'fastdecay' ? mode.kind : 'slowdecay';
-}
 
 export const migrateFeature: FeatureFactory = (ctx) => {
   const api = jobsApi(ctx);
@@ -27,26 +22,7 @@ export const migrateFeature: FeatureFactory = (ctx) => {
   const blocks = () => ctx.services.controls?.flags().block ?? service.config.blockGuests;
   const target = new TargetSide(api, ctx.paths.dir, blocks);
 
-  /** The jobs running here, as the balancer weighs them: CPU and memory from the last sample. */
-  const candidates = (): JobCandidate[] => {
-    const procs = ctx.latest()?.procs ?? [];
-    return service.registry
-      .list()
-      .filter((r) => r.where === 0 && (r.state === 'running' || r.state === 'stopped'))
-      .map((r) => {
-        const mine = procs.filter((p) => p.job && jobKey(p.job) === jobKey(r.ref));
-        return {
-          key: jobKey(r.ref),
-          home: r.ref.home,
-          load: mine.reduce((a, p) => a + p.cpu / 100, 0),
-          mode: loadMode(r.mode),
-          locked: r.locked,
-          ...(r.state === 'stopped' ? { cantMove: 'stopped (SIGSTOP)' } : {}),
-          ...(r.mode.kind === 'nomig' || r.mode.kind === 'runhome' ? { cantMove: `started with ${r.mode.kind}` } : {}),
-          memKb: mine.reduce((a, p) => a + p.rssKb, 0),
-        };
-      });
-  };
+  const candidates = (): JobCandidate[] => jobCandidates(service.registry.list(), ctx.latest()?.procs ?? []);
 
   const orch = new Orchestrator({
     api,

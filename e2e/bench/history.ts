@@ -128,8 +128,9 @@ async function windowToChart(stateDir: string): Promise<(number | null)[]> {
         page.evaluate(() => window.open(`${location.pathname}${location.search}#/history/load`, '_blank', 'popup,width=1100,height=700')),
       ]);
       try {
-        await popup.waitForFunction((n) => document.querySelectorAll('.series.node-' + n + ' .recharts-area-area, .series.node-' + n + ' path').length > 0 &&
-          document.querySelectorAll('.recharts-area').length >= n, NODES, { timeout: 180_000, polling: 20 });
+        // Drawn: every node's band has its path (the last node's too), with the axes around them.
+        await popup.waitForFunction((n) => document.querySelectorAll('.history-bands .series path').length >= n &&
+          document.querySelectorAll('.series.node-' + n + ' path').length > 0 && document.querySelector('.recharts-xAxis') !== null, NODES, { timeout: 180_000, polling: 20 });
         out.push(Date.now() - t0);
       } catch {
         out.push(null);
@@ -250,7 +251,8 @@ export function historySection(r: HistoryBench, m = machine()): string {
     'per-minute summaries (86 s per column: whole minutes come from `mosix.sum`, only the ragged ends and the open minute from the',
     'seconds). *Before*: the same store with `mosix.sum` moved aside, which reads as the store did before summaries existed (every',
     `second decoded). End to end: from \`window.open("#/history/load")\` in the headless GUI (embedded cluster, local agent on the`,
-    `generated state dir) until Chromium has drawn ${NODES} node areas; median of ${WINDOW_RUNS}, timeout 180 s.`,
+    `generated state dir) until Chromium has drawn the ${NODES} node bands (one SVG path per node and load level, renderer/history/bandPaths.ts);`,
+    `median of ${WINDOW_RUNS}, timeout 180 s.`,
     '',
     '**Baseline:** the same samples as a plain CSV file (one line per node and second), written and read in the same run;',
     'reading means parsing every line into the same min/max columns.',

@@ -1,14 +1,15 @@
 /**
- * The collector and its history on the 4-node test cluster, with the GUI connected (it
- * pushes every node's view to the collector's node): load on node 2 appears at the right
- * time, a checkpoint is drawn, the process history shows a process from its minute on,
- * replay shows node 2 loaded, and kill -9 + restart keeps everything before.
+ * The collector and its history on the 4-node test cluster. With the GUI connected: load on
+ * node 2 appears at the right time, a checkpoint is drawn, the process history shows a
+ * process from its minute on, replay shows node 2 loaded, and kill -9 + restart keeps
+ * everything before. With no GUI at all: the load exchange alone tells the collector.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect } from '../support/fixtures.js';
+import { launchApp } from '../support/app.js';
 import { allUp, loadValue } from '../support/mainWindow.js';
 import { sshExec, type TestCluster } from '../cluster/testCluster.js';
 
@@ -121,5 +122,39 @@ test('the collector records the cluster; load history, checkpoint, process histo
     await expect.poll(() => procsShown(procs)).not.toContain(marker);
   } finally {
     await sshExec(cluster, 1, `${bin} -k; pkill -x ${marker}; rm -f ${cluster.dir}/${marker}`);
+  }
+});
+
+test('with no GUI connected the collector still records every node, from the load exchange', async ({ app, browser, cluster }) => {
+  test.setTimeout(180_000);
+  await allUp(app.page, cluster.nodes.map((n) => n.id)); // the GUI installs the cluster key and map
+  const bin = `${cluster.dir}/agent/bin/mosixcollector`;
+  await run(cluster, 1, `${bin} -c`);
+  await app.stop(); // from here on nobody pushes views to node 1's agent
+  expect(await run(cluster, 1, `${bin} -d`)).toMatch(/started/);
+  try {
+    await sleep(4_000);
+    const hogStart = Date.now();
+    await run(cluster, 2, "nohup timeout 8 sh -c 'while :; do :; done' </dev/null >/dev/null 2>&1 &");
+    const hogEnd = Date.now() + 8_000;
+    await sleep(8_000 + 4_000);
+    const again = await launchApp(browser, ['--profile', cluster.profilePath]);
+    try {
+      const load = await again.openRoute('history/load');
+      await expect(load.getByRole('img', { name: /^Load: 4 node\(s\)/ })).toBeVisible({ timeout: 20_000 });
+      for (const n of cluster.nodes) await expect(load.getByRole('row', { name: `Node ${n.id} history` })).toBeVisible();
+      // Node 2's average over the seconds its hog surely ran (the chart's X button, for that range).
+      const avg = await again.openRoute(`history/average/load/2/current/${hogStart + 1_500}/${hogEnd - 1_500}`);
+      await expect(avg.getByRole('progressbar', { name: 'Average load of node 2' })).toBeVisible({ timeout: 20_000 });
+      expect(Number(await avg.getByRole('progressbar', { name: 'Average load of node 2' }).getAttribute('aria-valuenow')), 'node 2 loaded while no GUI ran').toBeGreaterThanOrEqual(80);
+      // ... and node 3, idle meanwhile, was recorded too (up, not loaded).
+      const idle = await again.openRoute(`history/average/load/3/current/${hogStart + 1_500}/${hogEnd - 1_500}`);
+      await expect(idle.getByRole('progressbar', { name: 'Average load of node 3' })).toBeVisible({ timeout: 20_000 });
+      expect(Number(await idle.getByRole('progressbar', { name: 'Average load of node 3' }).getAttribute('aria-valuenow'))).toBeLessThan(80);
+    } finally {
+      await again.stop();
+    }
+  } finally {
+    await sshExec(cluster, 1, `${bin} -k`);
   }
 });

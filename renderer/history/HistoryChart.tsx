@@ -1,12 +1,14 @@
 /**
- * One history chart: a range area per node (each pixel column from its minimum to its
+ * One history chart: a min/max band per node (each pixel column from its minimum to its
  * maximum, so spikes stay), yellow and red overlays above 50 and 80 for the load, blue
- * vertical lines for checkpoints, and drag-to-zoom.
+ * vertical lines for checkpoints, and drag-to-zoom. Recharts draws the axes, lines and
+ * drag area; the bands are one SVG path each (bandPaths.ts).
  */
-import { useState } from 'react';
-import { Area, ComposedChart, ReferenceArea, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts';
+import { memo, useMemo, useState } from 'react';
+import { ComposedChart, ReferenceArea, ReferenceLine, ResponsiveContainer, XAxis, YAxis, useXAxisScale, useYAxisScale } from 'recharts';
 import type { HistoryMetric, HistorySeries } from '../../shared/protocol/agentHistory.js';
-import { ALERT_COLOUR, CHECKPOINT_COLOUR, chartRows, nodeColour, WARN_COLOUR } from './chartData.js';
+import { ALERT_COLOUR, CHECKPOINT_COLOUR, nodeColour, WARN_COLOUR } from './chartData.js';
+import { niceCeil, seriesBands, seriesPeak, type Band } from './bandPaths.js';
 import { clock, tick } from './timeFormat.js';
 
 export interface ChartProps {
@@ -21,11 +23,59 @@ export interface ChartProps {
   height?: number;
 }
 
+const LOOK: Record<Band['part'], { colour?: string; fillOpacity: number }> = {
+  normal: { fillOpacity: 0.15 },
+  warn: { colour: WARN_COLOUR, fillOpacity: 0.5 },
+  alert: { colour: ALERT_COLOUR, fillOpacity: 0.6 },
+};
+
+interface BandsProps {
+  series: HistorySeries;
+  metric: HistoryMetric;
+  thresholds: boolean;
+  scale: number;
+}
+
+/** Inside the chart, where the axes' scales are known; redrawn only when data or size change. */
+const Bands = memo(function Bands({ series, metric, thresholds, scale }: BandsProps) {
+  const xs = useXAxisScale();
+  const ys = useYAxisScale();
+  const bands = useMemo(() => {
+    if (!xs || !ys) return [];
+    const x = (v: number) => Number(xs(v) ?? 0);
+    const y = (v: number) => Number(ys(v) ?? 0);
+    return seriesBands(series, metric, x, y, thresholds, scale);
+  }, [series, metric, thresholds, scale, xs, ys]);
+  // Normal bands first, then every yellow part, then every red one, so warnings stay on top.
+  const order = ['normal', 'warn', 'alert'] as const;
+  return (
+    <g className="history-bands">
+      {order.flatMap((part) =>
+        bands.filter((b) => b.part === part).map((b) => {
+          const colour = LOOK[part].colour ?? nodeColour(b.node);
+          const cls = part === 'normal' ? `series node-${b.node}` : `series ${part} node-${b.node}`;
+          return (
+            <g key={`${part}-${b.node}`} className={cls}>
+              {b.d && <path d={b.d} fill={colour} fillOpacity={LOOK[part].fillOpacity} stroke={colour} strokeWidth={1} />}
+            </g>
+          );
+        }),
+      )}
+    </g>
+  );
+});
+
 export function HistoryChart({ series, metric, title, scale = 1, unit, thresholds = false, onZoom, height = 300 }: ChartProps) {
-  const { rows, keys } = chartRows(series, metric, thresholds, scale);
+  // Only the times: recharts needs them for the drag labels, the values are drawn by Bands.
+  const rows = useMemo(() => {
+    const w = (series.to - series.from) / series.buckets;
+    return Array.from({ length: series.buckets }, (_, i) => ({ t: Math.round(series.from + (i + 0.5) * w) }));
+  }, [series]);
+  const peak = useMemo(() => seriesPeak(series, metric, scale), [series, metric, scale]);
   const [drag, setDrag] = useState<{ a: number; b: number } | undefined>();
   const span = series.to - series.from;
-  const yMax = thresholds ? Math.max(100, ...keys.map((k) => series.nodes.find((n) => n.id === k.id)?.series[metric]?.stats.peak ?? 0)) : 'auto';
+  const nodes = series.nodes.filter((n) => n.series[metric]).length;
+  const yMax = thresholds ? Math.max(100, Math.ceil(peak)) : niceCeil(peak);
   const label = (e: unknown) => {
     const v = (e as { activeLabel?: unknown } | null)?.activeLabel;
     return typeof v === 'number' ? v : undefined;
@@ -37,7 +87,7 @@ export function HistoryChart({ series, metric, title, scale = 1, unit, threshold
   return (
     <figure className="history-chart" role="group" aria-label={title}>
       <figcaption>{title} <span className="unit">({unit})</span></figcaption>
-      <div className="chart-box" role="img" aria-label={`${title}: ${keys.length} node(s), ${series.checkpoints.length} checkpoint(s)`} data-drawn={rows.length > 0 ? 'yes' : 'no'}>
+      <div className="chart-box" role="img" aria-label={`${title}: ${nodes} node(s), ${series.checkpoints.length} checkpoint(s)`} data-drawn={rows.length > 0 ? 'yes' : 'no'}>
         <ResponsiveContainer width="100%" height={height}>
           <ComposedChart
             data={rows}
@@ -53,16 +103,8 @@ export function HistoryChart({ series, metric, title, scale = 1, unit, threshold
             onMouseUp={endDrag}
           >
             <XAxis dataKey="t" type="number" scale="time" domain={[series.from, series.to]} tickFormatter={(t: number) => tick(t, span)} allowDataOverflow />
-            <YAxis domain={[0, yMax]} width={56} allowDecimals={false} />
-            {keys.map((k) => (
-              <Area key={k.normal} dataKey={k.normal} isAnimationActive={false} type="linear" stroke={nodeColour(k.id)} fill={nodeColour(k.id)} fillOpacity={0.15} strokeWidth={1} dot={false} activeDot={false} connectNulls={false} name={`Node ${k.id}`} className={`series node-${k.id}`} />
-            ))}
-            {thresholds && keys.map((k) => (
-              <Area key={k.warn} dataKey={k.warn!} isAnimationActive={false} type="linear" stroke={WARN_COLOUR} fill={WARN_COLOUR} fillOpacity={0.5} dot={false} activeDot={false} className={`series warn node-${k.id}`} />
-            ))}
-            {thresholds && keys.map((k) => (
-              <Area key={k.alert} dataKey={k.alert!} isAnimationActive={false} type="linear" stroke={ALERT_COLOUR} fill={ALERT_COLOUR} fillOpacity={0.6} dot={false} activeDot={false} className={`series alert node-${k.id}`} />
-            ))}
+            <YAxis type="number" domain={[0, yMax]} width={56} allowDecimals={false} allowDataOverflow />
+            <Bands series={series} metric={metric} thresholds={thresholds} scale={scale} />
             {series.checkpoints.map((c) => (
               <ReferenceLine key={`${c.t}-${c.label}`} x={c.t} stroke={CHECKPOINT_COLOUR} strokeWidth={2} className="checkpoint"
                 label={{ value: c.label || clock(c.t), position: 'insideTopLeft', fill: CHECKPOINT_COLOUR, fontSize: 11 }} />

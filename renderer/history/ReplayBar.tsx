@@ -55,7 +55,18 @@ export function ReplayBar({ bridge, status }: { bridge: MosixviewBridge; status:
     void backToLive(bridge);
   };
 
-  if (start === undefined || end === undefined) return null;
+  if (start === undefined || end === undefined) {
+    if (t === undefined) return null;
+    // The collector's node stopped answering mid-replay: the way back to live stays.
+    return (
+      <section className="replay-bar" aria-label="Replay">
+        <button type="button" onClick={live}>Live</button>
+        <p role="status" className="replay-banner" aria-label="Replay time">
+          REPLAY: the cluster as it was at {dateTime(shownT ?? t)}, not live (the history cannot be read now)
+        </p>
+      </section>
+    );
+  }
   return (
     <section className="replay-bar" aria-label="Replay">
       {/* min on a whole second: the 1 s steps then land on the collector's record times */}

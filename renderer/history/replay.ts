@@ -26,11 +26,11 @@ export function pastViews(order: readonly number[], current: Record<number, Node
 export function showPast(m: ClusterMoment | null): void {
   const st = useCluster.getState();
   if (savedAutorefresh === undefined) savedAutorefresh = st.autorefresh;
-  useCluster.setState({ autorefresh: false, nodes: pastViews(st.order, st.nodes, m) });
+  useCluster.setState({ autorefresh: false, replaying: true, nodes: pastViews(st.order, st.nodes, m) });
 }
 
 export async function backToLive(bridge: MosixviewBridge): Promise<void> {
-  useCluster.setState({ autorefresh: savedAutorefresh ?? true });
+  useCluster.setState({ autorefresh: savedAutorefresh ?? true, replaying: false });
   savedAutorefresh = undefined;
   clusterActions.applySnapshot(await bridge.invoke('cluster.get', null));
 }

@@ -13,6 +13,8 @@ export interface ClusterState {
   nodes: Record<NodeId, NodeView>;
   prompts: HostKeyPrompt[];
   autorefresh: boolean;
+  /** The rows show a recorded moment (replay): live updates and refreshes wait for "Live". */
+  replaying: boolean;
   nslookup: boolean;
   connection: 'connecting' | 'open' | 'lost';
   connectionError: string | undefined;
@@ -27,6 +29,7 @@ export const initialClusterState: ClusterState = {
   nodes: {},
   prompts: [],
   autorefresh: true,
+  replaying: false,
   nslookup: false,
   connection: 'connecting',
   connectionError: undefined,

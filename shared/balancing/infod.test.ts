@@ -138,4 +138,15 @@ describe('Infod', () => {
     d.receive({ from: 2, to: 1, entries: [entry(2, 5, 5, { load: 0.25 })] });
     expect(load2()).toBe(0.25);
   });
+
+  it('the reported view gives the nodes\' own figures, jobs in flight not added, rmem carried along', () => {
+    const d = new Infod(1, [1, 2], { clock: () => 0, rng: seededRng(1) });
+    d.update({ ...own, memFreeKb: 42 });
+    d.receive({ from: 2, to: 1, entries: [entry(2, 1, 1, { load: 0.5, memFreeKb: 7 })] });
+    d.noteMigration(2, 1);
+    expect(d.view().find((v) => v.node === 2)!.load).toBe(1.5);
+    const reported = d.view('reported');
+    expect(reported.map((v) => [v.node, v.load, v.memFreeKb])).toEqual([[1, own.load, 42], [2, 0.5, 7]]);
+    expect(d.receive({ from: 2, to: 1, entries: [entry(2, 2, 2, { memFreeKb: Number.NaN })] })).toBe(0);
+  });
 });

@@ -34,7 +34,8 @@ export function isNewer(a: InfoEntry, than: InfoEntry | undefined): boolean {
 
 function valid(e: InfoEntry): boolean {
   const nums = [e.node, e.load, e.speed, e.cpus, e.memAvailKb, e.memTotalKb, e.util, e.t, e.seq];
-  return nums.every((x) => typeof x === 'number' && Number.isFinite(x)) && e.node > 0 && e.cpus > 0 && e.speed > 0 && e.load >= 0;
+  const free = e.memFreeKb === undefined || (typeof e.memFreeKb === 'number' && Number.isFinite(e.memFreeKb));
+  return free && nums.every((x) => typeof x === 'number' && Number.isFinite(x)) && e.node > 0 && e.cpus > 0 && e.speed > 0 && e.load >= 0;
 }
 
 /**
@@ -135,6 +136,7 @@ export class Infod {
     if (!o) return undefined;
     const e: InfoEntry = { node: this.self, load: o.load, speed: o.speed, cpus: o.cpus, memAvailKb: o.memAvailKb, memTotalKb: o.memTotalKb, util: o.util, t: this.opts.clock(), seq: this.seq };
     if (o.block !== undefined) e.block = o.block;
+    if (o.memFreeKb !== undefined) e.memFreeKb = o.memFreeKb;
     return e;
   }
 
@@ -168,8 +170,11 @@ export class Infod {
     this.pending.set(to, { load: (live ? p.load : 0) + jobLoad, base: live ? p.base : k.entry.load, at: now });
   }
 
-  /** Every node we know of (self first), with its status as of now. */
-  view(): ViewNode[] {
+  /**
+   * Every node we know of (self first), with its status as of now. The balancer's view counts
+   * jobs we just sent at their targets; `reported` gives the nodes' own figures (the collector's).
+   */
+  view(which: 'balancing' | 'reported' = 'balancing'): ViewNode[] {
     const now = this.opts.clock();
     const out: ViewNode[] = [];
     const mine = this.ownEntry();
@@ -178,7 +183,7 @@ export class Infod {
     for (const k of others) {
       const p = this.pending.get(k.entry.node);
       if (p && now - p.at >= SETTLE_MS) this.pending.delete(k.entry.node);
-      const extra = p && now - p.at < SETTLE_MS ? Math.max(0, p.base + p.load - k.entry.load) : 0;
+      const extra = which === 'balancing' && p && now - p.at < SETTLE_MS ? Math.max(0, p.base + p.load - k.entry.load) : 0;
       out.push({ ...k.entry, load: k.entry.load + extra, up: isUp(k, now, this.downAfterMs), ageMs: now - k.heardAt, self: false });
     }
     return out;

@@ -15,6 +15,8 @@ export interface InfoEntry {
   /** Memory available for work (NodeMemory.availableKb). */
   memAvailKb: number;
   memTotalKb: number;
+  /** rmem: free memory as Linux believes (NodeMemory.freeKb); for the collector's records. */
+  memFreeKb?: number;
   /** Utilisation, % of the node's CPUs busy (0..100). */
   util: number;
   /** When the node made this entry, ms by ITS OWN clock: only compared with its own entries. */

@@ -4,11 +4,14 @@ import type { Checkpoint, ProcSnapshot } from '../history/types.js';
 import type { MinMaxSeries, SeriesStats } from '../history/downsample.js';
 
 /** One node as a cluster-view source knows it; `at` is when that knowledge was true. */
-export interface ClusterViewNode {
+/** The figures the collector records of a node; `t` is by the clock of the agent that answers. */
+export type ViewFigures = Pick<NodeSample, 't' | 'load' | 'cpus' | 'speed' | 'util' | 'mem'>;
+
+export interface ClusterViewNode<S = ViewFigures> {
   id: NodeId;
   host: string;
   status: 'up' | 'down';
-  sample?: NodeSample;
+  sample?: S;
 }
 
 export interface CollectorStatus {
@@ -66,9 +69,10 @@ export interface ProcHistory {
   at: ProcSnapshot | null;
 }
 
+/** A recorded second as the main window's rows show it (figures not recorded are derived: docs/HISTORY.md). */
 export interface ClusterMoment {
   t: number;
-  nodes: ClusterViewNode[];
+  nodes: ClusterViewNode<NodeSample>[];
 }
 
 export type HistoryAgentRequests = {

@@ -1,12 +1,13 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import type { ApiEvents, ApiRequests, ClusterSnapshot, HostKeyPrompt, MosixviewBridge } from '../../../shared/protocol/api.js';
+import type { ClusterSnapshot, HostKeyPrompt } from '../../../shared/protocol/api.js';
 import type { NodeSample, NodeView } from '../../../shared/domain/node.js';
 import { RpcError } from '../../../shared/protocol/rpc.js';
 import { clusterEfficiency } from '../../../shared/loadFigures.js';
 import { clusterActions, initialClusterState, useCluster } from '../../store/clusterStore.js';
 import { MainWindow } from './MainWindow.js';
+import { fakeBridge } from '../../components/fakeBridge.test-util.js';
 
 /**
  * Counts renders of each node's row: NodeRow renders exactly one (unmemoised) Lamp, so
@@ -49,43 +50,18 @@ function snapshotOf(nodes: NodeView[], prompts: HostKeyPrompt[] = []): ClusterSn
   return { name: 'testcluster', source: 'profile', nodes, hostKeyPrompts: prompts };
 }
 
-type Invoke = <C extends keyof ApiRequests>(channel: C, req: ApiRequests[C]['req']) => Promise<ApiRequests[C]['res']>;
-
-function fakeBridge(snapshot: ClusterSnapshot) {
-  const listeners = new Map<string, Set<(d: unknown) => void>>();
-  const invoke = vi.fn<Invoke>(async (channel) => {
-    switch (channel) {
-      case 'cluster.get':
-      case 'cluster.refresh':
-        return snapshot as never;
-      case 'node.setSpeed':
-      case 'hostKey.answer':
-        return null as never;
-      default:
-        throw new RpcError('ENOCHANNEL', String(channel));
-    }
-  });
-  const bridge: MosixviewBridge = {
-    invoke,
-    on: (event, cb) => {
-      let set = listeners.get(event);
-      if (!set) listeners.set(event, (set = new Set()));
-      set.add(cb as (d: unknown) => void);
-      return () => set.delete(cb as (d: unknown) => void);
-    },
-  };
-  // The same wiring as renderer/main.tsx.
-  bridge.on('node.view', (v) => clusterActions.applyView(v));
-  bridge.on('hostKey.prompt', (p) => clusterActions.addPrompt(p));
-  bridge.on('hostKey.resolved', ({ promptId }) => clusterActions.removePrompt(promptId));
-  const emit = <E extends keyof ApiEvents>(event: E, data: ApiEvents[E]) =>
-    act(() => listeners.get(event)?.forEach((cb) => cb(data)));
-  return { bridge, invoke, emit };
+/** The shared stand-in with the main window's channels, wired to the store as renderer/main.tsx does. */
+function clusterBridge(snapshot: ClusterSnapshot) {
+  const fb = fakeBridge({ 'cluster.get': () => snapshot, 'cluster.refresh': () => snapshot, 'node.setSpeed': (r) => ({ speed: r.speed }), 'hostKey.answer': () => null });
+  fb.bridge.on('node.view', (v) => clusterActions.applyView(v));
+  fb.bridge.on('hostKey.prompt', (p) => clusterActions.addPrompt(p));
+  fb.bridge.on('hostKey.resolved', ({ promptId }) => clusterActions.removePrompt(promptId));
+  return fb;
 }
 
 /** Renders the main window and loads the snapshot, as renderer/main.tsx does with cluster.get. */
 async function renderCluster(nodes: NodeView[] = MAP_ORDER.map((id) => upView(id))) {
-  const fb = fakeBridge(snapshotOf(nodes));
+  const fb = clusterBridge(snapshotOf(nodes));
   const ui = render(<MainWindow bridge={fb.bridge} />);
   const snap = await fb.bridge.invoke('cluster.get', null);
   act(() => clusterActions.applySnapshot(snap));
@@ -264,7 +240,7 @@ describe('MainWindow', () => {
     });
     fireEvent.change(within(row(3)).getByRole('slider', { name: 'Speed of node 3' }), { target: { value: '30000' } });
     await waitFor(() => expect(rowMessage(3)!.textContent).toContain('node 3 (node3.cluster) is not connected'), {
-      timeout: 3000,
+      timeout: 10_000,
     });
     expect(rowMessage(3)!.textContent).toMatch(/setting the speed failed/);
     expect(invoke).toHaveBeenCalledWith('node.setSpeed', { nodeId: 3, speed: 30000 });
@@ -278,5 +254,18 @@ describe('MainWindow', () => {
     expect((within(row(2)).getByRole('slider', { name: 'Speed of node 2' }) as HTMLInputElement).disabled).toBe(true);
     expect(rowMessage(2)!.textContent).toBe('no route to host');
     expect(within(row(2)).getByRole('progressbar', { name: 'Load of node 2' }).getAttribute('aria-valuetext')).toBe('no data');
+  });
+});
+
+describe('main window during replay', () => {
+  it('Refresh and Autorefresh wait for Live, saying why', async () => {
+    await renderCluster([upView(1)]);
+    act(() => useCluster.setState({ replaying: true, autorefresh: false }));
+    const refresh = screen.getByRole('button', { name: 'Refresh' });
+    expect(refresh).toHaveProperty('disabled', true);
+    expect(refresh.getAttribute('title')).toMatch(/press Live first/);
+    expect(screen.getByRole('checkbox', { name: 'Autorefresh' })).toHaveProperty('disabled', true);
+    act(() => useCluster.setState({ replaying: false }));
+    expect(screen.getByRole('button', { name: 'Refresh' })).toHaveProperty('disabled', false);
   });
 });

@@ -22,6 +22,8 @@ export function MainWindow({ bridge }: { bridge: MosixviewBridge }) {
   const order = useCluster((s) => s.order);
   const name = useCluster((s) => s.name);
   const autorefresh = useCluster((s) => s.autorefresh);
+  const replaying = useCluster((s) => s.replaying);
+  const pastNote = replaying ? 'The rows show the past: press Live first' : undefined;
   const nslookup = useCluster((s) => s.nslookup);
   const connection = useCluster((s) => s.connection);
   const connectionError = useCluster((s) => s.connectionError);
@@ -35,13 +37,13 @@ export function MainWindow({ bridge }: { bridge: MosixviewBridge }) {
       <header className="toolbar">
         <h1>Mosixview <span className="cluster-name">{name}</span></h1>
         <label>
-          <input type="checkbox" checked={autorefresh} onChange={(e) => {
+          <input type="checkbox" checked={autorefresh} disabled={replaying} title={pastNote} onChange={(e) => {
             useCluster.setState({ autorefresh: e.target.checked });
             if (e.target.checked) void refresh();
           }} />
           Autorefresh
         </label>
-        <button type="button" onClick={() => void refresh()}>Refresh</button>
+        <button type="button" onClick={() => void refresh()} disabled={replaying} title={pastNote}>Refresh</button>
         <label>
           <input type="checkbox" checked={nslookup} onChange={(e) => useCluster.setState({ nslookup: e.target.checked })} />
           nslookup

@@ -1,0 +1,32 @@
+/**
+ * What the collector's node knows about the cluster, each source in the collector's own
+ * clock: its own sample, the load exchange's view (an entry's age is measured by this node,
+ * so other nodes' clocks never matter), and the views a connected GUI pushes (as of the push).
+ */
+import type { NodeView } from '../../shared/domain/node.js';
+import type { ViewNode } from '../../shared/balancing/infod.js';
+import type { ClusterViewNode } from '../../shared/protocol/agentHistory.js';
+import type { ViewSource } from './mergeViews.js';
+
+/** The load exchange's nodes other than this one, as of `now - age`; hosts from the map. */
+export function reportedSource(view: readonly ViewNode[], now: number, hostOf: (id: number) => string | undefined): ViewSource {
+  const nodes: ClusterViewNode[] = view
+    .filter((v) => !v.self)
+    .map((v) => {
+      const host = hostOf(v.node) ?? '';
+      if (!v.up) return { id: v.node, host, status: 'down' };
+      const mem = { totalKb: v.memTotalKb, availableKb: v.memAvailKb, freeKb: v.memFreeKb ?? v.memAvailKb };
+      return { id: v.node, host, status: 'up', sample: { t: now - v.ageMs, load: v.load, cpus: v.cpus, speed: v.speed, util: v.util, mem } };
+    });
+  return { at: now, nodes };
+}
+
+/** A GUI's pushed rows, taken as current when they arrived (their sample times are the nodes' clocks). */
+export function observedSource(views: readonly NodeView[], at: number): ViewSource {
+  const nodes: ClusterViewNode[] = views.map((v) =>
+    v.status === 'up' && v.sample
+      ? { id: v.id, host: v.host, status: 'up', sample: { t: at, load: v.sample.load, cpus: v.sample.cpus, speed: v.sample.speed, util: v.sample.util, mem: v.sample.mem } }
+      : { id: v.id, host: v.host, status: 'down' },
+  );
+  return { at, nodes };
+}

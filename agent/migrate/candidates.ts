@@ -1,0 +1,35 @@
+/**
+ * The jobs running here as the balancer weighs them: CPU and memory from the last sample,
+ * what keeps each from moving, and when it last moved. A job that just arrived carries the
+ * time it started running here, so the node it came to does not send it on at its next
+ * sample (one decision per job per interval, across nodes, as docs/LOAD-MODEL.md says).
+ */
+import { jobKey, type ProcInfo } from '../../shared/domain/process.js';
+import type { JobRecord } from '../../shared/jobs/job.js';
+import type { JobCandidate } from '../../shared/balancing/decide.js';
+import type { JobMode } from '../../shared/balancing/types.js';
+import type { RunMode } from '../../shared/jobs/runModes.js';
+
+export function loadMode(mode: RunMode): JobMode {
+  return mode.kind === 'cpujob' || mode.kind === 'iojob' || mode.kind === 'nodecay' || mode.kind === 'fastdecay' ? mode.kind : 'slowdecay';
+}
+
+export function jobCandidates(records: readonly JobRecord[], procs: readonly ProcInfo[]): JobCandidate[] {
+  return records
+    .filter((r) => r.where === 0 && (r.state === 'running' || r.state === 'stopped'))
+    .map((r) => {
+      const mine = procs.filter((p) => p.job && jobKey(p.job) === jobKey(r.ref));
+      return {
+        key: jobKey(r.ref),
+        home: r.ref.home,
+        load: mine.reduce((a, p) => a + p.cpu / 100, 0),
+        mode: loadMode(r.mode),
+        locked: r.locked,
+        ...(r.state === 'stopped' ? { cantMove: 'stopped (SIGSTOP)' } : {}),
+        ...(r.mode.kind === 'nomig' || r.mode.kind === 'runhome' ? { cantMove: `started with ${r.mode.kind}` } : {}),
+        memKb: mine.reduce((a, p) => a + p.rssKb, 0),
+        // Here, the last migration is the one that brought the job (its time is this node's clock).
+        ...(r.lastMigration ? { lastDecisionAt: r.lastMigration.at } : {}),
+      };
+    });
+}
