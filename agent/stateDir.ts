@@ -1,5 +1,5 @@
-/** Where an agent keeps its state: socket, pid file, log, speed, jobs. */
-import { mkdirSync } from 'node:fs';
+/** Where an agent keeps its state (socket, pid file, log, speed, jobs), and how it writes it. */
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,4 +23,17 @@ export function statePaths(env: NodeJS.ProcessEnv = process.env): StatePaths {
 
 export function ensureStateDir(p: StatePaths): void {
   mkdirSync(p.dir, { recursive: true, mode: 0o700 });
+}
+
+/** Written, synced, then renamed over the old one: a crash leaves the old file or the new one, never half of one. */
+export function writeAtomic(file: string, text: string, mode = 0o600): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w', mode);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
 }

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeAtomic } from '../peer/clusterSecrets.js';
+import { writeAtomic } from '../stateDir.js';
 import { DEFAULT_DECAY, NO_FLAGS, type DecayParams, type NodeFlags } from '../../shared/balancing/types.js';
 
 export const CONTROLS_FILE = 'controls.json';

@@ -10,7 +10,8 @@
  *   blockGuests   refuse guest jobs (until the balancing core's mosctl block takes over)
  *   criuTimeoutMs limit for one criu call (env MOSIXVIEW_CRIU_TIMEOUT_MS)
  */
-import { existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeAtomic } from '../stateDir.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { PathView } from '../../shared/jobs/cantMove.js';
@@ -66,12 +67,5 @@ export function readNodeId(stateDir: string, fromMap: number | null | undefined,
 }
 
 export function writeNodeId(stateDir: string, node: number): void {
-  atomicWrite(join(stateDir, 'node-id'), `${node}\n`);
-}
-
-/** Write then rename: a crash leaves the old file or the new one, never half of one. */
-export function atomicWrite(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o600 });
-  renameSync(tmp, path);
+  writeAtomic(join(stateDir, 'node-id'), `${node}\n`);
 }

@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { jobKey, type JobRef } from '../../shared/domain/process.js';
 import type { JobRecord } from '../../shared/jobs/job.js';
-import { atomicWrite } from './config.js';
+import { writeAtomic } from '../stateDir.js';
 
 export class JobRegistry {
   private readonly jobs = new Map<string, JobRecord>();
@@ -44,7 +44,7 @@ export class JobRegistry {
 
   put(r: JobRecord): JobRecord {
     const key = jobKey(r.ref);
-    atomicWrite(join(this.dir, `${key}.json`), JSON.stringify(r, null, 1) + '\n');
+    writeAtomic(join(this.dir, `${key}.json`), JSON.stringify(r, null, 1) + '\n');
     this.jobs.set(key, r);
     this.onChange(r);
     return r;

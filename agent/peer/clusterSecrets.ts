@@ -3,7 +3,8 @@
  * Each use gets its own key derived with HKDF, so the TLS key never doubles as the UDP one.
  */
 import { hkdfSync } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeAtomic } from '../stateDir.js';
 import { join } from 'node:path';
 
 export const KEY_FILE = 'cluster.key';
@@ -15,18 +16,6 @@ export function readClusterKey(stateDir: string): Buffer | undefined {
   } catch {
     return undefined;
   }
-}
-
-export function writeAtomic(file: string, text: string, mode: number): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', mode);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
 }
 
 export function writeClusterKey(stateDir: string, hex: string): void {

@@ -1,13 +1,15 @@
 /**
  * The load exchange on UDP, as MOSIX's infod did it, but sealed: AES-256-GCM with a key
- * derived from the cluster key. A datagram that does not decrypt is forged; one older than
- * maxAgeMs is stale; one whose sequence number is not above the sender's last is replayed.
- * All three are dropped and counted.
+ * derived from the cluster key. A datagram that does not decrypt is forged; one held back
+ * beyond maxAgeMs is stale; one whose sequence number is not above the sender's last is
+ * replayed (replayGuard.ts). All three are dropped and counted.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { writeAtomic } from '../stateDir.js';
 import type { NodeId } from '../../shared/domain/node.js';
-import type { ExchangeStats } from '../../shared/protocol/peer.js';
+import { ReplayGuard } from './replayGuard.js';
 
 const VERSION = 1;
 const AAD = Buffer.from('mosixview-exchange-v1');
@@ -46,35 +48,50 @@ export function unseal(key: Buffer, data: Buffer): ExchangeEnvelope | undefined 
   }
 }
 
-/** Decides about one unsealed envelope; pure apart from its own memory of sequence numbers. */
-export class ReplayGuard {
-  private readonly lastSeq = new Map<NodeId, number>();
-  readonly stats: ExchangeStats = { accepted: 0, forged: 0, stale: 0, replayed: 0 };
-
-  constructor(private readonly maxAgeMs = 5000) {}
-
-  admit(env: ExchangeEnvelope | undefined, now: number): env is ExchangeEnvelope {
-    if (!env) {
-      this.stats.forged++;
-      return false;
-    }
-    if (Math.abs(now - env.t) > this.maxAgeMs) {
-      this.stats.stale++;
-      return false;
-    }
-    if (env.seq <= (this.lastSeq.get(env.from) ?? -Infinity)) {
-      this.stats.replayed++;
-      return false;
-    }
-    this.lastSeq.set(env.from, env.seq);
-    this.stats.accepted++;
-    return true;
-  }
+/** Sequence marks kept across restarts: our next sequence floor, and the last taken per sender. */
+export interface SeqMarks {
+  send: number;
+  recv: Record<string, number>;
 }
+
+export interface SeqMarkStore {
+  load(): SeqMarks | undefined;
+  save(m: SeqMarks): void;
+}
+
+export const SEQ_FILE = 'exchange-seq.json';
+
+/** The marks in a file of the state dir, for one cluster key (a new key starts afresh). */
+export function seqMarkFile(file: string, keyId: string): SeqMarkStore {
+  return {
+    load: () => {
+      try {
+        const m = JSON.parse(readFileSync(file, 'utf8')) as Partial<SeqMarks> & { keyId?: string };
+        const recvOk = m.recv && typeof m.recv === 'object' && Object.values(m.recv).every((v) => Number.isFinite(v));
+        return m.keyId === keyId && Number.isFinite(m.send) && recvOk ? { send: m.send!, recv: m.recv! } : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    save: (m) => {
+      try {
+        writeAtomic(file, JSON.stringify({ keyId, ...m }) + '\n');
+      } catch {
+        /* the marks only narrow what a replay after a restart could do; the exchange goes on */
+      }
+    },
+  };
+}
+
+/** How far ahead of the sequence numbers sent the stored floor runs: one write per 10 s of sending. */
+const SEND_RESERVE = 10_000_000;
+const SAVE_EVERY_MS = 10_000;
 
 export class ExchangeSocket {
   private sock: Socket | undefined;
   private lastSent = 0;
+  private sendFloor = 0;
+  private savedAt = 0;
   readonly guard: ReplayGuard;
 
   constructor(
@@ -84,8 +101,11 @@ export class ExchangeSocket {
     private readonly onMessage: (env: ExchangeEnvelope, address: string) => void,
     private readonly now: () => number = Date.now,
     maxAgeMs = 5000,
+    private readonly store?: SeqMarkStore,
   ) {
-    this.guard = new ReplayGuard(maxAgeMs);
+    const marks = store?.load();
+    this.guard = new ReplayGuard(maxAgeMs, marks?.recv);
+    this.lastSent = this.sendFloor = marks?.send ?? 0;
   }
 
   start(bindAddress?: string): Promise<void> {
@@ -93,7 +113,10 @@ export class ExchangeSocket {
     this.sock = sock;
     sock.on('message', (data, rinfo) => {
       const env = unseal(this.key, data);
-      if (this.guard.admit(env, this.now())) this.onMessage(env, rinfo.address);
+      if (this.guard.admit(env, this.now())) {
+        this.onMessage(env, rinfo.address);
+        if (this.now() - this.savedAt >= SAVE_EVERY_MS) this.saveMarks();
+      }
     });
     sock.on('error', () => undefined);
     return new Promise((resolve, reject) => {
@@ -105,17 +128,29 @@ export class ExchangeSocket {
     });
   }
 
-  send(address: string, body: unknown): void {
-    if (!this.sock) return;
-    // Sequence numbers start from the clock, so a restarted sender is not taken for a replayer.
+  /** Sends one sealed message; returns its sequence number (undefined when not started). */
+  send(address: string, body: unknown): number | undefined {
+    if (!this.sock) return undefined;
+    // From the clock, and above every number used before a restart, even if the clock went back.
     const seq = Math.max(this.lastSent + 1, this.now() * 1000);
     this.lastSent = seq;
+    if (seq >= this.sendFloor) {
+      this.sendFloor = seq + SEND_RESERVE;
+      this.saveMarks();
+    }
     const data = seal(this.key, { from: this.selfId, seq, t: this.now(), body });
     if (data.length > MAX_DATAGRAM) throw new Error(`exchange message of ${data.length} bytes is too large`);
     this.sock.send(data, this.port, address);
+    return seq;
+  }
+
+  private saveMarks(): void {
+    this.savedAt = this.now();
+    this.store?.save({ send: this.sendFloor, recv: this.guard.marks() });
   }
 
   close(): void {
+    if (this.sock) this.saveMarks();
     this.sock?.close();
     this.sock = undefined;
   }

@@ -7,7 +7,7 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { parseHpcMap, type MapNode } from '../../shared/hpcMap.js';
 import type { NodeId } from '../../shared/domain/node.js';
-import { writeAtomic } from './clusterSecrets.js';
+import { writeAtomic } from '../stateDir.js';
 
 export const MAP_FILE = 'hpc.map';
 export const NODE_ID_FILE = 'node-id';

@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { ExchangeSocket, ReplayGuard, seal, unseal, type ExchangeEnvelope } from './exchangeSocket.js';
+import { ExchangeSocket, seal, unseal, type ExchangeEnvelope } from './exchangeSocket.js';
+import { ReplayGuard } from './replayGuard.js';
 import { PeerNet } from './peerNet.js';
 import { receiveFiles } from './transfer.js';
 import { deriveKey } from './clusterSecrets.js';

@@ -12,7 +12,7 @@ import { deriveKey, readClusterKey, writeClusterKey } from './clusterSecrets.js'
 import { keyId } from '../../shared/clusterKey.js';
 import { clearMembership, loadMembership, saveMembership, type Membership } from './membership.js';
 import { DEFAULT_PEER_PORT, PeerNet } from './peerNet.js';
-import { ExchangeSocket, type ExchangeEnvelope } from './exchangeSocket.js';
+import { ExchangeSocket, SEQ_FILE, seqMarkFile, type ExchangeEnvelope } from './exchangeSocket.js';
 
 export class PeerService {
   net: PeerNet | undefined;
@@ -69,9 +69,17 @@ export class PeerService {
       },
       transferDir: (h) => this.transferDir(h),
     });
-    const exchange = new ExchangeSocket(deriveKey(key, 'exchange-udp'), selfId, this.port, (env, addr) => {
-      for (const l of this.listeners) l(env, addr);
-    });
+    const exchange = new ExchangeSocket(
+      deriveKey(key, 'exchange-udp'),
+      selfId,
+      this.port,
+      (env, addr) => {
+        for (const l of this.listeners) l(env, addr);
+      },
+      Date.now,
+      5000,
+      seqMarkFile(join(this.stateDir, SEQ_FILE), keyId(key)),
+    );
     try {
       await net.start();
       await exchange.start(net.bindAddress());

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { RELEARN_AFTER, ReplayGuard } from './replayGuard.js';
+import { ExchangeSocket, seqMarkFile } from './exchangeSocket.js';
+
+const HOUR = 3_600_000;
+
+/** A sender whose clock is `skew` ms off ours, sending every 500 ms; transit `delay` ms. */
+function stream(g: ReplayGuard, from: number, skew: number, start: number, n: number, delay = 2, seq0 = 1) {
+  const taken: boolean[] = [];
+  for (let i = 0; i < n; i++) {
+    const now = start + i * 500;
+    taken.push(g.admit({ from, seq: seq0 + i, t: now + skew - delay }, now + 0));
+  }
+  return taken;
+}
+
+describe('replay guard', () => {
+  it('takes senders whose clocks are hours off ours, either way', () => {
+    const g = new ReplayGuard(5000);
+    expect(stream(g, 2, -2 * HOUR, 1e12, 20).every(Boolean)).toBe(true);
+    expect(stream(g, 3, +3 * HOUR, 1e12, 20).every(Boolean)).toBe(true);
+    expect(g.stats).toMatchObject({ accepted: 40, stale: 0, replayed: 0 });
+  });
+  it('an envelope held back beyond the limit is stale, even from a skewed sender', () => {
+    const g = new ReplayGuard(5000);
+    stream(g, 2, -2 * HOUR, 1e12, 4);
+    const now = 1e12 + 10_000;
+    // Made 6 s ago by the sender's clock (newer seq than any taken), delivered only now.
+    expect(g.admit({ from: 2, seq: 100, t: now - 2 * HOUR - 6_000 }, now)).toBe(false);
+    expect(g.admit({ from: 2, seq: 101, t: now - 2 * HOUR - 1_000 }, now)).toBe(true);
+    expect(g.stats).toMatchObject({ stale: 1 });
+  });
+  it('follows a sender\'s slow drift, and learns a clock that stepped back once it holds steady', () => {
+    const g = new ReplayGuard(5000);
+    // 0.5 ms/s drift over 3 hours: 5.4 s, yet never stale.
+    let seq = 1;
+    for (let s = 0; s <= 3 * 3600; s += 10) expect(g.admit({ from: 2, seq: seq++, t: 1e12 + s * 1000 - s * 0.5 }, 1e12 + s * 1000)).toBe(true);
+    // The sender's clock steps back a minute: stale until the new lag has held RELEARN_AFTER times.
+    const base = 1e12 + 4 * HOUR;
+    const taken = Array.from({ length: RELEARN_AFTER + 2 }, (_, i) => g.admit({ from: 2, seq: seq++, t: base + i * 500 - 60_000 }, base + i * 500));
+    expect(taken).toEqual([...new Array(RELEARN_AFTER - 1).fill(false), true, true, true]);
+    // A replay of an old envelope is still a replay.
+    expect(g.admit({ from: 2, seq: 5, t: base }, base + 10_000)).toBe(false);
+  });
+  it('late envelopes that do not agree with each other never teach a new lag', () => {
+    const g = new ReplayGuard(5000);
+    stream(g, 2, 0, 1e12, 3);
+    const now = 1e12 + 60_000;
+    const taken = Array.from({ length: 3 * RELEARN_AFTER }, (_, i) => g.admit({ from: 2, seq: 100 + i, t: now - 10_000 - (i % 2) * 20_000 }, now + i));
+    expect(taken.some(Boolean)).toBe(false);
+  });
+  it('the sequence marks of a previous run keep old captures out after a restart', () => {
+    const g = new ReplayGuard(5000, { 2: 500 });
+    expect(g.admit({ from: 2, seq: 400, t: 0 }, 1e12)).toBe(false);
+    expect(g.admit({ from: 2, seq: 501, t: 0 }, 1e12)).toBe(true);
+    expect(g.marks()).toEqual({ 2: 501 });
+  });
+});
+
+describe('sequence marks on disk', () => {
+  it('a restarted sender goes on above every number it used, even with its clock set back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mv-seq-'));
+    const file = join(dir, 'exchange-seq.json');
+    const key = randomBytes(32);
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    let clock = 2e12;
+    const run = async (n: number) => {
+      const s = new ExchangeSocket(key, 1, port, () => undefined, () => clock, 5000, seqMarkFile(file, 'k1'));
+      await s.start('127.0.0.1');
+      const seqs = Array.from({ length: n }, () => s.send('127.0.0.1', null)!);
+      s.close();
+      return seqs;
+    };
+    const first = await run(2);
+    clock -= HOUR; // the clock went back while the agent was down
+    const [next] = await run(1);
+    expect(next).toBeGreaterThan(first[1]!);
+    expect(JSON.parse(readFileSync(file, 'utf8')).keyId).toBe('k1');
+    // Another cluster key: the marks are not this cluster's, and are not used.
+    expect(seqMarkFile(file, 'k2').load()).toBeUndefined();
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * Which unsealed exchange envelopes to take, without trusting the nodes' clocks to agree.
+ *
+ * Replays: a sender's sequence numbers only grow (and survive its restarts, see SeqMarks), so
+ * an envelope not above the last one taken from it is a replay. Our own marks survive our
+ * restarts too, so a capture from before a restart is still a replay after it.
+ *
+ * Staleness: per sender we learn its lag, our clock minus its stamp (clock offset plus
+ * transit): the smallest seen, allowed to creep up by the drift two clocks may have. An
+ * envelope lagging more than maxAgeMs beyond that was held back on the way and is stale. A
+ * sender whose clock stepped back shows one steady new lag: after RELEARN_AFTER envelopes in
+ * a row, each newer than the one before and all lagging alike, that lag is learnt.
+ */
+import type { NodeId } from '../../shared/domain/node.js';
+import type { ExchangeStats } from '../../shared/protocol/peer.js';
+
+/** 1 ms per second: ten times what a quartz clock drifts. */
+export const DRIFT = 1e-3;
+export const RELEARN_AFTER = 10;
+const ALIKE_MS = 1000;
+
+export interface Envelope {
+  from: NodeId;
+  seq: number;
+  /** Sender's clock, ms. */
+  t: number;
+}
+
+interface Sender {
+  lastSeq: number;
+  /** Learnt lag (ms) and when it was last confirmed, by our clock; none before the first envelope. */
+  lag?: number;
+  at: number;
+  strays?: { seq: number; lag: number; n: number };
+}
+
+export class ReplayGuard {
+  private readonly senders = new Map<NodeId, Sender>();
+  readonly stats: ExchangeStats = { accepted: 0, forged: 0, stale: 0, replayed: 0 };
+
+  /** `known`: the last sequence number taken from each sender before a restart. */
+  constructor(
+    private readonly maxAgeMs = 5000,
+    known: Readonly<Record<string, number>> = {},
+  ) {
+    for (const [id, seq] of Object.entries(known)) if (Number.isFinite(seq)) this.senders.set(Number(id), { lastSeq: seq, at: 0 });
+  }
+
+  admit(env: Envelope | undefined, now: number): env is Envelope {
+    if (!env) {
+      this.stats.forged++;
+      return false;
+    }
+    const s = this.senders.get(env.from);
+    if (s && env.seq <= s.lastSeq) {
+      this.stats.replayed++;
+      return false;
+    }
+    const lag = now - env.t;
+    let base = lag;
+    if (s?.lag !== undefined) {
+      const expected = s.lag + DRIFT * Math.max(0, now - s.at);
+      if (lag > expected + this.maxAgeMs && !this.relearned(s, env.seq, lag)) {
+        this.stats.stale++;
+        return false;
+      }
+      if (!s.strays || s.strays.n < RELEARN_AFTER) base = Math.min(lag, expected);
+    }
+    this.senders.set(env.from, { lastSeq: env.seq, lag: base, at: now });
+    this.stats.accepted++;
+    return true;
+  }
+
+  /** Counts a late envelope towards learning a new lag; true once the lag has held long enough. */
+  private relearned(s: Sender, seq: number, lag: number): boolean {
+    const st = s.strays;
+    s.strays = st && seq > st.seq && Math.abs(lag - st.lag) <= ALIKE_MS ? { seq, lag: st.lag, n: st.n + 1 } : { seq, lag, n: 1 };
+    return s.strays.n >= RELEARN_AFTER;
+  }
+
+  /** The last sequence number taken from each sender, to keep across a restart. */
+  marks(): Record<string, number> {
+    return Object.fromEntries([...this.senders].map(([id, s]) => [String(id), s.lastSeq]));
+  }
+}
