@@ -86,6 +86,18 @@ describe('Balancer: infod over the exchange', () => {
     expect(c.nodes.get(1)!.view().find((v) => v.node === 2)?.up).toBe(true);
   });
 
+  it('quiet also gathers nothing: what others send is not merged', () => {
+    const c = cluster([1, 2]);
+    for (const b of c.nodes.values()) b.onSample(snap(sample(c.now())));
+    const quiet = c.nodes.get(2)!;
+    quiet.set('quiet', true);
+    expect(quiet.receive(1, { from: 1, to: 2, entries: [{ node: 1, load: 3, speed: 10000, cpus: 1, memAvailKb: 1, memTotalKb: 2, util: 0, t: c.now(), seq: 1 }] })).toBe(0);
+    expect(quiet.view().find((v) => v.node === 1)).toBeUndefined();
+    quiet.set('quiet', false);
+    expect(quiet.receive(1, { from: 1, to: 2, entries: [{ node: 1, load: 3, speed: 10000, cpus: 1, memAvailKb: 1, memTotalKb: 2, util: 0, t: c.now(), seq: 2 }] })).toBe(1);
+    expect(quiet.view().find((v) => v.node === 1)?.load).toBe(3);
+  });
+
   it('drops messages that claim another sender, another addressee, a non-member, or are not infod messages', () => {
     const c = cluster([1, 2]);
     const b1 = c.nodes.get(1)!;

@@ -100,7 +100,8 @@ export class Balancer {
   receive(from: NodeId, body: unknown): number {
     const infod = this.sync();
     const m = this.deps.membership();
-    if (!infod || !m || !isInfoMessage(body)) return 0;
+    // quiet: "disable gathering of load-balancing information" (HOWTO 8.5), so nothing is merged.
+    if (!infod || !m || this.controls.flags.quiet || !isInfoMessage(body)) return 0;
     // A member may only speak for itself and to us; a message naming other senders is dropped.
     if (body.from !== from || body.to !== m.selfId || !m.nodes.some((n) => n.id === from)) return 0;
     return infod.receive(body);

@@ -13,10 +13,13 @@ import { parseMosctl } from '../../shared/balancing/controls.js';
 import type { AgentFeature, DaemonContext } from '../daemon/feature.js';
 import { Balancer } from './balancer.js';
 import { ControlsStore } from './controlsStore.js';
+import { AGENT_VERSION } from '../version.js';
 
 export const GOSSIP_MS = 500;
 /** Moves of whole jobs take a while; bring waits for each node's moves to end. */
 const BRING_TIMEOUT_MS = 10 * 60_000;
+/** An agent that does not answer a ping within this is down, as far as isup goes. */
+const PING_TIMEOUT_MS = 3000;
 
 const FLAGS = ['stay', 'lstay', 'block', 'quiet'];
 
@@ -109,6 +112,20 @@ export function balanceFeature(ctx: DaemonContext): AgentFeature {
     },
     'balance.expel': () => balancer.expel(),
     'balance.bring': () => bring(),
+    'balance.ping': async ({ node }) => {
+      const self = balancer.selfId();
+      if (node === self) return { up: true, ms: 0 };
+      const net = ctx.peers.net;
+      if (!net) return { up: false, why: 'this node is not in a cluster (no map and key installed), so it cannot ask others' };
+      const t0 = performance.now();
+      try {
+        const hello = await net.request(node as NodeId, 'peer.hello', { from: self ?? 0, version: AGENT_VERSION }, PING_TIMEOUT_MS);
+        if (hello.nodeId !== node) return { up: false, why: `the agent there says it is node ${hello.nodeId}` };
+        return { up: true, ms: Math.round((performance.now() - t0) * 10) / 10 };
+      } catch (e) {
+        return { up: false, why: (e as Error).message };
+      }
+    },
     'balance.sampleOf': async ({ node }) => {
       const self = balancer.selfId();
       const own = ctx.latest()?.sample;

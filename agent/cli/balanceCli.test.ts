@@ -25,6 +25,7 @@ function fakeAgent(calls: [string, unknown][] = []): MosctlAgent {
     'balance.set': state,
     'balance.setDecay': { ...state, decay: { intervalS: 2, slow: 975, fast: 926 } },
     'balance.expel': { moved: ['3.1'], failed: [{ job: '2.5', why: 'home unreachable' }], unreachable: [] },
+    'balance.ping': (p: { node: number }) => (p.node === 3 ? { up: false, why: 'node 3 (10.0.0.3) did not answer within 3000 ms' } : { up: true, ms: p.node === 1 ? 0 : 1.2 }),
     'balance.sampleOf': { ...own, hostname: 'mvnode2', mem: { totalKb: 8, freeKb: 3, availableKb: 5 } },
     setSpeed: { speed: 15000 },
     'cluster.configure': info,
@@ -32,7 +33,8 @@ function fakeAgent(calls: [string, unknown][] = []): MosctlAgent {
   return {
     request: (async (method: string, params: unknown) => {
       calls.push([method, params]);
-      return answers[method];
+      const a = answers[method];
+      return typeof a === 'function' ? (a as (p: unknown) => unknown)(params) : a;
     }) as MosctlAgent['request'],
   };
 }
@@ -69,8 +71,12 @@ describe('mosctl', () => {
   });
 
   it('isup, whois, flags, expel, setspeed, setdecay', async () => {
-    expect(await mosctl(['isup', '2'])).toMatchObject({ lines: ['2 is up'], code: 0 });
-    expect(await mosctl(['isup', '3'])).toMatchObject({ lines: ['3 is down'], code: 1 });
+    // A ping over the peer channel, not the exchange view: node 3's view entry is stale, node 2's ping answers.
+    expect(await mosctl(['isup', '2'])).toMatchObject({ lines: ['2 is up (answered in 1.2 ms)'], code: 0 });
+    expect((await mosctl(['isup', '2'])).calls).toContainEqual(['balance.ping', { node: 2 }]);
+    expect(await mosctl(['isup', '3'])).toMatchObject({ lines: ['3 is down: node 3 (10.0.0.3) did not answer within 3000 ms'], code: 1 });
+    expect(await mosctl(['isup'])).toMatchObject({ lines: ['1 is up (answered in 0 ms)'], code: 0 });
+    expect((await mosctl(['isup', '9'])).code).toBeInstanceOf(Error);
     expect((await mosctl(['whois'])).lines).toEqual(['1\t10.0.0.1']);
     expect((await mosctl(['whois', '2'])).lines).toEqual(['2\t10.0.0.2\t(n2.local)']);
     expect((await mosctl(['whois', '10.0.0.3'])).lines).toEqual(['3\t10.0.0.3']);

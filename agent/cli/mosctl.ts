@@ -73,11 +73,13 @@ export async function runMosctl(cmd: MosctlCommand, agent: MosctlAgent, out: (s:
       return v?.up ? 0 : 1;
     }
     case 'isup': {
-      const view = await agent.request('balance.view', null);
-      if (!view.map.some((n) => n.id === cmd.node)) throw new CliError(`no node ${cmd.node} in this cluster's map`);
-      const up = view.nodes.find((n) => n.node === cmd.node)?.up === true;
-      out(`${cmd.node} is ${up ? 'up' : 'down'}`);
-      return up ? 0 : 1;
+      const c = await agent.request('cluster.info', null);
+      const node = cmd.node ?? c.nodeId;
+      if (node === null) throw new CliError('this node is not in a cluster (no map installed): name the node, after setpe -w -f MAP');
+      if (!c.map.some((n) => n.id === node)) throw new CliError(`no node ${node} in this cluster's map`);
+      const r = await agent.request('balance.ping', { node });
+      out(r.up ? `${node} is up (answered in ${r.ms} ms)` : `${node} is down: ${r.why}`);
+      return r.up ? 0 : 1;
     }
     case 'whois': {
       const view = await agent.request('balance.view', null);

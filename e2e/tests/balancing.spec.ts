@@ -139,6 +139,10 @@ test.describe('balancing without moving jobs', () => {
     await expect(region.getByRole('status', { name: 'Result on node 4' })).toHaveText('agent stopped', { timeout: 15_000 });
     await expect(lamp(app.page, 4, 'down')).toBeVisible({ timeout: 10_000 });
     await expect.poll(async () => (await mosctl(cluster, 4, 'status')).stderr, { timeout: 10_000 }).toContain('agent is not running');
+    // isup from node 1 pings node 4's agent itself: down now, with why.
+    const down = await mosctl(cluster, 1, 'isup 4');
+    expect(down.code, down.stdout + down.stderr).toBe(1);
+    expect(down.stdout).toMatch(/^4 is down: /);
     // The GUI's reconnect must not start it again behind the admin's back.
     await new Promise((r) => setTimeout(r, 6000));
     expect((await mosctl(cluster, 4, 'status')).code).not.toBe(0);
@@ -146,6 +150,19 @@ test.describe('balancing without moving jobs', () => {
     await expect(region.getByRole('status', { name: 'Result on node 4' })).toHaveText('agent started', { timeout: 40_000 });
     await expect(lamp(app.page, 4, 'up')).toBeVisible();
     expect(await out(cluster, 4, 'status')).toContain('Node 4 of 4');
+    await expect.poll(async () => (await mosctl(cluster, 1, 'isup 4')).stdout, { timeout: 15_000 }).toMatch(/^4 is up \(answered in [\d.]+ ms\)/);
+  });
+
+  test('a quiet node gathers and sends nothing, yet answers isup', async ({ cluster }) => {
+    await mosctl(cluster, 3, 'quiet');
+    // Node 1 soon sees node 3 down for balancing; node 3's own view of the others ages to down.
+    await expect.poll(async () => (await mosctl(cluster, 1, 'status 3')).stdout, { timeout: 15_000 }).toMatch(/is down/);
+    await expect.poll(async () => (await mosctl(cluster, 3, 'status 1')).stdout, { timeout: 15_000 }).toMatch(/is down/);
+    const ping = await mosctl(cluster, 1, 'isup 3');
+    expect(ping.code, ping.stdout + ping.stderr).toBe(0);
+    await mosctl(cluster, 3, 'noquiet');
+    await expect.poll(async () => (await mosctl(cluster, 1, 'status 3')).stdout, { timeout: 15_000 }).toMatch(/^Node 3 \(.*\) is up/);
+    await expect.poll(async () => (await mosctl(cluster, 3, 'status 1')).stdout, { timeout: 15_000 }).toMatch(/^Node 1 \(.*\) is up/);
   });
 });
 

@@ -38,9 +38,10 @@ describe('mosctl', () => {
     expect(err('getload 0')).toMatch(/not a node ID/);
     expect(err('getspeed 1 2')).toMatch(/at most 1/);
   });
-  it('isup needs a node', () => {
+  it('isup asks about a node, this one when none is named', () => {
     expect(ok('isup 4')).toEqual({ cmd: 'isup', node: 4 });
-    expect(err('isup')).toMatch(/isup needs the node ID[\s\S]*usage: mosctl isup openMosix_ID/);
+    expect(ok('isup')).toEqual({ cmd: 'isup' });
+    expect(err('isup 4 5')).toMatch(/usage: mosctl isup \[openMosix_ID\]/);
     expect(err('isup 70000')).toMatch(/not a node ID/);
   });
   it('whois by ID, IP or host name', () => {

@@ -48,7 +48,7 @@ export type MosctlCommand =
   | { cmd: 'getdecay' }
   | { cmd: 'get'; what: GetWhat; node?: NodeId }
   | { cmd: 'status'; node?: NodeId }
-  | { cmd: 'isup'; node: NodeId }
+  | { cmd: 'isup'; node?: NodeId }
   | { cmd: 'whois'; target?: WhoisTarget };
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -56,15 +56,14 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 export const MOSCTL_USAGE = [
   'usage: mosctl [stay|nostay] | [lstay|nolstay] | [block|noblock] | [quiet|noquiet] | [expel|bring] | getdecay',
   '       mosctl whois [openMosix_ID|IP-address|hostname]',
-  '       mosctl [getload|getspeed|status|getmem|getfree|getutil] [openMosix_ID]',
-  '       mosctl isup openMosix_ID',
+  '       mosctl [getload|getspeed|status|isup|getmem|getfree|getutil] [openMosix_ID]',
   '       mosctl setspeed integer-value',
   '       mosctl setdecay interval [slow fast]',
 ].join('\n');
 
 const USAGE_OF: Record<string, string> = {
   whois: 'mosctl whois [openMosix_ID|IP-address|hostname]',
-  isup: 'mosctl isup openMosix_ID',
+  isup: 'mosctl isup [openMosix_ID]',
   status: 'mosctl status [openMosix_ID]',
   setspeed: `mosctl setspeed integer-value (${MIN_SPEED}..${MAX_SPEED}; 10000 = reference CPU)`,
   setdecay: 'mosctl setdecay interval [slow fast] (e.g. mosctl setdecay 1 975 926)',
@@ -130,7 +129,7 @@ export function parseMosctl(args: readonly string[]): Parsed<MosctlCommand> {
       return noMore(cmd, 1);
     }
     case 'isup': {
-      if (rest.length === 0) return fail('isup needs the node ID to ask about', usage);
+      if (rest.length === 0) return { ok: true, value: { cmd: 'isup' } };
       const id = nodeId(rest[0]!);
       if (id === undefined) return fail(`"${rest[0]}" is not a node ID (a whole number from 1 to 65535)`, usage);
       return noMore({ cmd: 'isup', node: id }, 1);

@@ -50,6 +50,11 @@ export type BalanceAgentRequests = {
   'balance.expel': { req: null; res: MoveReport };
   /** mosctl bring: every node sends this node's jobs home. */
   'balance.bring': { req: null; res: MoveReport };
+  /**
+   * mosctl isup: an openMosix kind of ping. Node N's agent is asked over the peer channel (TLS
+   * with the cluster key), so a quiet node, or one whose exchange datagrams are lost, is still up.
+   */
+  'balance.ping': { req: { node: NodeId }; res: { up: true; ms: number } | { up: false; why: string } };
   /** A node's own sample: this node's, or asked of node N over the peer channel (getfree N). */
   'balance.sampleOf': { req: { node: NodeId }; res: NodeSample };
 };
