@@ -3,9 +3,10 @@
  * `attach` starting or reusing the daemon, `stop`, and a stale socket left by kill -9.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { TOOLS } from './cli/installTools.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,6 +88,17 @@ describe('the built agent bundle', () => {
     expect(out).toMatch(/^\d+\.\d+\.\d+\+[0-9a-f]{8}$/);
     const hash = createHash('sha256').update(readFileSync(BUNDLE)).digest('hex').slice(0, 8);
     expect(out).toBe(`${PKG_VERSION}+${hash}`);
+  });
+
+  it('install-tools DIR puts the openMosix-named tools there, each running this agent', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mv-tools-'));
+    const out = execFileSync(process.execPath, [BUNDLE, 'install-tools', join(dir, 'bin')], { encoding: 'utf8' });
+    expect(out).toMatch(/^installed mosctl, mosixcollector, mosrun, migrate, mps, .* in .*\/bin/);
+    expect(readdirSync(join(dir, 'bin')).sort()).toEqual([...TOOLS].sort());
+    expect(execFileSync(join(dir, 'bin', 'mosctl'), ['-h'], { encoding: 'utf8' })).toMatch(/^usage: mosctl /);
+    const bad = spawnSync(process.execPath, [BUNDLE, 'install-tools'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/install-tools needs the directory/);
   });
 
   it('attach starts a daemon, a second attach reuses it, stop stops it', async () => {

@@ -15,10 +15,11 @@ import { setpe } from './cli/setpe.js';
 import { mon } from './cli/mon.js';
 import { jobsCli } from './jobs/cli.js';
 import { CliError } from './cli/daemonClient.js';
-import { installTools } from './cli/installTools.js';
+import { installTools, TOOLS, writeTools } from './cli/installTools.js';
+import { isAbsolute, resolve } from 'node:path';
 import { mosixcollector } from './collector/collectorCli.js';
 
-const USAGE = `usage: mosixview-agent {attach [--embedded] | daemon | stop | status | --version | mosctl ARGS}`;
+const USAGE = `usage: mosixview-agent {attach [--embedded] | daemon | stop | status | install-tools DIR | --version | TOOL ARGS}\n  TOOL: ${TOOLS.join(', ')}`;
 
 async function runDaemon(): Promise<void> {
   const paths = statePaths();
@@ -67,6 +68,13 @@ async function main(argv: string[]): Promise<void> {
       s?.destroy();
       process.stdout.write(s ? 'agent running\n' : 'agent not running\n');
       process.exit(s ? 0 : 1);
+      return;
+    }
+    case 'install-tools': {
+      if (rest.length !== 1) throw new CliError('install-tools needs the directory to put mosctl, mosrun, ... in, e.g. install-tools /usr/local/bin');
+      const dir = isAbsolute(rest[0]!) ? rest[0]! : resolve(rest[0]!);
+      writeTools(dir, resolve(bundle));
+      process.stdout.write(`installed ${TOOLS.join(', ')} in ${dir} (each runs ${resolve(bundle)} with ${process.execPath})\n`);
       return;
     }
     case 'mosrun': case 'migrate': case 'mps': case 'nomig': case 'runhome': case 'runon': case 'cpujob': case 'iojob': case 'nodecay': case 'slowdecay': case 'fastdecay':
