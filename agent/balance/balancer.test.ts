@@ -23,6 +23,9 @@ class FakeMigration implements MigrationService {
   candidates() {
     return this.jobs;
   }
+  away() {
+    return 0;
+  }
   async migrate(job: string, to: number, reason: 'load' | 'memory' | 'admin') {
     this.moves.push({ job, to, reason });
     if (this.fail) throw new Error(this.fail);

@@ -47,6 +47,8 @@ export function balanceFeature(ctx: DaemonContext): AgentFeature {
 
   const state = (): BalanceState => {
     const flags = balancer.flags();
+    const self = balancer.selfId();
+    const mig = ctx.services.migration;
     return {
       nodeId: balancer.selfId() ?? null,
       flags,
@@ -58,6 +60,8 @@ export function balanceFeature(ctx: DaemonContext): AgentFeature {
       moves: balancer.moves,
       failedMoves: balancer.failedMoves,
       jobs: balancer.trackedJobs,
+      guests: mig && self !== undefined ? mig.candidates().filter((j) => j.home !== self).length : 0,
+      away: mig?.away() ?? 0,
     };
   };
 

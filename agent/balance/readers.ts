@@ -73,7 +73,7 @@ export function formatOwnStatus(s: NodeSample, c: ClusterInfo, b: BalanceState |
     const f = b.flags;
     out.push(`Flags: stay ${onOff(f.stay)}, lstay ${onOff(f.lstay)}, block ${onOff(f.block)}, quiet ${onOff(f.quiet)} (automigration ${onOff(!f.stay)})`);
     out.push(`Decay: interval ${b.decay.intervalS} s, slowdecay ${b.decay.slow}, fastdecay ${b.decay.fast}`);
-    out.push(`Balancer: ${b.canMigrate ? 'moves jobs' : 'moves no jobs'}; ${b.moves} move(s), ${b.failedMoves} failed; ${b.jobs} job(s) tracked${b.note ? `; ${b.note}` : ''}`);
+    out.push(`Balancer: ${b.canMigrate ? 'moves jobs' : 'moves no jobs'}; ${b.moves} move(s), ${b.failedMoves} failed; ${b.jobs} job(s) tracked, ${b.guests} guest(s) here, ${b.away} own job(s) away${b.note ? `; ${b.note}` : ''}`);
   }
   const x = c.exchange;
   out.push(`Load exchange: ${x.accepted} accepted, ${x.forged} forged, ${x.stale} stale, ${x.replayed} replayed`);

@@ -18,6 +18,8 @@ export interface ClusterViewService {
 export interface MigrationService {
   /** This node's jobs as the balancer sees them (load, mode, lock, why not movable). */
   candidates(): JobCandidate[];
+  /** This node's own jobs now running on other nodes (what bring calls home). */
+  away(): number;
   /** Moves a job; resolves when it runs on `to`, rejects with why (it then still runs here). */
   migrate(jobKey: string, to: NodeId, reason: 'load' | 'memory' | 'admin'): Promise<void>;
 }

@@ -182,6 +182,13 @@ export class Migration {
     this.jobs.registry.remove(key);
   }
 
+  /** At the home node: the job, away, ended on node `on`; its record says how (mosrun waits for this). */
+  noteEnded(ref: JobRef, on: NodeId, state: 'exited' | 'killed' | 'lost', exitStatus?: number): void {
+    const r = this.jobs.registry.get(ref);
+    if (!r || r.where === 0) return; // ours runs here (or never left): this news is not about it
+    this.jobs.registry.put({ ...r, state, where: on, ...(exitStatus !== undefined ? { exitStatus } : {}), note: `ended on node ${on}` });
+  }
+
   /** At the home node: the job moved between two other nodes. */
   noteMoved(ref: JobRef, where: NodeId, m?: MigrationRecord): void {
     const r = this.jobs.registry.get(ref);

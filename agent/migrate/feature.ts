@@ -13,6 +13,7 @@ import { RpcError } from '../../shared/protocol/rpc.js';
 import { jobsApi } from '../jobs/index.js';
 import { Orchestrator } from './orchestrator.js';
 import { jobCandidates } from './candidates.js';
+import { GuestEnds } from './guestEnds.js';
 import { TargetSide } from './targetSide.js';
 
 export const migrateFeature: FeatureFactory = (ctx) => {
@@ -89,10 +90,20 @@ export const migrateFeature: FeatureFactory = (ctx) => {
   api.migrator = (t, to) => orch.migrate(t, to);
   ctx.services.migration = {
     candidates,
+    away: () => service.registry.list().filter((r) => r.where !== 0 && r.state === 'away').length,
     migrate: async (key, to) => {
       await orch.migrate({ ref: service.job(key).ref }, to);
     },
   };
+
+  const guestEnds = new GuestEnds({
+    list: () => service.registry.list(),
+    remove: (key) => service.registry.remove(key),
+    self: () => ctx.peers.net?.selfId,
+    tell: async (home, req) => remote().request(home, 'jobs.ended', req),
+    now: Date.now,
+    log,
+  });
 
   return {
     name: 'migrate',
@@ -124,6 +135,9 @@ export const migrateFeature: FeatureFactory = (ctx) => {
       target.discardLeftovers();
       orch.resumePending();
     },
-    onSample: () => void dispatchPending(),
+    onSample: () => {
+      void dispatchPending();
+      guestEnds.sweep();
+    },
   };
 };

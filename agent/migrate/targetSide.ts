@@ -129,6 +129,11 @@ export class TargetSide {
         migration.noteMoved(ref, where, m);
         return null;
       },
+      'jobs.ended': ({ ref, on, state, exitStatus }) => {
+        if (!['exited', 'killed', 'lost'].includes(state)) throw new RpcError('EINVAL', `not an end state: ${String(state)}`);
+        migration.noteEnded(ref, on, state, exitStatus);
+        return null;
+      },
       'jobs.startRemote': (spec) => {
         if (this.blocksGuests() && spec.ref.home !== service.nodeId) throw new RpcError('EBLOCKED', `node ${service.nodeId} blocks guest processes (mosctl block)`);
         return service.startJobHere(spec);

@@ -2,7 +2,9 @@
  * Live migration across the test cluster with the openMosix tools (mosrun, migrate) over
  * ssh; the GUI is connected, so every agent has the cluster key and map.
  */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { test, expect } from '../support/fixtures.js';
+import { sshExec } from '../cluster/testCluster.js';
 import { allUp } from '../support/mainWindow.js';
 import { on, runningOn, startCounter, stillCounting, tool, tryOn } from '../support/jobs.js';
 import { manualMigrationsOnly } from '../support/jobs.js';
@@ -57,3 +59,33 @@ test('a process not started with mosrun cannot move, and says why', async ({ app
   expect(r.stderr).toMatch(/mosrun/);
   await on(cluster, 1, `kill ${pid}`);
 });
+
+test('a job that ends on another node is told to its home: mosrun -w there returns its exit status', async ({ app, cluster }) => {
+  await allUp(app.page, cluster.nodes.map((n) => n.id));
+  const dir = `${cluster.dir}/work-ends-${process.pid}-${Date.now()}`;
+  mkdirSync(dir, { recursive: true });
+  // Counts for 10 s, then exits with status 7.
+  writeFileSync(`${dir}/ends.js`, "let n = 0; setInterval(() => { require('fs').writeFileSync('n', String(++n)); if (n === 100) process.exit(7); }, 100);\n");
+  const waiting = sshExec(cluster, 1, `cd ${dir} && ${tool(cluster, 'mosrun')} -w ${process.execPath} ends.js > mosrun.out 2>&1; echo $? > mosrun.rc`);
+  let pid = 0;
+  await expect.poll(() => {
+    const m = /job \d+\.\d+ started, pid (\d+)/.exec(readOrEmpty(`${dir}/mosrun.out`));
+    pid = m ? Number(m[1]) : 0;
+    return pid;
+  }, { timeout: 20_000 }).toBeGreaterThan(0);
+  expect(await on(cluster, 1, `${tool(cluster, 'migrate')} ${pid} 3`)).toMatch(/node 3/);
+  const r = await waiting;
+  expect(r.code, r.stderr).toBe(0);
+  expect(readOrEmpty(`${dir}/mosrun.rc`).trim(), readOrEmpty(`${dir}/mosrun.out`)).toBe('7');
+  expect(Number(readOrEmpty(`${dir}/n`))).toBe(100);
+  // The home's record says where and how it ended; no job of it is left running anywhere.
+  expect(await on(cluster, 1, `${tool(cluster, 'mps')} -j`)).not.toMatch(new RegExp(`^\\s*${pid}\\s`, 'm'));
+});
+
+function readOrEmpty(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}

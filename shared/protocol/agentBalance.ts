@@ -22,6 +22,10 @@ export interface BalanceState {
   failedMoves: number;
   /** Jobs this node tracks load for (its own and its guests). */
   jobs: number;
+  /** Jobs of other nodes running here: what expel would send home. */
+  guests: number;
+  /** This node's jobs running on other nodes: what bring would call home. */
+  away: number;
 }
 
 export interface ClusterViewReply {

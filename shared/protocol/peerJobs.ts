@@ -20,8 +20,10 @@ export type PeerJobRequests = {
   'mig.abort': { req: { id: string }; res: null };
   /** 'none': the target never had it, or discarded it; it will never run there. */
   'mig.status': { req: { id: string }; res: { phase: MigrationPhase | 'none' } };
-  /** To the home node: its job moved between two other nodes (or ended there). */
+  /** To the home node: its job moved between two other nodes. */
   'mig.moved': { req: { ref: JobRef; where: NodeId; migration?: MigrationRecord }; res: null };
+  /** To the home node: its job ended on node `on` (told until the home answers). */
+  'jobs.ended': { req: { ref: JobRef; on: NodeId; state: 'exited' | 'killed' | 'lost'; exitStatus?: number }; res: null };
   /** To the node a job runs on: migrate it (the home node's `migrate PID N` for a job away). */
   'mig.migrate': { req: { ref: JobRef; to: NodeId | 'home' | 'best' }; res: JobRecord };
   /** The home node's kill/stop/cont/renice for its job running on the node asked. */

@@ -12,7 +12,7 @@ import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 import type { NodeId, NodeView } from '../../../shared/domain/node.js';
 import type { BalanceState } from '../../../shared/protocol/agentBalance.js';
 import type { NodeResult } from '../../../shared/protocol/apiBalance.js';
-import { FLAG_BOXES, combined, describeMoves, describeResult, isChecked } from './nodeActions.js';
+import { FLAG_BOXES, combined, describeMoves, describeResult, isChecked, pendingMoves } from './nodeActions.js';
 
 const POLL_MS = 3000;
 
@@ -83,6 +83,7 @@ function useNodeStates(bridge: MosixviewBridge, target: Target) {
 
 function Controls({ bridge, target, states, busy, act }: { bridge: MosixviewBridge; target: Target; states: (BalanceState | undefined)[]; busy: boolean; act: ReturnType<typeof useNodeStates>['act'] }) {
   const known = states.some((s) => s !== undefined);
+  const pending = pendingMoves(states);
   return (
     <div className="node-controls">
       <fieldset disabled={busy || !known}>
@@ -111,8 +112,10 @@ function Controls({ bridge, target, states, busy, act }: { bridge: MosixviewBrid
         })}
       </fieldset>
       <div className="node-buttons">
-        <button type="button" disabled={busy} onClick={() => void act('expel', () => bridge.invoke('balance.expel', { nodeId: target }), (r) => describeMoves('expel', r))}>Expel guests</button>
-        <button type="button" disabled={busy} onClick={() => void act('bring', () => bridge.invoke('balance.bring', { nodeId: target }), (r) => describeMoves('bring', r))}>Bring home</button>
+        <button type="button" disabled={busy} aria-describedby="pending-guests" onClick={() => void act('expel', () => bridge.invoke('balance.expel', { nodeId: target }), (r) => describeMoves('expel', r))}>Expel guests</button>
+        <output id="pending-guests" aria-label="Guests here">{pending?.guests ?? '…'}</output>
+        <button type="button" disabled={busy} aria-describedby="pending-away" onClick={() => void act('bring', () => bridge.invoke('balance.bring', { nodeId: target }), (r) => describeMoves('bring', r))}>Bring home</button>
+        <output id="pending-away" aria-label="Own jobs away">{pending?.away ?? '…'}</output>
         <button type="button" disabled={busy} onClick={() => void act('start agent', () => bridge.invoke('balance.startAgent', { nodeId: target }), () => 'agent started')}>Start agent</button>
         <button type="button" disabled={busy} onClick={() => void act('stop agent', () => bridge.invoke('balance.stopAgent', { nodeId: target }), () => 'agent stopped')}>Stop agent</button>
       </div>

@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DECAY, NO_FLAGS } from '../../../shared/balancing/types.js';
 import type { BalanceState } from '../../../shared/protocol/agentBalance.js';
-import { FLAG_BOXES, combined, describeMoves, describeResult, isChecked } from './nodeActions.js';
+import { FLAG_BOXES, combined, describeMoves, describeResult, isChecked, pendingMoves } from './nodeActions.js';
 
-const st = (flags: Partial<typeof NO_FLAGS>): BalanceState => ({ nodeId: 1, flags: { ...NO_FLAGS, ...flags }, decay: DEFAULT_DECAY, speed: 10000, exchanging: true, canMigrate: true, note: '', moves: 0, failedMoves: 0, jobs: 0 });
+const st = (flags: Partial<typeof NO_FLAGS>): BalanceState => ({ nodeId: 1, flags: { ...NO_FLAGS, ...flags }, decay: DEFAULT_DECAY, speed: 10000, exchanging: true, canMigrate: true, note: '', moves: 0, failedMoves: 0, jobs: 0, guests: 0, away: 0 });
 const box = (label: string) => FLAG_BOXES.find((b) => b.label === label)!;
 
 describe('node configuration window logic', () => {
+  it('Expel and Bring show what they would move: guests here and own jobs away, summed over the nodes shown', () => {
+    expect(pendingMoves([undefined])).toBeUndefined();
+    expect(pendingMoves([{ ...st({}), guests: 1, away: 0 }])).toEqual({ guests: '1 guest here', away: '0 own jobs away' });
+    expect(pendingMoves([{ ...st({}), guests: 2, away: 1 }, undefined, { ...st({}), guests: 1, away: 2 }])).toEqual({ guests: '3 guests here', away: '3 own jobs away' });
+  });
   it('Automigration is the inverse of stay; the others are their flag', () => {
     expect(isChecked(st({}), box('Automigration'))).toBe(true);
     expect(isChecked(st({ stay: true }), box('Automigration'))).toBe(false);

@@ -34,3 +34,12 @@ export function combined(states: (BalanceState | undefined)[], box: (typeof FLAG
   if (known.length === 0) return undefined;
   return known.every((c) => c === known[0]) ? known[0]! : 'mixed';
 }
+
+/** What Expel and Bring would move now, summed over the nodes shown; undefined until one answered. */
+export function pendingMoves(states: readonly (BalanceState | undefined)[]): { guests: string; away: string } | undefined {
+  const known = states.filter((s): s is BalanceState => s !== undefined);
+  if (known.length === 0) return undefined;
+  const guests = known.reduce((a, s) => a + s.guests, 0);
+  const away = known.reduce((a, s) => a + s.away, 0);
+  return { guests: `${guests} guest${guests === 1 ? '' : 's'} here`, away: `${away} own job${away === 1 ? '' : 's'} away` };
+}
