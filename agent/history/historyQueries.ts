@@ -142,7 +142,7 @@ export function seriesOf(r: HistoryReader, name: string | null, q: { from: numbe
       series: Object.fromEntries([...m.entries()].map(([k, b]) => [k, { ...b.series(), stats: b.stats() }])),
     }));
   const started = r.header.started;
-  return { backup: name, started, last: Math.max(started, r.lastTime()), from, to, buckets, nodes, checkpoints: r.checkpoints(from, to) };
+  return { backup: name, started, last: Math.max(started, r.lastTime()), from, to, buckets, ...(edges ? { edges } : {}), nodes, checkpoints: r.checkpoints(from, to) };
 }
 
 export function procHistory(p: CollectorPaths, req: { backup?: string; t?: number }): ProcHistory {

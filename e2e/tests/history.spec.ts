@@ -76,7 +76,22 @@ test('the collector records the cluster; load history, checkpoint, process histo
     const label = load.locator('.chart-box svg text').filter({ hasText: 'hog-start' });
     await expect(label).toBeVisible();
     await expect(label).toHaveAttribute('fill', '#1f4fd8');
-    await expect(load.locator('.series.alert.node-2 path').first()).toBeAttached(); // red part of node 2
+    // Node 2's band in its own colour (the table's swatch), its parts above 50 yellow and above 80 red.
+    await expect(load.locator('.series.alert.node-2 path')).toHaveAttribute('fill', '#d03030');
+    await expect(load.locator('.series.warn.node-2 path')).toHaveAttribute('fill', '#e0c020');
+    const colour = await load.getByRole('cell', { name: 'Colour of node 2' }).locator('.swatch').getAttribute('data-colour');
+    await expect(load.locator('.series.node-2:not(.warn):not(.alert) path')).toHaveAttribute('fill', colour!);
+    // Dragging across the chart zooms into that range; "Whole day" goes back.
+    const box = (await load.locator('.chart-box').boundingBox())!;
+    await load.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+    await load.mouse.down();
+    await load.mouse.move(box.x + box.width * 0.45, box.y + box.height / 2, { steps: 5 });
+    await load.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
+    await load.mouse.up();
+    await expect(load.getByRole('button', { name: 'Zoom out' })).toBeEnabled();
+    await load.getByRole('button', { name: 'Whole day' }).click();
+    await expect(load.getByRole('button', { name: 'Zoom out' })).toBeDisabled();
+    await expect.poll(async () => (await peakOf(load, 2)).t).toBe(peak.t);
     await expect(load.getByLabel('Checkpoints')).toContainText('hog-start at');
 
     // The node's average window opens from its button.

@@ -23,10 +23,11 @@ export interface ChartProps {
   height?: number;
 }
 
-const LOOK: Record<Band['part'], { colour?: string; fillOpacity: number }> = {
-  normal: { fillOpacity: 0.15 },
-  warn: { colour: WARN_COLOUR, fillOpacity: 0.5 },
-  alert: { colour: ALERT_COLOUR, fillOpacity: 0.6 },
+// The levels are fills only: a stroke would also draw their cut edge, a false line at 50 and 80.
+const LOOK: Record<Band['part'], { colour?: string; fillOpacity: number; stroke: boolean }> = {
+  normal: { fillOpacity: 0.15, stroke: true },
+  warn: { colour: WARN_COLOUR, fillOpacity: 0.55, stroke: false },
+  alert: { colour: ALERT_COLOUR, fillOpacity: 0.7, stroke: false },
 };
 
 interface BandsProps {
@@ -56,7 +57,7 @@ const Bands = memo(function Bands({ series, metric, thresholds, scale }: BandsPr
           const cls = part === 'normal' ? `series node-${b.node}` : `series ${part} node-${b.node}`;
           return (
             <g key={`${part}-${b.node}`} className={cls}>
-              {b.d && <path d={b.d} fill={colour} fillOpacity={LOOK[part].fillOpacity} stroke={colour} strokeWidth={1} />}
+              {b.d && <path d={b.d} fill={colour} fillOpacity={LOOK[part].fillOpacity} stroke={LOOK[part].stroke ? colour : 'none'} strokeWidth={1} />}
             </g>
           );
         }),

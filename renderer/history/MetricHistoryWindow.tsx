@@ -4,6 +4,7 @@ import type { MosixviewBridge } from '../../shared/protocol/api.js';
 import type { HistoryMetric, HistorySeries } from '../../shared/protocol/agentHistory.js';
 import { openWindow } from '../windows.js';
 import { HistoryChart } from './HistoryChart.js';
+import { nodeColour } from './chartData.js';
 import { HistoryFrame } from './HistoryFrame.js';
 import { useCollector, useSeries } from './useHistory.js';
 import { clock, formatKbShort } from './timeFormat.js';
@@ -46,7 +47,7 @@ function NodeTable({ series, spec, backup }: { series: HistorySeries; spec: Wind
   return (
     <table className="history-nodes" aria-label={`${spec.title} per node`}>
       <thead>
-        <tr><th>Node</th><th>Host</th><th>Average</th><th>Peak</th><th>Peak at</th><th /></tr>
+        <tr><th>Node</th><th>Colour</th><th>Host</th><th>Average</th><th>Peak</th><th>Peak at</th><th /></tr>
       </thead>
       <tbody>
         {series.nodes.map((n) => {
@@ -54,6 +55,9 @@ function NodeTable({ series, spec, backup }: { series: HistorySeries; spec: Wind
           return (
             <tr key={n.id} aria-label={`Node ${n.id} history`}>
               <td>{n.id}</td>
+              <td aria-label={`Colour of node ${n.id}`} title={`node ${n.id}'s line in the chart`}>
+                <span className="swatch" style={{ background: nodeColour(n.id) }} data-colour={nodeColour(n.id)} />
+              </td>
               <td>{n.host}</td>
               <td aria-label={`Average of node ${n.id} value`}>{st?.avg != null ? spec.format(st.avg) : '-'}</td>
               <td aria-label={`Peak of node ${n.id}`} data-value={st?.peak ?? ''}>{st?.peak != null ? spec.format(st.peak) : '-'}</td>

@@ -26,6 +26,9 @@ describe('band paths', () => {
     expect(bandPath([10, 40, null, 60], [20, 95, null, 70], 0, 400, x, y, 50)).toBe('M10 5V5H20V50H10Z' + 'M30 30V30H40V40H30Z');
     expect(bandPath([1, 2], [50, 50], 0, 200, x, y, 50)).toBe('');
   });
+  it('draws columns between the given edges when they are not alike (moved to whole minutes)', () => {
+    expect(bandPath([10, 40], [20, 95], 0, 200, x, y, -Infinity, 1, [0, 130, 200])).toBe('M0 80V80H13V5H20V60H13V90H0Z');
+  });
   it('is empty where there is no data, and divides by the scale', () => {
     expect(bandPath([null, undefined], [null, 5], 0, 200, x, y)).toBe('');
     expect(bandPath([100], [200], 0, 100, x, y, -Infinity, 10)).toBe('M0 80V80H10V90H0Z');

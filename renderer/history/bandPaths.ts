@@ -13,13 +13,14 @@ type Values = readonly (number | null | undefined)[];
 const px = (v: number) => (Math.round(v * 10) / 10).toString();
 
 /**
- * The band of `min..max` over buckets spanning from..to, cut below `floor` (buckets whose
- * maximum stays at or below it are gaps): one closed step polygon per run of buckets.
+ * The band of `min..max` over buckets spanning from..to (equal columns, or the given column
+ * edges), cut below `floor` (buckets whose maximum stays at or below it are gaps): one
+ * closed step polygon per run of buckets.
  */
-export function bandPath(min: Values, max: Values, from: number, to: number, x: Scale, y: Scale, floor = -Infinity, scale = 1): string {
+export function bandPath(min: Values, max: Values, from: number, to: number, x: Scale, y: Scale, floor = -Infinity, scale = 1, edges?: readonly number[]): string {
   const n = Math.min(min.length, max.length);
   const w = (to - from) / Math.max(1, n);
-  const edge = (i: number) => px(x(from + i * w));
+  const edge = (i: number) => px(x(edges && edges.length === n + 1 ? edges[i]! : from + i * w));
   const out: string[] = [];
   let i = 0;
   while (i < n) {
@@ -56,10 +57,10 @@ export function seriesBands(s: HistorySeries, metric: HistoryMetric, x: Scale, y
   for (const n of s.nodes) {
     const m = n.series[metric];
     if (!m) continue;
-    bands.push({ node: n.id, part: 'normal', d: bandPath(m.min, m.max, s.from, s.to, x, y, -Infinity, scale) });
+    bands.push({ node: n.id, part: 'normal', d: bandPath(m.min, m.max, s.from, s.to, x, y, -Infinity, scale, s.edges) });
     if (thresholds) {
-      bands.push({ node: n.id, part: 'warn', d: bandPath(m.min, m.max, s.from, s.to, x, y, WARN, scale) });
-      bands.push({ node: n.id, part: 'alert', d: bandPath(m.min, m.max, s.from, s.to, x, y, ALERT, scale) });
+      bands.push({ node: n.id, part: 'warn', d: bandPath(m.min, m.max, s.from, s.to, x, y, WARN, scale, s.edges) });
+      bands.push({ node: n.id, part: 'alert', d: bandPath(m.min, m.max, s.from, s.to, x, y, ALERT, scale, s.edges) });
     }
   }
   return bands;

@@ -57,6 +57,8 @@ export interface HistorySeries {
   from: number;
   to: number;
   buckets: number;
+  /** Column edges (buckets + 1, from..to) when the columns are not all alike (moved to whole minutes). */
+  edges?: number[];
   nodes: NodeSeries[];
   checkpoints: Checkpoint[];
 }
