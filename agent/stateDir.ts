@@ -37,3 +37,16 @@ export function writeAtomic(file: string, text: string, mode = 0o600): void {
   }
   renameSync(tmp, file);
 }
+
+/**
+ * Makes a directory's entries durable (files created, renamed or removed in it): after a
+ * power loss a new file's data is worth nothing if its name was never written.
+ */
+export function syncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -30,7 +30,10 @@ describe('Collector', () => {
       close: () => undefined,
     };
     const c = new Collector(paths, { rotateEveryS: 100, retentionDays: 1, procsEveryS: 3 }, source, () => undefined, () => now);
-    for (let i = 0; i < 5; i++, now += 1000) await c.tick();
+    for (let i = 0; i < 5; i++, now += 1000) {
+      await c.tick();
+      await c.settled();
+    }
     c.checkpoint('x');
     const r = HistoryReader.open(paths.current);
     const recs: { t: number; up: boolean[] }[] = [];
@@ -46,6 +49,35 @@ describe('Collector', () => {
     await c.tick();
     expect(readdirSync(paths.dir).filter((n) => n.startsWith('mosixview-'))).toHaveLength(1);
     expect(c.historyStart).toBe(now);
+    c.stop();
+  });
+
+  it('a slow process list holds back no second: each tick records, and the list lands when it comes', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'mvcol-'));
+    const paths = collectorPaths({ dir: state, socket: '', pidFile: '', log: '' });
+    let now = 2_000_000;
+    let answer: (() => void) | undefined;
+    const source: ClusterViewSource = {
+      nodes: async () => [{ id: 1, host: 'a', status: 'up', sample: sample(now, 1) }],
+      procs: () => new Promise((resolve) => {
+        answer = () => resolve([{ pid: 7, ppid: 1, user: 'root', command: 'slow', args: 'slow', state: 'S', cpu: 0, rssKb: 1, nice: 0, where: 0 }]);
+      }),
+      close: () => undefined,
+    };
+    const c = new Collector(paths, { rotateEveryS: 1000, retentionDays: 1, procsEveryS: 60 }, source, () => undefined, () => now);
+    for (let i = 0; i < 4; i++, now += 1000) await c.tick();
+    const seconds = () => {
+      const r = HistoryReader.open(paths.current);
+      const ts: number[] = [];
+      r.samples(0, Infinity, (x) => ts.push(x.t));
+      const procs = r.procTimes();
+      r.close();
+      return { ts, procs };
+    };
+    expect(seconds()).toEqual({ ts: [2_000_000, 2_001_000, 2_002_000, 2_003_000], procs: [] });
+    answer!();
+    await c.settled();
+    expect(seconds().procs).toEqual([2_000_000]);
     c.stop();
   });
 });

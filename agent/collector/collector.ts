@@ -34,6 +34,8 @@ export class Collector {
   private timer: ReturnType<typeof setInterval> | undefined;
   private server: Server | undefined;
   private busy = false;
+  private procsPending: Promise<void> | undefined;
+  private stopped = false;
   private lastProcs = 0;
   private namesKey = '';
   private warned = '';
@@ -79,6 +81,7 @@ export class Collector {
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.server?.close();
     rmSync(this.paths.socket, { force: true });
@@ -124,19 +127,39 @@ export class Collector {
         }
         this.writer.writeSamples({ t, nodes: sorted.map(toHistorySample) });
       }
-      if (t - this.lastProcs >= this.settings.procsEveryS * 1000) {
-        const procs = await this.source.procs().catch(() => undefined);
-        if (procs) {
-          this.lastProcs = t;
-          this.writer.writeProcs({ t, procs: procs.map(toHistoryProc) });
-        }
-      }
+      // This second is on disk before anything slower is asked for.
       this.writer.flush();
+      if (t - this.lastProcs >= this.settings.procsEveryS * 1000 && !this.procsPending) this.procsPending = this.recordProcs(t);
     } catch (e) {
       this.warnOnce(`recording failed: ${(e as Error).message}`);
     } finally {
       this.busy = false;
     }
+  }
+
+  /**
+   * The process list is read beside the seconds, not in their way: a slow answer (up to its
+   * 5 s timeout) must not hold back or skip the next seconds' records.
+   */
+  private async recordProcs(t: number): Promise<void> {
+    const w = this.writer;
+    try {
+      const procs = await this.source.procs().catch(() => undefined);
+      if (procs && w === this.writer && !this.stopped) {
+        this.lastProcs = t;
+        w.writeProcs({ t, procs: procs.map(toHistoryProc) });
+        w.flush();
+      }
+    } catch (e) {
+      this.warnOnce(`recording the process list failed: ${(e as Error).message}`);
+    } finally {
+      this.procsPending = undefined;
+    }
+  }
+
+  /** Resolves when no process list is being read (tests, and stop). */
+  async settled(): Promise<void> {
+    await this.procsPending;
   }
 
   private warnOnce(msg: string): void {

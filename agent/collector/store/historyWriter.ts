@@ -4,7 +4,8 @@
  * power loss: everything before the first damaged frame is kept as it was.
  */
 import { closeSync, existsSync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { syncDir } from '../../stateDir.js';
 import {
   encodeCheckpoint, encodeHeader, encodeNodes, encodeProcs, encodeSamples, decodeHeader, frame, isKeyframe,
   FORMAT_VERSION, RecordType, SampleCodecState,
@@ -123,6 +124,11 @@ export class HistoryWriter {
     w.pendingIndex.push(...added);
     w.pendingSummaries.push(...rebuilt);
     w.flush();
+    // The files may be new, and so may their directory: make their names durable too.
+    if (opts.sync !== false) {
+      syncDir(dir);
+      syncDir(dirname(dir));
+    }
     return w;
   }
 

@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { syncDir } from '../../stateDir.js';
 
 export const CURRENT_DIR = 'mosixview';
 const BACKUP_RE = /^mosixview-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(?:-(\d+))?$/;
@@ -63,5 +64,6 @@ export function rotate(collectorDir: string, now: number, p: RotationPolicy): st
     renameSync(join(collectorDir, CURRENT_DIR), join(collectorDir, saved));
   }
   for (const old of expiredBackups(names, now, p)) rmSync(join(collectorDir, old), { recursive: true, force: true });
+  if (existsSync(collectorDir)) syncDir(collectorDir); // the rename survives a power loss
   return saved;
 }
