@@ -1,10 +1,12 @@
 /** Mosixhistory: the process list of the collector's node as it was at any stored minute. */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { MosixviewBridge } from '../../shared/protocol/api.js';
 import type { ProcHistory } from '../../shared/protocol/agentHistory.js';
 import { HistoryFrame } from './HistoryFrame.js';
 import { useCollector } from './useHistory.js';
 import { clock, dateTime } from './timeFormat.js';
+
+const REFRESH_MS = 20_000;
 
 export function ProcHistoryWindow({ bridge }: { bridge: MosixviewBridge }) {
   const choice = useCollector(bridge);
@@ -25,6 +27,24 @@ export function ProcHistoryWindow({ bridge }: { bridge: MosixviewBridge }) {
       },
       (e: Error) => setError(e.message),
     );
+  }, [bridge, backup, choice?.nodeId]);
+
+  // The collector stores a list every minute: new minutes join the slider, which follows them
+  // while it is at the newest one; a new history (rotation) starts the slider again.
+  const follow = useRef(true);
+  follow.current = !hist || index === undefined || index >= hist.times.length - 1;
+  useEffect(() => {
+    if (backup) return;
+    const timer = setInterval(() => {
+      bridge.invoke('history.procs', {}).then(
+        (h) => {
+          setHist((old) => (old && old.started === h.started ? { ...old, times: h.times } : h));
+          setIndex((i) => (follow.current || i === undefined || i >= h.times.length ? h.times.length - 1 : i));
+        },
+        () => undefined,
+      );
+    }, REFRESH_MS);
+    return () => clearInterval(timer);
   }, [bridge, backup, choice?.nodeId]);
 
   const t = hist && index !== undefined ? hist.times[index] : undefined;

@@ -8,10 +8,14 @@ export function useCollector(bridge: MosixviewBridge): CollectorChoice | undefin
   const [choice, setChoice] = useState<CollectorChoice>();
   useEffect(() => {
     let live = true;
-    bridge.invoke('history.collector', null).then((c) => live && setChoice(c), () => undefined);
+    const ask = () => bridge.invoke('history.collector', null).then((c) => live && setChoice(c), () => undefined);
+    void ask();
+    // Its status moves on: the daily rotation adds a backup the File menu must offer.
+    const timer = setInterval(() => void ask(), 30_000);
     const off = bridge.on('history.collectorChanged', (c) => setChoice(c));
     return () => {
       live = false;
+      clearInterval(timer);
       off();
     };
   }, [bridge]);

@@ -1,0 +1,53 @@
+// @vitest-environment jsdom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import type { ProcHistory } from '../../shared/protocol/agentHistory.js';
+import { fakeBridge } from '../components/fakeBridge.test-util.js';
+import { ProcHistoryWindow } from './ProcHistoryWindow.js';
+
+const T0 = 1_700_000_000_000;
+const MIN = 60_000;
+
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
+
+function collectorBridge(times: number[]) {
+  return fakeBridge({
+    'history.collector': () => ({ nodeId: 1, status: { host: 'n1', running: true, started: T0, last: T0, dir: '/h', backups: [] } }),
+    'history.procs': ({ t }): ProcHistory => {
+      const at = t ?? times[times.length - 1]!;
+      return { started: T0, times: [...times], at: { t: at, procs: [{ pid: 1, user: 'root', command: `cmd-at-${(at - T0) / MIN}`, args: '', state: 'S', cpu: 0, rssKb: 1, where: 0 }] } };
+    },
+  });
+}
+
+const slider = () => screen.getByRole('slider', { name: 'History time' }) as HTMLInputElement;
+const settle = () => act(async () => { await vi.advanceTimersByTimeAsync(10); });
+
+describe('process history window', () => {
+  it('new minutes join the slider, which follows them while at the newest one, and stays where the admin put it otherwise', async () => {
+    vi.useFakeTimers();
+    const times = [T0, T0 + MIN];
+    render(<ProcHistoryWindow bridge={collectorBridge(times).bridge} />);
+    await settle();
+    expect(slider().max).toBe('1');
+    expect(slider().value).toBe('1');
+    times.push(T0 + 2 * MIN);
+    await act(async () => { await vi.advanceTimersByTimeAsync(20_000); });
+    await settle();
+    expect(slider().max).toBe('2');
+    expect(slider().value).toBe('2');
+    expect(await screen.findByText('cmd-at-2')).toBeTruthy();
+    // The admin looks at the first minute: a new minute does not move the slider away.
+    fireEvent.change(slider(), { target: { value: '0' } });
+    await settle();
+    times.push(T0 + 3 * MIN);
+    await act(async () => { await vi.advanceTimersByTimeAsync(20_000); });
+    await settle();
+    expect(slider().max).toBe('3');
+    expect(slider().value).toBe('0');
+    expect(screen.getByText('cmd-at-0')).toBeTruthy();
+  });
+});
