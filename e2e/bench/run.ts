@@ -7,7 +7,7 @@ import { benchSampleCost, formatSampleCost } from './sampleCost.js';
 import { benchStartup, formatStartup, NODES, REPS } from './startup.js';
 import { BENCHMARKS_MD, machine, machineLine, writeBenchSection } from './report.js';
 import { BALANCING_TITLE, balancingSection } from './balancing.js';
-import { MIGRATION_TITLE, migrationSection } from './migration.js';
+import { MIGRATION_TITLE, migrationSection } from './migrationReport.js';
 import { HISTORY_TITLE, benchHistory, historySection } from './history.js';
 
 interface Bench {
