@@ -77,8 +77,9 @@ test('the collector records the cluster; load history, checkpoint, process histo
     await expect(label).toBeVisible();
     await expect(label).toHaveAttribute('fill', '#1f4fd8');
     // Node 2's band in its own colour (the table's swatch), its parts above 50 yellow and above 80 red.
-    await expect(load.locator('.series.alert.node-2 path')).toHaveAttribute('fill', '#d03030');
-    await expect(load.locator('.series.warn.node-2 path')).toHaveAttribute('fill', '#e0c020');
+    await expect(load.locator('.series.alert.node-2 path:not(.level-line)')).toHaveAttribute('fill', '#d03030');
+    await expect(load.locator('.series.alert.node-2 path.level-line')).toHaveAttribute('stroke', '#d03030');
+    await expect(load.locator('.series.warn.node-2 path:not(.level-line)')).toHaveAttribute('fill', '#e0c020');
     const colour = await load.getByRole('cell', { name: 'Colour of node 2' }).locator('.swatch').getAttribute('data-colour');
     await expect(load.locator('.series.node-2:not(.warn):not(.alert) path')).toHaveAttribute('fill', colour!);
     // Dragging across the chart zooms into that range; "Whole day" goes back.

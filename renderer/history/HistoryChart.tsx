@@ -23,7 +23,8 @@ export interface ChartProps {
   height?: number;
 }
 
-// The levels are fills only: a stroke would also draw their cut edge, a false line at 50 and 80.
+// A level's outline is its top edge only: around the whole part it would also draw the cut,
+// a false line at 50 and 80. The top edge keeps a flat stretch above 80 visible as a red line.
 const LOOK: Record<Band['part'], { colour?: string; fillOpacity: number; stroke: boolean }> = {
   normal: { fillOpacity: 0.15, stroke: true },
   warn: { colour: WARN_COLOUR, fillOpacity: 0.55, stroke: false },
@@ -57,7 +58,8 @@ const Bands = memo(function Bands({ series, metric, thresholds, scale }: BandsPr
           const cls = part === 'normal' ? `series node-${b.node}` : `series ${part} node-${b.node}`;
           return (
             <g key={`${part}-${b.node}`} className={cls}>
-              {b.d && <path d={b.d} fill={colour} fillOpacity={LOOK[part].fillOpacity} stroke={LOOK[part].stroke ? colour : 'none'} strokeWidth={1} />}
+              {b.area && <path d={b.area} fill={colour} fillOpacity={LOOK[part].fillOpacity} stroke={LOOK[part].stroke ? colour : 'none'} strokeWidth={1} />}
+              {b.top && !LOOK[part].stroke && <path className="level-line" d={b.top} fill="none" stroke={colour} strokeWidth={1.5} />}
             </g>
           );
         }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bandPath, niceCeil, seriesBands, seriesPeak } from './bandPaths.js';
+import { band, bandPath, niceCeil, seriesBands, seriesPeak } from './bandPaths.js';
 import type { HistorySeries } from '../../shared/protocol/agentHistory.js';
 
 // Buckets of 100 ms from 0 to 400; x in pixels = t / 10, y = 100 - value (value 0 at the bottom).
@@ -26,6 +26,9 @@ describe('band paths', () => {
     expect(bandPath([10, 40, null, 60], [20, 95, null, 70], 0, 400, x, y, 50)).toBe('M10 5V5H20V50H10Z' + 'M30 30V30H40V40H30Z');
     expect(bandPath([1, 2], [50, 50], 0, 200, x, y, 50)).toBe('');
   });
+  it('gives each run its top edge alone too, so a flat stretch above a level still shows as a line', () => {
+    expect(band([90, 90, null, 95], [90, 90, null, 95], 0, 400, x, y, 80).top).toBe('M0 10V10H10V10H20' + 'M30 5V5H40');
+  });
   it('draws columns between the given edges when they are not alike (moved to whole minutes)', () => {
     expect(bandPath([10, 40], [20, 95], 0, 200, x, y, -Infinity, 1, [0, 130, 200])).toBe('M0 80V80H13V5H20V60H13V90H0Z');
   });
@@ -34,7 +37,7 @@ describe('band paths', () => {
     expect(bandPath([100], [200], 0, 100, x, y, -Infinity, 10)).toBe('M0 80V80H10V90H0Z');
   });
   it('gives the load its normal, yellow and red parts per node, memory only the normal one', () => {
-    expect(seriesBands(series, 'load', x, y, true).map((b) => `${b.node}:${b.part}:${b.d !== ''}`)).toEqual(['2:normal:true', '2:warn:true', '2:alert:true']);
+    expect(seriesBands(series, 'load', x, y, true).map((b) => `${b.node}:${b.part}:${b.area !== ''}`)).toEqual(['2:normal:true', '2:warn:true', '2:alert:true']);
     expect(seriesBands(series, 'load', x, y, false).map((b) => b.part)).toEqual(['normal']);
     expect(seriesBands(series, 'mem', x, y, false)).toEqual([]);
   });

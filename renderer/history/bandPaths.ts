@@ -12,23 +12,31 @@ type Values = readonly (number | null | undefined)[];
 
 const px = (v: number) => (Math.round(v * 10) / 10).toString();
 
+export interface BandPaths {
+  /** Closed step polygons from each column's minimum (or the floor) to its maximum. */
+  area: string;
+  /** The maximum's edge alone, open: a level's line even where its band is flat. */
+  top: string;
+}
+
 /**
  * The band of `min..max` over buckets spanning from..to (equal columns, or the given column
  * edges), cut below `floor` (buckets whose maximum stays at or below it are gaps): one
- * closed step polygon per run of buckets.
+ * polygon, and one top edge, per run of buckets.
  */
-export function bandPath(min: Values, max: Values, from: number, to: number, x: Scale, y: Scale, floor = -Infinity, scale = 1, edges?: readonly number[]): string {
+export function band(min: Values, max: Values, from: number, to: number, x: Scale, y: Scale, floor = -Infinity, scale = 1, edges?: readonly number[]): BandPaths {
   const n = Math.min(min.length, max.length);
   const w = (to - from) / Math.max(1, n);
   const edge = (i: number) => px(x(edges && edges.length === n + 1 ? edges[i]! : from + i * w));
-  const out: string[] = [];
+  const inRun = (k: number) => {
+    const lo = min[k];
+    const hi = max[k];
+    return lo !== null && lo !== undefined && hi !== null && hi !== undefined && hi / scale > floor;
+  };
+  const area: string[] = [];
+  const top: string[] = [];
   let i = 0;
   while (i < n) {
-    const inRun = (k: number) => {
-      const lo = min[k];
-      const hi = max[k];
-      return lo !== null && lo !== undefined && hi !== null && hi !== undefined && hi / scale > floor;
-    };
     if (!inRun(i)) {
       i++;
       continue;
@@ -36,19 +44,23 @@ export function bandPath(min: Values, max: Values, from: number, to: number, x: 
     let end = i;
     while (end + 1 < n && inRun(end + 1)) end++;
     // Along the top left to right, then along the bottom back again.
-    let d = `M${edge(i)} ${px(y(max[i]! / scale))}`;
-    for (let k = i; k <= end; k++) d += `V${px(y(max[k]! / scale))}H${edge(k + 1)}`;
+    let t = `M${edge(i)} ${px(y(max[i]! / scale))}`;
+    for (let k = i; k <= end; k++) t += `V${px(y(max[k]! / scale))}H${edge(k + 1)}`;
+    let d = t;
     for (let k = end; k >= i; k--) d += `V${px(y(Math.max(min[k]! / scale, floor)))}H${edge(k)}`;
-    out.push(`${d}Z`);
+    area.push(`${d}Z`);
+    top.push(t);
     i = end + 1;
   }
-  return out.join('');
+  return { area: area.join(''), top: top.join('') };
 }
 
-export interface Band {
+/** The band's polygons alone. */
+export const bandPath = (...a: Parameters<typeof band>): string => band(...a).area;
+
+export interface Band extends BandPaths {
   node: number;
   part: 'normal' | 'warn' | 'alert';
-  d: string;
 }
 
 /** Every node's bands of one metric; the load also gets its yellow (> 50) and red (> 80) parts. */
@@ -57,10 +69,10 @@ export function seriesBands(s: HistorySeries, metric: HistoryMetric, x: Scale, y
   for (const n of s.nodes) {
     const m = n.series[metric];
     if (!m) continue;
-    bands.push({ node: n.id, part: 'normal', d: bandPath(m.min, m.max, s.from, s.to, x, y, -Infinity, scale, s.edges) });
+    bands.push({ node: n.id, part: 'normal', ...band(m.min, m.max, s.from, s.to, x, y, -Infinity, scale, s.edges) });
     if (thresholds) {
-      bands.push({ node: n.id, part: 'warn', d: bandPath(m.min, m.max, s.from, s.to, x, y, WARN, scale, s.edges) });
-      bands.push({ node: n.id, part: 'alert', d: bandPath(m.min, m.max, s.from, s.to, x, y, ALERT, scale, s.edges) });
+      bands.push({ node: n.id, part: 'warn', ...band(m.min, m.max, s.from, s.to, x, y, WARN, scale, s.edges) });
+      bands.push({ node: n.id, part: 'alert', ...band(m.min, m.max, s.from, s.to, x, y, ALERT, scale, s.edges) });
     }
   }
   return bands;
