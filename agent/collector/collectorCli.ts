@@ -35,6 +35,7 @@ function logTail(p: CollectorPaths): string {
 async function startDaemon(p: CollectorPaths, bundle: string, out: (s: string) => void): Promise<void> {
   const other = runningCollector(p.pidFile);
   if (other !== undefined) throw new CliError(`the collector is already running (pid ${other}); stop it with "mosixcollector -k"`);
+  for (const x of loadSettings(p).problems) process.stderr.write(`mosixcollector: setting ignored, the default applies: ${x}\n`);
   mkdirSync(p.dir, { recursive: true });
   const log = openSync(p.log, 'a');
   const child = spawn(process.execPath, [bundle, 'mosixcollector', '--run'], { detached: true, stdio: ['ignore', log, log], env: process.env });
@@ -77,7 +78,8 @@ async function runForeground(p: CollectorPaths, bundle: string): Promise<void> {
   if (!claim.ok) throw new CliError(`the collector is already running (pid ${claim.other})`);
   const log = (s: string) => process.stderr.write(`${new Date().toISOString()} mosixcollector: ${s}\n`);
   try {
-    const settings = loadSettings(p);
+    const { settings, problems } = loadSettings(p);
+    for (const x of problems) log(`setting ignored: ${x}`);
     const c = new Collector(p, settings, new DaemonViewSource(statePaths(), bundle, log), log);
     await c.start();
     log(`pid ${process.pid} recording to ${p.current} (procs every ${settings.procsEveryS} s, new history every ${settings.rotateEveryS} s, backups kept ${settings.retentionDays} days)`);

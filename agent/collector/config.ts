@@ -45,16 +45,36 @@ function positive(v: unknown, allowZero = false): number | undefined {
   return typeof n === 'number' && Number.isFinite(n) && (n > 0 || (allowZero && n === 0)) ? n : undefined;
 }
 
-export function loadSettings(paths: CollectorPaths, env: NodeJS.ProcessEnv = process.env): CollectorSettings {
-  let file: Partial<Record<keyof CollectorSettings, unknown>> = {};
+const KNOBS: { key: keyof CollectorSettings; env: string; zero: boolean }[] = [
+  { key: 'rotateEveryS', env: 'MOSIXVIEW_COLLECTOR_ROTATE_S', zero: false },
+  { key: 'retentionDays', env: 'MOSIXVIEW_COLLECTOR_RETENTION_DAYS', zero: true },
+  { key: 'procsEveryS', env: 'MOSIXVIEW_COLLECTOR_PROCS_S', zero: false },
+];
+
+/**
+ * The settings, and in words every value that was refused (so `-d` can say what it ignored:
+ * a typo in collector.json must not pass for the default silently).
+ */
+export function loadSettings(paths: CollectorPaths, env: NodeJS.ProcessEnv = process.env): { settings: CollectorSettings; problems: string[] } {
+  const problems: string[] = [];
+  let file: Record<string, unknown> = {};
   try {
-    file = JSON.parse(readFileSync(paths.config, 'utf8')) as typeof file;
-  } catch {
-    /* no file, or unreadable: the defaults apply */
+    const parsed: unknown = JSON.parse(readFileSync(paths.config, 'utf8'));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) file = parsed as Record<string, unknown>;
+    else problems.push(`${paths.config} is not a JSON object: ignored`);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code !== 'ENOENT') problems.push(`${paths.config} cannot be used (${err.message}): ignored`);
   }
-  return {
-    rotateEveryS: positive(env.MOSIXVIEW_COLLECTOR_ROTATE_S) ?? positive(file.rotateEveryS) ?? DEFAULT_SETTINGS.rotateEveryS,
-    retentionDays: positive(env.MOSIXVIEW_COLLECTOR_RETENTION_DAYS, true) ?? positive(file.retentionDays, true) ?? DEFAULT_SETTINGS.retentionDays,
-    procsEveryS: positive(env.MOSIXVIEW_COLLECTOR_PROCS_S) ?? positive(file.procsEveryS) ?? DEFAULT_SETTINGS.procsEveryS,
-  };
+  for (const k of Object.keys(file)) if (!KNOBS.some((n) => n.key === k)) problems.push(`${paths.config}: unknown setting "${k}" (known: ${KNOBS.map((n) => n.key).join(', ')})`);
+  const settings = { ...DEFAULT_SETTINGS };
+  for (const { key, env: name, zero } of KNOBS) {
+    const need = zero ? 'a number >= 0' : 'a number > 0';
+    const fromFile = file[key] === undefined ? undefined : positive(file[key], zero);
+    if (file[key] !== undefined && fromFile === undefined) problems.push(`${paths.config}: ${key} must be ${need}, not ${JSON.stringify(file[key])}`);
+    const fromEnv = env[name] === undefined || env[name] === '' ? undefined : positive(env[name], zero);
+    if (env[name] && fromEnv === undefined) problems.push(`${name} must be ${need}, not "${env[name]}"`);
+    settings[key] = fromEnv ?? fromFile ?? DEFAULT_SETTINGS[key];
+  }
+  return { settings, problems };
 }

@@ -136,6 +136,17 @@ test('the collector records the cluster; load history, checkpoint, process histo
     await procs.reload();
     await procs.getByRole('slider', { name: 'History time' }).fill('0');
     await expect.poll(() => procsShown(procs)).not.toContain(marker);
+
+    // -h tells the options; -r saves the history as a dated backup, which the File menu opens.
+    expect(await run(cluster, 1, `${bin} -h`)).toMatch(/-r\s+save the current history as a dated backup/);
+    const rotated = /history saved as (\S+); a new one started/.exec(await run(cluster, 1, `${bin} -r`));
+    expect(rotated, 'mosixcollector -r names the backup').not.toBeNull();
+    await load.reload();
+    await load.locator('summary', { hasText: 'File' }).click();
+    await load.getByRole('menuitem', { name: `Open backup ${rotated![1]}` }).click();
+    await expect(load.getByText(`Backup ${rotated![1]} of the collector`)).toBeVisible({ timeout: 20_000 });
+    await expect(load.getByRole('img', { name: /^Load: \d+ node\(s\), 1 checkpoint\(s\)$/ })).toBeVisible({ timeout: 20_000 });
+    await expect.poll(async () => (await peakOf(load, 2)).t).toBe(peak.t);
   } finally {
     await sshExec(cluster, 1, `${bin} -k; pkill -x ${marker}; rm -f ${cluster.dir}/${marker}`);
   }
