@@ -13,6 +13,7 @@ import { parseMosctl } from '../../shared/balancing/controls.js';
 import type { AgentFeature, DaemonContext } from '../daemon/feature.js';
 import { Balancer } from './balancer.js';
 import { ControlsStore } from './controlsStore.js';
+import { bringHome } from './bringHome.js';
 import { AGENT_VERSION } from '../version.js';
 
 export const GOSSIP_MS = 500;
@@ -68,33 +69,8 @@ export function balanceFeature(ctx: DaemonContext): AgentFeature {
   const bring = async (): Promise<MoveReport> => {
     const self = balancer.selfId();
     const net = ctx.peers.net;
-    const report: MoveReport = { moved: [], failed: [], unreachable: [] };
-    if (self === undefined || !net) return { ...report, note: 'bring: this node is not in a cluster (no map or key installed), so no job of it runs elsewhere' };
-    const notes = new Set<string>();
-    // Rounds: a job that was on its way to a third node when asked is found there next time.
-    for (let round = 0; round < 3; round++) {
-      const before = report.moved.length;
-      const failed: MoveReport['failed'] = [];
-      const unreachable: MoveReport['unreachable'] = [];
-      await Promise.all(
-        net.nodes
-          .filter((n) => n.id !== self)
-          .map(async (n) => {
-            try {
-              const r = await net.request(n.id, 'balance.sendHome', { home: self }, BRING_TIMEOUT_MS);
-              report.moved.push(...r.moved);
-              failed.push(...r.failed);
-              if (r.note) notes.add(`node ${n.id}: ${r.note}`);
-            } catch (e) {
-              unreachable.push({ node: n.id, why: (e as Error).message });
-            }
-          }),
-      );
-      report.failed = failed;
-      report.unreachable = unreachable;
-      if (report.moved.length === before) break;
-    }
-    return notes.size ? { ...report, note: [...notes].join('; ') } : report;
+    if (self === undefined || !net) return { moved: [], failed: [], unreachable: [], note: 'bring: this node is not in a cluster (no map or key installed), so no job of it runs elsewhere' };
+    return bringHome(self, net.nodes.map((n) => n.id), (node) => net.request(node, 'balance.sendHome', { home: self }, BRING_TIMEOUT_MS));
   };
 
   const handlers: Handlers<AgentRequests> = {
