@@ -66,16 +66,17 @@ test.describe('balancing that moves jobs (needs the migration service)', () => {
   test('block on node 3 keeps guests off it', async ({ cluster }) => {
     await mosctl(cluster, 3, 'block');
     await startHogs(cluster, 1, 8);
-    // Looked at every second while the jobs spread (node 1 down to 4) and 10 s more: never a guest on node 3.
-    let settledFor = 0;
-    const end = Date.now() + 40_000;
-    while (settledFor < 10 && Date.now() < end) {
+    // Looked at about every second while the jobs spread (node 1 down to 4, within 30 s) and
+    // for 10 s more: never a guest on node 3.
+    const started = Date.now();
+    let spreadAt: number | undefined;
+    while (spreadAt === undefined || Date.now() - spreadAt < 10_000) {
       const c = await counts(cluster);
       expect(c[2], `jobs per node ${c.join(', ')}`).toBe(0);
-      if (settledFor > 0 || c[0]! <= 4) settledFor++;
+      if (spreadAt === undefined && c[0]! <= 4) spreadAt = Date.now();
+      expect(spreadAt !== undefined || Date.now() - started < 30_000, `the jobs did not spread within 30 s: ${c.join(', ')}`).toBe(true);
       await new Promise((r) => setTimeout(r, 1000));
     }
-    expect(settledFor, 'the jobs spread to the other nodes').toBe(10);
   });
 
   test('expel on node 2 (its configuration window\'s button) empties it of guests', async ({ app, cluster }) => {
