@@ -116,7 +116,8 @@ export class Balancer {
     const s = snap.sample;
     this.exported = this.exported === undefined ? s.load : smoothLoad(this.exported, s.demand);
     // Modes first, so a new job's very first figure already follows its mode (cpujob counts 1).
-    for (const j of this.deps.migration()?.candidates() ?? []) this.tracker.setMode(j.key, j.mode);
+    const raw = this.deps.migration()?.candidates() ?? [];
+    for (const j of raw) this.tracker.setMode(j.key, j.mode);
     this.tracker.observe(snap.procs, s.t, this.controls.decay);
     const infod = this.sync();
     infod?.update({
@@ -133,25 +134,23 @@ export class Balancer {
       this.note = 'not in a cluster: no map installed (setpe -w -f MAP, or open the cluster in Mosixview)';
       return undefined;
     }
-    return this.decideNow(s, infod);
+    return this.decideNow(s, infod, raw);
   }
 
-  candidates(): JobCandidate[] {
-    const mig = this.deps.migration();
-    if (!mig) return [];
-    return mig.candidates().map((j) => {
+  /** The migration service's jobs with this balancer's figures: tracked load, last decision. */
+  candidates(raw: readonly JobCandidate[] = this.deps.migration()?.candidates() ?? []): JobCandidate[] {
+    return raw.map((j) => {
       const mine = this.decidedAt.get(j.key);
       const last = Math.max(j.lastDecisionAt ?? -Infinity, mine ?? -Infinity);
       // The tracked figure follows docs/LOAD-MODEL.md (decaying max(cpu, runnable), per mode);
       // the service's own figure stands in until the job has been seen for an interval.
-      this.tracker.setMode(j.key, j.mode);
       const tracked = this.tracker.load(j.key);
       const load = tracked > 0 ? tracked : j.load;
       return { ...j, load, ...(Number.isFinite(last) ? { lastDecisionAt: last } : {}) };
     });
   }
 
-  private decideNow(s: NodeSample, infod: Infod): Decision | undefined {
+  private decideNow(s: NodeSample, infod: Infod, raw: readonly JobCandidate[]): Decision | undefined {
     const mig = this.deps.migration();
     if (!mig) {
       this.note = NO_MIGRATION;
@@ -159,7 +158,7 @@ export class Balancer {
     }
     if (this.inFlight || this.adminBusy) return undefined;
     const now = this.deps.clock();
-    const jobs = this.candidates();
+    const jobs = this.candidates(raw);
     const d = decide({
       now,
       self: { id: infod.self, load: this.exported ?? s.load, demand: s.demand, cpus: s.cpus, speed: s.speed, memAvailKb: s.mem.availableKb, memTotalKb: s.mem.totalKb, flags: this.controls.flags },
