@@ -51,7 +51,7 @@ export function balanceFeature(ctx: DaemonContext): AgentFeature {
     const self = balancer.selfId();
     const mig = ctx.services.migration;
     return {
-      nodeId: balancer.selfId() ?? null,
+      nodeId: self ?? null,
       flags,
       decay: balancer.decay(),
       speed: ctx.speed(),
