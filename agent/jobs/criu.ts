@@ -43,10 +43,21 @@ export function locateCriu(configured?: string, env: NodeJS.ProcessEnv = process
   return undefined;
 }
 
+/**
+ * CRIU_FAULT=130 is CRIU's FI_NO_BREAKPOINTS: compel then stops a task leaving its parasite
+ * with PTRACE_SYSCALL instead of a hardware breakpoint. Some hypervisors do not virtualize
+ * debug registers (seen on a Firecracker VM with kernel 6.18.44): the breakpoint never fires
+ * and `criu dump` hangs for good after "new_sp=... ip ...". CRIU >= 4.2 checks this itself
+ * (kerndat_breakpoints); older ones need the hint, and it costs nothing where breakpoints work.
+ */
+export function criuEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, CRIU_FAULT: env.CRIU_FAULT || '130' };
+}
+
 export function runCriu(criu: string, args: string[], timeoutMs: number, cwd?: string): Promise<CriuResult> {
   const t0 = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(criu, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(criu, args, { cwd, env: criuEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let timedOut = false;

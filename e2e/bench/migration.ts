@@ -21,7 +21,7 @@ export const SIZES = [
   { label: '1 GiB', bytes: 2 ** 30 },
 ];
 const LONG = 10 * 60_000;
-/** The same flags as agent/jobs/criu.ts: cgroups ignored, -v4 log into the image dir. */
+/** The same flags and environment as agent/jobs/criu.ts: cgroups ignored, -v4 log into the image dir, CRIU_FAULT=130 (criuEnv). */
 const COMMON = '--manage-cgroups=ignore -v4';
 /** The shell init mosrun puts in front of a job (agent/jobs/spawnJob.ts). */
 const JOB_INIT = `'"$@" 3>&-; echo $? >&3' mosixview-job`;
@@ -174,8 +174,8 @@ async function mosixviewRep(c: TestCluster, job: Job, r: SizeResult): Promise<vo
 /** criu dump on `from` (as the agent: --leave-stopped), criu restore -d on `to`; the source is killed after. */
 async function criuMove(c: TestCluster, job: Job, from: number, to: number, img: string) {
   const before = job.count();
-  const dump = await timedSsh(c, from, `rm -rf ${img} && mkdir -p ${img} && ${nodeMs(`"$MOSIXVIEW_CRIU" dump -t ${job.pid} -D ${img} -o dump.log ${COMMON} --leave-stopped`)}`);
-  const restore = await timedSsh(c, to, `${nodeMs(`"$MOSIXVIEW_CRIU" restore -D ${img} -o restore.log -d --pidfile ${img}/restored.pid ${COMMON}`)}`);
+  const dump = await timedSsh(c, from, `rm -rf ${img} && mkdir -p ${img} && ${nodeMs(`CRIU_FAULT=130 "$MOSIXVIEW_CRIU" dump -t ${job.pid} -D ${img} -o dump.log ${COMMON} --leave-stopped`)}`);
+  const restore = await timedSsh(c, to, `${nodeMs(`CRIU_FAULT=130 "$MOSIXVIEW_CRIU" restore -D ${img} -o restore.log -d --pidfile ${img}/restored.pid ${COMMON}`)}`);
   await on(c, from, `kill -9 ${job.pid}`);
   const pid = Number(readFileSync(`${img}/restored.pid`, 'utf8').trim());
   const bytes = readdirSync(img).reduce((a, f) => a + (f.endsWith('.img') ? statSync(`${img}/${f}`).size : 0), 0);
