@@ -11,13 +11,11 @@ import type { JobRecord } from '../../shared/jobs/job.js';
 import type { ProcTarget } from '../../shared/protocol/agentJobs.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import { JobsService } from './jobsService.js';
-import { Migration } from './migration.js';
 
 export type Migrator = (t: ProcTarget, to: NodeId | 'home' | 'best') => Promise<JobRecord>;
 
 export interface JobsApi {
   service: JobsService;
-  migration: Migration;
   /** The orchestrator sets this; until then `migrate` says why it cannot. */
   migrator?: Migrator;
 }
@@ -32,7 +30,7 @@ export function jobsApi(ctx: DaemonContext): JobsApi {
       mapNodeId: () => (ctx as Partial<DaemonContext>).peers?.info().nodeId,
       onChange: (r) => ctx.broadcast('jobs.changed', r),
     });
-    api = { service, migration: new Migration(service) };
+    api = { service };
     apis.set(ctx, api);
   }
   return api;
@@ -40,7 +38,7 @@ export function jobsApi(ctx: DaemonContext): JobsApi {
 
 export function jobsFeature(ctx: DaemonContext): AgentFeature {
   const api = jobsApi(ctx);
-  const { service, migration } = api;
+  const { service } = api;
   const handlers: Handlers<AgentRequests> = {
     'jobs.start': (spec) => service.start(spec),
     'jobs.list': () => service.registry.list(),
@@ -48,7 +46,10 @@ export function jobsFeature(ctx: DaemonContext): AgentFeature {
     'jobs.signal': (p) => (service.signal(p, p.signal), null),
     'jobs.renice': (p) => (service.renice(p, p.nice), null),
     'jobs.lock': ({ ref, locked }) => service.lock(ref, locked),
-    'jobs.facts': () => migration.facts(),
+    'jobs.facts': async () => {
+      const c = service.config;
+      return { node: service.nodeId, criu: await service.criu(), blocksGuests: c.blockGuests, sharedRoots: c.sharedRoots, localRoots: c.localRoots };
+    },
     'jobs.check': async (p) => ({ reasons: await service.check(p, p.target) }),
     'jobs.setNodeId': ({ node }) => ({ node: service.setNodeId(node) }),
     'jobs.forget': ({ ref }) => (service.forget(ref), null),
@@ -63,7 +64,6 @@ export function jobsFeature(ctx: DaemonContext): AgentFeature {
     handlers,
     start: () => {
       void service.criu(); // probing takes a few hundred ms: do not hold up the daemon
-      migration.recover();
       service.poll();
     },
     onSample: () => service.poll(),

@@ -2,7 +2,6 @@
  * The node-local side of mosrun jobs: start, registry, signals, nice, lock, exit
  * detection and the process-list annotation. Migration steps live in migration.ts.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NodeId } from '../../shared/domain/node.js';
 import { jobKey, type JobRef, type ProcInfo } from '../../shared/domain/process.js';
@@ -12,11 +11,12 @@ import { modeForbidsMigration, remoteTargets } from '../../shared/jobs/runModes.
 import type { ProcTarget, JobSignal } from '../../shared/protocol/agentJobs.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import { loadJobsConfig, readNodeId, writeNodeId, type JobsConfig } from './config.js';
-import { locateCriu, probeCriu } from './criu.js';
 import { JobRegistry } from './registry.js';
-import { descendantsIn, processTree, readStat, renicePids, sameProcess, signalPids } from './procTree.js';
+import { descendantsIn } from './procTree.js';
 import { spawnJob } from './spawnJob.js';
-import { gatherFiles } from './checks.js';
+import type { Checkpointer, ProcessHost, StateFiles } from './host.js';
+import { realCheckpointer, realProcessHost, realStateFiles } from './realHost.js';
+import { movingRefusal } from './moving.js';
 
 /** IDs for jobs started elsewhere on this home's behalf: above any Linux PID (pid_max <= 2^22). */
 export const REMOTE_ID_BASE = 1 << 22;
@@ -27,20 +27,33 @@ export interface JobsServiceOptions {
   /** The cluster map's ID for this node, when the peer layer knows one. */
   mapNodeId?: () => number | null | undefined;
   onChange?: (r: JobRecord) => void;
+  /** The node's processes, CRIU and state files; the real ones unless a simulation gives its own. */
+  host?: ProcessHost;
+  files?: StateFiles;
+  checkpointer?: Checkpointer;
+  config?: JobsConfig;
+  log?: (m: string) => void;
 }
 
 export class JobsService {
   readonly registry: JobRegistry;
   readonly config: JobsConfig;
+  readonly host: ProcessHost;
+  readonly files: StateFiles;
+  readonly checkpointer: Checkpointer;
   /** Undefined until the first probe ends: "not installed" would be a guess before that. */
   private criuFacts: CriuFacts | undefined;
-  private criuProbed: Promise<CriuFacts> | undefined;
   /** Jobs we told to die: their init leaves no exit status. */
   private readonly killedByUs = new Set<string>();
 
   constructor(private readonly opts: JobsServiceOptions) {
-    this.config = loadJobsConfig(opts.stateDir, opts.env);
-    this.registry = new JobRegistry(join(opts.stateDir, 'jobs'), opts.onChange);
+    this.config = opts.config ?? loadJobsConfig(opts.stateDir, opts.env);
+    this.host = opts.host ?? realProcessHost;
+    this.files = opts.files ?? realStateFiles;
+    this.checkpointer =
+      opts.checkpointer ??
+      realCheckpointer({ configured: this.config.criu, env: opts.env, timeoutMs: this.config.criuTimeoutMs, node: () => (this.nodeId ? `node ${this.nodeId}` : 'this node') });
+    this.registry = new JobRegistry(join(opts.stateDir, 'jobs'), opts.onChange, this.files, opts.log);
   }
 
   get nodeId(): NodeId {
@@ -54,14 +67,8 @@ export class JobsService {
   }
 
   /** CRIU's facts, probed once (and again after `refresh`); never throws. */
-  criu(refresh = false): Promise<CriuFacts> {
-    if (!this.criuProbed || refresh) {
-      this.criuProbed = probeCriu(locateCriu(this.config.criu, this.opts.env)).then(
-        (f) => (this.criuFacts = f),
-        (e: Error) => (this.criuFacts = { preDump: false, problem: e.message }),
-      );
-    }
-    return this.criuProbed;
+  async criu(refresh = false): Promise<CriuFacts> {
+    return (this.criuFacts = await this.checkpointer.facts(refresh));
   }
 
   /** Last known CRIU facts without waiting (the per-second annotation uses them). */
@@ -103,7 +110,8 @@ export class JobsService {
         process.stderr.write(`mosixview-agent: job ${key} ended, but recording it failed: ${(e as Error).message}\n`);
       }
     });
-    return this.registry.put(given && given.home !== here ? { ...record, note: `guest from node ${given.home}` } : record);
+    // It runs already: recorded whatever the disk says (a failed write is retried).
+    return this.registry.record(given && given.home !== here ? { ...record, note: `guest from node ${given.home}` } : record);
   }
 
   private nextRemoteId(): number {
@@ -122,7 +130,7 @@ export class JobsService {
   jobOfPid(pid: number): JobRecord | undefined {
     const direct = this.registry.byPid(pid);
     if (direct) return direct;
-    for (const r of this.registry.list()) if (r.where === 0 && r.pid && processTree(r.pid).includes(pid)) return r;
+    for (const r of this.registry.list()) if (r.where === 0 && r.pid && this.host.tree(r.pid).includes(pid)) return r;
     return undefined;
   }
 
@@ -131,31 +139,40 @@ export class JobsService {
     const job = 'ref' in t ? this.job(t.ref) : this.jobOfPid(t.pid);
     if (job) {
       if (job.where !== 0 || !job.pid) throw new RpcError('EAWAY', `job ${jobKey(job.ref)} does not run on this node now${job.where ? ` (it runs on node ${job.where})` : ` (it is ${job.state})`}`);
-      if (!sameProcess(job.pid, job.pidStart)) throw new RpcError('EGONE', `job ${jobKey(job.ref)} has ended`);
-      return { job, pids: processTree(job.pid) };
+      if (!this.host.alive(job.pid, job.pidStart)) throw new RpcError('EGONE', `job ${jobKey(job.ref)} has ended`);
+      return { job, pids: this.host.tree(job.pid) };
     }
     const pid = (t as { pid: number }).pid;
-    if (!readStat(pid)) throw new RpcError('ENOTFOUND', `there is no process ${pid} on this node`);
+    if (this.host.startTime(pid) === undefined) throw new RpcError('ENOTFOUND', `there is no process ${pid} on this node`);
     return { pids: [pid] };
   }
 
+  /**
+   * KILL, STOP, CONT from the admin. A job in the middle of a migration takes none: its
+   * frozen copy may be the only one or may be one of two, and only the protocol knows.
+   */
   signal(t: ProcTarget, sig: JobSignal): void {
     const { job, pids } = this.resolve(t);
+    const moving = job && movingRefusal(job, `send SIG${sig} to`);
+    if (moving) throw moving;
     if (sig === 'KILL' && job) {
       this.killedByUs.add(jobKey(job.ref));
       // SIGKILL to a PID namespace's init takes every process in it along.
-      signalPids([job.pid!], 'SIGKILL');
+      this.host.signal([job.pid!], 'SIGKILL');
       return;
     }
-    const n = signalPids(sig === 'STOP' ? [...pids].reverse() : pids, `SIG${sig}`);
+    const n = this.host.signal(sig === 'STOP' ? [...pids].reverse() : pids, `SIG${sig}`);
     if (n === 0) throw new RpcError('ENOTFOUND', 'the process is gone');
-    if (job && sig !== 'KILL') this.registry.update(job.ref, { state: sig === 'STOP' ? 'stopped' : 'running' });
+    if (job) this.registry.note(job.ref, { state: sig === 'STOP' ? 'stopped' : 'running' });
   }
 
   renice(t: ProcTarget, nice: number): void {
     if (!Number.isInteger(nice) || nice < -20 || nice > 19) throw new RpcError('EINVAL', `nice must be a whole number from -20 to 19, got ${nice}`);
+    const { job, pids } = this.resolve(t);
+    const moving = job && movingRefusal(job, 'renice');
+    if (moving) throw moving;
     try {
-      renicePids(this.resolve(t).pids, nice);
+      this.host.renice(pids, nice);
     } catch (e) {
       throw new RpcError('EPERM', (e as Error).message);
     }
@@ -174,24 +191,31 @@ export class JobsService {
   /** Called when a job's init may have ended: records how. */
   reap(key: string): void {
     const r = this.registry.get(key);
-    if (!r || r.where !== 0 || !r.pid || sameProcess(r.pid, r.pidStart)) return;
+    if (!r || r.where !== 0 || !r.pid || this.host.alive(r.pid, r.pidStart)) return;
     if (r.state === 'frozen') return; // the migration code owns it now
-    let status: number | undefined;
-    try {
-      const t = readFileSync(join(r.dir, 'exit'), 'utf8').trim();
-      if (/^\d+$/.test(t)) status = Number(t);
-    } catch {
-      /* no status */
-    }
+    const t = this.files.read(join(r.dir, 'exit'))?.trim();
+    const status = t && /^\d+$/.test(t) ? Number(t) : undefined;
     const byUs = this.killedByUs.delete(key);
     const state = status !== undefined ? 'exited' : byUs ? 'killed' : 'lost';
     const { pid: _pid, pidStart: _start, ...rest } = r;
-    this.registry.put({ ...rest, state, ...(status !== undefined ? { exitStatus: status } : {}) });
+    this.registry.record({ ...rest, state, ...(status !== undefined ? { exitStatus: status } : {}) });
   }
 
-  /** Once a second: jobs whose init is gone (also those that ended while the agent was down). */
+  /**
+   * Once a second: jobs whose init is gone (also those that ended while the agent was down),
+   * and records that say running or stopped where the job is the other (a stop or resume
+   * whose record a crash or a full disk kept from being written).
+   */
   poll(): void {
-    for (const r of this.registry.list()) if (r.where === 0 && r.pid) this.reap(jobKey(r.ref));
+    for (const r of this.registry.list()) {
+      if (r.where !== 0 || !r.pid) continue;
+      this.reap(jobKey(r.ref));
+      if (r.state !== 'running' && r.state !== 'stopped') continue;
+      if (!this.host.alive(r.pid, r.pidStart)) continue;
+      const now = this.host.stopped([r.pid]).length ? 'stopped' : 'running';
+      if (now !== r.state) this.registry.record({ ...r, state: now });
+    }
+    this.registry.flush();
   }
 
   /** Marks job processes and guests; every other process says why it cannot move. */
@@ -226,7 +250,7 @@ export class JobsService {
     const source = { node: this.nodeId, criu, sharedRoots: this.config.sharedRoots, localRoots: this.config.localRoots };
     if (!job) return cantMoveReasons({ isJob: false, locked: false, source, files: [] });
     return cantMoveReasons({
-      isJob: true, locked: job.locked, mode: job.mode, home: job.ref.home, source, files: gatherFiles(pids),
+      isJob: true, locked: job.locked, mode: job.mode, home: job.ref.home, source, files: this.host.openFiles(pids),
       ...(target ? { target } : {}),
     });
   }

@@ -2,129 +2,170 @@
  * The source's half of a migration, and the one place that decides the order of steps:
  *
  *   check -> target begins -> dump (frozen here) -> images -> target restores (stopped)
- *   -> commit: target runs it -> the frozen copy here dies
+ *   -> hand-over recorded here -> commit: target records it, runs it -> the frozen copy dies
  *
- * Until the commit, any failure resumes the job here and the target discards its copy.
- * If the commit's answer is lost, the copy here stays frozen (never a second running
- * instance) until the target says whether it runs the job (then this copy dies) or not
- * (then it resumes).
+ * Until the hand-over is on disk, any failure resumes the job here and the target discards
+ * its copy. Once the target may have been told to run it, the copy here stays frozen (never
+ * a second running instance) until the target says whether it runs the job (then this copy
+ * dies) or not (then it resumes); across restarts of either side.
  */
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NodeId } from '../../shared/domain/node.js';
 import { jobKey, type JobRef } from '../../shared/domain/process.js';
 import type { JobRecord } from '../../shared/jobs/job.js';
 import type { ProcTarget } from '../../shared/protocol/agentJobs.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
-import type { JobsApi } from '../jobs/index.js';
-import type { PeerNet } from '../peer/peerNet.js';
+import type { JobsService } from '../jobs/jobsService.js';
+import type { LocalSteps } from './localSteps.js';
+import type { Clock, Log, PeerLink } from './ports.js';
 
 export type Destination = NodeId | 'home' | 'best';
 
 export interface OrchestratorDeps {
-  api: JobsApi;
+  jobs: JobsService;
+  steps: LocalSteps;
   stateDir: string;
-  net(): PeerNet | undefined;
+  link(): PeerLink | undefined;
+  clock: Clock;
   /** The balancing core's choice for "best"; undefined when it has no view. */
   bestNode(job: JobRecord): NodeId | undefined;
   /** How long to wait for a restore (CRIU's own limit plus margin). */
   restoreTimeoutMs: number;
-  log(message: string): void;
+  log: Log;
 }
 
-const SETTLE_RETRY_MS = 2000;
+export const SETTLE_RETRY_MS = 2000;
+type Phase = 'receiving' | 'restored' | 'running' | 'discarded' | 'none' | 'unknown' | undefined;
 
 export class Orchestrator {
   private readonly settling = new Set<string>();
+  /** Jobs this node is moving now: a second move of one of them waits its turn. */
+  private readonly moving = new Set<string>();
 
   constructor(private readonly d: OrchestratorDeps) {}
 
-  private net(): PeerNet {
-    const net = this.d.net();
-    if (!net) throw new RpcError('ENOCLUSTER', 'this node is not in a cluster yet (no cluster key or map): open the cluster in Mosixview, or run setpe -w -f MAP');
-    return net;
+  private link(): PeerLink {
+    const link = this.d.link();
+    if (!link) throw new RpcError('ENOCLUSTER', 'this node is not in a cluster yet (no cluster key or map): open the cluster in Mosixview, or run setpe -w -f MAP');
+    return link;
   }
 
   /** `migrate PID {N|home|best}` and the migrator window, for a job here or away. */
   async migrate(target: ProcTarget, to: Destination): Promise<JobRecord> {
-    const { service } = this.d.api;
-    const job = 'ref' in target ? service.job(target.ref) : this.jobOfHomePid(target.pid);
+    const { jobs } = this.d;
+    const job = 'ref' in target ? jobs.job(target.ref) : this.jobOfHomePid(target.pid);
     if (!job) throw new RpcError('ENOTJOB', `process ${'pid' in target ? target.pid : ''} was not started with mosrun: only mosrun jobs can migrate`);
     if (job.where !== 0) {
       if (job.state === 'pending') throw new RpcError('EBUSY', `job ${jobKey(job.ref)} has not started yet`);
       if (job.state !== 'away') throw new RpcError('EGONE', `job ${jobKey(job.ref)} is ${job.state}`);
       // The home node forwards to the node the job runs on, as openMosix's deputy would.
-      return this.net().request(job.where, 'mig.migrate', { ref: job.ref, to }, this.d.restoreTimeoutMs + 60_000);
+      return this.link().request(job.where, 'mig.migrate', { ref: job.ref, to }, this.d.restoreTimeoutMs + 60_000);
     }
-    return this.moveHere(job, this.resolve(job, to));
+    const key = jobKey(job.ref);
+    const dest = this.resolve(job, to);
+    if (this.moving.has(key)) throw new RpcError('EBUSY', `job ${key} is being moved already: wait until that move has finished`);
+    this.moving.add(key);
+    try {
+      return await this.moveHere(job, dest);
+    } finally {
+      this.moving.delete(key);
+    }
   }
 
   /** As openMosix's deputy kept it: at its home node a job keeps its PID while it runs elsewhere. */
   private jobOfHomePid(pid: number): JobRecord | undefined {
-    const { service } = this.d.api;
-    return service.jobOfPid(pid) ?? service.registry.list().find((r) => r.ref.home === service.nodeId && r.ref.id === pid && r.where !== 0);
+    const { jobs } = this.d;
+    return jobs.jobOfPid(pid) ?? jobs.registry.list().find((r) => r.ref.home === jobs.nodeId && r.ref.id === pid && r.where !== 0);
   }
 
   resolve(job: JobRecord, to: Destination): NodeId {
-    const self = this.net().selfId;
+    const self = this.link().selfId;
     const node = to === 'home' ? job.ref.home : to === 'best' ? this.d.bestNode(job) : to;
     if (node === undefined) throw new RpcError('ENOBEST', 'no better node is known: the load exchange has no view of other nodes yet');
     if (node === self) throw new RpcError('EALREADY', `job ${jobKey(job.ref)} already runs on node ${self}${to === 'best' ? ' (it is the best node now)' : ''}`);
-    if (!this.net().nodes.some((n) => n.id === node)) throw new RpcError('ENONODE', `there is no node ${node} in the cluster map`);
+    if (!this.link().nodes.some((n) => n.id === node)) throw new RpcError('ENONODE', `there is no node ${node} in the cluster map`);
     return node;
   }
 
   private async moveHere(job: JobRecord, to: NodeId): Promise<JobRecord> {
-    const { migration } = this.d.api;
-    const net = this.net();
+    const { steps, jobs, clock } = this.d;
+    const link = this.link();
+    const self = link.selfId;
     const key = jobKey(job.ref);
     const untouched = (e: unknown) =>
-      new RpcError((e as RpcError).code ?? 'EMIGRATE', `job ${key} stays here on node ${net.selfId}, untouched: ${(e as Error).message}`);
-    const facts = await net.request(to, 'mig.facts', null).catch((e) => Promise.reject(untouched(e)));
-    const reasons = await migration.checkMovable(job.ref, facts);
+      new RpcError((e as RpcError).code ?? 'EMIGRATE', `job ${key} stays here on node ${self}, untouched: ${(e as Error).message}`);
+    const facts = await link.request(to, 'mig.facts', null).catch((e) => Promise.reject(untouched(e)));
+    const reasons = await steps.checkMovable(job.ref, facts);
     if (reasons.length) throw new RpcError('ECANTMOVE', `job ${key} cannot move to node ${to}: ${reasons.join('; ')}`);
-    const id = `${key}-${net.selfId}-${Date.now()}`;
+    const id = `${key}-${self}-${clock.now()}`;
     const dir = join(this.d.stateDir, 'outgoing', id);
-    await net.request(to, 'mig.begin', { id, job }).catch((e) => Promise.reject(untouched(e)));
+    await link.request(to, 'mig.begin', { id, job }).catch((e) => Promise.reject(untouched(e)));
+    const abort = () => link.request(to, 'mig.abort', { id }).catch(() => undefined);
     let dump;
     try {
-      dump = await migration.prepareDump(key, dir);
+      dump = await steps.prepareDump(key, dir, { id, from: self, to });
     } catch (e) {
-      void net.request(to, 'mig.abort', { id }).catch(() => undefined);
+      void abort();
       throw e; // prepareDump has resumed the job already
     }
     try {
-      await net.sendFiles(to, id, dump.files.map((f) => join(dir, f.name)));
-      await net.request(to, 'mig.restore', { id, job: this.d.api.service.job(key) }, this.d.restoreTimeoutMs);
+      await link.sendFiles(to, id, dump.files.map((f) => join(dir, f.name)));
+      await link.request(to, 'mig.restore', { id, job: jobs.job(key) }, this.d.restoreTimeoutMs);
+      steps.handOver(key, to, id);
     } catch (e) {
-      const why = `${(e as Error).message}`;
-      migration.resumeSource(key, `node ${to}: ${why}`);
-      void net.request(to, 'mig.abort', { id }).catch(() => undefined);
-      rmSync(dir, { recursive: true, force: true });
-      throw new RpcError('EMIGRATE', `moving job ${key} to node ${to} failed, so it goes on here on node ${net.selfId}: ${why}`);
+      const why = (e as Error).message;
+      steps.resumeSource(key, `node ${to}: ${why}`);
+      void abort();
+      this.removeImages(dir);
+      throw new RpcError('EMIGRATE', `moving job ${key} to node ${to} failed, so it goes on here on node ${self}: ${why}`);
     }
-    this.d.api.service.registry.update(key, { pendingCommit: { to, id } });
-    const freezeMs = () => Date.now() - dump.frozenAt;
-    const record = { from: net.selfId, to, bytes: dump.bytes };
+    const record = { from: self, to, bytes: dump.bytes };
+    const freezeMs = () => clock.now() - dump.frozenAt;
     let moved: JobRecord;
     try {
-      moved = await net.request(to, 'mig.commit', { id, migration: { ...record, freezeMs: freezeMs() } });
+      moved = await link.request(to, 'mig.commit', { id, migration: { ...record, freezeMs: freezeMs() } });
     } catch (e) {
-      this.d.log(`job ${key}: no answer to the commit from node ${to} (${(e as Error).message}); keeping it frozen until node ${to} says whether it runs it`);
-      void this.settle(key, to, id);
-      throw new RpcError('EUNCERTAIN', `job ${key} was handed to node ${to}, which did not confirm: the copy here stays frozen until node ${to} answers, so it never runs twice`);
+      // Lost, refused or answered from an earlier commit: the target's status decides.
+      const phase = await this.askStatus(to, id);
+      if (phase === 'none') {
+        steps.resumeSource(key, `node ${to} did not take it (${(e as Error).message})`);
+        this.removeImages(dir);
+        throw new RpcError('EMIGRATE', `moving job ${key} to node ${to} failed, so it goes on here on node ${self}: ${(e as Error).message}`);
+      }
+      if (phase !== 'running') {
+        this.d.log(`job ${key}: no answer to the commit from node ${to} (${(e as Error).message}); keeping it frozen until node ${to} says whether it runs it`);
+        void this.settle(key, to, id);
+        throw new RpcError(
+          'EUNCERTAIN',
+          `job ${key} was handed to node ${to}, which did not confirm: the copy here stays frozen until node ${to} answers, so it never runs twice (it settles by itself; mps shows where it runs)`,
+        );
+      }
+      moved = jobs.registry.get(key) ?? job;
     }
-    this.finish(key, to, dir, { ...record, freezeMs: freezeMs(), at: Date.now() }, job.ref);
+    this.finish(key, to, dir, { ...record, freezeMs: freezeMs(), at: clock.now() }, job.ref);
     // Seen from here, the job now runs on `to` (the target's own record says 0: "here").
     return { ...moved, where: to, state: 'away' };
   }
 
+  private askStatus(to: NodeId, id: string): Promise<Phase> {
+    const link = this.d.link();
+    return link ? link.request(to, 'mig.status', { id }, 5000).then((r) => r.phase as Phase, () => undefined) : Promise.resolve(undefined);
+  }
+
+  private removeImages(dir: string): void {
+    try {
+      this.d.jobs.files.remove(dir);
+    } catch (e) {
+      this.d.log(`could not remove checkpoint images in ${dir}: ${(e as Error).message}`);
+    }
+  }
+
   private finish(key: string, to: NodeId, dir: string, m: { from: NodeId; to: NodeId; bytes: number; freezeMs: number; at: number }, ref: JobRef): void {
-    this.d.api.migration.killSource(key, to);
-    rmSync(dir, { recursive: true, force: true });
-    const net = this.d.net();
-    if (net && ref.home !== net.selfId && ref.home !== to) {
-      void net.request(ref.home, 'mig.moved', { ref, where: to, migration: m }).catch((e: Error) => this.d.log(`could not tell home node ${ref.home} that job ${key} moved: ${e.message}`));
+    this.d.steps.killSource(key, to);
+    this.removeImages(dir);
+    const link = this.d.link();
+    if (link && ref.home !== link.selfId && ref.home !== to) {
+      void link.request(ref.home, 'mig.moved', { ref, where: to, migration: m }).catch((e: Error) => this.d.log(`could not tell home node ${ref.home} that job ${key} moved: ${e.message}`));
     }
   }
 
@@ -132,37 +173,47 @@ export class Orchestrator {
   async settle(key: string, to: NodeId, id: string): Promise<void> {
     if (this.settling.has(key)) return;
     this.settling.add(key);
+    const { jobs, steps, clock } = this.d;
+    const dir = join(this.d.stateDir, 'outgoing', id);
+    let told = false;
     try {
       for (;;) {
-        const net = this.d.net();
-        const phase = net ? await net.request(to, 'mig.status', { id }, 5000).then((r) => r.phase).catch(() => undefined) : undefined;
-        const dir = join(this.d.stateDir, 'outgoing', id);
+        const r = jobs.registry.get(key);
+        if (!r || r.pendingCommit?.id !== id) return; // settled meanwhile
+        const phase = await this.askStatus(to, id);
         if (phase === 'running') {
-          const r = this.d.api.service.job(key);
-          this.finish(key, to, dir, { from: net!.selfId, to, bytes: 0, freezeMs: 0, at: Date.now() }, r.ref);
+          this.finish(key, to, dir, { from: jobs.nodeId, to, bytes: 0, freezeMs: 0, at: clock.now() }, r.ref);
           this.d.log(`job ${key}: node ${to} confirmed it runs the job; the frozen copy here is gone`);
           return;
         }
         if (phase === 'none') {
-          this.d.api.migration.resumeSource(key, `node ${to} did not take the job`);
-          rmSync(dir, { recursive: true, force: true });
+          steps.resumeSource(key, `node ${to} did not take the job`);
+          this.removeImages(dir);
+          this.d.log(`job ${key}: node ${to} did not take the job; it goes on here`);
           return;
         }
-        if (phase === 'restored' && net) {
+        if (phase === 'restored') {
           // The commit itself was lost: send it again.
-          await net.request(to, 'mig.commit', { id, migration: { from: net.selfId, to, bytes: 0, freezeMs: 0 } }).catch(() => undefined);
+          const link = this.d.link();
+          if (link) await link.request(to, 'mig.commit', { id, migration: { from: link.selfId, to, bytes: 0, freezeMs: 0 } }).catch(() => undefined);
           continue;
         }
-        await new Promise((r) => setTimeout(r, SETTLE_RETRY_MS));
+        if (phase === 'unknown' && !told) {
+          told = true;
+          jobs.registry.note(key, { note: `node ${to} no longer knows whether it took this job (migration ${id} is older than its commit log): it stays frozen here; check node ${to}'s process list` });
+        }
+        await clock.sleep(SETTLE_RETRY_MS);
       }
+    } catch (e) {
+      this.d.log(`job ${key}: settling its hand-over to node ${to} stopped: ${(e as Error).message}`);
     } finally {
       this.settling.delete(key);
     }
   }
 
-  /** After a restart: settle every job frozen here with a commit outstanding. */
+  /** After a restart: settle every job frozen here with a hand-over outstanding. */
   resumePending(): void {
-    for (const r of this.d.api.service.registry.list()) {
+    for (const r of this.d.jobs.registry.list()) {
       if (r.pendingCommit) void this.settle(jobKey(r.ref), r.pendingCommit.to, r.pendingCommit.id);
     }
   }

@@ -1,162 +1,46 @@
 /**
  * The target's half of a migration. A restored copy stays stopped until the source
- * commits; without a commit it is discarded, and a discarded migration never runs here,
- * even if a late commit arrives: the source then resumes its own copy.
+ * commits; the commit is written to the commit log (synced) before the copy resumes and
+ * before the answer goes back, so this node can always say whether it took the job. Without
+ * a commit a restored copy is discarded, and a discarded migration never runs here, even if a
+ * late commit arrives: the source then resumes its own copy.
  */
-import { readdirSync, rmSync, statSync } from 'node:fs';
-import { readSmallFile } from '../sampler/procfs.js';
 import { join } from 'node:path';
+import type { NodeId } from '../../shared/domain/node.js';
 import { jobKey } from '../../shared/domain/process.js';
 import type { JobRecord } from '../../shared/jobs/job.js';
 import type { MigrationPhase, PeerJobRequests } from '../../shared/protocol/peerJobs.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import type { Handlers } from '../../shared/rpc/rpcEndpoint.js';
-import type { JobsApi } from '../jobs/index.js';
+import type { JobsService } from '../jobs/jobsService.js';
+import { CommitLog } from './commitLog.js';
+import type { LocalSteps } from './localSteps.js';
+import type { Clock, Log } from './ports.js';
 
 /** How long a restored copy waits for the source's commit before it is discarded. */
 export const COMMIT_WAIT_MS = 30_000;
 const RECEIVE_WAIT_MS = 10 * 60_000;
 const SAFE_ID = /^[A-Za-z0-9._-]{1,120}$/;
 
+type Phase = MigrationPhase | 'restoring';
+
 interface Incoming {
   key: string;
-  phase: MigrationPhase;
-  timer?: ReturnType<typeof setTimeout>;
+  from: NodeId;
+  phase: Phase;
+  cancel?: () => void;
 }
 
-export class TargetSide {
-  private readonly incoming = new Map<string, Incoming>();
+export type TargetRequests = Pick<PeerJobRequests, 'mig.begin' | 'mig.restore' | 'mig.commit' | 'mig.abort' | 'mig.status'>;
 
-  constructor(
-    private readonly api: JobsApi,
-    private readonly stateDir: string,
-    private readonly blocksGuests: () => boolean,
-    private readonly commitWaitMs = COMMIT_WAIT_MS,
-  ) {}
-
-  dirOf(id: string): string {
-    if (!SAFE_ID.test(id)) throw new RpcError('EINVAL', `bad migration id "${id}"`);
-    return join(this.stateDir, 'incoming', id);
-  }
-
-  /**
-   * After a restart nothing here was committed: restored copies can only be discarded. A
-   * restore that finished while this agent was down left a stopped process it never
-   * recorded (its PID is in the images' directory): that goes too, and so do the images.
-   */
-  discardLeftovers(): void {
-    for (const r of this.api.service.registry.list()) {
-      if (r.frozenBy === 'restore') this.api.migration.discardRestored(jobKey(r.ref));
-    }
-    const root = join(this.stateDir, 'incoming');
-    let dirs: string[] = [];
-    try {
-      dirs = readdirSync(root);
-    } catch {
-      return;
-    }
-    const known = new Set(this.api.service.registry.list().map((r) => r.pid));
-    let busy = false;
-    for (const d of dirs) {
-      const dir = join(root, d);
-      const pid = Number(readSmallFile(join(dir, 'restored.pid'))?.trim());
-      if (pid > 0 && !known.has(pid) && /^\d+ \(.*\) [tT] /.test(readSmallFile(`/proc/${pid}/stat`) ?? '')) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          /* gone already */
-        }
-      }
-      // A restore still running (log written in the last minute) is looked at again later.
-      if (Date.now() - mtimeMs(join(dir, 'restore.log')) < 60_000 && !pid) {
-        busy = true;
-        continue;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    }
-    if (busy) setTimeout(() => this.discardLeftovers(), 60_000).unref();
-  }
-
-  handlers(): Handlers<PeerJobRequests> {
-    const { migration, service } = this.api;
-    return {
-      'mig.facts': async () => ({ ...(await migration.facts()), blocksGuests: this.blocksGuests() }),
-      'mig.begin': ({ id, job }) => {
-        this.dirOf(id);
-        if (this.blocksGuests() && job.ref.home !== service.nodeId) throw new RpcError('EBLOCKED', `node ${service.nodeId} blocks guest processes (mosctl block)`);
-        // A source that dies mid-transfer never calls back: drop its half-sent images later.
-        this.incoming.set(id, { key: jobKey(job.ref), phase: 'receiving', timer: setTimeout(() => this.discard(id), RECEIVE_WAIT_MS) });
-        return null;
-      },
-      'mig.restore': async ({ id, job }) => {
-        const m = this.incoming.get(id);
-        if (!m || m.phase !== 'receiving') throw new RpcError('ENOENT', `no migration ${id} is waiting for its restore here`);
-        clearTimeout(m.timer);
-        try {
-          const r = await migration.restoreHere(this.dirOf(id), job);
-          m.phase = 'restored';
-          m.timer = setTimeout(() => this.discard(id), this.commitWaitMs);
-          return r;
-        } catch (e) {
-          this.discard(id);
-          throw e;
-        }
-      },
-      'mig.commit': ({ id, migration: record }) => {
-        const m = this.incoming.get(id);
-        if (m?.phase === 'running') return service.job(m.key);
-        if (!m || m.phase !== 'restored') throw new RpcError('ENOENT', `migration ${id} is not waiting here (discarded or unknown): the source keeps the job`);
-        clearTimeout(m.timer);
-        m.phase = 'running';
-        this.cleanup(id);
-        return migration.resumeRestored(m.key, record);
-      },
-      'mig.abort': ({ id }) => {
-        this.discard(id);
-        return null;
-      },
-      'mig.status': ({ id }) => {
-        const phase = this.incoming.get(id)?.phase;
-        if (phase) return { phase: phase === 'discarded' ? 'none' : phase };
-        // Not in memory: this agent restarted since. Its job registry, kept on disk, knows
-        // whether it runs the job; answering 'none' for a job running here would let the
-        // source resume a second copy.
-        const r = service.registry.get(keyOfMigration(id));
-        if (r && r.where === 0 && r.frozenBy !== 'restore' && (r.state === 'running' || r.state === 'stopped')) return { phase: 'running' };
-        return { phase: 'none' };
-      },
-      'mig.moved': ({ ref, where, migration: m }) => {
-        migration.noteMoved(ref, where, m);
-        return null;
-      },
-      'jobs.ended': ({ ref, on, state, exitStatus }) => {
-        if (!['exited', 'killed', 'lost'].includes(state)) throw new RpcError('EINVAL', `not an end state: ${String(state)}`);
-        migration.noteEnded(ref, on, state, exitStatus);
-        return null;
-      },
-      'jobs.startRemote': (spec) => {
-        if (this.blocksGuests() && spec.ref.home !== service.nodeId) throw new RpcError('EBLOCKED', `node ${service.nodeId} blocks guest processes (mosctl block)`);
-        return service.startJobHere(spec);
-      },
-    };
-  }
-
-  private discard(id: string): void {
-    const m = this.incoming.get(id);
-    if (!m || m.phase === 'running' || m.phase === 'discarded') return;
-    clearTimeout(m.timer);
-    if (m.phase === 'restored') this.api.migration.discardRestored(m.key);
-    m.phase = 'discarded';
-    this.cleanup(id);
-  }
-
-  private cleanup(id: string): void {
-    try {
-      rmSync(this.dirOf(id), { recursive: true, force: true });
-    } catch {
-      /* images are only a cache once restored */
-    }
-  }
+export interface TargetDeps {
+  jobs: JobsService;
+  steps: LocalSteps;
+  stateDir: string;
+  clock: Clock;
+  blocksGuests(): boolean;
+  log: Log;
+  commitWaitMs?: number;
 }
 
 /** Migration ids are "<job key>-<source node>-<ms>"; job keys ("1.496") hold no dash. */
@@ -164,12 +48,165 @@ export function keyOfMigration(id: string): string {
   return id.split('-')[0] ?? id;
 }
 
-function mtimeMs(file: string): number {
-  try {
-    return statSync(file).mtimeMs;
-  } catch {
-    return 0;
-  }
+export function sourceOfMigration(id: string): NodeId {
+  return Number(id.split('-')[1]) || 0;
 }
 
-export type { JobRecord };
+export class TargetSide {
+  private readonly incoming = new Map<string, Incoming>();
+  readonly commits: CommitLog;
+
+  constructor(private readonly d: TargetDeps) {
+    this.commits = new CommitLog(d.stateDir, d.jobs.files, () => d.clock.now());
+  }
+
+  dirOf(id: string): string {
+    if (!SAFE_ID.test(id)) throw new RpcError('EINVAL', `bad migration id "${id}"`);
+    return join(this.d.stateDir, 'incoming', id);
+  }
+
+  /**
+   * After a restart: a restored copy whose commit is in the log runs (the restart came
+   * between the commit and its resume); any other is discarded. A restore that finished
+   * while this agent was down left a stopped process it never recorded (its PID is in the
+   * images' directory): that goes too, and so do the images.
+   */
+  recover(): void {
+    const { jobs, steps } = this.d;
+    for (const r of jobs.registry.list()) {
+      if (r.frozenBy !== 'restore') continue;
+      const key = jobKey(r.ref);
+      const m = r.moving;
+      if (!m || !this.commits.has(m.id)) {
+        steps.discardRestored(key);
+      } else if (steps.restoredAlive(key)) {
+        steps.resumeRestored(key, { from: m.from, to: m.to, bytes: 0, freezeMs: 0 });
+        this.d.log(`job ${key}: its migration from node ${m.from} was committed before the agent restarted; it runs here now`);
+      } else {
+        jobs.registry.record({ ...r, state: 'lost', note: `its restored copy was gone after the agent restarted (migration from node ${m.from})` });
+      }
+    }
+    this.sweepLeftovers();
+  }
+
+  private sweepLeftovers(): void {
+    const { jobs, clock } = this.d;
+    const root = join(this.d.stateDir, 'incoming');
+    const known = new Set(jobs.registry.list().map((r) => r.pid));
+    let busy = false;
+    for (const d of jobs.files.list(root)) {
+      if (this.incoming.has(d)) continue;
+      const dir = join(root, d);
+      const pid = Number(jobs.files.read(join(dir, 'restored.pid'))?.trim());
+      if (pid > 0 && !known.has(pid) && jobs.host.alive(pid) && jobs.host.stopped([pid]).length) jobs.host.signal([pid], 'SIGKILL');
+      // A restore still running (log written in the last minute) is looked at again later.
+      if (!pid && clock.now() - jobs.files.mtime(join(dir, 'restore.log')) < 60_000) {
+        busy = true;
+        continue;
+      }
+      jobs.files.remove(dir);
+    }
+    if (busy) clock.timer(() => this.sweepLeftovers(), 60_000);
+  }
+
+  handlers(): Handlers<TargetRequests> {
+    return {
+      'mig.begin': ({ id, job }) => this.begin(id, job),
+      'mig.restore': ({ id, job }) => this.restore(id, job),
+      'mig.commit': ({ id, migration }) => this.commit(id, migration),
+      'mig.abort': ({ id }) => (this.discard(id), null),
+      'mig.status': ({ id }) => ({ phase: this.status(id) }),
+    };
+  }
+
+  private begin(id: string, job: JobRecord): null {
+    this.dirOf(id);
+    const { jobs } = this.d;
+    if (this.d.blocksGuests() && job.ref.home !== jobs.nodeId) throw new RpcError('EBLOCKED', `node ${jobs.nodeId} blocks guest processes (mosctl block)`);
+    const key = jobKey(job.ref);
+    // A new migration of the job means its source settled every earlier one: those are dead.
+    for (const [other, m] of this.incoming) if (m.key === key && other !== id) this.discard(other);
+    // A source that dies mid-transfer never calls back: drop its half-sent images later.
+    this.incoming.set(id, { key, from: sourceOfMigration(id), phase: 'receiving', cancel: this.d.clock.timer(() => this.discard(id), RECEIVE_WAIT_MS) });
+    return null;
+  }
+
+  private async restore(id: string, job: JobRecord): Promise<{ pid: number; restoreMs: number }> {
+    const m = this.incoming.get(id);
+    if (!m || m.phase !== 'receiving') throw new RpcError('ENOENT', `no migration ${id} is waiting for its restore here`);
+    m.cancel?.();
+    m.phase = 'restoring';
+    let r: { pid: number; restoreMs: number };
+    try {
+      r = await this.d.steps.restoreHere(this.dirOf(id), job, { id, from: m.from, to: this.d.jobs.nodeId });
+    } catch (e) {
+      this.discard(id);
+      throw e;
+    }
+    if (m.phase !== 'restoring') {
+      // Called off (aborted, superseded) while CRIU was restoring.
+      this.d.steps.discardRestored(m.key);
+      throw new RpcError('ENOENT', `migration ${id} was called off during its restore`);
+    }
+    m.phase = 'restored';
+    m.cancel = this.d.clock.timer(() => this.discard(id), this.d.commitWaitMs ?? COMMIT_WAIT_MS);
+    return r;
+  }
+
+  private commit(id: string, record: PeerJobRequests['mig.commit']['req']['migration']): JobRecord {
+    const m = this.incoming.get(id);
+    const { jobs, steps } = this.d;
+    if (!m && this.commits.has(id)) {
+      // Answered before (the answer was lost); the job may have ended or moved on since.
+      const r = jobs.registry.get(keyOfMigration(id));
+      if (r) return r;
+      throw new RpcError('ECOMMITTED', `migration ${id} was committed here earlier`);
+    }
+    if (!m || m.phase !== 'restored') throw new RpcError('ENOENT', `migration ${id} is not waiting here (discarded or unknown): the source keeps the job`);
+    if (!steps.restoredAlive(m.key)) {
+      this.discard(id);
+      throw new RpcError('EGONE', `the restored copy of job ${m.key} is gone from node ${jobs.nodeId}: the source keeps the job`);
+    }
+    try {
+      this.commits.add(id);
+    } catch (e) {
+      this.discard(id);
+      throw new RpcError('ESTATE', `node ${jobs.nodeId} cannot record the commit in its state directory (${(e as Error).message}): the source keeps the job`);
+    }
+    m.cancel?.();
+    m.phase = 'running';
+    // From here the commit log answers for it.
+    this.incoming.delete(id);
+    const r = steps.resumeRestored(m.key, record);
+    this.cleanup(id);
+    return r;
+  }
+
+  private status(id: string): MigrationPhase | 'none' | 'unknown' {
+    const phase = this.incoming.get(id)?.phase;
+    if (phase === 'receiving' || phase === 'restoring') return 'receiving';
+    if (phase === 'restored') return 'restored';
+    // Committed or discarded (or this agent restarted since): the commit log tells.
+    if (this.commits.has(id)) return 'running';
+    return this.commits.forgotten(id) ? 'unknown' : 'none';
+  }
+
+  private discard(id: string): void {
+    const m = this.incoming.get(id);
+    if (!m || m.phase === 'running' || m.phase === 'discarded') return;
+    m.cancel?.();
+    if (m.phase === 'restored') this.d.steps.discardRestored(m.key);
+    m.phase = 'discarded';
+    // Forgotten at once: an id neither here nor in the commit log is answered "none" anyway.
+    this.incoming.delete(id);
+    this.cleanup(id);
+  }
+
+  private cleanup(id: string): void {
+    try {
+      this.d.jobs.files.remove(this.dirOf(id));
+    } catch (e) {
+      this.d.log(`could not remove the images of migration ${id}: ${(e as Error).message}`);
+    }
+  }
+}

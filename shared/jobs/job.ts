@@ -52,6 +52,8 @@ export interface JobRecord {
   targets?: NodeId[];
   /** While frozen: by a checkpoint here (the source copy) or by a restore here (the target copy). */
   frozenBy?: 'checkpoint' | 'restore';
+  /** While frozen: the migration this copy is part of (its id, and the nodes it goes between). */
+  moving?: { id: string; from: NodeId; to: NodeId };
   /** The state to go back to when a checkpoint is undone (a SIGSTOPped job stays stopped). */
   stateBeforeFreeze?: 'running' | 'stopped';
   /** Last thing worth telling the admin about this job (a failed migration, ...). */

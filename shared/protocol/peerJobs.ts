@@ -18,8 +18,12 @@ export type PeerJobRequests = {
   'mig.restore': { req: { id: string; job: JobRecord }; res: { pid: number; restoreMs: number } };
   'mig.commit': { req: { id: string; migration: Omit<MigrationRecord, 'at'> }; res: JobRecord };
   'mig.abort': { req: { id: string }; res: null };
-  /** 'none': the target never had it, or discarded it; it will never run there. */
-  'mig.status': { req: { id: string }; res: { phase: MigrationPhase | 'none' } };
+  /**
+   * 'none': the target never had it, or discarded it; it will never run there. 'running':
+   * the target committed to it (it may have ended or moved on since). 'unknown': older than
+   * the target's commit log reaches back; the source must not resume on its own.
+   */
+  'mig.status': { req: { id: string }; res: { phase: MigrationPhase | 'none' | 'unknown' } };
   /** To the home node: its job moved between two other nodes. */
   'mig.moved': { req: { ref: JobRef; where: NodeId; migration?: MigrationRecord }; res: null };
   /** To the home node: its job ended on node `on` (told until the home answers). */

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jobKey, type ProcInfo } from '../../shared/domain/process.js';
 import { NOT_A_JOB } from '../../shared/jobs/cantMove.js';
-import { JobsService } from './jobsService.js';
-import { Migration } from './migration.js';
-import { processTree, readStat } from './procTree.js';
+import { JobsService } from '../jobs/jobsService.js';
+import { processTree, readStat } from '../jobs/procTree.js';
+import { LocalSteps } from './localSteps.js';
 
 const CRIU = process.env.MOSIXVIEW_CRIU || '/opt/mosixview-criu/bin/criu';
 // A missing prerequisite fails the run with what to do; it is never a silent skip.
@@ -28,13 +28,14 @@ if (process.argv[2]) setTimeout(() => process.exit(Number(process.argv[2])), 300
 setInterval(() => { n++; fs.writeFileSync('count.tmp', String(n)); fs.renameSync('count.tmp', 'count'); console.log(n); }, 50);`;
 writeFileSync(join(root, 'job.js'), JOB);
 
-function node(id: number): { jobs: JobsService; mig: Migration } {
+function node(id: number): { jobs: JobsService; mig: LocalSteps } {
   const stateDir = join(root, `n${id}`);
   const env = { MOSIXVIEW_CRIU: CRIU, MOSIXVIEW_CRIU_TIMEOUT_MS: "4000", MOSIXVIEW_NODE_ID: String(id), MOSIXVIEW_JOBS_DIR: join(root, 'jobs'), MOSIXVIEW_LOCAL_ROOTS: '/proc:/sys' };
   const jobs = new JobsService({ stateDir, env });
-  return { jobs, mig: new Migration(jobs) };
+  return { jobs, mig: new LocalSteps(jobs) };
 }
 
+const move = { id: '1.1-1-1', from: 1, to: 3 };
 const count = () => Number(readFileSync(join(root, 'count'), 'utf8'));
 async function until(cond: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
@@ -127,12 +128,12 @@ describe('mosrun jobs on this machine', () => {
     it(`a failed restore (${what}) leaves the source resumable: it goes on counting`, async () => {
       const r = n1.jobs.registry.list()[0]!;
       const dir = join(root, `img-bad-${what.length}`);
-      const d = await n1.mig.prepareDump(jobKey(r.ref), dir);
+      const d = await n1.mig.prepareDump(jobKey(r.ref), dir, move);
       expect(d.bytes).toBeGreaterThan(1 << 20);
       expect(n1.jobs.job(r.ref).state).toBe('frozen');
       expect(await settles()).toBe(true);
       damage(dir, d.files);
-      await expect(n3.mig.restoreHere(dir, n1.jobs.job(r.ref))).rejects.toThrow(/Restore of the job (failed|on node 3 did not finish)/);
+      await expect(n3.mig.restoreHere(dir, n1.jobs.job(r.ref), move)).rejects.toThrow(/Restore of the job (failed|on node 3 did not finish)/);
       n3.mig.discardRestored(jobKey(r.ref));
       n1.mig.resumeSource(jobKey(r.ref), 'restore failed');
       expect(n1.jobs.job(r.ref).state).toBe('running');
@@ -146,9 +147,9 @@ describe('mosrun jobs on this machine', () => {
   it('checkpoint, restore on another "node", kill the source: it counts on from where it stopped', async () => {
     const r = n1.jobs.registry.list()[0]!;
     const key = jobKey(r.ref);
-    const d = await n1.mig.prepareDump(key, join(root, 'img'));
+    const d = await n1.mig.prepareDump(key, join(root, 'img'), move);
     const frozenAt = count();
-    const { pid } = await n3.mig.restoreHere(d.dir, n1.jobs.job(key));
+    const { pid } = await n3.mig.restoreHere(d.dir, n1.jobs.job(key), move);
     killed.push(pid);
     expect(pid).not.toBe(r.pid);
     expect(readStat(pid)!.state).toBe('T');

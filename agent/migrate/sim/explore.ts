@@ -1,0 +1,64 @@
+/**
+ * Explores the migration protocol's schedules: the fault-free run, then every fault that
+ * can strike each of its steps (one at a time), then a seeded random sample of pairs of
+ * faults. Returns every failing plan with what went wrong, so a test can print it and a
+ * developer can replay it (`npm run sim -- --plan '<json>'`).
+ */
+import { seededRng, pick } from '../../../shared/balancing/rng.js';
+import { SimCluster, type RunResult } from './simCluster.js';
+import { faultsFor, type Fault, type PlannedFault, type StepKind } from './world.js';
+
+export interface Failure {
+  plan: PlannedFault[];
+  violations: string[];
+  outcome: string;
+}
+
+export interface Exploration {
+  baseSteps: number;
+  singles: number;
+  pairs: number;
+  /** Runs whose every planned fault struck (a fault planned for a step that never came does not count). */
+  distinct: number;
+  failures: Failure[];
+  outcomes: Record<string, number>;
+}
+
+export async function runPlan(plan: PlannedFault[]): Promise<RunResult> {
+  return new SimCluster(plan).run();
+}
+
+function summarize(outcome: string): string {
+  return outcome.replace(/job 1\.100.*$/, '').replace(/: .*$/, '').trim() || outcome;
+}
+
+export async function explore(opts: { pairs: number; seed: number }): Promise<Exploration> {
+  const base = await runPlan([]);
+  const x: Exploration = { baseSteps: base.steps.length, singles: 0, pairs: 0, distinct: 0, failures: [], outcomes: {} };
+  if (base.violations.length) x.failures.push({ plan: [], violations: base.violations, outcome: base.outcome });
+  const record = (plan: PlannedFault[], r: RunResult) => {
+    if (r.fired.length === plan.length) x.distinct++;
+    const o = summarize(r.outcome);
+    x.outcomes[o] = (x.outcomes[o] ?? 0) + 1;
+    if (r.violations.length) x.failures.push({ plan, violations: r.violations, outcome: r.outcome });
+  };
+  for (const s of base.steps) {
+    for (const fault of faultsFor(s.kind)) {
+      const plan = [{ step: s.n, fault }];
+      record(plan, await runPlan(plan));
+      x.singles++;
+    }
+  }
+  // Pairs: the second fault strikes a step of the run the first one changed.
+  const rng = seededRng(opts.seed);
+  const kinds: StepKind[] = ['net.request', 'net.sendFiles', 'transfer.write', 'disk.write', 'disk.append', 'criu.dump', 'criu.restore', 'signal'];
+  const anyFault = (): Fault => pick(rng, faultsFor(pick(rng, kinds)));
+  for (let i = 0; i < opts.pairs; i++) {
+    const first = Math.floor(rng() * base.steps.length);
+    const second = first + 1 + Math.floor(rng() * 25);
+    const plan = [{ step: first, fault: pick(rng, faultsFor(base.steps[first]!.kind)) }, { step: second, fault: anyFault() }];
+    record(plan, await runPlan(plan));
+    x.pairs++;
+  }
+  return x;
+}

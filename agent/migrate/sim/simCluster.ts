@@ -1,0 +1,274 @@
+/**
+ * Two simulated nodes and the network between them, running one scenario: job 1.100 runs
+ * on node 1 and the admin migrates it to node 2, while the fault plan strikes. After the
+ * faults, every agent is brought back and the link healed; then the job must run exactly
+ * once (or not at all when the admin killed it), on the newest state, and nothing may stay
+ * frozen. The invariant "at most one running copy" is checked after every event.
+ */
+import { jobKey } from '../../../shared/domain/process.js';
+import type { JobRecord } from '../../../shared/jobs/job.js';
+import type { PeerRequests } from '../../../shared/protocol/peer.js';
+import { RpcError } from '../../../shared/protocol/rpc.js';
+import type { PeerLink } from '../ports.js';
+import { SimNode, type Incarnation, type SimProc, type Universe } from './simNode.js';
+import { Crash, World, type Fault, type PlannedFault, type StepRecord } from './world.js';
+
+const LATENCY = 5;
+/** A partition lasts this long; a crashed agent is back after RESTART_MS. */
+export const PARTITION_MS = 20_000;
+export const RESTART_MS = 3000;
+/** Virtual time a run goes on after its last fault: past the commit wait (30 s), the leftover sweep (60 s) and many settling retries. */
+const SETTLE_MS = 3 * 60_000;
+const TRANSFER_STALL_MS = 10_000;
+
+export const JOB = { home: 1, id: 100 };
+const KEY = jobKey(JOB);
+
+export interface RunResult {
+  violations: string[];
+  steps: StepRecord[];
+  fired: PlannedFault[];
+  outcome: string;
+  log: string[];
+}
+
+const clone = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
+const asRpcError = (e: unknown) => (e instanceof Crash ? e : new RpcError((e as RpcError).code ?? 'EFAIL', (e as Error).message));
+
+export class SimCluster implements Universe {
+  readonly world: World;
+  readonly violations: string[] = [];
+  readonly nodes = new Map<number, SimNode>();
+  private epoch = 1;
+  private cutUntil = -1;
+  private lastFaultAt = 0;
+  /** The admin sent a KILL (whatever answer came back: it may have struck or been refused). */
+  private killSent = false;
+  outcome = 'the migrate command has not returned';
+  private readonly inbound = new Map<Incarnation, Set<(e: Error) => void>>();
+
+  constructor(plan: PlannedFault[]) {
+    this.world = new World(plan);
+    this.world.onWorldFault = (f, s) => this.worldFault(f, s);
+    for (const id of [1, 2]) this.nodes.set(id, new SimNode(id, this));
+  }
+
+  private node(id: number): SimNode {
+    return this.nodes.get(id)!;
+  }
+
+  resumed(node: number, p: SimProc): void {
+    if (p.epoch !== this.epoch) this.violations.push(`t=${this.world.now}: a stale copy of job ${p.key} resumed on node ${node} (it holds state ${p.epoch}, the job has run on to ${this.epoch}): the job ran twice`);
+    p.epoch = ++this.epoch;
+  }
+
+  killedLive(node: number, p: SimProc): void {
+    if (!this.killSent) this.violations.push(`t=${this.world.now}: the running copy of job ${p.key} on node ${node} was killed, and no admin asked for it: the job is lost`);
+  }
+
+  private cut(): boolean {
+    return this.world.now < this.cutUntil;
+  }
+
+  link(self: number, inc: Incarnation): PeerLink {
+    const world = this.world;
+    const other = () => [...this.nodes.keys()];
+    return {
+      selfId: self,
+      nodes: other().map((id) => ({ id })),
+      request: <K extends keyof PeerRequests & string>(to: number, method: K, params: PeerRequests[K]['req'], timeoutMs = 15_000) => {
+        const node = this.node(self);
+        const f = node.step(inc, 'net.request', `${method} to node ${to}`);
+        const answered = new Promise<PeerRequests[K]['res']>((resolve, reject) => {
+          let done = false;
+          const settle = (fn: () => void) => {
+            if (done || !inc.alive) return;
+            done = true;
+            fn();
+          };
+          world.after(timeoutMs, () => settle(() => reject(new RpcError('ETIMEDOUT', `no answer to "${method}" within ${timeoutMs / 1000} s`))));
+          if (f === 'drop-request' || this.cut()) return;
+          world.after(LATENCY, () => {
+            const target = this.node(to).inc;
+            if (!target || this.cut()) {
+              if (!this.cut()) world.after(LATENCY, () => settle(() => reject(new RpcError('EPEER', `cannot reach the agent of node ${to}`))));
+              return;
+            }
+            const handler = target.parts.peerHandlers[method as keyof typeof target.parts.peerHandlers] as ((p: unknown) => unknown) | undefined;
+            const closers = this.inbound.get(target) ?? new Set();
+            this.inbound.set(target, closers);
+            const onClose = (e: Error) => world.after(LATENCY, () => settle(() => reject(e)));
+            closers.add(onClose);
+            const answer = (fn: () => void) => {
+              closers.delete(onClose);
+              if (!target.alive || f === 'drop-answer' || this.cut()) return;
+              world.after(LATENCY, () => settle(fn));
+            };
+            Promise.resolve()
+              .then(() => {
+                if (!handler) throw new RpcError('ENOMETHOD', `no such request: ${method}`);
+                return handler(clone(params));
+              })
+              .then(
+                (r) => answer(() => resolve(clone(r) as PeerRequests[K]['res'])),
+                (e) => (e instanceof Crash ? undefined : answer(() => reject(asRpcError(e)))),
+              );
+          });
+        });
+        node.after(f);
+        return answered;
+      },
+      sendFiles: (to, transfer, paths) => {
+        const src = this.node(self);
+        const f = src.step(inc, 'net.sendFiles', `images of ${transfer} to node ${to}`);
+        const files = paths.map((p): [string, string] => [p.split('/').pop()!, src.files.get(p) ?? '']);
+        const sent = new Promise<{ bytes: number; dir: string }>((resolve, reject) => {
+          const settle = (fn: () => void) => inc.alive && fn();
+          if (f === 'drop-request' || this.cut()) {
+            world.after(TRANSFER_STALL_MS, () => settle(() => reject(new Error(`no progress for ${TRANSFER_STALL_MS / 1000} s (link to node ${to} lost?)`))));
+            return;
+          }
+          world.after(50, () => {
+            const target = this.node(to).inc;
+            if (!target) return world.after(LATENCY, () => settle(() => reject(new Error(`cannot reach the agent of node ${to}`))));
+            try {
+              if (f === 'fail') throw new Error(`the disk for checkpoint images on node ${to} is full (simulated)`);
+              const dir = target.parts.target.dirOf(transfer);
+              this.node(to).receive(target, dir, files);
+              const bytes = files.reduce((a, [, t]) => a + t.length, 0);
+              world.after(LATENCY, () => settle(() => resolve({ bytes, dir })));
+            } catch (e) {
+              // A receiver that dies closes the connection: the sender hears of it.
+              const why = e instanceof Crash ? new Error(`the receiving agent closed the connection during the transfer`) : (e as Error);
+              world.after(LATENCY, () => settle(() => reject(why)));
+            }
+          });
+        });
+        src.after(f);
+        return sent;
+      },
+    };
+  }
+
+  private restartLater(id: number): void {
+    this.world.after(RESTART_MS, () => {
+      if (!this.node(id).inc) this.boot(id);
+    });
+  }
+
+  private boot(id: number): void {
+    this.node(id).boot();
+  }
+
+  /** A crash: requests being served there are answered by a closed connection. */
+  crash(id: number): void {
+    const inc = this.node(id).inc;
+    if (!inc) return;
+    this.node(id).kill();
+    for (const close of this.inbound.get(inc) ?? []) close(new RpcError('ECLOSED', `connection to the agent of node ${id} was lost`));
+    this.inbound.delete(inc);
+    this.restartLater(id);
+  }
+
+  private worldFault(f: Fault, s: StepRecord): void {
+    this.lastFaultAt = this.world.now;
+    if (f === 'crash-other') this.world.after(0, () => this.crash(s.node === 1 ? 2 : 1));
+    else if (f === 'partition') {
+      this.cutUntil = this.world.now + PARTITION_MS;
+      this.lastFaultAt += PARTITION_MS;
+    } else this.world.after(0, () => void this.admin(f));
+  }
+
+  private async admin(f: Fault): Promise<void> {
+    const [what, at] = f.slice('admin-'.length).split('@') as [string, string];
+    const inc = this.node(Number(at)).inc;
+    if (!inc) return;
+    const ref = clone(JOB);
+    try {
+      if (what === 'migrate' || what === 'migrate-home') {
+        await inc.parts.orch.migrate({ ref }, what === 'migrate' ? 2 : 'home');
+      } else if (what === 'renice') {
+        await inc.parts.control.renice({ ref }, 5);
+      } else {
+        const sig = what.toUpperCase() as 'CONT' | 'STOP' | 'KILL';
+        if (sig === 'KILL') this.killSent = true;
+        await inc.parts.control.signal({ ref }, sig);
+      }
+    } catch {
+      /* refused: what matters is that nothing ran twice */
+    }
+  }
+
+  private copies(): { node: number; p: SimProc }[] {
+    return [...this.nodes.values()].flatMap((n) => [...n.procs.values()].filter((p) => p.key === KEY).map((p) => ({ node: n.id, p })));
+  }
+
+  /** After every event: never two running copies. */
+  private check(): void {
+    const running = this.copies().filter((c) => c.p.state === 'running');
+    if (running.length > 1) {
+      const msg = `t=${this.world.now}: ${running.length} running copies (nodes ${running.map((c) => c.node).join(', ')})`;
+      if (!this.violations.includes(msg)) this.violations.push(msg);
+    }
+  }
+
+  /** What the admin's migrate command said must be true when it says it. */
+  private async migrateCommand(): Promise<void> {
+    const inc = this.node(1).inc!;
+    try {
+      await inc.parts.orch.migrate({ ref: clone(JOB) }, 2);
+      this.outcome = 'moved';
+      const at2 = this.copies().filter((c) => c.node === 2);
+      if (!this.killSent && (at2.length !== 1 || at2[0]!.p.state === 'seized')) this.violations.push(`migrate said the job moved to node 2, but node 2 holds ${at2.length} copies`);
+    } catch (e) {
+      if (e instanceof Crash) return;
+      const msg = (e as Error).message;
+      this.outcome = `${(e as RpcError).code}: ${msg}`;
+      if (/goes on here|stays here/.test(msg)) {
+        const here = this.copies().filter((c) => c.node === 1);
+        const rec = this.node(1).inc?.jobs.registry.get(KEY);
+        if (!this.killSent && (here.length !== 1 || rec?.state === 'frozen')) this.violations.push(`migrate said the job goes on at node 1, but node 1 holds ${here.length} copies (record: ${rec?.state})`);
+      }
+    }
+  }
+
+  async run(): Promise<RunResult> {
+    const home = this.node(1);
+    const p = home.spawn(KEY, this.epoch, 'running');
+    const rec: JobRecord = {
+      ref: clone(JOB), argv: ['job'], cwd: '/home/u', mode: { kind: 'plain' }, dir: '/jobs/1.100', startedAt: 0,
+      state: 'running', where: 0, pid: p.pid, pidStart: p.start, locked: false, migrations: 0,
+    };
+    home.writeFile(`/state/jobs/${KEY}.json`, JSON.stringify(rec));
+    this.boot(1);
+    this.boot(2);
+    this.world.after(1000, () => void this.migrateCommand());
+    // Runs until the last fault is long past: every agent is back and the link healed by then.
+    let horizon = 0;
+    do {
+      horizon = Math.max(this.lastFaultAt, this.world.now) + SETTLE_MS;
+      await this.world.run(horizon, () => this.check());
+    } while (this.lastFaultAt + SETTLE_MS > horizon);
+    this.finalChecks();
+    this.violations.push(...this.world.errors);
+    return {
+      violations: this.violations, steps: this.world.steps, fired: this.world.fired, outcome: this.outcome,
+      log: [...this.nodes.values()].flatMap((n) => (n.inc ? n.inc.log : [])),
+    };
+  }
+
+  private finalChecks(): void {
+    const copies = this.copies();
+    const say = (m: string): void => void this.violations.push(`at the end: ${m}`);
+    if (this.killSent && copies.length === 0) return;
+    if (copies.length !== 1) return say(`${copies.length} copies of the job (${copies.map((c) => `node ${c.node}: ${c.p.state}`).join('; ') || 'none: it was lost'})`);
+    const { node, p } = copies[0]!;
+    const want = p.adminStopped ? 'stopped' : 'running';
+    if (p.state !== want) say(`the one copy, on node ${node}, is ${p.state}, not ${want}${p.adminStopped ? ' (the admin stopped it)' : ': it stays frozen for good'}`);
+    if (p.epoch !== this.epoch && p.state === 'running') say(`the copy on node ${node} does not hold the job's newest state`);
+    const r = this.node(node).inc?.jobs.registry.get(KEY);
+    if (!r || r.where !== 0 || r.pid !== p.pid || r.state !== want) say(`node ${node}'s record of the job says ${r ? `${r.state}, where ${r.where}, pid ${r.pid}` : 'nothing'}, but the job runs there as pid ${p.pid}`);
+    const homeRec = this.node(1).inc?.jobs.registry.get(KEY);
+    if (node !== 1 && (homeRec?.where !== node || homeRec.state !== 'away')) say(`the home node's record says ${homeRec ? `${homeRec.state}, where ${homeRec.where}` : 'nothing'}, but the job runs on node ${node}`);
+  }
+}
