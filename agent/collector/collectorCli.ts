@@ -11,6 +11,7 @@ import { statePaths } from '../stateDir.js';
 import { collectorPaths, loadSettings, type CollectorPaths } from './config.js';
 import { claimPidFile, releasePidFile, runningCollector } from './pidFile.js';
 import { collectorRequest } from './control.js';
+import { describeWriteError } from './store/writeErrors.js';
 import { Collector } from './collector.js';
 import { DaemonViewSource } from './clusterViewSource.js';
 
@@ -32,12 +33,35 @@ function logTail(p: CollectorPaths): string {
   }
 }
 
+/** The collector's directory and its first files: a read-only or full disk is said so, not thrown as an errno. */
+function inCollectorDir<T>(p: CollectorPaths, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof CliError || typeof (e as NodeJS.ErrnoException).code !== 'string') throw e;
+    throw new Error(describeWriteError(e, p.dir, 'start the collector'));
+  }
+}
+
+/** The running collector's last write problem, if it answers within a second. */
+async function lastProblem(p: CollectorPaths): Promise<string> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), 1000)));
+  const st = await Promise.race([collectorRequest(p.socket, 'status', null).catch(() => undefined), timeout]);
+  clearTimeout(timer);
+  const pr = st?.problem;
+  if (!pr) return '';
+  return `\nits last problem (${new Date(pr.since).toISOString()}${pr.until ? `, over at ${new Date(pr.until).toISOString()}` : ', still going on'}): ${pr.message}`;
+}
+
 async function startDaemon(p: CollectorPaths, bundle: string, out: (s: string) => void): Promise<void> {
   const other = runningCollector(p.pidFile);
-  if (other !== undefined) throw new CliError(`the collector is already running (pid ${other}); stop it with "mosixcollector -k"`);
+  if (other !== undefined) throw new CliError(`the collector is already running (pid ${other}); stop it with "mosixcollector -k"${await lastProblem(p)}`);
   for (const x of loadSettings(p).problems) process.stderr.write(`mosixcollector: setting ignored, the default applies: ${x}\n`);
-  mkdirSync(p.dir, { recursive: true });
-  const log = openSync(p.log, 'a');
+  const log = inCollectorDir(p, () => {
+    mkdirSync(p.dir, { recursive: true });
+    return openSync(p.log, 'a');
+  });
   const child = spawn(process.execPath, [bundle, 'mosixcollector', '--run'], { detached: true, stdio: ['ignore', log, log], env: process.env });
   let exited: number | null = null;
   child.once('exit', (code) => (exited = code ?? 1));
@@ -73,8 +97,10 @@ async function stopCollector(p: CollectorPaths, out: (s: string) => void): Promi
 }
 
 async function runForeground(p: CollectorPaths, bundle: string): Promise<void> {
-  mkdirSync(p.dir, { recursive: true });
-  const claim = claimPidFile(p.pidFile);
+  const claim = inCollectorDir(p, () => {
+    mkdirSync(p.dir, { recursive: true });
+    return claimPidFile(p.pidFile);
+  });
   if (!claim.ok) throw new CliError(`the collector is already running (pid ${claim.other})`);
   const log = (s: string) => process.stderr.write(`${new Date().toISOString()} mosixcollector: ${s}\n`);
   try {
@@ -85,7 +111,11 @@ async function runForeground(p: CollectorPaths, bundle: string): Promise<void> {
     log(`pid ${process.pid} recording to ${p.current} (procs every ${settings.procsEveryS} s, new history every ${settings.rotateEveryS} s, backups kept ${settings.retentionDays} days)`);
     const quit = () => {
       c.stop();
-      releasePidFile(p.pidFile);
+      try {
+        releasePidFile(p.pidFile);
+      } catch (e) {
+        log(`the pid file ${p.pidFile} was left behind (a stale one does not block the next start): ${(e as Error).message}`);
+      }
       log('stopped');
       process.exit(0);
     };

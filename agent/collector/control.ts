@@ -1,10 +1,13 @@
-/** The collector's control socket: what `mosixcollector -n` and `-r` ask the running collector. */
+/** The collector's control socket: what `mosixcollector -n`, `-r` and `-d` ask the running collector. */
 import { connect } from 'node:net';
 import { RpcEndpoint } from '../../shared/rpc/rpcEndpoint.js';
+import type { ProblemReport } from './problemLog.js';
 
 export type CollectorRequests = {
   checkpoint: { req: { label: string }; res: { t: number } };
   rotate: { req: null; res: { backup: string | null } };
+  /** The last write problem (a full disk, a failed rotation...), or null. */
+  status: { req: null; res: { pid: number; current: string; problem: ProblemReport | null } };
 };
 
 export function collectorRequest<K extends keyof CollectorRequests & string>(

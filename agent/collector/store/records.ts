@@ -93,6 +93,13 @@ export class SampleCodecState {
     this.last.clear();
   }
 
+  /** A copy to encode a batch with: the writer keeps it only once the batch is on disk. */
+  clone(): SampleCodecState {
+    const c = new SampleCodecState();
+    for (const [id, b] of this.last) c.last.set(id, b.slice());
+    return c;
+  }
+
   base(id: number): number[] {
     let b = this.last.get(id);
     if (!b) this.last.set(id, (b = [0, 0, 0, 0, 0, 0, 0]));

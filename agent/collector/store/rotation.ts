@@ -3,9 +3,10 @@
  * (openMosix: /tmp/mosixview[date]) and a new one starts; old backups are deleted after
  * the retention period. The decisions are pure; `rotate` does the renames.
  */
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { syncDir } from '../../stateDir.js';
+import { nodeIo, type WriteIo } from './writeIo.js';
 
 export const CURRENT_DIR = 'mosixview';
 const BACKUP_RE = /^mosixview-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(?:-(\d+))?$/;
@@ -53,17 +54,29 @@ export function expiredBackups(names: readonly string[], now: number, p: Rotatio
 }
 
 /**
- * Renames the current history to a backup (the writer must be closed) and deletes
- * expired backups. Returns the backup's name, or undefined when there was nothing.
+ * Renames the current history to a dated backup (the writer may stay open: its files move
+ * with the name) and returns the backup's name, or undefined when there was nothing.
  */
-export function rotate(collectorDir: string, now: number, p: RotationPolicy): string | undefined {
+export function saveCurrent(collectorDir: string, now: number, io: WriteIo = nodeIo): string | undefined {
   const names = existsSync(collectorDir) ? readdirSync(collectorDir) : [];
-  let saved: string | undefined;
-  if (names.includes(CURRENT_DIR)) {
-    saved = backupName(now, names);
-    renameSync(join(collectorDir, CURRENT_DIR), join(collectorDir, saved));
-  }
-  for (const old of expiredBackups(names, now, p)) rmSync(join(collectorDir, old), { recursive: true, force: true });
-  if (existsSync(collectorDir)) syncDir(collectorDir); // the rename survives a power loss
+  if (!names.includes(CURRENT_DIR)) return undefined;
+  const saved = backupName(now, names);
+  io.renameSync(join(collectorDir, CURRENT_DIR), join(collectorDir, saved));
+  syncDir(collectorDir); // the rename survives a power loss
+  return saved;
+}
+
+/** Deletes the backups older than the retention; returns their names. */
+export function deleteExpired(collectorDir: string, now: number, p: RotationPolicy): string[] {
+  const old = expiredBackups(existsSync(collectorDir) ? readdirSync(collectorDir) : [], now, p);
+  for (const name of old) rmSync(join(collectorDir, name), { recursive: true, force: true });
+  if (old.length) syncDir(collectorDir);
+  return old;
+}
+
+/** Saves the current history (its writer closed) and deletes expired backups. */
+export function rotate(collectorDir: string, now: number, p: RotationPolicy, io: WriteIo = nodeIo): string | undefined {
+  const saved = saveCurrent(collectorDir, now, io);
+  deleteExpired(collectorDir, now, p);
   return saved;
 }
