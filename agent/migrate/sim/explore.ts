@@ -24,8 +24,8 @@ export interface Exploration {
   outcomes: Record<string, number>;
 }
 
-export async function runPlan(plan: PlannedFault[]): Promise<RunResult> {
-  return new SimCluster(plan).run();
+export async function runPlan(plan: PlannedFault[], adminAt: { at: number; fault: Fault }[] = []): Promise<RunResult> {
+  return new SimCluster(plan, adminAt).run();
 }
 
 function summarize(outcome: string): string {

@@ -29,6 +29,7 @@ export interface RunResult {
   steps: StepRecord[];
   fired: PlannedFault[];
   outcome: string;
+  adminReplies: string[];
   log: string[];
 }
 
@@ -47,7 +48,11 @@ export class SimCluster implements Universe {
   outcome = 'the migrate command has not returned';
   private readonly inbound = new Map<Incarnation, Set<(e: Error) => void>>();
 
-  constructor(plan: PlannedFault[]) {
+  /** What each admin command answered, in order ("CONT@1: EMOVING: ..."). */
+  readonly adminReplies: string[] = [];
+
+  /** `adminAt`: admin commands at given virtual times, besides those the plan puts at steps. */
+  constructor(plan: PlannedFault[], private readonly adminAt: { at: number; fault: Fault }[] = []) {
     this.world = new World(plan);
     this.world.onWorldFault = (f, s) => this.worldFault(f, s);
     for (const id of [1, 2]) this.nodes.set(id, new SimNode(id, this));
@@ -184,6 +189,7 @@ export class SimCluster implements Universe {
     const inc = this.node(Number(at)).inc;
     if (!inc) return;
     const ref = clone(JOB);
+    const reply = (r: string) => this.adminReplies.push(`${what.toUpperCase()}@${at}: ${r}`);
     try {
       if (what === 'migrate' || what === 'migrate-home') {
         await inc.parts.orch.migrate({ ref }, what === 'migrate' ? 2 : 'home');
@@ -194,8 +200,10 @@ export class SimCluster implements Universe {
         if (sig === 'KILL') this.killSent = true;
         await inc.parts.control.signal({ ref }, sig);
       }
-    } catch {
-      /* refused: what matters is that nothing ran twice */
+      reply('ok');
+    } catch (e) {
+      // Refused or failed: what matters is that nothing ran twice, and that it says why.
+      if (!(e instanceof Crash)) reply(`${(e as RpcError).code}: ${(e as Error).message}`);
     }
   }
 
@@ -243,6 +251,7 @@ export class SimCluster implements Universe {
     this.boot(1);
     this.boot(2);
     this.world.after(1000, () => void this.migrateCommand());
+    for (const a of this.adminAt) this.world.after(a.at, () => void this.admin(a.fault));
     // Runs until the last fault is long past: every agent is back and the link healed by then.
     let horizon = 0;
     do {
@@ -252,7 +261,7 @@ export class SimCluster implements Universe {
     this.finalChecks();
     this.violations.push(...this.world.errors);
     return {
-      violations: this.violations, steps: this.world.steps, fired: this.world.fired, outcome: this.outcome,
+      violations: this.violations, steps: this.world.steps, fired: this.world.fired, outcome: this.outcome, adminReplies: this.adminReplies,
       log: [...this.nodes.values()].flatMap((n) => (n.inc ? n.inc.log : [])),
     };
   }
