@@ -123,4 +123,16 @@ describe('Migrator', () => {
     expect((await screen.findByRole('status', { name: 'Process ended' })).textContent).toBe('The job is not running: killed.');
     expect((screen.getByRole('button', { name: 'Kill' }) as HTMLButtonElement).disabled).toBe(true);
   });
+
+  it('a job in the middle of a move shows as moving, and every control is disabled with the reason', async () => {
+    const frozen: JobRecord = { ...job, state: 'frozen', frozenBy: 'checkpoint', moving: { id: '1.4321-1-5', from: 1, to: 3 }, pendingCommit: { to: 3, id: '1.4321-1-5' } };
+    setup({}, () => ({ ...jobStatus, proc: { ...proc, state: 'T' }, job: frozen }));
+    await waitFor(() => expect(screen.getByRole('status', { name: 'Moving' }).textContent).toMatch(/handed to node 3, which has not confirmed it yet: frozen here until node 3 answers/));
+    for (const name of ['Home', 'Best', 'Kill', 'SIGSTOP', 'SIGCONT', 'Migrate to node 2']) {
+      const b = screen.getByRole('button', { name }) as HTMLButtonElement;
+      expect(b.disabled, name).toBe(true);
+      expect(b.title, name).toMatch(/being moved/);
+    }
+    expect((screen.getByRole('slider', { name: 'Nice' }) as HTMLInputElement).disabled).toBe(true);
+  });
 });

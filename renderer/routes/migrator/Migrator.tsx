@@ -3,6 +3,7 @@ import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 import type { ApiProcTarget, ProcStatus } from '../../../shared/protocol/apiJobs.js';
 import type { NodeId } from '../../../shared/domain/node.js';
 import { jobKey } from '../../../shared/domain/process.js';
+import type { JobRecord } from '../../../shared/jobs/job.js';
 import { useCluster } from '../../store/clusterStore.js';
 import { usePoll } from '../../components/usePoll.js';
 import { Lamp } from '../../components/Lamp.js';
@@ -10,6 +11,18 @@ import { MigratorStatus } from './MigratorStatus.js';
 import { NiceSlider } from './NiceSlider.js';
 
 export const STATUS_REFRESH_MS = 1000;
+
+/** What a job frozen by a migration is waiting for, in the admin's words; undefined when it is not. */
+export function movingText(job: JobRecord | undefined): string | undefined {
+  if (!job || (job.state !== 'frozen' && !job.pendingCommit)) return undefined;
+  const m = job.moving;
+  if (job.pendingCommit) {
+    const to = job.pendingCommit.to;
+    return `Moving: handed to node ${to}, which has not confirmed it yet: frozen here until node ${to} answers, so it never runs twice.`;
+  }
+  if (job.frozenBy === 'restore') return `Arriving${m ? ` from node ${m.from}` : ''}: restored here, it runs once the source hands it over.`;
+  return `Moving${m ? ` to node ${m.to}` : ''}: frozen while its memory is copied.`;
+}
 
 /** "1234" is a PID on the node, "1.5" a job by identity (home 1, id 5). */
 export function parseTarget(nodeId: NodeId, which: string): ApiProcTarget {
@@ -72,6 +85,10 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
   const signal = (signal: 'KILL' | 'STOP' | 'CONT', what: string) => act(what, () => bridge.invoke('job.signal', { ...t(), signal }));
 
   const running = !!status?.proc;
+  const moving = movingText(status?.job);
+  // A job in the middle of a move takes no command: only the protocol may resume or end it.
+  const off = !running || !!moving;
+  const why = moving ? 'the job is being moved: wait until the move has finished' : undefined;
   const runsOn = status?.nodeId;
   const title = status?.job ? `job ${jobKey(status.job.ref)}` : `process ${which}`;
   return (
@@ -89,7 +106,8 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
                   aria-label={`Migrate to node ${id}`}
                   aria-current={id === runsOn ? 'true' : undefined}
                   className={`node-choice${id === runsOn ? ' node-current' : ''}`}
-                  disabled={!running}
+                  disabled={off}
+                  title={why}
                   onClick={() => void migrate(id, `Migrating to node ${id}`)}
                 >
                   <Lamp id={id} status={nodes[id]?.status ?? 'connecting'} reason={nodes[id]?.reason} />
@@ -102,15 +120,16 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
         </section>
         <section aria-label="Process control" className="migrator-control">
           <div className="button-grid">
-            <button type="button" disabled={!running} onClick={() => void migrate('home', 'Sending it home')} title="migrate to its home node">Home</button>
-            <button type="button" disabled={!running} onClick={() => void migrate('best', 'Migrating to the best node')} title="migrate to the best node (load, speed, CPUs)">Best</button>
-            <button type="button" disabled={!running} onClick={() => void signal('KILL', 'Kill')} title="SIGKILL: end it now">Kill</button>
-            <button type="button" disabled={!running} onClick={() => void signal('STOP', 'SIGSTOP')} title="pause it">SIGSTOP</button>
-            <button type="button" disabled={!running} onClick={() => void signal('CONT', 'SIGCONT')} title="let it continue">SIGCONT</button>
+            <button type="button" disabled={off} onClick={() => void migrate('home', 'Sending it home')} title={why ?? 'migrate to its home node'}>Home</button>
+            <button type="button" disabled={off} onClick={() => void migrate('best', 'Migrating to the best node')} title={why ?? 'migrate to the best node (load, speed, CPUs)'}>Best</button>
+            <button type="button" disabled={off} onClick={() => void signal('KILL', 'Kill')} title={why ?? 'SIGKILL: end it now'}>Kill</button>
+            <button type="button" disabled={off} onClick={() => void signal('STOP', 'SIGSTOP')} title={why ?? 'pause it'}>SIGSTOP</button>
+            <button type="button" disabled={off} onClick={() => void signal('CONT', 'SIGCONT')} title={why ?? 'let it continue'}>SIGCONT</button>
           </div>
+          {moving && <p role="status" aria-label="Moving" className="moving">{moving}</p>}
           <NiceSlider
             nice={status?.proc?.nice}
-            disabled={!running}
+            disabled={off}
             onCommit={(nice) => act(`Renice to ${nice}`, () => bridge.invoke('job.renice', { ...t(), nice }))}
           />
           {status?.job && (
@@ -118,7 +137,7 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
               <input
                 type="checkbox"
                 checked={status.job.locked}
-                disabled={!running}
+                disabled={off}
                 onChange={(e) => {
                   const locked = e.target.checked;
                   void act(locked ? 'Lock' : 'Unlock', () => bridge.invoke('job.lock', { ...t(), locked }));
