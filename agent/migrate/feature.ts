@@ -15,6 +15,7 @@ import { jobCandidates } from './candidates.js';
 import { GuestEnds } from './guestEnds.js';
 import { migrationParts } from './migrationParts.js';
 import { realClock } from './realClock.js';
+import { fileFailpoints } from './failpoints.js';
 
 export const migrateFeature: FeatureFactory = (ctx) => {
   const api = jobsApi(ctx);
@@ -37,6 +38,7 @@ export const migrateFeature: FeatureFactory = (ctx) => {
       return self && c ? bestNode(view.filter((v) => v.up), c, self.node).node : undefined;
     },
     log,
+    failpoint: fileFailpoints(ctx.paths.dir),
   });
 
   /** runon / parallel: start the recorded remote copies; retried each second until done. */

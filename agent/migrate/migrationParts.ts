@@ -14,6 +14,7 @@ import { JobControl } from './jobControl.js';
 import { LocalSteps } from './localSteps.js';
 import { Orchestrator } from './orchestrator.js';
 import type { Clock, Log, PeerLink } from './ports.js';
+import type { Failpoint } from './failpoints.js';
 import { TargetSide } from './targetSide.js';
 
 export interface MigrationPartsDeps {
@@ -25,6 +26,8 @@ export interface MigrationPartsDeps {
   blocksGuests(): boolean;
   bestNode(job: JobRecord): NodeId | undefined;
   log: Log;
+  /** Where the end-to-end fault matrix may hold this agent (inert in production). */
+  failpoint?: Failpoint;
 }
 
 export interface MigrationParts {
@@ -40,9 +43,10 @@ export interface MigrationParts {
 export function migrationParts(d: MigrationPartsDeps): MigrationParts {
   const { jobs } = d;
   const steps = new LocalSteps(jobs, () => d.clock.now());
-  const target = new TargetSide({ jobs, steps, stateDir: d.stateDir, clock: d.clock, blocksGuests: d.blocksGuests, log: d.log });
+  const fp = d.failpoint ? { failpoint: d.failpoint } : {};
+  const target = new TargetSide({ jobs, steps, stateDir: d.stateDir, clock: d.clock, blocksGuests: d.blocksGuests, log: d.log, ...fp });
   const orch = new Orchestrator({
-    jobs, steps, stateDir: d.stateDir, link: d.link, clock: d.clock, bestNode: d.bestNode, log: d.log,
+    jobs, steps, stateDir: d.stateDir, link: d.link, clock: d.clock, bestNode: d.bestNode, log: d.log, ...fp,
     restoreTimeoutMs: jobs.config.criuTimeoutMs + 15_000,
   });
   const control = new JobControl({ jobs, link: d.link });

@@ -18,6 +18,7 @@ import { RpcError } from '../../shared/protocol/rpc.js';
 import type { JobsService } from '../jobs/jobsService.js';
 import type { LocalSteps } from './localSteps.js';
 import type { Clock, Log, PeerLink } from './ports.js';
+import { noFailpoints, type Failpoint } from './failpoints.js';
 
 export type Destination = NodeId | 'home' | 'best';
 
@@ -32,6 +33,7 @@ export interface OrchestratorDeps {
   /** How long to wait for a restore (CRIU's own limit plus margin). */
   restoreTimeoutMs: number;
   log: Log;
+  failpoint?: Failpoint;
 }
 
 export const SETTLE_RETRY_MS = 2000;
@@ -108,8 +110,11 @@ export class Orchestrator {
       void abort();
       throw e; // prepareDump has resumed the job already
     }
+    const fp = this.d.failpoint ?? noFailpoints;
     try {
+      await fp('after-dump');
       await link.sendFiles(to, id, dump.files.map((f) => join(dir, f.name)));
+      await fp('after-transfer');
       await link.request(to, 'mig.restore', { id, job: jobs.job(key) }, this.d.restoreTimeoutMs);
       steps.handOver(key, to, id);
     } catch (e) {
@@ -119,6 +124,7 @@ export class Orchestrator {
       this.removeImages(dir);
       throw new RpcError('EMIGRATE', `moving job ${key} to node ${to} failed, so it goes on here on node ${self}: ${why}`);
     }
+    await fp('before-commit');
     const record = { from: self, to, bytes: dump.bytes };
     const freezeMs = () => clock.now() - dump.frozenAt;
     let moved: JobRecord;

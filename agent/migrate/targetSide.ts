@@ -16,6 +16,7 @@ import type { JobsService } from '../jobs/jobsService.js';
 import { CommitLog } from './commitLog.js';
 import type { LocalSteps } from './localSteps.js';
 import type { Clock, Log } from './ports.js';
+import { noFailpoints, type Failpoint } from './failpoints.js';
 
 /** How long a restored copy waits for the source's commit before it is discarded. */
 export const COMMIT_WAIT_MS = 30_000;
@@ -41,6 +42,7 @@ export interface TargetDeps {
   blocksGuests(): boolean;
   log: Log;
   commitWaitMs?: number;
+  failpoint?: Failpoint;
 }
 
 /** Migration ids are "<job key>-<source node>-<ms>"; job keys ("1.496") hold no dash. */
@@ -153,7 +155,9 @@ export class TargetSide {
     return r;
   }
 
-  private commit(id: string, record: PeerJobRequests['mig.commit']['req']['migration']): JobRecord {
+  private async commit(id: string, record: PeerJobRequests['mig.commit']['req']['migration']): Promise<JobRecord> {
+    const fp = this.d.failpoint ?? noFailpoints;
+    await fp('target-before-commit');
     const m = this.incoming.get(id);
     const { jobs, steps } = this.d;
     if (!m && this.commits.has(id)) {
@@ -177,6 +181,7 @@ export class TargetSide {
     m.phase = 'running';
     // From here the commit log answers for it.
     this.incoming.delete(id);
+    await fp('target-after-commit-logged');
     const r = steps.resumeRestored(m.key, record);
     this.cleanup(id);
     return r;

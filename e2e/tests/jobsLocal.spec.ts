@@ -14,7 +14,7 @@ test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
 const REPO = process.cwd();
 const BUNDLE = resolve(REPO, 'dist/agent/mosixview-agent.cjs');
-const DRIVER = `${resolve(REPO, 'node_modules/.bin/tsx')} ${resolve(REPO, 'agent/jobs/jobsDriver.test-util.ts')}`;
+const DRIVER = `${resolve(REPO, 'node_modules/.bin/tsx')} ${resolve(REPO, 'agent/migrate/stepsDriver.test-util.ts')}`;
 const JOB = `const fs = require('fs'), os = require('os'); let n = 0;
 setInterval(() => { n++; fs.writeFileSync('count.tmp', n + ' ' + os.hostname()); fs.renameSync('count.tmp', 'count'); console.log(n, os.hostname()); }, 100);`;
 
