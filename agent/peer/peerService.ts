@@ -113,7 +113,7 @@ export class PeerService {
 
   info(): ClusterInfo {
     const key = readClusterKey(this.stateDir);
-    const stats: ExchangeStats = this.exchange?.guard.stats ?? { accepted: 0, forged: 0, stale: 0, replayed: 0 };
+    const stats: ExchangeStats = this.exchange?.guard.stats ?? { accepted: 0, forged: 0, stale: 0, replayed: 0, ahead: 0 };
     return {
       nodeId: this.membership?.selfId ?? null,
       map: this.membership?.nodes ?? [],
