@@ -10,7 +10,7 @@ import { RpcError } from '../../shared/protocol/rpc.js';
 import type { NodeId } from '../../shared/domain/node.js';
 import type { MapNode } from '../../shared/hpcMap.js';
 import type { PeerRequests, TransferHeader, TransferResult } from '../../shared/protocol/peer.js';
-import { checkHeader, receiveFiles, sendFiles } from './transfer.js';
+import { checkHeader, DEFAULT_MAX_TRANSFER_BYTES, receiveFiles, sendFiles } from './transfer.js';
 
 const CIPHERS = 'ECDHE-PSK-CHACHA20-POLY1305:ECDHE-PSK-AES256-CBC-SHA384:PSK-AES256-GCM-SHA384';
 const IDENTITY = 'mosixview';
@@ -30,6 +30,8 @@ export interface PeerNetOptions {
   handlers: Handlers<PeerRequests>;
   /** Where an incoming transfer goes; throw to refuse it. */
   transferDir(header: TransferHeader): string;
+  /** The most one incoming transfer may announce (default: DEFAULT_MAX_TRANSFER_BYTES). */
+  maxTransferBytes?: number;
 }
 
 export class PeerNet {
@@ -210,12 +212,30 @@ export class PeerNet {
 
   private async serveTransfer(sock: tls.TLSSocket, raw: unknown, rest: Buffer): Promise<void> {
     sock.setTimeout(STALL_MS, () => sock.destroy(new Error(`no data for ${STALL_MS / 1000} s`)));
+    const who = `node ${this.opts.selfId}`;
+    let header: TransferHeader;
+    let dir: string;
     try {
-      const header = checkHeader(raw);
-      const result = await receiveFiles(sock, header, this.opts.transferDir(header), rest);
+      header = checkHeader(raw, this.opts.maxTransferBytes ?? DEFAULT_MAX_TRANSFER_BYTES);
+      dir = this.opts.transferDir(header);
+    } catch (e) {
+      this.refuse(sock, `${who} refused the transfer: ${(e as Error).message}`);
+      return;
+    }
+    try {
+      const result = await receiveFiles(sock, header, dir, rest, { who });
       sock.end(JSON.stringify({ ok: true, ...result }) + '\n');
     } catch (e) {
-      sock.end(JSON.stringify({ ok: false, error: (e as Error).message }) + '\n');
+      this.refuse(sock, (e as Error).message);
     }
+  }
+
+  /**
+   * Answers no, then reads and drops what the sender still sends until it hangs up: closing
+   * with unread data would reset the connection, and the sender could lose the answer.
+   */
+  private refuse(sock: tls.TLSSocket, why: string): void {
+    sock.end(JSON.stringify({ ok: false, error: why }) + '\n');
+    sock.resume();
   }
 }
