@@ -18,6 +18,7 @@ const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let work: string;
 let child: ChildProcess | undefined;
+let headlessPid: number | undefined;
 
 /** Records its command line, then follows the page it was given like a browser: one GET, no redirects. */
 const FAKE_BROWSER = `
@@ -76,7 +77,14 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(() => {
-  if (child && child.exitCode === null) child.kill('SIGKILL');
+  // The headless server first: killed with its parent, it would be left behind.
+  for (const pid of [headlessPid, child?.exitCode === null ? child.pid : undefined]) {
+    try {
+      if (pid) process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -115,6 +123,7 @@ describe('npm start in headless mode', () => {
     child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     for (let i = 0; i < 300 && !existsSync(record); i++) await sleep(50);
+    headlessPid = Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/)[0]) || undefined;
     expect(existsSync(record), `no browser started; output:\n${out}`).toBe(true);
     await sleep(100); // the record is written in one go; let the printed lines arrive too
     const rec = JSON.parse(readFileSync(record, 'utf8')) as {
@@ -130,8 +139,7 @@ describe('npm start in headless mode', () => {
       error?: string;
     };
     // Every command line of the start path: npm start's node, the headless server, the browser.
-    const headlessPid = Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/)[0]);
-    const lines = [cmdline(child.pid!), cmdline(headlessPid), rec.argv, rec.cmdline];
+    const lines = [cmdline(child.pid!), cmdline(headlessPid!), rec.argv, rec.cmdline];
     expect(lines[1]!.some((a) => a.endsWith('dist/electron/headless.cjs'))).toBe(true);
     const all = lines.flat();
     expect(all.filter((a) => /code=|token=/.test(a))).toEqual([]);
