@@ -3,9 +3,9 @@
  * write (full, a directory in the way). The agent must keep serving, the sender must
  * learn why, and no half-written file may stay behind.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
@@ -18,6 +18,14 @@ import type { TransferHeader } from '../../shared/protocol/peer.js';
 const GiB = 1024 ** 3;
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((f) => f()));
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+/** A fresh directory, removed after the tests. */
+function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(d);
+  return d;
+}
 
 const header = (files: [string, number][], transfer = 't1'): TransferHeader => ({
   transfer,
@@ -55,7 +63,7 @@ describe('transfer size limits', () => {
   });
 
   it('refuses an announced total the target disk does not have free', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mv-recv-'));
+    const dir = tempDir('mv-recv-');
     const s = new PassThrough();
     const p = receiveFiles(s, header([['pages-1.img', 2 ** 52]]), dir, Buffer.alloc(0));
     await expect(p).rejects.toThrow(/needs 4194304\.0 GiB .*only .* free/);
@@ -63,7 +71,7 @@ describe('transfer size limits', () => {
   });
 
   it('never writes more than announced, whatever the sender sends', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mv-recv-'));
+    const dir = tempDir('mv-recv-');
     let written = 0;
     const sink = () =>
       new Writable({
@@ -83,7 +91,7 @@ describe('transfer size limits', () => {
 
 describe('a disk that refuses the image', () => {
   it('a directory where the file should go (EISDIR): refused with the reason, nothing left behind', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mv-recv-'));
+    const dir = tempDir('mv-recv-');
     mkdirSync(join(dir, 'b.img.part'));
     const bodies = [randomBytes(3000), randomBytes(70_000)];
     const s = new PassThrough();
@@ -96,7 +104,7 @@ describe('a disk that refuses the image', () => {
   });
 
   it('a directory where the finished file should go (EISDIR on rename)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mv-recv-'));
+    const dir = tempDir('mv-recv-');
     mkdirSync(join(dir, 'a.img'));
     const s = new PassThrough();
     const p = receiveFiles(s, header([['a.img', 3000]]), dir, Buffer.alloc(0));
@@ -106,7 +114,7 @@ describe('a disk that refuses the image', () => {
   });
 
   it('a disk that fills up on the second file (ENOSPC from the kernel, /dev/full)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mv-recv-'));
+    const dir = tempDir('mv-recv-');
     symlinkSync('/dev/full', join(dir, 'b.img.part'));
     const bodies = [randomBytes(100_000), randomBytes(300_000), randomBytes(10)];
     const s = new PassThrough();
@@ -118,7 +126,7 @@ describe('a disk that refuses the image', () => {
   });
 
   it('a write that fails midway through a file (ENOSPC after 64 KiB)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mv-recv-'));
+    const dir = tempDir('mv-recv-');
     const opened: string[] = [];
     const filling = (path: string) => {
       opened.push(path);
@@ -151,7 +159,7 @@ describe('over the peer channel', () => {
 
   async function pair(maxTransferBytes?: number) {
     const port = 20000 + Math.floor(Math.random() * 20000);
-    const dir = mkdtempSync(join(tmpdir(), 'mv-peer-'));
+    const dir = tempDir('mv-peer-');
     const key = deriveKey(randomBytes(32), 'peer-tls');
     const mk = (selfId: number) =>
       new PeerNet({
@@ -176,7 +184,7 @@ describe('over the peer channel', () => {
     const target = join(dir, 'n2', 'job-1');
     mkdirSync(target, { recursive: true });
     symlinkSync('/dev/full', join(target, 'pages-1.img.part'));
-    const src = mkdtempSync(join(tmpdir(), 'mv-src-'));
+    const src = tempDir('mv-src-');
     writeFileSync(join(src, 'pages-1.img'), randomBytes(2_000_000));
     await expect(a.sendFiles(2, 'job-1', [join(src, 'pages-1.img')])).rejects.toThrow(
       /node 2 cannot store the image in .*job-1: the disk is full \(ENOSPC, writing pages-1\.img\)/,
@@ -189,7 +197,7 @@ describe('over the peer channel', () => {
 
   it('a transfer over the target\'s limit is refused before any byte is written', async () => {
     const { a, dir } = await pair(1_000_000);
-    const src = mkdtempSync(join(tmpdir(), 'mv-src-'));
+    const src = tempDir('mv-src-');
     writeFileSync(join(src, 'pages-1.img'), randomBytes(1_500_000));
     await expect(a.sendFiles(2, 'job-1', [join(src, 'pages-1.img')])).rejects.toThrow(/node 2 refused the transfer: .*over this node's limit of 976\.6 KiB per transfer/);
     expect(existsSync(join(dir, 'n2', 'job-1'))).toBe(false);
