@@ -10,6 +10,7 @@ import { statePaths, ensureStateDir } from './stateDir.js';
 import { attach } from './daemon/attach.js';
 import { AgentDaemon } from './daemon/agentDaemon.js';
 import { clearStaleSocket, stopDaemon, tryConnect } from './daemon/daemonSocket.js';
+import { installDaemonErrorPolicy } from './daemon/unexpectedErrors.js';
 import { mosctl } from './cli/mosctl.js';
 import { setpe } from './cli/setpe.js';
 import { mon } from './cli/mon.js';
@@ -31,10 +32,19 @@ async function runDaemon(): Promise<void> {
     process.exit(1);
   }
   await clearStaleSocket(paths);
-  const daemon = new AgentDaemon(paths);
-  // The daemon holds jobs mid-migration: a stray rejected promise is logged, not fatal.
-  process.on('unhandledRejection', (e) => process.stderr.write(`mosixview-agent: unhandled: ${(e as Error)?.stack ?? String(e)}\n`));
+  // Ends with process.exitCode: 0, or what the error policy set (see unexpectedErrors.ts).
+  const daemon = new AgentDaemon(paths, () => process.exit());
+  installDaemonErrorPolicy(paths.dir, () => daemon.stop());
   await daemon.start();
+  // Test hook (agent/daemon/unexpectedErrors.test.ts): SIGUSR2 throws from a timer, as a bug in
+  // any callback would. Only with this variable: without a handler SIGUSR2 would end the daemon.
+  if (process.env.MOSIXVIEW_TEST_FAULTS === '1') {
+    process.on('SIGUSR2', () =>
+      setTimeout(() => {
+        throw new Error('test fault: thrown in a timer on SIGUSR2');
+      }),
+    );
+  }
   installTools(process.argv[1] ?? '');
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => daemon.stop());
   process.stderr.write(`mosixview-agent ${AGENT_VERSION}: daemon ${process.pid} serving ${paths.socket}\n`);

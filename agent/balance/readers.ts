@@ -76,7 +76,7 @@ export function formatOwnStatus(s: NodeSample, c: ClusterInfo, b: BalanceState |
     out.push(`Balancer: ${b.canMigrate ? 'moves jobs' : 'moves no jobs'}; ${b.moves} move(s), ${b.failedMoves} failed; ${b.jobs} job(s) tracked, ${b.guests} guest(s) here, ${b.away} own job(s) away${b.note ? `; ${b.note}` : ''}`);
   }
   const x = c.exchange;
-  out.push(`Load exchange: ${x.accepted} accepted, ${x.forged} forged, ${x.stale} stale, ${x.replayed} replayed`);
+  out.push(`Load exchange: ${x.accepted} accepted, ${x.forged} forged, ${x.stale} stale, ${x.replayed} replayed, ${x.ahead} too far ahead`);
   return out;
 }
 

@@ -13,7 +13,7 @@ const own: NodeSample = { t: 1, hostname: 'mvnode1', cpus: 2, demand: 1, load: 1
 const map = [1, 2, 3].map((id) => ({ id, host: `10.0.0.${id}`, aliases: id === 2 ? ['n2.local'] : [], line: id }));
 const v = (node: number, over: Partial<ViewNode> = {}): ViewNode => ({ node, load: 0.5 * node, speed: 10000 * node, cpus: 1, memAvailKb: 1024, memTotalKb: 2048, util: 25, t: 1, seq: 1, up: true, ageMs: 400, self: node === 1, ...over });
 const view: ClusterViewReply = { self: 1, map, nodes: [v(1), v(2, { block: true }), v(3, { up: false, ageMs: 9000 })] };
-const info: ClusterInfo = { nodeId: 1, map, keyInstalled: true, keyId: 'k', listening: true, port: 7249, exchange: { accepted: 10, forged: 2, stale: 0, replayed: 1 } };
+const info: ClusterInfo = { nodeId: 1, map, keyInstalled: true, keyId: 'k', listening: true, port: 7249, exchange: { accepted: 10, forged: 2, stale: 0, replayed: 1, ahead: 0 } };
 const state: BalanceState = { nodeId: 1, flags: { ...NO_FLAGS, block: true }, decay: DEFAULT_DECAY, speed: 10000, exchanging: true, canMigrate: false, note: 'no migration service', moves: 0, failedMoves: 0, jobs: 0, guests: 2, away: 1 };
 
 function fakeAgent(calls: [string, unknown][] = []): MosctlAgent {

@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import { AGENT_VERSION } from '../version.js';
 import { ensureStateDir, type StatePaths } from '../stateDir.js';
 import { AgentDaemon } from './agentDaemon.js';
+import { installDaemonErrorPolicy } from './unexpectedErrors.js';
 import { clearStaleSocket, daemonInfo, spawnDaemon, stopDaemon, tryConnect, waitForSocket } from './daemonSocket.js';
 
 function die(message: string): never {
@@ -43,7 +44,8 @@ export async function attach(paths: StatePaths, bundle: string, embedded: boolea
   if (!sock) {
     await clearStaleSocket(paths);
     if (embedded) {
-      const daemon = new AgentDaemon(paths, () => process.exit(0));
+      const daemon = new AgentDaemon(paths, () => process.exit());
+      installDaemonErrorPolicy(paths.dir, () => daemon.stop());
       await daemon.start();
       daemon.serve(process.stdin, process.stdout, () => daemon.stop());
       return;

@@ -2,7 +2,8 @@
  * The load exchange on UDP, as MOSIX's infod did it, but sealed: AES-256-GCM with a key
  * derived from the cluster key. A datagram that does not decrypt is forged; one held back
  * beyond maxAgeMs is stale; one whose sequence number is not above the sender's last is
- * replayed (replayGuard.ts). All three are dropped and counted.
+ * replayed, one far above the sender's last is held back (replayGuard.ts). All are dropped
+ * and counted.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';

@@ -49,7 +49,7 @@ describe('sealed exchange datagrams', () => {
     expect(g.admit(undefined, 1000)).toBe(false);
     expect(g.admit({ ...env, seq: 7 }, 1200)).toBe(true);
     expect(g.admit({ ...env, from: 2, seq: 1 }, 1200)).toBe(true);
-    expect(g.stats).toEqual({ accepted: 3, forged: 1, stale: 1, replayed: 2 });
+    expect(g.stats).toEqual({ accepted: 3, forged: 1, stale: 1, replayed: 2, ahead: 0 });
   });
 
   it('over UDP: a peer with the key gets through; forged and replayed datagrams change nothing', async () => {

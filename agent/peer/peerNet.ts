@@ -10,7 +10,10 @@ import { RpcError } from '../../shared/protocol/rpc.js';
 import type { NodeId } from '../../shared/domain/node.js';
 import type { MapNode } from '../../shared/hpcMap.js';
 import type { PeerRequests, TransferHeader, TransferResult } from '../../shared/protocol/peer.js';
-import { checkHeader, receiveFiles, sendFiles } from './transfer.js';
+import { checkHeader, DEFAULT_MAX_TRANSFER_BYTES, receiveFiles, sendFiles } from './transfer.js';
+import { ConnectionCaps, DEFAULT_PEER_LIMITS, type PeerLimits } from './connectionCaps.js';
+
+export { DEFAULT_PEER_LIMITS, type PeerLimits } from './connectionCaps.js';
 
 const CIPHERS = 'ECDHE-PSK-CHACHA20-POLY1305:ECDHE-PSK-AES256-CBC-SHA384:PSK-AES256-GCM-SHA384';
 const IDENTITY = 'mosixview';
@@ -18,6 +21,17 @@ export const DEFAULT_PEER_PORT = 7249;
 const CONNECT_TIMEOUT_MS = 8000;
 /** A transfer with no progress for this long is given up (its migration then fails safely). */
 export const STALL_MS = 10_000;
+
+/** How a client reaches a peer: TLS 1.2 with the cluster's pre-shared key, no certificates. */
+export function tlsClientOptions(key: Buffer): tls.ConnectionOptions {
+  return {
+    ciphers: CIPHERS,
+    minVersion: 'TLSv1.2',
+    maxVersion: 'TLSv1.2',
+    checkServerIdentity: () => undefined,
+    pskCallback: () => ({ psk: key, identity: IDENTITY }),
+  };
+}
 
 type Client = RpcEndpoint<PeerRequests, Record<never, never>>;
 
@@ -28,16 +42,25 @@ export interface PeerNetOptions {
   key: Buffer;
   port: number;
   handlers: Handlers<PeerRequests>;
+  /** Defaults: DEFAULT_PEER_LIMITS. */
+  limits?: Partial<PeerLimits>;
   /** Where an incoming transfer goes; throw to refuse it. */
   transferDir(header: TransferHeader): string;
+  /** The most one incoming transfer may announce (default: DEFAULT_MAX_TRANSFER_BYTES). */
+  maxTransferBytes?: number;
 }
 
 export class PeerNet {
   private server: tls.Server | undefined;
   private readonly clients = new Map<NodeId, Promise<{ sock: tls.TLSSocket; ep: Client }>>();
   private readonly open = new Set<Socket>();
+  private readonly limits: PeerLimits;
+  private readonly caps: ConnectionCaps;
 
-  constructor(private readonly opts: PeerNetOptions) {}
+  constructor(private readonly opts: PeerNetOptions) {
+    this.limits = { ...DEFAULT_PEER_LIMITS, ...opts.limits };
+    this.caps = new ConnectionCaps(this.limits);
+  }
 
   get selfId(): NodeId {
     return this.opts.selfId;
@@ -55,10 +78,16 @@ export class PeerNet {
         maxVersion: 'TLSv1.2',
         pskIdentityHint: IDENTITY,
         pskCallback: (_s, identity) => (identity === IDENTITY ? this.opts.key : null),
+        handshakeTimeout: this.limits.handshakeMs,
       },
       (sock) => this.accept(sock),
     );
-    server.on('tlsClientError', () => undefined);
+    // Before the TLS server wraps the socket: over the caps it is closed unread.
+    server.prependListener('connection', (raw: Socket) => {
+      if (this.caps.admit(raw)) this.track(raw);
+    });
+    // Also a handshake that timed out: Node reports it here and leaves the socket open.
+    server.on('tlsClientError', (_e, sock) => sock.destroy());
     this.server = server;
     return new Promise((resolve, reject) => {
       server.once('error', reject);
@@ -129,15 +158,7 @@ export class PeerNet {
   private dial(nodeId: NodeId): Promise<tls.TLSSocket> {
     const host = this.address(nodeId);
     return new Promise((resolve, reject) => {
-      const sock = tls.connect({
-        host,
-        port: this.opts.port,
-        ciphers: CIPHERS,
-        minVersion: 'TLSv1.2',
-        maxVersion: 'TLSv1.2',
-        checkServerIdentity: () => undefined,
-        pskCallback: () => ({ psk: this.opts.key, identity: IDENTITY }),
-      });
+      const sock = tls.connect({ host, port: this.opts.port, ...tlsClientOptions(this.opts.key) });
       const timer = setTimeout(() => sock.destroy(new Error(`no answer within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS);
       sock.once('secureConnect', () => {
         clearTimeout(timer);
@@ -173,6 +194,9 @@ export class PeerNet {
   private accept(sock: tls.TLSSocket): void {
     this.track(sock);
     sock.on('error', () => undefined);
+    // A connection holds a slot until it says what it is for.
+    const firstLine = setTimeout(() => sock.destroy(), this.limits.firstLineMs);
+    sock.once('close', () => clearTimeout(firstLine));
     let buf = Buffer.alloc(0);
     const onData = (d: Buffer) => {
       buf = Buffer.concat([buf, d]);
@@ -181,6 +205,7 @@ export class PeerNet {
         if (buf.length > 1 << 20) sock.destroy();
         return;
       }
+      clearTimeout(firstLine);
       sock.off('data', onData);
       sock.pause();
       const first = buf.subarray(0, nl).toString('utf8');
@@ -210,12 +235,30 @@ export class PeerNet {
 
   private async serveTransfer(sock: tls.TLSSocket, raw: unknown, rest: Buffer): Promise<void> {
     sock.setTimeout(STALL_MS, () => sock.destroy(new Error(`no data for ${STALL_MS / 1000} s`)));
+    const who = `node ${this.opts.selfId}`;
+    let header: TransferHeader;
+    let dir: string;
     try {
-      const header = checkHeader(raw);
-      const result = await receiveFiles(sock, header, this.opts.transferDir(header), rest);
+      header = checkHeader(raw, this.opts.maxTransferBytes ?? DEFAULT_MAX_TRANSFER_BYTES);
+      dir = this.opts.transferDir(header);
+    } catch (e) {
+      this.refuse(sock, `${who} refused the transfer: ${(e as Error).message}`);
+      return;
+    }
+    try {
+      const result = await receiveFiles(sock, header, dir, rest, { who });
       sock.end(JSON.stringify({ ok: true, ...result }) + '\n');
     } catch (e) {
-      sock.end(JSON.stringify({ ok: false, error: (e as Error).message }) + '\n');
+      this.refuse(sock, (e as Error).message);
     }
+  }
+
+  /**
+   * Answers no, then reads and drops what the sender still sends until it hangs up: closing
+   * with unread data would reset the connection, and the sender could lose the answer.
+   */
+  private refuse(sock: tls.TLSSocket, why: string): void {
+    sock.end(JSON.stringify({ ok: false, error: why }) + '\n');
+    sock.resume();
   }
 }

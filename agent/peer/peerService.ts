@@ -12,6 +12,7 @@ import { deriveKey, readClusterKey, writeClusterKey } from './clusterSecrets.js'
 import { keyId } from '../../shared/clusterKey.js';
 import { clearMembership, loadMembership, saveMembership, type Membership } from './membership.js';
 import { DEFAULT_PEER_PORT, PeerNet } from './peerNet.js';
+import { maxTransferBytes } from './transferHeader.js';
 import { ExchangeSocket, SEQ_FILE, seqMarkFile, type ExchangeEnvelope } from './exchangeSocket.js';
 
 export class PeerService {
@@ -23,6 +24,7 @@ export class PeerService {
   private transferDir: (h: TransferHeader) => string;
   private lastError: string | undefined;
   readonly port: number;
+  private readonly maxTransferBytes: number;
 
   constructor(
     private readonly stateDir: string,
@@ -30,6 +32,7 @@ export class PeerService {
     env: NodeJS.ProcessEnv = process.env,
   ) {
     this.port = Number(env.MOSIXVIEW_PEER_PORT) || DEFAULT_PEER_PORT;
+    this.maxTransferBytes = maxTransferBytes(env);
     this.transferDir = (h) => join(this.stateDir, 'incoming', h.transfer);
   }
 
@@ -68,6 +71,7 @@ export class PeerService {
         ...this.handlers,
       },
       transferDir: (h) => this.transferDir(h),
+      maxTransferBytes: this.maxTransferBytes,
     });
     const exchange = new ExchangeSocket(
       deriveKey(key, 'exchange-udp'),
@@ -113,7 +117,7 @@ export class PeerService {
 
   info(): ClusterInfo {
     const key = readClusterKey(this.stateDir);
-    const stats: ExchangeStats = this.exchange?.guard.stats ?? { accepted: 0, forged: 0, stale: 0, replayed: 0 };
+    const stats: ExchangeStats = this.exchange?.guard.stats ?? { accepted: 0, forged: 0, stale: 0, replayed: 0, ahead: 0 };
     return {
       nodeId: this.membership?.selfId ?? null,
       map: this.membership?.nodes ?? [],

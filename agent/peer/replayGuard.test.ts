@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { RELEARN_AFTER, ReplayGuard } from './replayGuard.js';
+import { MAX_SEQ_JUMP, RELEARN_AFTER, ReplayGuard } from './replayGuard.js';
 import { ExchangeSocket, seqMarkFile } from './exchangeSocket.js';
 
 const HOUR = 3_600_000;
@@ -61,6 +61,55 @@ describe('replay guard', () => {
   });
 });
 
+describe('sequence numbers far ahead', () => {
+  it('one datagram with a huge sequence number does not silence its sender', () => {
+    for (const huge of [Number.MAX_SAFE_INTEGER, 1e12, 20 + MAX_SEQ_JUMP + 1]) {
+      const g = new ReplayGuard(5000);
+      expect(stream(g, 2, 0, 1e12, 10).every(Boolean)).toBe(true);
+      expect(g.admit({ from: 2, seq: huge, t: 1e12 + 5000 }, 1e12 + 5000)).toBe(false);
+      // The sender goes on from where it was: every datagram is still taken.
+      expect(stream(g, 2, 0, 1e12 + 5500, 10, 2, 11).every(Boolean)).toBe(true);
+      expect(g.marks()).toEqual({ 2: 20 });
+      expect(g.stats).toMatchObject({ accepted: 20, ahead: 1, replayed: 0 });
+    }
+  });
+
+  it('a jump within the window is taken at once', () => {
+    const g = new ReplayGuard(5000);
+    expect(g.admit({ from: 2, seq: 1, t: 0 }, 0)).toBe(true);
+    expect(g.admit({ from: 2, seq: 1 + MAX_SEQ_JUMP, t: 500 }, 500)).toBe(true);
+    expect(g.stats).toMatchObject({ accepted: 2, ahead: 0 });
+  });
+
+  it('a real jump (a sender back after a long silence) is taken once the next datagram confirms it', () => {
+    const g = new ReplayGuard(5000);
+    stream(g, 2, 0, 1e12, 3);
+    const far = 3 + 100 * MAX_SEQ_JUMP;
+    expect(g.admit({ from: 2, seq: far, t: 2e12 }, 2e12)).toBe(false);
+    expect(g.admit({ from: 2, seq: far + 500, t: 2e12 + 500 }, 2e12 + 500)).toBe(true);
+    expect(g.admit({ from: 2, seq: far + 1000, t: 2e12 + 1000 }, 2e12 + 1000)).toBe(true);
+    // Below the new floor is a replay now, the held-back datagram included.
+    expect(g.admit({ from: 2, seq: far, t: 2e12 + 1000 }, 2e12 + 1000)).toBe(false);
+    expect(g.admit({ from: 2, seq: 4, t: 2e12 + 1000 }, 2e12 + 1000)).toBe(false);
+    expect(g.stats).toMatchObject({ accepted: 5, ahead: 1, replayed: 2 });
+  });
+
+  it('a second far datagram that is not just above the first confirms nothing', () => {
+    const g = new ReplayGuard(5000);
+    stream(g, 2, 0, 1e12, 3);
+    expect(g.admit({ from: 2, seq: Number.MAX_SAFE_INTEGER - 1, t: 1e12 + 2000 }, 1e12 + 2000)).toBe(false);
+    expect(g.admit({ from: 2, seq: 1e15, t: 1e12 + 2000 }, 1e12 + 2000)).toBe(false);
+    expect(g.admit({ from: 2, seq: 4, t: 1e12 + 2500 }, 1e12 + 2500)).toBe(true);
+    expect(g.marks()).toEqual({ 2: 4 });
+  });
+
+  it('marks loaded after a restart are bounded the same way', () => {
+    const g = new ReplayGuard(5000, { 2: 500 });
+    expect(g.admit({ from: 2, seq: Number.MAX_SAFE_INTEGER, t: 1e12 }, 1e12)).toBe(false);
+    expect(g.admit({ from: 2, seq: 501, t: 1e12 }, 1e12)).toBe(true);
+  });
+});
+
 describe('sequence marks on disk', () => {
   it('a restarted sender goes on above every number it used, even with its clock set back', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mv-seq-'));
@@ -82,5 +131,47 @@ describe('sequence marks on disk', () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).keyId).toBe('k1');
     // Another cluster key: the marks are not this cluster's, and are not used.
     expect(seqMarkFile(file, 'k2').load()).toBeUndefined();
+  });
+
+  it('a receiver takes a restarted sender at once, or after one held-back datagram when it was down long', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mv-seq-'));
+    const key = randomBytes(32);
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    let clock = 2e12;
+    const got: number[] = [];
+    const receiver = new ExchangeSocket(key, 2, port, (e) => got.push(e.seq), () => clock);
+    await receiver.start('127.0.0.2');
+    try {
+      const run = async (n: number) => {
+        const s = new ExchangeSocket(key, 1, port, () => undefined, () => clock, 5000, seqMarkFile(join(dir, 'seq.json'), 'k1'));
+        await s.start('127.0.0.1');
+        const seqs: number[] = [];
+        for (let i = 0; i < n; i++) {
+          seqs.push(s.send('127.0.0.2', null)!);
+          clock += 500;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        s.close();
+        return seqs;
+      };
+      const until = async (n: number) => {
+        for (let i = 0; i < 100 && got.length < n; i++) await new Promise((r) => setTimeout(r, 20));
+      };
+      const first = await run(3);
+      await until(3);
+      expect(got).toEqual(first);
+      // Restarted at once: its floor is within the window.
+      const second = await run(3);
+      await until(6);
+      expect(got).toEqual([...first, ...second]);
+      // Down for an hour: the first datagram is held back, the next ones confirm the jump.
+      clock += HOUR;
+      const third = await run(3);
+      await until(8);
+      expect(got).toEqual([...first, ...second, ...third.slice(1)]);
+      expect(receiver.guard.stats).toMatchObject({ accepted: 8, ahead: 1, replayed: 0, stale: 0 });
+    } finally {
+      receiver.close();
+    }
   });
 });

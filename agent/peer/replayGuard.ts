@@ -10,6 +10,15 @@
  * envelope lagging more than maxAgeMs beyond that was held back on the way and is stale. A
  * sender whose clock stepped back shows one steady new lag: after RELEARN_AFTER envelopes in
  * a row, each newer than the one before and all lagging alike, that lag is learnt.
+ *
+ * Jumps: one envelope could otherwise move a sender's floor anywhere, up to
+ * Number.MAX_SAFE_INTEGER, and every later envelope of that sender would be a "replay"
+ * for good. Only a holder of the cluster key (or a bug) can seal such a number, but one
+ * envelope must not do that much: a sequence more than MAX_SEQ_JUMP above the sender's
+ * last is held back (dropped, counted as `ahead`) until the next envelope from that
+ * sender lands just above it, which confirms the jump. A real sender that jumps (back
+ * after a long silence, or restarted: its numbers come from its clock) loses one envelope;
+ * the sender's ordinary traffic below the held-back number goes on being taken.
  */
 import type { NodeId } from '../../shared/domain/node.js';
 import type { ExchangeStats } from '../../shared/protocol/peer.js';
@@ -17,6 +26,13 @@ import type { ExchangeStats } from '../../shared/protocol/peer.js';
 /** 1 ms per second: ten times what a quartz clock drifts. */
 export const DRIFT = 1e-3;
 export const RELEARN_AFTER = 10;
+/**
+ * The farthest one envelope may move a sender's floor. The exchange's sequence numbers are
+ * its clock in microseconds (exchangeSocket.ts), so this is 10 s of a sender's sending: at
+ * worst an envelope just inside the window silences its sender for 10 s. It is also the
+ * floor a restarted sender resumes from (SEND_RESERVE), so a quick restart is taken at once.
+ */
+export const MAX_SEQ_JUMP = 10_000_000;
 const ALIKE_MS = 1000;
 
 export interface Envelope {
@@ -32,11 +48,13 @@ interface Sender {
   lag?: number;
   at: number;
   strays?: { seq: number; lag: number; n: number };
+  /** A sequence number too far ahead, held back until the next envelope confirms it. */
+  ahead?: number;
 }
 
 export class ReplayGuard {
   private readonly senders = new Map<NodeId, Sender>();
-  readonly stats: ExchangeStats = { accepted: 0, forged: 0, stale: 0, replayed: 0 };
+  readonly stats: ExchangeStats = { accepted: 0, forged: 0, stale: 0, replayed: 0, ahead: 0 };
 
   /** `known`: the last sequence number taken from each sender before a restart. */
   constructor(
@@ -55,6 +73,14 @@ export class ReplayGuard {
     if (s && env.seq <= s.lastSeq) {
       this.stats.replayed++;
       return false;
+    }
+    if (s && env.seq - s.lastSeq > MAX_SEQ_JUMP) {
+      const confirmed = s.ahead !== undefined && env.seq > s.ahead && env.seq - s.ahead <= MAX_SEQ_JUMP;
+      if (!confirmed) {
+        s.ahead = env.seq;
+        this.stats.ahead++;
+        return false;
+      }
     }
     const lag = now - env.t;
     let base = lag;

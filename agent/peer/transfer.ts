@@ -4,49 +4,117 @@
  * The receiver writes NAME.part, checks the digest and only then renames it to NAME.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, renameSync, rmSync, statSync, type WriteStream } from 'node:fs';
+import * as fs from 'node:fs';
+import { createReadStream, createWriteStream, lstatSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Writable } from 'node:stream';
 import type { NodeId } from '../../shared/domain/node.js';
 import type { TransferHeader, TransferResult } from '../../shared/protocol/peer.js';
+import { checkHeader, formatBytes } from './transferHeader.js';
+import { diskProblem } from './diskError.js';
+
+export { checkHeader, DEFAULT_MAX_TRANSFER_BYTES, maxTransferBytes } from './transferHeader.js';
 
 const DIGEST = 32;
-const SAFE_NAME = /^[A-Za-z0-9._-]{1,200}$/;
 
-export function checkHeader(h: unknown): TransferHeader {
-  const t = h as TransferHeader;
-  if (typeof t?.transfer !== 'string' || !SAFE_NAME.test(t.transfer) || !Array.isArray(t.files)) throw new Error('bad transfer header');
-  for (const f of t.files) {
-    if (!SAFE_NAME.test(f.name) || f.name.startsWith('.') || !Number.isSafeInteger(f.size) || f.size < 0) {
-      throw new Error(`bad file entry in transfer header: ${JSON.stringify(f).slice(0, 100)}`);
-    }
-  }
-  return t;
+export interface ReceiveOptions {
+  /** Who receives, for the messages the sender gets ("node 2"). */
+  who?: string;
+  /** Opens a file for writing; tests put a failing disk here. */
+  openFile?: (path: string) => Writable;
 }
 
-/** Receives the files announced by `header` from `sock`, whose already-read bytes are `rest`. */
-export async function receiveFiles(sock: Duplex, header: TransferHeader, dir: string, rest: Buffer): Promise<TransferResult> {
-  mkdirSync(dir, { recursive: true });
+/** Bytes the agent may still write on the file system of `dir`, when Node can tell (statfs: Node >= 18.15). */
+function freeBytes(dir: string): number | undefined {
+  const statfs = (fs as { statfsSync?: (p: string) => { bavail: number; bsize: number } }).statfsSync;
+  if (!statfs) return undefined;
+  try {
+    const s = statfs(dir);
+    return s.bavail * s.bsize;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Removes what this transfer left half-written; a directory in the way is not ours to remove. */
+function removePart(path: string): void {
+  try {
+    if (!lstatSync(path).isDirectory()) rmSync(path, { force: true });
+  } catch {
+    /* absent, or not removable: nothing more to do here */
+  }
+}
+
+/**
+ * Receives the files announced by `header` from `sock`, whose already-read bytes are `rest`.
+ * Never writes more than announced: each file takes its announced size, the next 32 bytes
+ * are its digest. A disk that refuses a write (full, read-only, a directory in the way)
+ * fails the transfer with the reason, and removes the half-written file: the agent goes on.
+ */
+export async function receiveFiles(sock: Duplex, header: TransferHeader, dir: string, rest: Buffer, opts: ReceiveOptions = {}): Promise<TransferResult> {
+  const who = opts.who ?? 'this node';
+  const openFile = opts.openFile ?? ((path: string) => createWriteStream(path));
+  const cannotStore = (e: unknown, doing: string) => new Error(`${who} cannot store the image in ${dir}: ${diskProblem(e, doing)}`);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw cannotStore(e, 'creating its directory');
+  }
+  const need = header.files.reduce((sum, f) => sum + f.size, 0);
+  const free = freeBytes(dir);
+  if (free !== undefined && need > free) {
+    throw new Error(`${who} cannot store the image in ${dir}: it needs ${formatBytes(need)} and the disk has only ${formatBytes(free)} free`);
+  }
+
   let index = 0;
   let remaining = header.files[0]?.size ?? 0;
   let hash = createHash('sha256');
-  let out: WriteStream | undefined;
+  let out: Writable | undefined;
   let pendingDigest = Buffer.alloc(0);
   let total = 0;
+  /** The first write error, set by the stream's 'error' event (without a listener it would kill the agent). */
+  let writeFailure: Error | undefined;
+  let wake: (() => void) | undefined;
+  let onFailure: (() => void) | undefined;
 
   const openNext = () => {
     const f = header.files[index];
     if (!f) return;
-    out = createWriteStream(join(dir, `${f.name}.part`));
+    const w = openFile(join(dir, `${f.name}.part`));
+    w.on('error', (e: Error) => {
+      writeFailure ??= cannotStore(e, `writing ${f.name}`);
+      wake?.();
+      onFailure?.();
+    });
+    out = w;
     remaining = f.size;
     hash = createHash('sha256');
   };
+  const checkWrites = () => {
+    if (writeFailure) throw writeFailure;
+  };
+  const drained = (w: Writable) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        w.off('drain', done);
+        wake = undefined;
+        resolve();
+      };
+      wake = done;
+      w.on('drain', done);
+      if (writeFailure) done();
+    });
   const finishFile = async (digest: Buffer) => {
     const f = header.files[index]!;
     const w = out!;
-    await new Promise<void>((res, rej) => w.end((e?: Error | null) => (e ? rej(e) : res())));
+    await new Promise<void>((res, rej) => w.end((e?: Error | null) => (e ? rej(writeFailure ?? cannotStore(e, `writing ${f.name}`)) : res())));
+    checkWrites();
     if (!hash.digest().equals(digest)) throw new Error(`checksum mismatch on ${f.name}: the image was damaged in transit`);
-    renameSync(join(dir, `${f.name}.part`), join(dir, f.name));
+    try {
+      renameSync(join(dir, `${f.name}.part`), join(dir, f.name));
+    } catch (e) {
+      throw cannotStore(e, `writing ${f.name}`);
+    }
     index++;
     openNext();
   };
@@ -54,13 +122,14 @@ export async function receiveFiles(sock: Duplex, header: TransferHeader, dir: st
   openNext();
   const consume = async (chunk: Buffer) => {
     while (chunk.length > 0 && index < header.files.length) {
+      checkWrites();
       if (remaining > 0) {
         const part = chunk.subarray(0, remaining);
         chunk = chunk.subarray(part.length);
         remaining -= part.length;
         total += part.length;
         hash.update(part);
-        if (!out!.write(part)) await new Promise<void>((r) => out!.once('drain', () => r()));
+        if (!out!.write(part)) await drained(out!);
       } else {
         const need = DIGEST - pendingDigest.length;
         pendingDigest = Buffer.concat([pendingDigest, chunk.subarray(0, need)]);
@@ -72,6 +141,7 @@ export async function receiveFiles(sock: Duplex, header: TransferHeader, dir: st
         }
       }
     }
+    checkWrites();
   };
 
   try {
@@ -80,33 +150,48 @@ export async function receiveFiles(sock: Duplex, header: TransferHeader, dir: st
     // Not `for await`: leaving that loop early would destroy the socket the answer goes on.
     await new Promise<void>((resolve, reject) => {
       const finished = () => index >= header.files.length;
-      const cleanup = () => {
+      let settled = false;
+      const settle = (e?: Error) => {
+        if (settled) return;
+        settled = true;
         sock.off('data', onData);
         sock.off('end', onEnd);
         sock.off('close', onEnd);
         sock.off('error', onEnd);
+        onFailure = undefined;
+        if (e) reject(e);
+        else resolve();
       };
+      // One step at a time: a chunk is written before the next is looked at, and the verdict
+      // on the end of the stream or on a failed write waits for the step under way.
       let busy: Promise<void> = Promise.resolve();
+      const step = (fn: () => Promise<void> | void) => {
+        busy = busy
+          .then(() => (settled ? undefined : fn()))
+          .then(
+            () => (finished() ? settle() : undefined),
+            (e: Error) => settle(e),
+          );
+      };
       const onData = (chunk: Buffer) => {
         sock.pause();
-        busy = consume(chunk).then(
-          () => (finished() ? (cleanup(), resolve()) : void sock.resume()),
-          (e: Error) => (cleanup(), reject(e)),
-        );
-      };
-      // 'end' can come while the last chunk is still being written: judge after it.
-      const onEnd = () => {
-        cleanup();
-        void busy.then(() => {
-          if (finished()) resolve();
-          else reject(new Error(`the sender went away after ${total} bytes (file ${header.files[index]!.name})`));
+        step(async () => {
+          await consume(chunk);
+          if (!finished()) sock.resume();
         });
       };
-      if (finished()) return resolve();
+      const onEnd = () =>
+        step(() => {
+          if (!finished()) throw new Error(`the sender went away after ${total} bytes (file ${header.files[index]!.name})`);
+        });
+      // A write can fail while no data is coming: answer the sender now, not at its next chunk.
+      onFailure = () => step(checkWrites);
+      if (finished()) return settle();
       sock.on('data', onData);
       sock.on('end', onEnd);
       sock.on('close', onEnd);
       sock.on('error', onEnd);
+      if (writeFailure) onFailure();
       sock.resume();
     });
     return { bytes: total, dir };
@@ -115,7 +200,7 @@ export async function receiveFiles(sock: Duplex, header: TransferHeader, dir: st
     // could run before the file exists and leave a fresh .part behind.
     const w = out;
     if (w && !w.closed) await new Promise<void>((r) => (w.once('close', () => r()), w.destroy()));
-    for (const f of header.files) rmSync(join(dir, `${f.name}.part`), { force: true });
+    for (const f of header.files) removePart(join(dir, `${f.name}.part`));
     throw e;
   }
 }
@@ -124,17 +209,21 @@ export async function receiveFiles(sock: Duplex, header: TransferHeader, dir: st
 export async function sendFiles(sock: Duplex, transfer: string, from: NodeId, paths: string[]): Promise<TransferResult> {
   const files = paths.map((p) => ({ name: basename(p), size: statSync(p).size, sha256: '' }));
   const header: TransferHeader = { transfer, from, files };
-  checkHeader(header);
+  checkHeader(header, Number.MAX_SAFE_INTEGER); // the receiver judges the size against its own limit
   const answer = readAnswer(sock);
-  // Handled here too: if sending fails first, the answer's later rejection must not go unhandled.
-  answer.catch(() => undefined);
+  // An answer before the end is a refusal (a full disk there): stop sending at once.
+  let answered = false;
+  const settled = answer.then(
+    () => void (answered = true),
+    () => void (answered = true),
+  );
   sock.write(JSON.stringify(header) + '\n');
   for (const p of paths) {
     const hash = createHash('sha256');
     for await (const chunk of createReadStream(p, { highWaterMark: 1 << 20 })) {
-      if (sock.destroyed) return answer; // the answer promise carries why
+      if (sock.destroyed || answered) return answer; // the answer promise carries why
       hash.update(chunk as Buffer);
-      if (!sock.write(chunk)) await drainOrClose(sock);
+      if (!sock.write(chunk)) await Promise.race([drainOrClose(sock), settled]);
     }
     sock.write(hash.digest());
   }

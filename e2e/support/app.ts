@@ -43,7 +43,7 @@ async function launchElectron(args: string[]): Promise<RunningApp> {
   };
 }
 
-/** Spawns the headless server; resolves with its URL once it printed it. */
+/** Spawns the headless server; resolves with its login URL (good for one browser context) once it printed it. */
 export function startHeadless(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ url: string; child: ChildProcess; output: () => string }> {
   const child = spawn(process.execPath, ['dist/electron/headless.cjs', '--no-open', ...args], {
     env: { ...process.env, ...env },
@@ -53,7 +53,8 @@ export function startHeadless(args: string[], env: NodeJS.ProcessEnv = {}): Prom
   return new Promise((resolve, reject) => {
     const onData = (d: Buffer) => {
       out += d.toString();
-      const m = /at (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+#\/)/.exec(out);
+      // The login URL: its code signs in one browser context, once (openRoute's windows share its cookie).
+      const m = /at (http:\/\/127\.0\.0\.1:\d+\/\?code=[\w-]+#\/)/.exec(out);
       if (m) resolve({ url: m[1]!, child, output: () => out });
     };
     child.stdout!.on('data', onData);

@@ -1,39 +1,15 @@
 /**
- * The headless mode: the same API as the Electron app, served to a browser. Prints the
- * URL (with its access token) and opens it in Chromium's app mode when Chromium exists.
+ * The headless mode: the same API as the Electron app, served to a browser. Prints a login
+ * URL (its code signs in one browser, once) and opens the UI in Chromium's app mode when
+ * Chromium exists, signed in without any secret on its command line (openBrowser.ts).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { parseStartOptions, USAGE } from '../core/cliOptions.js';
 import { createClusterService } from '../core/createService.js';
 import { startHeadlessServer } from './headlessServer.js';
-
-function findChromium(): string | undefined {
-  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
-    const r = spawnSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' });
-    if (r.status === 0 && r.stdout.trim()) return r.stdout.trim();
-  }
-  return undefined;
-}
-
-function openInChromium(url: string): void {
-  const chromium = findChromium();
-  if (!chromium) {
-    process.stdout.write('Chromium is not installed: open the URL above in a browser.\n');
-    return;
-  }
-  if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-    process.stdout.write('No display ($DISPLAY unset): open the URL above in a browser.\n');
-    return;
-  }
-  const args = [`--app=${url}`, `--user-data-dir=${mkdtempSync(join(tmpdir(), 'mosixview-ui-'))}`, '--no-first-run', '--disable-background-networking', '--disable-sync', '--disable-component-update'];
-  if (process.getuid?.() === 0) args.push('--no-sandbox');
-  const child = spawn(chromium, args, { detached: true, stdio: 'ignore' });
-  child.on('error', () => process.stdout.write('Chromium did not start: open the URL above in a browser.\n'));
-  child.unref();
-}
+import { openInBrowser } from './openBrowser.js';
+import { LOGIN_CODE_TTL_MS } from './headlessAuth.js';
 
 async function main(): Promise<void> {
   let options;
@@ -50,8 +26,13 @@ async function main(): Promise<void> {
   const service = createClusterService(options.cluster);
   service.start();
   const server = await startHeadlessServer(service, { rendererDir: join(__dirname, '../renderer'), port: options.listenPort });
-  process.stdout.write(`Mosixview (${options.cluster.name}, headless mode) at ${server.url}\n`);
-  if (options.open) openInChromium(server.url);
+  const say = (line: string) => process.stdout.write(line + '\n');
+  say(`Mosixview (${options.cluster.name}, headless mode) at ${server.loginUrl()}`);
+  say(`(the link signs in one browser, once, within ${LOGIN_CODE_TTL_MS / 60_000} minutes; press Enter here for a new one)`);
+  if (options.open) openInBrowser(server, say);
+  if (process.stdin.isTTY) {
+    createInterface({ input: process.stdin }).on('line', () => say(`A new link for one more browser: ${server.loginUrl()}`));
+  }
   const stop = () => {
     service.stop();
     void server.close().then(() => process.exit(0));

@@ -61,9 +61,9 @@ function get(port: number, path: string): Promise<HttpReply> {
 }
 
 /** Tries a WebSocket upgrade; resolves with the open socket or the HTTP status of the refusal. */
-function connect(url: string, origin?: string): Promise<{ ws?: WebSocket; status?: number; error?: string }> {
+function connect(url: string, origin?: string, cookie?: string): Promise<{ ws?: WebSocket; status?: number; error?: string }> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(url, origin ? { origin } : {});
+    const ws = new WebSocket(url, { ...(origin ? { origin } : {}), ...(cookie ? { headers: { cookie } } : {}) });
     ws.once('open', () => resolve({ ws }));
     ws.once('unexpected-response', (_req, res) => {
       resolve({ status: res.statusCode });
@@ -116,8 +116,12 @@ describe('startHeadlessServer', () => {
   let svc: ReturnType<typeof makeService>;
   const sockets: WebSocket[] = [];
 
-  const apiUrl = (token: string | null) =>
-    `ws://127.0.0.1:${port}/api${token === null ? '' : `?token=${encodeURIComponent(token)}`}`;
+  const apiUrl = () => `ws://127.0.0.1:${port}/api`;
+  /** The path and query of a login URL: "/?code=...". */
+  const loginPath = (url: string) => {
+    const u = new URL(url);
+    return `${u.pathname}${u.search}`;
+  };
 
   beforeEach(async () => {
     svc = makeService();
@@ -129,57 +133,92 @@ describe('startHeadlessServer', () => {
     await server.close();
   });
 
-  async function open(token: string | null, origin?: string) {
-    const r = await connect(apiUrl(token), origin);
+  /** Signs in as a browser would: the login URL's code for the session cookie. */
+  async function signIn(): Promise<string> {
+    const r = await get(port, loginPath(server.loginUrl()));
+    expect(r.status).toBe(303);
+    const set = r.headers['set-cookie']![0]!;
+    return set.split(';')[0]!;
+  }
+
+  async function open(cookie: string | undefined, origin?: string) {
+    const r = await connect(apiUrl(), origin, cookie);
     if (r.ws) sockets.push(r.ws);
     return r;
   }
 
-  it('listens on 127.0.0.1 only and prints a URL carrying a random token', async () => {
+  it('listens on 127.0.0.1 only; a login URL carries a random one-time code', async () => {
     expect(server.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(port).toBeGreaterThan(0);
-    expect(server.url).toBe(`${server.origin}/?token=${server.token}#/`);
-    expect(server.token.length).toBeGreaterThanOrEqual(32);
-    const other = await startHeadlessServer(makeService().service, { rendererDir });
-    try {
-      expect(other.token).not.toBe(server.token);
-    } finally {
-      await other.close();
+    const url = server.loginUrl();
+    expect(url).toMatch(new RegExp(`^${server.origin}/\\?code=[\\w-]{32,}#/$`));
+    expect(server.loginUrl()).not.toBe(url);
+  });
+
+  it('exchanges a code at / for an HttpOnly, SameSite=Strict session cookie of this port', async () => {
+    const r = await get(port, loginPath(server.loginUrl()));
+    expect(r.status).toBe(303);
+    expect(r.headers.location).toBe('/');
+    expect(r.headers['cache-control']).toBe('no-store');
+    expect(r.headers['referrer-policy']).toBe('no-referrer');
+    const [cookie] = r.headers['set-cookie']!;
+    expect(cookie).toMatch(new RegExp(`^mosixview-${port}=[\\w-]{32,}; Path=/; HttpOnly; SameSite=Strict$`));
+    // The code is not the session: it does not open the API.
+    const code = new URL(server.loginUrl()).searchParams.get('code')!;
+    expect((await open(`mosixview-${port}=${code}`, server.origin)).status).toBe(403);
+  });
+
+  it('refuses a code used before, an expired one and a made-up one (403, no cookie)', async () => {
+    const url = server.loginUrl();
+    expect((await get(port, loginPath(url))).status).toBe(303);
+    const expired = server.loginUrl(1);
+    await new Promise((r) => setTimeout(r, 20));
+    for (const path of [loginPath(url), loginPath(expired), '/?code=made-up', `/?code=`]) {
+      const r = await get(port, path);
+      expect(r.status, path).toBe(403);
+      expect(r.headers['set-cookie'], path).toBeUndefined();
+      expect(r.body).toMatch(/already used or has expired.*press Enter in the terminal/s);
     }
   });
 
-  it('refuses a WebSocket without a token (403)', async () => {
-    const r = await open(null, server.origin);
-    expect(r.ws).toBeUndefined();
-    expect(r.status).toBe(403);
+  it('tells the owner of a login code when it was used', async () => {
+    const used: string[] = [];
+    const url = server.loginUrl(60_000, () => used.push('once'));
+    expect(used).toEqual([]);
+    await get(port, loginPath(url));
+    await get(port, loginPath(url));
+    expect(used).toEqual(['once']);
   });
 
-  it('refuses a WebSocket with a wrong token (403)', async () => {
-    for (const bad of ['', 'x', server.token.slice(0, -1), server.token + 'x', server.token.toUpperCase() === server.token ? 'nope' : server.token.toUpperCase()]) {
+  it('refuses a WebSocket without the session cookie, or with a wrong one (403)', async () => {
+    const good = await signIn();
+    const [name, value] = good.split('=') as [string, string];
+    for (const bad of [undefined, '', `${name}=`, `${name}=x`, `${name}=${value.slice(0, -1)}`, `${name}=${value}x`, `mosixview-${port + 1}=${value}`, `other=${value}`]) {
       const r = await open(bad, server.origin);
-      expect(r.ws, `token ${JSON.stringify(bad)}`).toBeUndefined();
+      expect(r.ws, `cookie ${JSON.stringify(bad)}`).toBeUndefined();
       expect(r.status).toBe(403);
     }
     expect(svc.listeners.size).toBe(0);
   });
 
-  it('refuses the right token from a foreign Origin, or with no Origin (403)', async () => {
+  it('refuses the right cookie from a foreign Origin, or with no Origin (403)', async () => {
+    const cookie = await signIn();
     for (const origin of ['http://evil.example', `http://localhost:${port}`, `https://127.0.0.1:${port}`, 'null', undefined]) {
-      const r = await open(server.token, origin);
+      const r = await open(cookie, origin);
       expect(r.ws, `origin ${origin}`).toBeUndefined();
       expect(r.status).toBe(403);
     }
     expect(svc.calls).toEqual([]);
   });
 
-  it('refuses the right token and origin on a path other than /api', async () => {
-    const r = await connect(`ws://127.0.0.1:${port}/other?token=${encodeURIComponent(server.token)}`, server.origin);
+  it('refuses the right cookie and origin on a path other than /api', async () => {
+    const r = await connect(`ws://127.0.0.1:${port}/other`, server.origin, await signIn());
     if (r.ws) sockets.push(r.ws);
     expect(r.status).toBe(403);
   });
 
-  it('serves the API over JSON lines to the right token from its own origin', async () => {
-    const { ws } = await open(server.token, server.origin);
+  it('serves the API over JSON lines to a signed-in browser from its own origin, among other cookies', async () => {
+    const { ws } = await open(`theme=dark; ${await signIn()}; other=1`, server.origin);
     expect(ws).toBeDefined();
     const c = collector(ws!);
     ws!.send(JSON.stringify({ id: 1, method: 'cluster.get', params: null }));
@@ -188,8 +227,23 @@ describe('startHeadlessServer', () => {
     expect(svc.calls).toEqual([['cluster.get', null]]);
   });
 
+  it('a signed-in browser opening a login link again just goes on', async () => {
+    const cookie = await signIn();
+    const r = await new Promise<HttpReply>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/?code=used-or-not', headers: { cookie } }, (res) => {
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: '' });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(r.status).toBe(303);
+    expect(r.headers.location).toBe('/');
+    expect(r.headers['set-cookie']).toBeUndefined();
+  });
+
   it('returns errors with their code, and refuses unknown methods', async () => {
-    const { ws } = await open(server.token, server.origin);
+    const { ws } = await open(await signIn(), server.origin);
     const c = collector(ws!);
     ws!.send(JSON.stringify({ id: 2, method: 'node.procs', params: { nodeId: 9 } }));
     ws!.send(JSON.stringify({ id: 3, method: 'constructor', params: null }));
@@ -202,7 +256,7 @@ describe('startHeadlessServer', () => {
   });
 
   it('sends service events to connected clients, and stops when they leave', async () => {
-    const { ws } = await open(server.token, server.origin);
+    const { ws } = await open(await signIn(), server.origin);
     const c = collector(ws!);
     expect(svc.listeners.size).toBe(1);
     svc.emit('node.view', { id: 1, host: 'n1', status: 'down', reason: 'unreachable' });
@@ -218,14 +272,14 @@ describe('startHeadlessServer', () => {
   });
 
   it('closes a client that sends something that is not protocol', async () => {
-    const { ws } = await open(server.token, server.origin);
+    const { ws } = await open(await signIn(), server.origin);
     const closed = new Promise<number>((r) => ws!.once('close', (code) => r(code)));
     ws!.send('this is not json');
     expect(await closed).toBe(1008);
   });
 
   it('serves index.html at / with the CSP and hardening headers', async () => {
-    for (const path of ['/', `/?token=${server.token}`, '/index.html']) {
+    for (const path of ['/', '/index.html']) {
       const r = await get(port, path);
       expect(r.status, path).toBe(200);
       expect(r.headers['content-type']).toBe('text/html; charset=utf-8');
@@ -274,14 +328,14 @@ describe('startHeadlessServer', () => {
   });
 
   it('close() disconnects clients, unsubscribes and stops listening', async () => {
-    const { ws } = await open(server.token, server.origin);
+    const { ws } = await open(await signIn(), server.origin);
     expect(svc.listeners.size).toBe(1);
     const closed = new Promise<void>((r) => ws!.once('close', () => r()));
     await server.close();
     await closed;
     expect(svc.listeners.size).toBe(0);
     await expect(get(port, '/')).rejects.toThrow(/ECONNREFUSED/);
-    const again = await connect(apiUrl(server.token), server.origin);
+    const again = await connect(apiUrl(), server.origin);
     expect(again.ws).toBeUndefined();
     expect(again.error).toMatch(/ECONNREFUSED/);
     // afterEach closes again: that must be harmless.

@@ -6,6 +6,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { matchPattern } from './hostPattern.js';
 
 export interface KnownHostsSource {
   /** Path (or any label) reported back in 'changed'/'revoked' verdicts. */
@@ -69,11 +70,6 @@ function parseLines(src: KnownHostsSource): Entry[] {
   return out;
 }
 
-function globToRegExp(pattern: string): RegExp {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${re}$`, 'i');
-}
-
 function hashedMatches(field: string, name: string): boolean {
   // |1|salt|hash: HMAC-SHA1 keyed with the salt over the host name.
   const parts = field.split('|');
@@ -91,7 +87,7 @@ export function hostFieldMatches(field: string, name: string): boolean {
   for (const pat of field.split(',')) {
     if (pat === '') continue;
     const neg = pat.startsWith('!');
-    if (globToRegExp(neg ? pat.slice(1) : pat).test(name)) {
+    if (matchPattern(neg ? pat.slice(1) : pat, name)) {
       if (neg) return false;
       hit = true;
     }

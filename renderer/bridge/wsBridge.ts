@@ -1,13 +1,14 @@
 /**
  * Browser stand-in for the Electron preload: the same MosixviewBridge, carried over the
- * headless mode's WebSocket. The access token comes from the page URL.
+ * headless mode's WebSocket. The browser signs in with the link Mosixview printed, which
+ * leaves an HttpOnly session cookie; the WebSocket carries it by itself (same origin).
  */
 import { RpcEndpoint } from '../../shared/rpc/rpcEndpoint.js';
 import type { ApiEvents, ApiRequests, MosixviewBridge } from '../../shared/protocol/api.js';
 
 export function createWsBridge(onConnection: (state: 'open' | 'lost', why?: string) => void): MosixviewBridge {
-  const token = new URLSearchParams(location.search).get('token') ?? '';
-  const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/api?token=${encodeURIComponent(token)}`);
+  const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/api`);
+  let opened = false;
   const queue: string[] = [];
   const ep = new RpcEndpoint<ApiRequests, Record<never, never>, Record<never, never>, ApiEvents>(
     (line) => (ws.readyState === WebSocket.OPEN ? ws.send(line) : queue.push(line)),
@@ -15,12 +16,16 @@ export function createWsBridge(onConnection: (state: 'open' | 'lost', why?: stri
     { timeoutMs: 60000 },
   );
   ws.onopen = () => {
+    opened = true;
     queue.splice(0).forEach((l) => ws.send(l));
     onConnection('open');
   };
   ws.onmessage = (m) => ep.receive(String(m.data) + '\n');
   ws.onclose = () => {
-    const why = token ? 'the Mosixview main process closed the connection (stopped?)' : 'this page has no access token: open the URL that "npm start" printed';
+    // A refused sign-in and a stopped server look alike to a page (the browser hides the 403).
+    const why = opened
+      ? 'the Mosixview main process closed the connection (stopped?)'
+      : 'this browser is not signed in, or Mosixview is not running: open the link Mosixview printed in its terminal (press Enter there for a new one)';
     ep.close(why);
     onConnection('lost', why);
   };

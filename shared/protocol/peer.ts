@@ -31,4 +31,6 @@ export interface ExchangeStats {
   forged: number;
   stale: number;
   replayed: number;
+  /** Held back: a sequence number too far above the sender's last (replayGuard.ts). */
+  ahead: number;
 }

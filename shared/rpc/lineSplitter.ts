@@ -2,7 +2,14 @@
 export const MAX_LINE_BYTES = 32 * 1024 * 1024;
 
 export class LineSplitter {
-  private buf = '';
+  /**
+   * The unfinished line, as the chunks it came in: only a new chunk is searched for '\n',
+   * and the pieces are joined once, when the line ends. Appending to one string and
+   * searching it from the start made a long line in many chunks cost its length squared.
+   */
+  private parts: string[] = [];
+  private partsLength = 0;
+
   constructor(
     private readonly onLine: (line: string) => void,
     private readonly onOverflow: (size: number) => void,
@@ -10,16 +17,24 @@ export class LineSplitter {
   ) {}
 
   push(chunk: string): void {
-    this.buf += chunk;
+    let start = 0;
     let nl: number;
-    while ((nl = this.buf.indexOf('\n')) >= 0) {
-      const line = this.buf.slice(0, nl);
-      this.buf = this.buf.slice(nl + 1);
+    while ((nl = chunk.indexOf('\n', start)) >= 0) {
+      const piece = chunk.slice(start, nl);
+      const line = this.parts.length === 0 ? piece : this.parts.join('') + piece;
+      this.parts = [];
+      this.partsLength = 0;
+      start = nl + 1;
       if (line.trim()) this.onLine(line);
     }
-    if (this.buf.length > this.maxBytes) {
-      const size = this.buf.length;
-      this.buf = '';
+    if (start < chunk.length) {
+      this.parts.push(start === 0 ? chunk : chunk.slice(start));
+      this.partsLength += chunk.length - start;
+    }
+    if (this.partsLength > this.maxBytes) {
+      const size = this.partsLength;
+      this.parts = [];
+      this.partsLength = 0;
       this.onOverflow(size);
     }
   }
