@@ -7,8 +7,8 @@ import { closeSync, existsSync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSy
 import { dirname, join } from 'node:path';
 import { syncDir } from '../../stateDir.js';
 import {
-  encodeCheckpoint, encodeHeader, encodeNodes, encodeProcs, encodeSamples, decodeHeader, frame, isKeyframe,
-  FORMAT_VERSION, RecordType, SampleCodecState,
+  encodeCheckpoint, encodeHeader, encodeNodes, encodeProcs, encodeSamples, decodeHeader, frame, sampleHead,
+  FORMAT_VERSION, RecordType, SampleCodecState, DamagedRecord,
 } from './records.js';
 import { decodeEntries, encodeEntry, INDEX_ENTRY, type IndexEntry } from './indexFile.js';
 import { readFrameAt, scanFrames } from './logFile.js';
@@ -89,7 +89,7 @@ export class HistoryWriter {
     const added: IndexEntry[] = [];
     let header: HistoryHeader | undefined;
     const { validEnd } = scanFrames(logFd, scanFrom, (f) => {
-      if (f.type === RecordType.Header && f.offset === 0) header = decodeHeader(f.payload);
+      if (f.type === RecordType.Header && f.offset === 0) header = headerOf(logPath, f.payload);
       if (f.offset === scanFrom && entries.length) return;
       const e = indexEntryFor(f.type, f.payload, f.offset);
       if (e) added.push(e);
@@ -115,7 +115,7 @@ export class HistoryWriter {
 
     const w = new HistoryWriter(dir, {
       logFd, indexFd, sumFd, end: validEnd, indexEnd: entries.length * INDEX_ENTRY, sumEnd: sums.validEnd, minute,
-      header: header ?? readHeader(logFd) ?? { v: FORMAT_VERSION, started: now, host },
+      header: header ?? readHeader(logPath, logFd, validEnd) ?? { v: FORMAT_VERSION, started: now, host },
       recovery: { droppedBytes: size - validEnd, reindexed: added.length, summaryDroppedBytes: sumSize - sums.validEnd, summariesRebuilt: rebuilt.length },
       sync: opts.sync !== false,
     });
@@ -202,13 +202,29 @@ function writeAll(fd: number, buf: Buffer, at: number): number {
 }
 
 function indexEntryFor(type: RecordType, payload: Uint8Array, offset: number): IndexEntry | undefined {
-  if (type === RecordType.Samples && !isKeyframe(payload)) return undefined;
+  if (type === RecordType.Samples && !sampleHead(payload)?.keyframe) return undefined;
   if (type === RecordType.Header) return undefined;
   const t = recordTime(type, payload);
   return t === undefined ? undefined : { t, offset, type };
 }
 
-function readHeader(fd: number): HistoryHeader | undefined {
+/** The header of a log that keeps records (validEnd > 0); undefined for an empty one. */
+function readHeader(logPath: string, fd: number, validEnd: number): HistoryHeader | undefined {
+  if (validEnd === 0) return undefined;
   const f = readFrameAt(fd, 0);
-  return f && f.type === RecordType.Header ? decodeHeader(f.payload) : undefined;
+  if (!f || f.type !== RecordType.Header) throw unreadableHistory(logPath, 'its first record is not a readable header');
+  return headerOf(logPath, f.payload);
 }
+
+function headerOf(logPath: string, payload: Uint8Array): HistoryHeader {
+  try {
+    return decodeHeader(payload);
+  } catch (e) {
+    if (!(e instanceof DamagedRecord)) throw e;
+    throw unreadableHistory(logPath, e.message);
+  }
+}
+
+/** Appending to a history whose header cannot be read would hide the new records from every reader too. */
+const unreadableHistory = (logPath: string, problem: string) =>
+  new Error(`${logPath}: ${problem}; move ${dirname(logPath)} aside to start a new history`);

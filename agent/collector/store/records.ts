@@ -57,18 +57,63 @@ export function checkFrame(buf: Uint8Array, pos: number, end = buf.length): Fram
   return { ok: true, type: buf[pos + 2] as RecordType, start: pos + FRAME_HEAD, end: crcAt };
 }
 
+/**
+ * A whole frame with a good CRC whose content does not decode (a writer's bug, or damage the
+ * CRC missed): readers skip it (and, for samples, the deltas up to the next keyframe).
+ */
+export class DamagedRecord extends Error {
+  constructor(what: string, problem: string) {
+    super(`damaged ${what} record: ${problem}`);
+    this.name = 'DamagedRecord';
+  }
+}
+
+/** The decoded record, or undefined for a DamagedRecord (which readers skip). */
+export function unlessDamaged<T>(decode: () => T): T | undefined {
+  try {
+    return decode();
+  } catch (e) {
+    if (e instanceof DamagedRecord) return undefined;
+    throw e;
+  }
+}
+
 const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v), 'utf8');
-const unjson = <T>(b: Uint8Array): T => JSON.parse(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8')) as T;
+type Shape = Record<string, unknown>;
+const isObj = (v: unknown): v is Shape => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isTime = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+
+function unjson<T>(what: string, b: Uint8Array, ok: (v: Shape) => boolean): T {
+  let v: unknown;
+  try {
+    v = JSON.parse(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8'));
+  } catch (e) {
+    throw new DamagedRecord(what, (e as Error).message);
+  }
+  if (!isObj(v) || !ok(v)) throw new DamagedRecord(what, `unexpected content ${JSON.stringify(v).slice(0, 80)}`);
+  return v as T;
+}
 
 export const encodeHeader = (h: HistoryHeader) => json(h);
-export const decodeHeader = (b: Uint8Array) => unjson<HistoryHeader>(b);
+export const decodeHeader = (b: Uint8Array) =>
+  unjson<HistoryHeader>('header', b, (h) => isTime(h.v) && isTime(h.started) && typeof h.host === 'string');
 export const encodeCheckpoint = (c: Checkpoint) => json(c);
-export const decodeCheckpoint = (b: Uint8Array) => unjson<Checkpoint>(b);
+export const decodeCheckpoint = (b: Uint8Array) => unjson<Checkpoint>('checkpoint', b, (c) => isTime(c.t) && typeof c.label === 'string');
 export const encodeNodes = (n: NodeNames) => json(n);
-export const decodeNodes = (b: Uint8Array) => unjson<NodeNames>(b);
+export const decodeNodes = (b: Uint8Array) =>
+  unjson<NodeNames>('node names', b, (n) => isTime(n.t) && Array.isArray(n.nodes) && n.nodes.every((x) => isObj(x) && Number.isInteger(x.id) && typeof x.host === 'string'));
 /** Process lists repeat themselves; deflate brings a minute's list to a few kB. */
 export const encodeProcs = (p: ProcSnapshot) => deflateRawSync(json(p));
-export const decodeProcs = (b: Uint8Array) => unjson<ProcSnapshot>(inflateRawSync(b));
+export function decodeProcs(b: Uint8Array): ProcSnapshot {
+  let text: Buffer;
+  try {
+    // Bounded: a few bytes of deflate can claim gigabytes.
+    text = inflateRawSync(b, { maxOutputLength: MAX_PAYLOAD });
+  } catch (e) {
+    throw new DamagedRecord('process list', (e as Error).message);
+  }
+  return unjson<ProcSnapshot>('process list', text, (p) => isTime(p.t) && Array.isArray(p.procs) && p.procs.every(isObj));
+}
 
 /** The per-node fields in mask order, each as the integer stored (bit 1 << (i + 1)). */
 const FIELDS = [
@@ -124,13 +169,26 @@ export function encodeSamples(rec: SampleRecord, keyframe: boolean, st: SampleCo
   return w.result();
 }
 
-export function isKeyframe(payload: Uint8Array): boolean {
-  const r = new ByteReader(payload);
-  r.uvar();
-  return (r.u8() & 1) === 1;
+/** Time and keyframe flag of a samples payload, without decoding the nodes; undefined if damaged. */
+export function sampleHead(payload: Uint8Array): { t: number; keyframe: boolean } | undefined {
+  try {
+    const r = new ByteReader(payload);
+    return { t: r.uvar(), keyframe: (r.u8() & 1) === 1 };
+  } catch {
+    return undefined;
+  }
 }
 
+/** Throws DamagedRecord; `st` is then undefined until the next keyframe. */
 export function decodeSamples(payload: Uint8Array, st: SampleCodecState): SampleRecord {
+  try {
+    return decodeSamplesOrThrow(payload, st);
+  } catch (e) {
+    throw e instanceof DamagedRecord ? e : new DamagedRecord('samples', (e as Error).message);
+  }
+}
+
+function decodeSamplesOrThrow(payload: Uint8Array, st: SampleCodecState): SampleRecord {
   const r = new ByteReader(payload);
   const t = r.uvar();
   if (r.u8() & 1) st.reset();
@@ -153,5 +211,6 @@ export function decodeSamples(payload: Uint8Array, st: SampleCodecState): Sample
       memKb: base[6]!,
     });
   }
+  if (!r.done) throw new DamagedRecord('samples', `${r.end - r.pos} bytes after the last node`);
   return { t, nodes };
 }
