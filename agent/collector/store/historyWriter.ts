@@ -139,8 +139,9 @@ export class HistoryWriter {
   /** Records one second; every KEYFRAME_EVERY-th record (and the first after open) is a keyframe. */
   writeSamples(rec: SampleRecord): void {
     const key = this.sinceKeyframe >= KEYFRAME_EVERY;
+    const payload = encodeSamples(rec, key, this.codec); // a refused record changes nothing
     this.sinceKeyframe = key ? 1 : this.sinceKeyframe + 1;
-    this.append(RecordType.Samples, encodeSamples(rec, key, this.codec), key ? rec.t : undefined);
+    this.append(RecordType.Samples, payload, key ? rec.t : undefined);
     const closed = this.minute.add(rec);
     if (closed) this.pendingSummaries.push(closed);
   }

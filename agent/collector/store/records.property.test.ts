@@ -30,7 +30,11 @@ const nodeSample = (id: number) =>
     rmemKb: fc.integer({ min: 0, max: big }),
     memKb: fc.integer({ min: -big, max: big }),
   });
-const nodeIds = fc.uniqueArray(fc.integer({ min: 0, max: 65535 }), { maxLength: 8 });
+/** Mostly the same few nodes second after second (deltas), sometimes any IDs. */
+const nodeIds = fc.oneof(
+  { weight: 5, arbitrary: fc.uniqueArray(fc.integer({ min: 0, max: 6 }), { maxLength: 6 }) },
+  { weight: 1, arbitrary: fc.uniqueArray(fc.integer({ min: 0, max: 65535 }), { maxLength: 8 }) },
+);
 /** Seconds of a history: increasing times, nodes coming and going. */
 const seconds = fc
   .tuple(fc.integer({ min: 0, max: 2 ** 45 }), fc.array(fc.tuple(fc.integer({ min: 1, max: 5000 }), nodeIds), { minLength: 1, maxLength: 40 }))
@@ -84,6 +88,33 @@ describe('samples records (properties)', () => {
         recs.slice(0, -1).forEach((r) => encodeSamples(r, false, enc));
         const last = recs[recs.length - 1]!;
         expect(visible(decodeSamples(encodeSamples(last, true, enc), new SampleCodecState()))).toEqual(visible(last));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('a record the log cannot hold is refused with a RangeError and changes nothing: the next ones still decode', () => {
+    const bad = fc.constantFrom(NaN, Infinity, -Infinity, 1e300, 'x', undefined);
+    const spoilt = fc.oneof(
+      fc.tuple(fc.constantFrom('load', 'speed', 'cpus', 'util', 'tmemKb', 'rmemKb', 'memKb'), bad, fc.nat()),
+      fc.tuple(fc.constant('id'), fc.constantFrom(-1, 1.5, NaN, 2 ** 53, 'x'), fc.nat()),
+    );
+    fc.assert(
+      fc.property(seconds, fc.array(fc.option(spoilt, { freq: 2 }), { minLength: 40, maxLength: 40 }), fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }), (recs, spoil, keys) => {
+        const enc = new SampleCodecState();
+        const dec = new SampleCodecState();
+        let first = true;
+        recs.forEach((r, i) => {
+          const s = spoil[i];
+          const key = first || keys[i]!;
+          if (s && r.nodes.length) {
+            const nodes = r.nodes.map((n, k) => (k === s[2] % r.nodes.length ? { ...n, up: true, [s[0]]: s[1] } : n));
+            expect(() => encodeSamples({ t: r.t, nodes } as SampleRecord, key, enc)).toThrow(RangeError);
+            return;
+          }
+          first = false;
+          expect(visible(decodeSamples(encodeSamples(r, key, enc), dec))).toEqual(visible(r));
+        });
       }),
       { numRuns: 100 },
     );
@@ -231,5 +262,19 @@ describe('varints (properties)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('regressions found by the properties', () => {
+  const n = (id: number, memKb: number) => ({ id, up: true, load: 0, speed: 0, cpus: 0, util: 0, tmemKb: 0, rmemKb: 0, memKb });
+  it.each([
+    ['an ID of -1', { ...n(-1, 0) }],
+    ['a NaN load', { ...n(2, 0), load: NaN }],
+  ])('a record with %s after a changed node leaves that node\'s deltas right', (_, bad) => {
+    const enc = new SampleCodecState();
+    const dec = new SampleCodecState();
+    decodeSamples(encodeSamples({ t: 1, nodes: [n(0, 0)] }, true, enc), dec);
+    expect(() => encodeSamples({ t: 2, nodes: [n(0, 1), bad] }, false, enc)).toThrow(RangeError);
+    expect(decodeSamples(encodeSamples({ t: 3, nodes: [n(0, 0)] }, false, enc), dec).nodes[0]!.memKb).toBe(0);
   });
 });

@@ -145,17 +145,36 @@ export class SampleCodecState {
   }
 }
 
+const FIELD_NAMES = ['load', 'speed', 'cpus', 'util', 'tmemKb', 'rmemKb', 'memKb'] as const;
+/** Stored values this size or less keep every delta and its zigzag a safe integer. */
+const MAX_VALUE = 2 ** 50;
+
+/** The integers a record stores, checked before anything changes: a refused record must leave the deltas as the log has them. */
+function storedValues(rec: SampleRecord): number[][] {
+  const refuse = (what: string, v: unknown) => new RangeError(`samples at ${String(rec.t)}: ${what} ${String(v)} is not a number the history can hold`);
+  if (!Number.isSafeInteger(Math.round(rec.t)) || rec.t < 0) throw refuse('time', rec.t);
+  return rec.nodes.map((n) => {
+    if (!Number.isSafeInteger(n.id) || n.id < 0) throw refuse('node ID', n.id);
+    const values = FIELDS.map((f) => (n.up ? f(n) : 0));
+    const bad = values.findIndex((v) => !(Math.abs(v) <= MAX_VALUE));
+    if (bad >= 0) throw refuse(`node ${n.id}'s ${FIELD_NAMES[bad]}`, n[FIELD_NAMES[bad]!]);
+    return values;
+  });
+}
+
+/** Throws RangeError for a record the log cannot hold, leaving `st` as it was. */
 export function encodeSamples(rec: SampleRecord, keyframe: boolean, st: SampleCodecState): Buffer {
+  const stored = storedValues(rec);
   if (keyframe) st.reset();
   const w = new ByteWriter(16 + rec.nodes.length * 12);
   w.uvar(Math.round(rec.t));
   w.u8(keyframe ? 1 : 0);
   w.uvar(rec.nodes.length);
-  for (const n of rec.nodes) {
+  rec.nodes.forEach((n, k) => {
     w.uvar(n.id);
     const base = st.base(n.id);
     let mask = n.up ? UP_BIT : 0;
-    const values = FIELDS.map((f) => (n.up ? f(n) : 0));
+    const values = stored[k]!;
     // A down node keeps its last values: they are meaningless and need no bytes.
     if (n.up) for (let i = 0; i < values.length; i++) if (values[i] !== base[i]) mask |= 2 << i;
     w.u8(mask);
@@ -165,7 +184,7 @@ export function encodeSamples(rec: SampleRecord, keyframe: boolean, st: SampleCo
         base[i] = values[i]!;
       }
     }
-  }
+  });
   return w.result();
 }
 
