@@ -28,11 +28,11 @@ const anyValue = fc.oneof(fc.jsonValue({ maxDepth: 1 }), fc.constantFrom(NaN, In
 const spoiltRow = fc
   .tuple(goodRow, fc.constantFrom('id', 'host', 'status', 'sample', 'sample.load', 'sample.cpus', 'sample.speed', 'sample.util', 'sample.mem', 'sample.mem.totalKb', 'sample.mem.freeKb', 'sample.mem.availableKb'), anyValue)
   .map(([row, path, v]) => {
-    const copy = structuredClone(row) as unknown as Record<string, Record<string, Record<string, unknown>>>;
-    const [a, b, c] = path.split('.') as [string, string?, string?];
-    if (c !== undefined) copy[a]![b!]![c] = v;
-    else if (b !== undefined) copy[a]![b] = v;
-    else (copy as Record<string, unknown>)[a] = v;
+    const copy = structuredClone(row) as unknown as Record<string, unknown>;
+    const keys = path.split('.');
+    let at = copy;
+    for (const k of keys.slice(0, -1)) at = at[k] as Record<string, unknown>;
+    at[keys[keys.length - 1]!] = v;
     return copy as unknown as NodeView;
   });
 /** Rows, each marked whether it is well-formed (a spoilt one may still happen to be). */

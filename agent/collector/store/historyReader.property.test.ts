@@ -140,7 +140,7 @@ describe('a damaged history directory (properties)', () => {
         readEverything(dir);
         rmSync(dir, { recursive: true });
       }),
-      { numRuns: 120 },
+      { numRuns: 80 },
     );
   });
 
@@ -175,7 +175,7 @@ describe('a damaged history directory (properties)', () => {
         if (from >= lastIndexed) expect(got[got.length - 1]).toBe(rec(10_000).t);
         rmSync(dir, { recursive: true });
       }),
-      { numRuns: 120 },
+      { numRuns: 80 },
     );
   });
 });

@@ -192,7 +192,7 @@ describe('JSON records (properties)', () => {
           expect(at === undefined || Number.isFinite(at)).toBe(true);
         }
       }),
-      { numRuns: 500 },
+      { numRuns: 250 },
     );
   });
 });
