@@ -71,16 +71,20 @@ export function collectorStatus(p: CollectorPaths): CollectorStatus {
   return status;
 }
 
+/** The range of a JavaScript Date: beyond it, adding a day or a second to a time changes nothing. */
+const MAX_TIME = 8.64e15;
+
 const num = (v: unknown, what: string): number | undefined => {
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new RpcError('EINVAL', `${what} must be a time in ms`);
+  if (typeof v !== 'number' || !(Math.abs(v) <= MAX_TIME)) throw new RpcError('EINVAL', `${what} must be a time in ms since 1970 (at most ${MAX_TIME})`);
   return v;
 };
 
 export function historySeries(p: CollectorPaths, req: HistorySeriesRequest): HistorySeries {
   const buckets = Math.round(Number(req?.buckets));
   if (!(buckets >= 1 && buckets <= 10_000)) throw new RpcError('EINVAL', 'buckets must be a number from 1 to 10000');
-  const metrics = (Array.isArray(req.metrics) ? req.metrics : []).filter((m): m is HistoryMetric => m in METRICS);
+  // Own keys only: "toString" is in every object, and is no metric.
+  const metrics = (Array.isArray(req.metrics) ? req.metrics : []).filter((m): m is HistoryMetric => typeof m === 'string' && Object.hasOwn(METRICS, m));
   if (!metrics.length) throw new RpcError('EINVAL', `metrics must list some of ${Object.keys(METRICS).join(', ')}`);
   return withReader(p, req.backup, (r, name) => {
     const from = num(req.from, 'from') ?? r.header.started;

@@ -3,7 +3,7 @@
  * clock: its own sample, the load exchange's view (an entry's age is measured by this node,
  * so other nodes' clocks never matter), and the views a connected GUI pushes (as of the push).
  */
-import type { NodeView } from '../../shared/domain/node.js';
+import type { NodeMemory, NodeView } from '../../shared/domain/node.js';
 import type { ViewNode } from '../../shared/balancing/infod.js';
 import type { ClusterViewNode } from '../../shared/protocol/agentHistory.js';
 import type { ViewSource } from './mergeViews.js';
@@ -21,9 +21,25 @@ export function reportedSource(view: readonly ViewNode[], now: number, hostOf: (
   return { at: now, nodes };
 }
 
+/** Beyond any node's figures (load x 100 and kB included) and within what the history can hold. */
+const MAX_FIGURE = 1e12;
+const figure = (v: unknown) => typeof v === 'number' && Math.abs(v) <= MAX_FIGURE;
+
+/**
+ * A row the history can record. The GUI ignores what observe answers, and one bad row must
+ * not cost the others their second: such a row is left out (other sources may know the node).
+ */
+function recordable(v: NodeView | null): v is NodeView {
+  if (typeof v !== 'object' || v === null || !Number.isSafeInteger(v.id) || v.id < 0 || typeof v.host !== 'string') return false;
+  if (v.status !== 'up' || !v.sample) return true; // recorded as down
+  const s = v.sample;
+  const m = s.mem as Partial<NodeMemory> | null | undefined;
+  return [s.load, s.cpus, s.speed, s.util].every(figure) && typeof m === 'object' && m !== null && [m.totalKb, m.freeKb, m.availableKb].every(figure);
+}
+
 /** A GUI's pushed rows, taken as current when they arrived (their sample times are the nodes' clocks). */
 export function observedSource(views: readonly NodeView[], at: number): ViewSource {
-  const nodes: ClusterViewNode[] = views.map((v) =>
+  const nodes: ClusterViewNode[] = views.filter(recordable).map((v) =>
     v.status === 'up' && v.sample
       ? { id: v.id, host: v.host, status: 'up', sample: { t: at, load: v.sample.load, cpus: v.sample.cpus, speed: v.sample.speed, util: v.sample.util, mem: v.sample.mem } }
       : { id: v.id, host: v.host, status: 'down' },

@@ -28,16 +28,43 @@ export const DEFAULT_LOCAL_ROOTS = ['/proc', '/sys', '/run', '/dev/shm', '/tmp',
 
 const list = (s: string | undefined): string[] | undefined => (s ? s.split(':').filter(Boolean) : undefined);
 
-export function loadJobsConfig(stateDir: string, env: NodeJS.ProcessEnv = process.env): JobsConfig {
-  let file: Partial<JobsConfig> = {};
-  const path = join(stateDir, 'jobs.json');
-  if (existsSync(path)) {
-    try {
-      file = JSON.parse(readFileSync(path, 'utf8')) as Partial<JobsConfig>;
-    } catch (e) {
-      process.stderr.write(`mosixview-agent: ignoring ${path}: ${(e as Error).message}\n`);
-    }
+const nonEmpty = (v: unknown) => typeof v === 'string' && v !== '';
+const paths = (v: unknown) => Array.isArray(v) && v.every((p) => typeof p === 'string');
+const SETTINGS: Record<string, [check: (v: unknown) => boolean, wanted: string]> = {
+  criu: [nonEmpty, 'a file name'],
+  jobsDir: [nonEmpty, 'a directory name'],
+  sharedRoots: [paths, 'a list of paths'],
+  localRoots: [paths, 'a list of paths'],
+  blockGuests: [(v) => typeof v === 'boolean', 'true or false'],
+  criuTimeoutMs: [(v) => typeof v === 'number' && v > 0 && Number.isFinite(v), 'a number of ms > 0'],
+};
+
+/** The settings of jobs.json that have the right type; the others are named on stderr and the defaults apply. */
+function readJobsFile(path: string): Partial<JobsConfig> {
+  const ignore = (why: string) => process.stderr.write(`mosixview-agent: ${path}: ${why}\n`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    ignore(`ignored: ${(e as Error).message}`);
+    return {};
   }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    ignore('ignored: not a JSON object');
+    return {};
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    const s = Object.hasOwn(SETTINGS, k) ? SETTINGS[k] : undefined;
+    if (s?.[0](v)) out[k] = v;
+    else ignore(s ? `setting "${k}" ignored: must be ${s[1]}, not ${JSON.stringify(v)}` : `unknown setting "${k}" ignored (known: ${Object.keys(SETTINGS).join(', ')})`);
+  }
+  return out;
+}
+
+export function loadJobsConfig(stateDir: string, env: NodeJS.ProcessEnv = process.env): JobsConfig {
+  const path = join(stateDir, 'jobs.json');
+  const file = existsSync(path) ? readJobsFile(path) : {};
   const cfg: JobsConfig = {
     jobsDir: env.MOSIXVIEW_JOBS_DIR || file.jobsDir || join(homedir(), '.mosixview', 'jobs'),
     sharedRoots: list(env.MOSIXVIEW_SHARED_ROOTS) ?? file.sharedRoots ?? ['/'],

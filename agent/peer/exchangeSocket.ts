@@ -112,13 +112,7 @@ export class ExchangeSocket {
   start(bindAddress?: string): Promise<void> {
     const sock = createSocket({ type: 'udp4', reuseAddr: false });
     this.sock = sock;
-    sock.on('message', (data, rinfo) => {
-      const env = unseal(this.key, data);
-      if (this.guard.admit(env, this.now())) {
-        this.onMessage(env, rinfo.address);
-        if (this.now() - this.savedAt >= SAVE_EVERY_MS) this.saveMarks();
-      }
-    });
+    sock.on('message', (data, rinfo) => this.receive(data, rinfo.address));
     sock.on('error', () => undefined);
     return new Promise((resolve, reject) => {
       sock.once('error', reject);
@@ -127,6 +121,15 @@ export class ExchangeSocket {
         resolve();
       });
     });
+  }
+
+  /** One datagram: forged, stale and replayed ones are dropped and counted (guard.stats). */
+  receive(data: Buffer, address: string): void {
+    const env = unseal(this.key, data);
+    if (this.guard.admit(env, this.now())) {
+      this.onMessage(env, address);
+      if (this.now() - this.savedAt >= SAVE_EVERY_MS) this.saveMarks();
+    }
   }
 
   /** Sends one sealed message; returns its sequence number (undefined when not started). */

@@ -45,6 +45,8 @@ export function loadMembership(stateDir: string, hostname: string): Membership |
 
 /** Validates and stores a map (and optionally this node's ID); throws MapError on a bad map. */
 export function saveMembership(stateDir: string, mapText: string, selfId: NodeId | undefined, hostname: string): Membership {
+  // From a client's request (cluster.configure): JSON may carry anything.
+  if (typeof mapText !== 'string') throw new Error(`the map must be the text of a map file (hpc.map syntax), not ${JSON.stringify(mapText)}`);
   const nodes = parseHpcMap(mapText, 'map');
   const id = selfId ?? findSelfId(nodes, localAddresses(), hostname);
   if (!id || !nodes.some((n) => n.id === id)) {

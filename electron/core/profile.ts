@@ -72,9 +72,11 @@ const SSH_KEYS: (keyof SshSettings)[] = [
   'user', 'port', 'identityFile', 'knownHostsFile', 'sshConfigFile', 'useAgent', 'proxyJump', 'nodePath', 'agentDir',
 ];
 
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 function checkSsh(where: string, s: unknown): SshSettings {
   if (s === undefined) return {};
-  if (typeof s !== 'object' || s === null || Array.isArray(s)) throw new ProfileError(`${where} must be an object`);
+  if (!isObject(s)) throw new ProfileError(`${where} must be an object`);
   for (const k of Object.keys(s)) {
     if (!SSH_KEYS.includes(k as keyof SshSettings)) {
       throw new ProfileError(`${where}: unknown setting "${k}" (known: ${SSH_KEYS.join(', ')})`);
@@ -97,9 +99,29 @@ function checkSsh(where: string, s: unknown): SshSettings {
   return o;
 }
 
+const PROFILE_KEYS: (keyof ProfileFile)[] = ['name', 'map', 'mapText', 'ssh', 'nodes', 'clusterKeyFile'];
+
+/** The shape of the profile's own keys; a typo would otherwise fall back to a default (a new cluster key). */
+function checkTop(profile: unknown, file: string): asserts profile is ProfileFile {
+  if (!isObject(profile)) throw new ProfileError(`${file}: expected a JSON object`);
+  for (const k of Object.keys(profile)) {
+    if (!PROFILE_KEYS.includes(k as keyof ProfileFile)) {
+      throw new ProfileError(`${file}: unknown key "${k}" (known: ${PROFILE_KEYS.join(', ')})`);
+    }
+  }
+  const p = profile as Record<string, unknown>;
+  for (const k of ['map', 'mapText', 'clusterKeyFile'] as const) {
+    if (p[k] !== undefined && typeof p[k] !== 'string') throw new ProfileError(`${file}: "${k}" must be a string`);
+  }
+  if (p.name !== undefined && p.name !== null && typeof p.name !== 'string') throw new ProfileError(`${file}: "name" must be a string`);
+  if (p.nodes !== undefined && p.nodes !== null && !isObject(p.nodes)) {
+    throw new ProfileError(`${file}: "nodes" must be an object of settings by node ID, like {"3": {"port": 2222}}`);
+  }
+}
+
 /** Builds the cluster from a parsed profile; `baseDir` resolves relative paths. */
 export function clusterFromProfile(profile: ProfileFile, baseDir: string, file = 'profile'): ClusterConfig {
-  if (typeof profile !== 'object' || profile === null) throw new ProfileError(`${file}: expected a JSON object`);
+  checkTop(profile, file);
   const defaults = checkSsh(`${file}: "ssh"`, profile.ssh);
   let mapNodes: MapNode[];
   if (profile.mapText !== undefined) {
@@ -127,9 +149,6 @@ export function clusterFromProfile(profile: ProfileFile, baseDir: string, file =
     ssh: { ...defaults, ...checkSsh(`${file}: "nodes"."${n.id}"`, perNode[String(n.id)]) },
   }));
   const name = profile.name ?? file.replace(/^.*\//, '').replace(/\.json$/, '');
-  if (profile.clusterKeyFile !== undefined && typeof profile.clusterKeyFile !== 'string') {
-    throw new ProfileError(`${file}: "clusterKeyFile" must be a string`);
-  }
   const keyFile = profile.clusterKeyFile
     ? resolve(baseDir, expandHome(profile.clusterKeyFile))
     : resolve(baseDir, `${name.replace(/[^\w.-]/g, '_')}.cluster-key`);

@@ -15,12 +15,18 @@ interface Stored {
   collectorNode?: Record<string, number>;
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** What the file holds, as far as it has the expected shape: anything else is forgotten, like an unreadable file. */
 function read(file: string): Stored {
+  let v: unknown;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Stored;
+    v = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     return {};
   }
+  if (!isObject(v)) return {};
+  return isObject(v.collectorNode) ? (v as Stored) : { ...v, collectorNode: {} };
 }
 
 export class CollectorChoiceStore {

@@ -59,8 +59,24 @@ function loadConfig(file: string): SSHConfig | null {
   try {
     return SSHConfig.parse(text);
   } catch (e) {
-    throw new Error(`cannot parse the SSH client config ${file}: ${(e as Error).message}`);
+    throw new Error(`cannot parse the SSH client config ${file}${lineAtFault(text)}: ${(e as Error).message}`);
   }
+}
+
+/**
+ * ssh-config's errors do not say where (some are bare TypeErrors, for "Host" without a
+ * pattern): its parse errors are all within one line, so the first line that fails alone is it.
+ */
+function lineAtFault(text: string): string {
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    try {
+      SSHConfig.parse(lines[i]!);
+    } catch {
+      return `, line ${i + 1} ("${lines[i]!.trim().slice(0, 80)}")`;
+    }
+  }
+  return '';
 }
 
 export function resolveSshHost(host: string, settings: SshSettings, env: ResolveEnv = {}): ResolvedSshHost {

@@ -32,10 +32,12 @@ export function isNewer(a: InfoEntry, than: InfoEntry | undefined): boolean {
   return a.t > than.t || (a.t === than.t && a.seq > than.seq);
 }
 
-function valid(e: InfoEntry): boolean {
+/** Entries come from the network (sealed, but any member's bug reaches us): anything else is dropped. */
+function valid(e: InfoEntry | null): e is InfoEntry {
+  if (typeof e !== 'object' || e === null) return false;
   const nums = [e.node, e.load, e.speed, e.cpus, e.memAvailKb, e.memTotalKb, e.util, e.t, e.seq];
   const free = e.memFreeKb === undefined || (typeof e.memFreeKb === 'number' && Number.isFinite(e.memFreeKb));
-  return free && nums.every((x) => typeof x === 'number' && Number.isFinite(x)) && e.node > 0 && e.cpus > 0 && e.speed > 0 && e.load >= 0;
+  return free && nums.every((x) => typeof x === 'number' && Number.isFinite(x)) && Number.isInteger(e.node) && e.node > 0 && e.cpus > 0 && e.speed > 0 && e.load >= 0;
 }
 
 /**
@@ -45,7 +47,7 @@ function valid(e: InfoEntry): boolean {
 export function mergeEntries(table: InfoTable, entries: readonly InfoEntry[], self: NodeId, now: number): number {
   let accepted = 0;
   for (const e of entries) {
-    if (e.node === self || !valid(e)) continue;
+    if (!valid(e) || e.node === self) continue;
     if (!isNewer(e, table.get(e.node)?.entry)) continue;
     table.set(e.node, { entry: { ...e }, heardAt: now });
     accepted++;

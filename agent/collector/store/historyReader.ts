@@ -4,7 +4,9 @@
  */
 import { closeSync, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeCheckpoint, decodeHeader, decodeNodes, decodeProcs, decodeSamples, RecordType, SampleCodecState } from './records.js';
+import {
+  decodeCheckpoint, decodeHeader, decodeNodes, decodeProcs, decodeSamples, RecordType, sampleHead, SampleCodecState, unlessDamaged,
+} from './records.js';
 import { decodeEntries, lastAtOrBefore, type IndexEntry } from './indexFile.js';
 import { readFrameAt, scanFrames } from './logFile.js';
 import { INDEX_FILE, LOG_FILE } from './historyWriter.js';
@@ -32,11 +34,12 @@ export class HistoryReader {
     const fd = openSync(logPath, 'r');
     try {
       const head = readFrameAt(fd, 0);
-      if (!head || head.type !== RecordType.Header) throw Object.assign(new Error(`${logPath} is not a Mosixview history`), { code: 'EBADHISTORY' });
+      const header = head?.type === RecordType.Header ? unlessDamaged(() => decodeHeader(head.payload)) : undefined;
+      if (!header) throw Object.assign(new Error(`${logPath} is not a Mosixview history`), { code: 'EBADHISTORY' });
       const size = fstatSync(fd).size;
       const indexPath = join(dir, INDEX_FILE);
       const entries = existsSync(indexPath) ? decodeEntries(readFileSync(indexPath)).filter((e) => e.offset < size) : [];
-      return new HistoryReader(fd, decodeHeader(head.payload), entries, dir);
+      return new HistoryReader(fd, header, entries, dir);
     } catch (e) {
       closeSync(fd);
       throw e;
@@ -60,13 +63,13 @@ export class HistoryReader {
     const k = lastAtOrBefore(keys, from);
     const start = k >= 0 ? keys[k]!.offset : 0;
     const codec = new SampleCodecState();
-    let synced = false; // deltas before the first keyframe have no base
+    let synced = false; // deltas before the first keyframe (or after a damaged record) have no base
     scanFrames(this.fd, start, (f) => {
       if (f.type !== RecordType.Samples) return;
-      const keyframe = (f.payload[varintLength(f.payload)]! & 1) === 1;
-      synced ||= keyframe;
+      synced ||= sampleHead(f.payload)?.keyframe === true;
       if (!synced) return;
-      const rec = decodeSamples(f.payload, codec);
+      const rec = unlessDamaged(() => decodeSamples(f.payload, codec));
+      if (!rec) return void (synced = false);
       this.decoded.samples++;
       if (rec.t > to) return false;
       if (rec.t >= from) each(rec);
@@ -86,8 +89,10 @@ export class HistoryReader {
       scanSummaries(fd, minuteOf(this.lastTime()), (m, payload) => {
         if (m > to) return false;
         if (m < from) return;
+        const s = unlessDamaged(() => decodeSummary(payload));
+        if (!s) return; // its seconds are read instead
         this.decoded.summaries++;
-        each(decodeSummary(payload));
+        each(s);
       });
     } finally {
       closeSync(fd);
@@ -105,8 +110,8 @@ export class HistoryReader {
     return this.ofType(RecordType.Checkpoint)
       .filter((e) => e.t >= from && e.t <= to)
       .map((e) => readFrameAt(this.fd, e.offset))
-      .filter((f) => f !== undefined)
-      .map((f) => decodeCheckpoint(f.payload));
+      .map((f) => f && unlessDamaged(() => decodeCheckpoint(f.payload)))
+      .filter((c) => c !== undefined);
   }
 
   /** Times of the stored process lists. */
@@ -119,7 +124,7 @@ export class HistoryReader {
     const list = this.ofType(RecordType.Procs);
     const i = lastAtOrBefore(list, t);
     const f = i >= 0 ? readFrameAt(this.fd, list[i]!.offset) : undefined;
-    return f ? decodeProcs(f.payload) : undefined;
+    return f && unlessDamaged(() => decodeProcs(f.payload));
   }
 
   /** Host names of the nodes as last recorded at or before `t`. */
@@ -127,7 +132,7 @@ export class HistoryReader {
     const list = this.ofType(RecordType.Nodes);
     const i = lastAtOrBefore(list, t);
     const f = i >= 0 ? readFrameAt(this.fd, list[i]!.offset) : undefined;
-    return f ? decodeNodes(f.payload) : undefined;
+    return f && unlessDamaged(() => decodeNodes(f.payload));
   }
 
   /** Time of the last record in the file, scanning only from the last index entry. */
@@ -135,24 +140,8 @@ export class HistoryReader {
     const last = this.entries[this.entries.length - 1];
     let t = last?.t ?? this.header.started;
     scanFrames(this.fd, last?.offset ?? 0, (f) => {
-      if (f.type === RecordType.Samples) t = Math.max(t, readUvar(f.payload));
+      if (f.type === RecordType.Samples) t = Math.max(t, sampleHead(f.payload)?.t ?? t);
     });
     return t;
-  }
-}
-
-function varintLength(b: Uint8Array): number {
-  let i = 0;
-  while (b[i]! >= 0x80) i++;
-  return i + 1;
-}
-
-function readUvar(b: Uint8Array): number {
-  let v = 0;
-  let mul = 1;
-  for (let i = 0; ; i++) {
-    v += (b[i]! & 0x7f) * mul;
-    if (b[i]! < 0x80) return v;
-    mul *= 0x80;
   }
 }

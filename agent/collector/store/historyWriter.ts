@@ -122,8 +122,9 @@ export class HistoryWriter {
     const b = this.batch;
     b.codec ??= this.codec.clone();
     const key = b.sinceKeyframe >= KEYFRAME_EVERY;
+    const payload = encodeSamples(rec, key, b.codec); // a refused record changes nothing
     b.sinceKeyframe = key ? 1 : b.sinceKeyframe + 1;
-    this.append(RecordType.Samples, encodeSamples(rec, key, b.codec), key ? rec.t : undefined);
+    this.append(RecordType.Samples, payload, key ? rec.t : undefined);
     b.samples.push(rec);
   }
 

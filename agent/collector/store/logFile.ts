@@ -21,7 +21,7 @@ const CHUNK = 1 << 20;
  * is a view into a reused buffer: copy it to keep it.
  */
 export function scanFrames(fd: number, from: number, each: (f: FrameRef) => boolean | void, to?: number): ScanEnd {
-  const size = to ?? fstatSync(fd).size;
+  let size = to ?? fstatSync(fd).size;
   let buf = Buffer.allocUnsafe(0);
   let bufStart = from; // file offset of buf[0]
   let filled = 0;
@@ -48,7 +48,11 @@ export function scanFrames(fd: number, from: number, each: (f: FrameRef) => bool
     pos = 0;
     while (filled < buf.length && bufStart + filled < size) {
       const n = readSync(fd, buf, filled, Math.min(buf.length - filled, size - bufStart - filled), bufStart + filled);
-      if (n <= 0) break;
+      if (n <= 0) {
+        // The file is shorter than it was (the writer's recovery cut a torn tail): it ends here.
+        size = bufStart + filled;
+        break;
+      }
       filled += n;
     }
   }

@@ -1,12 +1,11 @@
 /** The time of any record, for indexing it. */
-import { ByteReader } from './bytes.js';
-import { decodeCheckpoint, decodeNodes, decodeProcs, RecordType } from './records.js';
+import { decodeCheckpoint, decodeNodes, decodeProcs, RecordType, sampleHead } from './records.js';
 
 export function recordTime(type: RecordType, payload: Uint8Array): number | undefined {
   try {
     switch (type) {
       case RecordType.Samples:
-        return new ByteReader(payload).uvar();
+        return sampleHead(payload)?.t;
       case RecordType.Checkpoint:
         return decodeCheckpoint(payload).t;
       case RecordType.Procs:

@@ -57,18 +57,63 @@ export function checkFrame(buf: Uint8Array, pos: number, end = buf.length): Fram
   return { ok: true, type: buf[pos + 2] as RecordType, start: pos + FRAME_HEAD, end: crcAt };
 }
 
+/**
+ * A whole frame with a good CRC whose content does not decode (a writer's bug, or damage the
+ * CRC missed): readers skip it (and, for samples, the deltas up to the next keyframe).
+ */
+export class DamagedRecord extends Error {
+  constructor(what: string, problem: string) {
+    super(`damaged ${what} record: ${problem}`);
+    this.name = 'DamagedRecord';
+  }
+}
+
+/** The decoded record, or undefined for a DamagedRecord (which readers skip). */
+export function unlessDamaged<T>(decode: () => T): T | undefined {
+  try {
+    return decode();
+  } catch (e) {
+    if (e instanceof DamagedRecord) return undefined;
+    throw e;
+  }
+}
+
 const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v), 'utf8');
-const unjson = <T>(b: Uint8Array): T => JSON.parse(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8')) as T;
+type Shape = Record<string, unknown>;
+const isObj = (v: unknown): v is Shape => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isTime = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+
+function unjson<T>(what: string, b: Uint8Array, ok: (v: Shape) => boolean): T {
+  let v: unknown;
+  try {
+    v = JSON.parse(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8'));
+  } catch (e) {
+    throw new DamagedRecord(what, (e as Error).message);
+  }
+  if (!isObj(v) || !ok(v)) throw new DamagedRecord(what, `unexpected content ${JSON.stringify(v).slice(0, 80)}`);
+  return v as T;
+}
 
 export const encodeHeader = (h: HistoryHeader) => json(h);
-export const decodeHeader = (b: Uint8Array) => unjson<HistoryHeader>(b);
+export const decodeHeader = (b: Uint8Array) =>
+  unjson<HistoryHeader>('header', b, (h) => isTime(h.v) && isTime(h.started) && typeof h.host === 'string');
 export const encodeCheckpoint = (c: Checkpoint) => json(c);
-export const decodeCheckpoint = (b: Uint8Array) => unjson<Checkpoint>(b);
+export const decodeCheckpoint = (b: Uint8Array) => unjson<Checkpoint>('checkpoint', b, (c) => isTime(c.t) && typeof c.label === 'string');
 export const encodeNodes = (n: NodeNames) => json(n);
-export const decodeNodes = (b: Uint8Array) => unjson<NodeNames>(b);
+export const decodeNodes = (b: Uint8Array) =>
+  unjson<NodeNames>('node names', b, (n) => isTime(n.t) && Array.isArray(n.nodes) && n.nodes.every((x) => isObj(x) && Number.isInteger(x.id) && typeof x.host === 'string'));
 /** Process lists repeat themselves; deflate brings a minute's list to a few kB. */
 export const encodeProcs = (p: ProcSnapshot) => deflateRawSync(json(p));
-export const decodeProcs = (b: Uint8Array) => unjson<ProcSnapshot>(inflateRawSync(b));
+export function decodeProcs(b: Uint8Array): ProcSnapshot {
+  let text: Buffer;
+  try {
+    // Bounded: a few bytes of deflate can claim gigabytes.
+    text = inflateRawSync(b, { maxOutputLength: MAX_PAYLOAD });
+  } catch (e) {
+    throw new DamagedRecord('process list', (e as Error).message);
+  }
+  return unjson<ProcSnapshot>('process list', text, (p) => isTime(p.t) && Array.isArray(p.procs) && p.procs.every(isObj));
+}
 
 /** The per-node fields in mask order, each as the integer stored (bit 1 << (i + 1)). */
 const FIELDS = [
@@ -107,17 +152,36 @@ export class SampleCodecState {
   }
 }
 
+const FIELD_NAMES = ['load', 'speed', 'cpus', 'util', 'tmemKb', 'rmemKb', 'memKb'] as const;
+/** Stored values this size or less keep every delta and its zigzag a safe integer. */
+const MAX_VALUE = 2 ** 50;
+
+/** The integers a record stores, checked before anything changes: a refused record must leave the deltas as the log has them. */
+function storedValues(rec: SampleRecord): number[][] {
+  const refuse = (what: string, v: unknown) => new RangeError(`samples at ${String(rec.t)}: ${what} ${String(v)} is not a number the history can hold`);
+  if (!Number.isSafeInteger(Math.round(rec.t)) || rec.t < 0) throw refuse('time', rec.t);
+  return rec.nodes.map((n) => {
+    if (!Number.isSafeInteger(n.id) || n.id < 0) throw refuse('node ID', n.id);
+    const values = FIELDS.map((f) => (n.up ? f(n) : 0));
+    const bad = values.findIndex((v) => !(Math.abs(v) <= MAX_VALUE));
+    if (bad >= 0) throw refuse(`node ${n.id}'s ${FIELD_NAMES[bad]}`, n[FIELD_NAMES[bad]!]);
+    return values;
+  });
+}
+
+/** Throws RangeError for a record the log cannot hold, leaving `st` as it was. */
 export function encodeSamples(rec: SampleRecord, keyframe: boolean, st: SampleCodecState): Buffer {
+  const stored = storedValues(rec);
   if (keyframe) st.reset();
   const w = new ByteWriter(16 + rec.nodes.length * 12);
   w.uvar(Math.round(rec.t));
   w.u8(keyframe ? 1 : 0);
   w.uvar(rec.nodes.length);
-  for (const n of rec.nodes) {
+  rec.nodes.forEach((n, k) => {
     w.uvar(n.id);
     const base = st.base(n.id);
     let mask = n.up ? UP_BIT : 0;
-    const values = FIELDS.map((f) => (n.up ? f(n) : 0));
+    const values = stored[k]!;
     // A down node keeps its last values: they are meaningless and need no bytes.
     if (n.up) for (let i = 0; i < values.length; i++) if (values[i] !== base[i]) mask |= 2 << i;
     w.u8(mask);
@@ -127,17 +191,30 @@ export function encodeSamples(rec: SampleRecord, keyframe: boolean, st: SampleCo
         base[i] = values[i]!;
       }
     }
-  }
+  });
   return w.result();
 }
 
-export function isKeyframe(payload: Uint8Array): boolean {
-  const r = new ByteReader(payload);
-  r.uvar();
-  return (r.u8() & 1) === 1;
+/** Time and keyframe flag of a samples payload, without decoding the nodes; undefined if damaged. */
+export function sampleHead(payload: Uint8Array): { t: number; keyframe: boolean } | undefined {
+  try {
+    const r = new ByteReader(payload);
+    return { t: r.uvar(), keyframe: (r.u8() & 1) === 1 };
+  } catch {
+    return undefined;
+  }
 }
 
+/** Throws DamagedRecord; `st` is then undefined until the next keyframe. */
 export function decodeSamples(payload: Uint8Array, st: SampleCodecState): SampleRecord {
+  try {
+    return decodeSamplesOrThrow(payload, st);
+  } catch (e) {
+    throw e instanceof DamagedRecord ? e : new DamagedRecord('samples', (e as Error).message);
+  }
+}
+
+function decodeSamplesOrThrow(payload: Uint8Array, st: SampleCodecState): SampleRecord {
   const r = new ByteReader(payload);
   const t = r.uvar();
   if (r.u8() & 1) st.reset();
@@ -160,5 +237,6 @@ export function decodeSamples(payload: Uint8Array, st: SampleCodecState): Sample
       memKb: base[6]!,
     });
   }
+  if (!r.done) throw new DamagedRecord('samples', `${r.end - r.pos} bytes after the last node`);
   return { t, nodes };
 }

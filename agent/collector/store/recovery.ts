@@ -4,8 +4,8 @@
  * taken again from the log. Everything before the first damaged frame is kept as it was.
  */
 import { existsSync, fstatSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { decodeHeader, isKeyframe, RecordType } from './records.js';
+import { dirname, join } from 'node:path';
+import { DamagedRecord, decodeHeader, RecordType, sampleHead } from './records.js';
 import { decodeEntries, INDEX_ENTRY, type IndexEntry } from './indexFile.js';
 import { readFrameAt, scanFrames } from './logFile.js';
 import { recordTime } from './recordTime.js';
@@ -70,7 +70,7 @@ export function recoverFiles(dir: string, sync: boolean, io: WriteIo, fds: numbe
   const added: IndexEntry[] = [];
   let header: HistoryHeader | undefined;
   const { validEnd } = scanFrames(logFd, scanFrom, (f) => {
-    if (f.type === RecordType.Header && f.offset === 0) header = decodeHeader(f.payload);
+    if (f.type === RecordType.Header && f.offset === 0) header = headerOf(logPath, f.payload);
     if (f.offset === scanFrom && entries.length) return;
     const e = indexEntryFor(f.type, f.payload, f.offset);
     if (e) added.push(e);
@@ -99,20 +99,36 @@ export function recoverFiles(dir: string, sync: boolean, io: WriteIo, fds: numbe
 
   return {
     logFd, indexFd, sumFd, end: validEnd, indexEnd, sumEnd: sums.validEnd, minute,
-    header: header ?? readHeader(logFd),
+    header: header ?? readHeader(logPath, logFd, validEnd),
     recovery: { droppedBytes: size - validEnd, reindexed: added.length, summaryDroppedBytes: sumSize - sums.validEnd, summariesRebuilt: rebuilt.length },
     added, rebuilt,
   };
 }
 
 function indexEntryFor(type: RecordType, payload: Uint8Array, offset: number): IndexEntry | undefined {
-  if (type === RecordType.Samples && !isKeyframe(payload)) return undefined;
+  if (type === RecordType.Samples && !sampleHead(payload)?.keyframe) return undefined;
   if (type === RecordType.Header) return undefined;
   const t = recordTime(type, payload);
   return t === undefined ? undefined : { t, offset, type };
 }
 
-function readHeader(fd: number): HistoryHeader | undefined {
+/** The header of a log that keeps records (validEnd > 0); undefined for an empty one. */
+function readHeader(logPath: string, fd: number, validEnd: number): HistoryHeader | undefined {
+  if (validEnd === 0) return undefined;
   const f = readFrameAt(fd, 0);
-  return f && f.type === RecordType.Header ? decodeHeader(f.payload) : undefined;
+  if (!f || f.type !== RecordType.Header) throw unreadableHistory(logPath, 'its first record is not a readable header');
+  return headerOf(logPath, f.payload);
 }
+
+function headerOf(logPath: string, payload: Uint8Array): HistoryHeader {
+  try {
+    return decodeHeader(payload);
+  } catch (e) {
+    if (!(e instanceof DamagedRecord)) throw e;
+    throw unreadableHistory(logPath, e.message);
+  }
+}
+
+/** Appending to a history whose header cannot be read would hide the new records from every reader too. */
+const unreadableHistory = (logPath: string, problem: string) =>
+  new Error(`${logPath}: ${problem}; move ${dirname(logPath)} aside to start a new history`);

@@ -5,6 +5,7 @@
  * are real samples, computed from the values exactly as the log stores them.
  */
 import { ByteReader, ByteWriter } from './bytes.js';
+import { DamagedRecord } from './records.js';
 import type { HistoryNodeSample, SampleRecord } from '../../../shared/history/types.js';
 import type { Span } from '../../../shared/history/downsample.js';
 import type { HistoryMetric } from '../../../shared/protocol/agentHistory.js';
@@ -143,10 +144,19 @@ export function encodeSummary(s: MinuteSummary): Buffer {
   return w.result();
 }
 
+/** Throws DamagedRecord: readers then read the minute's seconds instead. */
 export function decodeSummary(payload: Uint8Array): MinuteSummary {
+  try {
+    return decodeSummaryOrThrow(payload);
+  } catch (e) {
+    throw e instanceof DamagedRecord ? e : new DamagedRecord('summary', (e as Error).message);
+  }
+}
+
+function decodeSummaryOrThrow(payload: Uint8Array): MinuteSummary {
   const r = new ByteReader(payload);
   const t = r.uvar();
-  if (t % MINUTE !== 0) throw new RangeError(`summary at ${t} is not on a minute`);
+  if (t % MINUTE !== 0) throw new DamagedRecord('summary', `${t} is not the start of a minute`);
   const count = r.uvar();
   const nodes: NodeMinute[] = [];
   for (let k = 0; k < count; k++) {
@@ -164,6 +174,7 @@ export function decodeSummary(payload: Uint8Array): MinuteSummary {
     n.spans = spans;
     n.loadSrc = src;
   }
+  if (!r.done) throw new DamagedRecord('summary', `${r.end - r.pos} bytes after the last node`);
   return { t, nodes };
 }
 

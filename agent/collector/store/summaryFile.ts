@@ -5,7 +5,7 @@
  * is missing or damaged is rebuilt from the log's seconds (or, by readers, read from them).
  */
 import { scanFrames } from './logFile.js';
-import { decodeSamples, RecordType, SampleCodecState } from './records.js';
+import { decodeSamples, RecordType, sampleHead, SampleCodecState, unlessDamaged } from './records.js';
 import { lastAtOrBefore, type IndexEntry } from './indexFile.js';
 import { MinuteAccumulator, summaryMinute, type MinuteSummary } from './summary.js';
 import { minuteOf } from '../../../shared/history/metrics.js';
@@ -42,21 +42,12 @@ export function scanSummaries(fd: number, before: number, each?: (minute: number
   return { validEnd, lastMinute };
 }
 
-const samplesT = (payload: Uint8Array): number => {
-  let v = 0;
-  let mul = 1;
-  for (let i = 0; ; i++) {
-    v += (payload[i]! & 0x7f) * mul;
-    if (payload[i]! < 0x80) return v;
-    mul *= 0x80;
-  }
-};
-
 /** Time of the log's last samples record, reading only from its last keyframe. */
 export function lastSampleTime(logFd: number, keys: readonly IndexEntry[]): number | undefined {
   let t: number | undefined;
   scanFrames(logFd, keys.length ? keys[keys.length - 1]!.offset : 0, (f) => {
-    if (f.type === RecordType.Samples) t = Math.max(t ?? -Infinity, samplesT(f.payload));
+    const head = f.type === RecordType.Samples ? sampleHead(f.payload) : undefined;
+    if (head) t = Math.max(t ?? -Infinity, head.t);
   });
   return t;
 }
@@ -72,19 +63,13 @@ export function replayMinutes(logFd: number, keys: readonly IndexEntry[], from: 
   let synced = false;
   scanFrames(logFd, k >= 0 ? keys[k]!.offset : 0, (f) => {
     if (f.type !== RecordType.Samples) return;
-    const tLen = varintLength(f.payload);
-    synced ||= (f.payload[tLen]! & 1) === 1;
+    synced ||= sampleHead(f.payload)?.keyframe === true;
     if (!synced) return;
-    const rec = decodeSamples(f.payload, codec);
+    const rec = unlessDamaged(() => decodeSamples(f.payload, codec));
+    if (!rec) return void (synced = false); // as readers do: skipped up to the next keyframe
     if (rec.t < from) return;
     const s = acc.add(rec);
     if (s) closed.push(s);
   });
   return closed;
-}
-
-function varintLength(b: Uint8Array): number {
-  let i = 0;
-  while (b[i]! >= 0x80) i++;
-  return i + 1;
 }

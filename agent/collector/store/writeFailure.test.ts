@@ -11,7 +11,7 @@ import { HistoryWriter, INDEX_FILE, KEYFRAME_EVERY, LOG_FILE } from './historyWr
 import { HistoryReader } from './historyReader.js';
 import { SUMMARY_FILE } from './summaryFile.js';
 import { FaultyIo } from './faultyIo.js';
-import { checkFrame, isKeyframe, RecordType } from './records.js';
+import { checkFrame, RecordType, sampleHead } from './records.js';
 import { ByteReader } from './bytes.js';
 import type { HistoryNodeSample, SampleRecord } from '../../../shared/history/types.js';
 
@@ -82,7 +82,7 @@ function keyframeTimes(dir: string): number[] {
   for (let p = 0; p < log.length; ) {
     const c = checkFrame(log, p);
     if (!c.ok) throw new Error(`bad frame at ${p}`);
-    if (c.type === RecordType.Samples && isKeyframe(log.subarray(c.start, c.end))) out.push(new ByteReader(log, c.start).uvar());
+    if (c.type === RecordType.Samples && sampleHead(log.subarray(c.start, c.end))?.keyframe) out.push(new ByteReader(log, c.start).uvar());
     p = c.end + 4;
   }
   return out;
