@@ -7,6 +7,6 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 20000,
     pool: 'forks',
-    setupFiles: ['renderer/testSetup.ts'],
+    setupFiles: ['testSetup.ts'],
   },
 });

@@ -105,6 +105,32 @@ describe('peer channel (TLS with the cluster key)', () => {
     expect(await b.request(1, 'peer.hello', { from: 2, version: 'x' })).toEqual({ nodeId: 1, version: 'v-from-2' });
   });
 
+  it('dials afresh after a quiet while (a link cut meanwhile leaves a dead connection that would swallow the request)', async () => {
+    const p = port();
+    const dir = mkdtempSync(join(tmpdir(), 'mv-peer-'));
+    let accepted = 0;
+    const mk = (selfId: number) =>
+      new PeerNet({
+        selfId, nodes, key: deriveKey(key, 'peer-tls'), port: p, redialAfterIdleMs: 100,
+        handlers: { 'peer.hello': () => (accepted++, { nodeId: selfId, version: 'v' }) },
+        transferDir: (h) => join(dir, h.transfer),
+      });
+    const [a, b] = [mk(1), mk(2)];
+    await a.start();
+    await b.start();
+    cleanups.push(() => [a, b].forEach((n) => n.stop()));
+    const sockOf = () => (a as unknown as { current: Map<number, { destroyed: boolean }> }).current.get(2);
+    await a.request(2, 'peer.hello', { from: 1, version: 'x' });
+    const first = sockOf();
+    await a.request(2, 'peer.hello', { from: 1, version: 'x' });
+    expect(sockOf()).toBe(first); // reused while in use
+    await new Promise((r) => setTimeout(r, 250));
+    await a.request(2, 'peer.hello', { from: 1, version: 'x' });
+    expect(accepted).toBe(3);
+    expect(sockOf()).not.toBe(first); // the quiet one was closed, a new one dialled
+    expect(first!.destroyed).toBe(true);
+  });
+
   it('a peer without the key cannot send a request', async () => {
     const { mk } = await pair();
     const intruder = mk(1, randomBytes(32));

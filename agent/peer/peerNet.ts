@@ -19,6 +19,7 @@ const CIPHERS = 'ECDHE-PSK-CHACHA20-POLY1305:ECDHE-PSK-AES256-CBC-SHA384:PSK-AES
 const IDENTITY = 'mosixview';
 export const DEFAULT_PEER_PORT = 7249;
 const CONNECT_TIMEOUT_MS = 8000;
+const REDIAL_AFTER_IDLE_MS = 5000;
 /** A transfer with no progress for this long is given up (its migration then fails safely). */
 export const STALL_MS = 10_000;
 
@@ -48,11 +49,16 @@ export interface PeerNetOptions {
   transferDir(header: TransferHeader): string;
   /** The most one incoming transfer may announce (default: DEFAULT_MAX_TRANSFER_BYTES). */
   maxTransferBytes?: number;
+  /** A client connection quiet for longer is dialled afresh (tests make it short). */
+  redialAfterIdleMs?: number;
 }
 
 export class PeerNet {
   private server: tls.Server | undefined;
   private readonly clients = new Map<NodeId, Promise<{ sock: tls.TLSSocket; ep: Client }>>();
+  /** Per client connection: requests waiting on it, and when it last answered. */
+  private readonly idle = new Map<NodeId, { inFlight: number; heardAt: number }>();
+  private readonly current = new Map<NodeId, tls.TLSSocket>();
   private readonly open = new Set<Socket>();
   private readonly limits: PeerLimits;
   private readonly caps: ConnectionCaps;
@@ -123,18 +129,32 @@ export class PeerNet {
     timeoutMs = 15000,
   ): Promise<PeerRequests[K]['res']> {
     let c = this.clients.get(nodeId);
+    const idle = this.idle.get(nodeId);
+    // A connection quiet for a while may have died with a cut link without either end knowing
+    // (TCP notices only after minutes): the next request would vanish into it. Dial afresh.
+    if (c && idle && idle.inFlight === 0 && Date.now() - idle.heardAt > (this.opts.redialAfterIdleMs ?? REDIAL_AFTER_IDLE_MS)) {
+      void c.then(({ sock }) => sock.destroy(), () => undefined);
+      this.clients.delete(nodeId);
+      c = undefined;
+    }
     if (!c) {
       c = this.connectRpc(nodeId);
       this.clients.set(nodeId, c);
       c.catch(() => this.clients.delete(nodeId));
     }
     const { sock, ep } = await c;
+    const use = this.idle.get(nodeId) ?? { inFlight: 0, heardAt: Date.now() };
+    if (this.current.get(nodeId) === sock) this.idle.set(nodeId, use);
+    use.inFlight++;
     try {
       return await ep.request(method, params, timeoutMs);
     } catch (e) {
       // A connection that swallowed a request (link cut and back) is not trusted again.
       if ((e as RpcError).code === 'ETIMEDOUT') sock.destroy();
       throw e;
+    } finally {
+      use.inFlight--;
+      use.heardAt = Date.now();
     }
   }
 
@@ -178,9 +198,15 @@ export class PeerNet {
     const ep: Client = new RpcEndpoint((line) => sock.write(line), {}, { onProtocolError: () => sock.destroy() });
     sock.on('data', (d: Buffer) => ep.receive(d));
     sock.on('error', () => undefined);
+    this.current.set(nodeId, sock);
+    this.idle.set(nodeId, { inFlight: 0, heardAt: Date.now() });
     sock.on('close', () => {
       ep.close(`connection to the agent of node ${nodeId} was lost`);
+      // Only the node's current connection: an old one closing must not drop its successor.
+      if (this.current.get(nodeId) !== sock) return;
+      this.current.delete(nodeId);
       this.clients.delete(nodeId);
+      this.idle.delete(nodeId);
     });
     return { sock, ep };
   }

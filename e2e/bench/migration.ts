@@ -76,7 +76,7 @@ async function startJob(c: TestCluster, start: (dir: string) => Promise<[string,
   writeFileSync(`${dir}/job.js`, JOB_JS);
   const read = (): string[] => (existsSync(`${dir}/count`) ? readFileSync(`${dir}/count`, 'utf8').split(' ') : ['0', '', '']);
   const [key, pid] = await start(dir);
-  const job: Job = { dir, pid, key, count: () => Number(read()[0]), host: () => read()[1] ?? '', ok: () => read()[2] === 'ok' };
+  const job: Job = { dir, stdout: `${c.dir}/jobs/${key}/stdout`, pid, key, count: () => Number(read()[0]), host: () => read()[1] ?? '', ok: () => read()[2] === 'ok' };
   const until = Date.now() + 60_000;
   while (job.count() < 3) {
     if (Date.now() > until) throw new Error(`the job in ${dir} does not count`);

@@ -25,7 +25,7 @@ function sshdConfig(c: TestCluster, n: TestNode): string {
     'PrintMotd no',
     'Subsystem sftp internal-sftp',
     // All nodes share one filesystem, /tmp included: nothing there is node-local here.
-    `SetEnv MOSIXVIEW_STATE_DIR=${n.stateDir} MOSIXVIEW_CRIU=${criuWrapper(c)} MOSIXVIEW_LOCAL_ROOTS=/proc:/sys MOSIXVIEW_JOBS_DIR=${c.dir}/jobs`,
+    `SetEnv MOSIXVIEW_STATE_DIR=${n.stateDir} MOSIXVIEW_CRIU=${criuWrapper(c)} MOSIXVIEW_LOCAL_ROOTS=/proc:/sys MOSIXVIEW_JOBS_DIR=${c.dir}/jobs MOSIXVIEW_FAILPOINTS=1`,
     '',
   ].join('\n');
 }

@@ -3,13 +3,14 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { sshExec, type TestCluster } from '../cluster/testCluster.js';
 
 /**
- * A stateful job: counts every 100 ms and writes "<count> <hostname>" to ./count; with MB > 0
- * it first fills that much memory (so its image takes time to move) and checks it each tick.
+ * A stateful job: counts every 100 ms, writes "<count> <hostname>" to ./count and prints the
+ * count (its stdout file then holds the job's one history: every number once, in order); with
+ * MB > 0 it first fills that much memory (so its image takes time to move) and checks it each tick.
  */
 export const counterJs = (mb = 0) => `const fs = require('fs'), os = require('os'); let n = 0;
 const big = Buffer.alloc(${mb} * 1024 * 1024, 7);
 setInterval(() => { n++; if (big.length && big[(n * 4096) % big.length] !== 7) throw new Error('memory lost');
-  fs.writeFileSync('count.tmp', n + ' ' + os.hostname()); fs.renameSync('count.tmp', 'count'); }, 100);`;
+  fs.writeFileSync('count.tmp', n + ' ' + os.hostname()); fs.renameSync('count.tmp', 'count'); console.log(n); }, 100);`;
 
 export const tool = (c: TestCluster, name: string) => `${c.dir}/agent/bin/${name}`;
 
@@ -25,6 +26,8 @@ export async function tryOn(c: TestCluster, node: number, cmd: string, timeoutMs
 
 export interface Counter {
   dir: string;
+  /** The job's stdout (in its job directory on the shared file system). */
+  stdout: string;
   pid: number;
   key: string;
   count(): number;
@@ -48,7 +51,8 @@ export async function startCounter(c: TestCluster, node: number, extra = '', mb 
       return ['0', ''];
     }
   };
-  const counter: Counter = { dir, pid: Number(m[3]), key: m[1]!, count: () => Number(read()[0]), host: () => read()[1] ?? '' };
+  const stdout = `${c.dir}/jobs/${m[1]}/stdout`;
+  const counter: Counter = { dir, stdout, pid: Number(m[3]), key: m[1]!, count: () => Number(read()[0]), host: () => read()[1] ?? '' };
   const until = Date.now() + 20_000;
   while (counter.count() < 3) {
     if (Date.now() > until) throw new Error(`the job in ${dir} does not count`);
@@ -124,4 +128,20 @@ export function manualMigrationsOnly(t: typeof import('./fixtures.js').test): vo
   t.afterEach(async ({ cluster }) => {
     for (const n of cluster.nodes) await tryOn(cluster, n.id, `${tool(cluster, 'mosctl')} nostay`);
   });
+}
+
+/**
+ * Where the job's one history went wrong, if it did: a number printed twice or out of order
+ * (two copies ran, or a stale copy ran on) or a gap (a count lost). Undefined when intact.
+ */
+export function historyBreak(counter: Counter): string | undefined {
+  let text = '';
+  try {
+    text = readFileSync(counter.stdout, 'utf8');
+  } catch {
+    return `no output in ${counter.stdout}`;
+  }
+  const seq = text.trim().split('\n').map(Number);
+  for (let i = 0; i < seq.length; i++) if (seq[i] !== i + 1) return `line ${i + 1} says ${seq[i]} (after ${seq[i - 1] ?? 'nothing'})`;
+  return undefined;
 }

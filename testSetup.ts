@@ -1,0 +1,15 @@
+/**
+ * Set up for every unit test file (vitest.config.ts).
+ * - Renderer tests wait for what the UI shows, not for a time: testing-library's 1 s default
+ *   for findBy/waitFor fails on a 2-core machine busy with other work, so allow 10 s.
+ * - Property tests (fast-check) run the same inputs every time, so `npm test` says the same
+ *   thing twice; `MOSIXVIEW_FC_SEED=random npm run test:unit` (or a number) explores others,
+ *   and fast-check prints the seed of any failure to replay it.
+ */
+import { configure } from '@testing-library/react';
+import fc from 'fast-check';
+
+configure({ asyncUtilTimeout: 10_000 });
+
+const seed = process.env.MOSIXVIEW_FC_SEED;
+if (seed !== 'random') fc.configureGlobal({ seed: Number(seed) || 20261129 });
