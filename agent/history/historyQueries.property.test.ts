@@ -55,6 +55,7 @@ const request = fc.oneof(
         to: time,
         t: time,
         since: time,
+        recorded: fc.oneof(fc.boolean(), fc.jsonValue({ maxDepth: 0 })),
         backup: fc.oneof(fc.constantFrom('', 'mosixview-20240301-120000', '../mosixview', 'mosixview', '/etc'), fc.jsonValue({ maxDepth: 0 })),
       },
       { requiredKeys: [] },

@@ -11,9 +11,10 @@ import type {
 } from '../../shared/protocol/agentHistory.js';
 import type { HistoryNodeSample, SampleRecord } from '../../shared/history/types.js';
 import type { NodeSample } from '../../shared/domain/node.js';
-import { MinMaxBuckets, minuteEdges } from '../../shared/history/downsample.js';
+import { MinMaxBuckets, minuteEdges, type MinMaxSeries } from '../../shared/history/downsample.js';
 import { HISTORY_METRICS, MINUTE, minuteOf } from '../../shared/history/metrics.js';
 import { columnOf, columnStart } from '../../shared/history/seriesMerge.js';
+import { gridFor, recordedRange } from '../../shared/history/grid.js';
 import { HistoryReader } from '../collector/store/historyReader.js';
 import type { MinuteSummary } from '../collector/store/summary.js';
 import { backupTime, listBackups } from '../collector/store/rotation.js';
@@ -88,7 +89,14 @@ export function historySeries(p: CollectorPaths, req: HistorySeriesRequest): His
   const metrics = (Array.isArray(req.metrics) ? req.metrics : []).filter((m): m is HistoryMetric => typeof m === 'string' && Object.hasOwn(METRICS, m));
   if (!metrics.length) throw new RpcError('EINVAL', `metrics must list some of ${Object.keys(METRICS).join(', ')}`);
   const askedSince = num(req.since, 'since');
+  if (req.recorded !== undefined && typeof req.recorded !== 'boolean') throw new RpcError('EINVAL', 'recorded must be true or false');
+  if (req.recorded && askedSince !== undefined) throw new RpcError('EINVAL', 'since needs the columns of the last answer: pass its from, to and buckets, not recorded');
   return withReader(p, req.backup, (r, name) => {
+    if (req.recorded) {
+      // A backup no longer grows: its columns need no room for more.
+      const g = gridFor(recordedRange(r.header.started, r.lastTime()), buckets, name === null);
+      return onTheWire(seriesOf(r, name, { ...g, metrics }));
+    }
     const from = num(req.from, 'from') ?? r.header.started;
     const to = Math.max(from + 1000, num(req.to, 'to') ?? from + DAY);
     if (askedSince !== undefined && !(askedSince >= from && askedSince <= to)) {
@@ -98,9 +106,17 @@ export function historySeries(p: CollectorPaths, req: HistorySeriesRequest): His
   });
 }
 
+/** The columns from..to of a series (all three arrays), each value passed through `f`. */
+function sliceSeries(m: MinMaxSeries, from: number, to?: number, f = (v: number | null) => v): MinMaxSeries {
+  return { min: m.min.slice(from, to).map(f), max: m.max.slice(from, to).map(f), mean: m.mean.slice(from, to).map(f) };
+}
+
+/** A hundredth of a load percent or of a kB is far below what a chart can show: fewer digits to send. */
+const round = (v: number | null) => (v === null ? null : Math.round(v * 100) / 100);
+
 /**
  * What crosses the network: no columns after the last one holding data (or `next`), which
- * lie after the last record, and no edges when the columns are all alike.
+ * lie after the last record, no edges when the columns are all alike, values to a hundredth.
  */
 function onTheWire(s: HistorySeries): HistorySeries {
   let end = Math.max(0, columnOf(s, s.next) - s.first);
@@ -111,7 +127,7 @@ function onTheWire(s: HistorySeries): HistorySeries {
   }
   const nodes = s.nodes.map((n) => ({
     ...n,
-    series: Object.fromEntries(Object.entries(n.series).map(([k, m]) => [k, { ...m, min: m.min.slice(0, end + 1), max: m.max.slice(0, end + 1) }])),
+    series: Object.fromEntries(Object.entries(n.series).map(([k, m]) => [k, { ...m, ...sliceSeries(m, 0, end + 1, round) }])),
   }));
   const w = (s.to - s.from) / s.buckets;
   const uniform = s.edges?.every((e, i) => e === (i === s.buckets ? s.to : s.from + i * w));
@@ -177,7 +193,7 @@ export function seriesOf(r: HistoryReader, name: string | null, q: { from: numbe
       id,
       host: names.get(id) ?? '',
       series: Object.fromEntries([...m.entries()].map(([k, b]) => [k, {
-        min: b.min.slice(first), max: b.max.slice(first), stats: b.stats(), settled: b.settledStats(),
+        ...sliceSeries(b.series(), first), stats: b.stats(), settled: b.settledStats(),
       }])),
     }));
   const started = r.header.started;

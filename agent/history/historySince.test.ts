@@ -11,6 +11,7 @@ import { collectorPaths, type CollectorPaths } from '../collector/config.js';
 import { HistoryWriter } from '../collector/store/historyWriter.js';
 import { HistoryReader } from '../collector/store/historyReader.js';
 import { mergeSeries, columnOf } from '../../shared/history/seriesMerge.js';
+import { gridFor, recordedRange } from '../../shared/history/grid.js';
 import type { HistoryMetric, HistorySeries, HistorySeriesRequest } from '../../shared/protocol/agentHistory.js';
 import { historySeries, seriesOf } from './historyQueries.js';
 
@@ -55,6 +56,7 @@ function expectSameSeries(got: HistorySeries, want: HistorySeries): void {
       const pad = (xs: (number | null)[]) => [...xs, ...new Array<null>(len - xs.length).fill(null)];
       expect(pad(g.min), `${k} min of node ${n.id}`).toEqual(pad(w.min));
       expect(pad(g.max), `${k} max of node ${n.id}`).toEqual(pad(w.max));
+      expect(pad(g.mean), `${k} mean of node ${n.id}`).toEqual(pad(w.mean));
       for (const st of ['stats', 'settled'] as const) {
         expect({ ...g[st], avg: 0 }, `${k} ${st} of node ${n.id}`).toEqual({ ...w[st], avg: 0 });
         if (w[st].avg === null) expect(g[st].avg).toBeNull();
@@ -127,6 +129,24 @@ describe('history.series since (refresh)', () => {
     write(0, 10, [1]);
     expect(() => historySeries(paths, { from: T0, to: T0 + 600_000, buckets: 60, metrics: ['load'], since: since as number }))
       .toThrow(expect.objectContaining({ code: 'EINVAL', message: expect.stringMatching(message) }));
+  });
+});
+
+describe('history.series recorded (a window opening)', () => {
+  it('answers the recorded range on the round columns the window would ask for, in one request', () => {
+    write(0, 40 * 60, [1, 2]);
+    const s = historySeries(paths, { recorded: true, buckets: 900, metrics: ['load'] });
+    const want = gridFor(recordedRange(T0, T0 + (40 * 60 - 1) * 1000), 900, true);
+    expect({ from: s.from, to: s.to, buckets: s.buckets }).toEqual(want);
+    expect((s.to - s.from) / s.buckets).toBe(5000);
+    expect(s.nodes[0]!.series.load!.stats.samples).toBe(40 * 60);
+    // The same columns asked for by number are the same answer: refreshes continue it.
+    expect(historySeries(paths, { ...want, metrics: ['load'] })).toEqual(s);
+  });
+  it('refuses recorded with since, and recorded that is not a boolean', () => {
+    write(0, 10, [1]);
+    expect(() => historySeries(paths, { recorded: true, buckets: 900, metrics: ['load'], since: T0 })).toThrow(expect.objectContaining({ code: 'EINVAL', message: expect.stringMatching(/^since needs/) }));
+    expect(() => historySeries(paths, { recorded: 'yes' as never, buckets: 900, metrics: ['load'] })).toThrow(expect.objectContaining({ code: 'EINVAL', message: expect.stringMatching(/^recorded must be/) }));
   });
 });
 

@@ -8,7 +8,7 @@ const y = (v: number) => 100 - v;
 
 const series: HistorySeries = {
   backup: null, started: 0, last: 400, from: 0, to: 400, buckets: 4, first: 0, next: 300, checkpoints: [],
-  nodes: [{ id: 2, host: 'b', series: { load: { min: [10, 40, null, 60], max: [20, 95, null, 70], stats: { avg: 1, peak: 95, peakT: 150, samples: 9 }, settled: { avg: 1, peak: 95, peakT: 150, samples: 9 } } } }],
+  nodes: [{ id: 2, host: 'b', series: { load: { min: [10, 40, null, 60], max: [20, 95, null, 70], mean: [15, 60, null, 65], stats: { avg: 1, peak: 95, peakT: 150, samples: 9 }, settled: { avg: 1, peak: 95, peakT: 150, samples: 9 } } } }],
 };
 
 describe('band paths', () => {

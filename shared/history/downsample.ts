@@ -9,6 +9,8 @@ export interface MinMaxSeries {
   /** Per bucket, null where there is no sample (node down or no history). */
   min: (number | null)[];
   max: (number | null)[];
+  /** Per bucket, the mean of its samples: the line a chart draws between the extremes. */
+  mean: (number | null)[];
 }
 
 export interface SeriesStats {
@@ -83,6 +85,9 @@ export class MinMaxBuckets {
   private readonly all = new StatsAccumulator();
   /** Of the values before `settledBefore` alone: what a later refresh will not read again. */
   private readonly before = new StatsAccumulator();
+  /** Per bucket, the sum and count of its samples (for the mean). */
+  private readonly sums: Float64Array;
+  private readonly counts: Float64Array;
   private readonly width: number;
 
   constructor(
@@ -98,6 +103,8 @@ export class MinMaxBuckets {
     if (edges && edges.length !== buckets + 1) throw new RangeError(`${edges.length} edges for ${buckets} buckets`);
     this.min = new Array<number | null>(buckets).fill(null);
     this.max = new Array<number | null>(buckets).fill(null);
+    this.sums = new Float64Array(buckets);
+    this.counts = new Float64Array(buckets);
     this.width = (to - from) / buckets;
   }
 
@@ -121,7 +128,7 @@ export class MinMaxBuckets {
 
   add(t: number, v: number): void {
     if (t < this.from || t > this.to || !Number.isFinite(v)) return;
-    this.widen(this.bucketOf(t), v, v);
+    this.widen(this.bucketOf(t), v, v, v, 1);
     this.all.add(v, 1, v, t);
     if (t < this.settledBefore) this.before.add(v, 1, v, t);
   }
@@ -129,13 +136,15 @@ export class MinMaxBuckets {
   /** A summarised stretch starting at `t` that lies within one bucket (a minute on `minuteEdges`). */
   addSpan(t: number, s: Span): void {
     if (t < this.from || t > this.to || !(s.count > 0)) return;
-    this.widen(this.bucketOf(t), s.min, s.max);
+    this.widen(this.bucketOf(t), s.min, s.max, s.sum, s.count);
     this.all.add(s.sum, s.count, s.max, s.maxT);
     // The span lies within one column, so on one side of a column edge.
     if (t < this.settledBefore) this.before.add(s.sum, s.count, s.max, s.maxT);
   }
 
-  private widen(i: number, lo: number, hi: number): void {
+  private widen(i: number, lo: number, hi: number, sum: number, count: number): void {
+    this.sums[i] = this.sums[i]! + sum;
+    this.counts[i] = this.counts[i]! + count;
     const min = this.min[i];
     const max = this.max[i];
     if (min === null || min === undefined || lo < min) this.min[i] = lo;
@@ -143,7 +152,8 @@ export class MinMaxBuckets {
   }
 
   series(): MinMaxSeries {
-    return { min: this.min, max: this.max };
+    const mean = Array.from(this.counts, (c, i) => (c ? this.sums[i]! / c : null));
+    return { min: this.min, max: this.max, mean };
   }
 
   stats(): SeriesStats {

@@ -5,8 +5,9 @@ import { columnOf, columnStart, continues, mergeSeries } from './seriesMerge.js'
 // Ten columns of 10 ms from 0 to 100.
 const grid = { backup: null, started: 0, from: 0, to: 100, buckets: 10 };
 const stats = (avg: number | null, peak: number | null, peakT: number | null, samples: number) => ({ avg, peak, peakT, samples });
+/** The mean of a column is taken as its minimum here: merging treats all three arrays alike. */
 const metric = (min: (number | null)[], max: (number | null)[], st: ReturnType<typeof stats>, settled: ReturnType<typeof stats>): NodeMetricSeries =>
-  ({ min, max, stats: st, settled });
+  ({ min, max, mean: min, stats: st, settled });
 
 const first: HistorySeries = {
   ...grid, last: 34, first: 0, next: 30, checkpoints: [{ t: 5, label: 'a' }, { t: 31, label: 'open column' }],
@@ -33,6 +34,8 @@ describe('adding a refresh to the shown series', () => {
     expect(m.nodes.map((n) => n.id)).toEqual([1, 2, 3]);
     expect(m.nodes[0]!.series.load!.min).toEqual([1, 2, 3, 4, 6, 7]);
     expect(m.nodes[0]!.series.load!.max).toEqual([1, 2, 3, 9, 6, 8]);
+    expect(m.nodes[0]!.series.load!.mean).toEqual([1, 2, 3, 4, 6, 7]);
+    expect(m.nodes[2]!.series.load!.mean).toEqual([null, null, null, null, 1, 2]);
     expect(m.nodes[1]!.series.load!.max).toEqual([5, null, null]); // nothing of node 2 since column 3
     expect(m.nodes[2]!.series.load!.max).toEqual([null, null, null, null, 1, 2]);
     expect(m.nodes[2]!.host).toBe('three');

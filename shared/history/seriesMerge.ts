@@ -53,6 +53,7 @@ function mergeMetric(p: NodeMetricSeries | undefined, a: NodeMetricSeries | unde
   return {
     min: head(p?.min).concat(a?.min ?? []),
     max: head(p?.max).concat(a?.max ?? []),
+    mean: head(p?.mean).concat(a?.mean ?? []),
     stats: mergeStats(settled, a?.stats ?? NO_STATS),
     settled: mergeStats(settled, a?.settled ?? NO_STATS),
   };

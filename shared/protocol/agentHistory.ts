@@ -40,6 +40,12 @@ export interface HistorySeriesRequest {
   to?: number;
   /** Columns of the chart: from..to in this many equal columns (moved to whole minutes when a minute or wider). */
   buckets: number;
+  /**
+   * Instead of from and to: the recorded range (the history's start to its last record) on
+   * the round columns a window of `buckets` pixels asks for (shared/history/grid.ts), so a
+   * window opens on it in one request. The answer's from, to and buckets say which.
+   */
+  recorded?: boolean;
   metrics: HistoryMetric[];
   /**
    * A refresh: only the columns from the one holding this time on (pass the last answer's
