@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -294,10 +294,28 @@ export function nodeNsPid(c: TestCluster, nodeId: number): number {
 }
 
 /**
- * The argv prefix that runs a command inside the node: its network, mounts and hostname.
- * Not its PID namespace: nsenter would fork for that, and signals to nsenter would not reach
- * the command (teardown still finds it, by its network namespace).
+ * The argv prefix that runs a command inside the node: its network, mounts, hostname and
+ * PIDs (the node's /proc only shows its own PIDs). nsenter forks into the PID namespace, so
+ * a signal to it does not reach the command: stop such a command with stopInNode.
  */
 export function inNode(c: TestCluster, nodeId: number): string[] {
-  return ['nsenter', '-t', String(nodeNsPid(c, nodeId)), '-n', '-m', '-u', '--'];
+  return ['nsenter', '-t', String(nodeNsPid(c, nodeId)), '-n', '-m', '-u', '-p', '--'];
+}
+
+/** Signals every process of the node whose command line contains `needle`; how many. */
+export function signalInNode(c: TestCluster, nodeId: number, needle: string, sig: NodeJS.Signals): number {
+  const ino = statSync(`/run/netns/${nodeOf(c, nodeId).netns}`).ino;
+  let n = 0;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (statSync(`/proc/${name}/ns/net`).ino !== ino) continue;
+      if (!readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(needle)) continue;
+      process.kill(Number(name), sig);
+      n++;
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return n;
 }

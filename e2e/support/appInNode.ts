@@ -6,8 +6,9 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
-import { inNode, type TestCluster } from '../cluster/testCluster.js';
+import { inNode, signalInNode, type TestCluster } from '../cluster/testCluster.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 
 export interface AppInNode {
@@ -20,7 +21,7 @@ export interface AppInNode {
 
 export async function launchAppInNode(c: TestCluster, nodeId: number, args: string[]): Promise<AppInNode> {
   const prefix = inNode(c, nodeId);
-  const server = spawn(prefix[0]!, [...prefix.slice(1), process.execPath, 'dist/electron/headless.cjs', '--no-open', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = spawn(prefix[0]!, [...prefix.slice(1), process.execPath, resolve('dist/electron/headless.cjs'), '--no-open', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (d: Buffer) => {
@@ -53,9 +54,9 @@ export async function launchAppInNode(c: TestCluster, nodeId: number, args: stri
       await context.close();
       if (server.exitCode === null) {
         const exited = new Promise((r) => server.once('exit', r));
-        server.kill('SIGTERM');
+        signalInNode(c, nodeId, 'headless.cjs', 'SIGTERM');
         await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-        server.kill('SIGKILL');
+        signalInNode(c, nodeId, 'headless.cjs', 'SIGKILL');
       }
     },
   };
