@@ -5,6 +5,7 @@ import { NodeRow } from './NodeRow.js';
 import { HostKeyDialog } from './HostKeyDialog.js';
 import { HistoryBar } from '../../history/HistoryBar.js';
 import { openWindow } from '../../windows.js';
+import { useWindowTitle, windowTitles } from '../../windowTitle.js';
 import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 
 const selectEfficiency = (s: ReturnType<typeof useCluster.getState>) => {
@@ -29,6 +30,7 @@ export function MainWindow({ bridge }: { bridge: MosixviewBridge }) {
   const connectionError = useCluster((s) => s.connectionError);
   const efficiency = useCluster(selectEfficiency);
   const totalCpus = useCluster(selectTotalCpus);
+  useWindowTitle(windowTitles.main(name || undefined));
 
   const refresh = async () => clusterActions.applySnapshot(await bridge.invoke('cluster.refresh', null));
 

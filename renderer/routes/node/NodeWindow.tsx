@@ -8,6 +8,7 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import { useCluster } from '../../store/clusterStore.js';
 import { Lamp } from '../../components/Lamp.js';
 import { openWindow } from '../../windows.js';
+import { useWindowTitle, windowTitles } from '../../windowTitle.js';
 import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 import type { NodeId, NodeView } from '../../../shared/domain/node.js';
 import type { BalanceState } from '../../../shared/protocol/agentBalance.js';
@@ -147,7 +148,7 @@ function NodePanel({ node, entry, controls }: { node: NodeView; entry: NodeEntry
       <h2><Lamp id={node.id} status={node.status} reason={node.reason} /> Node {node.id}: {node.sample?.hostname ?? node.host}</h2>
       <NodeFacts node={node} entry={entry} />
       {controls}
-      <button type="button" onClick={() => openWindow(`procs/${node.id}`, `procs-${node.id}`, 'width=900,height=600')}>remote proc-box</button>
+      <button type="button" className="remote-proc-box" onClick={() => openWindow(`procs/${node.id}`, `procs-${node.id}`)}>remote proc-box</button>
       <p role="status" aria-label={`Result on node ${node.id}`} className="node-result">{entry?.result ?? ''}</p>
     </section>
   );
@@ -180,6 +181,8 @@ export function NodeWindow({ which, bridge }: { which: string; bridge: Mosixview
   const order = useCluster((s) => s.order);
   const nodes = useCluster((s) => s.nodes);
   const ids = which === 'all' ? order : order.filter((id) => String(id) === which);
+  const one = which === 'all' ? undefined : nodes[Number(which)];
+  useWindowTitle(which === 'all' ? windowTitles.allNodes() : windowTitles.node(Number(which) || 0, one?.sample?.hostname ?? one?.host));
   if (order.length === 0) return <p>Loading the cluster...</p>;
   if (ids.length === 0) return <p role="alert">There is no node {which} in this cluster.</p>;
   return (
