@@ -112,13 +112,20 @@ function Controls({ bridge, target, states, busy, act }: { bridge: MosixviewBrid
           );
         })}
       </fieldset>
+      {/* Each action beside what it would move now, the agent's two buttons together (HOWTO 12.2.5). */}
       <div className="node-buttons">
-        <button type="button" disabled={busy} aria-describedby="pending-guests" onClick={() => void act('expel', () => bridge.invoke('balance.expel', { nodeId: target }), (r) => describeMoves('expel', r))}>Expel guests</button>
-        <output id="pending-guests" aria-label="Guests here">{pending?.guests ?? '…'}</output>
-        <button type="button" disabled={busy} aria-describedby="pending-away" onClick={() => void act('bring', () => bridge.invoke('balance.bring', { nodeId: target }), (r) => describeMoves('bring', r))}>Bring home</button>
-        <output id="pending-away" aria-label="Own jobs away">{pending?.away ?? '…'}</output>
-        <button type="button" disabled={busy} onClick={() => void act('start agent', () => bridge.invoke('balance.startAgent', { nodeId: target }), () => 'agent started')}>Start agent</button>
-        <button type="button" disabled={busy} onClick={() => void act('stop agent', () => bridge.invoke('balance.stopAgent', { nodeId: target }), () => 'agent stopped')}>Stop agent</button>
+        <div className="node-action">
+          <button type="button" disabled={busy} aria-describedby="pending-guests" onClick={() => void act('expel', () => bridge.invoke('balance.expel', { nodeId: target }), (r) => describeMoves('expel', r))}>Expel guests</button>
+          <output id="pending-guests" aria-label="Guests here">{pending?.guests ?? '…'}</output>
+        </div>
+        <div className="node-action">
+          <button type="button" disabled={busy} aria-describedby="pending-away" onClick={() => void act('bring', () => bridge.invoke('balance.bring', { nodeId: target }), (r) => describeMoves('bring', r))}>Bring home</button>
+          <output id="pending-away" aria-label="Own jobs away">{pending?.away ?? '…'}</output>
+        </div>
+        <div className="node-action">
+          <button type="button" disabled={busy} onClick={() => void act('start agent', () => bridge.invoke('balance.startAgent', { nodeId: target }), () => 'agent started')}>Start agent</button>
+          <button type="button" disabled={busy} onClick={() => void act('stop agent', () => bridge.invoke('balance.stopAgent', { nodeId: target }), () => 'agent stopped')}>Stop agent</button>
+        </div>
       </div>
     </div>
   );
