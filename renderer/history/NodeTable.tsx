@@ -54,7 +54,7 @@ export function NodeTable({ series, spec, backup, range, cursor, highlight, pinn
               <td aria-label={`Node ${n.id} at the cursor`}>{atCursor(n.id)}</td>
               <td>
                 <button type="button" aria-label={`Average of node ${n.id}`} title="Average over the shown range"
-                  onClick={() => openWindow(`history/average/${spec.main}/${n.id}/${backup ?? 'current'}/${Math.round(range[0])}/${Math.round(range[1])}`, `avg-${spec.main}-${n.id}`, 'width=360,height=200')}>
+                  onClick={() => openWindow(`history/average/${spec.main}/${n.id}/${backup ?? 'current'}/${Math.round(range[0])}/${Math.round(range[1])}`, `avg-${spec.main}-${n.id}`)}>
                   X
                 </button>
               </td>
