@@ -3,11 +3,10 @@
  * the recorded range, with a cursor that reads every node's value, highlighting, checkpoints,
  * zoom (buttons, wheel, keys, drag), and the per-node table.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { MosixviewBridge } from '../../shared/protocol/api.js';
 import { HistoryChart } from './chart/HistoryChart.js';
 import { ChartToolbar } from './chart/ChartToolbar.js';
-import { addChartStyles } from './chart/chartStyles.js';
 import { visiblePeak } from './chart/valueAxis.js';
 import { clampRange, outerRange, viewOf, zoomBy, type View } from './chart/viewRange.js';
 import { HistoryFrame } from './HistoryFrame.js';
@@ -20,7 +19,6 @@ import type { WindowSpec } from './windowSpecs.js';
 export { LOAD_WINDOW, MEM_WINDOW, type WindowSpec } from './windowSpecs.js';
 
 export function MetricHistoryWindow({ bridge, spec }: { bridge: MosixviewBridge; spec: WindowSpec }) {
-  useEffect(() => addChartStyles(), []);
   const choice = useCollector(bridge);
   const [backup, setBackup] = useState<string>();
   const [view, setView] = useState<View>({ mode: 'recorded' });
