@@ -113,17 +113,20 @@ test('the collector records the cluster; load history, checkpoint, process histo
     await expect(label).toHaveCSS('color', 'rgb(31, 79, 216)');
     const cpT = Number(await label.getAttribute('data-t'));
     expect((await canvasColumn(load, cpT)).filter((p) => p.rgb === '#1f4fd8').length).toBeGreaterThan(100);
-    // Node 2 chosen in the table: its line in its own colour (the table's swatch) on top, reaching the red level at its peak.
+    // Node 2 chosen in the table: on top, in its own colour (the table's swatch) while idle, in Mosixload's colours at its peak.
     const colour = await load.getByRole('cell', { name: 'Colour of node 2' }).locator('.swatch').getAttribute('data-colour');
     await load.getByRole('button', { name: 'Highlight node 2' }).click();
     await expect(load.getByRole('button', { name: 'Highlight node 2' })).toHaveAttribute('aria-pressed', 'true');
+    const idleAt = (await canvasColumn(load, hogStart - 3000)).filter((p) => p.rgb === colour).map((p) => p.v);
+    expect(idleAt.length, `node 2's colour ${colour} in the chart before its hog`).toBeGreaterThan(0);
+    expect(Math.max(...idleAt)).toBeLessThan(50);
     const atPeak = await canvasColumn(load, peak.t + 1000);
-    const lineAt = atPeak.filter((p) => p.rgb === colour).map((p) => p.v);
-    expect(lineAt.length, `node 2's colour ${colour} in the chart at its peak`).toBeGreaterThan(0);
-    expect(Math.max(...lineAt)).toBeGreaterThanOrEqual(75);
-    // The levels behind: yellow between 50 and 80, red above.
-    expect(atPeak.filter((p) => p.v > 55 && p.v < 75).map((p) => p.rgb)).toContain('#fbf1c0');
-    expect(atPeak.filter((p) => p.v > 85 && p.v < 95).map((p) => p.rgb)).toContain('#f8d4d4');
+    const yellow = atPeak.filter((p) => p.rgb === '#e0c020').map((p) => p.v);
+    const red = atPeak.filter((p) => p.rgb === '#d03030').map((p) => p.v);
+    expect(Math.max(...yellow, ...red), 'node 2\'s line at its peak, yellow or red').toBeGreaterThanOrEqual(75);
+    // Yellow from 50 to 80 (and the dashed guide at 50), red above 80 (and the guide at 80); a pixel's height is about one value unit.
+    expect(yellow.every((v) => v > 48 && v < 82), `yellow at ${yellow.join(', ')}`).toBe(true);
+    expect(red.every((v) => v > 78), `red at ${red.join(', ')}`).toBe(true);
     // The cursor over the peak reads every node's value there, node 2's loaded.
     const plot = load.getByRole('slider', { name: 'Cursor in Load' });
     const pbox = (await plot.boundingBox())!;

@@ -18,7 +18,7 @@ beforeEach(() => {
   strokes = [];
   const ctx = {
     fillStyle: '', strokeStyle: '', lineWidth: 1, globalAlpha: 1, lineJoin: 'miter',
-    setTransform() {}, clearRect() { strokes = []; }, fillRect() {}, save() {}, restore() {}, rect() {}, clip() {}, beginPath() {}, moveTo() {}, lineTo() {}, closePath() {}, fill() {},
+    setTransform() {}, setLineDash() {}, clearRect() { strokes = []; }, fillRect() {}, save() {}, restore() {}, rect() {}, clip() {}, beginPath() {}, moveTo() {}, lineTo() {}, closePath() {}, fill() {},
     stroke() { strokes.push({ colour: String(this.strokeStyle), width: this.lineWidth, alpha: this.globalAlpha }); },
   };
   vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(ctx as never);

@@ -8,8 +8,5 @@ const PALETTE = ['#222222', '#1f6b3a', '#6a2c91', '#7a4a16', '#0f6e6e', '#5a5a5a
 export const nodeColour = (id: number) => PALETTE[(id - 1 + PALETTE.length * 100) % PALETTE.length]!;
 export const WARN_COLOUR = '#e0c020';
 export const ALERT_COLOUR = '#d03030';
-/** The levels as bands behind the lines: light enough that every node's colour reads on them. */
-export const WARN_BAND = '#fbf1c0';
-export const ALERT_BAND = '#f8d4d4';
 export const CHECKPOINT_COLOUR = '#1f4fd8';
 export const GRID_COLOUR = '#e4e4e4';

@@ -1,23 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import type { HistorySeries } from '../../../shared/protocol/agentHistory.js';
 import { drawChart, type CanvasLike, type DrawSpec } from './drawChart.js';
-import { ALERT_BAND, CHECKPOINT_COLOUR, nodeColour, WARN_BAND } from './chartColours.js';
+import { ALERT_COLOUR, CHECKPOINT_COLOUR, nodeColour, WARN_COLOUR } from './chartColours.js';
 
 /** Records what is stroked and filled, with the style in effect. */
 function recorder() {
-  const strokes: { colour: string; alpha: number; width: number; points: number }[] = [];
+  const strokes: { colour: string; alpha: number; width: number; points: number; clip?: [number, number]; dash: number[] }[] = [];
   const fills: { colour: string; y: number; h: number }[] = [];
   const bands: { colour: string; alpha: number; points: number }[] = [];
   let points = 0;
+  let rect: [number, number] | undefined;
+  let dash: number[] = [];
+  const clips: [number, number][] = [];
   const ctx = {
     fillStyle: '', strokeStyle: '', lineWidth: 1, globalAlpha: 1, lineJoin: 'miter',
-    setTransform() {}, clearRect() {}, save() {}, restore() {}, rect() {}, clip() {}, closePath() {},
+    setTransform() {}, clearRect() {}, closePath() {},
+    save() { clips.push(clips.at(-1) ?? [-Infinity, Infinity]); },
+    restore() { clips.pop(); },
+    rect(_x: number, y: number, _w: number, h: number) { rect = [y, y + h]; },
+    clip() { clips[clips.length - 1] = rect!; },
+    setLineDash(d: number[]) { dash = d; },
     fill() { bands.push({ colour: String(this.fillStyle), alpha: this.globalAlpha, points }); },
     fillRect(_x: number, y: number, _w: number, h: number) { fills.push({ colour: String(this.fillStyle), y, h }); },
     beginPath() { points = 0; },
     moveTo() { points++; },
     lineTo() { points++; },
-    stroke() { strokes.push({ colour: String(this.strokeStyle), alpha: this.globalAlpha, width: this.lineWidth, points }); },
+    stroke() { strokes.push({ colour: String(this.strokeStyle), alpha: this.globalAlpha, width: this.lineWidth, points, clip: clips.at(-1), dash }); },
   };
   return { ctx: ctx as unknown as CanvasLike, strokes, fills, bands };
 }
@@ -33,7 +41,8 @@ const spec = (over: Partial<DrawSpec> = {}): DrawSpec => ({
   box: { left: 0, top: 0, width: 100, height: 100 }, size: { width: 100, height: 100, dpr: 1 },
   timeTicks: [], valueTicks: [], ...over,
 });
-const lines = (r: ReturnType<typeof recorder>) => r.strokes.filter((s) => s.colour !== CHECKPOINT_COLOUR && s.points > 0 && s.colour !== '#e4e4e4');
+const nodeColours = [1, 2, 3].map(nodeColour);
+const lines = (r: ReturnType<typeof recorder>) => r.strokes.filter((s) => nodeColours.includes(s.colour) && s.points > 0);
 
 describe('drawing a history chart', () => {
   it('draws every node\'s band, faint, then its line in its colour, and the checkpoints in blue', () => {
@@ -58,13 +67,19 @@ describe('drawing a history chart', () => {
     drawChart(none.ctx, spec({ highlight: 9 })); // a node not in the chart: nothing fades
     expect(lines(none).every((s) => s.alpha === 1)).toBe(true);
   });
-  it('shows the load levels as bands behind: yellow from 50 to 80, red above; memory has none', () => {
+  it('draws each line in the Mosixload colours: its own below 50, yellow above, red above 80; memory in its own colour alone', () => {
     const r = recorder();
     drawChart(r.ctx, spec());
-    expect(r.fills.find((f) => f.colour === WARN_BAND)).toMatchObject({ y: 20, h: 30 });
-    expect(r.fills.find((f) => f.colour === ALERT_BAND)).toMatchObject({ y: 0, h: 20 });
+    // The box is 100 px high for 0..100: 50 is at y 50, 80 at y 20.
+    const part = (colour: string) => r.strokes.filter((s) => s.colour === colour && s.dash.length === 0 && s.points === 3);
+    expect(lines(r).map((s) => s.clip)).toEqual([[50, 100], [50, 100], [50, 100]]);
+    expect(part(WARN_COLOUR).map((s) => s.clip)).toEqual([[20, 50], [20, 50], [20, 50]]);
+    expect(part(ALERT_COLOUR).map((s) => s.clip)).toEqual([[0, 20], [0, 20], [0, 20]]);
+    // The levels themselves: dashed guides at 50 and 80.
+    expect(r.strokes.filter((s) => s.dash.length > 0).map((s) => s.colour)).toEqual([WARN_COLOUR, ALERT_COLOUR]);
     const mem = recorder();
     drawChart(mem.ctx, spec({ levels: false }));
-    expect(mem.fills.map((f) => f.colour)).not.toContain(WARN_BAND);
+    expect(mem.strokes.map((s) => s.colour)).not.toContain(WARN_COLOUR);
+    expect(lines(mem).map((s) => s.clip)).toEqual([[0, 100], [0, 100], [0, 100]]);
   });
 });

@@ -1,16 +1,17 @@
 /**
- * Draws one history chart on a canvas: the load's levels as bands behind (yellow above 50,
- * red above 80, as Mosixload's bars), grid lines on the round ticks, per node its min..max
- * band, faint, and its mean line in its colour (the highlighted node's band stronger and its
- * line wider and on top, the others faded), checkpoints as blue lines.
+ * Draws one history chart on a canvas: grid lines on the round ticks, per node its min..max
+ * band, faint, and its mean line in its colour, for the load in Mosixload's colours: the
+ * line's parts above 50 yellow and above 80 red, with dashed guides at both levels (the
+ * highlighted node's band stronger and its line wider and on top, the others faded),
+ * checkpoints as blue lines.
  * Canvas, not SVG: 64 nodes of a day are ~140,000 points, drawn in milliseconds.
  */
 import type { HistoryMetric, HistorySeries } from '../../../shared/protocol/agentHistory.js';
 import { nodeShapes, type Scale, type Segment } from './lineGeometry.js';
-import { ALERT, ALERT_BAND, CHECKPOINT_COLOUR, GRID_COLOUR, WARN, WARN_BAND, nodeColour } from './chartColours.js';
+import { ALERT, ALERT_COLOUR, CHECKPOINT_COLOUR, GRID_COLOUR, WARN, WARN_COLOUR, nodeColour } from './chartColours.js';
 
 export type CanvasLike = Pick<CanvasRenderingContext2D,
-  'setTransform' | 'clearRect' | 'fillRect' | 'beginPath' | 'moveTo' | 'lineTo' | 'closePath' | 'stroke' | 'fill' | 'save' | 'restore' | 'rect' | 'clip'> & {
+  'setTransform' | 'clearRect' | 'fillRect' | 'beginPath' | 'moveTo' | 'lineTo' | 'closePath' | 'stroke' | 'fill' | 'save' | 'restore' | 'rect' | 'clip' | 'setLineDash'> & {
   fillStyle: CanvasRenderingContext2D['fillStyle'];
   strokeStyle: CanvasRenderingContext2D['strokeStyle'];
   lineWidth: number;
@@ -62,17 +63,11 @@ export function drawChart(ctx: CanvasLike, spec: DrawSpec): void {
   const { x, y } = plotScales(spec);
   ctx.setTransform(size.dpr, 0, 0, size.dpr, 0, 0);
   ctx.clearRect(0, 0, size.width, size.height);
+  const bottom = box.top + box.height;
+  const yWarn = Math.max(box.top, Math.min(bottom, y(WARN)));
+  const yAlert = Math.max(box.top, Math.min(bottom, y(ALERT)));
   ctx.fillStyle = '#fff';
   ctx.fillRect(box.left, box.top, box.width, box.height);
-  if (spec.levels) {
-    const bottom = box.top + box.height;
-    const yWarn = Math.max(box.top, Math.min(bottom, y(WARN)));
-    const yAlert = Math.max(box.top, Math.min(bottom, y(ALERT)));
-    ctx.fillStyle = WARN_BAND;
-    ctx.fillRect(box.left, yAlert, box.width, yWarn - yAlert);
-    ctx.fillStyle = ALERT_BAND;
-    ctx.fillRect(box.left, box.top, box.width, yAlert - box.top);
-  }
   ctx.strokeStyle = GRID_COLOUR;
   ctx.lineWidth = 1;
   ctx.beginPath();
@@ -87,6 +82,19 @@ export function drawChart(ctx: CanvasLike, spec: DrawSpec): void {
     ctx.lineTo(px, box.top + box.height);
   }
   ctx.stroke();
+  // The levels, behind the lines.
+  if (spec.levels) {
+    ctx.lineWidth = 1;
+    ctx.setLineDash([4, 4]);
+    for (const [py, colour] of [[yWarn, WARN_COLOUR], [yAlert, ALERT_COLOUR]] as const) {
+      ctx.strokeStyle = colour;
+      ctx.beginPath();
+      ctx.moveTo(box.left, Math.round(py) + 0.5);
+      ctx.lineTo(box.left + box.width, Math.round(py) + 0.5);
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
+  }
 
   ctx.save();
   ctx.beginPath();
@@ -109,12 +117,24 @@ export function drawChart(ctx: CanvasLike, spec: DrawSpec): void {
     path(n.bands, true);
     ctx.fill();
   };
+  // The stretches of the value axis a line is drawn in, bottom up, each in its colour (undefined: the node's own).
+  const parts: { from: number; to: number; colour?: string }[] = spec.levels
+    ? [{ from: yWarn, to: bottom }, { from: yAlert, to: yWarn, colour: WARN_COLOUR }, { from: box.top, to: yAlert, colour: ALERT_COLOUR }]
+    : [{ from: box.top, to: bottom }];
   const line = (n: (typeof drawn)[number], alpha: number, width: number) => {
-    ctx.strokeStyle = nodeColour(n.id);
     ctx.globalAlpha = alpha;
     ctx.lineWidth = width;
-    path(n.lines, false);
-    ctx.stroke();
+    for (const part of parts) {
+      if (part.to <= part.from) continue;
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(box.left, part.from, box.width, part.to - part.from);
+      ctx.clip();
+      ctx.strokeStyle = part.colour ?? nodeColour(n.id);
+      path(n.lines, false);
+      ctx.stroke();
+      ctx.restore();
+    }
   };
   const lit = drawn.find((n) => n.id === highlight);
   // All bands first, then all lines: no band hides another node's line.
