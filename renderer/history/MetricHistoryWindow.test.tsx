@@ -6,6 +6,7 @@ import { fakeBridge } from '../components/fakeBridge.test-util.js';
 import { fakeHistoryAgent } from './fakeHistoryAgent.test-util.js';
 import { LOAD_WINDOW, MEM_WINDOW, MetricHistoryWindow } from './MetricHistoryWindow.js';
 import { nodeColour } from './chart/chartColours.js';
+import { HistoryRoute } from './HistoryRoute.js';
 
 const M = 60_000;
 const T0 = new Date(2026, 10, 29, 3, 28, 21).getTime();
@@ -31,12 +32,15 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function open(spec = LOAD_WINDOW) {
+function agentWithData() {
   const agent = fakeHistoryAgent(T0);
   for (let s = 0; s <= 40 * 60; s++) for (const id of [1, 2, 3]) agent.h.seconds.push({ t: T0 + s * 1000, id, load: id === 2 && s > 600 && s < 700 ? 95 : 10 * id, mem: 1_000_000 * id });
   agent.h.checkpoints.push({ t: T0 + 5 * M, label: 'hog-start' });
   const choice: CollectorChoice = { nodeId: 1, status: { host: 'n1', running: true, started: T0, last: LAST, dir: '/h', backups: [] } };
-  const fb = fakeBridge({ 'history.collector': () => choice, 'history.series': agent.answer });
+  return fakeBridge({ 'history.collector': () => choice, 'history.series': agent.answer });
+}
+function open(spec = LOAD_WINDOW) {
+  const fb = agentWithData();
   render(<MetricHistoryWindow bridge={fb.bridge} spec={spec} />);
   return fb;
 }
@@ -109,5 +113,17 @@ describe('a metric history window', () => {
     }
     const labels = [...document.querySelectorAll('[aria-label="mem: available memory"] .value-tick')].map((e) => e.textContent);
     expect(labels).toEqual(['0 GB', '1 GB', '2 GB', '3 GB']);
+  });
+
+  it('reads the memory afresh when the route goes from the load to the memory window', async () => {
+    const fb = agentWithData();
+    const { rerender } = render(<HistoryRoute parts={['load']} bridge={fb.bridge} />);
+    await settle();
+    await settle();
+    rerender(<HistoryRoute parts={['mem']} bridge={fb.bridge} />);
+    await settle();
+    await settle();
+    expect(fb.calls('history.series').at(-1)!.metrics).toEqual(['mem', 'rmem', 'tmem']);
+    expect(screen.getByRole('cell', { name: 'Average of node 1 value' }).textContent).not.toBe('-');
   });
 });

@@ -31,7 +31,7 @@ export function NodeTable({ series, spec, backup, range, cursor, highlight, pinn
   return (
     <table className="history-nodes" aria-label={`${spec.title} per node`} onMouseLeave={() => onHover(undefined)}>
       <thead>
-        <tr><th>Node</th><th>Colour</th><th>Host</th><th>Average</th><th>Peak</th><th>Peak at</th><th>{cursor !== undefined ? `At ${clock(cursor)}` : 'At cursor'}</th><th /></tr>
+        <tr><th>Node</th><th>Colour</th><th>Host</th><th>Average</th><th>Peak</th><th>Peak at</th><th className="at-cursor">{cursor !== undefined ? `At ${clock(cursor)}` : 'At cursor'}</th><th /></tr>
       </thead>
       <tbody>
         {series.nodes.map((n) => {
