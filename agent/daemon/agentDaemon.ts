@@ -17,7 +17,7 @@ import { SpeedStore, type SpeedState } from '../speed/calibrate.js';
 import { AGENT_VERSION } from '../version.js';
 import { ensureStateDir, type StatePaths } from '../stateDir.js';
 import type { AgentFeature, DaemonContext, FeatureFactory, Snapshot } from './feature.js';
-import { composeHandlers } from './composeHandlers.js';
+import { composeHandlers } from '../../shared/rpc/composeHandlers.js';
 import { FEATURES } from './features.js';
 import { PeerService } from '../peer/peerService.js';
 
