@@ -17,4 +17,17 @@ describe('Arrivals: who moved a job here', () => {
     a.expect('3.1');
     expect(a.movedBy('1.5', 3000)).toBe('admin');
   });
+
+  it("an announcement covers one arrival: the admin's later move back here within the window is the admin's", () => {
+    const now = 1000;
+    const a = new Arrivals(() => now);
+    a.expect('1.5');
+    expect(a.movedBy('1.5', 1500)).toBe('balancer');
+    expect(a.movedBy('1.5', 1500)).toBe('balancer');
+    // The admin moved it away and back: a second arrival, which nobody announced.
+    expect(a.movedBy('1.5', 4000)).toBe('admin');
+    // A new announcement covers the next arrival.
+    a.expect('1.5');
+    expect(a.movedBy('1.5', 4500)).toBe('balancer');
+  });
 });
