@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { DEFAULT_DECIDE } from '../../shared/balancing/decide.js';
 import { DEFAULT_SIM, simulate } from '../../shared/balancing/sim/engine.js';
 import type { Policy, SimResult } from '../../shared/balancing/sim/model.js';
-import { noisyHogs, SHAPES } from '../../shared/balancing/sim/workloads.js';
+import { NOISY_SETTING, noisyHogs, SHAPES } from '../../shared/balancing/sim/workloads.js';
 import { machineLine, writeBenchSection } from './report.js';
 
 export const SEEDS = [1, 2, 3, 4, 5];
@@ -75,7 +75,7 @@ export function benchNoisy(seeds: readonly number[] = NOISY_SEEDS): NoisyRow[] {
 
 export function formatNoisy(rows: readonly NoisyRow[], seeds: readonly number[] = NOISY_SEEDS): string {
   const lines = [
-    `**Noisy loads (issue 13):** ${rows[0]!.description}. ${NOISY_S} simulated seconds per run, seeds 1-${seeds.length}.`,
+    `**Noisy loads (issue 13):** CPU hogs started on node 1 (one or two, by row); ${NOISY_SETTING}. ${NOISY_S} simulated seconds per run, seeds 1-${seeds.length}.`,
     'Automatic migrations per job (the admin\'s own move not counted): mean and the most in any run. *Ideal* is what a balancer that never oscillates does.',
     '',
     '| scenario | migrations per job, mean | most in a run | ideal | runs where the hogs ended apart |',
