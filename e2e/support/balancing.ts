@@ -60,9 +60,13 @@ export function jobPlaces(c: TestCluster, key: string): JobPlace[] {
   return out;
 }
 
-/** Starts a CPU hog with mosrun on `node` (its args end in `mark`); returns its job key. */
+/**
+ * Starts a CPU hog with mosrun on `node` (its args end in `mark`); returns its job key. It
+ * runs in the shared file system: a job whose working directory is a node's own /tmp cannot
+ * move, and the balancer rightly leaves it alone.
+ */
 export async function startHog(c: TestCluster, node: number, mark: string): Promise<{ key: string; pid: number }> {
-  const r = await sshExec(c, node, `cd /tmp && ${tool(c, 'mosrun')} sh -c 'while :; do :; done' ${mark}`);
+  const r = await sshExec(c, node, `cd ${c.dir}/shared && ${tool(c, 'mosrun')} sh -c 'while :; do :; done' ${mark}`);
   const m = /job (\d+\.\d+) started, pid (\d+)/.exec(r.stdout);
   if (r.code !== 0 || !m) throw new Error(`mosrun on node ${node} did not start the hog (${r.code}): ${r.stdout}${r.stderr}`);
   return { key: m[1]!, pid: Number(m[2]) };

@@ -1,9 +1,9 @@
 /**
  * Issue 13 on the 4-node test cluster: a lone job ping-ponged 1 <-> 3 while the machine was
- * busy with other work. Here nodes 2-4 run bursts of unmovable CPU work (plain sh over
- * ssh, not mosrun) while hogs started with mosrun on node 1 are watched for 3 minutes:
- * each moves at most once, counted exactly from the job records, and the admin's
- * `migrate PID 3` is not undone.
+ * busy with other work. Here the other nodes run bursts of unmovable CPU work (plain sh over
+ * ssh, not mosrun) while hogs started with mosrun are watched for 3 minutes: each moves at
+ * most once, counted exactly from the job records, and the admin's `migrate PID 3` is not
+ * undone. Node 2 has one CPU (the others two): two hogs there share it, so one should go.
  */
 import { test, expect } from '../support/fixtures.js';
 import { sshExec, type TestCluster } from '../cluster/testCluster.js';
@@ -14,11 +14,11 @@ const HOG = 'mvstablehog';
 const BURST = 'mvburst';
 const WATCH_MS = 3 * 60_000;
 
-/** Bursts of 1-2 s every few seconds on nodes 2-4, out of step with each other. */
-async function burstyNeighbours(c: TestCluster) {
-  await startBursts(c, 2, 1, 3, BURST);
-  await startBursts(c, 3, 2, 4, BURST);
-  await startBursts(c, 4, 1.5, 2.5, BURST);
+/** Bursts of 1-2 s every few seconds on every node but `hogsOn`, out of step with each other. */
+async function burstyNeighbours(c: TestCluster, hogsOn: number) {
+  const pattern: [number, number][] = [[1, 3], [2, 4], [1.5, 2.5]];
+  const others = c.nodes.map((n) => n.id).filter((id) => id !== hogsOn);
+  for (const [i, id] of others.entries()) await startBursts(c, id, pattern[i % 3]![0], pattern[i % 3]![1], BURST);
 }
 
 interface Watch {
@@ -82,21 +82,27 @@ test.describe('the balancer keeps a stable load where it is (issue 13)', () => {
   test.afterEach(async ({ cluster }) => cleanUpMoves(cluster, speeds, [HOG, BURST]));
 
   test('a single hog on an idle cluster with bursty work on the other nodes moves at most once in 3 minutes', async ({ cluster }) => {
-    await burstyNeighbours(cluster);
+    await burstyNeighbours(cluster, 1);
     const hog = await startHog(cluster, 1, HOG);
     const w = await watch(cluster, [hog.key], WATCH_MS);
     expect(moves(w, hog.key), w.log.join('\n')).toBeLessThanOrEqual(1);
   });
 
-  test('two hogs on one node: at most one move each in 3 minutes', async ({ cluster }) => {
-    await burstyNeighbours(cluster);
-    const hogs = [await startHog(cluster, 1, HOG), await startHog(cluster, 1, HOG)];
+  test('two hogs sharing the one CPU of node 2: they part, with at most one move each in 3 minutes', async ({ cluster }) => {
+    // The test cluster pins node 2 to one CPU on a machine with two or more.
+    const cpus = cluster.nodes.map((n) => `${n.id}:${n.expectedCpus}`).join(' ');
+    expect(cluster.nodes.every((n) => (n.id === 2 ? n.expectedCpus === 1 : n.expectedCpus >= 2)), `node 2 needs one CPU, the others two or more; CPUs per node ${cpus}`).toBe(true);
+    await burstyNeighbours(cluster, 2);
+    const hogs = [await startHog(cluster, 2, HOG), await startHog(cluster, 2, HOG)];
     const w = await watch(cluster, hogs.map((h) => h.key), WATCH_MS);
     for (const h of hogs) expect(moves(w, h.key), `job ${h.key}\n${w.log.join('\n')}`).toBeLessThanOrEqual(1);
+    // Apart, each has a CPU of its own even beside the bursts (the other nodes have two).
+    const ends = hogs.map((h) => w.last.get(h.key)!.node);
+    expect(new Set(ends).size, `the hogs ended on nodes ${ends.join(', ')}\n${w.log.join('\n')}`).toBe(2);
   });
 
   test("the admin's migrate PID 3 is not undone within 3 minutes", async ({ app, cluster }) => {
-    await burstyNeighbours(cluster);
+    await burstyNeighbours(cluster, 1);
     const hog = await startHog(cluster, 1, HOG);
     // Long enough for the hog to count as load on node 1, so that an undoing balancer would see it.
     await new Promise((r) => setTimeout(r, 5000));
