@@ -13,7 +13,7 @@ import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 import type { NodeId, NodeView } from '../../../shared/domain/node.js';
 import type { BalanceState } from '../../../shared/protocol/agentBalance.js';
 import type { NodeResult } from '../../../shared/protocol/apiBalance.js';
-import { FLAG_BOXES, combined, describeMoves, describeResult, isChecked, pendingMoves } from './nodeActions.js';
+import { FLAG_BOXES, balancerLines, combined, describeMoves, describeResult, isChecked, pendingMoves } from './nodeActions.js';
 
 const POLL_MS = 3000;
 
@@ -133,6 +133,7 @@ function Controls({ bridge, target, states, busy, act }: { bridge: MosixviewBrid
 
 function NodeFacts({ node, entry }: { node: NodeView; entry: NodeEntry | undefined }) {
   const s = node.sample;
+  const held = entry?.state ? balancerLines(entry.state) : [];
   return (
     <dl>
       <dt>Host name</dt><dd>{s?.hostname ?? '-'}</dd>
@@ -142,6 +143,12 @@ function NodeFacts({ node, entry }: { node: NodeView; entry: NodeEntry | undefin
       {entry?.state && (
         <>
           <dt>Balancer</dt><dd>{entry.state.canMigrate ? 'moves jobs' : 'moves no jobs'}{entry.state.note ? `: ${entry.state.note}` : ''}</dd>
+        </>
+      )}
+      {held.length > 0 && (
+        <>
+          <dt>Held back</dt>
+          <dd><ul className="held" aria-label={`Held back on node ${node.id}`}>{held.map((l) => <li key={l}>{l}</li>)}</ul></dd>
         </>
       )}
       {entry?.error && (<><dt>Agent</dt><dd role="alert">{entry.error}</dd></>)}

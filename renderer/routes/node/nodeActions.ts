@@ -43,3 +43,11 @@ export function pendingMoves(states: readonly (BalanceState | undefined)[]): { g
   const away = known.reduce((a, s) => a + s.away, 0);
   return { guests: `${guests} guest${guests === 1 ? '' : 's'} here`, away: `${away} own job${away === 1 ? '' : 's'} away` };
 }
+
+/** What the balancer holds back, one line each: jobs it keeps here and targets it avoids, with why. */
+export function balancerLines(state: BalanceState): string[] {
+  return [
+    ...(state.held ?? []).map((h) => `job ${h.job} stays here: ${h.why}`),
+    ...(state.avoiding ?? []).map((a) => `node ${a.node} gets no jobs from here for ${a.forS} s: ${a.why}`),
+  ];
+}
