@@ -28,6 +28,7 @@ export function jobsApi(ctx: DaemonContext): JobsApi {
     const service = new JobsService({
       stateDir: ctx.paths.dir,
       mapNodeId: () => (ctx as Partial<DaemonContext>).peers?.info().nodeId,
+      clusterNodes: () => (ctx as Partial<DaemonContext>).peers?.membership?.nodes.map((n) => n.id),
       onChange: (r) => ctx.broadcast('jobs.changed', r),
     });
     api = { service };
@@ -45,14 +46,14 @@ export function jobsFeature(ctx: DaemonContext): AgentFeature {
     'jobs.get': ({ ref }) => service.job(ref),
     'jobs.signal': (p) => (service.signal(p, p.signal), null),
     'jobs.renice': (p) => (service.renice(p, p.nice), null),
-    'jobs.lock': ({ ref, locked }) => service.lock(ref, locked),
+    'jobs.lock': (p) => service.lockTarget(p, p.locked),
     'jobs.facts': async () => {
       const c = service.config;
       return { node: service.nodeId, criu: await service.criu(), blocksGuests: c.blockGuests, sharedRoots: c.sharedRoots, localRoots: c.localRoots };
     },
     'jobs.check': async (p) => ({ reasons: await service.check(p, p.target) }),
     'jobs.setNodeId': ({ node }) => ({ node: service.setNodeId(node) }),
-    'jobs.forget': ({ ref }) => (service.forget(ref), null),
+    'jobs.forget': ({ ref, unreachable }) => (service.forget(ref, { unreachable: unreachable === true }), null),
     'jobs.migrate': (p) => {
       const m = api.migrator;
       if (!m) throw new RpcError('ENOTSUP', 'migration to other nodes needs the cluster channel, which is not set up on this node (install the cluster key and map: setpe)');

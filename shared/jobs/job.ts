@@ -48,6 +48,11 @@ export interface JobRecord {
   lastMigration?: MigrationRecord;
   /** Exit status as a shell reports it (128 + signal when killed by one). */
   exitStatus?: number;
+  /**
+   * Set when the program could not be run at all (exit status 126 or 127 before it ever
+   * ran): the job's stderr, shortened (shared/jobs/startFailure.ts says it in words).
+   */
+  startError?: string;
   /** For runon / parallel: the nodes the job is to start on (the peer channel's work). */
   targets?: NodeId[];
   /** While frozen: by a checkpoint here (the source copy) or by a restore here (the target copy). */
