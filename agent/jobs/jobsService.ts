@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { NodeId } from '../../shared/domain/node.js';
 import { jobKey, type JobRef, type ProcInfo } from '../../shared/domain/process.js';
-import type { JobRecord, JobSpec, RemoteJobSpec } from '../../shared/jobs/job.js';
+import { REMOTE_ID_BASE, type JobRecord, type JobSpec, type RemoteJobSpec } from '../../shared/jobs/job.js';
 import { NOT_A_JOB, cantMoveReasons, criuProblem, summarizeReasons, type CriuFacts, type TargetFacts } from '../../shared/jobs/cantMove.js';
 import { modeForbidsMigration, remoteTargets } from '../../shared/jobs/runModes.js';
 import type { ProcTarget, JobSignal } from '../../shared/protocol/agentJobs.js';
@@ -20,8 +20,7 @@ import { movingRefusal } from './moving.js';
 import { agentUser, awayHere, deputyRow, endedAway } from './awayJobs.js';
 import { startNodesProblem } from '../../shared/jobs/startNodes.js';
 
-/** IDs for jobs started elsewhere on this home's behalf: above any Linux PID (pid_max <= 2^22). */
-export const REMOTE_ID_BASE = 1 << 22;
+export { REMOTE_ID_BASE };
 
 export interface JobsServiceOptions {
   stateDir: string;

@@ -206,7 +206,6 @@ export async function spawnJob(
     }
     outcome = lead === 'gone' ? { status: exitStatusIn(tmp) } : await execOutcome(init, tmp);
   }
-  const ranOut = 'status' in outcome;
   const ref: JobRef = given ?? { home, id: init ?? freeId(child.pid ?? 0) };
   let dir = join(jobsDir, `${ref.home}.${ref.id}`);
   if (existsSync(dir)) dir = `${dir}.${Date.now()}`; // a PID reused since an old job's dir was made
@@ -225,7 +224,7 @@ export async function spawnJob(
     locked: modeStartsLocked(spec.mode),
     migrations: 0,
   };
-  if (ranOut) {
+  if ('status' in outcome) {
     // Ended before it could be seen running: a status, or none when something killed it.
     const status = outcome.status;
     record.state = status === undefined ? 'lost' : 'exited';

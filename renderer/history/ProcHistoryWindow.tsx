@@ -75,11 +75,15 @@ export function ProcHistoryWindow({ bridge }: { bridge: MosixviewBridge }) {
       {procs && (
         <table className="procs" aria-label={`Processes at ${clock(t!)}`}>
           <thead>
-            <tr><th>PID</th><th>Where</th><th>User</th><th>Command</th><th>State</th><th>CPU %</th><th>RSS kB</th></tr>
+            <tr>
+              <th>PID</th><th title="0 = running here, N = running on node N (a job of this node that migrated)">Where</th>
+              <th>User</th><th>Command</th><th>State</th><th>CPU %</th><th>RSS kB</th>
+            </tr>
           </thead>
           <tbody>
-            {procs.map((p) => (
-              <tr key={p.pid}>
+            {procs.map((p, i) => (
+              // A PID may show twice: a job away keeps its PID at home, which a new process can reuse.
+              <tr key={`${p.pid}-${p.where}-${i}`} aria-label={p.where ? `Process ${p.pid}, running on node ${p.where}` : `Process ${p.pid}`} className={p.where ? 'proc-row proc-migrated' : undefined}>
                 <td>{p.pid}</td><td>{p.where}</td><td>{p.user}</td><td title={p.args}>{p.command}</td><td>{p.state}</td>
                 <td>{p.cpu.toFixed(1)}</td><td>{p.rssKb}</td>
               </tr>

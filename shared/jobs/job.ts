@@ -3,6 +3,9 @@ import type { NodeId } from '../domain/node.js';
 import type { JobRef } from '../domain/process.js';
 import type { RunMode } from './runModes.js';
 
+/** Job IDs for jobs started elsewhere on a home's behalf (runon, parallel): above any Linux PID (pid_max <= 2^22). */
+export const REMOTE_ID_BASE = 1 << 22;
+
 export type JobState =
   /** Running here (pid set). */
   | 'running'

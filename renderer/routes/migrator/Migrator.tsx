@@ -3,26 +3,14 @@ import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 import type { ApiProcTarget, ProcStatus } from '../../../shared/protocol/apiJobs.js';
 import type { NodeId } from '../../../shared/domain/node.js';
 import { jobKey } from '../../../shared/domain/process.js';
-import type { JobRecord } from '../../../shared/jobs/job.js';
 import { useCluster } from '../../store/clusterStore.js';
 import { usePoll } from '../../components/usePoll.js';
 import { Lamp } from '../../components/Lamp.js';
 import { MigratorStatus } from './MigratorStatus.js';
 import { NiceSlider } from './NiceSlider.js';
+import { migratorView } from './migratorView.js';
 
 export const STATUS_REFRESH_MS = 1000;
-
-/** What a job frozen by a migration is waiting for, in the admin's words; undefined when it is not. */
-export function movingText(job: JobRecord | undefined): string | undefined {
-  if (!job || (job.state !== 'frozen' && !job.pendingCommit)) return undefined;
-  const m = job.moving;
-  if (job.pendingCommit) {
-    const to = job.pendingCommit.to;
-    return `Moving: handed to node ${to}, which has not confirmed it yet: frozen here until node ${to} answers, so it never runs twice.`;
-  }
-  if (job.frozenBy === 'restore') return `Arriving${m ? ` from node ${m.from}` : ''}: restored here, it runs once the source hands it over.`;
-  return `Moving${m ? ` to node ${m.to}` : ''}: frozen while its memory is copied.`;
-}
 
 /** "1234" is a PID on the node, "1.5" a job by identity (home 1, id 5). */
 export function parseTarget(nodeId: NodeId, which: string): ApiProcTarget {
@@ -68,7 +56,9 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
       await run();
       setOutcome({ ok: true, text: done ?? `${what}: done` });
     } catch (e) {
-      setOutcome({ ok: false, text: `${what} failed: ${(e as Error).message}` });
+      // Home on a job at home, Best on the best node: nothing was wrong, nothing had to be done.
+      const already = (e as { code?: string }).code === 'EALREADY';
+      setOutcome({ ok: already, text: already ? `${what}: nothing to do, ${(e as Error).message}` : `${what} failed: ${(e as Error).message}` });
     } finally {
       busyRef.current = false;
       setBusy(undefined);
@@ -84,13 +74,18 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
     });
   const signal = (signal: 'KILL' | 'STOP' | 'CONT', what: string) => act(what, () => bridge.invoke('job.signal', { ...t(), signal }));
 
-  const running = !!status?.proc;
-  const moving = movingText(status?.job);
-  // A job in the middle of a move takes no command: only the protocol may resume or end it.
-  const off = !running || !!moving;
-  const why = moving ? 'the job is being moved: wait until the move has finished' : undefined;
-  const runsOn = status?.nodeId;
+  const view = migratorView(status, which);
+  const runsOn = view.runsOn;
   const title = status?.job ? `job ${jobKey(status.job.ref)}` : `process ${which}`;
+  const control = { disabled: !!view.noControl, why: view.noControl };
+  // A node is a target when the process may move at all, and is not there already.
+  const nodeOff = (id: NodeId) => view.noControl ?? view.noMove ?? (id === runsOn ? `it runs on node ${id} already` : undefined);
+  const moveOff = view.noControl ?? view.noMove;
+  const forget = () => {
+    const job = status?.job;
+    if (!job) return;
+    void act(`Forget job ${jobKey(job.ref)}`, () => bridge.invoke('job.forget', { nodeId: job.ref.home, ref: job.ref }));
+  };
   return (
     <main className="migrator">
       <h1>Migrator: {title}{status?.proc ? <span className="cluster-name"> {status.proc.args || status.proc.command}</span> : null}</h1>
@@ -106,8 +101,8 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
                   aria-label={`Migrate to node ${id}`}
                   aria-current={id === runsOn ? 'true' : undefined}
                   className={`node-choice${id === runsOn ? ' node-current' : ''}`}
-                  disabled={off}
-                  title={why}
+                  disabled={!!nodeOff(id)}
+                  title={nodeOff(id)}
                   onClick={() => void migrate(id, `Migrating to node ${id}`)}
                 >
                   <Lamp id={id} status={nodes[id]?.status ?? 'connecting'} reason={nodes[id]?.reason} />
@@ -120,16 +115,23 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
         </section>
         <section aria-label="Process control" className="migrator-control">
           <div className="button-grid">
-            <button type="button" disabled={off} onClick={() => void migrate('home', 'Sending it home')} title={why ?? 'migrate to its home node'}>Home</button>
-            <button type="button" disabled={off} onClick={() => void migrate('best', 'Migrating to the best node')} title={why ?? 'migrate to the best node (load, speed, CPUs)'}>Best</button>
-            <button type="button" disabled={off} onClick={() => void signal('KILL', 'Kill')} title={why ?? 'SIGKILL: end it now'}>Kill</button>
-            <button type="button" disabled={off} onClick={() => void signal('STOP', 'SIGSTOP')} title={why ?? 'pause it'}>SIGSTOP</button>
-            <button type="button" disabled={off} onClick={() => void signal('CONT', 'SIGCONT')} title={why ?? 'let it continue'}>SIGCONT</button>
+            <button type="button" disabled={!!moveOff} onClick={() => void migrate('home', 'Sending it home')} title={moveOff ?? 'migrate to its home node'}>Home</button>
+            <button type="button" disabled={!!moveOff} onClick={() => void migrate('best', 'Migrating to the best node')} title={moveOff ?? 'migrate to the best node (load, speed, CPUs)'}>Best</button>
+            <button type="button" disabled={control.disabled} onClick={() => void signal('KILL', 'Kill')} title={control.why ?? 'SIGKILL: end it now'}>Kill</button>
+            <button type="button" disabled={control.disabled} onClick={() => void signal('STOP', 'SIGSTOP')} title={control.why ?? 'pause it'}>SIGSTOP</button>
+            <button type="button" disabled={control.disabled} onClick={() => void signal('CONT', 'SIGCONT')} title={control.why ?? 'let it continue'}>SIGCONT</button>
+            {view.canForget && status?.job && (
+              <button type="button" onClick={forget} title="remove the job's record from its home node: it no longer runs, or its node is gone">Forget job</button>
+            )}
           </div>
-          {moving && <p role="status" aria-label="Moving" className="moving">{moving}</p>}
+          {view.headline?.kind === 'moving' && <p role="status" aria-label="Moving" className="moving">{view.headline.text}</p>}
+          {view.headline?.kind === 'unreachable' && <p role="status" aria-label="Unreachable" className="moving">{view.headline.text}</p>}
+          {view.runs && view.noMove && !view.noControl && (
+            <p aria-label="Cannot move" className="muted">It cannot move: {status?.reasons[0]}{(status?.reasons.length ?? 0) > 1 ? ` (and ${status!.reasons.length - 1} more, below)` : ''}.</p>
+          )}
           <NiceSlider
             nice={status?.proc?.nice}
-            disabled={off}
+            disabled={control.disabled}
             onCommit={(nice) => act(`Renice to ${nice}`, () => bridge.invoke('job.renice', { ...t(), nice }))}
           />
           {status?.job && (
@@ -137,7 +139,7 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
               <input
                 type="checkbox"
                 checked={status.job.locked}
-                disabled={off}
+                disabled={control.disabled}
                 onChange={(e) => {
                   const locked = e.target.checked;
                   void act(locked ? 'Lock' : 'Unlock', () => bridge.invoke('job.lock', { ...t(), locked }));
@@ -153,7 +155,7 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
         </section>
       </div>
       {statusError && <p role="alert" className="row-message">No status: {statusError}</p>}
-      <MigratorStatus status={status as ProcStatus | undefined} asked={nodeId} which={which} />
+      <MigratorStatus status={status as ProcStatus | undefined} view={view} asked={nodeId} />
     </main>
   );
 }
