@@ -59,7 +59,8 @@ async function mosrun(args: string[], out: Out, err: Out): Promise<void> {
       process.exitCode = report.exitCode;
       return;
     }
-    const local = started.find((r) => r.state === 'running' || r.state === 'stopped');
+    // -w: also a job that has ended already (a quick one) gives its status.
+    const local = started.find((r) => r.where === 0 && r.state !== 'pending');
     if (!parsed.wait || !local) return;
     for (;;) {
       const r = await d.request('jobs.get', { ref: local.ref });
@@ -124,7 +125,9 @@ async function mps(args: string[], out: Out): Promise<void> {
   });
 }
 
-export async function jobsCli(tool: string, args: string[], out: Out, err: Out = toStderr): Promise<void> {
+export async function jobsCli(tool: string, args: string[], out: Out, toErr: Out = toStderr): Promise<void> {
+  // As the tools' other errors: prefixed with the tool's name.
+  const err: Out = (s) => toErr(`${tool}: ${s}`);
   if (tool === 'mosrun') return mosrun(args, out, err);
   if (tool === 'migrate') return migrate(args, out);
   if (tool === 'mps') return mps(args, out);

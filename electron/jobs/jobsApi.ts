@@ -95,8 +95,14 @@ export function makeJobsApi(ctx: ServiceContext): JobHandlers {
     if (!s) return { node, why: `node ${node} is not in this cluster's map` };
     const v = s.view;
     if (v.status !== 'up') return { node, why: `node ${node} (${v.host}) is ${v.status}${v.reason ? `: ${v.reason}` : ''}` };
-    if (await getJob(node, ref)) return undefined;
-    return { node, why: `node ${node} (${v.host}) is up but does not know the job: it may have ended there without its home being told` };
+    try {
+      await s.request('jobs.get', { ref });
+      return undefined;
+    } catch (e) {
+      // Up as far as the session knows, but its link may be gone before the session has noticed.
+      if ((e as RpcError).code !== 'ENOTFOUND') return { node, why: `node ${node} (${v.host}) does not answer: ${(e as Error).message}` };
+      return { node, why: `node ${node} (${v.host}) is up but does not know the job: it may have ended there without its home being told` };
+    }
   }
 
   async function status(t: ApiProcTarget): Promise<ProcStatus> {

@@ -32,8 +32,11 @@ const AWAY: JobRecord = {
 };
 const HERE: JobRecord = { ...AWAY, ref: own, argv: ['/bin/sleep', '300'], state: 'running', where: 0, pid: 4321, migrations: 0 };
 
+// A guest of node 1 that moved on to node 2: node 1 keeps a record of it, but it is node 3's job.
+const PASSED: JobRecord = { ...AWAY, ref: { home: 3, id: 55 }, where: 2 };
+
 function setup(procs = PROCS) {
-  const fb = fakeBridge({ 'node.procs': () => procs, 'job.list': () => [AWAY, HERE] });
+  const fb = fakeBridge({ 'node.procs': () => procs, 'job.list': () => [AWAY, HERE, PASSED] });
   loadNodes([1, 2, 3]);
   render(<ProcessBox nodeId={1} bridge={fb.bridge} />);
   return fb;

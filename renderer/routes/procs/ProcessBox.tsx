@@ -40,7 +40,7 @@ export function ProcessBox({ nodeId, bridge }: { nodeId: NodeId; bridge: Mosixvi
   );
   useEffect(() => bridge.on('job.changed', (e) => e.nodeId === nodeId && refresh()), [bridge, nodeId, refresh]);
 
-  const rows = useMemo(() => (data ? boxRows(data.procs, data.jobs, internals) : { own: [], guests: [] }), [data, internals]);
+  const rows = useMemo(() => (data ? boxRows(data.procs, data.jobs, internals, nodeId) : { own: [], guests: [] }), [data, internals, nodeId]);
   const guests = countRows(rows.guests);
   const count = `${countRows(rows.own)} processes and jobs${guests ? `, ${guests} guest${guests > 1 ? 's' : ''}` : ''}`;
 

@@ -4,6 +4,7 @@
  * elsewhere is one row with the node it runs on, and guests, computed here for other
  * nodes, are rows of their own table: the node column means 0 = here, N = on node N.
  */
+import type { NodeId } from '../../../shared/domain/node.js';
 import { jobKey, type ProcInfo } from '../../../shared/domain/process.js';
 import type { JobRecord } from '../../../shared/jobs/job.js';
 import { groupJobs, internalPids, jobAsProcess, type JobMembers } from '../../../shared/jobs/jobView.js';
@@ -34,7 +35,7 @@ function jobRows(m: JobMembers, record: JobRecord | undefined, internals: boolea
   return [row, ...m.all.map((p): BoxRow => ({ kind: 'internal', key: m.key, role: roleOf(m, p), p }))];
 }
 
-export function boxRows(procs: readonly ProcInfo[], jobs: readonly JobRecord[], internals: boolean): BoxRows {
+export function boxRows(procs: readonly ProcInfo[], jobs: readonly JobRecord[], internals: boolean, nodeId: NodeId): BoxRows {
   const records = new Map(jobs.map((r) => [jobKey(r.ref), r]));
   const grouped = groupJobs(procs);
   const inJobs = internalPids(grouped);
@@ -49,8 +50,9 @@ export function boxRows(procs: readonly ProcInfo[], jobs: readonly JobRecord[], 
     here.push({ pid: m.init.pid, rows: jobRows(m, records.get(m.key), internals), guest: m.init.guestFrom !== undefined });
   }
   here.sort((a, b) => a.pid - b.pid);
+  // Only this node's own jobs: a guest that moved on leaves a record here too.
   const away = jobs
-    .filter((r) => r.where > 0 && (r.state === 'away' || r.state === 'pending'))
+    .filter((r) => r.ref.home === nodeId && r.where > 0 && (r.state === 'away' || r.state === 'pending'))
     .map((r): BoxRow => ({ kind: 'away', r }));
   return {
     own: [...here.filter((x) => !x.guest).flatMap((x) => x.rows), ...away],
