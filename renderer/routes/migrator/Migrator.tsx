@@ -11,6 +11,7 @@ import { NiceSlider } from './NiceSlider.js';
 import { migratorView } from './migratorView.js';
 
 export const STATUS_REFRESH_MS = 1000;
+const TEXT_WIDTH = { maxWidth: '34em' };
 
 /** "1234" is a PID on the node, "1.5" a job by identity (home 1, id 5). */
 export function parseTarget(nodeId: NodeId, which: string): ApiProcTarget {
@@ -66,7 +67,12 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
     }
   };
 
-  const t = () => target.current;
+  // A job is acted on by its identity as soon as this render knows it (the effect above may not have run yet).
+  const t = (): ApiProcTarget => {
+    const cur = target.current;
+    const ref = status?.job?.ref;
+    return 'pid' in cur && ref && status ? { nodeId: status.nodeId, ref } : cur;
+  };
   const migrate = (to: NodeId | 'home' | 'best', what: string) =>
     act(what, async () => {
       const r = await bridge.invoke('job.migrate', { ...t(), to });
@@ -77,6 +83,8 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
   const view = migratorView(status, which);
   const runsOn = view.runsOn;
   const title = status?.job ? `job ${jobKey(status.job.ref)}` : `process ${which}`;
+  // The command the admin started, also while the job is elsewhere or has ended.
+  const command = status?.proc ? status.proc.args || status.proc.command : status?.job?.argv.join(' ');
   const control = { disabled: !!view.noControl, why: view.noControl };
   // A node is a target when the process may move at all, and is not there already.
   const nodeOff = (id: NodeId) => view.noControl ?? view.noMove ?? (id === runsOn ? `it runs on node ${id} already` : undefined);
@@ -88,7 +96,7 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
   };
   return (
     <main className="migrator">
-      <h1>Migrator: {title}{status?.proc ? <span className="cluster-name"> {status.proc.args || status.proc.command}</span> : null}</h1>
+      <h1>Migrator: {title}{command ? <span className="cluster-name"> {command}</span> : null}</h1>
       <div className="migrator-body">
         <section aria-label="Nodes" className="migrator-nodes">
           <h2>Nodes</h2>
@@ -124,10 +132,11 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
               <button type="button" onClick={forget} title="remove the job's record from its home node: it no longer runs, or its node is gone">Forget job</button>
             )}
           </div>
-          {view.headline?.kind === 'moving' && <p role="status" aria-label="Moving" className="moving">{view.headline.text}</p>}
-          {view.headline?.kind === 'unreachable' && <p role="status" aria-label="Unreachable" className="moving">{view.headline.text}</p>}
+          {/* Long sentences wrap within the column instead of pushing it under the nodes. */}
+          {view.headline?.kind === 'moving' && <p role="status" aria-label="Moving" className="moving" style={TEXT_WIDTH}>{view.headline.text}</p>}
+          {view.headline?.kind === 'unreachable' && <p role="status" aria-label="Unreachable" className="moving" style={TEXT_WIDTH}>{view.headline.text}</p>}
           {view.runs && view.noMove && !view.noControl && (
-            <p aria-label="Cannot move" className="muted">It cannot move: {status?.reasons[0]}{(status?.reasons.length ?? 0) > 1 ? ` (and ${status!.reasons.length - 1} more, below)` : ''}.</p>
+            <p aria-label="Cannot move" className="muted" style={TEXT_WIDTH}>It cannot move: {status?.reasons[0]}{(status?.reasons.length ?? 0) > 1 ? ` (and ${status!.reasons.length - 1} more, below)` : ''}.</p>
           )}
           <NiceSlider
             nice={status?.proc?.nice}

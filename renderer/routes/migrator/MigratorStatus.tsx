@@ -30,7 +30,7 @@ export function MigratorStatus({ status, view, asked }: { status: ProcStatus | u
       <dl>
         <dt>Runs on</dt><dd aria-label="Runs on">{view.where}</dd>
         <dt>Home node</dt><dd aria-label="Home node">node {job ? job.ref.home : nodeId}</dd>
-        <dt>PID</dt><dd aria-label="PID">{proc?.pid ?? (view.runs && job?.pid) ?? '-'}</dd>
+        <dt>PID</dt><dd aria-label="PID">{proc?.pid ?? (view.runs ? job?.pid : undefined) ?? '-'}</dd>
         <dt>State</dt><dd aria-label="State">{view.runs ? state : job?.state ?? '-'}</dd>
         <dt>Nice</dt><dd aria-label="Current nice">{proc?.nice ?? '-'}</dd>
         <dt>Migrations</dt><dd aria-label="Migrations">{job?.migrations ?? 0}</dd>
