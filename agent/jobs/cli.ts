@@ -6,6 +6,7 @@
  *   migrate PID {N|home|best|kill|stop|cont|lock|unlock|check|nice N}
  *   mps [-j] [-u USER] [-p PID] [PID...]  ps with openMosix's node column (-j: jobs only)
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { JobRecord } from '../../shared/jobs/job.js';
 import { MOSRUN_USAGE, RUN_MODE_SCRIPTS, parseMosrunArgs, scriptToMosrunArgs, type RunModeScript } from '../../shared/jobs/runModes.js';
@@ -18,6 +19,8 @@ export const JOB_TOOLS = ['mosrun', 'migrate', 'mps', ...RUN_MODE_SCRIPTS] as co
 const MIGRATE_USAGE = 'usage: migrate PID {NODE | home | best | kill | stop | cont | lock | unlock | check | nice N}';
 
 type Out = (s: string) => void;
+/** A little more than the agent's sample interval. */
+const SAMPLE_MS = 1200;
 const toStderr: Out = (s) => process.stderr.write(`${s}\n`);
 
 async function withDaemon<T>(fn: (d: DaemonClient) => Promise<T>): Promise<T> {
@@ -120,7 +123,15 @@ async function mps(args: string[], out: Out): Promise<void> {
     throw new CliError((e as Error).message);
   }
   await withDaemon(async (d) => {
-    const [procs, jobs] = await Promise.all([d.request('procs', null), d.request('jobs.list', null)]);
+    const ask = () => Promise.all([d.request('procs', null), d.request('jobs.list', null)]);
+    let [procs, jobs] = await ask();
+    // The agent's list is its last sample (once a second): a PID asked for that exists but is
+    // not in it yet (just started) is in the next one.
+    const missing = filter.pids.some((pid) => !procs.some((p) => p.pid === pid || (p.job ?? p.away)?.id === pid) && existsSync(`/proc/${pid}`));
+    if (missing) {
+      await new Promise((r) => setTimeout(r, SAMPLE_MS));
+      [procs, jobs] = await ask();
+    }
     mpsLines(procs, jobs, filter).forEach(out);
   });
 }
