@@ -7,6 +7,7 @@ import type { RunMode, RunModeKind } from '../../../shared/jobs/runModes.js';
 import { startFailure } from '../../../shared/jobs/startFailure.js';
 import { useCluster } from '../../store/clusterStore.js';
 import { openWindow } from '../../windows.js';
+import { useWindowTitle, windowTitles } from '../../windowTitle.js';
 import { FileBrowser, parentOf } from './FileBrowser.js';
 import { HostChooser, ParallelChooser, type Range } from './HostChooser.js';
 import { splitArgs } from './splitArgs.js';
@@ -56,6 +57,7 @@ export function AdvancedExecution({ bridge, initialNode }: { bridge: MosixviewBr
   const nodes = [...order].sort((a, b) => a - b);
   const [home, setHome] = useState<NodeId | undefined>(initialNode);
   const startNode = home ?? nodes[0];
+  useWindowTitle(windowTitles.exec(startNode));
   const [program, setProgram] = useState('');
   const [args, setArgs] = useState('');
   const [cwd, setCwd] = useState('/tmp');

@@ -9,6 +9,7 @@ import { Lamp } from '../../components/Lamp.js';
 import { MigratorStatus } from './MigratorStatus.js';
 import { NiceSlider } from './NiceSlider.js';
 import { migratorView } from './migratorView.js';
+import { useWindowTitle, windowTitles } from '../../windowTitle.js';
 
 export const STATUS_REFRESH_MS = 1000;
 const TEXT_WIDTH = { maxWidth: '34em' };
@@ -94,6 +95,7 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
     if (!job) return;
     void act(`Forget job ${jobKey(job.ref)}`, () => bridge.invoke('job.forget', { nodeId: job.ref.home, ref: job.ref }));
   };
+  useWindowTitle(windowTitles.migrator(title, runsOn));
   return (
     <main className="migrator">
       <h1>Migrator: {title}{command ? <span className="cluster-name"> {command}</span> : null}</h1>

@@ -7,13 +7,14 @@ import { formatKb } from '../../../shared/loadFigures.js';
 import { useCluster } from '../../store/clusterStore.js';
 import { usePoll } from '../../components/usePoll.js';
 import { openWindow } from '../../windows.js';
+import { useWindowTitle, windowTitles } from '../../windowTitle.js';
 import { MoveMarks } from './MoveMarks.js';
 import { boxRows, countRows, type BoxRow } from './boxRows.js';
 
 export const PROCS_REFRESH_MS = 1000;
 
 export function openMigrator(nodeId: NodeId, which: string): void {
-  openWindow(`migrator/${nodeId}/${which}`, `migrator-${nodeId}-${which}`, 'width=640,height=620');
+  openWindow(`migrator/${nodeId}/${which}`, `migrator-${nodeId}-${which}`);
 }
 
 /**
@@ -26,6 +27,7 @@ export function openMigrator(nodeId: NodeId, which: string): void {
 export function ProcessBox({ nodeId, bridge }: { nodeId: NodeId; bridge: MosixviewBridge }) {
   const host = useCluster((s) => s.nodes[nodeId]?.host);
   const [internals, setInternals] = useState(false);
+  useWindowTitle(windowTitles.processBox(nodeId));
   const { data, error, refresh } = usePoll(
     async () => {
       const [procs, jobs] = await Promise.all([
@@ -49,7 +51,7 @@ export function ProcessBox({ nodeId, bridge }: { nodeId: NodeId; bridge: Mosixvi
       <div className="toolbar">
         <h1>Processes of node {nodeId}{host ? <span className="cluster-name"> ({host})</span> : null}</h1>
         <button type="button" onClick={() => openWindow(`remote/${nodeId}`, `remote-${nodeId}`)}>Manage procs from remote</button>
-        <button type="button" onClick={() => openWindow(`exec?node=${nodeId}`, `exec-${nodeId}`, 'width=760,height=640')}>Advanced execution</button>
+        <button type="button" onClick={() => openWindow(`exec?node=${nodeId}`, `exec-${nodeId}`)}>Advanced execution</button>
         <label title="each mosrun job runs as unshare, a small sh -c wrapper that records its exit status, and the command">
           <input type="checkbox" checked={internals} onChange={(e) => setInternals(e.target.checked)} /> Show job internals
         </label>

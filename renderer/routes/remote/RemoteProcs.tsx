@@ -6,6 +6,7 @@ import { formatKb } from '../../../shared/loadFigures.js';
 import { groupJobs, internalPids, jobAsProcess } from '../../../shared/jobs/jobView.js';
 import { useCluster } from '../../store/clusterStore.js';
 import { usePoll } from '../../components/usePoll.js';
+import { useWindowTitle, windowTitles } from '../../windowTitle.js';
 
 export const GUESTS_REFRESH_MS = 1000;
 
@@ -15,6 +16,7 @@ export const GUESTS_REFRESH_MS = 1000;
  */
 export function RemoteProcs({ nodeId, bridge }: { nodeId: NodeId; bridge: MosixviewBridge }) {
   const host = useCluster((s) => s.nodes[nodeId]?.host);
+  useWindowTitle(windowTitles.remote(nodeId));
   const { data: guests, error, refresh } = usePoll(() => bridge.invoke('node.guests', { nodeId }), GUESTS_REFRESH_MS, [nodeId, bridge]);
   // A guest job is one row: the command its user started, not its sh -c wrapper.
   const data = useMemo(() => {
