@@ -5,7 +5,7 @@ import type { ProcInfo } from '../../../shared/domain/process.js';
 import type { JobRecord } from '../../../shared/jobs/job.js';
 import type { ProcStatus } from '../../../shared/protocol/apiJobs.js';
 import { RpcError } from '../../../shared/protocol/rpc.js';
-import { initialClusterState, useCluster } from '../../store/clusterStore.js';
+import { clusterActions, initialClusterState, useCluster } from '../../store/clusterStore.js';
 import { fakeBridge, loadNodes, type Handlers } from '../../components/fakeBridge.test-util.js';
 import { Migrator, parseTarget } from './Migrator.js';
 
@@ -181,6 +181,19 @@ describe('Migrator', () => {
     const here = screen.getByRole('button', { name: 'Migrate to node 1' }) as HTMLButtonElement;
     expect(here.disabled).toBe(true);
     expect(here.title).toBe('it runs on node 1 already');
+  });
+
+  it('a node that is down or still connecting is no target: its button says why', async () => {
+    setup();
+    act(() => clusterActions.applySnapshot({
+      name: 'lab', source: 'profile', hostKeyPrompts: [],
+      nodes: [1, 2, 3, 4].map((id) => ({ id, host: `node${id}.lab`, status: id === 2 ? 'down' : id === 4 ? 'connecting' : 'up', ...(id === 2 ? { reason: 'link cut' } : {}) })),
+    }));
+    await waitFor(() => expect(screen.getByLabelText('Runs on').textContent).toBe('node 1'));
+    const b = (n: number) => screen.getByRole('button', { name: `Migrate to node ${n}` }) as HTMLButtonElement;
+    expect([b(2).disabled, b(2).title]).toEqual([true, 'node 2 is down: link cut']);
+    expect([b(4).disabled, b(4).title]).toEqual([true, 'node 4 is not connected yet']);
+    expect([b(3).disabled, b(3).title]).toEqual([false, '']);
   });
 
   it('Home on a job already home, Best on the best node: said calmly, as information', async () => {

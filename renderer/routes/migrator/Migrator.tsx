@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 import type { ApiProcTarget, ProcStatus } from '../../../shared/protocol/apiJobs.js';
-import type { NodeId } from '../../../shared/domain/node.js';
+import type { NodeId, NodeView } from '../../../shared/domain/node.js';
 import { jobKey } from '../../../shared/domain/process.js';
 import { useCluster } from '../../store/clusterStore.js';
 import { usePoll } from '../../components/usePoll.js';
@@ -13,6 +13,12 @@ import { useWindowTitle, windowTitles } from '../../windowTitle.js';
 
 export const STATUS_REFRESH_MS = 1000;
 const TEXT_WIDTH = { maxWidth: '34em' };
+
+/** Why a node cannot take a process now; undefined while it is up. */
+function nodeDown(id: NodeId, node: NodeView | undefined): string | undefined {
+  if (!node || node.status === 'connecting') return `node ${id} is not connected yet`;
+  return node.status === 'down' ? `node ${id} is down${node.reason ? `: ${node.reason}` : ''}` : undefined;
+}
 
 /** "1234" is a PID on the node, "1.5" a job by identity (home 1, id 5). */
 export function parseTarget(nodeId: NodeId, which: string): ApiProcTarget {
@@ -87,8 +93,8 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
   // The command the admin started, also while the job is elsewhere or has ended.
   const command = status?.proc ? status.proc.args || status.proc.command : status?.job?.argv.join(' ');
   const control = { disabled: !!view.noControl, why: view.noControl };
-  // A node is a target when the process may move at all, and is not there already.
-  const nodeOff = (id: NodeId) => view.noControl ?? view.noMove ?? (id === runsOn ? `it runs on node ${id} already` : undefined);
+  // A node is a target when the process may move at all, is not there already, and the node is up.
+  const nodeOff = (id: NodeId) => view.noControl ?? view.noMove ?? (id === runsOn ? `it runs on node ${id} already` : nodeDown(id, nodes[id]));
   const moveOff = view.noControl ?? view.noMove;
   const forget = () => {
     const job = status?.job;
