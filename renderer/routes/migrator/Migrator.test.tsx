@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { ProcInfo } from '../../../shared/domain/process.js';
 import type { JobRecord } from '../../../shared/jobs/job.js';
 import type { ProcStatus } from '../../../shared/protocol/apiJobs.js';
@@ -122,6 +122,10 @@ describe('Migrator', () => {
     setup({}, () => ({ nodeId: 1, job: { ...job, state: 'killed', pid: undefined }, reasons: [] }));
     expect((await screen.findByRole('status', { name: 'Process ended' })).textContent).toBe('The job has ended: it was killed.');
     expect((screen.getByRole('button', { name: 'Kill' }) as HTMLButtonElement).disabled).toBe(true);
+    // The node list does not invite a click that can only fail.
+    const nodes = screen.getByRole('region', { name: 'Nodes' });
+    expect(within(nodes).queryByText(/Click/)).toBeNull();
+    expect(within(nodes).getByText('No node can take it now: the job has ended.')).toBeTruthy();
   });
 
   it('after Kill it no longer "runs here": the node list and the status agree that it ended', async () => {
@@ -160,7 +164,11 @@ describe('Migrator', () => {
       expect(b.title, name).toBe(`cannot move: ${reasons[0]}`);
     }
     for (const name of ['Kill', 'SIGSTOP', 'SIGCONT']) expect((screen.getByRole('button', { name }) as HTMLButtonElement).disabled, name).toBe(false);
-    expect(screen.getByRole('paragraph', { name: 'Cannot move' }).textContent).toBe(`It cannot move: ${reasons[0]}.`);
+    // Said once, under the nodes it cannot go to, instead of "click a node".
+    const nodes = screen.getByRole('region', { name: 'Nodes' });
+    expect(within(nodes).getByRole('paragraph', { name: 'Cannot move' }).textContent).toBe(`It cannot move: ${reasons[0]}.`);
+    expect(within(nodes).queryByText(/Click/)).toBeNull();
+    expect(screen.getAllByText(/It cannot move/)).toHaveLength(1);
     fireEvent.click(screen.getByRole('button', { name: 'SIGSTOP' }));
     await waitFor(() => expect(fb.calls('job.signal')).toHaveLength(1));
   });

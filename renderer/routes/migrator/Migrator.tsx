@@ -13,6 +13,8 @@ import { useWindowTitle, windowTitles } from '../../windowTitle.js';
 
 export const STATUS_REFRESH_MS = 1000;
 const TEXT_WIDTH = { maxWidth: '34em' };
+/** As wide as the node list's own hint, so a reason wraps instead of widening the column. */
+const HINT_WIDTH = { maxWidth: '26em' };
 
 /** Why a node cannot take a process now; undefined while it is up. */
 function nodeDown(id: NodeId, node: NodeView | undefined): string | undefined {
@@ -108,7 +110,14 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
       <div className="migrator-body">
         <section aria-label="Nodes" className="migrator-nodes">
           <h2>Nodes</h2>
-          <p className="muted hint">Click (or double-click) a node to migrate the process there.</p>
+          {/* No invitation to a click that can only fail: why it cannot move instead. */}
+          {view.runs && view.noMove && !view.noControl ? (
+            <p aria-label="Cannot move" className="muted hint" style={HINT_WIDTH}>It cannot move: {status?.reasons[0]}{(status?.reasons.length ?? 0) > 1 ? ` (and ${status!.reasons.length - 1} more, below)` : ''}.</p>
+          ) : status && moveOff ? (
+            <p className="muted hint" style={HINT_WIDTH}>No node can take it now: {moveOff}.</p>
+          ) : (
+            <p className="muted hint">Click (or double-click) a node to migrate the process there.</p>
+          )}
           <ul>
             {order.map((id) => (
               <li key={id}>
@@ -143,9 +152,6 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
           {/* Long sentences wrap within the column instead of pushing it under the nodes. */}
           {view.headline?.kind === 'moving' && <p role="status" aria-label="Moving" className="moving" style={TEXT_WIDTH}>{view.headline.text}</p>}
           {view.headline?.kind === 'unreachable' && <p role="status" aria-label="Unreachable" className="moving" style={TEXT_WIDTH}>{view.headline.text}</p>}
-          {view.runs && view.noMove && !view.noControl && (
-            <p aria-label="Cannot move" className="muted" style={TEXT_WIDTH}>It cannot move: {status?.reasons[0]}{(status?.reasons.length ?? 0) > 1 ? ` (and ${status!.reasons.length - 1} more, below)` : ''}.</p>
-          )}
           <NiceSlider
             nice={status?.proc?.nice}
             disabled={control.disabled}

@@ -92,6 +92,8 @@ describe('ProcessBox (the Mosixview client)', () => {
     // A job of this node that went to node 3: node column 3, green, once (not again as its deputy).
     const away = screen.getByRole('row', { name: 'Job 1.600' });
     expect(within(away).getAllByRole('cell')[2]!.textContent).toBe('3');
+    // Its user, as its deputy in the process list gives it.
+    expect(within(away).getAllByRole('cell')[3]!.textContent).toBe('root');
     expect(within(away).getByRole('img', { name: 'Migrated: runs on node 3' })).toBeTruthy();
     expect(screen.queryByRole('row', { name: 'Process 600' })).toBeNull();
   });

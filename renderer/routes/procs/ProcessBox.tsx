@@ -117,7 +117,7 @@ function activate(open: () => void) {
 }
 
 function Row({ nodeId, row }: { nodeId: NodeId; row: BoxRow }) {
-  if (row.kind === 'away') return <AwayRow nodeId={nodeId} r={row.r} />;
+  if (row.kind === 'away') return <AwayRow nodeId={nodeId} r={row.r} user={row.user} />;
   const p = row.p;
   const guest = p.guestFrom !== undefined;
   const internal = row.kind === 'internal';
@@ -141,7 +141,7 @@ function Row({ nodeId, row }: { nodeId: NodeId; row: BoxRow }) {
 }
 
 /** A job of this node that now runs elsewhere: no PID here, the migrator follows its identity. */
-function AwayRow({ nodeId, r }: { nodeId: NodeId; r: JobRecord }) {
+function AwayRow({ nodeId, r, user }: { nodeId: NodeId; r: JobRecord; user: string | undefined }) {
   const key = jobKey(r.ref);
   const pending = r.state === 'pending';
   return (
@@ -149,7 +149,7 @@ function AwayRow({ nodeId, r }: { nodeId: NodeId; r: JobRecord }) {
       <td><MoveMarks migrated={pending ? undefined : `runs on node ${r.where}`} cantMove={r.locked ? 'it is locked' : undefined} job={r.ref} /></td>
       <td className="num" title={`job ${key}`}>{r.ref.id < REMOTE_ID_BASE ? r.ref.id : '-'}</td>
       <td className="num">{r.where}</td>
-      <td />
+      <td>{user}</td>
       <td title={r.note}>{pending ? 'pending' : 'M'}</td>
       <td className="num">-</td>
       <td className="num">-</td>

@@ -18,7 +18,7 @@ export type BoxRow =
   /** One process of a job, shown with "show job internals". */
   | { kind: 'internal'; key: string; role: InternalRole; p: ProcInfo }
   /** A job of this node that runs elsewhere, or is still to be started there. */
-  | { kind: 'away'; r: JobRecord };
+  | { kind: 'away'; r: JobRecord; user?: string };
 
 export interface BoxRows {
   own: BoxRow[];
@@ -51,9 +51,14 @@ export function boxRows(procs: readonly ProcInfo[], jobs: readonly JobRecord[], 
   }
   here.sort((a, b) => a.pid - b.pid);
   // Only this node's own jobs: a guest that moved on leaves a record here too.
+  // Its user comes from its deputy in the process list (the record does not keep one).
+  const deputyUser = new Map(procs.filter((p) => p.away).map((p) => [jobKey(p.away!), p.user]));
   const away = jobs
     .filter((r) => r.ref.home === nodeId && r.where > 0 && (r.state === 'away' || r.state === 'pending'))
-    .map((r): BoxRow => ({ kind: 'away', r }));
+    .map((r): BoxRow => {
+      const user = deputyUser.get(jobKey(r.ref));
+      return { kind: 'away', r, ...(user ? { user } : {}) };
+    });
   return {
     own: [...here.filter((x) => !x.guest).flatMap((x) => x.rows), ...away],
     guests: here.filter((x) => x.guest).flatMap((x) => x.rows),
