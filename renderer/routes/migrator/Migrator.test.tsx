@@ -222,6 +222,8 @@ describe('Migrator', () => {
       'Job 1.4321 runs on node 3, which cannot be reached: node 3 (node3.lab) is down: no route to host. Wait for node 3 to come back (the job goes on there if only the connection was lost), or forget the job if node 3 is gone for good.',
     );
     expect(screen.getByLabelText('Runs on').textContent).toBe('node 3 (unreachable)');
+    // Its nice is not known here: the display does not make one up.
+    expect(screen.getByLabelText('Nice value').textContent!.trim()).toBe('-');
     expect(screen.getByLabelText('PID').textContent).toBe('-');
     // Its command, from its record: nothing on node 3 can be asked.
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Migrator: job 1.4321 /bin/sleep 300');
