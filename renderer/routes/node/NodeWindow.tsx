@@ -13,7 +13,7 @@ import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 import type { NodeId, NodeView } from '../../../shared/domain/node.js';
 import type { BalanceState } from '../../../shared/protocol/agentBalance.js';
 import type { NodeResult } from '../../../shared/protocol/apiBalance.js';
-import { FLAG_BOXES, balancerLines, combined, describeMoves, describeResult, isChecked, pendingMoves } from './nodeActions.js';
+import { FLAG_BOXES, balancerLines, combined, describeAgentStart, describeMoves, describeResult, isChecked, pendingMoves } from './nodeActions.js';
 
 const POLL_MS = 3000;
 
@@ -123,7 +123,7 @@ function Controls({ bridge, target, states, busy, act }: { bridge: MosixviewBrid
           <output id="pending-away" aria-label="Own jobs away">{pending?.away ?? '…'}</output>
         </div>
         <div className="node-action">
-          <button type="button" disabled={busy} onClick={() => void act('start agent', () => bridge.invoke('balance.startAgent', { nodeId: target }), () => 'agent started')}>Start agent</button>
+          <button type="button" disabled={busy} onClick={() => void act('start agent', () => bridge.invoke('balance.startAgent', { nodeId: target }), describeAgentStart)}>Start agent</button>
           <button type="button" disabled={busy} onClick={() => void act('stop agent', () => bridge.invoke('balance.stopAgent', { nodeId: target }), () => 'agent stopped')}>Stop agent</button>
         </div>
       </div>

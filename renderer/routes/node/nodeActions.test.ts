@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DECAY, NO_FLAGS } from '../../../shared/balancing/types.js';
 import type { BalanceState } from '../../../shared/protocol/agentBalance.js';
-import { FLAG_BOXES, balancerLines, combined, describeMoves, describeResult, isChecked, pendingMoves } from './nodeActions.js';
+import { FLAG_BOXES, balancerLines, combined, describeAgentStart, describeMoves, describeResult, isChecked, pendingMoves } from './nodeActions.js';
 
 const st = (flags: Partial<typeof NO_FLAGS>): BalanceState => ({ nodeId: 1, flags: { ...NO_FLAGS, ...flags }, decay: DEFAULT_DECAY, speed: 10000, exchanging: true, canMigrate: true, note: '', moves: 0, failedMoves: 0, jobs: 0, guests: 0, away: 0, held: [], avoiding: [] });
 const box = (label: string) => FLAG_BOXES.find((b) => b.label === label)!;
@@ -40,5 +40,10 @@ describe('node configuration window logic', () => {
     // An older agent's state has neither list.
     const { held: _h, avoiding: _a, ...old } = s;
     expect(balancerLines(old as unknown as BalanceState)).toEqual([]);
+  });
+
+  it('Start agent on an agent that runs says so calmly, not "agent started"', () => {
+    expect(describeAgentStart('started')).toBe('agent started');
+    expect(describeAgentStart('already running')).toBe('the agent is already running: nothing to start');
   });
 });
