@@ -57,7 +57,12 @@ describe('Sampler on the real /proc', () => {
     expect(procs.map((p) => p.args)).toEqual(["sh -c while :; do :; done spinner"]);
     // Running or waiting for a CPU, it is runnable all the time: one task.
     const seen = `demand ${samples.map((x) => x.demand).join(' ')}; util ${samples.map((x) => x.util).join(' ')}; kernel ${JSON.stringify(kernel)}`;
-    for (const x of samples) expect(Math.abs(x.demand - 1), seen).toBeLessThan(0.07);
+    // The kernel adds a wait to schedstat when the wait ends, so a wait in progress at a read
+    // falls in the next interval: on a crowded machine one sample can be off by the length of a
+    // wait (tens of ms; 0.08 seen with the hog getting a fifth of a CPU), and the next makes up
+    // for it. Leaving the waiting out would read what it got of a CPU (0.19 in that run).
+    for (const x of samples) expect(Math.abs(x.demand - 1), seen).toBeLessThan(0.15);
+    expect(Math.abs(mean((x) => x.demand) - 1), seen).toBeLessThan(0.05);
     expect(samples.at(-1)?.demandSource).toBe('schedstat');
     // What it got of a CPU depends on the machine; the sampler must say what the kernel says.
     expect(Math.abs((mean((x) => x.util) * samples[0]!.cpus) / 100 - kernel.cpu), seen).toBeLessThan(0.04);
