@@ -2,7 +2,7 @@
  * The load figures the main window shows, defined once for agent and renderer.
  * docs/LOAD-MODEL.md explains them.
  */
-import { STANDARD_SPEED, type NodeSample, type NodeView } from './domain/node.js';
+import { STANDARD_SPEED, type DemandSource, type NodeSample, type NodeView, type SpeedSource } from './domain/node.js';
 
 /** openMosix's exported load: rises at once, falls slowly (an upper estimate). */
 export function smoothLoad(previous: number, sample: number): number {
@@ -51,6 +51,18 @@ export function clusterEfficiency(nodes: readonly NodeView[]): number | undefine
   const up: NodeSample[] = [];
   for (const n of nodes) if (n.status === 'up' && n.sample) up.push(n.sample);
   return balanceEfficiency(up);
+}
+
+/** How a node's speed came about, in the configuration window and `mosctl status`. */
+export function speedSourceLabel(s: SpeedSource): string {
+  return s === 'admin' ? 'set by the admin' : 'calibrated';
+}
+
+/** Where a node's demand comes from, in `mosctl status`. */
+export function demandSourceLabel(s: DemandSource): string {
+  return s === 'schedstat'
+    ? 'runnable time of each process over each second (/proc/PID/schedstat)'
+    : 'processes runnable at the instant of each sample (this kernel has no /proc/PID/schedstat)';
 }
 
 export function formatKb(kb: number): string {

@@ -13,6 +13,7 @@ import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 import type { NodeId, NodeView } from '../../../shared/domain/node.js';
 import type { BalanceState } from '../../../shared/protocol/agentBalance.js';
 import type { NodeResult } from '../../../shared/protocol/apiBalance.js';
+import { speedSourceLabel } from '../../../shared/loadFigures.js';
 import { FLAG_BOXES, balancerLines, combined, describeAgentStart, describeMoves, describeResult, isChecked, pendingMoves } from './nodeActions.js';
 
 const POLL_MS = 3000;
@@ -139,7 +140,7 @@ function NodeFacts({ node, entry }: { node: NodeView; entry: NodeEntry | undefin
       <dt>Host name</dt><dd>{s?.hostname ?? '-'}</dd>
       <dt>IP address</dt><dd>{node.address ?? node.host}</dd>
       <dt>Status</dt><dd>{node.status}{node.reason ? `: ${node.reason}` : ''}</dd>
-      <dt>Speed</dt><dd>{entry?.state?.speed ?? s?.speed ?? '-'}</dd>
+      <dt>Speed</dt><dd>{entry?.state?.speed ?? s?.speed ?? '-'}{s?.speedSource ? ` (${speedSourceLabel(s.speedSource)})` : ''}</dd>
       {entry?.state && (
         <>
           <dt>Balancer</dt><dd>{entry.state.canMigrate ? 'moves jobs' : 'moves no jobs'}{entry.state.note ? `: ${entry.state.note}` : ''}</dd>
