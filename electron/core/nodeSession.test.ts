@@ -233,22 +233,26 @@ describe('NodeSession', () => {
     expect(launcher.modes).toEqual(['attach', 'stop', 'start']);
   });
 
-  it('an agent the admin stopped earlier (attach exits 4) shows why and is not retried, not even by kick()', async () => {
+  it('an agent the admin stopped earlier (attach exits 4) shows why and is not retried; kick() looks once more', async () => {
     const launcher = new FakeLauncher();
     launcher.stoppedByAdmin = true;
     const { s, views } = startSession(launcher);
     const down = await until('down', () => views.find((v) => v.status === 'down'));
     expect(down.reason).toBe(STOPPED_LINE);
-    s.kick();
     await sleep(TIMING.backoffMaxMs * 4);
     expect(launcher.modes).toEqual(['attach']);
+    // Refresh: one plain attach (it would find an agent started elsewhere), which starts nothing.
+    s.kick();
+    await until('looked again', () => launcher.modes.length === 2);
+    await sleep(TIMING.backoffMaxMs * 4);
+    expect(launcher.modes).toEqual(['attach', 'attach']);
     expect(s.view.reason).toBe(STOPPED_LINE);
     s.startAgent();
     await until('up', () => s.view.status === 'up');
-    expect(launcher.modes).toEqual(['attach', 'start']);
+    expect(launcher.modes).toEqual(['attach', 'attach', 'start']);
     // Once up, a reconnect is a plain attach again.
     launcher.last.sending = false;
-    await until('reconnected', () => launcher.modes.length === 3);
-    expect(launcher.modes[2]).toBe('attach');
+    await until('reconnected', () => launcher.modes.length === 4);
+    expect(launcher.modes[3]).toBe('attach');
   });
 });

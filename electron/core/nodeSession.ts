@@ -90,8 +90,13 @@ export class NodeSession {
     this.wake?.();
   }
 
-  /** Skips the backoff wait of a node that is down (manual refresh). */
+  /**
+   * Skips the backoff wait of a node that is down (manual refresh). A node whose agent the
+   * admin stopped is looked at once more: a plain attach finds an agent started elsewhere
+   * (another GUI's Start agent) and starts none itself.
+   */
   kick(): void {
+    this.held = undefined;
     this.wake?.();
   }
 

@@ -48,6 +48,16 @@ describe('ClusterKeyDialog', () => {
     expect(screen.getByRole('dialog')).toBeTruthy();
   });
 
+  it('when some nodes hold this GUI key, adopting names the key and its nodes', async () => {
+    const split: ClusterKeyState = { ...conflict, installed: [{ keyId: '1111111111111111', nodes: [1, 2, 4] }, { keyId: '2222222222222222', nodes: [3] }], keyless: [] };
+    const fb = fakeBridge({ 'clusterKey.get': () => split });
+    render(<ClusterKeyDialog bridge={fb.bridge} />);
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByRole('list', { name: 'Keys on the nodes' }).textContent).toBe("1111111111111111 on nodes 1, 2, 4 (this GUI's key)2222222222222222 on node 3");
+    expect(within(dialog).getByRole('button', { name: 'Adopt key 2222222222222222 (node 3)' })).toBeTruthy();
+    expect(within(dialog).queryByRole('button', { name: "Adopt the cluster's key" })).toBeNull();
+  });
+
   it('follows the state the main process announces', async () => {
     const fb = fakeBridge({ 'clusterKey.get': () => ({ ...conflict, status: 'agreed', installed: [], keyless: [] }) });
     render(<ClusterKeyDialog bridge={fb.bridge} />);

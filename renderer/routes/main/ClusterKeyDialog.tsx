@@ -58,6 +58,8 @@ export function ClusterKeyDialog({ bridge }: { bridge: MosixviewBridge }) {
 
   const mine = state.guiKeyId;
   const others = state.installed.filter((h) => h.keyId !== mine);
+  // When some nodes hold this GUI's key, no single other key is "the cluster's".
+  const heldByMe = state.installed.some((h) => h.keyId === mine);
   return (
     <div className="modal-backdrop">
       <div role="dialog" aria-modal="true" aria-labelledby="clusterkey-title" className="dialog">
@@ -84,7 +86,7 @@ export function ClusterKeyDialog({ bridge }: { bridge: MosixviewBridge }) {
         <div className="dialog-buttons">
           {others.map((h) => (
             <button type="button" key={h.keyId} disabled={busy} onClick={() => void act(() => bridge.invoke('clusterKey.adopt', { keyId: h.keyId }))}>
-              {others.length === 1 ? "Adopt the cluster's key" : `Adopt key ${h.keyId} (${nodes(h.nodes)})`}
+              {others.length === 1 && !heldByMe ? "Adopt the cluster's key" : `Adopt key ${h.keyId} (${nodes(h.nodes)})`}
             </button>
           ))}
           <button type="button" disabled={busy || !!state.rotateBlocked} onClick={() => void act(() => bridge.invoke('clusterKey.rotate', null))}>
