@@ -43,9 +43,9 @@ export function HistoryBar({ bridge }: { bridge: MosixviewBridge }) {
         {!current ? '…' : !st ? `cannot ask node ${current.nodeId}: ${current.error ?? ''}` : st.running ? `collecting (pid ${st.pid})` : 'not running'}
       </span>
       {st && !st.running && <button type="button" onClick={() => void act(() => bridge.invoke('history.startCollector', null))}>Start collector</button>}
-      <button type="button" onClick={() => openWindow('history/load', 'history-load', 'width=1000,height=640')}>Load history</button>
-      <button type="button" onClick={() => openWindow('history/mem', 'history-mem', 'width=1000,height=760')}>Memory history</button>
-      <button type="button" onClick={() => openWindow('history/procs', 'history-procs', 'width=820,height=600')}>Process history</button>
+      <button type="button" onClick={() => openWindow('history/load', 'history-load')}>Load history</button>
+      <button type="button" onClick={() => openWindow('history/mem', 'history-mem')}>Memory history</button>
+      <button type="button" onClick={() => openWindow('history/procs', 'history-procs')}>Process history</button>
       {error && <span role="alert" className="row-message">{error}</span>}
       <ReplayBar bridge={bridge} status={st} />
     </section>
