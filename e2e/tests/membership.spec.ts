@@ -3,7 +3,7 @@ import { test, expect } from '../support/fixtures.js';
 import { allUp } from '../support/mainWindow.js';
 import { sshExec } from '../cluster/testCluster.js';
 import { launchApp } from '../support/app.js';
-import { out } from '../support/balancing.js';
+import { configWindow, out } from '../support/balancing.js';
 import { tool } from '../support/jobs.js';
 import { parseHpcMap } from '../../shared/hpcMap.js';
 
@@ -32,18 +32,22 @@ test("setpe -w and setpe -off on a node win over the GUI, also after a GUI resta
     const off = await setpe(2, '-off');
     expect(off.stdout).toContain('Mosixview does not put its map back');
     const row = (page: typeof app.page, id: number) => page.getByRole('row', { name: `Node ${id} row` });
-    await expect(row(app.page, 3)).toContainText('node 3 has its own map (setpe -w), 5 nodes; the profile has 4', { timeout: 15_000 });
+    await expect(row(app.page, 3)).toContainText('node 3 has its own map (setpe -w), 5 nodes; the profile has 4; Mosixview keeps it (the node wins)', { timeout: 15_000 });
     await expect(row(app.page, 2)).toContainText('node 2 left the cluster (setpe -off on the node', { timeout: 15_000 });
 
     // A GUI started now (a restart) leaves both as the admin made them.
     const later = await launchApp(browser, ['--profile', cluster.profilePath]);
     try {
       await allUp(later.page, ids);
-      await expect(row(later.page, 3)).toContainText('node 3 has its own map (setpe -w), 5 nodes; the profile has 4', { timeout: 15_000 });
+      await expect(row(later.page, 3)).toContainText('node 3 has its own map (setpe -w), 5 nodes; the profile has 4; Mosixview keeps it (the node wins)', { timeout: 15_000 });
       await expect(row(later.page, 2)).toContainText("node 2 left the cluster (setpe -off on the node");
       await new Promise((r) => setTimeout(r, 4000));
       expect(await mapOf(3)).toBe(5);
       expect((await setpe(2, '-r')).stderr).toContain('no map is installed on this node');
+      // The node window says what wins.
+      const { region } = await configWindow(later, 3);
+      await expect(region.getByRole('note', { name: 'What wins' })).toContainText('What was done on the node wins over Mosixview: a map from setpe -w, setpe -off and the mosctl flags stay');
+      await expect(region).toContainText('node 3 has its own map (setpe -w), 5 nodes; the profile has 4; Mosixview keeps it (the node wins)');
 
       // The admin's explicit override, from the row.
       await row(later.page, 3).getByRole('button', { name: "Install the profile's map on node 3" }).click();

@@ -174,7 +174,7 @@ describe('the map: what was done on the node wins', () => {
     const g = gui(nodes, k);
     await g.allUp();
     await until('rows', () => g.view(3).ownMap && g.view(2).ownMap);
-    expect(g.view(3).ownMap).toBe('node 3 has its own map (setpe -w), 5 nodes; the profile has 4');
+    expect(g.view(3).ownMap).toBe('node 3 has its own map (setpe -w), 5 nodes; the profile has 4; Mosixview keeps it (the node wins)');
     expect(g.view(2).ownMap).toMatch(/^node 2 left the cluster \(setpe -off on the node, 2024-05-01T10:00:00.000Z\)/);
     await sleep(MEMBERSHIP.pollMs * 4);
     expect(nodes[3].mapText).toBe(own);

@@ -16,6 +16,8 @@ export interface MapPlan {
 }
 
 const nodes = (n: number) => `${n} node${n === 1 ? '' : 's'}`;
+/** Each row with a map of the node's own says who wins, as the setpe -off row does. */
+const KEPT = '; Mosixview keeps it (the node wins)';
 
 function whose(info: ClusterInfo): string {
   if (info.mapBy === 'setpe') return 'its own map (setpe -w)';
@@ -45,8 +47,8 @@ export function mapPlan(id: NodeId, profile: readonly MapNode[], info: ClusterIn
   if (formatHpcMap(info.map) !== formatHpcMap(profile)) {
     const sizes = `${nodes(info.map.length)}; the profile has ${profile.length}`;
     const diff = info.map.length === profile.length ? `${nodes(info.map.length)}, not the profile's: ${firstDifference(info.map, profile)}` : sizes;
-    return { install: false, ownMap: `node ${id} has ${whose(info)}, ${diff}` };
+    return { install: false, ownMap: `node ${id} has ${whose(info)}, ${diff}${KEPT}` };
   }
-  if (info.nodeId !== id) return { install: false, ownMap: `node ${id} has the profile's map but calls itself node ${info.nodeId ?? '(none)'} in it` };
+  if (info.nodeId !== id) return { install: false, ownMap: `node ${id} has the profile's map but calls itself node ${info.nodeId ?? '(none)'} in it${KEPT}` };
   return { install: false };
 }

@@ -87,11 +87,11 @@ describe('the row of a node', () => {
   });
 
   it("with its own map: says how it differs and installs the profile's map only when asked", async () => {
-    const fb = show(up({ ownMap: 'node 3 has its own map (setpe -w), 5 nodes; the profile has 4' }), {
+    const fb = show(up({ ownMap: 'node 3 has its own map (setpe -w), 5 nodes; the profile has 4; Mosixview keeps it (the node wins)' }), {
       'membership.installMap': () => [{ nodeId: 3, ok: false, error: 'node 3 is not connected' }],
     });
     expect(screen.getByRole('img', { name: 'Node 3 up' })).toBeTruthy();
-    expect(message().textContent).toContain('node 3 has its own map (setpe -w), 5 nodes; the profile has 4');
+    expect(message().textContent).toContain('node 3 has its own map (setpe -w), 5 nodes; the profile has 4; Mosixview keeps it (the node wins)');
     fireEvent.click(screen.getByRole('button', { name: "Install the profile's map on node 3" }));
     await waitFor(() => expect(message().textContent).toContain("installing the profile's map failed: node 3 is not connected"));
     expect(fb.calls('membership.installMap')).toEqual([{ nodeId: 3 }]);
