@@ -13,7 +13,7 @@ const own: NodeSample = { t: 1, hostname: 'mvnode1', cpus: 2, demand: 1, load: 1
 const map = [1, 2, 3].map((id) => ({ id, host: `10.0.0.${id}`, aliases: id === 2 ? ['n2.local'] : [], line: id }));
 const v = (node: number, over: Partial<ViewNode> = {}): ViewNode => ({ node, load: 0.5 * node, speed: 10000 * node, cpus: 1, memAvailKb: 1024, memTotalKb: 2048, util: 25, t: 1, seq: 1, up: true, ageMs: 400, self: node === 1, ...over });
 const view: ClusterViewReply = { self: 1, map, nodes: [v(1), v(2, { block: true }), v(3, { up: false, ageMs: 9000 })] };
-const info: ClusterInfo = { nodeId: 1, map, keyInstalled: true, keyId: 'k', listening: true, port: 7249, exchange: { accepted: 10, forged: 2, stale: 0, replayed: 1, ahead: 0 } };
+const info: ClusterInfo = { nodeId: 1, map, mapBy: 'setpe', leftAt: null, keyInstalled: true, keyId: 'k', listening: true, port: 7249, exchange: { accepted: 10, forged: 2, stale: 0, replayed: 1, ahead: 0 }, peers: [] };
 const state: BalanceState = { nodeId: 1, flags: { ...NO_FLAGS, block: true }, decay: DEFAULT_DECAY, speed: 10000, exchanging: true, canMigrate: false, note: 'no migration service', moves: 0, failedMoves: 0, jobs: 0, guests: 2, away: 1,
   held: [{ job: '1.7', why: 'CRIU is not installed on this node: install criu >= 4' }, { job: '2.3', why: 'moved here by the admin 40 s ago: the admin\'s placement stands for 600 s (560 s left)' }],
   avoiding: [{ node: 3, why: 'CRIU 3.17 on node 3 is too old', forS: 290 }] };
@@ -127,13 +127,16 @@ describe('setpe', () => {
     expect(bad.err).toMatchObject({ message: 'my.map:3: node 2 is already defined on line 2' });
     expect(bad.calls).toEqual([]);
     const good = await run(['-w', '-f', 'my.map'], { 'my.map': '1 10.0.0.1 3\n' });
-    expect(good.calls).toEqual([['cluster.configure', { mapText: '1 10.0.0.1 3\n' }]]);
+    // Recorded as the admin's own map: Mosixview then leaves it alone.
+    expect(good.calls).toEqual([['cluster.configure', { mapText: '1 10.0.0.1 3\n', by: 'setpe' }]]);
     expect(good.lines[0]).toBe('this node is node 1 of 3; peer channel listening on port 7249');
     expect((await run(['-w', '-f', 'gone.map'])).err).toMatchObject({ message: expect.stringMatching(/^cannot read gone\.map/) });
   });
 
-  it('-off leaves the cluster', async () => {
-    expect((await run(['-off'])).calls).toEqual([['cluster.configure', { off: true }]]);
+  it('-off leaves the cluster, and says that Mosixview does not undo it', async () => {
+    const off = await run(['-off']);
+    expect(off.calls).toEqual([['cluster.configure', { off: true }]]);
+    expect(off.lines).toEqual(['this node left the cluster: no map installed, no load exchange; Mosixview does not put its map back (setpe -w, or "Install the profile\'s map" in Mosixview, joins again)']);
   });
 });
 

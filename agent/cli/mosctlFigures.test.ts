@@ -6,7 +6,7 @@ import type { ClusterInfo } from '../../shared/protocol/agent.js';
 import { runMosctl, type MosctlAgent } from './mosctl.js';
 
 const base: NodeSample = { t: 1, hostname: 'mvnode1', cpus: 2, demand: 0.1, load: 0.12, util: 3, mem: { totalKb: 4096, freeKb: 1024, availableKb: 2048 }, speed: 85000, procCount: 3 };
-const info: ClusterInfo = { nodeId: null, map: [], keyInstalled: false, keyId: null, listening: false, port: 7249, exchange: { accepted: 0, forged: 0, stale: 0, replayed: 0, ahead: 0 } };
+const info: ClusterInfo = { nodeId: null, map: [], mapBy: null, leftAt: null, keyInstalled: false, keyId: null, listening: false, port: 7249, exchange: { accepted: 0, forged: 0, stale: 0, replayed: 0, ahead: 0 }, peers: [] };
 
 async function status(sample: NodeSample): Promise<string[]> {
   const agent: MosctlAgent = {

@@ -202,10 +202,12 @@ export class AgentDaemon {
         try {
           return await this.peers.configure(p ?? {});
         } catch (e) {
-          throw new RpcError('EINVAL', (e as Error).message);
+          // A refused key change keeps its own code: the GUI offers adopt or rotate on it.
+          throw e instanceof RpcError ? e : new RpcError('EINVAL', (e as Error).message);
         }
       },
       'cluster.info': () => this.peers.info(),
+      'cluster.key': () => this.peers.exportKey(),
       shutdown: () => {
         setTimeout(() => this.stop(), 50);
         return null;

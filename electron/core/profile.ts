@@ -39,7 +39,9 @@ export interface ProfileFile {
   nodes?: Record<string, SshSettings>;
   /**
    * The cluster key the GUI installs on every node (agents accept nothing from a peer
-   * without it). Created on first use. Default: next to the profile, NAME.cluster-key.
+   * without it). Created when a cluster where no node has a key is opened; when the nodes
+   * hold another key, the GUI offers to adopt it into this file. Default: next to the
+   * profile, NAME.cluster-key.
    */
   clusterKeyFile?: string;
 }

@@ -69,4 +69,11 @@ export interface NodeView {
   agentVersion?: string;
   /** A problem of a node that is up, e.g. it cannot reach its peers. */
   warning?: string;
+  /** Set while the node's peers drop its load exchange as forged (it holds another cluster key): its lamp is not green. */
+  isolated?: string;
+  /** The node keeps its own map (setpe -w) or left the cluster (setpe -off): how it differs from the profile's. */
+  ownMap?: string;
 }
+
+/** What the main process learns about a node's membership besides its samples. */
+export type MembershipView = Pick<NodeView, 'warning' | 'isolated' | 'ownMap'>;

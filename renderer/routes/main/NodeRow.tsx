@@ -3,6 +3,7 @@ import { useCluster, selectNode, clusterActions } from '../../store/clusterStore
 import { Lamp } from '../../components/Lamp.js';
 import { Bar, toneOf } from '../../components/Bar.js';
 import { SpeedSlider } from './SpeedSlider.js';
+import { RowStatus } from './RowStatus.js';
 import { formatKb, loadPercent, memoryUsedPercent } from '../../../shared/loadFigures.js';
 import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 import { openWindow } from '../../windows.js';
@@ -35,7 +36,7 @@ export const NodeRow = memo(function NodeRow({ id, bridge, onOpenNode }: {
 
   return (
     <tr aria-label={`Node ${id} row`} className={`node-row node-${node.status}`}>
-      <td><Lamp id={id} status={node.status} reason={node.reason} /></td>
+      <td><Lamp id={id} status={node.status} reason={node.reason} cutOff={node.isolated} /></td>
       <td className="host-cell">
         <button type="button" className="host-button" aria-label={`Node ${id}`} title={`${node.host}: node configuration`} onClick={() => onOpenNode(id)}>
           {name}
@@ -52,9 +53,7 @@ export const NodeRow = memo(function NodeRow({ id, bridge, onOpenNode }: {
         />
       </td>
       <td className="cpus" aria-label={`CPUs of node ${id}`}>{s ? s.cpus : '-'}</td>
-      <td className="row-message" role={node.reason || actionError || node.warning ? 'status' : undefined}>
-        {node.status !== 'up' ? node.reason : actionError ?? node.warning}
-      </td>
+      <RowStatus node={node} actionError={actionError} bridge={bridge} />
     </tr>
   );
 });
