@@ -73,6 +73,32 @@ describe('loadProfileFile', () => {
     expect(e.message).toMatch(/not valid JSON/);
   });
 
+  it('a JSON syntax error names the file, line and column, and shows the offending line', () => {
+    const p = writeProfile('comma.json', '{\n  "map": "maps/lab.map",\n  "ssh": { "user": "admin" },\n}\n');
+    const e = errorOf(() => loadProfileFile(p));
+    expect(e).toBeInstanceOf(ProfileError);
+    expect(e.message).toContain(`${p} is not valid JSON: line 3, column 29:`);
+    expect(e.message).toMatch(/trailing comma/);
+    expect(e.message).not.toMatch(/position/);
+    expect(e.message).toContain('\n  3 |   "ssh": { "user": "admin" },\n');
+    expect(e.message).toContain(`\n    | ${' '.repeat(28)}^`);
+  });
+
+  it.each([
+    ['{\n  "map": "maps/lab.map"\n  "ssh": {}\n}', 3, 3, /expected "," or "}" after a property value \(a comma missing\?\)/],
+    ["{\n  'map': 'maps/lab.map'\n}", 2, 3, /double quotes/],
+    ['{\n  // the lab\n  "map": "maps/lab.map"\n}', 2, 3, /JSON has no comments/],
+    ['{\n  map: "maps/lab.map"\n}', 2, 3, /"map".*double quotes/],
+    ['{\n  "map": "maps/lab.map",\n  "ssh": {\n', 3, 10, /the "\{" here is never closed: the file ends first/],
+    ['', 1, 1, /the file is empty/],
+  ])('%j: line %i, column %i', (text, line, column, what) => {
+    const p = writeProfile('syntax.json', text);
+    const e = errorOf(() => loadProfileFile(p));
+    expect(e).toBeInstanceOf(ProfileError);
+    expect(e.message).toContain(`${p} is not valid JSON: line ${line}, column ${column}:`);
+    expect(e.message).toMatch(what);
+  });
+
   it('names the file when it cannot be read', () => {
     const p = join(dir, 'profiles', 'missing.json');
     const e = errorOf(() => loadProfileFile(p));

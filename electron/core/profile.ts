@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { parseHpcMap, type MapNode } from '../../shared/hpcMap.js';
+import { excerpt, findJsonSyntaxError } from './jsonSyntax.js';
 
 /** SSH and agent settings; every field is optional and falls back to ~/.ssh/config and defaults. */
 export interface SshSettings {
@@ -166,7 +167,10 @@ export function loadProfileFile(path: string): ClusterConfig {
   try {
     parsed = JSON.parse(raw) as ProfileFile;
   } catch (e) {
-    throw new ProfileError(`${path} is not valid JSON: ${(e as Error).message}`);
+    const p = findJsonSyntaxError(raw);
+    // JSON.parse names a character offset only: the admin needs the line and what is wrong there.
+    if (!p) throw new ProfileError(`${path} is not valid JSON: ${(e as Error).message}`);
+    throw new ProfileError(`${path} is not valid JSON: line ${p.line}, column ${p.column}: ${p.message}\n${excerpt(raw, p)}`);
   }
   return clusterFromProfile(parsed, dirname(resolve(path)), path);
 }
