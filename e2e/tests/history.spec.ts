@@ -123,7 +123,14 @@ test('the collector records the cluster; load history, checkpoint, process histo
     await replay.fill(String(peak.t + 1000));
     await expect(page.getByRole('status', { name: 'Replay time' })).toContainText('REPLAY');
     await expect.poll(() => loadValue(page, 2), { timeout: 10_000 }).toBeGreaterThanOrEqual(80);
+    // The past cannot be given a new speed: every slider waits for Live, saying so.
+    for (const n of cluster.nodes) {
+      const speed = page.getByRole('slider', { name: `Speed of node ${n.id}`, exact: true });
+      await expect(speed).toBeDisabled();
+      await expect(speed).toHaveAttribute('title', 'replaying the past: press Live to change speeds');
+    }
     await page.getByRole('button', { name: 'Live' }).click();
+    await expect(page.getByRole('slider', { name: 'Speed of node 2', exact: true })).toBeEnabled();
     await expect(page.getByRole('status', { name: 'Replay time' })).toHaveCount(0);
     await expect.poll(() => loadValue(page, 2), { timeout: 10_000 }).toBeLessThan(50);
 

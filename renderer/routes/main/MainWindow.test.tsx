@@ -257,7 +257,66 @@ describe('MainWindow', () => {
   });
 });
 
+describe('speed sliders', () => {
+  const slider = (id: number) => within(row(id)).getByRole('slider', { name: `Speed of node ${id}` }) as HTMLInputElement;
+
+  it('keep their range after a drag: the thumb stays where it was let go', async () => {
+    vi.useFakeTimers();
+    const { emit } = await renderCluster([upView(3), upView(4)]);
+    const max = slider(3).max;
+    fireEvent.change(slider(3), { target: { value: '90000' } });
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(1000);
+    });
+    emit('node.view', upView(3, 2, { speed: 90000 }));
+    expect(slider(3).value).toBe('90000');
+    expect(slider(3).max).toBe(max);
+    expect(slider(4).max).toBe(max);
+  });
+
+  it('share one range, wide enough for the fastest node; a speed set elsewhere beyond it widens it', async () => {
+    const { emit } = await renderCluster([upView(1), upView(2, 1, { speed: 200000 })]);
+    expect(slider(1).max).toBe(slider(2).max);
+    expect(Number(slider(2).max)).toBeGreaterThan(200000);
+    const before = new Map(lampRenders);
+    emit('node.view', upView(1, 2, { speed: 20000 }));
+    expect(slider(1).max).toBe(slider(2).max);
+    expect([...lampRenders].filter(([id, n]) => before.get(id) !== n).map(([id]) => id)).toEqual([1]);
+
+    // mosctl setspeed on the node itself, beyond the range: the range widens so the thumb is not pinned at the end.
+    emit('node.view', upView(2, 2, { speed: 900000 }));
+    expect(Number(slider(2).max)).toBeGreaterThanOrEqual(900000);
+    expect(slider(1).max).toBe(slider(2).max);
+  });
+});
+
 describe('main window during replay', () => {
+  it('every speed slider is disabled, saying why; Live enables them again', async () => {
+    await renderCluster([upView(1), upView(2)]);
+    act(() => useCluster.setState({ replaying: true }));
+    for (const id of [1, 2]) {
+      const s = within(row(id)).getByRole('slider', { name: `Speed of node ${id}` }) as HTMLInputElement;
+      expect(s.disabled).toBe(true);
+      expect(s.title).toBe('replaying the past: press Live to change speeds');
+    }
+    act(() => useCluster.setState({ replaying: false }));
+    expect((within(row(1)).getByRole('slider', { name: 'Speed of node 1' }) as HTMLInputElement).disabled).toBe(false);
+    expect((within(row(1)).getByRole('slider', { name: 'Speed of node 1' }) as HTMLInputElement).title).toBe('');
+  });
+
+  it('a speed chosen just before replay starts is not sent to today\'s node', async () => {
+    vi.useFakeTimers();
+    const { invoke } = await renderCluster([upView(3)]);
+    fireEvent.change(within(row(3)).getByRole('slider', { name: 'Speed of node 3' }), { target: { value: '30000' } });
+    act(() => useCluster.setState({ replaying: true }));
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(1000);
+    });
+    expect(invoke).not.toHaveBeenCalledWith('node.setSpeed', expect.anything());
+    expect((within(row(3)).getByRole('slider', { name: 'Speed of node 3' }) as HTMLInputElement).value).toBe('10000');
+  });
+
+
   it('Refresh and Autorefresh wait for Live, saying why', async () => {
     await renderCluster([upView(1)]);
     act(() => useCluster.setState({ replaying: true, autorefresh: false }));
