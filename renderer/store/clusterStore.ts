@@ -74,7 +74,10 @@ export const clusterActions = {
 };
 
 function sameView(a: NodeView | undefined, b: NodeView): boolean {
-  return !!a && a.status === b.status && a.reason === b.reason && a.sample?.t === b.sample?.t && a.address === b.address;
+  return (
+    !!a && a.status === b.status && a.reason === b.reason && a.sample?.t === b.sample?.t && a.address === b.address &&
+    a.hostKeyRejected === b.hostKeyRejected
+  );
 }
 
 export const selectNode = (id: NodeId) => (s: ClusterState) => s.nodes[id];

@@ -54,4 +54,6 @@ export interface NodeView {
   agentVersion?: string;
   /** A problem of a node that is up, e.g. it cannot reach its peers. */
   warning?: string;
+  /** The admin rejected this node's unknown host key: it stays down until asked again (hostKey.askAgain). */
+  hostKeyRejected?: boolean;
 }

@@ -3,6 +3,7 @@ import { useCluster, selectNode, clusterActions } from '../../store/clusterStore
 import { Lamp } from '../../components/Lamp.js';
 import { Bar, toneOf } from '../../components/Bar.js';
 import { SpeedSlider } from './SpeedSlider.js';
+import { HostKeyRejected } from './HostKeyDialog.js';
 import { formatKb, loadPercent, memoryUsedPercent } from '../../../shared/loadFigures.js';
 import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 import { openWindow } from '../../windows.js';
@@ -60,7 +61,7 @@ export const NodeRow = memo(function NodeRow({ id, bridge, onOpenNode }: {
       </td>
       <td className="cpus" aria-label={`CPUs of node ${id}`}>{s ? s.cpus : '-'}</td>
       <td className="row-message" role={node.reason || actionError || node.warning ? 'status' : undefined}>
-        {node.status !== 'up' ? node.reason : actionError ?? node.warning}
+        {node.status !== 'up' ? (node.hostKeyRejected ? <HostKeyRejected id={id} reason={node.reason} bridge={bridge} /> : node.reason) : actionError ?? node.warning}
       </td>
     </tr>
   );
