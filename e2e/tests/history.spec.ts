@@ -197,3 +197,50 @@ test('with no GUI connected the collector still records every node, from the loa
     await sshExec(cluster, 1, `${bin} -k`);
   }
 });
+
+test('the collector is started, checkpointed, rotated and stopped from the main window, each with its node\'s answer', async ({ app, cluster }) => {
+  test.setTimeout(150_000);
+  const { page } = app;
+  await allUp(page, cluster.nodes.map((n) => n.id));
+  const bin = `${cluster.dir}/agent/bin/mosixcollector`;
+  await run(cluster, 1, `${bin} -c`); // stopped, no history: what a new admin finds
+  const bar = page.getByRole('region', { name: 'History' });
+  const status = bar.getByRole('status', { name: 'Collector status' });
+  const answer = bar.getByRole('status', { name: 'Collector answer' });
+  const mark = `gui-mark-${Math.floor(Math.random() * 9000 + 1000)}`;
+  try {
+    await expect(status).toHaveText('not running', { timeout: 15_000 });
+    await bar.getByRole('button', { name: 'Start collector' }).click();
+    await expect(answer).toHaveText(/^node 1: mosixcollector started \(pid \d+\)/, { timeout: 20_000 });
+    await expect(status).toHaveText(/^collecting \(pid \d+\)$/);
+    await expect(bar.getByRole('button', { name: 'Start collector' })).toHaveCount(0);
+
+    // A checkpoint with a note: the load history lists it.
+    await bar.getByRole('button', { name: 'Checkpoint' }).click();
+    await bar.getByRole('textbox', { name: 'Checkpoint note' }).fill(mark);
+    await bar.getByRole('button', { name: 'Write checkpoint' }).click();
+    await expect(answer).toHaveText(new RegExp(`^node 1: checkpoint "${mark}" written at `), { timeout: 15_000 });
+    const load = await app.openRoute('history/load');
+    await expect(load.getByLabel('Checkpoints')).toContainText(`${mark} at`, { timeout: 20_000 });
+
+    // Rotate, after saying yes: the history becomes a backup the File menu opens, with the checkpoint in it.
+    await bar.getByRole('button', { name: 'Rotate history' }).click();
+    await bar.getByRole('group', { name: 'Confirm: rotate the history' }).getByRole('button', { name: 'Rotate' }).click();
+    await expect(answer).toHaveText(/^node 1: history saved as \S+; a new one started$/, { timeout: 15_000 });
+    const backup = /history saved as (\S+);/.exec((await answer.textContent()) ?? '')![1]!;
+    await load.reload();
+    await load.locator('summary', { hasText: 'File' }).click();
+    await load.getByRole('menuitem', { name: `Open backup ${backup}` }).click();
+    await expect(load.getByText(`Backup ${backup} of the collector`)).toBeVisible({ timeout: 20_000 });
+    await expect(load.getByLabel('Checkpoints')).toContainText(`${mark} at`, { timeout: 20_000 });
+
+    // Stop, after saying yes; the node agrees it is stopped.
+    await bar.getByRole('button', { name: 'Stop collector' }).click();
+    await bar.getByRole('group', { name: 'Confirm: stop the collector' }).getByRole('button', { name: 'Stop' }).click();
+    await expect(answer).toHaveText(/^node 1: mosixcollector stopped \(pid \d+\)$/, { timeout: 30_000 });
+    await expect(status).toHaveText('not running');
+    expect(await run(cluster, 1, `${bin} -k`)).toMatch(/mosixcollector is not running/);
+  } finally {
+    await sshExec(cluster, 1, `${bin} -k`);
+  }
+});

@@ -5,6 +5,7 @@ import type { CollectorChoice } from '../../shared/protocol/apiHistory.js';
 import { useCluster } from '../store/clusterStore.js';
 import { openWindow } from '../windows.js';
 import { ReplayBar } from './ReplayBar.js';
+import { CollectorControls } from './CollectorControls.js';
 import { useCollector } from './useHistory.js';
 
 export function HistoryBar({ bridge }: { bridge: MosixviewBridge }) {
@@ -42,7 +43,7 @@ export function HistoryBar({ bridge }: { bridge: MosixviewBridge }) {
       <span role="status" aria-label="Collector status" className="collector-status">
         {!current ? '…' : !st ? `cannot ask node ${current.nodeId}: ${current.error ?? ''}` : st.running ? `collecting (pid ${st.pid})` : 'not running'}
       </span>
-      {st && !st.running && <button type="button" onClick={() => void act(() => bridge.invoke('history.startCollector', null))}>Start collector</button>}
+      {current && <CollectorControls bridge={bridge} current={current} onChoice={setChoice} onError={setError} />}
       <button type="button" onClick={() => openWindow('history/load', 'history-load', 'width=1000,height=640')}>Load history</button>
       <button type="button" onClick={() => openWindow('history/mem', 'history-mem', 'width=1000,height=760')}>Memory history</button>
       <button type="button" onClick={() => openWindow('history/procs', 'history-procs', 'width=820,height=600')}>Process history</button>
