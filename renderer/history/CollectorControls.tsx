@@ -66,18 +66,18 @@ export function CollectorControls({ bridge, current, onChoice, onError }: {
       )}
       {asking === 'rotate' && (
         <Confirm what="rotate the history" yes="Rotate" onYes={() => void run(() => bridge.invoke('history.rotate', null))} onNo={() => setAsking(undefined)}>
-          Save the history on node {node} as a backup and start a new one? The charts then start empty; the backup stays in their File menu.
+          Start a new history on node {node}? This one is saved as a backup (the charts' File menu opens it).
         </Confirm>
       )}
       {asking === 'checkpoint' && (
         <form className="collector-checkpoint" onSubmit={checkpoint}>
           <input type="text" aria-label="Checkpoint note" placeholder="note (optional)" maxLength={CHECKPOINT_LABEL_MAX} value={note}
-            autoFocus onChange={(e) => setNote(e.target.value)} />
+            autoFocus onChange={(e) => setNote(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && setAsking(undefined)} />
           <button type="submit">Write checkpoint</button>
           <button type="button" onClick={() => setAsking(undefined)}>Cancel</button>
         </form>
       )}
-      {answer && <span role="status" aria-label="Collector answer" className="collector-answer">{answer}</span>}
+      {answer && <span role="status" aria-label="Collector answer" className="collector-answer" title={answer}>{answer}</span>}
     </>
   );
 }
