@@ -1,12 +1,21 @@
 /**
  * Every window is a route of the same page. A new window keeps the page's query (the
  * headless access token); in Electron the main process turns it into a BrowserWindow.
+ * Its size comes from the one table in shared/windows.ts, which Electron reads too.
  */
+import { windowSizeOf } from '../shared/windows.js';
+
 export function routeOf(hash: string): string[] {
   return hash.replace(/^#\/?/, '').split('/').filter(Boolean);
 }
 
-export function openWindow(route: string, name: string, size = 'width=720,height=520'): void {
+/** The features window.open gets: a popup of the route's own size. */
+export function windowFeatures(route: string): string {
+  const { width, height } = windowSizeOf(route);
+  return `popup,width=${width},height=${height}`;
+}
+
+export function openWindow(route: string, name: string): void {
   const url = `${location.pathname}${location.search}#/${route}`;
-  window.open(url, name, `popup,${size}`);
+  window.open(url, name, windowFeatures(route));
 }

@@ -24,7 +24,8 @@ export async function connectDaemon(): Promise<DaemonClient> {
     },
   });
   sock.on('data', (d) => ep.receive(d));
-  sock.on('close', () => ep.close('the agent closed the connection'));
+  // A migration or other work in progress is settled by the agent itself once it is back.
+  sock.on('close', () => ep.close('the agent on this node stopped before it answered (crashed or restarted); when it is back it settles what it was doing by itself: see mps or mosctl status'));
   await ep.request('hello', { client: 'cli', version: AGENT_VERSION });
   return Object.assign(ep, { end: () => sock.end() });
 }

@@ -6,7 +6,10 @@ import type { Socket } from 'node:net';
  * on the network could otherwise keep sockets (and their buffers) open without end.
  */
 export interface PeerLimits {
-  /** To finish the TLS handshake; a peer with the key does it in milliseconds. */
+  /**
+   * To finish the TLS handshake. A peer with the key does it in milliseconds on an idle node;
+   * a node pegged by jobs (load 16 on 2 cores was seen in tests) can take seconds.
+   */
   handshakeMs: number;
   /** From the handshake to the first line (a request or a transfer header). */
   firstLineMs: number;
@@ -20,7 +23,7 @@ export interface PeerLimits {
   perAddress: number;
 }
 
-export const DEFAULT_PEER_LIMITS: PeerLimits = { handshakeMs: 5000, firstLineMs: 10_000, maxConnections: 512, perAddress: 16 };
+export const DEFAULT_PEER_LIMITS: PeerLimits = { handshakeMs: 15_000, firstLineMs: 15_000, maxConnections: 512, perAddress: 16 };
 
 /** Counts open incoming connections; one over a cap is closed before TLS reads a byte of it. */
 export class ConnectionCaps {

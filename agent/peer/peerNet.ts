@@ -18,7 +18,8 @@ export { DEFAULT_PEER_LIMITS, type PeerLimits } from './connectionCaps.js';
 const CIPHERS = 'ECDHE-PSK-CHACHA20-POLY1305:ECDHE-PSK-AES256-CBC-SHA384:PSK-AES256-GCM-SHA384';
 const IDENTITY = 'mosixview';
 export const DEFAULT_PEER_PORT = 7249;
-const CONNECT_TIMEOUT_MS = 8000;
+/** Connect and TLS handshake; generous, since an agent on a node pegged by jobs answers slowly. */
+const CONNECT_TIMEOUT_MS = 15_000;
 const REDIAL_AFTER_IDLE_MS = 5000;
 /** A transfer with no progress for this long is given up (its migration then fails safely). */
 export const STALL_MS = 10_000;
@@ -219,6 +220,9 @@ export class PeerNet {
   /** First line decides: a transfer header, or the first request of an RPC connection. */
   private accept(sock: tls.TLSSocket): void {
     this.track(sock);
+    // A peer whose link was cut never says goodbye: probe idle connections so they do not
+    // pile up against the per-address cap.
+    sock.setKeepAlive(true, 10_000);
     sock.on('error', () => undefined);
     // A connection holds a slot until it says what it is for.
     const firstLine = setTimeout(() => sock.destroy(), this.limits.firstLineMs);

@@ -11,6 +11,7 @@ import { RpcError } from '../../shared/protocol/rpc.js';
 import { CONTENT_SECURITY_POLICY } from '../security/csp.js';
 import { secureWebPreferences } from '../security/webPreferences.js';
 import { createInvokeHandler, registerScheme, startElectronApp, type ElectronMain } from './electronApp.js';
+import { WINDOW_SIZES } from '../../shared/windows.js';
 
 type Listener = (...args: any[]) => unknown;
 
@@ -215,6 +216,28 @@ describe('startElectronApp', () => {
     expect(child.webContents.openHandler!({ url: 'https://example.org/' }).action).toBe('deny');
     for (const w of t.windows) expect(w.options.webPreferences).toStrictEqual(PREFS);
     expect(t.windows).toHaveLength(2);
+  });
+
+  it("opens each window at its route's own size (the table the renderer and the layout test use)", () => {
+    const open = t.windows[0]!.webContents.openHandler!;
+    const sizeOf = (route: string) => {
+      const o = open({ url: `mosixview://app/index.html#/${route}` }).overrideBrowserWindowOptions!;
+      return { width: o.width, height: o.height };
+    };
+    expect(t.windows[0]!.options).toMatchObject(WINDOW_SIZES.main);
+    expect(sizeOf('node/3')).toEqual(WINDOW_SIZES.node);
+    expect(sizeOf('node/all')).toEqual(WINDOW_SIZES.allNodes);
+    expect(sizeOf('procs/2')).toEqual(WINDOW_SIZES.procs);
+    expect(sizeOf('migrator/1/1.76')).toEqual(WINDOW_SIZES.migrator);
+    expect(sizeOf('exec?node=1')).toEqual(WINDOW_SIZES.exec);
+    expect(sizeOf('history/mem')).toEqual(WINDOW_SIZES.memHistory);
+    expect(sizeOf('history/average/load/2/current/1/2')).toEqual(WINDOW_SIZES.average);
+  });
+
+  it('lets the page name its window: the title follows document.title (nothing holds it at "Mosixview")', () => {
+    const main = t.windows[0]! as FakeWindowLike & Emitter;
+    expect(main.listeners.get('page-title-updated') ?? []).toEqual([]);
+    expect(main.webContents.listeners.get('page-title-updated') ?? []).toEqual([]);
   });
 
   it('denies window.open to anything that is not an app URL', () => {

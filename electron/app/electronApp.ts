@@ -10,6 +10,7 @@ import { secureWebPreferences } from '../security/webPreferences.js';
 import { APP_ENTRY, APP_SCHEME, appFilePath, isAppUrl, isTrustedSender } from '../security/appOrigin.js';
 import { CONTENT_SECURITY_POLICY } from '../security/csp.js';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, type InvokeReply } from '../ipcChannels.js';
+import { routeOfUrl, WINDOW_SIZES, windowSizeOf } from '../../shared/windows.js';
 
 type ElectronModule = typeof import('electron');
 export type ElectronMain = Pick<ElectronModule, 'app' | 'BrowserWindow' | 'ipcMain' | 'protocol' | 'session'>;
@@ -49,7 +50,7 @@ export function startElectronApp(e: ElectronMain, service: ClusterService, paths
   const hardenContents = (contents: import('electron').WebContents) => {
     contents.setWindowOpenHandler(({ url }) =>
       isAppUrl(url)
-        ? { action: 'allow', overrideBrowserWindowOptions: { width: 760, height: 560, webPreferences: prefs } }
+        ? { action: 'allow', overrideBrowserWindowOptions: { ...windowSizeOf(routeOfUrl(url)), webPreferences: prefs } }
         : { action: 'deny' },
     );
     contents.on('will-navigate', (ev, url) => {
@@ -89,7 +90,8 @@ export function startElectronApp(e: ElectronMain, service: ClusterService, paths
     });
     service.start();
 
-    const main = new e.BrowserWindow({ width: 1100, height: 420, title: 'Mosixview', webPreferences: prefs });
+    // The page names each window (document.title, see renderer/windowTitle.ts); this is the name until it loads.
+    const main = new e.BrowserWindow({ ...WINDOW_SIZES.main, title: 'Mosixview', webPreferences: prefs });
     void main.loadURL(`${APP_ENTRY}#/`);
   });
 

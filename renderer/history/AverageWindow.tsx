@@ -4,6 +4,7 @@ import type { MosixviewBridge } from '../../shared/protocol/api.js';
 import type { HistoryMetric } from '../../shared/protocol/agentHistory.js';
 import { Bar, toneOf } from '../components/Bar.js';
 import { clock, formatKbShort } from './timeFormat.js';
+import { useWindowTitle, windowTitles } from '../windowTitle.js';
 
 export function AverageWindow({ bridge, parts }: { bridge: MosixviewBridge; parts: string[] }) {
   const [metricPart, idPart, backupPart, fromPart, toPart] = parts;
@@ -24,6 +25,7 @@ export function AverageWindow({ bridge, parts }: { bridge: MosixviewBridge; part
       .then((s) => setAvg(s.nodes.find((n) => n.id === id)?.series[metric]?.stats.avg ?? null), (e: Error) => setError(e.message));
   }, [bridge, metric, id, backupPart, from, to]);
   const name = metric === 'load' ? 'load' : metric;
+  useWindowTitle(windowTitles.average(name, id));
   return (
     <main className="average-window">
       <h1>Average {name} of node {id}</h1>

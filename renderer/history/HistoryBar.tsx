@@ -43,9 +43,9 @@ export function HistoryBar({ bridge }: { bridge: MosixviewBridge }) {
       <span role="status" aria-label="Collector status" className="collector-status">
         {!current ? '…' : !st ? `cannot ask node ${current.nodeId}: ${current.error ?? ''}` : st.running ? `collecting (pid ${st.pid})` : 'not running'}
       </span>
-      <button type="button" onClick={() => openWindow('history/load', 'history-load', 'width=1000,height=640')}>Load history</button>
-      <button type="button" onClick={() => openWindow('history/mem', 'history-mem', 'width=1000,height=760')}>Memory history</button>
-      <button type="button" onClick={() => openWindow('history/procs', 'history-procs', 'width=820,height=600')}>Process history</button>
+      <button type="button" onClick={() => openWindow('history/load', 'history-load')}>Load history</button>
+      <button type="button" onClick={() => openWindow('history/mem', 'history-mem')}>Memory history</button>
+      <button type="button" onClick={() => openWindow('history/procs', 'history-procs')}>Process history</button>
       {/* After the window buttons: what the controls show (a question, a note field, the answer) varies in width */}
       {current && <CollectorControls bridge={bridge} current={current} onChoice={setChoice} onError={setError} />}
       {error && <span role="alert" className="row-message">{error}</span>}

@@ -5,6 +5,7 @@
 import type { ReactNode } from 'react';
 import type { CollectorChoice } from '../../shared/protocol/apiHistory.js';
 import { dateTime } from './timeFormat.js';
+import { useWindowTitle } from '../windowTitle.js';
 
 export interface FrameProps {
   title: string;
@@ -19,6 +20,7 @@ export interface FrameProps {
 }
 
 export function HistoryFrame({ title, choice, backup, onBackup, started, refresh, zoom, error, children }: FrameProps) {
+  useWindowTitle(title);
   const backups = choice?.status?.backups ?? [];
   const node = choice ? `node ${choice.nodeId}${choice.status ? ` (${choice.status.host})` : ''}` : '…';
   return (

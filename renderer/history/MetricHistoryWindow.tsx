@@ -64,7 +64,7 @@ function NodeTable({ series, spec, backup }: { series: HistorySeries; spec: Wind
               <td aria-label={`Peak time of node ${n.id}`} data-t={st?.peakT ?? ''}>{st?.peakT != null ? clock(st.peakT) : '-'}</td>
               <td>
                 <button type="button" aria-label={`Average of node ${n.id}`} title="Average over the shown range"
-                  onClick={() => openWindow(`history/average/${spec.main}/${n.id}/${backup ?? 'current'}/${Math.round(series.from)}/${Math.round(series.to)}`, `avg-${spec.main}-${n.id}`, 'width=360,height=200')}>
+                  onClick={() => openWindow(`history/average/${spec.main}/${n.id}/${backup ?? 'current'}/${Math.round(series.from)}/${Math.round(series.to)}`, `avg-${spec.main}-${n.id}`)}>
                   X
                 </button>
               </td>

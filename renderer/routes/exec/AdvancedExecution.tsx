@@ -6,6 +6,7 @@ import type { JobRecord } from '../../../shared/jobs/job.js';
 import type { RunMode, RunModeKind } from '../../../shared/jobs/runModes.js';
 import { useCluster } from '../../store/clusterStore.js';
 import { openWindow } from '../../windows.js';
+import { useWindowTitle, windowTitles } from '../../windowTitle.js';
 import { FileBrowser, parentOf } from './FileBrowser.js';
 import { HostChooser, ParallelChooser, type Range } from './HostChooser.js';
 import { splitArgs } from './splitArgs.js';
@@ -49,6 +50,7 @@ export function AdvancedExecution({ bridge, initialNode }: { bridge: MosixviewBr
   const nodes = [...order].sort((a, b) => a - b);
   const [home, setHome] = useState<NodeId | undefined>(initialNode);
   const startNode = home ?? nodes[0];
+  useWindowTitle(windowTitles.exec(startNode));
   const [program, setProgram] = useState('');
   const [args, setArgs] = useState('');
   const [cwd, setCwd] = useState('/tmp');

@@ -5,6 +5,7 @@ import { NodeRow } from './NodeRow.js';
 import { HostKeyDialog } from './HostKeyDialog.js';
 import { HistoryBar } from '../../history/HistoryBar.js';
 import { openWindow } from '../../windows.js';
+import { useWindowTitle, windowTitles } from '../../windowTitle.js';
 import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 
 const selectEfficiency = (s: ReturnType<typeof useCluster.getState>) => {
@@ -29,6 +30,7 @@ export function MainWindow({ bridge }: { bridge: MosixviewBridge }) {
   const connectionError = useCluster((s) => s.connectionError);
   const efficiency = useCluster(selectEfficiency);
   const totalCpus = useCluster(selectTotalCpus);
+  useWindowTitle(windowTitles.main(name || undefined));
 
   const refresh = async () => clusterActions.applySnapshot(await bridge.invoke('cluster.refresh', null));
 
@@ -53,7 +55,7 @@ export function MainWindow({ bridge }: { bridge: MosixviewBridge }) {
       <HistoryBar bridge={bridge} />
       <table className="nodes" aria-label="Cluster nodes">
         <thead>
-          <tr><th>ID</th><th>Host</th><th>Speed</th><th>Load</th><th>Memory</th><th>CPUs</th><th /></tr>
+          <tr><th>ID</th><th>Host</th><th>Speed</th><th>Load</th><th>Memory</th><th>CPUs</th></tr>
         </thead>
         <tbody>
           {order.map((id) => <NodeRow key={id} id={id} bridge={bridge} onOpenNode={openNode} />)}
@@ -62,11 +64,10 @@ export function MainWindow({ bridge }: { bridge: MosixviewBridge }) {
           <tr className="all-nodes">
             <td />
             <td><button type="button" onClick={() => openWindow('node/all', 'node-all')}>All nodes</button></td>
-            <td colSpan={3}>
+            <td colSpan={3} className="balance-cell">
               <Bar label="Load-balancing efficiency" percent={efficiency} text={efficiency === undefined ? 'no node up' : `${efficiency}% balanced`} />
             </td>
             <td className="cpus" aria-label="CPUs of all nodes">{totalCpus}</td>
-            <td />
           </tr>
         </tfoot>
       </table>

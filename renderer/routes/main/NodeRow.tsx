@@ -42,7 +42,7 @@ export const NodeRow = memo(function NodeRow({ id, bridge, onOpenNode }: {
   return (
     <tr aria-label={`Node ${id} row`} className={`node-row node-${node.status}`}>
       <td><Lamp id={id} status={node.status} reason={node.reason} /></td>
-      <td>
+      <td className="host-cell">
         <button type="button" className="host-button" aria-label={`Node ${id}`} title={`${node.host}: node configuration`} onClick={() => onOpenNode(id)}>
           {name}
         </button>

@@ -9,6 +9,7 @@ import { usePoll } from '../../components/usePoll.js';
 import { Lamp } from '../../components/Lamp.js';
 import { MigratorStatus } from './MigratorStatus.js';
 import { NiceSlider } from './NiceSlider.js';
+import { useWindowTitle, windowTitles } from '../../windowTitle.js';
 
 export const STATUS_REFRESH_MS = 1000;
 
@@ -91,6 +92,7 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
   const why = moving ? 'the job is being moved: wait until the move has finished' : undefined;
   const runsOn = status?.nodeId;
   const title = status?.job ? `job ${jobKey(status.job.ref)}` : `process ${which}`;
+  useWindowTitle(windowTitles.migrator(title, running || status?.job?.state === 'away' ? runsOn : undefined));
   return (
     <main className="migrator">
       <h1>Migrator: {title}{status?.proc ? <span className="cluster-name"> {status.proc.args || status.proc.command}</span> : null}</h1>

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import { useCluster } from '../../store/clusterStore.js';
 import { Lamp } from '../../components/Lamp.js';
 import { openWindow } from '../../windows.js';
+import { useWindowTitle, windowTitles } from '../../windowTitle.js';
 import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 import type { NodeId, NodeView } from '../../../shared/domain/node.js';
 import type { BalanceState } from '../../../shared/protocol/agentBalance.js';
@@ -111,13 +112,20 @@ function Controls({ bridge, target, states, busy, act }: { bridge: MosixviewBrid
           );
         })}
       </fieldset>
+      {/* Each action beside what it would move now, the agent's two buttons together (HOWTO 12.2.5). */}
       <div className="node-buttons">
-        <button type="button" disabled={busy} aria-describedby="pending-guests" onClick={() => void act('expel', () => bridge.invoke('balance.expel', { nodeId: target }), (r) => describeMoves('expel', r))}>Expel guests</button>
-        <output id="pending-guests" aria-label="Guests here">{pending?.guests ?? '…'}</output>
-        <button type="button" disabled={busy} aria-describedby="pending-away" onClick={() => void act('bring', () => bridge.invoke('balance.bring', { nodeId: target }), (r) => describeMoves('bring', r))}>Bring home</button>
-        <output id="pending-away" aria-label="Own jobs away">{pending?.away ?? '…'}</output>
-        <button type="button" disabled={busy} onClick={() => void act('start agent', () => bridge.invoke('balance.startAgent', { nodeId: target }), () => 'agent started')}>Start agent</button>
-        <button type="button" disabled={busy} onClick={() => void act('stop agent', () => bridge.invoke('balance.stopAgent', { nodeId: target }), () => 'agent stopped')}>Stop agent</button>
+        <div className="node-action">
+          <button type="button" disabled={busy} aria-describedby="pending-guests" onClick={() => void act('expel', () => bridge.invoke('balance.expel', { nodeId: target }), (r) => describeMoves('expel', r))}>Expel guests</button>
+          <output id="pending-guests" aria-label="Guests here">{pending?.guests ?? '…'}</output>
+        </div>
+        <div className="node-action">
+          <button type="button" disabled={busy} aria-describedby="pending-away" onClick={() => void act('bring', () => bridge.invoke('balance.bring', { nodeId: target }), (r) => describeMoves('bring', r))}>Bring home</button>
+          <output id="pending-away" aria-label="Own jobs away">{pending?.away ?? '…'}</output>
+        </div>
+        <div className="node-action">
+          <button type="button" disabled={busy} onClick={() => void act('start agent', () => bridge.invoke('balance.startAgent', { nodeId: target }), () => 'agent started')}>Start agent</button>
+          <button type="button" disabled={busy} onClick={() => void act('stop agent', () => bridge.invoke('balance.stopAgent', { nodeId: target }), () => 'agent stopped')}>Stop agent</button>
+        </div>
       </div>
     </div>
   );
@@ -147,7 +155,7 @@ function NodePanel({ node, entry, controls }: { node: NodeView; entry: NodeEntry
       <h2><Lamp id={node.id} status={node.status} reason={node.reason} /> Node {node.id}: {node.sample?.hostname ?? node.host}</h2>
       <NodeFacts node={node} entry={entry} />
       {controls}
-      <button type="button" onClick={() => openWindow(`procs/${node.id}`, `procs-${node.id}`, 'width=900,height=600')}>remote proc-box</button>
+      <button type="button" className="remote-proc-box" onClick={() => openWindow(`procs/${node.id}`, `procs-${node.id}`)}>remote proc-box</button>
       <p role="status" aria-label={`Result on node ${node.id}`} className="node-result">{entry?.result ?? ''}</p>
     </section>
   );
@@ -180,6 +188,8 @@ export function NodeWindow({ which, bridge }: { which: string; bridge: Mosixview
   const order = useCluster((s) => s.order);
   const nodes = useCluster((s) => s.nodes);
   const ids = which === 'all' ? order : order.filter((id) => String(id) === which);
+  const one = which === 'all' ? undefined : nodes[Number(which)];
+  useWindowTitle(which === 'all' ? windowTitles.allNodes() : windowTitles.node(Number(which) || 0, one?.sample?.hostname ?? one?.host));
   if (order.length === 0) return <p>Loading the cluster...</p>;
   if (ids.length === 0) return <p role="alert">There is no node {which} in this cluster.</p>;
   return (

@@ -7,6 +7,7 @@ import { formatKb } from '../../../shared/loadFigures.js';
 import { useCluster } from '../../store/clusterStore.js';
 import { usePoll } from '../../components/usePoll.js';
 import { openWindow } from '../../windows.js';
+import { useWindowTitle, windowTitles } from '../../windowTitle.js';
 import { MoveMarks } from './MoveMarks.js';
 
 export const PROCS_REFRESH_MS = 1000;
@@ -17,7 +18,7 @@ type Row =
   | { kind: 'away'; r: JobRecord };
 
 export function openMigrator(nodeId: NodeId, which: string): void {
-  openWindow(`migrator/${nodeId}/${which}`, `migrator-${nodeId}-${which}`, 'width=640,height=620');
+  openWindow(`migrator/${nodeId}/${which}`, `migrator-${nodeId}-${which}`);
 }
 
 /**
@@ -27,6 +28,7 @@ export function openMigrator(nodeId: NodeId, which: string): void {
  */
 export function ProcessBox({ nodeId, bridge }: { nodeId: NodeId; bridge: MosixviewBridge }) {
   const host = useCluster((s) => s.nodes[nodeId]?.host);
+  useWindowTitle(windowTitles.processBox(nodeId));
   const { data, error, refresh } = usePoll(
     async () => {
       const [procs, jobs] = await Promise.all([
@@ -53,7 +55,7 @@ export function ProcessBox({ nodeId, bridge }: { nodeId: NodeId; bridge: Mosixvi
       <div className="toolbar">
         <h1>Processes of node {nodeId}{host ? <span className="cluster-name"> ({host})</span> : null}</h1>
         <button type="button" onClick={() => openWindow(`remote/${nodeId}`, `remote-${nodeId}`)}>Manage procs from remote</button>
-        <button type="button" onClick={() => openWindow(`exec?node=${nodeId}`, `exec-${nodeId}`, 'width=760,height=640')}>Advanced execution</button>
+        <button type="button" onClick={() => openWindow(`exec?node=${nodeId}`, `exec-${nodeId}`)}>Advanced execution</button>
         <span className="muted" role="status" aria-label="Process count">{data ? `${rows.length} processes` : 'loading ...'}</span>
       </div>
       {error && <p role="alert" className="row-message">Cannot list the processes of node {nodeId}: {error}</p>}

@@ -5,6 +5,7 @@ import { jobKey, type ProcInfo } from '../../../shared/domain/process.js';
 import { formatKb } from '../../../shared/loadFigures.js';
 import { useCluster } from '../../store/clusterStore.js';
 import { usePoll } from '../../components/usePoll.js';
+import { useWindowTitle, windowTitles } from '../../windowTitle.js';
 
 export const GUESTS_REFRESH_MS = 1000;
 
@@ -14,6 +15,7 @@ export const GUESTS_REFRESH_MS = 1000;
  */
 export function RemoteProcs({ nodeId, bridge }: { nodeId: NodeId; bridge: MosixviewBridge }) {
   const host = useCluster((s) => s.nodes[nodeId]?.host);
+  useWindowTitle(windowTitles.remote(nodeId));
   const { data, error, refresh } = usePoll(() => bridge.invoke('node.guests', { nodeId }), GUESTS_REFRESH_MS, [nodeId, bridge]);
   useEffect(() => bridge.on('job.changed', () => refresh()), [bridge, refresh]);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | undefined>(undefined);

@@ -1,0 +1,133 @@
+/**
+ * Layout checks for the window screenshots: what overflows sideways, what text a button or
+ * field clips, and what runs together. Each returns the problems it found, in words, so a
+ * failure names the element and by how many pixels.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import type { Locator, Page } from '@playwright/test';
+import { windowSizeOf, type WindowSize } from '../../shared/windows.js';
+
+/** Kept for a human to look at (not in Playwright's output folder, which each run empties). */
+export const SCREENSHOT_DIR = 'test-results/windows';
+
+export function freshScreenshotDir(): void {
+  rmSync(SCREENSHOT_DIR, { recursive: true, force: true });
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+}
+
+export interface Look {
+  name: string;
+  size: WindowSize;
+  scheme: 'light' | 'dark';
+}
+
+/** The four looks of a window: 1200x800 and its own size, light and dark. */
+export function looksOf(route: string): Look[] {
+  const own = windowSizeOf(route);
+  const sizes: [string, WindowSize][] = [['1200x800', { width: 1200, height: 800 }], ['own', own]];
+  return sizes.flatMap(([name, size]) => (['light', 'dark'] as const).map((scheme) => ({ name, size, scheme })));
+}
+
+export async function applyLook(page: Page, look: Look): Promise<void> {
+  await page.setViewportSize(look.size);
+  await page.emulateMedia({ colorScheme: look.scheme });
+  // Two frames: the new size and scheme are laid out and painted before anything is measured.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+}
+
+export async function screenshot(page: Page, file: string): Promise<void> {
+  await page.screenshot({ path: `${SCREENSHOT_DIR}/${file}.png` });
+}
+
+/**
+ * Sideways overflow and clipped text, measured in the page:
+ * - the page and its containers (main, header, section, fieldset, table, form, dialogs, ...)
+ *   must not be wider inside than they are (scrollWidth beyond clientWidth);
+ * - nothing may reach past the window's right edge;
+ * - buttons, fields, LCDs and bars must show all their text. A cell that ellipsises on
+ *   purpose and names the whole text in its title (a long command line) is not clipped.
+ */
+export function overflowProblems(page: Page): Promise<string[]> {
+  return page.evaluate(`(${OVERFLOW_CHECK})()`) as Promise<string[]>;
+}
+
+// Plain JavaScript source, run in the page: a TypeScript function would carry the test
+// runner's helpers (e.g. esbuild's __name) into a page that does not have them.
+const OVERFLOW_CHECK = String.raw`() => {
+  const problems = [];
+  const describe = (el) => {
+    const label = el.getAttribute('aria-label') ?? (el.textContent ?? '').trim().slice(0, 40);
+    const cls = typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\s+/).join('.') : '';
+    return el.tagName.toLowerCase() + cls + (label ? ' "' + label + '"' : '');
+  };
+  const visible = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+  };
+  const page = document.scrollingElement ?? document.documentElement;
+  if (page.scrollWidth > page.clientWidth) problems.push('the page scrolls sideways: ' + page.scrollWidth + ' px of content in ' + page.clientWidth + ' px');
+
+  const containers = 'main, header, section, fieldset, table, form, figure, dl, ul, .dialog, [role=dialog], .toolbar, .history-bar, .replay-bar, .node-buttons, .migrator-body';
+  for (const el of document.querySelectorAll(containers)) {
+    if (!visible(el)) continue;
+    if (el.scrollWidth > el.clientWidth) problems.push(describe(el) + ' overflows sideways by ' + (el.scrollWidth - el.clientWidth) + ' px');
+  }
+  const width = document.documentElement.clientWidth;
+  for (const el of document.querySelectorAll('body *')) {
+    if (!visible(el) || el.closest('svg')) continue;
+    const right = Math.floor(el.getBoundingClientRect().right);
+    if (right > width) problems.push(describe(el) + ' reaches ' + (right - width) + " px past the window's right edge");
+  }
+
+  const texts = 'button, select, input[type=text], input:not([type]), output, .lcd, .bar, label, th, td';
+  for (const el of document.querySelectorAll(texts)) {
+    if (!visible(el) || el.clientWidth === 0) continue;
+    const style = getComputedStyle(el);
+    if (style.textOverflow === 'ellipsis' && el.hasAttribute('title')) continue;
+    if (el.scrollWidth > el.clientWidth + 1) problems.push(describe(el) + ' clips its text: ' + el.scrollWidth + ' px of it in ' + el.clientWidth + ' px');
+  }
+  return [...new Set(problems)];
+}`;
+
+/**
+ * The page follows the system's colour scheme: a dark window in dark mode, a light one in
+ * light mode, its text readable on it (relative luminance as in WCAG, contrast >= 7).
+ */
+export async function schemeProblems(page: Page, scheme: 'light' | 'dark'): Promise<string[]> {
+  const [bg, fg] = await page.evaluate(() => {
+    const style = getComputedStyle(document.documentElement);
+    return [style.backgroundColor, style.color];
+  });
+  const luminance = (css: string) => {
+    const [r, g, b] = (css.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => Number(v) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  };
+  const [lb, lf] = [luminance(bg), luminance(fg)];
+  const problems: string[] = [];
+  if (scheme === 'dark' ? lb > 0.1 : lb < 0.6) problems.push(`in ${scheme} mode the window is ${bg}`);
+  const contrast = (Math.max(lb, lf) + 0.05) / (Math.min(lb, lf) + 0.05);
+  if (contrast < 7) problems.push(`in ${scheme} mode the text (${fg}) on ${bg} has a contrast of ${contrast.toFixed(1)}`);
+  return problems;
+}
+
+/** The colours that mean something and must look the same in both schemes: lamps, LCDs, load levels. */
+export function signalColours(page: Page): Promise<Record<string, string>> {
+  return page.evaluate(() => {
+    const out: Record<string, string> = {};
+    for (const sel of ['.lamp-up', '.lamp-down', '.lcd', '.bar-warn .bar-fill', '.bar-alert .bar-fill']) {
+      const el = document.querySelector(sel);
+      if (!el) continue;
+      const st = getComputedStyle(el);
+      out[sel] = `${st.backgroundImage} ${st.backgroundColor} ${st.color}`;
+    }
+    return out;
+  });
+}
+
+/** Horizontal space between two boxes on one line, or why they are not side by side. */
+export async function gapBetween(a: Locator, b: Locator): Promise<{ sameLine: boolean; gap: number }> {
+  const ra = (await a.boundingBox())!;
+  const rb = (await b.boundingBox())!;
+  const sameLine = Math.abs(ra.y + ra.height / 2 - (rb.y + rb.height / 2)) < Math.min(ra.height, rb.height) / 2;
+  return { sameLine, gap: Math.round(rb.x - (ra.x + ra.width)) };
+}
