@@ -17,8 +17,13 @@ const stateDir = (c: TestCluster, node: number) => c.nodes.find((n) => n.id === 
 
 export type FailpointName = 'after-dump' | 'after-transfer' | 'before-commit' | 'target-before-commit' | 'target-after-commit-logged';
 
-/** Holds node `node`'s agent at `name` next time it gets there. */
+/**
+ * Holds node `node`'s agent at `name` next time it gets there. A `.reached` file left by an
+ * agent killed while held (the matrix kills agents at these points) would tell `reached` the
+ * point was hit before the migration even began: it goes first.
+ */
 export function arm(c: TestCluster, node: number, name: FailpointName): void {
+  rmSync(`${stateDir(c, node)}/failpoint-${name}.reached`, { force: true });
   writeFileSync(`${stateDir(c, node)}/failpoint-${name}`, '');
 }
 
