@@ -118,6 +118,30 @@ describe('loadProfileFile', () => {
     expect(e2.message).toContain('"nodes"."3"');
   });
 
+  it('refuses an unknown top-level key from the file, naming it, the file, and what to do', () => {
+    const p = writeProfile('typo.json', { map: 'maps/lab.map', clusterkey: 'lab.key' });
+    const e = errorOf(() => loadProfileFile(p));
+    expect(e).toBeInstanceOf(ProfileError);
+    expect(e.message).toBe(
+      `${p}: unknown key "clusterkey": did you mean "clusterKeyFile"? Correct it or remove it ` +
+        '(keys are case-sensitive; a profile has name, map, mapText, ssh, nodes, clusterKeyFile)',
+    );
+  });
+
+  it('an unknown top-level key with no near name is to be removed; an SSH setting at the top belongs in "ssh"', () => {
+    const e1 = errorOf(() => loadProfileFile(writeProfile('extra.json', { map: 'maps/lab.map', colour: 'blue' })));
+    expect(e1.message).toMatch(/unknown key "colour": remove it \(keys are case-sensitive; a profile has name, map,/);
+    const e2 = errorOf(() => loadProfileFile(writeProfile('flat.json', { map: 'maps/lab.map', user: 'admin' })));
+    expect(e2.message).toMatch(
+      /unknown key "user": an SSH setting goes inside "ssh" \(for every node\) or "nodes"\."<ID>" \(for one\), as "ssh": \{"user": \.\.\.\}/,
+    );
+  });
+
+  it('an unknown SSH setting says what it may have meant', () => {
+    const e = errorOf(() => loadProfileFile(writeProfile('k3.json', { map: 'maps/lab.map', ssh: { identity: 'k' } })));
+    expect(e.message).toContain('"ssh": unknown setting "identity": did you mean "identityFile"? Correct it or remove it');
+  });
+
   it('refuses settings for a node the map does not define, naming the node', () => {
     const p = writeProfile('ghost.json', { map: 'maps/lab.map', nodes: { '9': { user: 'x' } } });
     const e = errorOf(() => loadProfileFile(p));
