@@ -65,7 +65,6 @@ export const migrateFeature: FeatureFactory = (ctx) => {
 
   ctx.peers.registerHandlers(peerHandlers);
   ctx.peers.setTransferDir((h) => target.dirOf(h.transfer));
-  api.migrator = (t, to) => orch.migrate(t, to);
   ctx.services.migration = {
     candidates,
     away: () => service.registry.list().filter((r) => r.where !== 0 && r.state === 'away').length,
@@ -93,6 +92,7 @@ export const migrateFeature: FeatureFactory = (ctx) => {
       'jobs.signal': (p) => control.signal(p, p.signal),
       'jobs.renice': (p) => control.renice(p, p.nice),
       'jobs.check': (p) => control.check(p, p.target),
+      'jobs.migrate': (p) => orch.migrate(p, p.to),
       'jobs.start': async (spec): Promise<JobRecord[]> => {
         const records = await service.start(spec);
         if (records.some((r) => r.state === 'pending')) await dispatchPending();

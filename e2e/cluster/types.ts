@@ -94,3 +94,6 @@ export const RUNS_ROOT = '/srv';
 export const runDir = (runId: string): string => `${RUNS_ROOT}/mvt-${runId}`;
 /** Every interface and namespace of a run starts with this; nothing else on the machine does. */
 export const runPrefix = (runId: string): string => `mvt${runId}`;
+
+/** Where a node's agent keeps its state, seen from inside the node (its /var/lib is the node's own). */
+export const NODE_STATE_DIR = '/var/lib/mosixview';
