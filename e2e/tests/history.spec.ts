@@ -11,6 +11,7 @@ import type { Page } from '@playwright/test';
 import { test, expect } from '../support/fixtures.js';
 import { launchApp } from '../support/app.js';
 import { allUp, loadValue } from '../support/mainWindow.js';
+import { overflowProblems } from '../support/layout.js';
 import { sshExec, type TestCluster } from '../cluster/testCluster.js';
 
 // The collector choice is persisted per profile: a fresh config dir keeps it at node 1.
@@ -218,6 +219,11 @@ test('the collector is started, checkpointed, rotated and stopped from the main 
     // A checkpoint with a note: the load history lists it.
     await bar.getByRole('button', { name: 'Checkpoint' }).click();
     await bar.getByRole('textbox', { name: 'Checkpoint note' }).fill(mark);
+    // The strip holds the note field at 1200x800 and nothing in it clips or overflows.
+    await page.setViewportSize({ width: 1200, height: 800 });
+    await bar.getByRole('textbox', { name: 'Checkpoint note' }).fill('before the kernel upgrade');
+    expect(await overflowProblems(page)).toEqual([]);
+    await bar.getByRole('textbox', { name: 'Checkpoint note' }).fill(mark);
     await bar.getByRole('button', { name: 'Write checkpoint' }).click();
     await expect(answer).toHaveText(new RegExp(`^node 1: checkpoint "${mark}" written at `), { timeout: 15_000 });
     const load = await app.openRoute('history/load');
@@ -228,6 +234,8 @@ test('the collector is started, checkpointed, rotated and stopped from the main 
     await bar.getByRole('group', { name: 'Confirm: rotate the history' }).getByRole('button', { name: 'Rotate' }).click();
     await expect(answer).toHaveText(/^node 1: history saved as \S+; a new one started$/, { timeout: 15_000 });
     const backup = /history saved as (\S+);/.exec((await answer.textContent()) ?? '')![1]!;
+    // The backup's name is shown whole, not cut short.
+    expect(await answer.evaluate((el) => el.scrollWidth - el.clientWidth)).toBe(0);
     await load.reload();
     await load.locator('summary', { hasText: 'File' }).click();
     await load.getByRole('menuitem', { name: `Open backup ${backup}` }).click();
