@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composeHandlers } from './composeHandlers.js';
+import { composeHandlers } from '../../shared/rpc/composeHandlers.js';
 import { AgentDaemon } from './agentDaemon.js';
 import { FEATURES } from './features.js';
 import { mkdtempSync, rmSync } from 'node:fs';

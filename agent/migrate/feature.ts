@@ -63,7 +63,7 @@ export const migrateFeature: FeatureFactory = (ctx) => {
     }
   };
 
-  ctx.peers.registerHandlers(peerHandlers);
+  ctx.peers.registerHandlers('migrate', peerHandlers);
   ctx.peers.setTransferDir((h) => target.dirOf(h.transfer));
   ctx.services.migration = {
     candidates,

@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Handlers } from '../../shared/rpc/rpcEndpoint.js';
+import { composeHandlers, type Declared } from '../../shared/rpc/composeHandlers.js';
 import type { ExchangeStats, PeerRequests, TransferHeader } from '../../shared/protocol/peer.js';
 import type { ClusterInfo } from '../../shared/protocol/agent.js';
 import { deriveKey, readClusterKey, writeClusterKey } from './clusterSecrets.js';
@@ -20,6 +21,7 @@ export class PeerService {
   exchange: ExchangeSocket | undefined;
   membership: Membership | undefined;
   private handlers: Handlers<PeerRequests> = {};
+  private declared: Declared<Handlers<PeerRequests>>[] = [{ by: 'the peer service', handlers: { 'peer.hello': () => ({ nodeId: 0, version: '' }) } }];
   private readonly listeners = new Set<(env: ExchangeEnvelope, address: string) => void>();
   private transferDir: (h: TransferHeader) => string;
   private lastError: string | undefined;
@@ -36,8 +38,11 @@ export class PeerService {
     this.transferDir = (h) => join(this.stateDir, 'incoming', h.transfer);
   }
 
-  registerHandlers(h: Handlers<PeerRequests>): void {
-    this.handlers = { ...this.handlers, ...h };
+  /** A feature's peer requests; a name already served (peer.hello included) throws, naming both owners. */
+  registerHandlers(by: string, h: Handlers<PeerRequests>): void {
+    const declared = [...this.declared, { by, handlers: h }];
+    this.handlers = composeHandlers(declared, 'peer request');
+    this.declared = declared;
   }
 
   setTransferDir(fn: (h: TransferHeader) => string): void {
@@ -67,8 +72,8 @@ export class PeerService {
       key: deriveKey(key, 'peer-tls'),
       port: this.port,
       handlers: {
-        'peer.hello': () => ({ nodeId: selfId, version: this.version }),
         ...this.handlers,
+        'peer.hello': () => ({ nodeId: selfId, version: this.version }),
       },
       transferDir: (h) => this.transferDir(h),
       maxTransferBytes: this.maxTransferBytes,

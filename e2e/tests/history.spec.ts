@@ -31,6 +31,37 @@ async function peakOf(page: Page, id: number): Promise<{ value: number; t: numbe
   return { value, t };
 }
 
+/**
+ * What the Load chart's canvas shows at time t: the colour of every pixel of that column, with
+ * the value its height stands for (from the plot's place and the value axis' top tick).
+ */
+async function canvasColumn(page: Page, t: number): Promise<{ v: number; rgb: string }[]> {
+  return page.locator('figure[aria-label="Load"]').evaluate((fig, t) => {
+    const canvas = fig.querySelector('canvas')!;
+    const plot = fig.querySelector<HTMLElement>('.chart-plot')!;
+    const [min, max] = [Number(plot.getAttribute('aria-valuemin')), Number(plot.getAttribute('aria-valuemax'))];
+    const top = Math.max(...[...fig.querySelectorAll<HTMLElement>('.value-tick')].map((e) => Number(e.dataset.v)));
+    const dpr = canvas.width / canvas.clientWidth;
+    const x = Math.round((plot.offsetLeft + ((t - min) / (max - min)) * plot.offsetWidth) * dpr);
+    const img = canvas.getContext('2d')!.getImageData(x, 0, 1, canvas.height).data;
+    const out: { v: number; rgb: string }[] = [];
+    for (let py = 0; py < canvas.height; py++) {
+      const y = py / dpr;
+      if (y < plot.offsetTop || y > plot.offsetTop + plot.offsetHeight) continue;
+      const hex = (i: number) => img[py * 4 + i]!.toString(16).padStart(2, '0');
+      out.push({ v: top * (1 - (y - plot.offsetTop) / plot.offsetHeight), rgb: `#${hex(0)}${hex(1)}${hex(2)}` });
+    }
+    return out;
+  }, t);
+}
+
+async function shownSpan(page: Page): Promise<number> {
+  const text = (await page.getByRole('status', { name: 'Shown range' }).textContent()) ?? '';
+  const m = /\((\d+(?:\.\d+)?) (s|min|h)\)$/.exec(text);
+  if (!m) throw new Error(`no span in "${text}"`);
+  return Number(m[1]) * { s: 1, min: 60, h: 3600 }[m[2] as 's' | 'min' | 'h'];
+}
+
 async function procsShown(page: Page): Promise<string> {
   await expect(page.getByRole('table', { name: /^Processes at / })).toBeVisible();
   return page.getByRole('table', { name: /^Processes at / }).innerText();
@@ -74,18 +105,45 @@ test('the collector records the cluster; load history, checkpoint, process histo
     expect(peak.t).toBeGreaterThanOrEqual(hogStart);
     expect(peak.t).toBeLessThanOrEqual(hogEnd + 3_000);
     expect((await peakOf(load, 3)).value).toBeLessThan(80);
-    const line = load.locator('.recharts-reference-line.checkpoint');
-    await expect(line).toHaveCount(1);
-    await expect(line.locator('line')).toHaveAttribute('stroke', '#1f4fd8');
-    const label = load.locator('.chart-box svg text').filter({ hasText: 'hog-start' });
+    // Opens on the recorded range (the minute or so of this history), not on 24 hours.
+    expect(await shownSpan(load)).toBeLessThanOrEqual(120);
+    await expect(load.getByRole('button', { name: 'Recorded range' })).toHaveAttribute('aria-pressed', 'true');
+    // The checkpoint: a blue line with its label.
+    const label = load.locator('.checkpoint-label').filter({ hasText: 'hog-start' });
     await expect(label).toBeVisible();
-    await expect(label).toHaveAttribute('fill', '#1f4fd8');
-    // Node 2's band in its own colour (the table's swatch), its parts above 50 yellow and above 80 red.
-    await expect(load.locator('.series.alert.node-2 path:not(.level-line)')).toHaveAttribute('fill', '#d03030');
-    await expect(load.locator('.series.alert.node-2 path.level-line')).toHaveAttribute('stroke', '#d03030');
-    await expect(load.locator('.series.warn.node-2 path:not(.level-line)')).toHaveAttribute('fill', '#e0c020');
+    await expect(label).toHaveCSS('color', 'rgb(31, 79, 216)');
+    const cpT = Number(await label.getAttribute('data-t'));
+    expect((await canvasColumn(load, cpT)).filter((p) => p.rgb === '#1f4fd8').length).toBeGreaterThan(100);
+    // Node 2 chosen in the table: on top, in its own colour (the table's swatch) while idle, in Mosixload's colours at its peak.
     const colour = await load.getByRole('cell', { name: 'Colour of node 2' }).locator('.swatch').getAttribute('data-colour');
-    await expect(load.locator('.series.node-2:not(.warn):not(.alert) path')).toHaveAttribute('fill', colour!);
+    await load.getByRole('button', { name: 'Highlight node 2' }).click();
+    await expect(load.getByRole('button', { name: 'Highlight node 2' })).toHaveAttribute('aria-pressed', 'true');
+    const idleAt = (await canvasColumn(load, hogStart - 3000)).filter((p) => p.rgb === colour).map((p) => p.v);
+    expect(idleAt.length, `node 2's colour ${colour} in the chart before its hog`).toBeGreaterThan(0);
+    expect(Math.max(...idleAt)).toBeLessThan(50);
+    const atPeak = await canvasColumn(load, peak.t + 1000);
+    const yellow = atPeak.filter((p) => p.rgb === '#e0c020').map((p) => p.v);
+    const red = atPeak.filter((p) => p.rgb === '#d03030').map((p) => p.v);
+    expect(Math.max(...yellow, ...red), 'node 2\'s line at its peak, yellow or red').toBeGreaterThanOrEqual(75);
+    // Yellow from 50 to 80 (and the dashed guide at 50), red above 80 (and the guide at 80); a pixel's height is about one value unit.
+    expect(yellow.every((v) => v > 48 && v < 82), `yellow at ${yellow.join(', ')}`).toBe(true);
+    expect(red.every((v) => v > 78), `red at ${red.join(', ')}`).toBe(true);
+    // The cursor over the peak reads every node's value there, node 2's loaded.
+    const plot = load.getByRole('slider', { name: 'Cursor in Load' });
+    const pbox = (await plot.boundingBox())!;
+    const [min, max] = [Number(await plot.getAttribute('aria-valuemin')), Number(await plot.getAttribute('aria-valuemax'))];
+    await load.mouse.move(pbox.x + ((peak.t + 1500 - min) / (max - min)) * pbox.width, pbox.y + pbox.height / 2);
+    const readout = load.getByRole('list', { name: /^Load at / });
+    await expect(readout.getByRole('listitem')).toHaveCount(cluster.nodes.length);
+    const node2 = await readout.getByRole('listitem', { name: /^node 2: / }).getAttribute('aria-label');
+    expect(Number(/node 2: (\d+)%/.exec(node2!)?.[1])).toBeGreaterThanOrEqual(75);
+    // Keys: End puts the cursor on the last second, + zooms in around it.
+    await plot.focus();
+    await load.keyboard.press('End');
+    const before = await shownSpan(load);
+    await load.keyboard.press('+');
+    await expect.poll(() => shownSpan(load)).toBeLessThan(before);
+    await load.getByRole('button', { name: 'Recorded range' }).click();
     // Dragging across the chart zooms into that range; "Whole day" goes back.
     const box = (await load.locator('.chart-box').boundingBox())!;
     await load.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
@@ -96,6 +154,12 @@ test('the collector records the cluster; load history, checkpoint, process histo
     await expect(load.getByRole('button', { name: 'Zoom out' })).toBeEnabled();
     await load.getByRole('button', { name: 'Whole day' }).click();
     await expect(load.getByRole('button', { name: 'Zoom out' })).toBeDisabled();
+    expect(await shownSpan(load)).toBe(24 * 3600);
+    // The wheel zooms in around the time under the mouse.
+    await load.mouse.move(pbox.x + 20, pbox.y + pbox.height / 2);
+    await load.mouse.wheel(0, -300);
+    await expect.poll(() => shownSpan(load)).toBeLessThan(24 * 3600);
+    await load.getByRole('button', { name: 'Whole day' }).click();
     await expect.poll(async () => (await peakOf(load, 2)).t).toBe(peak.t);
     await expect(load.getByLabel('Checkpoints')).toContainText('hog-start at');
 
@@ -142,8 +206,7 @@ test('the collector records the cluster; load history, checkpoint, process histo
     await load.getByRole('button', { name: 'Reload' }).click();
     await expect.poll(async () => (await peakOf(load, 2)).t).toBe(peak.t);
     expect((await peakOf(load, 2)).value).toBe(peak.value);
-    await expect(load.locator('.recharts-reference-line.checkpoint')).toHaveCount(1);
-    await expect(load.locator('.chart-box svg text').filter({ hasText: 'hog-start' })).toBeVisible();
+    await expect(load.locator('.checkpoint-label').filter({ hasText: 'hog-start' })).toHaveCount(1);
     await procs.reload();
     await procs.getByRole('slider', { name: 'History time' }).fill('0');
     await expect.poll(() => procsShown(procs)).not.toContain(marker);

@@ -13,6 +13,9 @@ function fakeSession(id: number, up = true) {
     held: undefined as string | undefined,
     flags: { stay: false, lstay: false, block: false, quiet: false },
     calls,
+    get isHeld() {
+      return s.held !== undefined;
+    },
     hold(r: string) {
       s.held = r;
     },
@@ -74,7 +77,17 @@ describe('balance API', () => {
     expect(s.held).toBe(STOPPED_REASON);
     expect(s.calls).toEqual(['shutdown']);
     expect((await h['balance.stopAgent']({ nodeId: 1 }))[0]).toMatchObject({ ok: false });
-    expect(await h['balance.startAgent']({ nodeId: 1 })).toEqual([{ nodeId: 1, ok: true, value: null }]);
+    expect(await h['balance.startAgent']({ nodeId: 1 })).toEqual([{ nodeId: 1, ok: true, value: 'started' }]);
     expect(s.held).toBeUndefined();
+  });
+
+  it('start on an agent that runs says so: nothing was started', async () => {
+    const s = fakeSession(1);
+    const h = api([s, fakeSession(2, false)]);
+    expect(await h['balance.startAgent']({ nodeId: 'all' })).toEqual([
+      { nodeId: 1, ok: true, value: 'already running' },
+      { nodeId: 2, ok: true, value: 'started' },
+    ]);
+    expect(s.calls).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { RpcError } from '../../shared/protocol/rpc.js';
 import type { NodeId } from '../../shared/domain/node.js';
-import type { NodeResult } from '../../shared/protocol/apiBalance.js';
+import type { AgentStart, NodeResult } from '../../shared/protocol/apiBalance.js';
 import type { ApiFeature, ApiHandlers, ServiceContext } from '../core/clusterService.js';
 import type { NodeSession } from '../core/nodeSession.js';
 import { nodeIdParam } from '../core/params.js';
@@ -75,10 +75,12 @@ export function makeBalanceApi(startTimeoutMs = START_TIMEOUT_MS): ApiFeature {
         return null;
       }),
     'balance.startAgent': async (req) =>
-      perNode(targets(ctx, req), async (s) => {
+      perNode(targets(ctx, req), async (s): Promise<AgentStart> => {
+        // An agent that runs is left alone: the admin is told, not told it started.
+        if (s.view.status === 'up' && !s.isHeld) return 'already running';
         s.resume();
         await waitUp(s, startTimeoutMs);
-        return null;
+        return 'started';
       }),
     'balance.view': async (req) => ctx.session(nodeIdParam(req) as NodeId).request('balance.view', null),
   });

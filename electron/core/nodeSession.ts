@@ -63,6 +63,11 @@ export class NodeSession {
     this.held = reason;
   }
 
+  /** The admin stopped the agent from Mosixview; its connection may not have ended yet. */
+  get isHeld(): boolean {
+    return this.held !== undefined;
+  }
+
   /** Reconnects now; connecting starts the node's agent daemon when none runs. */
   resume(): void {
     this.held = undefined;

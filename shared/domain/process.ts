@@ -23,6 +23,12 @@ export interface ProcInfo {
   cantMove?: string;
   /** Set when the process runs here as a guest: its home node. */
   guestFrom?: NodeId;
+  /**
+   * Set on the home node's row of its job that runs elsewhere (`where` = that node), as
+   * openMosix's deputy kept it in the home's process list under the job's PID. Not a process
+   * computed here: state "M" (migrated), no CPU, no memory, and no `job` field.
+   */
+  away?: JobRef;
 }
 
 /** Cluster-wide identity of a mosrun job: it survives migration. */

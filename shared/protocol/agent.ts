@@ -2,7 +2,7 @@
  * Main process (and CLI tools) -> agent daemon: the requests an agent serves and the
  * events it emits, over JSON lines on the SSH channel's stdio or the daemon's socket.
  */
-import type { NodeSample } from '../domain/node.js';
+import type { NodeSample, SpeedSource } from '../domain/node.js';
 import type { ProcInfo } from '../domain/process.js';
 import type { MapNode } from '../hpcMap.js';
 import type { ExchangeStats } from './peer.js';
@@ -49,7 +49,8 @@ export type CoreAgentRequests = {
   /** Start (intervalMs > 0) or stop (0) periodic "sample" events on this connection. */
   subscribe: { req: { intervalMs: number }; res: null };
   procs: { req: null; res: ProcInfo[] };
-  getSpeed: { req: null; res: { speed: number; calibrated: number } };
+  /** calibrated: absent while the admin's speed is in use on a node never calibrated. */
+  getSpeed: { req: null; res: { speed: number; calibrated?: number; source?: SpeedSource } };
   setSpeed: { req: { speed: number }; res: { speed: number } };
   /** Installs the cluster key (hex) and/or the map and this node's ID; off leaves the cluster (setpe -off). */
   'cluster.configure': { req: { keyHex?: string; mapText?: string; nodeId?: number; off?: boolean }; res: ClusterInfo };

@@ -47,15 +47,34 @@ export interface HistorySeriesRequest {
   /** Range, ms; default the 24 hours from the start of the history. */
   from?: number;
   to?: number;
-  /** Pixel columns of the chart. */
+  /** Columns of the chart: from..to in this many equal columns (moved to whole minutes when a minute or wider). */
   buckets: number;
+  /**
+   * Instead of from and to: the recorded range (the history's start to its last record) on
+   * the round columns a window of `buckets` pixels asks for (shared/history/grid.ts), so a
+   * window opens on it in one request. The answer's from, to and buckets say which.
+   */
+  recorded?: boolean;
   metrics: HistoryMetric[];
+  /**
+   * A refresh: only the columns from the one holding this time on (pass the last answer's
+   * `next`); a time within from..to. The answer's stats are then of those columns alone.
+   */
+  since?: number;
 }
 
 export interface NodeSeries {
   id: NodeId;
   host: string;
-  series: Partial<Record<HistoryMetric, MinMaxSeries & { stats: SeriesStats }>>;
+  series: Partial<Record<HistoryMetric, NodeMetricSeries>>;
+}
+
+/** min[i] and max[i] are those of column `first + i` of the answer. */
+export interface NodeMetricSeries extends MinMaxSeries {
+  /** Of the answered columns. */
+  stats: SeriesStats;
+  /** Of the answered columns before the one holding `next` (which a refresh reads again). */
+  settled: SeriesStats;
 }
 
 export interface HistorySeries {
@@ -68,6 +87,13 @@ export interface HistorySeries {
   buckets: number;
   /** Column edges (buckets + 1, from..to) when the columns are not all alike (moved to whole minutes). */
   edges?: number[];
+  /**
+   * The first column answered: 0, or that of the request's `since`. Columns after the last
+   * answered one hold nothing yet (they lie after the last record).
+   */
+  first: number;
+  /** Start of the column holding the last record (or of the range's first or last column): the next refresh's `since`. */
+  next: number;
   nodes: NodeSeries[];
   checkpoints: Checkpoint[];
 }

@@ -156,6 +156,15 @@ describe('MainWindow', () => {
     expect(within(row(2)).getByRole('img', { name: 'Node 2 down' })).toBeTruthy();
   });
 
+  it('an idle cluster reads 100% balanced, noisy loads and all', async () => {
+    // Idle nodes of a busy machine: a fraction of a task each (4 CPUs per node here).
+    const noisy = [0.9, 0.1, 3.2, 0.4, 0, 2.5, 0.7, 1.1, 0.05, 3.9];
+    await renderCluster(MAP_ORDER.slice(0, 10).map((id, i) => upView(id, 1, { load: noisy[i]! })));
+    const bar = screen.getByRole('progressbar', { name: 'Load-balancing efficiency' });
+    expect(bar.getAttribute('aria-valuenow')).toBe('100');
+    expect(bar.getAttribute('aria-valuetext')).toBe('100% balanced');
+  });
+
   it('the efficiency bar follows clusterEfficiency', async () => {
     const { emit } = await renderCluster(MAP_ORDER.slice(0, 10).map((id) => upView(id)));
     const bar = () => screen.getByRole('progressbar', { name: 'Load-balancing efficiency' });
@@ -163,9 +172,9 @@ describe('MainWindow', () => {
     expect(bar().getAttribute('aria-valuenow')).toBe('100');
 
     const [a, b, c] = MAP_ORDER as [number, number, number];
-    emit('node.view', upView(a, 2, { load: 4 }));
-    // 9 nodes at 0.25 and one at 1 per CPU: mean 0.325 / max 1.
-    expect(bar().getAttribute('aria-valuenow')).toBe('33');
+    emit('node.view', upView(a, 2, { load: 8 }));
+    // 8 tasks on node a's 4 CPUs, one on each of the 9 others: 13 of the 17 tasks have a CPU.
+    expect(bar().getAttribute('aria-valuenow')).toBe('76');
     expect(bar().getAttribute('aria-valuenow')).toBe(expected());
 
     emit('node.view', upView(b, 2, { load: 2, speed: 20000 }));

@@ -13,7 +13,8 @@ import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 import type { NodeId, NodeView } from '../../../shared/domain/node.js';
 import type { BalanceState } from '../../../shared/protocol/agentBalance.js';
 import type { NodeResult } from '../../../shared/protocol/apiBalance.js';
-import { FLAG_BOXES, combined, describeMoves, describeResult, isChecked, pendingMoves } from './nodeActions.js';
+import { speedSourceLabel } from '../../../shared/loadFigures.js';
+import { FLAG_BOXES, balancerLines, combined, describeAgentStart, describeMoves, describeResult, isChecked, pendingMoves } from './nodeActions.js';
 
 const POLL_MS = 3000;
 
@@ -123,7 +124,7 @@ function Controls({ bridge, target, states, busy, act }: { bridge: MosixviewBrid
           <output id="pending-away" aria-label="Own jobs away">{pending?.away ?? '…'}</output>
         </div>
         <div className="node-action">
-          <button type="button" disabled={busy} onClick={() => void act('start agent', () => bridge.invoke('balance.startAgent', { nodeId: target }), () => 'agent started')}>Start agent</button>
+          <button type="button" disabled={busy} onClick={() => void act('start agent', () => bridge.invoke('balance.startAgent', { nodeId: target }), describeAgentStart)}>Start agent</button>
           <button type="button" disabled={busy} onClick={() => void act('stop agent', () => bridge.invoke('balance.stopAgent', { nodeId: target }), () => 'agent stopped')}>Stop agent</button>
         </div>
       </div>
@@ -133,15 +134,22 @@ function Controls({ bridge, target, states, busy, act }: { bridge: MosixviewBrid
 
 function NodeFacts({ node, entry }: { node: NodeView; entry: NodeEntry | undefined }) {
   const s = node.sample;
+  const held = entry?.state ? balancerLines(entry.state) : [];
   return (
     <dl>
       <dt>Host name</dt><dd>{s?.hostname ?? '-'}</dd>
       <dt>IP address</dt><dd>{node.address ?? node.host}</dd>
       <dt>Status</dt><dd>{node.status}{node.reason ? `: ${node.reason}` : ''}</dd>
-      <dt>Speed</dt><dd>{entry?.state?.speed ?? s?.speed ?? '-'}</dd>
+      <dt>Speed</dt><dd>{entry?.state?.speed ?? s?.speed ?? '-'}{s?.speedSource ? ` (${speedSourceLabel(s.speedSource)})` : ''}</dd>
       {entry?.state && (
         <>
           <dt>Balancer</dt><dd>{entry.state.canMigrate ? 'moves jobs' : 'moves no jobs'}{entry.state.note ? `: ${entry.state.note}` : ''}</dd>
+        </>
+      )}
+      {held.length > 0 && (
+        <>
+          <dt>Held back</dt>
+          <dd><ul className="held" aria-label={`Held back on node ${node.id}`}>{held.map((l) => <li key={l}>{l}</li>)}</ul></dd>
         </>
       )}
       {entry?.error && (<><dt>Agent</dt><dd role="alert">{entry.error}</dd></>)}
