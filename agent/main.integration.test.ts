@@ -40,7 +40,7 @@ async function untilGone(pid: number, timeoutMs = 10000): Promise<boolean> {
 }
 
 /** Runs `attach` and says hello through it, as the GUI does over SSH. */
-async function attach(): Promise<{ child: ChildProcessWithoutNullStreams; hello: AgentHello; stderr: () => string }> {
+async function attach(): Promise<{ child: ChildProcessWithoutNullStreams; hello: AgentHello; stderr: () => string; ep: RpcEndpoint<AgentRequests, Record<never, never>> }> {
   const child = spawn(process.execPath, [BUNDLE, 'attach'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   children.push(child);
   let err = '';
@@ -50,7 +50,7 @@ async function attach(): Promise<{ child: ChildProcessWithoutNullStreams; hello:
   child.on('exit', (code) => ep.close(`attach exited with ${code}: ${err}`));
   const hello = await ep.request('hello', { client: 'cli', version: 'test' });
   daemonPids.add(hello.pid);
-  return { child, hello, stderr: () => err };
+  return { child, hello, stderr: () => err, ep };
 }
 
 function detach(child: ChildProcessWithoutNullStreams): Promise<number | null> {
@@ -125,6 +125,39 @@ describe('the built agent bundle', () => {
 
     const again = execFileSync(process.execPath, [BUNDLE, 'stop'], { env, encoding: 'utf8', timeout: 15000 });
     expect(again).toContain('no agent was running');
+  });
+
+  it('the collector is started, checkpointed, rotated and stopped through the agent, as the GUI does, each with its answer', async () => {
+    const { child, ep } = await attach();
+    try {
+      const started = await ep.request('history.start', null);
+      const pid = Number(/^mosixcollector started \(pid (\d+)\)/.exec(started.message)?.[1]);
+      expect(started.status).toMatchObject({ running: true, pid });
+      await expect(ep.request('history.start', null)).rejects.toThrow(/already running \(pid \d+\)/);
+
+      const cp = await ep.request('history.checkpoint', { label: 'before the upgrade' });
+      expect(cp.message).toMatch(/^checkpoint "before the upgrade" written at \d{4}-/);
+      const series = await ep.request('history.series', { buckets: 100, metrics: ['load'] });
+      expect(series.checkpoints.map((c) => c.label)).toEqual(['before the upgrade']);
+      await expect(ep.request('history.checkpoint', { label: 'x'.repeat(201) })).rejects.toMatchObject({ code: 'EINVAL' });
+
+      const rotated = await ep.request('history.rotate', null);
+      const backup = /^history saved as (\S+); a new one started$/.exec(rotated.message)?.[1];
+      expect(backup).toMatch(/^mosixview-\d{8}-\d{6}/);
+      expect(rotated.status.backups).toContain(backup);
+      expect((await ep.request('history.series', { backup: backup!, buckets: 100, metrics: ['load'] })).checkpoints).toHaveLength(1);
+      expect((await ep.request('history.series', { buckets: 100, metrics: ['load'] })).checkpoints).toHaveLength(0);
+
+      const stopped = await ep.request('history.stop', null, 30_000);
+      expect(stopped.message).toBe(`mosixcollector stopped (pid ${pid})`);
+      expect(stopped.status.running).toBe(false);
+      expect(await untilGone(pid)).toBe(true);
+      expect((await ep.request('history.stop', null)).message).toBe('mosixcollector is not running');
+      await expect(ep.request('history.checkpoint', { label: '' })).rejects.toThrow(/the collector is not running/);
+      await expect(ep.request('history.rotate', null)).rejects.toThrow(/the collector is not running/);
+    } finally {
+      await detach(child);
+    }
   });
 
   it('a daemon killed with -9 leaves a stale socket that the next attach replaces', async () => {

@@ -11,6 +11,7 @@ import type { Page } from '@playwright/test';
 import { test, expect } from '../support/fixtures.js';
 import { launchApp } from '../support/app.js';
 import { allUp, loadValue } from '../support/mainWindow.js';
+import { overflowProblems } from '../support/layout.js';
 import { sshExec, type TestCluster } from '../cluster/testCluster.js';
 
 // The collector choice is persisted per profile: a fresh config dir keeps it at node 1.
@@ -187,7 +188,14 @@ test('the collector records the cluster; load history, checkpoint, process histo
     await replay.fill(String(peak.t + 1000));
     await expect(page.getByRole('status', { name: 'Replay time' })).toContainText('REPLAY');
     await expect.poll(() => loadValue(page, 2), { timeout: 10_000 }).toBeGreaterThanOrEqual(80);
+    // The past cannot be given a new speed: every slider waits for Live, saying so.
+    for (const n of cluster.nodes) {
+      const speed = page.getByRole('slider', { name: `Speed of node ${n.id}`, exact: true });
+      await expect(speed).toBeDisabled();
+      await expect(speed).toHaveAttribute('title', 'replaying the past: press Live to change speeds');
+    }
     await page.getByRole('button', { name: 'Live' }).click();
+    await expect(page.getByRole('slider', { name: 'Speed of node 2', exact: true })).toBeEnabled();
     await expect(page.getByRole('status', { name: 'Replay time' })).toHaveCount(0);
     await expect.poll(() => loadValue(page, 2), { timeout: 10_000 }).toBeLessThan(50);
 
@@ -249,6 +257,60 @@ test('with no GUI connected the collector still records every node, from the loa
     } finally {
       await again.stop();
     }
+  } finally {
+    await sshExec(cluster, 1, `${bin} -k`);
+  }
+});
+
+test('the collector is started, checkpointed, rotated and stopped from the main window, each with its node\'s answer', async ({ app, cluster }) => {
+  test.setTimeout(150_000);
+  const { page } = app;
+  await allUp(page, cluster.nodes.map((n) => n.id));
+  const bin = `${cluster.dir}/agent/bin/mosixcollector`;
+  await run(cluster, 1, `${bin} -c`); // stopped, no history: what a new admin finds
+  const bar = page.getByRole('region', { name: 'History' });
+  const status = bar.getByRole('status', { name: 'Collector status' });
+  const answer = bar.getByRole('status', { name: 'Collector answer' });
+  const mark = `gui-mark-${Math.floor(Math.random() * 9000 + 1000)}`;
+  try {
+    await expect(status).toHaveText('not running', { timeout: 15_000 });
+    await bar.getByRole('button', { name: 'Start collector' }).click();
+    await expect(answer).toHaveText(/^node 1: mosixcollector started \(pid \d+\)/, { timeout: 20_000 });
+    await expect(status).toHaveText(/^collecting \(pid \d+\)$/);
+    await expect(bar.getByRole('button', { name: 'Start collector' })).toHaveCount(0);
+
+    // A checkpoint with a note: the load history lists it.
+    await bar.getByRole('button', { name: 'Checkpoint' }).click();
+    await bar.getByRole('textbox', { name: 'Checkpoint note' }).fill(mark);
+    // The strip holds the note field at 1200x800 and nothing in it clips or overflows.
+    await page.setViewportSize({ width: 1200, height: 800 });
+    await bar.getByRole('textbox', { name: 'Checkpoint note' }).fill('before the kernel upgrade');
+    expect(await overflowProblems(page)).toEqual([]);
+    await bar.getByRole('textbox', { name: 'Checkpoint note' }).fill(mark);
+    await bar.getByRole('button', { name: 'Write checkpoint' }).click();
+    await expect(answer).toHaveText(new RegExp(`^node 1: checkpoint "${mark}" written at `), { timeout: 15_000 });
+    const load = await app.openRoute('history/load');
+    await expect(load.getByLabel('Checkpoints')).toContainText(`${mark} at`, { timeout: 20_000 });
+
+    // Rotate, after saying yes: the history becomes a backup the File menu opens, with the checkpoint in it.
+    await bar.getByRole('button', { name: 'Rotate history' }).click();
+    await bar.getByRole('group', { name: 'Confirm: rotate the history' }).getByRole('button', { name: 'Rotate' }).click();
+    await expect(answer).toHaveText(/^node 1: history saved as \S+; a new one started$/, { timeout: 15_000 });
+    const backup = /history saved as (\S+);/.exec((await answer.textContent()) ?? '')![1]!;
+    // The backup's name is shown whole, not cut short.
+    expect(await answer.evaluate((el) => el.scrollWidth - el.clientWidth)).toBe(0);
+    await load.reload();
+    await load.locator('summary', { hasText: 'File' }).click();
+    await load.getByRole('menuitem', { name: `Open backup ${backup}` }).click();
+    await expect(load.getByText(`Backup ${backup} of the collector`)).toBeVisible({ timeout: 20_000 });
+    await expect(load.getByLabel('Checkpoints')).toContainText(`${mark} at`, { timeout: 20_000 });
+
+    // Stop, after saying yes; the node agrees it is stopped.
+    await bar.getByRole('button', { name: 'Stop collector' }).click();
+    await bar.getByRole('group', { name: 'Confirm: stop the collector' }).getByRole('button', { name: 'Stop' }).click();
+    await expect(answer).toHaveText(/^node 1: mosixcollector stopped \(pid \d+\)$/, { timeout: 30_000 });
+    await expect(status).toHaveText('not running');
+    expect(await run(cluster, 1, `${bin} -k`)).toMatch(/mosixcollector is not running/);
   } finally {
     await sshExec(cluster, 1, `${bin} -k`);
   }

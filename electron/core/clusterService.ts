@@ -60,6 +60,8 @@ interface OpenPrompt {
 export class ClusterService {
   private readonly sessions = new Map<number, NodeSession>();
   private readonly prompts = new Map<string, OpenPrompt>();
+  /** Nodes whose host key the admin rejected: they wait for "Ask again" (hostKey.askAgain). */
+  private readonly rejected = new Set<number>();
   private readonly listeners = new Set<Emit>();
   private readonly handlers: ApiHandlers;
   readonly membership: ClusterMembership | undefined;
@@ -73,7 +75,7 @@ export class ClusterService {
       : undefined;
     this.membership = membership;
     const emitView = (v: NodeView) => {
-      this.emit('node.view', v);
+      this.emit('node.view', this.withHostKeyMark(v));
       membership?.noteView(v);
     };
     if (config.source === 'embedded') {
@@ -136,9 +138,20 @@ export class ClusterService {
     return {
       name: this.config.name,
       source: this.config.source,
-      nodes: [...this.sessions.values()].map((s) => s.view),
+      nodes: [...this.sessions.values()].map((s) => this.withHostKeyMark(s.view)),
       hostKeyPrompts: [...this.prompts.values()].map((p) => p.prompt),
     };
+  }
+
+  /** A node the admin said no about is marked while it is not up; once up (key added by hand, say) the mark is gone. */
+  private withHostKeyMark(v: NodeView): NodeView {
+    if (v.status === 'up') this.rejected.delete(v.id);
+    return this.rejected.has(v.id) ? { ...v, hostKeyRejected: true } : v;
+  }
+
+  private emitNode(id: number): void {
+    const s = this.sessions.get(id);
+    if (s) this.emit('node.view', this.withHostKeyMark(s.view));
   }
 
   private emit: Emit = (event, data) => {
@@ -177,7 +190,21 @@ export class ClusterService {
       this.prompts.delete(open.prompt.promptId);
       open.waiters.forEach((w) => w(r?.accept === true));
       this.emit('hostKey.resolved', { promptId: open.prompt.promptId });
-      if (r?.accept === true) this.sessions.get(open.prompt.nodeId)?.kick();
+      if (r?.accept === true) {
+        this.rejected.delete(open.prompt.nodeId);
+        this.sessions.get(open.prompt.nodeId)?.kick();
+      } else {
+        this.rejected.add(open.prompt.nodeId);
+      }
+      this.emitNode(open.prompt.nodeId);
+      return null;
+    },
+    'hostKey.askAgain': async (req) => {
+      const s = this.session(nodeIdParam(req));
+      this.rejected.delete(s.id);
+      this.emitNode(s.id);
+      // Reconnecting meets the unknown key again, and so asks; a changed key is refused as ever, never asked about.
+      s.kick();
       return null;
     },
     };

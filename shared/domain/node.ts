@@ -73,6 +73,8 @@ export interface NodeView {
   isolated?: string;
   /** The node keeps its own map (setpe -w) or left the cluster (setpe -off): how it differs from the profile's. */
   ownMap?: string;
+  /** The admin rejected this node's unknown host key: it stays down until asked again (hostKey.askAgain). */
+  hostKeyRejected?: boolean;
 }
 
 /** What the main process learns about a node's membership besides its samples. */

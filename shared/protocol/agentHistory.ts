@@ -29,6 +29,15 @@ export interface CollectorStatus {
   backups: string[];
 }
 
+/** What the collector's node answered to a control request (the words `mosixcollector` prints), and its status after it. */
+export interface CollectorAnswer {
+  message: string;
+  status: CollectorStatus;
+}
+
+/** The longest checkpoint label the collector keeps. */
+export const CHECKPOINT_LABEL_MAX = 200;
+
 /** load: load bar % (100 = every CPU has a runnable task); mem, rmem, tmem: kB as in openMosix. */
 export type HistoryMetric = 'load' | 'mem' | 'rmem' | 'tmem';
 
@@ -110,7 +119,13 @@ export type HistoryAgentRequests = {
   'history.observe': { req: { self: NodeId; nodes: NodeView[] }; res: null };
   'history.status': { req: null; res: CollectorStatus };
   /** Starts the collector on this node (as `mosixcollector -d`). */
-  'history.start': { req: null; res: CollectorStatus };
+  'history.start': { req: null; res: CollectorAnswer };
+  /** Stops it (`mosixcollector -k`); the history stays. */
+  'history.stop': { req: null; res: CollectorAnswer };
+  /** A checkpoint, the blue line of the history charts (`mosixcollector -n label`). */
+  'history.checkpoint': { req: { label: string }; res: CollectorAnswer };
+  /** Saves the history as a dated backup and starts a new one (`mosixcollector -r`). */
+  'history.rotate': { req: null; res: CollectorAnswer };
   'history.series': { req: HistorySeriesRequest; res: HistorySeries };
   'history.procs': { req: { backup?: string; t?: number }; res: ProcHistory };
   /** The cluster as recorded at time t (the last second at or before it), for replay. */

@@ -37,6 +37,8 @@ export type CoreApiRequests = {
   'node.setSpeed': { req: { nodeId: NodeId; speed: number }; res: { speed: number } };
   'node.procs': { req: { nodeId: NodeId }; res: ProcInfo[] };
   'hostKey.answer': { req: { promptId: string; accept: boolean }; res: null };
+  /** Connects again to a node whose host key the admin rejected, so its key is asked about again. */
+  'hostKey.askAgain': { req: { nodeId: NodeId }; res: null };
 };
 
 export type CoreApiEvents = {
@@ -56,6 +58,7 @@ const CORE_API_CHANNELS = Object.keys({
   'node.setSpeed': 1,
   'node.procs': 1,
   'hostKey.answer': 1,
+  'hostKey.askAgain': 1,
 } satisfies Record<keyof CoreApiRequests, 1>) as (keyof CoreApiRequests)[];
 
 const CORE_API_EVENTS = Object.keys({

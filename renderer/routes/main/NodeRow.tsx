@@ -8,6 +8,9 @@ import { formatKb, loadPercent, memoryUsedPercent } from '../../../shared/loadFi
 import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 import { openWindow } from '../../windows.js';
 
+/** The rows show the past: a speed set now would change today's node, not that moment's. */
+const REPLAY_NOTE = 'replaying the past: press Live to change speeds';
+
 /** One cluster member: lamp, host button, speed slider + LCD, load and memory bars, CPUs. */
 export const NodeRow = memo(function NodeRow({ id, bridge, onOpenNode }: {
   id: number;
@@ -17,6 +20,8 @@ export const NodeRow = memo(function NodeRow({ id, bridge, onOpenNode }: {
   const node = useCluster(selectNode(id));
   const nslookup = useCluster((s) => s.nslookup);
   const actionError = useCluster((s) => s.actionErrors[id]);
+  const replaying = useCluster((s) => s.replaying);
+  const speedMax = useCluster((s) => s.speedMax);
   if (!node) return null;
   const s = node.status === 'up' ? node.sample : undefined;
   const load = s && loadPercent(s);
@@ -43,7 +48,9 @@ export const NodeRow = memo(function NodeRow({ id, bridge, onOpenNode }: {
         </button>
         <button type="button" className="procs-button" aria-label={`Processes of node ${id}`} title="process box (Mosixview client)" onClick={() => openWindow(`procs/${id}`, `procs-${id}`)}>procs</button>
       </td>
-      <td><SpeedSlider id={id} speed={s?.speed} disabled={!s} onCommit={setSpeed} /></td>
+      <td>
+        <SpeedSlider id={id} speed={s?.speed} max={speedMax} disabled={!s || replaying} why={replaying ? REPLAY_NOTE : undefined} onCommit={setSpeed} />
+      </td>
       <td><Bar label={`Load of node ${id}`} percent={load} tone={toneOf(load)} /></td>
       <td>
         <Bar

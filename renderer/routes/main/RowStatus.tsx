@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import type { NodeView } from '../../../shared/domain/node.js';
 import type { MosixviewBridge } from '../../../shared/protocol/api.js';
+import { HostKeyRejected } from './HostKeyDialog.js';
 
 /**
- * The row's message cell: why the node is down; else, first, that its peers reject it (cut
+ * The row's message cell: why the node is down (a rejected host key with "Ask again"); else, first, that its peers reject it (cut
  * off), then its own map (setpe -w / -off: the node wins) with the admin's explicit way to
  * install the profile's, then the last action error or a warning.
  */
@@ -21,7 +22,7 @@ export function RowStatus({ node, actionError, bridge }: { node: NodeView; actio
   };
   return (
     <td className="row-message" role={text ? 'status' : undefined}>
-      {!up && node.reason}
+      {!up && (node.hostKeyRejected ? <HostKeyRejected id={node.id} reason={node.reason} bridge={bridge} /> : node.reason)}
       {up && node.isolated && <span className="row-cutoff">{node.isolated}</span>}
       {up && node.ownMap && (
         <span className="row-note">
