@@ -58,8 +58,7 @@ export function useSeries(bridge: MosixviewBridge, metrics: HistoryMetric[], q: 
     } finally {
       if (mine === seq.current) busy.current = false;
     }
-    // metrics is a constant per window
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- metrics is a constant per window; the range counts by its two ends, not the array's identity; a new collector node loads again
   }, [bridge, q.backup, q.range?.[0], q.range?.[1], collectorNode]);
   useEffect(() => {
     void load();
