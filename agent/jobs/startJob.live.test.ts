@@ -66,7 +66,10 @@ describe('a job start answers with what really happened', () => {
       // It may still be ending: the init then reports the status through the exit file.
       await new Promise<void>((res) => {
         const t = setInterval(() => {
-          if (readStat(r!.pid!) === undefined) (clearInterval(t), res());
+          if (readStat(r!.pid!) === undefined) {
+            clearInterval(t);
+            res();
+          }
         }, 10);
       });
       jobs.poll();

@@ -4,7 +4,6 @@
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { test, expect } from '../support/fixtures.js';
-import { allUp } from '../support/mainWindow.js';
 import { on, runningOn, startCounter, stillCounting, tool, tryOn } from '../support/jobs.js';
 import { manualMigrationsOnly } from '../support/jobs.js';
 

@@ -78,4 +78,4 @@ export type BalanceAgentRequests = {
   /** A node's own sample: this node's, or asked of node N over the peer channel (getfree N). */
   'balance.sampleOf': { req: { node: NodeId }; res: NodeSample };
 };
-export type BalanceAgentEvents = {};
+export type BalanceAgentEvents = Record<never, never>;

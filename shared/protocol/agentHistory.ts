@@ -131,4 +131,4 @@ export type HistoryAgentRequests = {
   /** The cluster as recorded at time t (the last second at or before it), for replay. */
   'history.at': { req: { backup?: string; t: number }; res: ClusterMoment | null };
 };
-export type HistoryAgentEvents = {};
+export type HistoryAgentEvents = Record<never, never>;

@@ -26,7 +26,7 @@ export type BalanceApiRequests = {
   /** The cluster as the load exchange of one node's agent sees it. */
   'balance.view': { req: { nodeId: NodeId }; res: ClusterViewReply };
 };
-export type BalanceApiEvents = {};
+export type BalanceApiEvents = Record<never, never>;
 /** Runtime list of this feature's channels, checked complete against the map. */
 export const BALANCE_API_CHANNELS = Object.keys({
   'balance.state': 1,

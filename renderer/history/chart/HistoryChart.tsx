@@ -4,7 +4,7 @@
  * or the arrow keys move it, the wheel, +/- and a drag zoom, and what it points at is read
  * out beside it (CursorReadout) and highlighted.
  */
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { HistoryMetric, HistorySeries } from '../../../shared/protocol/agentHistory.js';
 import { columnOf, columnStart } from '../../../shared/history/seriesMerge.js';
 import { clock, dateTime } from '../timeFormat.js';
@@ -58,7 +58,8 @@ export function HistoryChart(p: ChartProps) {
   }, []);
 
   const box: PlotBox = { left: MARGIN.left, top: MARGIN.top, width: Math.max(10, width - MARGIN.left - MARGIN.right), height: height - MARGIN.top - MARGIN.bottom };
-  const ticks = useMemo(() => timeTicks(range[0], range[1], box.width), [range[0], range[1], box.width]);
+  const [from, to] = range;
+  const ticks = useMemo(() => timeTicks(from, to, box.width), [from, to, box.width]);
   const nodes = series.nodes.filter((n) => n.series[metric]).length;
 
   useLayoutEffect(() => {

@@ -14,7 +14,7 @@ import type { NodeId, NodeView } from '../../../shared/domain/node.js';
 import type { BalanceState } from '../../../shared/protocol/agentBalance.js';
 import type { NodeResult } from '../../../shared/protocol/apiBalance.js';
 import { speedSourceLabel } from '../../../shared/loadFigures.js';
-import { FLAG_BOXES, balancerLines, combined, describeAgentStart, describeMoves, describeResult, isChecked, pendingMoves } from './nodeActions.js';
+import { FLAG_BOXES, balancerLines, combined, describeAgentStart, describeMoves, describeResult, pendingMoves } from './nodeActions.js';
 
 const POLL_MS = 3000;
 
