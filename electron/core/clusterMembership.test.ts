@@ -14,22 +14,11 @@ import { ClusterService } from './clusterService.js';
 import { ClusterKeyStore } from './clusterKeyFile.js';
 import { membershipApi } from './membershipApi.js';
 import type { ClusterConfig } from './profile.js';
-import { FakeLauncher, type OpenStep } from './fakeAgent.test-util.js';
+import { FakeLauncher, type OpenStep, TEST_TIMING, sleep, until } from './fakeAgent.test-util.js';
 import { FakeNode, idOfHex, newKeyHex } from './fakeNode.test-util.js';
 
-const TIMING = { silenceMs: 300, backoffStartMs: 50, backoffMaxMs: 200 };
+const TIMING = TEST_TIMING;
 const MEMBERSHIP = { pollMs: 50, setupWaitMs: 300 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
-    await sleep(10);
-  }
-}
 
 const services: ClusterService[] = [];
 const dirs: string[] = [];

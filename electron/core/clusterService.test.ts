@@ -4,21 +4,10 @@ import type { NodeView } from '../../shared/domain/node.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import { ClusterService, type HostKeyDecision } from './clusterService.js';
 import type { ClusterConfig, NodeTarget } from './profile.js';
-import { FakeAgent, FakeLauncher } from './fakeAgent.test-util.js';
+import { FakeAgent, FakeLauncher, TEST_TIMING, sleep, until } from './fakeAgent.test-util.js';
 import { LaunchError, type AgentLauncher } from './agentChannel.js';
 
-const TIMING = { silenceMs: 300, backoffStartMs: 50, backoffMaxMs: 200 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
-    await sleep(10);
-  }
-}
+const TIMING = TEST_TIMING;
 
 function target(id: number, host: string, line: number): NodeTarget {
   return { id, host, aliases: [], line, ssh: {} };

@@ -5,7 +5,7 @@ import { AGENT_PROTOCOL_VERSION, ATTACH_EXIT_STOPPED, type AgentEvents, type Age
 import type { NodeSample } from '../../shared/domain/node.js';
 import type { AgentChannel, AgentLauncher, AttachMode } from './agentChannel.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function sampleOf(t: number, host = 'n3'): NodeSample {
   return {
@@ -152,3 +152,16 @@ export class FakeLauncher implements AgentLauncher {
   }
 }
 
+/** Session timing short enough for unit tests. */
+export const TEST_TIMING = { silenceMs: 300, backoffStartMs: 50, backoffMaxMs: 200 };
+
+/** Polls `probe` every 10 ms until it gives something, or fails naming `what`. */
+export async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
+    await sleep(10);
+  }
+}

@@ -3,14 +3,13 @@ import { RpcError } from '../../shared/protocol/rpc.js';
 import { AGENT_PROTOCOL_VERSION } from '../../shared/protocol/agent.js';
 import type { NodeView } from '../../shared/domain/node.js';
 import { LaunchError } from './agentChannel.js';
-import { FakeAgent, FakeLauncher, sampleOf, STOPPED_LINE, type OpenStep } from './fakeAgent.test-util.js';
+import { FakeAgent, FakeLauncher, sampleOf, sleep, STOPPED_LINE, until as waitFor, type OpenStep } from './fakeAgent.test-util.js';
 import { NodeSession, type SessionTiming } from './nodeSession.js';
 
 const TIMING: SessionTiming = { silenceMs: 300, backoffStartMs: 50, backoffMaxMs: 200 };
 /** Generous: well above every timing above, so slow CI machines do not flake. */
 const WAIT_MS = 5000;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const sessions: NodeSession[] = [];
 const launchers: FakeLauncher[] = [];
@@ -24,15 +23,7 @@ function startSession(launcher: FakeLauncher, id = 3, host = 'n3.cluster') {
   return { s, views };
 }
 
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = WAIT_MS): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
-    await sleep(10);
-  }
-}
+const until = <T,>(what: string, probe: () => T | undefined | false) => waitFor(what, probe, WAIT_MS);
 
 afterEach(() => {
   for (const s of sessions.splice(0)) s.stop();

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 import type { NodeId } from '../../../shared/domain/node.js';
 import { jobKey } from '../../../shared/domain/process.js';
@@ -59,44 +59,36 @@ export function ProcessBox({ nodeId, bridge }: { nodeId: NodeId; bridge: Mosixvi
       </div>
       {error && <p role="alert" className="row-message">Cannot list the processes of node {nodeId}: {error}</p>}
       <p className="muted hint">Double-click a process (or press Enter on it) to manage it in the migrator. Node: 0 = running here, N = running on node N.</p>
-      <table className="procs proc-table" aria-label={`Processes of node ${nodeId}`}>
-        <thead>
-          <tr>
-            <th aria-label="Marks" />
-            <th>PID</th>
-            <th title="0 = running here, else the node it runs on">Node</th>
-            <th>User</th>
-            <th>State</th>
-            <th>CPU %</th>
-            <th>Memory</th>
-            <th>Nice</th>
-            <th>Command</th>
-          </tr>
-        </thead>
-        <tbody>{rows.own.map((row) => <Row key={rowKey(row)} nodeId={nodeId} row={row} />)}</tbody>
-      </table>
+      <ProcTable label={`Processes of node ${nodeId}`} nodeHead={<th title="0 = running here, else the node it runs on">Node</th>} nodeId={nodeId} rows={rows.own} />
       {rows.guests.length > 0 && (
         <>
           <h2>Guests: jobs of other nodes computed here</h2>
-          <table className="procs proc-table" aria-label={`Guests on node ${nodeId}`}>
-            <thead>
-              <tr>
-                <th aria-label="Marks" />
-                <th>PID</th>
-                <th title="the job's home node">From node</th>
-                <th>User</th>
-                <th>State</th>
-                <th>CPU %</th>
-                <th>Memory</th>
-                <th>Nice</th>
-                <th>Command</th>
-              </tr>
-            </thead>
-            <tbody>{rows.guests.map((row) => <Row key={rowKey(row)} nodeId={nodeId} row={row} />)}</tbody>
-          </table>
+          <ProcTable label={`Guests on node ${nodeId}`} nodeHead={<th title="the job's home node">From node</th>} nodeId={nodeId} rows={rows.guests} />
         </>
       )}
     </main>
+  );
+}
+
+/** One table of processes: the node's own, or its guests (whose node column is their home). */
+function ProcTable({ label, nodeHead, nodeId, rows }: { label: string; nodeHead: ReactNode; nodeId: NodeId; rows: BoxRow[] }) {
+  return (
+    <table className="procs proc-table" aria-label={label}>
+      <thead>
+        <tr>
+          <th aria-label="Marks" />
+          <th>PID</th>
+          {nodeHead}
+          <th>User</th>
+          <th>State</th>
+          <th>CPU %</th>
+          <th>Memory</th>
+          <th>Nice</th>
+          <th>Command</th>
+        </tr>
+      </thead>
+      <tbody>{rows.map((row) => <Row key={rowKey(row)} nodeId={nodeId} row={row} />)}</tbody>
+    </table>
   );
 }
 
