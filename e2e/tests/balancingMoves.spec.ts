@@ -89,7 +89,9 @@ test.describe('balancing that moves jobs (needs the migration service)', () => {
 
   test('bring on node 1 brings its jobs home, and stay keeps them there', async ({ cluster }) => {
     await startHogs(cluster, 1, 8);
-    await expect.poll(() => hogs(cluster, 1), { timeout: 30_000 }).toBeLessThanOrEqual(3);
+    // Only that some jobs are away matters here (how fast they spread is the first test's);
+    // the balancer waits out noisy loads before it moves, longer on a busy machine.
+    await expect.poll(() => hogs(cluster, 1), { timeout: 90_000 }).toBeLessThanOrEqual(5);
     await mosctl(cluster, 1, 'stay');
     expect(await out(cluster, 1, 'status')).toMatch(/, [1-9]\d* own job\(s\) away/);
     const r = await mosctl(cluster, 1, 'bring');
