@@ -9,7 +9,7 @@ import type { HistoryMetric, HistorySeries } from '../../../shared/protocol/agen
 import { columnOf, columnStart } from '../../../shared/history/seriesMerge.js';
 import { clock, dateTime } from '../timeFormat.js';
 import { drawChart, plotScales, type PlotBox } from './drawChart.js';
-import { nearestNode } from './lineGeometry.js';
+import { labelPlacement, nearestNode } from './lineGeometry.js';
 import { timeTickLabel, timeTicks } from './ticks.js';
 import { CursorReadout } from './CursorReadout.js';
 import { usePointer } from './usePointer.js';
@@ -125,7 +125,7 @@ export function HistoryChart(p: ChartProps) {
             <span key={`t${t}`} className="time-tick" data-t={t} style={{ left: x(t), top: box.top + box.height + 3 }}>{timeTickLabel(t, ticks.step)}</span>
           ))}
           {series.checkpoints.filter((c) => c.t >= range[0] && c.t <= range[1]).map((c) => (
-            <span key={`c${c.t}-${c.label}`} className="checkpoint-label" data-t={c.t} style={{ left: x(c.t) + 3, top: 1, color: CHECKPOINT_COLOUR }}>
+            <span key={`c${c.t}-${c.label}`} className="checkpoint-label" data-t={c.t} style={{ ...labelPlacement(x(c.t), width), top: 1, color: CHECKPOINT_COLOUR }}>
               {c.label || clock(c.t)}
             </span>
           ))}

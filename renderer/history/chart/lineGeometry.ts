@@ -89,3 +89,12 @@ export function nearestNode(s: HistorySeries, metric: HistoryMetric, column: num
   }
   return best;
 }
+
+/**
+ * Where a checkpoint's label sits beside its line at `x` in a box `width` wide: right of the
+ * line in the left half, left of it in the right half, so a label at the day's last second
+ * (a checkpoint just taken) stays inside the window instead of pushing it sideways.
+ */
+export function labelPlacement(x: number, width: number, gap = 3): { left: number } | { right: number } {
+  return x > width / 2 ? { right: width - x + gap } : { left: x + gap };
+}
