@@ -3,15 +3,14 @@
  * `attach` starting or reusing the daemon, `stop`, and a stale socket left by kill -9.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { TOOLS } from './cli/installTools.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RpcEndpoint } from '../shared/rpc/rpcEndpoint.js';
-import type { AgentHello, AgentRequests } from '../shared/protocol/agent.js';
+import { attachAndHello, type Attached } from './daemon/attachClient.test-util.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const BUNDLE = join(ROOT, 'dist/agent/mosixview-agent.cjs');
@@ -40,17 +39,10 @@ async function untilGone(pid: number, timeoutMs = 10000): Promise<boolean> {
 }
 
 /** Runs `attach` and says hello through it, as the GUI does over SSH. */
-async function attach(): Promise<{ child: ChildProcessWithoutNullStreams; hello: AgentHello; stderr: () => string; ep: RpcEndpoint<AgentRequests, Record<never, never>> }> {
-  const child = spawn(process.execPath, [BUNDLE, 'attach'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-  children.push(child);
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const ep = new RpcEndpoint<AgentRequests, Record<never, never>>((l) => child.stdin.write(l), {}, { timeoutMs: 30000 });
-  child.stdout.on('data', (d: Buffer) => ep.receive(d));
-  child.on('exit', (code) => ep.close(`attach exited with ${code}: ${err}`));
-  const hello = await ep.request('hello', { client: 'cli', version: 'test' });
-  daemonPids.add(hello.pid);
-  return { child, hello, stderr: () => err, ep };
+async function attach(): Promise<Attached> {
+  const a = await attachAndHello(BUNDLE, env, [], (c) => children.push(c));
+  daemonPids.add(a.hello.pid);
+  return a;
 }
 
 function detach(child: ChildProcessWithoutNullStreams): Promise<number | null> {

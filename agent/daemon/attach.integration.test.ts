@@ -4,14 +4,14 @@
  * runs it again. Uses the built bundle, as the GUI does over SSH.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RpcEndpoint } from '../../shared/rpc/rpcEndpoint.js';
-import { ATTACH_EXIT_STOPPED, type AgentHello, type AgentRequests } from '../../shared/protocol/agent.js';
+import { ATTACH_EXIT_STOPPED, type AgentHello } from '../../shared/protocol/agent.js';
 import { STOP_FILE } from './adminStop.js';
+import { attachAndHello } from './attachClient.test-util.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const BUNDLE = join(ROOT, 'dist/agent/mosixview-agent.cjs');
@@ -41,16 +41,9 @@ afterAll(() => {
 }, 30000);
 
 async function hello(args: string[]): Promise<{ child: ChildProcessWithoutNullStreams; hello: AgentHello }> {
-  const child = spawn(process.execPath, [BUNDLE, 'attach', ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-  children.push(child);
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const ep = new RpcEndpoint<AgentRequests, Record<never, never>>((l) => child.stdin.write(l), {}, { timeoutMs: 30000 });
-  child.stdout.on('data', (d: Buffer) => ep.receive(d));
-  child.on('exit', (code) => ep.close(`attach exited with ${code}: ${err}`));
-  const h = await ep.request('hello', { client: 'cli', version: 'test' });
-  pids.add(h.pid);
-  return { child, hello: h };
+  const a = await attachAndHello(BUNDLE, env, args, (c) => children.push(c));
+  pids.add(a.hello.pid);
+  return a;
 }
 
 const run = (args: string[]) => spawnSync(process.execPath, [BUNDLE, 'attach', ...args], { env, encoding: 'utf8', input: '', timeout: 30000 });
