@@ -2,12 +2,13 @@
 import * as electron from 'electron';
 import { join } from 'node:path';
 import { parseStartOptions, USAGE } from './core/cliOptions.js';
+import { mosixviewArgs } from './core/electronArgv.js';
 import { createClusterService } from './core/createService.js';
 import { registerScheme, startElectronApp } from './app/electronApp.js';
 
 const options = (() => {
   try {
-    return parseStartOptions(process.argv.slice(electron.app.isPackaged ? 1 : 2).filter((a) => !a.startsWith('--inspect')));
+    return parseStartOptions(mosixviewArgs(process.argv, electron.app.isPackaged));
   } catch (e) {
     process.stderr.write(`mosixview: ${(e as Error).message}\n`);
     process.exit(2);

@@ -14,7 +14,7 @@ const TOP_DIRS = ['agent', 'electron', 'renderer', 'shared', 'e2e', 'build', 'do
 export function namedPaths(markdown: string): string[] {
   const out = new Set<string>();
   for (const m of markdown.matchAll(/`([A-Za-z0-9_./-]+)`/g)) {
-    const p = m[1];
+    const p = m[1]!;
     if (!TOP_DIRS.some((d) => p.startsWith(`${d}/`))) continue;
     if (p.includes('*')) continue;
     out.add(p.replace(/\/$/, ''));
