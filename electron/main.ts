@@ -1,7 +1,7 @@
 /** Electron entry: thin on purpose; the wiring lives in app/electronApp.ts and is unit-tested. */
 import * as electron from 'electron';
 import { join } from 'node:path';
-import { parseStartOptions, USAGE } from './core/cliOptions.js';
+import { parseStartOptions, startInfo } from './core/cliOptions.js';
 import { mosixviewArgs } from './core/electronArgv.js';
 import { createClusterService } from './core/createService.js';
 import { registerScheme, startElectronApp } from './app/electronApp.js';
@@ -14,8 +14,9 @@ const options = (() => {
     process.exit(2);
   }
 })();
-if (options.help) {
-  process.stdout.write(USAGE + '\n');
+const info = startInfo(options);
+if (info !== undefined) {
+  process.stdout.write(info + '\n');
   process.exit(0);
 }
 
