@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ClusterService } from '../core/clusterService.js';
+import type { ApiService } from '../core/clusterTypes.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import { CONTENT_SECURITY_POLICY } from '../security/csp.js';
 import { secureWebPreferences } from '../security/webPreferences.js';
@@ -146,7 +146,7 @@ function makeService() {
   };
   return {
     service,
-    asService: service as unknown as ClusterService,
+    asService: service as unknown as ApiService,
     emit: (event: string, data: unknown) => listeners.forEach((l) => l(event, data)),
   };
 }

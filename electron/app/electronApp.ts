@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ClusterService } from '../core/clusterService.js';
+import type { ApiService } from '../core/clusterTypes.js';
 import { errorBody } from '../../shared/protocol/rpc.js';
 import { secureWebPreferences } from '../security/webPreferences.js';
 import { APP_ENTRY, APP_SCHEME, appFilePath, isAppUrl, isTrustedSender } from '../security/appOrigin.js';
@@ -30,7 +30,7 @@ export function registerScheme(e: ElectronMain): void {
   ]);
 }
 
-export function createInvokeHandler(service: Pick<ClusterService, 'dispatch'>) {
+export function createInvokeHandler(service: Pick<ApiService, 'dispatch'>) {
   return async (event: { senderFrame: { url: string; parent?: unknown } | null }, channel: unknown, req: unknown): Promise<InvokeReply> => {
     if (!isTrustedSender(event.senderFrame)) {
       return { ok: false, error: { code: 'EPERM', message: `IPC from an untrusted sender (${event.senderFrame?.url ?? 'no frame'}) refused` } };
@@ -43,7 +43,7 @@ export function createInvokeHandler(service: Pick<ClusterService, 'dispatch'>) {
   };
 }
 
-export function startElectronApp(e: ElectronMain, service: ClusterService, paths: AppPaths): void {
+export function startElectronApp(e: ElectronMain, service: ApiService, paths: AppPaths): void {
   const prefs = secureWebPreferences(paths.preload);
   const windows = new Set<import('electron').BrowserWindow>();
 

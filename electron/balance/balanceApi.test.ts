@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RpcError } from '../../shared/protocol/rpc.js';
-import type { ServiceContext } from '../core/clusterService.js';
+import type { ServiceContext } from '../core/clusterTypes.js';
 import type { NodeSession } from '../core/nodeSession.js';
 import { makeBalanceApi } from './balanceApi.js';
 

@@ -5,7 +5,7 @@
 import { RpcError } from '../../shared/protocol/rpc.js';
 import type { NodeId } from '../../shared/domain/node.js';
 import type { AgentStart, NodeResult } from '../../shared/protocol/apiBalance.js';
-import type { ApiFeature, ApiHandlers, ServiceContext } from '../core/clusterService.js';
+import type { ApiFeature, ApiHandlers, ServiceContext } from '../core/clusterTypes.js';
 import type { NodeSession } from '../core/nodeSession.js';
 import { nodeIdParam } from '../core/params.js';
 

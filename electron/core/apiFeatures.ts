@@ -1,5 +1,5 @@
 /** The API features beyond the core (jobs and migration, balancing, history). One line each. */
-import type { ApiFeature } from './clusterService.js';
+import type { ApiFeature } from './clusterTypes.js';
 import { historyApi } from '../history/historyApi.js';
 import { balanceApi } from '../balance/balanceApi.js';
 import { jobsApi } from '../jobs/jobsApi.js';
