@@ -17,6 +17,7 @@ import { AGENT_VERSION } from '../version.js';
 import { ensureStateDir, type StatePaths } from '../stateDir.js';
 import type { AgentFeature, DaemonContext, FeatureFactory, Snapshot } from './feature.js';
 import { composeHandlers } from '../../shared/rpc/composeHandlers.js';
+import { buildFeatures } from './buildFeatures.js';
 import { FEATURES } from './features.js';
 import { PeerService } from '../peer/peerService.js';
 
@@ -54,7 +55,6 @@ export class AgentDaemon {
     const ctx: DaemonContext = {
       paths,
       peers: this.peers,
-      services: {},
       bundle,
       latest: () => this.latest,
       speed: () => this.speed,
@@ -62,7 +62,7 @@ export class AgentDaemon {
         for (const ep of this.subscribers) ep.emit(event, data);
       },
     };
-    this.features = factories.map((f) => f(ctx));
+    this.features = buildFeatures(factories, ctx).features;
     // Composed once, before anything listens: a request name served twice stops the daemon here.
     this.featureHandlers = composeHandlers<Handlers<AgentRequests>>([
       { by: 'daemon', handlers: this.ownHandlers(() => undefined as never) },
