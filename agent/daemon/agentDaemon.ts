@@ -183,8 +183,8 @@ export class AgentDaemon {
       }),
       sample: () => this.current().sample,
       procs: () => this.current().procs,
-      subscribe: ({ intervalMs }) => {
-        if (intervalMs > 0) this.subscribers.add(self());
+      subscribe: ({ on }) => {
+        if (on === true) this.subscribers.add(self());
         else this.subscribers.delete(self());
         return null;
       },

@@ -202,7 +202,7 @@ export class NodeSession {
         }
         const membership = await this.setup?.(ep);
         const sample = await ep.request('sample', null);
-        await ep.request('subscribe', { intervalMs: 1000 });
+        await ep.request('subscribe', { on: true });
         lastSample = Date.now();
         this.endpoint = ep;
         wasUp = true;
