@@ -21,6 +21,7 @@ import { JobTracker } from './jobTracker.js';
 import { TargetTrouble } from './targetTrouble.js';
 import { JobChecks } from './jobChecks.js';
 import { Arrivals } from './arrivals.js';
+import { sendHome } from './sendHome.js';
 
 export interface BalancerDeps {
   clock(): number;
@@ -263,39 +264,25 @@ export class Balancer {
   /** expel: every guest goes back to its home node. */
   expel(): Promise<MoveReport> {
     const self = this.selfId();
-    return this.sendHome((j) => self !== undefined && j.home !== self, 'expel');
+    return this.adminMoves((j) => self !== undefined && j.home !== self, 'expel');
   }
 
   /** bring, on the node where jobs of `home` run: send them back. */
   sendJobsOf(home: NodeId): Promise<MoveReport> {
-    return this.sendHome((j) => j.home === home, 'bring');
+    return this.adminMoves((j) => j.home === home, 'bring');
   }
 
-  private async sendHome(which: (j: JobCandidate) => boolean, what: string): Promise<MoveReport> {
+  private async adminMoves(which: (j: JobCandidate) => boolean, what: string): Promise<MoveReport> {
     const mig = this.deps.migration();
-    const report: MoveReport = { moved: [], failed: [], unreachable: [] };
-    if (!mig) return { ...report, note: `${what}: ${NO_MIGRATION}` };
+    if (!mig) return { moved: [], failed: [], unreachable: [], note: `${what}: ${NO_MIGRATION}` };
     // No automatic move may race the admin's: wait for one in flight, hold the next ones.
     this.adminBusy++;
     try {
       for (let i = 0; this.inFlight && i < 600; i++) await new Promise((r) => setTimeout(r, 50));
-      // One at a time: each move checkpoints and copies a whole process tree.
-      for (const j of mig.candidates().filter(which)) {
-        const here = () => mig.candidates().some((c) => c.key === j.key);
-        if (!here()) continue;
-        try {
-          await mig.migrate(j.key, j.home, 'admin');
-          this.decidedAt.set(j.key, this.deps.clock());
-          report.moved.push(j.key);
-        } catch (e) {
-          // A job that left meanwhile (it ended, or moved on) is not this node's failure.
-          if (here()) report.failed.push({ job: j.key, why: (e as Error).message });
-        }
-      }
+      return await sendHome(mig, which, (key) => this.decidedAt.set(key, this.deps.clock()));
     } finally {
       this.adminBusy--;
     }
-    return report;
   }
 
   get trackedJobs(): number {

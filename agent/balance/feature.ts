@@ -11,8 +11,7 @@ import type { BalanceState, MoveReport } from '../../shared/protocol/agentBalanc
 import type { NodeId } from '../../shared/domain/node.js';
 import { parseMosctl } from '../../shared/balancing/controls.js';
 import { criuProblem } from '../../shared/jobs/cantMove.js';
-import { jobsApi } from '../jobs/index.js';
-import type { AgentFeature, DaemonContext } from '../daemon/feature.js';
+import { defineFeature, type DaemonContext, type PartsProviding, type ServicesFor } from '../daemon/feature.js';
 import { Balancer } from './balancer.js';
 import { ControlsStore } from './controlsStore.js';
 import { bringHome } from './bringHome.js';
@@ -28,7 +27,7 @@ const TARGET_TIMEOUT_MS = 5000;
 
 const FLAGS = ['stay', 'lstay', 'block', 'quiet'];
 
-export function balanceFeature(ctx: DaemonContext): AgentFeature {
+function buildBalance(ctx: DaemonContext, services: ServicesFor<never>): PartsProviding<'clusterView' | 'controls'> {
   const store = new ControlsStore(ctx.paths.dir);
   const balancer = new Balancer({
     clock: Date.now,
@@ -44,16 +43,16 @@ export function balanceFeature(ctx: DaemonContext): AgentFeature {
         /* a node without an address or a full socket buffer: the next round picks another peer */
       }
     },
-    migration: () => ctx.services.migration,
+    migration: () => services.migration,
     store,
     announce: async (to, job) => {
       await ctx.peers.net?.request(to, 'balance.arriving', { job }, TARGET_TIMEOUT_MS);
     },
-    // The jobs service is there when the migration service is (the migrate feature fills both).
+    // The jobs service is there when the migration service is (the migrate feature needs it).
     checkJob: async (job) => {
-      if (!ctx.services.migration) return [];
+      if (!services.migration || !services.jobs) return [];
       const [home, id] = job.split('.').map(Number);
-      return jobsApi(ctx).service.check({ ref: { home: home!, id: id! } });
+      return services.jobs.check({ ref: { home: home!, id: id! } });
     },
     targetProblem: async (node) => {
       const net = ctx.peers.net;
@@ -69,14 +68,14 @@ export function balanceFeature(ctx: DaemonContext): AgentFeature {
   const state = (): BalanceState => {
     const flags = balancer.flags();
     const self = balancer.selfId();
-    const mig = ctx.services.migration;
+    const mig = services.migration;
     return {
       nodeId: self ?? null,
       flags,
       decay: balancer.decay(),
       speed: ctx.speed(),
       exchanging: ctx.peers.exchange !== undefined && !flags.quiet,
-      canMigrate: ctx.services.migration !== undefined,
+      canMigrate: services.migration !== undefined,
       note: [balancer.note, store.problem].filter(Boolean).join('; '),
       moves: balancer.moves,
       failedMoves: balancer.failedMoves,
@@ -155,12 +154,13 @@ export function balanceFeature(ctx: DaemonContext): AgentFeature {
     },
   };
   ctx.peers.registerHandlers('balance', peerHandlers);
-  ctx.services.clusterView = { view: () => balancer.view(), reported: () => balancer.view('reported') };
-  ctx.services.controls = { flags: () => balancer.flags() };
 
   return {
-    name: 'balance',
     handlers,
+    services: {
+      clusterView: { view: () => balancer.view(), reported: () => balancer.view('reported') },
+      controls: { flags: () => balancer.flags() },
+    },
     start: () => {
       unlisten = ctx.peers.onExchange((env) => balancer.receive(env.from, env.body));
       timer = setInterval(() => balancer.gossip(), GOSSIP_MS);
@@ -175,3 +175,5 @@ export function balanceFeature(ctx: DaemonContext): AgentFeature {
     },
   };
 }
+
+export const balanceFeature = defineFeature({ name: 'balance', provides: ['clusterView', 'controls'], build: buildBalance });

@@ -159,7 +159,7 @@ describe('AgentDaemon (in process)', () => {
     const { ep } = await client(paths);
     const got: NodeSample[] = [];
     ep.on('sample', (s) => got.push(s));
-    await ep.request('subscribe', { intervalMs: 1000 });
+    await ep.request('subscribe', { on: true });
     const deadline = Date.now() + 8000;
     while (got.length < 2 && Date.now() < deadline) await sleep(50);
     expect(got.length).toBeGreaterThanOrEqual(2);
@@ -171,7 +171,7 @@ describe('AgentDaemon (in process)', () => {
     expect(got.length).toBeGreaterThan(n);
     expect(got[got.length - 1]!.speed).toBe(30000);
 
-    await ep.request('subscribe', { intervalMs: 0 });
+    await ep.request('subscribe', { on: false });
     const m = got.length;
     await sleep(2500);
     expect(got.length).toBe(m);

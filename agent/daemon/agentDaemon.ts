@@ -18,6 +18,7 @@ import { ensureStateDir, type StatePaths } from '../stateDir.js';
 import type { AgentFeature, DaemonContext, FeatureFactory, Snapshot } from './feature.js';
 import { composeHandlers } from '../../shared/rpc/composeHandlers.js';
 import { supervisorOf, type DaemonInfo } from './daemonSocket.js';
+import { buildFeatures } from './buildFeatures.js';
 import { FEATURES } from './features.js';
 import { PeerService } from '../peer/peerService.js';
 
@@ -57,7 +58,6 @@ export class AgentDaemon {
     const ctx: DaemonContext = {
       paths,
       peers: this.peers,
-      services: {},
       bundle,
       latest: () => this.latest,
       speed: () => this.speed,
@@ -65,7 +65,7 @@ export class AgentDaemon {
         for (const ep of this.subscribers) ep.emit(event, data);
       },
     };
-    this.features = factories.map((f) => f(ctx));
+    this.features = buildFeatures(factories, ctx).features;
     // Composed once, before anything listens: a request name served twice stops the daemon here.
     this.featureHandlers = composeHandlers<Handlers<AgentRequests>>([
       { by: 'daemon', handlers: this.ownHandlers(() => undefined as never) },
@@ -188,8 +188,8 @@ export class AgentDaemon {
       }),
       sample: () => this.current().sample,
       procs: () => this.current().procs,
-      subscribe: ({ intervalMs }) => {
-        if (intervalMs > 0) this.subscribers.add(self());
+      subscribe: ({ on }) => {
+        if (on === true) this.subscribers.add(self());
         else this.subscribers.delete(self());
         return null;
       },

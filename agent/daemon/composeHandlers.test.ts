@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { composeHandlers } from '../../shared/rpc/composeHandlers.js';
 import { AgentDaemon } from './agentDaemon.js';
 import { FEATURES } from './features.js';
+import { defineFeature } from './feature.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,9 +41,9 @@ describe('the daemon composes its features', () => {
   it('refuses to start with a feature that takes over another feature\'s request', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mv-compose-'));
     try {
-      const thief = () => ({ name: 'thief', handlers: { 'jobs.list': () => [] } });
+      const thief = defineFeature({ name: 'thief', build: () => ({ handlers: { 'jobs.list': () => [] } }) });
       expect(() => new AgentDaemon(statePaths({ MOSIXVIEW_STATE_DIR: dir }), () => undefined, [...FEATURES, thief])).toThrow(/"jobs.list": jobs and thief/);
-      const daemonName = () => ({ name: 'thief', handlers: { hello: () => null } as never });
+      const daemonName = defineFeature({ name: 'thief', build: () => ({ handlers: { hello: () => null } as never }) });
       expect(() => new AgentDaemon(statePaths({ MOSIXVIEW_STATE_DIR: dir }), () => undefined, [daemonName])).toThrow(/"hello": daemon and thief/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,8 +1,11 @@
 /**
- * Services one daemon feature offers the others (the balancer uses the migrate feature's
- * migrations; the collector reads the balancer's cluster view). Slots are filled when the
- * feature is built; a missing slot means the feature is not there, and callers cope.
+ * Services one daemon feature offers the others (the migration drives the jobs feature's
+ * JobsService; the balancer uses the migrate feature's migrations; the collector reads the
+ * balancer's cluster view). A feature declares the services it provides and needs
+ * (feature.ts); the daemon fills this one object as it builds them. A service a feature
+ * uses without needing it may be missing (its feature is not there), and callers cope.
  */
+import type { JobsService } from '../jobs/jobsService.js';
 import type { NodeId } from '../../shared/domain/node.js';
 import type { ViewNode } from '../../shared/balancing/infod.js';
 import type { JobCandidate } from '../../shared/balancing/decide.js';
@@ -30,7 +33,11 @@ export interface ControlsService {
 }
 
 export interface DaemonServices {
+  /** Starts, signals and records jobs on this node (the jobs feature's). */
+  jobs?: JobsService;
   clusterView?: ClusterViewService;
   migration?: MigrationService;
   controls?: ControlsService;
 }
+
+export type ServiceName = keyof DaemonServices;

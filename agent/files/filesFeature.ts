@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import type { DirEntry } from '../../shared/protocol/agentFiles.js';
-import type { FeatureFactory } from '../daemon/feature.js';
+import { defineFeature } from '../daemon/feature.js';
 
 const MAX_ENTRIES = 5000;
 
@@ -43,9 +43,11 @@ export function listDir(path: string): { path: string; entries: DirEntry[] } {
   return { path: dir, entries };
 }
 
-export const filesFeature: FeatureFactory = () => ({
+export const filesFeature = defineFeature({
   name: 'files',
-  handlers: {
-    'fs.list': (p) => listDir(typeof p?.path === 'string' ? p.path : '~'),
-  },
+  build: () => ({
+    handlers: {
+      'fs.list': (p) => listDir(typeof p?.path === 'string' ? p.path : '~'),
+    },
+  }),
 });

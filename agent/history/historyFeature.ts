@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { RpcError } from '../../shared/protocol/rpc.js';
-import type { AgentFeature, DaemonContext } from '../daemon/feature.js';
+import { defineFeature, type DaemonContext, type FeatureParts, type ServicesFor } from '../daemon/feature.js';
 import { collectorPaths, type CollectorPaths } from '../collector/config.js';
 import { collectorCommand } from '../collector/collectorCli.js';
 import { CliError } from '../cli/daemonClient.js';
@@ -20,7 +20,7 @@ import { clusterAt, collectorStatus, historySeries, procHistory } from './histor
 /** A GUI that stopped pushing for this long is gone: its view no longer counts. */
 const OBSERVED_TTL_MS = 5000;
 
-export function historyFeature(ctx: DaemonContext): AgentFeature {
+function buildHistory(ctx: DaemonContext, services: ServicesFor<never>): FeatureParts {
   const paths = collectorPaths(ctx.paths);
   let observed: ViewSource | undefined;
   let selfId = readSelfId(paths.selfFile);
@@ -31,14 +31,13 @@ export function historyFeature(ctx: DaemonContext): AgentFeature {
     const sources: ViewSource[] = [];
     const own = ctx.latest()?.sample;
     if (own) sources.push({ at: own.t, nodes: [{ id: member?.selfId ?? selfId ?? 0, host: hostname(), status: 'up', sample: own }] });
-    const exchange = ctx.services.clusterView?.reported();
+    const exchange = services.clusterView?.reported();
     if (member && exchange) sources.push(reportedSource(exchange, now, (id) => member.nodes.find((n) => n.id === id)?.host));
     if (observed && now - observed.at <= OBSERVED_TTL_MS) sources.push(observed);
     return mergeViews(sources, now);
   };
 
   return {
-    name: 'history',
     handlers: {
       'history.clusterView': () => ({ nodes: clusterView() }),
       'history.observe': (req) => {
@@ -68,6 +67,8 @@ export function historyFeature(ctx: DaemonContext): AgentFeature {
     },
   };
 }
+
+export const historyFeature = defineFeature({ name: 'history', build: buildHistory });
 
 function readSelfId(file: string): number | undefined {
   try {

@@ -6,18 +6,18 @@ import { join } from 'node:path';
 import type { NodeId } from '../../shared/domain/node.js';
 import { jobKey, type JobRef, type ProcInfo } from '../../shared/domain/process.js';
 import { REMOTE_ID_BASE, type JobRecord, type JobSpec, type RemoteJobSpec } from '../../shared/jobs/job.js';
-import { NOT_A_JOB, cantMoveReasons, criuProblem, summarizeReasons, type CriuFacts, type TargetFacts } from '../../shared/jobs/cantMove.js';
-import { modeForbidsMigration, remoteTargets } from '../../shared/jobs/runModes.js';
+import { cantMoveReasons, type CriuFacts, type TargetFacts } from '../../shared/jobs/cantMove.js';
+import { remoteTargets } from '../../shared/jobs/runModes.js';
 import type { ProcTarget, JobSignal } from '../../shared/protocol/agentJobs.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import { loadJobsConfig, readNodeId, writeNodeId, type JobsConfig } from './config.js';
 import { JobRegistry } from './registry.js';
-import { descendantsIn } from './procTree.js';
 import { spawnJob } from './spawnJob.js';
 import type { Checkpointer, ProcessHost, StateFiles } from './host.js';
 import { realCheckpointer, realProcessHost, realStateFiles } from './realHost.js';
 import { movingRefusal } from './moving.js';
-import { agentUser, awayHere, deputyRow, endedAway } from './awayJobs.js';
+import { agentUser, endedAway } from './awayJobs.js';
+import { annotateJobs } from './annotate.js';
 import { startNodesProblem } from '../../shared/jobs/startNodes.js';
 
 export { REMOTE_ID_BASE };
@@ -266,22 +266,7 @@ export class JobsService {
    * this node that run elsewhere are added, under their PID, with the node they run on.
    */
   annotate(procs: ProcInfo[]): ProcInfo[] {
-    const here = this.nodeId;
-    const deputies = awayHere(this.registry.list(), here).map((r) => deputyRow(r, this.user));
-    const running = this.registry.list().filter((r) => r.where === 0 && r.pid);
-    const owner = descendantsIn(procs, running.map((r) => r.pid!));
-    const byInit = new Map(running.map((r) => [r.pid!, r]));
-    const criu = this.criuFacts && criuProblem(0, this.criuFacts);
-    return procs.map((p) => {
-      const init = owner.get(p.pid);
-      const r = init === undefined ? undefined : byInit.get(init);
-      if (!r) return { ...p, cantMove: NOT_A_JOB };
-      const q: ProcInfo = { ...p, job: r.ref, where: 0 };
-      if (r.ref.home !== here) q.guestFrom = r.ref.home;
-      const why = summarizeReasons([modeForbidsMigration(r.mode), r.locked ? 'it is locked' : undefined, criu].filter((s): s is string => !!s));
-      if (why) q.cantMove = why;
-      return q;
-    }).concat(deputies);
+    return annotateJobs(procs, { records: this.registry.list(), here: this.nodeId, user: this.user, criu: this.criuFacts });
   }
 
   /** Full check with open files, for the migrator and before a migration. */

@@ -5,7 +5,8 @@
  */
 import { readdirSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import { parseStat, readSmallFile, type PidStat } from '../sampler/procfs.js';
+import { readSmallFile } from '../sampler/procfs.js';
+import { parseStat, type PidStat } from '../sampler/procText.js';
 
 export function readStat(pid: number): PidStat | undefined {
   const t = readSmallFile(`/proc/${pid}/stat`);

@@ -8,20 +8,19 @@ import { jobKey } from '../../shared/domain/process.js';
 import type { JobRecord, JobSpec } from '../../shared/jobs/job.js';
 import type { JobCandidate } from '../../shared/balancing/decide.js';
 import { bestNode } from '../../shared/balancing/decide.js';
-import type { FeatureFactory } from '../daemon/feature.js';
+import { defineFeature, type DaemonContext, type PartsProviding, type ServicesFor } from '../daemon/feature.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
-import { jobsApi } from '../jobs/index.js';
 import { jobCandidates } from './candidates.js';
 import { GuestEnds } from './guestEnds.js';
 import { migrationParts } from './migrationParts.js';
 import { realClock } from './realClock.js';
 import { fileFailpoints } from './failpoints.js';
+import type { MigrationService } from '../daemon/services.js';
 
-export const migrateFeature: FeatureFactory = (ctx) => {
-  const api = jobsApi(ctx);
-  const { service } = api;
+function buildMigrate(ctx: DaemonContext, services: ServicesFor<'jobs'>): PartsProviding<'migration'> {
+  const service = services.jobs;
   const log = (m: string) => process.stderr.write(`mosixview-agent: ${m}\n`);
-  const blocks = () => ctx.services.controls?.flags().block ?? service.config.blockGuests;
+  const blocks = () => services.controls?.flags().block ?? service.config.blockGuests;
   const link = () => ctx.peers.net;
   const candidates = (): JobCandidate[] => jobCandidates(service.registry.list(), ctx.latest()?.procs ?? []);
   const { target, orch, control, peerHandlers, recover } = migrationParts({
@@ -31,7 +30,7 @@ export const migrateFeature: FeatureFactory = (ctx) => {
     link,
     blocksGuests: blocks,
     bestNode: (job) => {
-      const view = ctx.services.clusterView?.view();
+      const view = services.clusterView?.view();
       if (!view || view.length < 2) return undefined;
       const self = view.find((v) => v.self);
       const c = candidates().find((x) => x.key === jobKey(job.ref));
@@ -65,7 +64,7 @@ export const migrateFeature: FeatureFactory = (ctx) => {
 
   ctx.peers.registerHandlers('migrate', peerHandlers);
   ctx.peers.setTransferDir((h) => target.dirOf(h.transfer));
-  ctx.services.migration = {
+  const migration: MigrationService = {
     candidates,
     away: () => service.registry.list().filter((r) => r.where !== 0 && r.state === 'away').length,
     migrate: async (key, to) => {
@@ -87,7 +86,7 @@ export const migrateFeature: FeatureFactory = (ctx) => {
   });
 
   return {
-    name: 'migrate',
+    services: { migration },
     handlers: {
       'jobs.signal': (p) => control.signal(p, p.signal),
       'jobs.renice': (p) => control.renice(p, p.nice),
@@ -105,4 +104,6 @@ export const migrateFeature: FeatureFactory = (ctx) => {
       guestEnds.sweep();
     },
   };
-};
+}
+
+export const migrateFeature = defineFeature({ name: 'migrate', provides: ['migration'], needs: ['jobs'], build: buildMigrate });

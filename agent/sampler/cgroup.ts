@@ -11,8 +11,8 @@ import {
   parseCpuMax,
   parseMeminfo,
   type CgroupPaths,
-  type ProcReader,
-} from './procfs.js';
+} from './procText.js';
+import type { ProcReader } from './procfs.js';
 
 /** '/a/b' → ['/a/b', '/a', '/']. */
 function selfAndAncestors(path: string): string[] {

@@ -3,7 +3,6 @@ import {
   countCpuList,
   isKernelThread,
   parseSchedstat,
-  ProcReader,
   parseCgroup,
   parseCmdline,
   parseCpuMax,
@@ -11,8 +10,8 @@ import {
   parsePasswd,
   parseStat,
   parseStatus,
-  readSmallFile,
-} from './procfs.js';
+} from './procText.js';
+import { ProcReader, readSmallFile } from './procfs.js';
 import { FakeRoot, statLine } from './fixture.test-util.js';
 
 describe('parseStat', () => {

@@ -9,7 +9,8 @@ import type { DemandSource, NodeSample, SpeedSource } from '../../shared/domain/
 import type { ProcInfo } from '../../shared/domain/process.js';
 import { smoothLoad } from '../../shared/loadFigures.js';
 import { nodeCpus, nodeMemory } from './cgroup.js';
-import { isKernelThread, ProcReader } from './procfs.js';
+import { ProcReader } from './procfs.js';
+import { isKernelThread } from './procText.js';
 import { endedWork, processDemand, waitSince, type ThreadWaits } from './runnable.js';
 
 /**

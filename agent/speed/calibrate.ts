@@ -7,7 +7,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_SPEED, MIN_SPEED, STANDARD_SPEED, type SpeedSource } from '../../shared/domain/node.js';
-import { parseSchedstat, readSmallFile } from '../sampler/procfs.js';
+import { readSmallFile } from '../sampler/procfs.js';
+import { parseSchedstat } from '../sampler/procText.js';
 import { syncDir, writeAtomic } from '../stateDir.js';
 
 /** Iterations of the workload: ~90-160 ms of CPU on a 2020s x86-64 core under Node 20. */

@@ -101,7 +101,7 @@ export async function readyToMove(app: { page: Page }, c: TestCluster): Promise<
   const status = await out(c, 1, 'status');
   if (!status.includes('Balancer: moves jobs')) {
     throw new Error(
-      "the migration service is missing: node 1's agent moves no jobs (services.migration is not filled by the jobs feature yet), " +
+      "the migration service is missing: node 1's agent moves no jobs (the migrate feature does not provide the migration service), " +
         `so the job-moving proofs cannot run. mosctl status said:\n${status}`,
     );
   }

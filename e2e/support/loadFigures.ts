@@ -143,7 +143,7 @@ export async function subscribeSamples(c: TestCluster, nodeId: number): Promise<
   sock.on('data', (d: Buffer) => ep.receive(d));
   const samples: NodeSample[] = [];
   ep.on('sample', (s) => samples.push(s));
-  await ep.request('subscribe', { intervalMs: 1000 });
+  await ep.request('subscribe', { on: true });
   return { samples, close: () => sock.destroy() };
 }
 

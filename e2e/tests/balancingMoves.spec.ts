@@ -1,7 +1,7 @@
 /**
  * The balancing core's job-moving proofs on the 4-node test cluster: spreading, block,
- * expel, bring and stay, and speed. They need the migration service (the jobs feature
- * filling services.migration); without it each fails, saying so, rather than being skipped.
+ * expel, bring and stay, and speed. They need the migration service (the migrate feature
+ * provides it); without it each fails, saying so, rather than being skipped.
  */
 import { test, expect } from '../support/fixtures.js';
 import { sshExec, type TestCluster } from '../cluster/testCluster.js';

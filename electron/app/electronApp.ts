@@ -4,13 +4,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ClusterService } from '../core/clusterService.js';
+import type { ApiService } from '../core/clusterTypes.js';
 import { errorBody } from '../../shared/protocol/rpc.js';
 import { secureWebPreferences } from '../security/webPreferences.js';
 import { APP_ENTRY, APP_SCHEME, appFilePath, isAppUrl, isTrustedSender } from '../security/appOrigin.js';
 import { CONTENT_SECURITY_POLICY } from '../security/csp.js';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, type InvokeReply } from '../ipcChannels.js';
 import { routeOfUrl, WINDOW_SIZES, windowSizeOf } from '../../shared/windows.js';
+import { mainLog, type MainLog } from '../core/mainLog.js';
 
 type ElectronModule = typeof import('electron');
 export type ElectronMain = Pick<ElectronModule, 'app' | 'BrowserWindow' | 'ipcMain' | 'protocol' | 'session'>;
@@ -30,9 +31,18 @@ export function registerScheme(e: ElectronMain): void {
   ]);
 }
 
-export function createInvokeHandler(service: Pick<ClusterService, 'dispatch'>) {
+/** What a refused sender sent, quoted and cut short: the log is for the admin, not a copy of the request. */
+function quoted(v: unknown): string {
+  const q = JSON.stringify(v) ?? String(v);
+  return q.length > 200 ? `${q.slice(0, 200)}…` : q;
+}
+
+/** The one IPC handler; a sender that is not the app's top frame is refused, and the refusal logged (it means a page we did not load, or a subframe, tried the API). */
+export function createInvokeHandler(service: Pick<ApiService, 'dispatch'>, log: MainLog = mainLog) {
   return async (event: { senderFrame: { url: string; parent?: unknown } | null }, channel: unknown, req: unknown): Promise<InvokeReply> => {
     if (!isTrustedSender(event.senderFrame)) {
+      const frame = event.senderFrame ? `${event.senderFrame.parent ? 'a subframe at ' : ''}${quoted(event.senderFrame.url)}` : 'no frame';
+      log.warn(`refused IPC ${quoted(channel)} from an untrusted sender (${frame})`);
       return { ok: false, error: { code: 'EPERM', message: `IPC from an untrusted sender (${event.senderFrame?.url ?? 'no frame'}) refused` } };
     }
     try {
@@ -43,7 +53,7 @@ export function createInvokeHandler(service: Pick<ClusterService, 'dispatch'>) {
   };
 }
 
-export function startElectronApp(e: ElectronMain, service: ClusterService, paths: AppPaths): void {
+export function startElectronApp(e: ElectronMain, service: ApiService, paths: AppPaths, log: MainLog = mainLog): void {
   const prefs = secureWebPreferences(paths.preload);
   const windows = new Set<import('electron').BrowserWindow>();
 
@@ -84,7 +94,7 @@ export function startElectronApp(e: ElectronMain, service: ClusterService, paths
       }
     });
 
-    e.ipcMain.handle(INVOKE_CHANNEL, createInvokeHandler(service));
+    e.ipcMain.handle(INVOKE_CHANNEL, createInvokeHandler(service, log));
     service.subscribe((event, data) => {
       for (const w of windows) if (!w.isDestroyed() && isAppUrl(w.webContents.getURL())) w.webContents.send(EVENT_CHANNEL, event, data);
     });

@@ -4,18 +4,17 @@
  */
 import { RpcError } from '../../shared/protocol/rpc.js';
 import type { NodeId } from '../../shared/domain/node.js';
-import type { AgentStart, NodeResult } from '../../shared/protocol/apiBalance.js';
-import type { ApiFeature, ApiHandlers, ServiceContext } from '../core/clusterService.js';
+import type { NodeResult } from '../../shared/protocol/apiBalance.js';
+import type { ApiFeature, ApiHandlers, ServiceContext } from '../core/clusterTypes.js';
 import type { NodeSession } from '../core/nodeSession.js';
 import { nodeIdParam } from '../core/params.js';
 
 type BalanceHandlers = Pick<
   ApiHandlers,
-  'balance.state' | 'balance.setFlag' | 'balance.expel' | 'balance.bring' | 'balance.stopAgent' | 'balance.startAgent' | 'balance.view'
+  'balance.state' | 'balance.setFlag' | 'balance.expel' | 'balance.bring' | 'balance.view'
 >;
 
 const FLAGS = ['stay', 'lstay', 'block', 'quiet'] as const;
-export const START_TIMEOUT_MS = 30_000;
 
 /** The sessions a request names: one node, or all of them in map order. */
 export function targets(ctx: ServiceContext, req: unknown): NodeSession[] {
@@ -37,15 +36,7 @@ export async function perNode<T>(sessions: NodeSession[], fn: (s: NodeSession) =
   );
 }
 
-async function waitUp(s: NodeSession, timeoutMs: number, pollMs = 200): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (s.view.status !== 'up') {
-    if (Date.now() > deadline) throw new RpcError('ETIMEDOUT', `node ${s.id}'s agent did not come up within ${timeoutMs / 1000} s${s.view.reason ? `: ${s.view.reason}` : ''}`);
-    await new Promise((r) => setTimeout(r, pollMs));
-  }
-}
-
-export function makeBalanceApi(startTimeoutMs = START_TIMEOUT_MS): ApiFeature {
+export function makeBalanceApi(): ApiFeature {
   return (ctx: ServiceContext): BalanceHandlers => ({
     'balance.state': async (req) => perNode(targets(ctx, req), (s) => s.request('balance.state', null)),
     'balance.setFlag': async (req) => {
@@ -61,20 +52,6 @@ export function makeBalanceApi(startTimeoutMs = START_TIMEOUT_MS): ApiFeature {
     },
     'balance.expel': async (req) => perNode(targets(ctx, req), (s) => s.request('balance.expel', null)),
     'balance.bring': async (req) => perNode(targets(ctx, req), (s) => s.request('balance.bring', null)),
-    // The node wins: the stop is recorded there and lasts (GUI restarts, other GUIs) until Start agent.
-    'balance.stopAgent': async (req) =>
-      perNode(targets(ctx, req), async (s) => {
-        await s.stopAgent();
-        return null;
-      }),
-    'balance.startAgent': async (req) =>
-      perNode(targets(ctx, req), async (s): Promise<AgentStart> => {
-        // An agent that runs is left alone: the admin is told, not told it started.
-        if (s.view.status === 'up' && !s.isHeld) return 'already running';
-        s.startAgent();
-        await waitUp(s, startTimeoutMs);
-        return 'started';
-      }),
     'balance.view': async (req) => ctx.session(nodeIdParam(req) as NodeId).request('balance.view', null),
   });
 }

@@ -18,6 +18,7 @@ import type { AgentEndpoint, NodeSession } from './nodeSession.js';
 import { holders, keyVerdict, type KeyVerdict, type NodeKeyFact } from './keyVerdict.js';
 import { mapPlan } from './mapPolicy.js';
 import { rejections } from './peerRejection.js';
+import { membershipWarning, rotateBlockedText } from './membershipWords.js';
 
 type Membership = 'cluster.info' | 'cluster.configure' | 'cluster.key';
 type Ask = <K extends Membership>(method: K, params: AgentRequests[K]['req']) => Promise<AgentRequests[K]['res']>;
@@ -29,13 +30,6 @@ export interface MembershipTiming {
   setupWaitMs: number;
 }
 export const DEFAULT_MEMBERSHIP_TIMING: MembershipTiming = { pollMs: 3000, setupWaitMs: 15000 };
-
-const list = (ids: NodeId[]) => (ids.length === 1 ? `node ${ids[0]}` : `nodes ${ids.join(', ')}`);
-
-export function rotateBlockedText(down: readonly NodeView[]): string {
-  const which = down.map((v) => `node ${v.id} is ${v.status}${v.reason ? ` (${v.reason})` : ''}`).join('; ');
-  return `rotation needs every node up: ${which}. A node that is down during a rotation keeps the old key: the others would drop its datagrams as forged, and it would stay cut off until rotated too`;
-}
 
 export class ClusterMembership {
   private readonly infos = new Map<NodeId, ClusterInfo>();
@@ -241,15 +235,7 @@ export class ClusterMembership {
   }
 
   private warningOf(id: NodeId, info: ClusterInfo, ownMap: boolean): string | undefined {
-    const problem = this.problems.get(id);
-    if (problem) return problem;
-    const v: KeyVerdict = this.verdict();
-    if (!info.keyInstalled || (info.map.length === 0 && info.leftAt === null)) {
-      if (v.kind === 'waiting') return `no cluster key or map installed yet: waiting for ${list(v.on)} to answer (it may hold the cluster's key)`;
-      if (v.kind === 'conflict') return "nothing installed here: this GUI's cluster key is not the cluster's (see the cluster key banner)";
-    }
-    if (info.listening || ownMap) return undefined;
-    return `no load exchange or migration with other nodes: ${info.problem ?? (info.keyInstalled ? 'peer channel not running' : 'no cluster key installed')}`;
+    return membershipWarning(this.problems.get(id), this.verdict(), info, ownMap);
   }
 
   private record(id: NodeId, info: ClusterInfo): void {

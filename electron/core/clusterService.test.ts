@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiEvents, HostKeyPrompt } from '../../shared/protocol/api.js';
 import type { NodeView } from '../../shared/domain/node.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
-import { ClusterService, type HostKeyDecision } from './clusterService.js';
+import { ClusterService } from './clusterService.js';
+import type { HostKeyDecision } from './clusterTypes.js';
 import type { ClusterConfig, NodeTarget } from './profile.js';
 import { FakeAgent, FakeLauncher, TEST_TIMING, sleep, until } from './fakeAgent.test-util.js';
 import { LaunchError, type AgentLauncher } from './agentChannel.js';
@@ -127,53 +128,6 @@ describe('ClusterService', () => {
     await expect(svc.dispatch('hostKey.answer', { promptId: prompt.promptId, accept: false })).resolves.toBeNull();
     await expect(a).resolves.toBe(false);
     await expect(b).resolves.toBe(false);
-    expect(svc.snapshot().hostKeyPrompts).toEqual([]);
-  });
-
-  it('a different key, or another node, gets its own prompt', () => {
-    const { deciders, events } = makeService();
-    void deciders.get(2)!(promptInfo(2, 'SHA256:abc'));
-    void deciders.get(2)!(promptInfo(2, 'SHA256:xyz'));
-    void deciders.get(5)!(promptInfo(5, 'SHA256:abc'));
-    const prompts = events.filter((e) => e.event === 'hostKey.prompt').map((e) => e.data as HostKeyPrompt);
-    expect(prompts.map((p) => [p.nodeId, p.fingerprint])).toEqual([
-      [2, 'SHA256:abc'],
-      [2, 'SHA256:xyz'],
-      [5, 'SHA256:abc'],
-    ]);
-    expect(new Set(prompts.map((p) => p.promptId)).size).toBe(3);
-  });
-
-  it('accepting resolves true, emits hostKey.resolved, and a second answer fails with ENOPROMPT', async () => {
-    const { svc, deciders, events } = makeService();
-    const decision = deciders.get(9)!(promptInfo(9, 'SHA256:k9'));
-    const prompt = events.find((e) => e.event === 'hostKey.prompt')!.data as HostKeyPrompt;
-    await svc.dispatch('hostKey.answer', { promptId: prompt.promptId, accept: true });
-    await expect(decision).resolves.toBe(true);
-    expect(events.filter((e) => e.event === 'hostKey.resolved').map((e) => e.data)).toEqual([{ promptId: prompt.promptId }]);
-
-    const again = (await svc.dispatch('hostKey.answer', { promptId: prompt.promptId, accept: true }).catch((e: unknown) => e)) as RpcError;
-    expect(again).toBeInstanceOf(RpcError);
-    expect(again.code).toBe('ENOPROMPT');
-    await expect(svc.dispatch('hostKey.answer', { promptId: 'no-such-prompt', accept: true })).rejects.toMatchObject({ code: 'ENOPROMPT' });
-    await expect(svc.dispatch('hostKey.answer', null)).rejects.toMatchObject({ code: 'ENOPROMPT' });
-    // Only the one resolution was announced.
-    expect(events.filter((e) => e.event === 'hostKey.resolved')).toHaveLength(1);
-  });
-
-  it('only accept === true accepts', async () => {
-    const { svc, deciders, events } = makeService();
-    const decision = deciders.get(1)!(promptInfo(1, 'SHA256:k1'));
-    const prompt = events.find((e) => e.event === 'hostKey.prompt')!.data as HostKeyPrompt;
-    await svc.dispatch('hostKey.answer', { promptId: prompt.promptId, accept: 'yes' });
-    await expect(decision).resolves.toBe(false);
-  });
-
-  it('stop() answers open prompts with no', async () => {
-    const { svc, deciders } = makeService();
-    const decision = deciders.get(5)!(promptInfo(5, 'SHA256:k5'));
-    svc.stop();
-    await expect(decision).resolves.toBe(false);
     expect(svc.snapshot().hostKeyPrompts).toEqual([]);
   });
 

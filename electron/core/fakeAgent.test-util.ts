@@ -63,10 +63,10 @@ export class FakeAgent {
         this.requests.push('sample');
         return sampleOf(this.t++);
       },
-      subscribe: ({ intervalMs }) => {
-        this.requests.push(`subscribe ${intervalMs}`);
+      subscribe: ({ on }) => {
+        this.requests.push(`subscribe ${on ? 'on' : 'off'}`);
         clearInterval(this.timer);
-        if (intervalMs > 0) this.timer = setInterval(() => this.sendSample(), this.tickMs);
+        if (on) this.timer = setInterval(() => this.sendSample(), this.tickMs);
         return null;
       },
       setSpeed: ({ speed }) => ({ speed }),

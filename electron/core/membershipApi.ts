@@ -1,6 +1,6 @@
 /** The cluster key question and the profile's map on a node, for the main window (apiMembership.ts). */
 import { RpcError } from '../../shared/protocol/rpc.js';
-import type { ApiFeature, ApiHandlers, ServiceContext } from './clusterService.js';
+import type { ApiFeature, ApiHandlers, ServiceContext } from './clusterTypes.js';
 import type { ClusterMembership } from './clusterMembership.js';
 import { perNode, targets } from '../balance/balanceApi.js';
 

@@ -36,7 +36,7 @@ describe('NodeSession', () => {
     const { s, views } = startSession(launcher);
     expect(s.view).toEqual({ id: 3, host: 'n3.cluster', status: 'connecting' });
     const up = await until('up', () => views.find((v) => v.status === 'up'));
-    expect(launcher.last.requests.slice(0, 3)).toEqual(['hello', 'sample', 'subscribe 1000']);
+    expect(launcher.last.requests.slice(0, 3)).toEqual(['hello', 'sample', 'subscribe on']);
     expect(up).toMatchObject({ id: 3, host: 'n3.cluster', status: 'up', agentVersion: '0.1.0+deadbeef', reason: undefined });
     expect(up.sample).toEqual(sampleOf(1000));
     expect(s.view.status).toBe('up');

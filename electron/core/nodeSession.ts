@@ -201,7 +201,7 @@ export class NodeSession {
         if (hello.protocol !== AGENT_PROTOCOL_VERSION) throw new Error(protocolMismatch(hello, AGENT_PROTOCOL_VERSION));
         const membership = await this.setup?.(ep);
         const sample = await ep.request('sample', null);
-        await ep.request('subscribe', { intervalMs: 1000 });
+        await ep.request('subscribe', { on: true });
         lastSample = Date.now();
         this.endpoint = ep;
         wasUp = true;

@@ -3,7 +3,7 @@ import { connectSsh, SshError } from '../ssh/sshConnect.js';
 import { deployAgent, startAgent } from '../ssh/agentDeploy.js';
 import { attachArgs, LaunchError, type AgentChannel, type AgentLauncher, type AttachMode } from './agentChannel.js';
 import type { AgentBundle } from './agentBundle.js';
-import type { HostKeyDecision } from './clusterService.js';
+import type { HostKeyDecision } from './clusterTypes.js';
 import type { NodeTarget } from './profile.js';
 
 export class SshLauncher implements AgentLauncher {

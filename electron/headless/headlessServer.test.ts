@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { ClusterService } from '../core/clusterService.js';
+import type { ApiService } from '../core/clusterTypes.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import { CONTENT_SECURITY_POLICY } from '../security/csp.js';
 import { startHeadlessServer, type HeadlessServer } from './headlessServer.js';
@@ -32,7 +32,7 @@ function makeService() {
     },
   };
   return {
-    service: service as unknown as ClusterService,
+    service: service as unknown as ApiService,
     calls,
     snapshot,
     listeners,

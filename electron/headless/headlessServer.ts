@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ClusterService } from '../core/clusterService.js';
+import type { ApiService } from '../core/clusterTypes.js';
 import { serveApi } from '../core/apiEndpoint.js';
 import { CONTENT_SECURITY_POLICY } from '../security/csp.js';
 import { HeadlessAuth, LOGIN_CODE_TTL_MS } from './headlessAuth.js';
@@ -33,7 +33,7 @@ const STALE_LINK =
   'This Mosixview link was already used or has expired: a link signs in one browser, once, within minutes.\n' +
   'For a new one, press Enter in the terminal where Mosixview runs (or start it again).\n';
 
-export async function startHeadlessServer(service: ClusterService, opts: { rendererDir: string; port?: number }): Promise<HeadlessServer> {
+export async function startHeadlessServer(service: ApiService, opts: { rendererDir: string; port?: number }): Promise<HeadlessServer> {
   let origin = '';
   let auth: HeadlessAuth | undefined;
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeHistoryApi } from './historyApi.js';
 import { CollectorChoiceStore } from './collectorChoice.js';
-import type { ServiceContext } from '../core/clusterService.js';
+import type { ServiceContext } from '../core/clusterTypes.js';
 import type { NodeSession } from '../core/nodeSession.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 

@@ -6,7 +6,7 @@
 import { RpcError } from '../../shared/protocol/rpc.js';
 import type { CollectorAction, CollectorChoice } from '../../shared/protocol/apiHistory.js';
 import { CHECKPOINT_LABEL_MAX, type CollectorAnswer } from '../../shared/protocol/agentHistory.js';
-import type { ApiFeature, ApiHandlers, ServiceContext } from '../core/clusterService.js';
+import type { ApiFeature, ApiHandlers, ServiceContext } from '../core/clusterTypes.js';
 import { nodeIdParam } from '../core/params.js';
 import { CollectorChoiceStore } from './collectorChoice.js';
 

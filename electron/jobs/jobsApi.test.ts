@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { makeJobsApi } from './jobsApi.js';
-import type { ServiceContext } from '../core/clusterService.js';
+import type { ServiceContext } from '../core/clusterTypes.js';
 import type { NodeSession } from '../core/nodeSession.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import type { JobRecord } from '../../shared/jobs/job.js';

@@ -11,7 +11,7 @@ import type { JobRecord } from '../../shared/jobs/job.js';
 import type { ProcTarget } from '../../shared/protocol/agentJobs.js';
 import type { ApiProcTarget, JobApiRequests, ProcStatus } from '../../shared/protocol/apiJobs.js';
 import { groupJobs, jobAsProcess } from '../../shared/jobs/jobView.js';
-import type { ApiFeature, ApiHandlers, ServiceContext } from '../core/clusterService.js';
+import type { ApiFeature, ApiHandlers, ServiceContext } from '../core/clusterTypes.js';
 import type { NodeSession } from '../core/nodeSession.js';
 import { intParam, nodeIdParam } from '../core/params.js';
 import { absPathParam, argvParam, boolParam, browsePathParam, migrateToParam, modeParam, refParam, signalParam, targetParam } from './jobParams.js';

@@ -96,8 +96,8 @@ export type CoreAgentRequests = {
   hello: { req: { client: 'gui' | 'cli'; version: string }; res: AgentHello };
   /** A fresh sample, taken now. */
   sample: { req: null; res: NodeSample };
-  /** Start (intervalMs > 0) or stop (0) periodic "sample" events on this connection. */
-  subscribe: { req: { intervalMs: number }; res: null };
+  /** Start (on) or stop (off) the "sample" event of every tick (1 s) on this connection. */
+  subscribe: { req: { on: boolean }; res: null };
   procs: { req: null; res: ProcInfo[] };
   /** calibrated: absent while the admin's speed is in use on a node never calibrated. */
   getSpeed: { req: null; res: { speed: number; calibrated?: number; source?: SpeedSource } };

@@ -9,9 +9,6 @@ export type NodeTargetReq = { nodeId: NodeId | 'all' };
 /** What one node answered; for "all", one per node in map order. */
 export type NodeResult<T> = { nodeId: NodeId; ok: true; value: T } | { nodeId: NodeId; ok: false; error: string };
 
-/** What "Start agent" did on a node: started it, or found it running and left it alone. */
-export type AgentStart = 'started' | 'already running';
-
 export type BalanceApiRequests = {
   /** The node's controls and balancer state, read from its agent. */
   'balance.state': { req: NodeTargetReq; res: NodeResult<BalanceState>[] };
@@ -19,10 +16,6 @@ export type BalanceApiRequests = {
   'balance.setFlag': { req: NodeTargetReq & { flag: FlagName; value: boolean }; res: NodeResult<BalanceState>[] };
   'balance.expel': { req: NodeTargetReq; res: NodeResult<MoveReport>[] };
   'balance.bring': { req: NodeTargetReq; res: NodeResult<MoveReport>[] };
-  /** "mosix stop": the agent daemon shuts down and the GUI does not restart it until start. */
-  'balance.stopAgent': { req: NodeTargetReq; res: NodeResult<null>[] };
-  /** "mosix start": connects again, which starts the node's agent daemon if none runs. */
-  'balance.startAgent': { req: NodeTargetReq; res: NodeResult<AgentStart>[] };
   /** The cluster as the load exchange of one node's agent sees it. */
   'balance.view': { req: { nodeId: NodeId }; res: ClusterViewReply };
 };
@@ -33,8 +26,6 @@ export const BALANCE_API_CHANNELS = Object.keys({
   'balance.setFlag': 1,
   'balance.expel': 1,
   'balance.bring': 1,
-  'balance.stopAgent': 1,
-  'balance.startAgent': 1,
   'balance.view': 1,
 } satisfies Record<keyof BalanceApiRequests, 1>) as (keyof BalanceApiRequests)[];
 export const BALANCE_API_EVENTS = Object.keys({} satisfies Record<keyof BalanceApiEvents, 1>) as (keyof BalanceApiEvents)[];

@@ -62,3 +62,42 @@ describe('LineSplitter work', () => {
     expect(lines).toEqual(['x'.repeat(30) + 'y', 'ok']);
   });
 });
+
+describe('LineSplitter lines', () => {
+  it('splits lines across chunks and drops blank ones', () => {
+    const lines: string[] = [];
+    const overflow: number[] = [];
+    const s = new LineSplitter((l) => lines.push(l), (n) => overflow.push(n));
+    s.push('ab');
+    s.push('c\nde');
+    s.push('f\n\n\ng');
+    expect(lines).toEqual(['abc', 'def']);
+    s.push('\n');
+    expect(lines).toEqual(['abc', 'def', 'g']);
+    expect(overflow).toEqual([]);
+  });
+
+  it('reports a line longer than the limit once, then recovers on the next line', () => {
+    const lines: string[] = [];
+    const overflow: number[] = [];
+    const s = new LineSplitter((l) => lines.push(l), (n) => overflow.push(n), 16);
+    s.push('0123456789');
+    expect(overflow).toEqual([]);
+    s.push('0123456789');
+    expect(overflow).toEqual([20]);
+    // The overlong line's remainder arrives, then a normal line.
+    s.push('tail\nok\n');
+    expect(lines).toEqual(['tail', 'ok']);
+    expect(overflow).toEqual([20]);
+  });
+
+  it('a line of exactly the limit without newline is kept', () => {
+    const lines: string[] = [];
+    const overflow: number[] = [];
+    const s = new LineSplitter((l) => lines.push(l), (n) => overflow.push(n), 8);
+    s.push('12345678');
+    s.push('\n');
+    expect(overflow).toEqual([]);
+    expect(lines).toEqual(['12345678']);
+  });
+});

@@ -5,7 +5,6 @@
  * (migrationParts) on a real JobsService. When it crashes, everything it would still do to
  * the world throws Crash (sync) or never happens (async); the processes and the disk stay.
  */
-import { posix } from 'node:path';
 import type { JobRecord } from '../../../shared/jobs/job.js';
 import type { CriuFacts } from '../../../shared/jobs/cantMove.js';
 import { JobsService } from '../../jobs/jobsService.js';
@@ -13,6 +12,7 @@ import type { Checkpointer, ImageFile, ProcessHost, StateFiles } from '../../job
 import { migrationParts, type MigrationParts } from '../migrationParts.js';
 import type { Clock, PeerLink } from '../ports.js';
 import { Crash, type Fault, type StepKind, type World } from './world.js';
+import { SimDisk } from './simDisk.js';
 
 export const DUMP_MS = 120;
 export const RESTORE_MS = 150;
@@ -57,8 +57,7 @@ class SimError extends Error {
 }
 
 export class SimNode {
-  readonly files = new Map<string, string>();
-  readonly dirs = new Set<string>(['/']);
+  readonly disk = new SimDisk();
   readonly procs = new Map<number, SimProc>();
   inc: Incarnation | undefined;
   private incs = 0;
@@ -240,23 +239,16 @@ export class SimNode {
     };
   }
 
-  writeFile(path: string, text: string): void {
-    this.mkdirs(posix.dirname(path));
-    this.files.set(path, text);
+  get files(): Map<string, string> {
+    return this.disk.files;
   }
 
-  private mkdirs(dir: string): void {
-    for (let d = dir; d !== '/' && !this.dirs.has(d); d = posix.dirname(d)) this.dirs.add(d);
+  writeFile(path: string, text: string): void {
+    this.disk.write(path, text);
   }
 
   private stateFiles(inc: Incarnation): StateFiles {
     const full = () => new SimError('ENOSPC', 'ENOSPC: no space left on device (simulated full disk)');
-    const children = (dir: string) => {
-      const pre = dir.endsWith('/') ? dir : `${dir}/`;
-      const names = new Set<string>();
-      for (const p of [...this.files.keys(), ...this.dirs]) if (p.startsWith(pre) && p.length > pre.length) names.add(p.slice(pre.length).split('/')[0]!);
-      return [...names];
-    };
     return {
       write: (path, text) => {
         const f = this.step(inc, 'disk.write', path);
@@ -271,17 +263,10 @@ export class SimNode {
         this.after(f);
       },
       read: (path) => (this.live(inc), this.files.get(path)),
-      list: (dir) => (this.live(inc), this.dirs.has(dir) ? children(dir) : []),
-      mkdir: (dir) => (this.live(inc), this.mkdirs(dir)),
-      remove: (path) => {
-        this.live(inc);
-        for (const p of [...this.files.keys()]) if (p === path || p.startsWith(`${path}/`)) this.files.delete(p);
-        for (const d of [...this.dirs]) if (d === path || d.startsWith(`${path}/`)) this.dirs.delete(d);
-      },
-      images: (dir): ImageFile[] => {
-        this.live(inc);
-        return [...this.files].filter(([p]) => p.startsWith(`${dir}/`)).map(([p, t]) => ({ name: p.slice(dir.length + 1), size: t.length }));
-      },
+      list: (dir) => (this.live(inc), this.disk.list(dir)),
+      mkdir: (dir) => (this.live(inc), this.disk.mkdirs(dir)),
+      remove: (path) => (this.live(inc), this.disk.remove(path)),
+      images: (dir): ImageFile[] => (this.live(inc), this.disk.images(dir)),
       mtime: (path) => (this.live(inc), this.files.has(path) ? this.world.now : 0),
     };
   }

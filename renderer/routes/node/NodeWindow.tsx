@@ -124,8 +124,8 @@ function Controls({ bridge, target, states, busy, act }: { bridge: MosixviewBrid
           <output id="pending-away" aria-label="Own jobs away">{pending?.away ?? '…'}</output>
         </div>
         <div className="node-action">
-          <button type="button" disabled={busy} onClick={() => void act('start agent', () => bridge.invoke('balance.startAgent', { nodeId: target }), describeAgentStart)}>Start agent</button>
-          <button type="button" disabled={busy} onClick={() => void act('stop agent', () => bridge.invoke('balance.stopAgent', { nodeId: target }), () => 'agent stopped')}>Stop agent</button>
+          <button type="button" disabled={busy} onClick={() => void act('start agent', () => bridge.invoke('node.startAgent', { nodeId: target }), describeAgentStart)}>Start agent</button>
+          <button type="button" disabled={busy} onClick={() => void act('stop agent', () => bridge.invoke('node.stopAgent', { nodeId: target }), () => 'agent stopped')}>Stop agent</button>
         </div>
         <div className="node-action">
           <button type="button" disabled={busy} onClick={() => void act('install map', () => bridge.invoke('membership.installMap', { nodeId: target }), () => "the profile's map is installed")}>

@@ -1,0 +1,40 @@
+/** The process list's job column: which process belongs to which job, guests, and why a process cannot move. */
+import type { NodeId } from '../../shared/domain/node.js';
+import type { ProcInfo } from '../../shared/domain/process.js';
+import type { JobRecord } from '../../shared/jobs/job.js';
+import { NOT_A_JOB, criuProblem, summarizeReasons, type CriuFacts } from '../../shared/jobs/cantMove.js';
+import { modeForbidsMigration } from '../../shared/jobs/runModes.js';
+import { descendantsIn } from './procTree.js';
+import { awayHere, deputyRow } from './awayJobs.js';
+
+export interface AnnotateFacts {
+  records: JobRecord[];
+  /** This node's ID. */
+  here: NodeId;
+  /** The agent's user, whom the jobs run as. */
+  user: string;
+  /** Undefined until the first CRIU probe ends. */
+  criu: CriuFacts | undefined;
+}
+
+/**
+ * Marks job processes and guests; every other process says why it cannot move. Jobs of
+ * this node that run elsewhere are added, under their PID, with the node they run on.
+ */
+export function annotateJobs(procs: ProcInfo[], { records, here, user, criu: facts }: AnnotateFacts): ProcInfo[] {
+  const deputies = awayHere(records, here).map((r) => deputyRow(r, user));
+  const running = records.filter((r) => r.where === 0 && r.pid);
+  const owner = descendantsIn(procs, running.map((r) => r.pid!));
+  const byInit = new Map(running.map((r) => [r.pid!, r]));
+  const criu = facts && criuProblem(0, facts);
+  return procs.map((p) => {
+    const init = owner.get(p.pid);
+    const r = init === undefined ? undefined : byInit.get(init);
+    if (!r) return { ...p, cantMove: NOT_A_JOB };
+    const q: ProcInfo = { ...p, job: r.ref, where: 0 };
+    if (r.ref.home !== here) q.guestFrom = r.ref.home;
+    const why = summarizeReasons([modeForbidsMigration(r.mode), r.locked ? 'it is locked' : undefined, criu].filter((s): s is string => !!s));
+    if (why) q.cantMove = why;
+    return q;
+  }).concat(deputies);
+}
