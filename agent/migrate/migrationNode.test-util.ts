@@ -15,6 +15,7 @@ import type { Checkpointer, ImageFile, ProcessHost, StateFiles } from '../jobs/h
 import { JobsService } from '../jobs/jobsService.js';
 import { LocalSteps } from './localSteps.js';
 import { Orchestrator } from './orchestrator.js';
+import { TargetSide, type TargetRequests } from './targetSide.js';
 import type { Clock, PeerLink } from './ports.js';
 import { World } from './sim/world.js';
 
@@ -175,6 +176,8 @@ export interface TestNode {
   advance(ms: number): Promise<void>;
   /** Let every promise that can settle settle. */
   settle(): Promise<void>;
+  /** The agent dies: its timers and sleeps never fire (its disk and processes stay). */
+  stop(): void;
 }
 
 /** Node `id`; `restartOf` gives a new agent on an earlier one's disk, processes and clock. */
@@ -184,7 +187,9 @@ export function testNode(id: number, restartOf?: TestNode): TestNode {
   const disk = restartOf?.disk ?? new MemDisk(events);
   const procs = restartOf?.procs ?? new FakeProcs(events);
   const criu = restartOf?.criu ?? new FakeCriu(disk, procs, events);
+  restartOf?.stop();
   const log: string[] = [];
+  let alive = true;
   const jobs = new JobsService({
     stateDir: STATE, mapNodeId: () => id, host: procs, files: disk, checkpointer: criu,
     config: { jobsDir: '/jobs', sharedRoots: ['/'], localRoots: [], blockGuests: false, criuTimeoutMs: 10_000 },
@@ -192,14 +197,19 @@ export function testNode(id: number, restartOf?: TestNode): TestNode {
   });
   const clock: Clock = {
     now: () => world.now,
-    sleep: (ms) => new Promise((r) => world.after(ms, r)),
-    timer: (fn, ms) => world.after(ms, fn),
+    sleep: (ms) => new Promise((r) => world.after(ms, () => alive && r())),
+    timer: (fn, ms) => world.after(ms, () => alive && fn()),
   };
   return {
     id, world, clock, disk, procs, criu, jobs, events, log,
     steps: spied(new LocalSteps(jobs, clock.now), events),
-    advance: (ms) => world.run(world.now + ms, () => {}),
+    advance: async (ms) => {
+      const until = world.now + ms;
+      await world.run(until, () => {});
+      world.now = until; // the world's clock moves only with its events
+    },
     settle: () => world.run(world.now, () => {}),
+    stop: () => (alive = false),
   };
 }
 
@@ -264,4 +274,39 @@ export function sourceNode(script: PeerScript = {}, node: TestNode = testNode(1)
     bestNode: () => undefined, restoreTimeoutMs: 25_000, log: (m) => node.log.push(m),
   });
   return { node, peer, orch };
+}
+
+/** The target side on `node` (node 2 unless given); `call` serves a request as the peer layer does. */
+export function targetNode(node: TestNode = testNode(2), opts: { blocksGuests?: boolean } = {}) {
+  const side = new TargetSide({
+    jobs: node.jobs, steps: node.steps, stateDir: STATE, clock: node.clock,
+    blocksGuests: () => opts.blocksGuests ?? false, log: (m) => node.log.push(m),
+  });
+  const served = side.handlers();
+  const call = <K extends keyof TargetRequests>(method: K, params: TargetRequests[K]['req']): Promise<TargetRequests[K]['res']> =>
+    Promise.resolve().then(() => (served[method] as (p: typeof params) => TargetRequests[K]['res'])(params));
+  const status = async (id: string) => (await call('mig.status', { id })).phase;
+  return { node, side, call, status };
+}
+
+/** Job 1.100 as node 1 sends it, frozen there for migration `id` to node 2. */
+export function sentJob(id: string, over: Partial<JobRecord> = {}): JobRecord {
+  return jobRecord({ pid: 77, pidStart: 1, state: 'frozen', frozenBy: 'checkpoint', stateBeforeFreeze: 'running', moving: { id, from: 1, to: 2 }, ...over });
+}
+
+/** Node 1's migration of job 1.100 to `t`, begun and its images arrived; its id. */
+export async function received(t: ReturnType<typeof targetNode>, over: Partial<JobRecord> = {}): Promise<string> {
+  const id = `1.100-1-${t.node.world.now}`;
+  await t.call('mig.begin', { id, job: sentJob(id, over) });
+  const dir = t.side.dirOf(id);
+  t.node.disk.put(`${dir}/core.img`, 'core');
+  t.node.disk.put(`${dir}/pages-1.img`, 'x'.repeat(4096));
+  return id;
+}
+
+/** As `received`, then restored here (stopped, waiting for the commit); its id and PID here. */
+export async function restored(t: ReturnType<typeof targetNode>, over: Partial<JobRecord> = {}): Promise<{ id: string; pid: number }> {
+  const id = await received(t, over);
+  const { pid } = await t.call('mig.restore', { id, job: sentJob(id, over) });
+  return { id, pid };
 }

@@ -67,9 +67,7 @@ describe('a failure before anything is frozen leaves the job untouched, and says
     const { node, orch, peer } = sourceNode(typeof fault === 'object' ? fault : {});
     const before = runJob(node);
     if (typeof fault === 'function') fault(node);
-    const e = await orch.migrate({ ref: before.ref }, 2).catch((x: RpcError) => x);
-    expect(e.code).toBe(code);
-    expect(e.message).toMatch(message);
+    await expect(orch.migrate({ ref: before.ref }, 2)).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
     expect(node.events.some((x) => x.startsWith('criu dump'))).toBe(false);
     expect(peer.sent.map((s) => s.method)).not.toContain('mig.restore');
     expect(node.procs.procs.get(before.pid!)).toBe('running');
@@ -90,8 +88,7 @@ describe('a failure after the freeze and before the commit: the job goes on here
     const { node, orch, peer } = sourceNode(typeof fault === 'object' ? fault : {});
     const { pid } = runJob(node);
     if (typeof fault === 'function') fault(node);
-    const e = await orch.migrate({ ref: { home: 1, id: 100 } }, 2).catch((x: RpcError) => x);
-    expect(e).toMatchObject({ code: 'EMIGRATE', message: `moving job 1.100 to node 2 failed, so it goes on here on node 1: ${why}` });
+    await expect(orch.migrate({ ref: { home: 1, id: 100 } }, 2)).rejects.toMatchObject({ code: 'EMIGRATE', message: `moving job 1.100 to node 2 failed, so it goes on here on node 1: ${why}` });
     expect(node.procs.procs.get(pid!)).toBe('running');
     const r = node.jobs.registry.get('1.100')!;
     expect(r).toMatchObject({ state: 'running', where: 0, note: `migration failed, the job goes on here: node 2: ${why}` });
