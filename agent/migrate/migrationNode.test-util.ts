@@ -3,24 +3,22 @@
  * targetSide*.test.ts): its state directory, processes and CRIU in memory, each able to fail
  * on demand, under the simulation's virtual clock (sim/world.ts). The job registry and the
  * local steps on top are the real ones, as in the protocol simulation, with every step call
- * written to `events` so a test can check the order; the other side of the protocol is a
- * scripted stand-in (scriptedPeer). Nothing touches the real disk, processes or clock.
+ * written to `events` so a test can check the order; each side of the protocol on such a node,
+ * and the other side as a stand-in, are in migrationSides.test-util.ts. Nothing touches the
+ * real disk, processes or clock.
  */
 import { posix } from 'node:path';
 import type { CriuFacts } from '../../shared/jobs/cantMove.js';
 import type { JobRecord } from '../../shared/jobs/job.js';
-import type { PeerRequests, TransferResult } from '../../shared/protocol/peer.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import type { Checkpointer, ImageFile, ProcessHost, StateFiles } from '../jobs/host.js';
 import { JobsService } from '../jobs/jobsService.js';
 import { LocalSteps } from './localSteps.js';
-import { Orchestrator } from './orchestrator.js';
-import { TargetSide, type TargetRequests } from './targetSide.js';
-import type { Clock, PeerLink } from './ports.js';
+import type { Clock } from './ports.js';
 import { World } from './sim/world.js';
 
 export const STATE = '/state';
-const CRIU: CriuFacts = { path: '/test/criu', version: '4.1.1', preDump: false };
+export const TEST_CRIU: CriuFacts = { path: '/test/criu', version: '4.1.1', preDump: false };
 
 /** The state directory; `failWhen` makes a write or append throw ENOSPC, as a full disk does. */
 export class MemDisk implements StateFiles {
@@ -125,7 +123,7 @@ export class FakeCriu implements Checkpointer {
 
   constructor(private readonly disk: MemDisk, private readonly procs: FakeProcs, private readonly events: string[]) {}
 
-  facts = async () => CRIU;
+  facts = async () => TEST_CRIU;
 
   async dump(pid: number, dir: string): Promise<{ ms: number }> {
     this.events.push(`criu dump ${pid}`);
@@ -224,89 +222,4 @@ export function jobRecord(over: Partial<JobRecord> = {}): JobRecord {
 /** Starts job 1.100 (or `over`) running on `node`; its record as written. */
 export function runJob(node: TestNode, over: Partial<JobRecord> = {}): JobRecord {
   return node.jobs.registry.put(jobRecord({ pid: node.procs.spawn('running'), pidStart: 1, ...over }));
-}
-
-type Answer<K extends keyof PeerRequests> = (params: PeerRequests[K]['req']) => PeerRequests[K]['res'] | Promise<PeerRequests[K]['res']>;
-export type PeerScript = { [K in keyof PeerRequests]?: Answer<K> } & {
-  sendFiles?: (transfer: string, paths: string[]) => Promise<TransferResult>;
-};
-
-/**
- * The other nodes, as `self` sees them: each request (name into `events`, all of it into
- * `sent`) is answered by the script, or as a willing target would. A thrown error is the
- * answer that comes back (a refusal, a lost connection).
- */
-export function scriptedPeer(self: TestNode, script: PeerScript, nodes = [1, 2, 3]): PeerLink & { sent: { node: number; method: string; params: unknown }[] } {
-  const sent: { node: number; method: string; params: unknown }[] = [];
-  const willing: PeerScript = {
-    'mig.facts': () => ({ node: 2, criu: CRIU, blocksGuests: false, sharedRoots: ['/'], localRoots: [] }),
-    'mig.begin': () => null,
-    'mig.restore': () => ({ pid: 900, restoreMs: 150 }),
-    'mig.commit': () => jobRecord({ pid: 900, migrations: 1 }),
-    'mig.abort': () => null,
-    'mig.status': () => ({ phase: 'none' }),
-    'mig.moved': () => null,
-  };
-  return {
-    selfId: self.id,
-    nodes: nodes.map((id) => ({ id })),
-    sent,
-    async request(node, method, params) {
-      self.events.push(method);
-      sent.push({ node, method, params });
-      const answer = (script[method] ?? willing[method]) as ((p: unknown) => unknown) | undefined;
-      if (!answer) throw new RpcError('ENOMETHOD', `the stand-in has no answer to ${method}`);
-      return answer(params) as never;
-    },
-    async sendFiles(node, transfer, paths) {
-      self.events.push('sendFiles');
-      sent.push({ node, method: 'sendFiles', params: { transfer, paths } });
-      return script.sendFiles ? script.sendFiles(transfer, paths) : { bytes: 4100, dir: `/state/incoming/${transfer}` };
-    },
-  };
-}
-
-/** The source's orchestrator on `node` (node 1 unless given), its peers scripted. */
-export function sourceNode(script: PeerScript = {}, node: TestNode = testNode(1)) {
-  const peer = scriptedPeer(node, script);
-  const orch = new Orchestrator({
-    jobs: node.jobs, steps: node.steps, stateDir: STATE, link: () => peer, clock: node.clock,
-    bestNode: () => undefined, restoreTimeoutMs: 25_000, log: (m) => node.log.push(m),
-  });
-  return { node, peer, orch };
-}
-
-/** The target side on `node` (node 2 unless given); `call` serves a request as the peer layer does. */
-export function targetNode(node: TestNode = testNode(2), opts: { blocksGuests?: boolean } = {}) {
-  const side = new TargetSide({
-    jobs: node.jobs, steps: node.steps, stateDir: STATE, clock: node.clock,
-    blocksGuests: () => opts.blocksGuests ?? false, log: (m) => node.log.push(m),
-  });
-  const served = side.handlers();
-  const call = <K extends keyof TargetRequests>(method: K, params: TargetRequests[K]['req']): Promise<TargetRequests[K]['res']> =>
-    Promise.resolve().then(() => (served[method] as (p: typeof params) => TargetRequests[K]['res'])(params));
-  const status = async (id: string) => (await call('mig.status', { id })).phase;
-  return { node, side, call, status };
-}
-
-/** Job 1.100 as node 1 sends it, frozen there for migration `id` to node 2. */
-export function sentJob(id: string, over: Partial<JobRecord> = {}): JobRecord {
-  return jobRecord({ pid: 77, pidStart: 1, state: 'frozen', frozenBy: 'checkpoint', stateBeforeFreeze: 'running', moving: { id, from: 1, to: 2 }, ...over });
-}
-
-/** Node 1's migration of job 1.100 to `t`, begun and its images arrived; its id. */
-export async function received(t: ReturnType<typeof targetNode>, over: Partial<JobRecord> = {}): Promise<string> {
-  const id = `1.100-1-${t.node.world.now}`;
-  await t.call('mig.begin', { id, job: sentJob(id, over) });
-  const dir = t.side.dirOf(id);
-  t.node.disk.put(`${dir}/core.img`, 'core');
-  t.node.disk.put(`${dir}/pages-1.img`, 'x'.repeat(4096));
-  return id;
-}
-
-/** As `received`, then restored here (stopped, waiting for the commit); its id and PID here. */
-export async function restored(t: ReturnType<typeof targetNode>, over: Partial<JobRecord> = {}): Promise<{ id: string; pid: number }> {
-  const id = await received(t, over);
-  const { pid } = await t.call('mig.restore', { id, job: sentJob(id, over) });
-  return { id, pid };
 }

@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import type { MigrationPhase } from '../../shared/protocol/peerJobs.js';
-import { jobRecord, runJob, sourceNode, STATE, testNode, type TestNode } from './migrationNode.test-util.js';
+import { jobRecord, runJob, STATE, testNode, type TestNode } from './migrationNode.test-util.js';
+import { sourceNode } from './migrationSides.test-util.js';
 import { SETTLE_RETRY_MS } from './orchestrator.js';
 
 type Status = MigrationPhase | 'none' | 'unknown' | 'unreachable';

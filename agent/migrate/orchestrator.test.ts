@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { RpcError } from '../../shared/protocol/rpc.js';
-import { jobRecord, runJob, sourceNode, STATE, testNode, type PeerScript, type TestNode } from './migrationNode.test-util.js';
+import { jobRecord, runJob, STATE, testNode, type TestNode } from './migrationNode.test-util.js';
+import { sourceNode, type PeerScript } from './migrationSides.test-util.js';
 import { Orchestrator } from './orchestrator.js';
 
 /** What the protocol did, without the commit-log appends (the target's business). */

@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { COMMIT_LOG } from './commitLog.js';
-import { received, restored, sentJob, STATE, targetNode, testNode } from './migrationNode.test-util.js';
+import { STATE, testNode } from './migrationNode.test-util.js';
+import { received, restored, sentJob, targetNode } from './migrationSides.test-util.js';
 
 const commitLog = `${STATE}/${COMMIT_LOG}`;
 

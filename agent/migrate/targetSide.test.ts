@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { COMMIT_LOG } from './commitLog.js';
-import { received, restored, sentJob, STATE, targetNode } from './migrationNode.test-util.js';
+import { STATE } from './migrationNode.test-util.js';
+import { received, restored, sentJob, targetNode } from './migrationSides.test-util.js';
 import { COMMIT_WAIT_MS } from './targetSide.js';
 
 const commitLog = `${STATE}/${COMMIT_LOG}`;
