@@ -111,11 +111,12 @@ describe('what a restore left on disk', () => {
     expect(again.node.disk.has(dir)).toBe(false);
   });
 
-  it('images of a migration begun before the restart are refused a restore: the source resumes its own copy', async () => {
+  it('a migration begun before the restart takes no images and no restore: the source resumes its own copy', async () => {
     const t = targetNode();
     const id = await received(t);
     const again = restart(t);
     expect(await again.status(id)).toBe('none');
+    expect(() => again.side.dirOf(id)).toThrow(`no migration ${id} is waiting for its images on node 2`);
     await expect(again.call('mig.restore', { id, job: sentJob(id) })).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

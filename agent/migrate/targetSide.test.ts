@@ -48,6 +48,16 @@ describe('what the target takes', () => {
     expect(t.side.dirOf(id)).toBe(`${STATE}/incoming/${id}`);
   });
 
+  it('images only for a migration begun here and still waiting for them', async () => {
+    const t = targetNode();
+    expect(() => t.side.dirOf('1.100-1-5')).toThrow('no migration 1.100-1-5 is waiting for its images on node 2 (was it begun, or did the agent restart since?)');
+    const { id } = await restored(t);
+    expect(() => t.side.dirOf(id)).toThrow(`no migration ${id} is waiting for its images on node 2`);
+    await t.call('mig.abort', { id });
+    expect(() => t.side.dirOf(id)).toThrow(`no migration ${id} is waiting for its images on node 2`);
+    expect(t.node.disk.list(`${STATE}/incoming`)).toEqual([]);
+  });
+
   it('a node that blocks guests refuses them, but takes its own jobs home', async () => {
     const t = targetNode(undefined, { blocksGuests: true });
     await expect(t.call('mig.begin', { id: '1.100-1-5', job: sentJob('1.100-1-5') })).rejects.toMatchObject({ code: 'EBLOCKED', message: 'node 2 blocks guest processes (mosctl block)' });
