@@ -62,7 +62,20 @@ export class TargetSide {
     this.commits = new CommitLog(d.stateDir, d.jobs.files, () => d.clock.now());
   }
 
+  /**
+   * Where a transfer puts its images: only for a migration begun here and still waiting for
+   * them. Images for any other id would stay on disk until the next restart (nothing here
+   * would remove them), or replace the images of a restore under way.
+   */
   dirOf(id: string): string {
+    const dir = this.pathOf(id);
+    if (this.incoming.get(id)?.phase !== 'receiving') {
+      throw new RpcError('ENOENT', `no migration ${id} is waiting for its images on node ${this.d.jobs.nodeId} (was it begun, or did the agent restart since?)`);
+    }
+    return dir;
+  }
+
+  private pathOf(id: string): string {
     if (!SAFE_ID.test(id)) throw new RpcError('EINVAL', `bad migration id "${id}"`);
     return join(this.d.stateDir, 'incoming', id);
   }
@@ -122,7 +135,7 @@ export class TargetSide {
   }
 
   private begin(id: string, job: JobRecord): null {
-    this.dirOf(id);
+    this.pathOf(id);
     const { jobs } = this.d;
     if (this.d.blocksGuests() && job.ref.home !== jobs.nodeId) throw new RpcError('EBLOCKED', `node ${jobs.nodeId} blocks guest processes (mosctl block)`);
     const key = jobKey(job.ref);
@@ -140,7 +153,7 @@ export class TargetSide {
     m.phase = 'restoring';
     let r: { pid: number; restoreMs: number };
     try {
-      r = await this.d.steps.restoreHere(this.dirOf(id), job, { id, from: m.from, to: this.d.jobs.nodeId });
+      r = await this.d.steps.restoreHere(this.pathOf(id), job, { id, from: m.from, to: this.d.jobs.nodeId });
     } catch (e) {
       this.discard(id);
       throw e;
@@ -209,7 +222,7 @@ export class TargetSide {
 
   private cleanup(id: string): void {
     try {
-      this.d.jobs.files.remove(this.dirOf(id));
+      this.d.jobs.files.remove(this.pathOf(id));
     } catch (e) {
       this.d.log(`could not remove the images of migration ${id}: ${(e as Error).message}`);
     }
