@@ -7,6 +7,7 @@ import type { NodeId } from '../../shared/domain/node.js';
 import type { ViewNode } from '../../shared/balancing/infod.js';
 import type { JobCandidate } from '../../shared/balancing/decide.js';
 import type { NodeFlags } from '../../shared/balancing/types.js';
+import type { MoveOutcome } from '../migrate/orchestrator.js';
 
 export interface ClusterViewService {
   /** Every node this node knows of, itself first, from the load exchange. */
@@ -29,8 +30,14 @@ export interface ControlsService {
   flags(): NodeFlags;
 }
 
+/** Counts how moves started here ended (the metrics feature offers it, the migrate feature tells it). */
+export interface MoveTallyService {
+  record(o: MoveOutcome): void;
+}
+
 export interface DaemonServices {
   clusterView?: ClusterViewService;
   migration?: MigrationService;
   controls?: ControlsService;
+  moves?: MoveTallyService;
 }

@@ -39,6 +39,7 @@ export const migrateFeature: FeatureFactory = (ctx) => {
     },
     log,
     failpoint: fileFailpoints(ctx.paths.dir),
+    onOutcome: (o) => ctx.services.moves?.record(o),
   });
 
   /** runon / parallel: start the recorded remote copies; retried each second until done. */
