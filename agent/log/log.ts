@@ -49,19 +49,20 @@ function defaultTarget(tag: string, logFile?: string): LogTarget {
 }
 
 export class Logger {
-  private readonly limit = new RateLimit();
+  private limit = new RateLimit();
   private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private target: LogTarget) {}
 
   /** Where entries go from now on; `logFile`: the process's log file, used when stderr is it. */
   configure(tag: string, logFile?: string): void {
-    this.target = defaultTarget(tag, logFile);
+    this.setTarget(defaultTarget(tag, logFile));
   }
 
-  /** For tests: entries go to `target`. */
+  /** For tests: entries go to `target`, and the rate limit starts afresh. */
   setTarget(target: LogTarget): void {
     this.target = target;
+    this.limit = new RateLimit();
   }
 
   error(message: string): void {

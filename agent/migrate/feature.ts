@@ -16,11 +16,12 @@ import { GuestEnds } from './guestEnds.js';
 import { migrationParts } from './migrationParts.js';
 import { realClock } from './realClock.js';
 import { fileFailpoints } from './failpoints.js';
+import { log as agentLog } from '../log/log.js';
 
 export const migrateFeature: FeatureFactory = (ctx) => {
   const api = jobsApi(ctx);
   const { service } = api;
-  const log = (m: string) => process.stderr.write(`mosixview-agent: ${m}\n`);
+  const log = (m: string) => agentLog.warn(m);
   const blocks = () => ctx.services.controls?.flags().block ?? service.config.blockGuests;
   const link = () => ctx.peers.net;
   const candidates = (): JobCandidate[] => jobCandidates(service.registry.list(), ctx.latest()?.procs ?? []);
