@@ -11,6 +11,7 @@ import { RpcError } from '../../shared/protocol/rpc.js';
 import { CONTENT_SECURITY_POLICY } from '../security/csp.js';
 import { secureWebPreferences } from '../security/webPreferences.js';
 import { createInvokeHandler, registerScheme, startElectronApp, type ElectronMain } from './electronApp.js';
+import { log } from '../core/log.js';
 import { WINDOW_SIZES } from '../../shared/windows.js';
 
 type Listener = (...args: unknown[]) => unknown;
@@ -443,5 +444,16 @@ describe('createInvokeHandler', () => {
     const reply = await createInvokeHandler({ dispatch })({ senderFrame: { url: 'https://example.org' } }, 'cluster.get', null);
     expect(reply).toMatchObject({ ok: false, error: { code: 'EPERM' } });
     expect(dispatch).not.toHaveBeenCalled();
+  });
+
+  it('writes a refused sender to the GUI log, one line however odd the channel name', async () => {
+    const lines: string[] = [];
+    log.setTarget({ tag: 'mosixview', journal: false, write: (s) => void lines.push(s), now: () => 0 });
+    try {
+      await createInvokeHandler({ dispatch: vi.fn() })({ senderFrame: { url: 'https://example.org' } }, 'cluster.get\nforged line', null);
+    } finally {
+      log.configure('mosixview');
+    }
+    expect(lines).toEqual(['1970-01-01T00:00:00.000Z mosixview: IPC "cluster.get\\nforged line" from an untrusted sender (https://example.org) refused\n']);
   });
 });

@@ -11,6 +11,7 @@ import { APP_ENTRY, APP_SCHEME, appFilePath, isAppUrl, isTrustedSender } from '.
 import { CONTENT_SECURITY_POLICY } from '../security/csp.js';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, type InvokeReply } from '../ipcChannels.js';
 import { routeOfUrl, WINDOW_SIZES, windowSizeOf } from '../../shared/windows.js';
+import { log } from '../core/log.js';
 
 type ElectronModule = typeof import('electron');
 export type ElectronMain = Pick<ElectronModule, 'app' | 'BrowserWindow' | 'ipcMain' | 'protocol' | 'session'>;
@@ -33,6 +34,7 @@ export function registerScheme(e: ElectronMain): void {
 export function createInvokeHandler(service: Pick<ClusterService, 'dispatch'>) {
   return async (event: { senderFrame: { url: string; parent?: unknown } | null }, channel: unknown, req: unknown): Promise<InvokeReply> => {
     if (!isTrustedSender(event.senderFrame)) {
+      log.warn(`IPC ${JSON.stringify(String(channel).slice(0, 80))} from an untrusted sender (${event.senderFrame?.url ?? 'no frame'}) refused`);
       return { ok: false, error: { code: 'EPERM', message: `IPC from an untrusted sender (${event.senderFrame?.url ?? 'no frame'}) refused` } };
     }
     try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Logger, type LogTarget } from './log.js';
+import { Logger, type LogTarget } from './logger.js';
 
 function target(journal: boolean, now = { t: Date.parse('2026-11-29T12:00:00Z') }) {
   const lines: string[] = [];
