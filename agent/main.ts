@@ -53,7 +53,7 @@ async function runDaemon(): Promise<void> {
   }
   installTools(process.argv[1] ?? '');
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => daemon.stop());
-  log.info(`${AGENT_VERSION}: daemon ${process.pid} serving ${paths.socket}`);
+  log.info(`daemon ${process.pid} (version ${AGENT_VERSION}) serving ${paths.socket}`);
 }
 
 // A tool piped into `head` must end quietly when the reader goes away.
