@@ -22,16 +22,19 @@ import { installTools, TOOLS, writeTools } from './cli/installTools.js';
 import { isAbsolute, resolve } from 'node:path';
 import { mosixcollector } from './collector/collectorCli.js';
 import { toolInfo } from './cli/toolInfo.js';
+import { log } from './log/log.js';
 
 const USAGE = `usage: mosixview-agent {attach [--embedded] [--start|--stop] | daemon | stop | status | install-tools DIR | --version | TOOL ARGS}\n  TOOL: ${TOOLS.join(', ')}`;
 
 async function runDaemon(): Promise<void> {
   const paths = statePaths();
   ensureStateDir(paths);
+  // Started by attach, stderr is paths.log: the logger then appends to it by name and rotates it.
+  log.configure('mosixview-agent', paths.log);
   const existing = await tryConnect(paths.socket);
   if (existing) {
     existing.destroy();
-    process.stderr.write(`mosixview-agent: a daemon already serves ${paths.socket}\n`);
+    log.error(`a daemon already serves ${paths.socket}`);
     process.exit(1);
   }
   await clearStaleSocket(paths);
@@ -50,7 +53,7 @@ async function runDaemon(): Promise<void> {
   }
   installTools(process.argv[1] ?? '');
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => daemon.stop());
-  process.stderr.write(`mosixview-agent ${AGENT_VERSION}: daemon ${process.pid} serving ${paths.socket}\n`);
+  log.info(`daemon ${process.pid} (version ${AGENT_VERSION}) serving ${paths.socket}`);
 }
 
 // A tool piped into `head` must end quietly when the reader goes away.

@@ -5,11 +5,13 @@ import { parseStartOptions, startInfo } from './core/cliOptions.js';
 import { mosixviewArgs } from './core/electronArgv.js';
 import { createClusterService } from './core/createService.js';
 import { registerScheme, startElectronApp } from './app/electronApp.js';
+import { log } from './core/log.js';
 
 const options = (() => {
   try {
     return parseStartOptions(mosixviewArgs(process.argv, electron.app.isPackaged));
   } catch (e) {
+    log.error(`start-up: ${(e as Error).message}`);
     process.stderr.write(`mosixview: ${(e as Error).message}\n`);
     process.exit(2);
   }

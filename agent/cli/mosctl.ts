@@ -94,6 +94,9 @@ export async function runMosctl(cmd: MosctlCommand, agent: MosctlAgent, out: (s:
       out(r.up ? `${node} is up (answered in ${r.ms} ms)` : `${node} is down: ${r.why}`);
       return r.up ? 0 : 1;
     }
+    case 'metrics':
+      out((await agent.request('metrics', { format: 'openmetrics' })).text.replace(/\n$/, ''));
+      return 0;
     case 'whois': {
       const view = await agent.request('balance.view', null);
       let resolved: string[] = [];

@@ -46,3 +46,23 @@ describe('mosctl status: where the figures come from', () => {
     expect(lines.some((l) => /^(Speed|Load):/.test(l))).toBe(false);
   });
 });
+
+describe('mosctl metrics', () => {
+  it('prints the agent\'s OpenMetrics text as it is, # EOF last', async () => {
+    const text = '# HELP mosixview_node_load l\n# TYPE mosixview_node_load gauge\nmosixview_node_load{node="1"} 0.5\n# EOF\n';
+    const asked: unknown[] = [];
+    const agent: MosctlAgent = {
+      request: (async (method: string, p: unknown) => {
+        asked.push([method, p]);
+        return { text };
+      }) as MosctlAgent['request'],
+    };
+    const p = parseMosctl(['metrics']);
+    if (!p.ok) throw new Error(p.error);
+    const lines: string[] = [];
+    expect(await runMosctl(p.value, agent, (s) => lines.push(s))).toBe(0);
+    expect(lines.map((l) => l + '\n').join('')).toBe(text);
+    expect(asked).toEqual([['metrics', { format: 'openmetrics' }]]);
+    expect(parseMosctl(['metrics', 'x']).ok).toBe(false);
+  });
+});

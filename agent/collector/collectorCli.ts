@@ -14,6 +14,7 @@ import { collectorRequest } from './control.js';
 import { describeWriteError } from './store/writeErrors.js';
 import { Collector } from './collector.js';
 import { DaemonViewSource } from './clusterViewSource.js';
+import { log as agentLog } from '../log/log.js';
 
 export const USAGE = `usage: mosixcollector {-d | -k | -c | -n [label] | -r | -h}
   -d          start the collector as a daemon (one per node; history in <state>/collector)
@@ -102,7 +103,9 @@ async function runForeground(p: CollectorPaths, bundle: string): Promise<void> {
     return claimPidFile(p.pidFile);
   });
   if (!claim.ok) throw new CliError(`the collector is already running (pid ${claim.other})`);
-  const log = (s: string) => process.stderr.write(`${new Date().toISOString()} mosixcollector: ${s}\n`);
+  // Started by `mosixcollector` (-d), stderr is collector.log: the logger appends to it by name and rotates it.
+  agentLog.configure('mosixcollector', p.log);
+  const log = (s: string) => agentLog.info(s);
   try {
     const { settings, problems } = loadSettings(p);
     for (const x of problems) log(`setting ignored: ${x}`);

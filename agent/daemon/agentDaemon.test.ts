@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connect, type Socket } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { AGENT_PROTOCOL_VERSION, type AgentEvents, type AgentRequests } from '..
 import type { NodeSample } from '../../shared/domain/node.js';
 import { statePaths, type StatePaths } from '../stateDir.js';
 import { AgentDaemon } from './agentDaemon.js';
+import { log } from '../log/log.js';
 
 type Client = RpcEndpoint<AgentRequests, Record<never, never>, Record<never, never>, AgentEvents>;
 
@@ -127,13 +128,13 @@ describe('AgentDaemon (in process)', () => {
   it('replaces at start a calibrated speed that a fresh measurement contradicts, and logs it', async () => {
     machineSpeed = 85000;
     const logged: string[] = [];
-    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (logged.push(String(s)), true));
+    log.setTarget({ tag: 'mosixview-agent', journal: true, write: (s) => void logged.push(s), now: Date.now });
     try {
       await startDaemon(paths);
     } finally {
-      spy.mockRestore();
+      log.configure('mosixview-agent');
     }
-    expect(logged).toContain('mosixview-agent: speed 40000 (calibrated) disagrees with a fresh measurement (85000): calibrated again: 85000\n');
+    expect(logged).toContain('<6>mosixview-agent: speed 40000 (calibrated) disagrees with a fresh measurement (85000): calibrated again: 85000\n');
     const { ep } = await client(paths);
     expect(await ep.request('sample', null)).toMatchObject({ speed: 85000, speedSource: 'calibrated' });
     expect(JSON.parse(readFileSync(join(paths.dir, 'speed.json'), 'utf8'))).toMatchObject({ source: 'calibrated', speed: 85000 });

@@ -21,6 +21,7 @@ import { supervisorOf, type DaemonInfo } from './daemonSocket.js';
 import { buildFeatures } from './buildFeatures.js';
 import { FEATURES } from './features.js';
 import { PeerService } from '../peer/peerService.js';
+import { log } from '../log/log.js';
 
 export const TICK_MS = 1000;
 
@@ -52,7 +53,7 @@ export class AgentDaemon {
     this.speedStore = new SpeedStore(paths.dir, speedMeasure);
     // A speed calibrated while the machine was busy, or by an older agent's wall clock, is
     // measured again here; one the admin set is kept as it is.
-    this.speedState = this.speedStore.startupCheck((m) => process.stderr.write(`mosixview-agent: ${m}\n`));
+    this.speedState = this.speedStore.startupCheck((m) => log.info(m));
     this.sampler = new Sampler({ selfPids: () => [process.pid], speed: () => this.speed, speedSource: () => speedSource(this.speedState) });
     this.peers = new PeerService(paths.dir, AGENT_VERSION);
     const ctx: DaemonContext = {
@@ -119,7 +120,7 @@ export class AgentDaemon {
       { ...this.featureHandlers, ...this.ownHandlers(() => ep) } as Handlers<AgentRequests>,
       {
         onProtocolError: (p) => {
-          process.stderr.write(`mosixview-agent: dropping a client that sent ${p}\n`);
+          log.warn(`dropping a client that sent ${p}`);
           input.destroy();
         },
       },
@@ -148,7 +149,7 @@ export class AgentDaemon {
       for (const f of this.features) if (f.annotateProcs) procs = f.annotateProcs(procs);
       this.latest = { sample: raw.sample, procs };
     } catch (e) {
-      process.stderr.write(`mosixview-agent: sampling failed: ${(e as Error).message}\n`);
+      log.error(`sampling failed: ${(e as Error).message}`);
       return;
     }
     for (const ep of this.subscribers) ep.emit('sample', this.latest.sample);
@@ -156,7 +157,7 @@ export class AgentDaemon {
       try {
         f.onSample?.(this.latest);
       } catch (e) {
-        process.stderr.write(`mosixview-agent: ${f.name}: ${(e as Error).message}\n`);
+        log.error(`${f.name}: ${(e as Error).message}`);
       }
     }
   }

@@ -5,5 +5,6 @@ import { historyFeature } from '../history/historyFeature.js';
 import { jobsFeature } from '../jobs/feature.js';
 import { migrateFeature } from '../migrate/feature.js';
 import { balanceFeature } from '../balance/feature.js';
+import { metricsFeature } from '../metrics/metricsFeature.js';
 
-export const FEATURES: FeatureFactory[] = [filesFeature, jobsFeature, migrateFeature, balanceFeature, historyFeature];
+export const FEATURES: FeatureFactory[] = [filesFeature, jobsFeature, migrateFeature, balanceFeature, historyFeature, metricsFeature];

@@ -10,6 +10,7 @@ import type { NodeId } from '../../shared/domain/node.js';
 import type { ViewNode } from '../../shared/balancing/infod.js';
 import type { JobCandidate } from '../../shared/balancing/decide.js';
 import type { NodeFlags } from '../../shared/balancing/types.js';
+import type { MoveOutcome } from '../migrate/orchestrator.js';
 
 export interface ClusterViewService {
   /** Every node this node knows of, itself first, from the load exchange. */
@@ -32,12 +33,18 @@ export interface ControlsService {
   flags(): NodeFlags;
 }
 
+/** Counts how moves started here ended (the metrics feature offers it, the migrate feature tells it). */
+export interface MoveTallyService {
+  record(o: MoveOutcome): void;
+}
+
 export interface DaemonServices {
   /** Starts, signals and records jobs on this node (the jobs feature's). */
   jobs?: JobsService;
   clusterView?: ClusterViewService;
   migration?: MigrationService;
   controls?: ControlsService;
+  moves?: MoveTallyService;
 }
 
 export type ServiceName = keyof DaemonServices;

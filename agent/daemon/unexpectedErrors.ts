@@ -19,6 +19,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomic } from '../stateDir.js';
+import { log } from '../log/log.js';
 
 export const REPEAT_LIMIT = 20;
 export const REPEAT_WINDOW_MS = 60_000;
@@ -61,7 +62,7 @@ export class UnexpectedErrors {
   handle(kind: UnexpectedKind, e: unknown): void {
     if (this.exiting) return;
     const now = this.deps.now?.() ?? Date.now();
-    this.deps.log(`mosixview-agent: ${kind} (the daemon goes on): ${described(e)}`);
+    this.deps.log(`${kind} (the daemon goes on): ${described(e)}`);
     const key = sameErrorKey(e);
     const times = (this.seen.get(key) ?? []).filter((t) => now - t < REPEAT_WINDOW_MS);
     times.push(now);
@@ -82,7 +83,7 @@ export class UnexpectedErrors {
 
   private stop(code: number, why: string): void {
     this.exiting = true;
-    this.deps.log(`mosixview-agent: ${why}`);
+    this.deps.log(why);
     this.deps.exit(code);
   }
 }
@@ -110,14 +111,14 @@ export function installUnexpectedErrorPolicy(deps: UnexpectedErrorDeps): Unexpec
 }
 
 /**
- * The policy for a running daemon: logs on stderr (the daemon's log), probes `stateDir`,
+ * The policy for a running daemon: logs through the agent's logger (journal or log file), probes `stateDir`,
  * and exits by setting process.exitCode and stopping the daemon, whose stop ends the
  * process with that code (or ends it here when stopping fails too).
  */
 export function installDaemonErrorPolicy(stateDir: string, stopDaemon: () => void): UnexpectedErrors {
   return installUnexpectedErrorPolicy({
     stateDir,
-    log: (line) => process.stderr.write(line + '\n'),
+    log: (line) => log.error(line),
     probeStateDir: () => probeStateDir(stateDir),
     exit: (code) => {
       process.exitCode = code;

@@ -1,14 +1,15 @@
 /**
  * Property test of <stateDir>/jobs.json: any content gives settings of the right types (a
- * setting of the wrong type is ignored and named on stderr), never an exception that would
+ * setting of the wrong type is ignored and named in the log), never an exception that would
  * stop the agent's jobs feature.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { loadJobsConfig } from './config.js';
+import { log } from '../log/log.js';
 
 let dir: string;
 beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'mvjobs-prop-'))));
@@ -24,12 +25,13 @@ const isStrings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x ==
 
 describe('jobs.json (properties)', () => {
   it('any content gives settings of the right types; what is ignored is named', () => {
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    let said = '';
     try {
       fc.assert(
         fc.property(content, (text) => {
           writeFileSync(join(dir, 'jobs.json'), text);
-          err.mockClear();
+          said = '';
+          log.setTarget({ tag: 'mosixview-agent', journal: false, write: (s) => void (said += s), now: Date.now });
           const c = loadJobsConfig(dir, {});
           expect(typeof c.jobsDir === 'string' && c.jobsDir.length > 0).toBe(true);
           expect(isStrings(c.sharedRoots) && isStrings(c.localRoots)).toBe(true);
@@ -44,7 +46,6 @@ describe('jobs.json (properties)', () => {
             return;
           }
           if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return;
-          const said = err.mock.calls.map((a) => String(a[0])).join('');
           for (const [k, v] of Object.entries(parsed)) {
             const taken = (c as unknown as Record<string, unknown>)[k];
             if (JSON.stringify(taken) !== JSON.stringify(v)) expect(said, `${k}: ${JSON.stringify(v)}`).toContain(`"${k}"`);
@@ -53,18 +54,18 @@ describe('jobs.json (properties)', () => {
         { numRuns: 300 },
       );
     } finally {
-      err.mockRestore();
+      log.configure('mosixview-agent');
     }
   });
 
   it.each(['null', '"x"', '{"sharedRoots": "/home"}', '{"criuTimeoutMs": "fast"}', '{"jobsDir": 5}'])('regression: %s is survived with defaults of the right types', (text) => {
     writeFileSync(join(dir, 'jobs.json'), text);
-    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    log.setTarget({ tag: 'mosixview-agent', journal: false, write: () => undefined, now: Date.now });
     try {
       const c = loadJobsConfig(dir, {});
       expect(isStrings(c.sharedRoots) && typeof c.jobsDir === 'string' && typeof c.criuTimeoutMs === 'number').toBe(true);
     } finally {
-      err.mockRestore();
+      log.configure('mosixview-agent');
     }
   });
 });

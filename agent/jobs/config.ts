@@ -15,6 +15,7 @@ import { writeAtomic } from '../stateDir.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { PathView } from '../../shared/jobs/cantMove.js';
+import { log } from '../log/log.js';
 
 export interface JobsConfig extends PathView {
   criu?: string;
@@ -41,7 +42,7 @@ const SETTINGS: Record<string, [check: (v: unknown) => boolean, wanted: string]>
 
 /** The settings of jobs.json that have the right type; the others are named on stderr and the defaults apply. */
 function readJobsFile(path: string): Partial<JobsConfig> {
-  const ignore = (why: string) => process.stderr.write(`mosixview-agent: ${path}: ${why}\n`);
+  const ignore = (why: string) => log.warn(`${path}: ${why}`);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));

@@ -19,6 +19,7 @@ import { movingRefusal } from './moving.js';
 import { agentUser, endedAway } from './awayJobs.js';
 import { annotateJobs } from './annotate.js';
 import { startNodesProblem } from '../../shared/jobs/startNodes.js';
+import { log } from '../log/log.js';
 
 export { REMOTE_ID_BASE };
 
@@ -118,7 +119,7 @@ export class JobsService {
       try {
         this.reap(key);
       } catch (e) {
-        process.stderr.write(`mosixview-agent: job ${key} ended, but recording it failed: ${(e as Error).message}\n`);
+        log.error(`job ${key} ended, but recording it failed: ${(e as Error).message}`);
       }
     });
     // It runs already (or ran): recorded whatever the disk says (a failed write is retried).

@@ -15,6 +15,7 @@ import { jobKey, type JobRef } from '../../shared/domain/process.js';
 import type { JobRecord } from '../../shared/jobs/job.js';
 import type { StateFiles } from './host.js';
 import { realStateFiles } from './realHost.js';
+import { log as agentLog } from '../log/log.js';
 
 const keyOf = (ref: JobRef | string) => (typeof ref === 'string' ? ref : jobKey(ref));
 
@@ -28,7 +29,7 @@ export class JobRegistry {
     readonly dir: string,
     private readonly onChange: (r: JobRecord) => void = () => {},
     private readonly files: StateFiles = realStateFiles,
-    private readonly log: (m: string) => void = (m) => process.stderr.write(`mosixview-agent: ${m}\n`),
+    private readonly log: (m: string) => void = (m) => agentLog.warn(m),
   ) {
     files.mkdir(dir);
     for (const name of files.list(dir)) {

@@ -16,10 +16,11 @@ import { migrationParts } from './migrationParts.js';
 import { realClock } from './realClock.js';
 import { fileFailpoints } from './failpoints.js';
 import type { MigrationService } from '../daemon/services.js';
+import { log as agentLog } from '../log/log.js';
 
 function buildMigrate(ctx: DaemonContext, services: ServicesFor<'jobs'>): PartsProviding<'migration'> {
   const service = services.jobs;
-  const log = (m: string) => process.stderr.write(`mosixview-agent: ${m}\n`);
+  const log = (m: string) => agentLog.warn(m);
   const blocks = () => services.controls?.flags().block ?? service.config.blockGuests;
   const link = () => ctx.peers.net;
   const candidates = (): JobCandidate[] => jobCandidates(service.registry.list(), ctx.latest()?.procs ?? []);
@@ -38,6 +39,7 @@ function buildMigrate(ctx: DaemonContext, services: ServicesFor<'jobs'>): PartsP
     },
     log,
     failpoint: fileFailpoints(ctx.paths.dir),
+    onOutcome: (o) => services.moves?.record(o),
   });
 
   /** runon / parallel: start the recorded remote copies; retried each second until done. */

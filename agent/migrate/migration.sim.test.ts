@@ -19,6 +19,17 @@ describe('migration protocol simulation', () => {
     expect(r.outcome).toBe('moved');
   });
 
+  it('tells the metrics how each move ended: moved with its freeze time, or failed', async () => {
+    const ok = await runPlan([]);
+    expect(ok.moveOutcomes).toHaveLength(1);
+    expect(ok.moveOutcomes[0]!.outcome).toBe('moved');
+    expect((ok.moveOutcomes[0] as { freezeMs: number }).freezeMs).toBeGreaterThan(0);
+    const restore = ok.steps.find((s) => s.kind === 'criu.restore')!;
+    const failed = await runPlan([{ step: restore.n, fault: 'fail' }]);
+    expect(failed.outcome).not.toBe('moved');
+    expect(failed.moveOutcomes).toEqual([{ outcome: 'failed' }]);
+  });
+
   it(`every single fault at every step, and ${PAIRS} pairs (seed ${SEED}): never twice, never lost`, async () => {
     const x = await explore({ pairs: PAIRS, seed: SEED });
     console.log(

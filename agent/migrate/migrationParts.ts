@@ -12,7 +12,7 @@ import type { Handlers } from '../../shared/rpc/rpcEndpoint.js';
 import type { JobsService } from '../jobs/jobsService.js';
 import { JobControl } from './jobControl.js';
 import { LocalSteps } from './localSteps.js';
-import { Orchestrator } from './orchestrator.js';
+import { Orchestrator, type OrchestratorDeps } from './orchestrator.js';
 import type { Clock, Log, PeerLink } from './ports.js';
 import type { Failpoint } from './failpoints.js';
 import { TargetSide } from './targetSide.js';
@@ -28,6 +28,7 @@ export interface MigrationPartsDeps {
   log: Log;
   /** Where the end-to-end fault matrix may hold this agent (inert in production). */
   failpoint?: Failpoint;
+  onOutcome?: OrchestratorDeps['onOutcome'];
 }
 
 export interface MigrationParts {
@@ -48,6 +49,7 @@ export function migrationParts(d: MigrationPartsDeps): MigrationParts {
   const orch = new Orchestrator({
     jobs, steps, stateDir: d.stateDir, link: d.link, clock: d.clock, bestNode: d.bestNode, log: d.log, ...fp,
     restoreTimeoutMs: jobs.config.criuTimeoutMs + 15_000,
+    ...(d.onOutcome ? { onOutcome: d.onOutcome } : {}),
   });
   const control = new JobControl({ jobs, link: d.link });
   const peerHandlers: Handlers<PeerJobRequests> = {

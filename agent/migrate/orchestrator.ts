@@ -34,7 +34,12 @@ export interface OrchestratorDeps {
   restoreTimeoutMs: number;
   log: Log;
   failpoint?: Failpoint;
+  /** Told how each move started here ended (the agent's metrics count them). */
+  onOutcome?: (o: MoveOutcome) => void;
 }
+
+/** moved: runs on the target, frozen freezeMs; uncertain: handed over, not confirmed yet. */
+export type MoveOutcome = { outcome: 'moved'; freezeMs: number } | { outcome: 'failed' | 'uncertain' };
 
 export const SETTLE_RETRY_MS = 2000;
 type Phase = 'receiving' | 'restored' | 'running' | 'discarded' | 'none' | 'unknown' | undefined;
@@ -69,6 +74,9 @@ export class Orchestrator {
     this.moving.add(key);
     try {
       return await this.moveHere(job, dest);
+    } catch (e) {
+      this.d.onOutcome?.({ outcome: (e as RpcError).code === 'EUNCERTAIN' ? 'uncertain' : 'failed' });
+      throw e;
     } finally {
       this.moving.delete(key);
     }
@@ -148,7 +156,9 @@ export class Orchestrator {
       }
       moved = jobs.registry.get(key) ?? job;
     }
-    this.finish(key, to, dir, { ...record, freezeMs: freezeMs(), at: clock.now() }, job.ref);
+    const frozeMs = freezeMs();
+    this.finish(key, to, dir, { ...record, freezeMs: frozeMs, at: clock.now() }, job.ref);
+    this.d.onOutcome?.({ outcome: 'moved', freezeMs: frozeMs });
     // Seen from here, the job now runs on `to` (the target's own record says 0: "here").
     return { ...moved, where: to, state: 'away' };
   }

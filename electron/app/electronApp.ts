@@ -11,7 +11,7 @@ import { APP_ENTRY, APP_SCHEME, appFilePath, isAppUrl, isTrustedSender } from '.
 import { CONTENT_SECURITY_POLICY } from '../security/csp.js';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, type InvokeReply } from '../ipcChannels.js';
 import { routeOfUrl, WINDOW_SIZES, windowSizeOf } from '../../shared/windows.js';
-import { mainLog, type MainLog } from '../core/mainLog.js';
+import { log as guiLog, type MainLog } from '../core/log.js';
 
 type ElectronModule = typeof import('electron');
 export type ElectronMain = Pick<ElectronModule, 'app' | 'BrowserWindow' | 'ipcMain' | 'protocol' | 'session'>;
@@ -38,7 +38,7 @@ function quoted(v: unknown): string {
 }
 
 /** The one IPC handler; a sender that is not the app's top frame is refused, and the refusal logged (it means a page we did not load, or a subframe, tried the API). */
-export function createInvokeHandler(service: Pick<ApiService, 'dispatch'>, log: MainLog = mainLog) {
+export function createInvokeHandler(service: Pick<ApiService, 'dispatch'>, log: MainLog = guiLog) {
   return async (event: { senderFrame: { url: string; parent?: unknown } | null }, channel: unknown, req: unknown): Promise<InvokeReply> => {
     if (!isTrustedSender(event.senderFrame)) {
       const frame = event.senderFrame ? `${event.senderFrame.parent ? 'a subframe at ' : ''}${quoted(event.senderFrame.url)}` : 'no frame';
@@ -53,7 +53,7 @@ export function createInvokeHandler(service: Pick<ApiService, 'dispatch'>, log: 
   };
 }
 
-export function startElectronApp(e: ElectronMain, service: ApiService, paths: AppPaths, log: MainLog = mainLog): void {
+export function startElectronApp(e: ElectronMain, service: ApiService, paths: AppPaths, log: MainLog = guiLog): void {
   const prefs = secureWebPreferences(paths.preload);
   const windows = new Set<import('electron').BrowserWindow>();
 

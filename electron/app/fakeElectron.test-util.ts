@@ -4,7 +4,7 @@
  */
 import { vi } from 'vitest';
 import type { ApiService } from '../core/clusterTypes.js';
-import { createMainLog } from '../core/mainLog.js';
+import { memoryLog } from '../core/memoryLog.test-util.js';
 import { secureWebPreferences } from '../security/webPreferences.js';
 import { startElectronApp, type ElectronMain } from './electronApp.js';
 
@@ -155,8 +155,8 @@ export const PREFS = secureWebPreferences(PRELOAD);
 export async function started(rendererDir = '/nonexistent/renderer') {
   const fake = makeElectron();
   const svc = makeService();
-  const logged: string[] = [];
-  startElectronApp(fake.main, svc.asService, { rendererDir, preload: PRELOAD }, createMainLog((l) => logged.push(l)));
+  const { log, logged } = memoryLog();
+  startElectronApp(fake.main, svc.asService, { rendererDir, preload: PRELOAD }, log);
   await flush();
   return { ...fake, ...svc, logged };
 }

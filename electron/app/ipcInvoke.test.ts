@@ -1,7 +1,7 @@
 /** The one IPC handler: only the app's top frame reaches the API; every refusal is logged. */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { RpcError } from '../../shared/protocol/rpc.js';
-import { createMainLog } from '../core/mainLog.js';
+import { memoryLog } from '../core/memoryLog.test-util.js';
 import { createInvokeHandler } from './electronApp.js';
 import { started } from './fakeElectron.test-util.js';
 
@@ -32,7 +32,7 @@ describe('IPC in the started app', () => {
     expect(t.service.dispatch).not.toHaveBeenCalled();
     // Each refusal is one warning in the main-process log, naming the sender.
     expect(t.logged).toHaveLength(4);
-    expect(t.logged.every((l) => / mosixview warn: refused IPC "cluster\.get" from an untrusted sender /.test(l))).toBe(true);
+    expect(t.logged.every((l) => / mosixview: refused IPC "cluster\.get" from an untrusted sender /.test(l))).toBe(true);
     expect(t.logged[0]).toContain('("https://example.org/")');
     expect(t.logged[2]).toContain('(a subframe at "mosixview://app/index.html")');
     expect(t.logged[3]).toContain('(no frame)');
@@ -77,18 +77,17 @@ describe('createInvokeHandler', () => {
 
   it('refuses an untrusted sender with EPERM and never dispatches', async () => {
     const dispatch = vi.fn(async () => 'should not run');
-    const logged: string[] = [];
-    const log = createMainLog((l) => logged.push(l));
+    const { log, logged } = memoryLog();
     const reply = await createInvokeHandler({ dispatch }, log)({ senderFrame: { url: 'https://example.org' } }, 'cluster.get', null);
     expect(reply).toMatchObject({ ok: false, error: { code: 'EPERM' } });
     expect(dispatch).not.toHaveBeenCalled();
     expect(logged).toHaveLength(1);
-    expect(logged[0]).toMatch(/ mosixview warn: refused IPC "cluster\.get" from an untrusted sender \("https:\/\/example\.org"\)\n$/);
+    expect(logged[0]).toMatch(/ mosixview: refused IPC "cluster\.get" from an untrusted sender \("https:\/\/example\.org"\)\n$/);
   });
 
   it('logs what a refused sender sent cut short, on one line', async () => {
-    const logged: string[] = [];
-    const handler = createInvokeHandler({ dispatch: async () => null }, createMainLog((l) => logged.push(l)));
+    const { log, logged } = memoryLog();
+    const handler = createInvokeHandler({ dispatch: async () => null }, log);
     await handler({ senderFrame: { url: 'https://example.org/\nforged line' } }, 'x'.repeat(5000), null);
     expect(logged).toHaveLength(1);
     expect(logged[0]!.length).toBeLessThan(600);

@@ -5,6 +5,7 @@ import type { NodeView } from '../../shared/domain/node.js';
 import { LaunchError } from './agentChannel.js';
 import { FakeAgent, FakeLauncher, sampleOf, sleep, STOPPED_LINE, until as waitFor, type OpenStep } from './fakeAgent.test-util.js';
 import { NodeSession, type SessionTiming } from './nodeSession.js';
+import { log } from './log.js';
 
 const TIMING: SessionTiming = { silenceMs: 300, backoffStartMs: 50, backoffMaxMs: 200 };
 /** Generous: well above every timing above, so slow CI machines do not flake. */
@@ -95,6 +96,24 @@ describe('NodeSession', () => {
     const down = await until('down', () => views.find((v) => v.status === 'down'));
     expect(down.reason).toContain('exit code 3');
     expect(down.reason).toContain('mosixview-agent: the agent daemon closed the connection');
+  });
+
+  it('writes why a node went down to the GUI log', async () => {
+    const lines: string[] = [];
+    log.setTarget({ tag: 'mosixview', journal: false, write: (t) => void lines.push(t), now: Date.now });
+    try {
+      const launcher = new FakeLauncher();
+      const { views } = startSession(launcher);
+      await until('up', () => views.find((v) => v.status === 'up'));
+      launcher.agents[0]!.sending = false;
+      await launcher.agents[0]!.exit(3, null, 'disk full\n');
+      const down = await until('down', () => views.find((v) => v.status === 'down'));
+      await until('logged', () => lines.length > 0);
+      expect(lines[0]).toMatch(/Z mosixview: node 3 \(n3\.cluster\): /);
+      expect(lines[0]).toContain(down.reason);
+    } finally {
+      log.configure('mosixview');
+    }
   });
 
   it('an agent that exits before answering hello reports its stderr', async () => {

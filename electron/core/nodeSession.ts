@@ -9,6 +9,7 @@ import { agentVersionNote, protocolMismatch } from './agentVersionNote.js';
 import { AGENT_PROTOCOL_VERSION, ATTACH_EXIT_STOPPED, type AgentEvents, type AgentRequests } from '../../shared/protocol/agent.js';
 import type { MembershipView, NodeId, NodeView } from '../../shared/domain/node.js';
 import { LaunchError, type AgentChannel, type AgentLauncher } from './agentChannel.js';
+import { log } from './log.js';
 
 /** The row of a node whose agent this GUI stopped (after a restart the node's own record says who and when). */
 export const STOPPED_REASON = 'agent stopped by the admin (Stop agent in this Mosixview): it stays stopped until "Start agent"';
@@ -139,7 +140,10 @@ export class NodeSession {
         if (wasUp) backoff = this.timing.backoffStartMs;
       } catch (e) {
         manual = e instanceof LaunchError && e.retry === 'manual';
-        if (!this.stopped) this.update({ status: 'down', reason: (e as Error).message, sample: undefined });
+        if (!this.stopped) {
+          log.warn(`node ${this.id} (${this.current.host}): ${(e as Error).message}`);
+          this.update({ status: 'down', reason: (e as Error).message, sample: undefined });
+        }
       }
       if (this.stopped) break;
       if (this.held) continue;
@@ -210,7 +214,10 @@ export class NodeSession {
       })();
       const outcome = await Promise.race([startup.then(() => ended), ended]);
       startup.catch(() => undefined);
-      if (!this.stopped) this.update({ status: 'down', reason: outcome, sample: undefined });
+      if (!this.stopped) {
+        log.warn(`node ${this.id} (${this.current.host}): ${outcome}`);
+        this.update({ status: 'down', reason: outcome, sample: undefined });
+      }
     } catch (e) {
       const tail = stderrTail.trim().split('\n').slice(-2).join(' ').trim();
       throw new Error(`${(e as Error).message}${tail ? ` (agent said: ${tail})` : ''}`);

@@ -10,12 +10,14 @@ import { createClusterService } from '../core/createService.js';
 import { startHeadlessServer } from './headlessServer.js';
 import { openInBrowser } from './openBrowser.js';
 import { LOGIN_CODE_TTL_MS } from './headlessAuth.js';
+import { log } from '../core/log.js';
 
 async function main(): Promise<void> {
   let options;
   try {
     options = parseStartOptions(process.argv.slice(2));
   } catch (e) {
+    log.error(`start-up: ${(e as Error).message}`);
     process.stderr.write(`mosixview: ${(e as Error).message}\n`);
     process.exit(2);
   }
@@ -42,4 +44,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-void main();
+// A port taken or a renderer missing: said on stderr and kept in the log, then a non-zero exit.
+main().catch((e: Error) => {
+  log.error(`start-up: ${e.stack ?? e.message}`);
+  process.stderr.write(`mosixview: ${e.message}\n`);
+  process.exit(1);
+});

@@ -49,7 +49,9 @@ export type MosctlCommand =
   | { cmd: 'get'; what: GetWhat; node?: NodeId }
   | { cmd: 'status'; node?: NodeId }
   | { cmd: 'isup'; node?: NodeId }
-  | { cmd: 'whois'; target?: WhoisTarget };
+  | { cmd: 'whois'; target?: WhoisTarget }
+  /** The node's figures in the OpenMetrics text format (what Prometheus scrapes). */
+  | { cmd: 'metrics' };
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -59,6 +61,7 @@ export const MOSCTL_USAGE = [
   '       mosctl [getload|getspeed|status|isup|getmem|getfree|getutil] [openMosix_ID]',
   '       mosctl setspeed integer-value',
   '       mosctl setdecay interval [slow fast]',
+  '       mosctl metrics',
 ].join('\n');
 
 const USAGE_OF: Record<string, string> = {
@@ -116,6 +119,7 @@ export function parseMosctl(args: readonly string[]): Parsed<MosctlCommand> {
     case 'expel':
     case 'bring':
     case 'getdecay':
+    case 'metrics':
       return noMore({ cmd: word });
     case 'getload':
     case 'getspeed':

@@ -109,6 +109,8 @@ export type CoreAgentRequests = {
   'cluster.key': { req: null; res: { keyHex: string; keyId: string } };
   /** Stop the daemon (the GUI's "Stop agent", `mosctl` shutdown). */
   shutdown: { req: null; res: null };
+  /** The node's figures for Prometheus (mosctl metrics): OpenMetrics text, or the 0.0.4 text format. */
+  metrics: { req: { format?: 'openmetrics' | 'prometheus' } | null; res: { text: string } };
 };
 
 export type CoreAgentEvents = {

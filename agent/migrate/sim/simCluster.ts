@@ -5,6 +5,7 @@
  * once (or not at all when the admin killed it), on the newest state, and nothing may stay
  * frozen. The invariant "at most one running copy" is checked after every event.
  */
+import type { MoveOutcome } from '../orchestrator.js';
 import { jobKey } from '../../../shared/domain/process.js';
 import type { JobRecord } from '../../../shared/jobs/job.js';
 import type { PeerRequests } from '../../../shared/protocol/peer.js';
@@ -31,6 +32,7 @@ export interface RunResult {
   outcome: string;
   adminReplies: string[];
   log: string[];
+  moveOutcomes: MoveOutcome[];
 }
 
 const clone = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
@@ -39,6 +41,7 @@ const asRpcError = (e: unknown) => (e instanceof Crash ? e : new RpcError((e as 
 export class SimCluster implements Universe {
   readonly world: World;
   readonly violations: string[] = [];
+  readonly moveOutcomes: MoveOutcome[] = [];
   readonly nodes = new Map<number, SimNode>();
   private epoch = 1;
   private cutUntil = -1;
@@ -263,6 +266,7 @@ export class SimCluster implements Universe {
     return {
       violations: this.violations, steps: this.world.steps, fired: this.world.fired, outcome: this.outcome, adminReplies: this.adminReplies,
       log: [...this.nodes.values()].flatMap((n) => (n.inc ? n.inc.log : [])),
+      moveOutcomes: this.moveOutcomes,
     };
   }
 

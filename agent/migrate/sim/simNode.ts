@@ -5,6 +5,7 @@
  * (migrationParts) on a real JobsService. When it crashes, everything it would still do to
  * the world throws Crash (sync) or never happens (async); the processes and the disk stay.
  */
+import type { MoveOutcome } from '../orchestrator.js';
 import type { JobRecord } from '../../../shared/jobs/job.js';
 import type { CriuFacts } from '../../../shared/jobs/cantMove.js';
 import { JobsService } from '../../jobs/jobsService.js';
@@ -33,6 +34,8 @@ export interface SimProc {
 export interface Universe {
   world: World;
   violations: string[];
+  /** What the orchestrator reported for each move (the agent's metrics count these). */
+  moveOutcomes: MoveOutcome[];
   /** Called when a copy of the job starts running: it must hold the job's newest state. */
   resumed(node: number, p: SimProc): void;
   /** Called when a running copy is killed (only the admin may do that). */
@@ -123,6 +126,7 @@ export class SimNode {
     inc.parts = migrationParts({
       jobs: inc.jobs, stateDir: '/state', clock: this.clock(inc), link: () => link,
       blocksGuests: () => false, bestNode: () => undefined, log,
+      onOutcome: (o) => this.u.moveOutcomes.push(o),
     });
     this.inc = inc;
     inc.parts.recover();
