@@ -423,7 +423,7 @@ describe('createInvokeHandler', () => {
     expect(reply).toEqual({ ok: false, error: { code: 'ENONODE', message: 'there is no node 9 in this cluster' } });
   });
 
-  it('gives a plain error the code EFAIL (or its errno code)', async () => {
+  it('gives a plain error the code EFAIL, a raw system error EIO with its errno in the words', async () => {
     const plain = await createInvokeHandler({
       dispatch: async () => {
         throw new Error('boom');
@@ -435,7 +435,7 @@ describe('createInvokeHandler', () => {
         throw Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
       },
     })(trusted, 'cluster.get', null);
-    expect(errno).toEqual({ ok: false, error: { code: 'ECONNREFUSED', message: 'refused' } });
+    expect(errno).toEqual({ ok: false, error: { code: 'EIO', message: 'refused (ECONNREFUSED)' } });
   });
 
   it('refuses an untrusted sender with EPERM and never dispatches', async () => {

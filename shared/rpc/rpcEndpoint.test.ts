@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RpcEndpoint, type Handlers } from './rpcEndpoint.js';
 import { LineSplitter } from './lineSplitter.js';
-import { RpcError } from '../protocol/rpc.js';
+import { RpcError, type ErrorCode } from '../protocol/rpc.js';
 
 type ServerReqs = {
   add: { req: { a: number; b: number }; res: number };
   echo: { req: { text: string }; res: { text: string } };
-  fail: { req: { code: string }; res: null };
+  fail: { req: { code: ErrorCode }; res: null };
   failPlain: { req: null; res: null };
   never: { req: null; res: null };
   nothing: { req: null; res: null };
