@@ -3,4 +3,4 @@ export const INVOKE_CHANNEL = 'mosixview:invoke';
 export const EVENT_CHANNEL = 'mosixview:event';
 
 /** What crosses IPC: Electron keeps only an Error's message, so errors travel as data. */
-export type InvokeReply = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
+export type { InvokeReply } from '../shared/protocol/preloadBridge.js';

@@ -1,18 +1,19 @@
 /**
- * Sandboxed preload: exposes window.mosixview (the MosixviewBridge) and nothing else.
+ * Sandboxed preload: exposes window.mosixview (the PreloadBridge) and nothing else.
  * Only the API's own channels and events pass; the main process checks the sender too.
+ * A failure stays a reply (data): an Error thrown across the context bridge would arrive
+ * with its message only, and the window branches on the code.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, type InvokeReply } from './ipcChannels.js';
-import { API_CHANNELS, API_EVENTS, type MosixviewBridge } from '../shared/protocol/api.js';
+import { API_CHANNELS, API_EVENTS } from '../shared/protocol/api.js';
+import type { PreloadBridge } from '../shared/protocol/preloadBridge.js';
 
 
-const bridge: MosixviewBridge = {
+const bridge: PreloadBridge = {
   async invoke(channel, req) {
-    if (!API_CHANNELS.includes(channel)) throw new Error(`unknown API request "${String(channel)}"`);
-    const reply = (await ipcRenderer.invoke(INVOKE_CHANNEL, channel, req)) as InvokeReply;
-    if (!reply.ok) throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
-    return reply.value as never;
+    if (!API_CHANNELS.includes(channel)) return { ok: false, error: { code: 'ENOCHANNEL', message: `unknown API request "${String(channel)}"` } };
+    return (await ipcRenderer.invoke(INVOKE_CHANNEL, channel, req)) as InvokeReply;
   },
   on(event, cb) {
     if (!API_EVENTS.includes(event)) throw new Error(`unknown API event "${String(event)}"`);

@@ -17,8 +17,9 @@ export function listDir(path: string): { path: string; entries: DirEntry[] } {
     names = readdirSync(dir);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a directory' : code === 'EACCES' ? 'is not readable by the agent' : (e as Error).message;
-    throw new RpcError(code ?? 'EIO', `${dir} ${why}`);
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a directory' : code === 'EACCES' ? 'is not readable by the agent' : undefined;
+    // The errno is the system's, not one of our codes: EIO, with the errno in the words.
+    throw new RpcError('EIO', why ? `${dir} ${why} (${code})` : `${dir}: ${(e as Error).message}`);
   }
   const entries: DirEntry[] = [];
   for (const name of names.sort().slice(0, MAX_ENTRIES)) {

@@ -10,7 +10,6 @@
 import { posix } from 'node:path';
 import type { CriuFacts } from '../../shared/jobs/cantMove.js';
 import type { JobRecord } from '../../shared/jobs/job.js';
-import { RpcError } from '../../shared/protocol/rpc.js';
 import type { Checkpointer, ImageFile, ProcessHost, StateFiles } from '../jobs/host.js';
 import { JobsService } from '../jobs/jobsService.js';
 import { LocalSteps } from './localSteps.js';
@@ -29,7 +28,7 @@ export class MemDisk implements StateFiles {
   constructor(private readonly events: string[]) {}
 
   private full(op: 'write' | 'append', path: string, text: string): void {
-    if (this.failWhen(op, path, text)) throw new RpcError('ENOSPC', 'ENOSPC: no space left on device (test)');
+    if (this.failWhen(op, path, text)) throw Object.assign(new Error('ENOSPC: no space left on device (test)'), { code: 'ENOSPC' });
   }
 
   write(path: string, text: string): void {

@@ -112,7 +112,7 @@ describe('a failure after the freeze and before the commit: the job goes on here
 
   it('the target refuses the commit and says it does not have the job: it goes on here', async () => {
     const { node, orch } = sourceNode({
-      'mig.commit': () => { throw new RpcError('ENOENT', 'migration is not waiting here (discarded or unknown): the source keeps the job'); },
+      'mig.commit': () => { throw new RpcError('ENOMIGRATION', 'migration is not waiting here (discarded or unknown): the source keeps the job'); },
       'mig.status': () => ({ phase: 'none' }),
     });
     const { pid } = runJob(node);

@@ -103,7 +103,7 @@ export class Orchestrator {
     const self = link.selfId;
     const key = jobKey(job.ref);
     const untouched = (e: unknown) =>
-      new RpcError((e as RpcError).code ?? 'EMIGRATE', `job ${key} stays here on node ${self}, untouched: ${(e as Error).message}`);
+      new RpcError(e instanceof RpcError ? e.code : 'EMIGRATE', `job ${key} stays here on node ${self}, untouched: ${(e as Error).message}`);
     const facts = await link.request(to, 'mig.facts', null).catch((e) => Promise.reject(untouched(e)));
     const reasons = await steps.checkMovable(job.ref, facts);
     if (reasons.length) throw new RpcError('ECANTMOVE', `job ${key} cannot move to node ${to}: ${reasons.join('; ')}`);

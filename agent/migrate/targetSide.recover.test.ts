@@ -38,7 +38,7 @@ describe('a restart between restore and commit', () => {
     expect(again.node.procs.procs.has(pid)).toBe(false);
     expect(again.node.jobs.registry.get('1.100')).toBeUndefined();
     expect(await again.status(id)).toBe('none');
-    await expect(again.call('mig.commit', { id, migration: { from: 1, to: 2, bytes: 0, freezeMs: 0 } })).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(again.call('mig.commit', { id, migration: { from: 1, to: 2, bytes: 0, freezeMs: 0 } })).rejects.toMatchObject({ code: 'ENOMIGRATION' });
   });
 
   it('no commit logged for a job coming home: its record goes back to "away" on the node that keeps it', async () => {
@@ -117,7 +117,7 @@ describe('what a restore left on disk', () => {
     const again = restart(t);
     expect(await again.status(id)).toBe('none');
     expect(() => again.side.dirOf(id)).toThrow(`no migration ${id} is waiting for its images on node 2`);
-    await expect(again.call('mig.restore', { id, job: sentJob(id) })).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(again.call('mig.restore', { id, job: sentJob(id) })).rejects.toMatchObject({ code: 'ENOMIGRATION' });
   });
 });
 

@@ -66,9 +66,9 @@ describe('what the target takes', () => {
 
   it('a restore only for a migration begun here and not restored yet', async () => {
     const t = targetNode();
-    await expect(t.call('mig.restore', { id: '1.100-1-5', job: sentJob('1.100-1-5') })).rejects.toMatchObject({ code: 'ENOENT', message: 'no migration 1.100-1-5 is waiting for its restore here' });
+    await expect(t.call('mig.restore', { id: '1.100-1-5', job: sentJob('1.100-1-5') })).rejects.toMatchObject({ code: 'ENOMIGRATION', message: 'no migration 1.100-1-5 is waiting for its restore here' });
     const { id } = await restored(t);
-    await expect(t.call('mig.restore', { id, job: sentJob(id) })).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(t.call('mig.restore', { id, job: sentJob(id) })).rejects.toMatchObject({ code: 'ENOMIGRATION' });
     expect(t.node.events.filter((e) => e === 'criu restore')).toHaveLength(1);
   });
 
@@ -80,7 +80,7 @@ describe('what the target takes', () => {
     expect(t.node.disk.list(`${STATE}/incoming`)).toEqual([]);
     expect(t.node.jobs.registry.get('1.100')).toBeUndefined();
     expect(await t.status(id)).toBe('none');
-    await expect(t.call('mig.commit', { id, migration })).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(t.call('mig.commit', { id, migration })).rejects.toMatchObject({ code: 'ENOMIGRATION' });
   });
 
   it('a migration called off during its restore: the restore fails and the restored copy goes', async () => {
@@ -92,7 +92,7 @@ describe('what the target takes', () => {
     await t.node.settle();
     await t.call('mig.abort', { id });
     done();
-    await expect(restoring).rejects.toMatchObject({ code: 'ENOENT', message: `migration ${id} was called off during its restore` });
+    await expect(restoring).rejects.toMatchObject({ code: 'ENOMIGRATION', message: `migration ${id} was called off during its restore` });
     expect(t.node.procs.procs.size).toBe(0);
     expect(t.node.jobs.registry.get('1.100')).toBeUndefined();
   });
@@ -115,12 +115,12 @@ describe('the commit', () => {
 
   it('a commit for a migration unknown, not restored yet, or called off is refused: the source keeps the job', async () => {
     const t = targetNode();
-    await expect(t.call('mig.commit', { id: '1.100-1-5', migration })).rejects.toMatchObject({ code: 'ENOENT', message: 'migration 1.100-1-5 is not waiting here (discarded or unknown): the source keeps the job' });
+    await expect(t.call('mig.commit', { id: '1.100-1-5', migration })).rejects.toMatchObject({ code: 'ENOMIGRATION', message: 'migration 1.100-1-5 is not waiting here (discarded or unknown): the source keeps the job' });
     const id = await received(t);
-    await expect(t.call('mig.commit', { id, migration })).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(t.call('mig.commit', { id, migration })).rejects.toMatchObject({ code: 'ENOMIGRATION' });
     await t.call('mig.restore', { id, job: sentJob(id) });
     await t.call('mig.abort', { id });
-    await expect(t.call('mig.commit', { id, migration })).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(t.call('mig.commit', { id, migration })).rejects.toMatchObject({ code: 'ENOMIGRATION' });
     expect(t.node.disk.read(commitLog)).toBeUndefined();
     expect(t.node.procs.procs.size).toBe(0);
     expect(await t.status(id)).toBe('none');
@@ -157,7 +157,7 @@ describe('waiting has limits', () => {
     await t.node.advance(1);
     expect(t.node.procs.procs.has(pid)).toBe(false);
     expect(await t.status(id)).toBe('none');
-    await expect(t.call('mig.commit', { id, migration })).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(t.call('mig.commit', { id, migration })).rejects.toMatchObject({ code: 'ENOMIGRATION' });
   });
 
   it('images from a source that never asks for the restore go after ten minutes', async () => {

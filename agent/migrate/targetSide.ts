@@ -70,7 +70,7 @@ export class TargetSide {
   dirOf(id: string): string {
     const dir = this.pathOf(id);
     if (this.incoming.get(id)?.phase !== 'receiving') {
-      throw new RpcError('ENOENT', `no migration ${id} is waiting for its images on node ${this.d.jobs.nodeId} (was it begun, or did the agent restart since?)`);
+      throw new RpcError('ENOMIGRATION', `no migration ${id} is waiting for its images on node ${this.d.jobs.nodeId} (was it begun, or did the agent restart since?)`);
     }
     return dir;
   }
@@ -148,7 +148,7 @@ export class TargetSide {
 
   private async restore(id: string, job: JobRecord): Promise<{ pid: number; restoreMs: number }> {
     const m = this.incoming.get(id);
-    if (!m || m.phase !== 'receiving') throw new RpcError('ENOENT', `no migration ${id} is waiting for its restore here`);
+    if (!m || m.phase !== 'receiving') throw new RpcError('ENOMIGRATION', `no migration ${id} is waiting for its restore here`);
     m.cancel?.();
     m.phase = 'restoring';
     let r: { pid: number; restoreMs: number };
@@ -161,7 +161,7 @@ export class TargetSide {
     if (m.phase !== 'restoring') {
       // Called off (aborted, superseded) while CRIU was restoring.
       this.d.steps.discardRestored(m.key);
-      throw new RpcError('ENOENT', `migration ${id} was called off during its restore`);
+      throw new RpcError('ENOMIGRATION', `migration ${id} was called off during its restore`);
     }
     m.phase = 'restored';
     m.cancel = this.d.clock.timer(() => this.discard(id), this.d.commitWaitMs ?? COMMIT_WAIT_MS);
@@ -179,7 +179,7 @@ export class TargetSide {
       if (r) return r;
       throw new RpcError('ECOMMITTED', `migration ${id} was committed here earlier`);
     }
-    if (!m || m.phase !== 'restored') throw new RpcError('ENOENT', `migration ${id} is not waiting here (discarded or unknown): the source keeps the job`);
+    if (!m || m.phase !== 'restored') throw new RpcError('ENOMIGRATION', `migration ${id} is not waiting here (discarded or unknown): the source keeps the job`);
     if (!steps.restoredAlive(m.key)) {
       this.discard(id);
       throw new RpcError('EGONE', `the restored copy of job ${m.key} is gone from node ${jobs.nodeId}: the source keeps the job`);

@@ -72,7 +72,7 @@ describe('createInvokeHandler', () => {
         throw Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
       },
     })(trusted, 'cluster.get', null);
-    expect(errno).toEqual({ ok: false, error: { code: 'ECONNREFUSED', message: 'refused' } });
+    expect(errno).toEqual({ ok: false, error: { code: 'EIO', message: 'refused (ECONNREFUSED)' } });
   });
 
   it('refuses an untrusted sender with EPERM and never dispatches', async () => {

@@ -1,10 +1,12 @@
 /** The renderer's one way to the main process: the preload's bridge, or its WebSocket stand-in. */
 import type { MosixviewBridge } from '../../shared/protocol/api.js';
+import type { PreloadBridge } from '../../shared/protocol/preloadBridge.js';
+import { bridgeOverPreload } from './preloadBridge.js';
 import { createWsBridge } from './wsBridge.js';
 
 declare global {
   interface Window {
-    mosixview?: MosixviewBridge;
+    mosixview?: PreloadBridge;
   }
 }
 
@@ -13,7 +15,7 @@ let bridge: MosixviewBridge | undefined;
 export function getBridge(onConnection: (state: 'open' | 'lost', why?: string) => void): MosixviewBridge {
   if (!bridge) {
     if (window.mosixview) {
-      bridge = window.mosixview;
+      bridge = bridgeOverPreload(window.mosixview);
       onConnection('open');
     } else {
       bridge = createWsBridge(onConnection);

@@ -71,7 +71,7 @@ const CORE_API_EVENTS = Object.keys({
 export const API_CHANNELS: (keyof ApiRequests)[] = [...CORE_API_CHANNELS, ...JOB_API_CHANNELS, ...BALANCE_API_CHANNELS, ...HISTORY_API_CHANNELS, ...MEMBERSHIP_API_CHANNELS, ...NODE_AGENT_API_CHANNELS];
 export const API_EVENTS: (keyof ApiEvents)[] = [...CORE_API_EVENTS, ...JOB_API_EVENTS, ...BALANCE_API_EVENTS, ...HISTORY_API_EVENTS, ...MEMBERSHIP_API_EVENTS, ...NODE_AGENT_API_EVENTS];
 
-/** What the preload (or its browser stand-in) exposes as window.mosixview. */
+/** The renderer's way to the main process: over the preload (Electron) or the WebSocket (headless). */
 export interface MosixviewBridge {
   invoke<C extends keyof ApiRequests>(channel: C, req: ApiRequests[C]['req']): Promise<ApiRequests[C]['res']>;
   on<E extends keyof ApiEvents>(event: E, cb: (data: ApiEvents[E]) => void): () => void;

@@ -4,7 +4,7 @@
  * Transport-free: the owner feeds received text to `receive` and provides `send`.
  */
 import { LineSplitter } from './lineSplitter.js';
-import { RpcError, errorBody, type EventMap, type RequestMap, type RpcMessage } from '../protocol/rpc.js';
+import { RpcError, errorBody, wireError, type EventMap, type RequestMap, type RpcMessage } from '../protocol/rpc.js';
 
 export type Handlers<In extends RequestMap> = {
   [K in keyof In]?: (params: In[K]['req']) => Promise<In[K]['res']> | In[K]['res'];
@@ -144,8 +144,7 @@ export class RpcEndpoint<
     this.pending.delete(id);
     if (p.timer) clearTimeout(p.timer);
     if ('error' in m) {
-      const body = m.error as { code?: unknown; message?: unknown } | null;
-      p.reject(new RpcError(String(body?.code ?? 'EFAIL'), String(body?.message ?? 'unknown error')));
+      p.reject(wireError(m.error));
     } else {
       p.resolve(m.result);
     }

@@ -9,7 +9,7 @@ import type { MoveOutcome } from '../orchestrator.js';
 import { jobKey } from '../../../shared/domain/process.js';
 import type { JobRecord } from '../../../shared/jobs/job.js';
 import type { PeerRequests } from '../../../shared/protocol/peer.js';
-import { RpcError } from '../../../shared/protocol/rpc.js';
+import { RpcError, asRpcError } from '../../../shared/protocol/rpc.js';
 import type { PeerLink } from '../ports.js';
 import { SimNode, type Incarnation, type SimProc, type Universe } from './simNode.js';
 import { Crash, World, type Fault, type PlannedFault, type StepRecord } from './world.js';
@@ -36,7 +36,7 @@ export interface RunResult {
 }
 
 const clone = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
-const asRpcError = (e: unknown) => (e instanceof Crash ? e : new RpcError((e as RpcError).code ?? 'EFAIL', (e as Error).message));
+const asWireError = (e: unknown) => (e instanceof Crash ? e : asRpcError(e));
 
 export class SimCluster implements Universe {
   readonly world: World;
@@ -119,7 +119,7 @@ export class SimCluster implements Universe {
               })
               .then(
                 (r) => answer(() => resolve(clone(r) as PeerRequests[K]['res'])),
-                (e) => (e instanceof Crash ? undefined : answer(() => reject(asRpcError(e)))),
+                (e) => (e instanceof Crash ? undefined : answer(() => reject(asWireError(e)))),
               );
           });
         });

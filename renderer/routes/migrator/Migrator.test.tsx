@@ -4,7 +4,10 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import type { ProcInfo } from '../../../shared/domain/process.js';
 import type { JobRecord } from '../../../shared/jobs/job.js';
 import type { ProcStatus } from '../../../shared/protocol/apiJobs.js';
-import { RpcError } from '../../../shared/protocol/rpc.js';
+import { RpcError, errorBody } from '../../../shared/protocol/rpc.js';
+import type { MosixviewBridge } from '../../../shared/protocol/api.js';
+import type { PreloadBridge } from '../../../shared/protocol/preloadBridge.js';
+import { bridgeOverPreload } from '../../bridge/preloadBridge.js';
 import { clusterActions, initialClusterState, useCluster } from '../../store/clusterStore.js';
 import { fakeBridge, loadNodes, type Handlers } from '../../components/fakeBridge.test-util.js';
 import { Migrator, parseTarget } from './Migrator.js';
@@ -17,7 +20,16 @@ const job: JobRecord = {
 };
 const jobStatus: ProcStatus = { nodeId: 1, proc, job, reasons: [] };
 
-function setup(over: Handlers = {}, status: () => ProcStatus = () => jobStatus) {
+/** The bridge as Electron's window has it: the main process's replies, as data, through the preload. */
+function overPreload(b: MosixviewBridge): MosixviewBridge {
+  const preload: PreloadBridge = {
+    invoke: (channel, req) => b.invoke(channel, req as never).then((value) => ({ ok: true, value }), (e: unknown) => ({ ok: false, error: errorBody(e) })),
+    on: b.on,
+  };
+  return bridgeOverPreload(preload);
+}
+
+function setup(over: Handlers = {}, status: () => ProcStatus = () => jobStatus, wrap = (b: MosixviewBridge) => b) {
   const fb = fakeBridge({
     'job.status': status,
     'job.migrate': () => ({ ...job, state: 'away', where: 3 }),
@@ -27,7 +39,7 @@ function setup(over: Handlers = {}, status: () => ProcStatus = () => jobStatus) 
     ...over,
   });
   loadNodes([1, 2, 3, 4]);
-  render(<Migrator nodeId={1} which="4321" bridge={fb.bridge} />);
+  render(<Migrator nodeId={1} which="4321" bridge={wrap(fb.bridge)} />);
   return fb;
 }
 
@@ -212,6 +224,21 @@ describe('Migrator', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Best' }));
     await waitFor(() => expect(screen.getByRole('status', { name: 'Last action' }).textContent).toBe('Migrating to the best node: nothing to do, job 1.4321 already runs on node 1 (it is the best node now)'));
     expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('in Electron too (replies through the preload): Home on a job at home is information, by its code', async () => {
+    setup({ 'job.migrate': () => Promise.reject(new RpcError('EALREADY', 'job 1.4321 already runs on node 1')) }, undefined, overPreload);
+    await waitFor(() => expect(screen.getByLabelText('Runs on').textContent).toBe('node 1'));
+    fireEvent.click(screen.getByRole('button', { name: 'Home' }));
+    await waitFor(() => expect(screen.getByRole('status', { name: 'Last action' }).textContent).toBe('Sending it home: nothing to do, job 1.4321 already runs on node 1'));
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('the words alone do not make it information: the same text with another code is a failure', async () => {
+    setup({ 'job.migrate': () => Promise.reject(new RpcError('EMIGRATE', 'job 1.4321 already runs on node 1')) }, undefined, overPreload);
+    await waitFor(() => expect(screen.getByLabelText('Runs on').textContent).toBe('node 1'));
+    fireEvent.click(screen.getByRole('button', { name: 'Home' }));
+    expect((await screen.findByRole('alert', { name: 'Last action' })).textContent).toBe('Sending it home failed: job 1.4321 already runs on node 1');
   });
 
   it('a job on a node that went down: where it was, that the node is unreachable, and what to do', async () => {

@@ -5,6 +5,7 @@ import type { NodeId, NodeView } from '../../../shared/domain/node.js';
 import { jobKey } from '../../../shared/domain/process.js';
 import { useCluster } from '../../store/clusterStore.js';
 import { usePoll } from '../../components/usePoll.js';
+import { refusedOutcome } from '../../components/actionOutcome.js';
 import { Lamp } from '../../components/Lamp.js';
 import { MigratorStatus } from './MigratorStatus.js';
 import { NiceSlider } from './NiceSlider.js';
@@ -66,9 +67,7 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
       await run();
       setOutcome({ ok: true, text: done ?? `${what}: done` });
     } catch (e) {
-      // Home on a job at home, Best on the best node: nothing was wrong, nothing had to be done.
-      const already = (e as { code?: string }).code === 'EALREADY';
-      setOutcome({ ok: already, text: already ? `${what}: nothing to do, ${(e as Error).message}` : `${what} failed: ${(e as Error).message}` });
+      setOutcome(refusedOutcome(what, e));
     } finally {
       busyRef.current = false;
       setBusy(undefined);

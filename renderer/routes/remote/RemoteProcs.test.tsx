@@ -47,6 +47,14 @@ describe('RemoteProcs (processes migrated to this node)', () => {
     expect((await screen.findByRole('alert', { name: 'Last action' })).textContent).toBe('Sending process 50 (job 1.1050) home to node 1 failed: CRIU is not installed on node 1');
   });
 
+  it('goto best node on a guest when this node is the best: information, not a failure (by its code)', async () => {
+    const fb = fakeBridge({ 'node.guests': () => [guest(50, 1)], 'job.migrate': () => Promise.reject(new RpcError('EALREADY', 'job 1.1050 already runs on node 2 (it is the best node now)')) });
+    render(<RemoteProcs nodeId={2} bridge={fb.bridge} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'goto best node' }));
+    await waitFor(() => expect(screen.getByRole('status', { name: 'Last action' }).textContent).toBe('Sending process 50 (job 1.1050) to the best node: nothing to do, job 1.1050 already runs on node 2 (it is the best node now)'));
+    expect(screen.queryByRole('alert', { name: 'Last action' })).toBeNull();
+  });
+
   it('a guest job is one row: the command its user started, with the CPU of the whole job', async () => {
     const ref = { home: 4, id: 1060 };
     const wrap: ProcInfo = { ...guest(60, 4), command: 'sh', args: 'sh -c "$@" 3>&-; echo $? >&3 mosixview-job node count.js', cpu: 0.5, job: ref };

@@ -5,6 +5,7 @@ import { jobKey, type ProcInfo } from '../../../shared/domain/process.js';
 import { formatKb } from '../../../shared/loadFigures.js';
 import { groupJobs, internalPids, jobAsProcess } from '../../../shared/jobs/jobView.js';
 import { useCluster } from '../../store/clusterStore.js';
+import { refusedOutcome } from '../../components/actionOutcome.js';
 import { usePoll } from '../../components/usePoll.js';
 import { useWindowTitle, windowTitles } from '../../windowTitle.js';
 
@@ -39,7 +40,7 @@ export function RemoteProcs({ nodeId, bridge }: { nodeId: NodeId; bridge: Mosixv
       const r = await bridge.invoke('job.migrate', { ...target, to });
       setOutcome({ ok: true, text: `${what}: done, it runs on ${r.where ? `node ${r.where}` : 'its home node'} now` });
     } catch (e) {
-      setOutcome({ ok: false, text: `${what} failed: ${(e as Error).message}` });
+      setOutcome(refusedOutcome(what, e));
     } finally {
       busy.current = false;
       refresh();
