@@ -78,13 +78,14 @@ describe('ClusterService', () => {
   });
 
   it.each([
-    ['speed "fast"', { nodeId: 2, speed: 'fast' }, 'EINVAL', /"speed".*100 to 1000000.*"fast"/],
-    ['speed 5', { nodeId: 2, speed: 5 }, 'EINVAL', /"speed".*100 to 1000000.*5/],
-    ['speed 2.5e6', { nodeId: 2, speed: 2_500_000 }, 'EINVAL', /"speed"/],
-    ['speed 100.5', { nodeId: 2, speed: 100.5 }, 'EINVAL', /"speed"/],
-    ['no speed', { nodeId: 2 }, 'EINVAL', /"speed"/],
-    ['nodeId "2"', { nodeId: '2', speed: 10000 }, 'EINVAL', /"nodeId"/],
-    ['null request', null, 'EINVAL', /"nodeId"/],
+    ['speed "fast"', { nodeId: 2, speed: 'fast' }, 'EINVAL', /^speed: expected .*100 to 1000000.*got "fast"$/],
+    ['speed 5', { nodeId: 2, speed: 5 }, 'EINVAL', /^speed: .*100 to 1000000.*got 5$/],
+    ['speed 2.5e6', { nodeId: 2, speed: 2_500_000 }, 'EINVAL', /^speed: /],
+    ['speed 100.5', { nodeId: 2, speed: 100.5 }, 'EINVAL', /^speed: /],
+    ['no speed', { nodeId: 2 }, 'EINVAL', /^speed: .*got nothing$/],
+    ['nodeId "2"', { nodeId: '2', speed: 10000 }, 'EINVAL', /^nodeId: expected a node number .*got "2"$/],
+    ['null request', null, 'EINVAL', /^the request: expected an object with nodeId, speed, got null$/],
+    ['a field it does not take', { nodeId: 2, speed: 10000, force: true }, 'EINVAL', /^force: unknown field: send only nodeId, speed$/],
     ['nodeId 99', { nodeId: 99, speed: 10000 }, 'ENONODE', /node 99.*5, 2, 9, 1/],
   ])('node.setSpeed with %s fails with the right code', async (_what, req, code, message) => {
     const { svc } = makeService();
@@ -156,17 +157,21 @@ describe('ClusterService', () => {
     expect(again).toBeInstanceOf(RpcError);
     expect(again.code).toBe('ENOPROMPT');
     await expect(svc.dispatch('hostKey.answer', { promptId: 'no-such-prompt', accept: true })).rejects.toMatchObject({ code: 'ENOPROMPT' });
-    await expect(svc.dispatch('hostKey.answer', null)).rejects.toMatchObject({ code: 'ENOPROMPT' });
+    await expect(svc.dispatch('hostKey.answer', null)).rejects.toMatchObject({ code: 'EINVAL' });
     // Only the one resolution was announced.
     expect(events.filter((e) => e.event === 'hostKey.resolved')).toHaveLength(1);
   });
 
-  it('only accept === true accepts', async () => {
+  it('only accept === true accepts: "yes" is refused and the question stays open', async () => {
     const { svc, deciders, events } = makeService();
-    const decision = deciders.get(1)!(promptInfo(1, 'SHA256:k1'));
+    let decided: boolean | undefined;
+    void deciders.get(1)!(promptInfo(1, 'SHA256:k1')).then((d) => (decided = d));
     const prompt = events.find((e) => e.event === 'hostKey.prompt')!.data as HostKeyPrompt;
-    await svc.dispatch('hostKey.answer', { promptId: prompt.promptId, accept: 'yes' });
-    await expect(decision).resolves.toBe(false);
+    await expect(svc.dispatch('hostKey.answer', { promptId: prompt.promptId, accept: 'yes' })).rejects.toMatchObject({ code: 'EINVAL', message: 'accept: expected true or false, got "yes"' });
+    expect(decided).toBeUndefined();
+    expect(svc.snapshot().hostKeyPrompts).toHaveLength(1);
+    await svc.dispatch('hostKey.answer', { promptId: prompt.promptId, accept: false });
+    expect(decided).toBe(false);
   });
 
   it('stop() answers open prompts with no', async () => {

@@ -16,11 +16,11 @@ import {
   type HostKeyPrompt,
 } from '../../shared/protocol/api.js';
 import type { NodeView } from '../../shared/domain/node.js';
-import { MAX_SPEED, MIN_SPEED } from '../../shared/domain/node.js';
 import type { ClusterConfig, NodeTarget } from './profile.js';
 import type { AgentLauncher } from './agentChannel.js';
 import { NodeSession, type SessionTiming } from './nodeSession.js';
-import { nodeIdParam, intParam } from './params.js';
+import { validateRequest } from '../../shared/protocol/validate.js';
+import { API_VALIDATORS } from '../../shared/protocol/api.validate.js';
 import { composeHandlers } from '../../shared/rpc/composeHandlers.js';
 import type { ClusterKeyStore } from './clusterKeyFile.js';
 import { ClusterMembership, type MembershipTiming } from './clusterMembership.js';
@@ -124,14 +124,18 @@ export class ClusterService {
     return () => this.listeners.delete(emit);
   }
 
-  /** Dispatches one request from an untrusted caller: checks the channel, then the handler checks params. */
+  /**
+   * Dispatches one request from an untrusted caller (IPC or the headless WebSocket): checks
+   * the channel, then its parameters against the channel's validator (api.validate.ts), so
+   * every handler receives a checked, typed request.
+   */
   async dispatch(channel: unknown, req: unknown): Promise<unknown> {
     if (typeof channel !== 'string' || !(API_CHANNELS as string[]).includes(channel)) {
       throw new RpcError('ENOCHANNEL', `unknown API request ${JSON.stringify(channel)}`);
     }
     const handler = this.handlers[channel as keyof ApiRequests] as ((r: unknown) => Promise<unknown>) | undefined;
     if (!handler) throw new RpcError('ENOCHANNEL', `API request "${channel}" is not served by this build`);
-    return handler(req ?? null);
+    return handler(validateRequest(API_VALIDATORS, channel, req ?? null));
   }
 
   snapshot(): ClusterSnapshot {
@@ -178,19 +182,16 @@ export class ClusterService {
       return this.snapshot();
     },
     'node.setSpeed': async (req) => {
-      const s = this.session(nodeIdParam(req));
-      const speed = intParam(req, 'speed', MIN_SPEED, MAX_SPEED);
-      return s.request('setSpeed', { speed });
+      return this.session(req.nodeId).request('setSpeed', { speed: req.speed });
     },
-    'node.procs': async (req) => this.session(nodeIdParam(req)).request('procs', null),
-    'hostKey.answer': async (req) => {
-      const r = req as { promptId?: unknown; accept?: unknown } | null;
-      const open = typeof r?.promptId === 'string' ? this.prompts.get(r.promptId) : undefined;
+    'node.procs': async (req) => this.session(req.nodeId).request('procs', null),
+    'hostKey.answer': async ({ promptId, accept }) => {
+      const open = this.prompts.get(promptId);
       if (!open) throw new RpcError('ENOPROMPT', 'that host key question was already answered or has expired');
       this.prompts.delete(open.prompt.promptId);
-      open.waiters.forEach((w) => w(r?.accept === true));
+      open.waiters.forEach((w) => w(accept));
       this.emit('hostKey.resolved', { promptId: open.prompt.promptId });
-      if (r?.accept === true) {
+      if (accept) {
         this.rejected.delete(open.prompt.nodeId);
         this.sessions.get(open.prompt.nodeId)?.kick();
       } else {
@@ -200,7 +201,7 @@ export class ClusterService {
       return null;
     },
     'hostKey.askAgain': async (req) => {
-      const s = this.session(nodeIdParam(req));
+      const s = this.session(req.nodeId);
       this.rejected.delete(s.id);
       this.emitNode(s.id);
       // Reconnecting meets the unknown key again, and so asks; a changed key is refused as ever, never asked about.
