@@ -8,7 +8,11 @@ export const MAX_NODE = 65535;
 export const MAX_PID = 1 << 22;
 
 export const nodeId = int(1, MAX_NODE, `a node number (a whole number from 1 to ${MAX_NODE})`);
-export const nodeOrAll = custom<number | 'all'>(`a node number (1 to ${MAX_NODE}) or "all"`, (v, at) => (v === 'all' ? 'all' : nodeId.check(v, at)));
+export const nodeOrAll = custom<number | 'all'>(`a node number (1 to ${MAX_NODE}) or "all"`, (v, at) => {
+  if (v === 'all') return v;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_NODE) return v;
+  throw invalid(at, `expected a node number (1 to ${MAX_NODE}) or "all", got ${show(v)}`);
+});
 export const pid = int(1, MAX_PID, `a process ID (a whole number from 1 to ${MAX_PID})`);
 export const jobRef: Validator<JobRef> = obj(
   { home: nodeId, id: int(1, Number.MAX_SAFE_INTEGER, 'a job number (a whole number from 1)') },
