@@ -9,7 +9,6 @@ import type { AgentRequests } from '../../shared/protocol/agent.js';
 import type { PeerRequests } from '../../shared/protocol/peer.js';
 import type { BalanceState, MoveReport } from '../../shared/protocol/agentBalance.js';
 import type { NodeId } from '../../shared/domain/node.js';
-import { parseMosctl } from '../../shared/balancing/controls.js';
 import { criuProblem } from '../../shared/jobs/cantMove.js';
 import { defineFeature, type DaemonContext, type PartsProviding, type ServicesFor } from '../daemon/feature.js';
 import { Balancer } from './balancer.js';
@@ -24,8 +23,6 @@ const BRING_TIMEOUT_MS = 10 * 60_000;
 const PING_TIMEOUT_MS = 3000;
 /** A target's word (arrival notice, facts) is waited for this long at most. */
 const TARGET_TIMEOUT_MS = 5000;
-
-const FLAGS = ['stay', 'lstay', 'block', 'quiet'];
 
 function buildBalance(ctx: DaemonContext, services: ServicesFor<never>): PartsProviding<'clusterView' | 'controls'> {
   const store = new ControlsStore(ctx.paths.dir);
@@ -98,17 +95,11 @@ function buildBalance(ctx: DaemonContext, services: ServicesFor<never>): PartsPr
     'balance.state': () => state(),
     'balance.view': () => ({ self: balancer.selfId() ?? null, map: ctx.peers.membership?.nodes ?? [], nodes: balancer.view() }),
     'balance.set': (p) => {
-      if (!p || !FLAGS.includes(p.flag) || typeof p.value !== 'boolean') {
-        throw new RpcError('EINVAL', `set needs { flag: ${FLAGS.join('|')}, value: true|false }`);
-      }
       balancer.set(p.flag, p.value);
       return state();
     },
     'balance.setDecay': (p) => {
-      const args = ['setdecay', String(p?.intervalS), ...(p?.slow !== undefined || p?.fast !== undefined ? [String(p.slow), String(p.fast)] : [])];
-      const parsed = parseMosctl(args);
-      if (!parsed.ok || parsed.value.cmd !== 'setdecay') throw new RpcError('EINVAL', parsed.ok ? 'not a setdecay' : parsed.error);
-      balancer.setDecay(parsed.value);
+      balancer.setDecay(p);
       return state();
     },
     'balance.expel': () => balancer.expel(),

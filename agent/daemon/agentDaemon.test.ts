@@ -10,6 +10,7 @@ import type { NodeSample } from '../../shared/domain/node.js';
 import { statePaths, type StatePaths } from '../stateDir.js';
 import { AgentDaemon } from './agentDaemon.js';
 import { log } from '../log/log.js';
+import { AGENT_VALIDATORS } from '../../shared/protocol/agent.validate.js';
 
 type Client = RpcEndpoint<AgentRequests, Record<never, never>, Record<never, never>, AgentEvents>;
 
@@ -153,6 +154,27 @@ describe('AgentDaemon (in process)', () => {
     expect(err.code).toBe('EINVAL');
     expect(err.message).toContain('100 to 1000000');
     await expect(ep.request('getSpeed', null)).resolves.toMatchObject({ speed: 40000 });
+  });
+
+  it('refuses a bad request at dispatch with a message naming the field, and serves the next request', async () => {
+    await startDaemon(paths);
+    const { ep } = await client(paths);
+    // "toString" is in every object: no lookup by `in` lets it through as a metric.
+    await expect(ep.request('history.series', { buckets: 10, metrics: ['load', 'toString' as 'load'] })).rejects.toMatchObject({
+      code: 'EINVAL',
+      message: 'metrics[1]: expected a metric name (load, mem, rmem, tmem), got "toString"',
+    });
+    await expect(ep.request('jobs.signal', { signal: 'KILL' } as never)).rejects.toMatchObject({ code: 'EINVAL', message: expect.stringMatching(/say which process/) });
+    await expect(ep.request('hello', { client: 'gui', version: '1', extra: 1 } as never)).rejects.toMatchObject({ code: 'EINVAL', message: 'extra: unknown field: send only client, version' });
+    await expect(ep.request('balance.set', null as never)).rejects.toMatchObject({ code: 'EINVAL', message: expect.stringMatching(/^the request: expected an object with flag, value, got null$/) });
+    // The same connection, and the daemon, still serve.
+    await expect(ep.request('getSpeed', null)).resolves.toMatchObject({ speed: 40000 });
+    await expect(ep.request('sample', null)).resolves.toMatchObject({ speed: 40000 });
+  });
+
+  it('every request the daemon serves has a validator, and every validator a request it serves', async () => {
+    const { d } = await startDaemon(paths);
+    expect(d.requestNames().sort()).toEqual(Object.keys(AGENT_VALIDATORS).sort());
   });
 
   it('subscribe delivers sample events until unsubscribed; setSpeed is republished at once', async () => {

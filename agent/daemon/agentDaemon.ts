@@ -10,7 +10,6 @@ import type { Readable, Writable } from 'node:stream';
 import { RpcEndpoint, type Handlers } from '../../shared/rpc/rpcEndpoint.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import { AGENT_PROTOCOL_VERSION, type AgentEvents, type AgentRequests } from '../../shared/protocol/agent.js';
-import { MAX_SPEED, MIN_SPEED } from '../../shared/domain/node.js';
 import { Sampler } from '../sampler/sampler.js';
 import { SpeedStore, speedSource, type SpeedMeasure, type SpeedState } from '../speed/calibrate.js';
 import { AGENT_VERSION } from '../version.js';
@@ -19,6 +18,8 @@ import type { AgentFeature, DaemonContext, FeatureFactory, Snapshot } from './fe
 import { composeHandlers } from '../../shared/rpc/composeHandlers.js';
 import { supervisorOf, type DaemonInfo } from './daemonSocket.js';
 import { buildFeatures } from './buildFeatures.js';
+import { validated } from '../../shared/protocol/validate.js';
+import { AGENT_VALIDATORS } from '../../shared/protocol/agent.validate.js';
 import { FEATURES } from './features.js';
 import { PeerService } from '../peer/peerService.js';
 import { log } from '../log/log.js';
@@ -76,6 +77,11 @@ export class AgentDaemon {
 
   private readonly featureHandlers: Handlers<AgentRequests>;
 
+  /** The requests this daemon serves (its own and its features'), e.g. to check each has a validator. */
+  requestNames(): string[] {
+    return Object.keys({ ...this.featureHandlers, ...this.ownHandlers(() => undefined as never) });
+  }
+
   get speed(): number {
     return this.speedState.admin ?? this.speedState.calibrated!;
   }
@@ -117,7 +123,8 @@ export class AgentDaemon {
       (line) => {
         output.write(line);
       },
-      { ...this.featureHandlers, ...this.ownHandlers(() => ep) } as Handlers<AgentRequests>,
+      // Every request is checked once here (shared/protocol/agent.validate.ts): handlers get typed parameters, and a bad one is an EINVAL answer, never a crash.
+      validated({ ...this.featureHandlers, ...this.ownHandlers(() => ep) } as Handlers<AgentRequests>, AGENT_VALIDATORS),
       {
         onProtocolError: (p) => {
           log.warn(`dropping a client that sent ${p}`);
@@ -196,16 +203,13 @@ export class AgentDaemon {
       },
       getSpeed: () => ({ speed: this.speed, ...(this.speedState.calibrated !== undefined ? { calibrated: this.speedState.calibrated } : {}), source: speedSource(this.speedState) }),
       setSpeed: ({ speed }) => {
-        if (!Number.isInteger(speed) || speed < MIN_SPEED || speed > MAX_SPEED) {
-          throw new RpcError('EINVAL', `speed ${speed} is out of range: give a whole number from ${MIN_SPEED} to ${MAX_SPEED} (10000 = reference CPU)`);
-        }
         this.speedState = this.speedStore.setSpeed(speed);
         this.republish();
         return { speed: this.speed };
       },
       'cluster.configure': async (p) => {
         try {
-          return await this.peers.configure(p ?? {});
+          return await this.peers.configure(p);
         } catch (e) {
           // A refused key change keeps its own code: the GUI offers adopt or rotate on it.
           throw e instanceof RpcError ? e : new RpcError('EINVAL', (e as Error).message);

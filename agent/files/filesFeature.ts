@@ -1,16 +1,16 @@
 /** Lets the GUI browse a node's files to pick a program (advanced execution). */
 import { accessSync, constants, lstatSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import type { DirEntry } from '../../shared/protocol/agentFiles.js';
 import { defineFeature } from '../daemon/feature.js';
 
 const MAX_ENTRIES = 5000;
 
+/** `path` arrives checked (agentJobs.validate.ts): absolute, "~" or "~/...". */
 export function listDir(path: string): { path: string; entries: DirEntry[] } {
-  const full = path === '~' || path === '' ? homedir() : path.startsWith('~/') ? join(homedir(), path.slice(2)) : path;
-  if (!isAbsolute(full)) throw new RpcError('EINVAL', `give an absolute path (or ~), not "${path}"`);
+  const full = path === '~' ? homedir() : path.startsWith('~/') ? join(homedir(), path.slice(2)) : path;
   const dir = resolve(full);
   let names: string[];
   try {
@@ -48,7 +48,7 @@ export const filesFeature = defineFeature({
   name: 'files',
   build: () => ({
     handlers: {
-      'fs.list': (p) => listDir(typeof p?.path === 'string' ? p.path : '~'),
+      'fs.list': ({ path }) => listDir(path),
     },
   }),
 });

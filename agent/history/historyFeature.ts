@@ -12,7 +12,6 @@ import { defineFeature, type DaemonContext, type FeatureParts, type ServicesFor 
 import { collectorPaths, type CollectorPaths } from '../collector/config.js';
 import { collectorCommand } from '../collector/collectorCli.js';
 import { CliError } from '../cli/daemonClient.js';
-import { CHECKPOINT_LABEL_MAX } from '../../shared/protocol/agentHistory.js';
 import { mergeViews, type ViewSource } from './mergeViews.js';
 import { observedSource, reportedSource } from './viewSources.js';
 import { clusterAt, collectorStatus, historySeries, procHistory } from './historyQueries.js';
@@ -41,7 +40,6 @@ function buildHistory(ctx: DaemonContext, services: ServicesFor<never>): Feature
     handlers: {
       'history.clusterView': () => ({ nodes: clusterView() }),
       'history.observe': (req) => {
-        if (!req || !Array.isArray(req.nodes) || !Number.isInteger(req.self)) throw new RpcError('EINVAL', 'observe needs { self, nodes }');
         observed = observedSource(req.nodes, Date.now());
         // The GUI knows which map entry this node is; remember it for records made without a GUI.
         if (req.self !== selfId) {
@@ -53,11 +51,7 @@ function buildHistory(ctx: DaemonContext, services: ServicesFor<never>): Feature
       'history.status': () => collectorStatus(paths),
       'history.start': async () => ({ message: await startCollector(ctx.bundle), status: collectorStatus(paths) }),
       'history.stop': async () => ({ message: await collectorSays(paths, ['-k'], ctx.bundle), status: collectorStatus(paths) }),
-      'history.checkpoint': async (req) => {
-        const label = (req as { label?: unknown } | null)?.label;
-        if (typeof label !== 'string' || label.length > CHECKPOINT_LABEL_MAX) {
-          throw new RpcError('EINVAL', `a checkpoint needs { label }: a text of at most ${CHECKPOINT_LABEL_MAX} characters (may be empty)`);
-        }
+      'history.checkpoint': async ({ label }) => {
         return { message: await collectorSays(paths, ['-n', label], ctx.bundle), status: collectorStatus(paths) };
       },
       'history.rotate': async () => ({ message: await collectorSays(paths, ['-r'], ctx.bundle), status: collectorStatus(paths) }),

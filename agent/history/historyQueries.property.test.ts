@@ -13,6 +13,12 @@ import { HISTORY_METRICS } from '../../shared/history/metrics.js';
 import { collectorPaths, type CollectorPaths } from '../collector/config.js';
 import { HistoryWriter } from '../collector/store/historyWriter.js';
 import { clusterAt, historySeries, procHistory } from './historyQueries.js';
+import { historyAgentValidators as V } from '../../shared/protocol/agentHistory.validate.js';
+
+/** As the daemon serves them: checked by the channel's validator, then answered. */
+const series = (req: unknown) => historySeries(paths, V['history.series'].check(req, ''));
+const procs = (req: unknown) => procHistory(paths, V['history.procs'].check(req, ''));
+const at = (req: unknown) => clusterAt(paths, V['history.at'].check(req, ''));
 
 const T0 = 1_700_000_017_500;
 const SECONDS = 200;
@@ -79,7 +85,7 @@ describe('history requests from a local client (properties)', () => {
   it('history.series answers with the requested metrics only, or an RpcError', () => {
     fc.assert(
       fc.property(request, (req) => {
-        const r = answerOrRpcError(() => historySeries(paths, req as never));
+        const r = answerOrRpcError(() => series(req));
         if (r instanceof RpcError) return;
         const asked = (req as { metrics: unknown[] }).metrics;
         expect(r.to).toBeGreaterThan(r.from);
@@ -103,20 +109,21 @@ describe('history requests from a local client (properties)', () => {
   it('history.procs and history.at answer or give an RpcError', () => {
     fc.assert(
       fc.property(request, (req) => {
-        answerOrRpcError(() => procHistory(paths, req as never));
-        answerOrRpcError(() => clusterAt(paths, req as never));
+        answerOrRpcError(() => procs(req));
+        answerOrRpcError(() => at(req));
       }),
       { numRuns: 300 },
     );
   });
 
   it.each([-Number.MAX_VALUE, 1e300])('regression: from %j is refused as no time, naming it', (from) => {
-    expect(() => historySeries(paths, { buckets: 5, metrics: ['load'], from })).toThrow(expect.objectContaining({ code: 'EINVAL', message: expect.stringMatching(/^from must be a time/) }));
+    expect(() => series({ buckets: 5, metrics: ['load'], from })).toThrow(expect.objectContaining({ code: 'EINVAL', message: expect.stringMatching(/^from: expected a time in ms/) }));
   });
 
-  it.each(PROTO_KEYS)('regression: %j is not a metric', (key) => {
-    expect(() => historySeries(paths, { buckets: 10, metrics: [key as never] })).toThrow(RpcError);
-    const r = historySeries(paths, { buckets: 10, metrics: ['load', key as never] });
-    expect(r.nodes.flatMap((n) => Object.keys(n.series))).toEqual(['load', 'load']);
+  it.each(PROTO_KEYS)('regression: %j is not a metric: refused by name, not dropped', (key) => {
+    expect(() => series({ buckets: 10, metrics: [key] })).toThrow(RpcError);
+    expect(() => series({ buckets: 10, metrics: ['load', key] })).toThrow(
+      expect.objectContaining({ code: 'EINVAL', message: `metrics[1]: expected a metric name (load, mem, rmem, tmem), got ${JSON.stringify(key)}` }),
+    );
   });
 });

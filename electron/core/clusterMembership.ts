@@ -109,8 +109,7 @@ export class ClusterMembership {
   }
 
   /** Adopt: the cluster's key, fetched over a node's SSH session, becomes the profile's (0600). */
-  async adopt(wanted: unknown): Promise<ClusterKeyState> {
-    if (typeof wanted !== 'string') throw new RpcError('EINVAL', 'adopt needs { keyId: "<the key ID to adopt>" }');
+  async adopt(wanted: string): Promise<ClusterKeyState> {
     const holder = this.sessions.find((s) => s.view.status === 'up' && this.infos.get(s.id)?.keyId === wanted);
     if (!holder) throw new RpcError('ENODEDOWN', `no connected node holds key ${wanted}: adopt it while one of its nodes is up`);
     const { keyHex } = await holder.request('cluster.key', null);

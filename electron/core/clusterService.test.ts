@@ -79,13 +79,14 @@ describe('ClusterService', () => {
   });
 
   it.each([
-    ['speed "fast"', { nodeId: 2, speed: 'fast' }, 'EINVAL', /"speed".*100 to 1000000.*"fast"/],
-    ['speed 5', { nodeId: 2, speed: 5 }, 'EINVAL', /"speed".*100 to 1000000.*5/],
-    ['speed 2.5e6', { nodeId: 2, speed: 2_500_000 }, 'EINVAL', /"speed"/],
-    ['speed 100.5', { nodeId: 2, speed: 100.5 }, 'EINVAL', /"speed"/],
-    ['no speed', { nodeId: 2 }, 'EINVAL', /"speed"/],
-    ['nodeId "2"', { nodeId: '2', speed: 10000 }, 'EINVAL', /"nodeId"/],
-    ['null request', null, 'EINVAL', /"nodeId"/],
+    ['speed "fast"', { nodeId: 2, speed: 'fast' }, 'EINVAL', /^speed: expected .*100 to 1000000.*got "fast"$/],
+    ['speed 5', { nodeId: 2, speed: 5 }, 'EINVAL', /^speed: .*100 to 1000000.*got 5$/],
+    ['speed 2.5e6', { nodeId: 2, speed: 2_500_000 }, 'EINVAL', /^speed: /],
+    ['speed 100.5', { nodeId: 2, speed: 100.5 }, 'EINVAL', /^speed: /],
+    ['no speed', { nodeId: 2 }, 'EINVAL', /^speed: .*got nothing$/],
+    ['nodeId "2"', { nodeId: '2', speed: 10000 }, 'EINVAL', /^nodeId: expected a node number .*got "2"$/],
+    ['null request', null, 'EINVAL', /^the request: expected an object with nodeId, speed, got null$/],
+    ['a field it does not take', { nodeId: 2, speed: 10000, force: true }, 'EINVAL', /^force: unknown field: send only nodeId, speed$/],
     ['nodeId 99', { nodeId: 99, speed: 10000 }, 'ENONODE', /node 99.*5, 2, 9, 1/],
   ])('node.setSpeed with %s fails with the right code', async (_what, req, code, message) => {
     const { svc } = makeService();
@@ -129,6 +130,18 @@ describe('ClusterService', () => {
     await expect(a).resolves.toBe(false);
     await expect(b).resolves.toBe(false);
     expect(svc.snapshot().hostKeyPrompts).toEqual([]);
+  });
+
+  it('only accept === true accepts: "yes" is refused and the question stays open', async () => {
+    const { svc, deciders, events } = makeService();
+    let decided: boolean | undefined;
+    void deciders.get(1)!(promptInfo(1, 'SHA256:k1')).then((d) => (decided = d));
+    const prompt = events.find((e) => e.event === 'hostKey.prompt')!.data as HostKeyPrompt;
+    await expect(svc.dispatch('hostKey.answer', { promptId: prompt.promptId, accept: 'yes' })).rejects.toMatchObject({ code: 'EINVAL', message: 'accept: expected true or false, got "yes"' });
+    expect(decided).toBeUndefined();
+    expect(svc.snapshot().hostKeyPrompts).toHaveLength(1);
+    await svc.dispatch('hostKey.answer', { promptId: prompt.promptId, accept: false });
+    expect(decided).toBe(false);
   });
 
   /** Asks about an unknown key on every connection, as SshLauncher does with an empty known_hosts. */

@@ -1,11 +1,10 @@
 /** The core API's handlers (shared/protocol/api.ts CoreApiRequests): cluster, node speed and processes, host keys. */
 import type { ClusterSnapshot } from '../../shared/protocol/api.js';
 import type { CoreApiRequests } from '../../shared/protocol/api.js';
-import { MAX_SPEED, MIN_SPEED, type NodeId } from '../../shared/domain/node.js';
+import type { NodeId } from '../../shared/domain/node.js';
 import type { ApiHandlers } from './clusterTypes.js';
 import type { NodeSessions } from './nodeSessions.js';
 import type { HostKeyPrompts } from './hostKeyPrompts.js';
-import { nodeIdParam, intParam } from './params.js';
 
 export interface CoreParts {
   sessions: NodeSessions;
@@ -28,12 +27,8 @@ export function coreHandlers({ sessions, hostKeys, snapshot, emitNode }: CorePar
       );
       return snapshot();
     },
-    'node.setSpeed': async (req) => {
-      const s = sessions.get(nodeIdParam(req));
-      const speed = intParam(req, 'speed', MIN_SPEED, MAX_SPEED);
-      return s.request('setSpeed', { speed });
-    },
-    'node.procs': async (req) => sessions.get(nodeIdParam(req)).request('procs', null),
+    'node.setSpeed': async ({ nodeId, speed }) => sessions.get(nodeId).request('setSpeed', { speed }),
+    'node.procs': async ({ nodeId }) => sessions.get(nodeId).request('procs', null),
     'hostKey.answer': async (req) => {
       const { nodeId, accept } = hostKeys.answer(req);
       if (accept) sessions.find(nodeId)?.kick();
@@ -41,7 +36,7 @@ export function coreHandlers({ sessions, hostKeys, snapshot, emitNode }: CorePar
       return null;
     },
     'hostKey.askAgain': async (req) => {
-      const s = sessions.get(nodeIdParam(req));
+      const s = sessions.get(req.nodeId);
       hostKeys.askAgain(s.id);
       emitNode(s.id);
       // Reconnecting meets the unknown key again, and so asks; a changed key is refused as ever, never asked about.

@@ -40,11 +40,9 @@ export class HostKeyPrompts {
   }
 
   /** Answers an open question (only accept === true accepts); returns its node and the answer. */
-  answer(req: unknown): { nodeId: NodeId; accept: boolean } {
-    const r = req as { promptId?: unknown; accept?: unknown } | null;
-    const open = typeof r?.promptId === 'string' ? this.prompts.get(r.promptId) : undefined;
+  answer({ promptId, accept }: { promptId: string; accept: boolean }): { nodeId: NodeId; accept: boolean } {
+    const open = this.prompts.get(promptId);
     if (!open) throw new RpcError('ENOPROMPT', 'that host key question was already answered or has expired');
-    const accept = r?.accept === true;
     this.prompts.delete(open.prompt.promptId);
     open.waiters.forEach((w) => w(accept));
     this.emit('hostKey.resolved', { promptId: open.prompt.promptId });

@@ -13,7 +13,7 @@ function need(ctx: ServiceContext): ClusterMembership {
 
 export const membershipApi: ApiFeature = (ctx): MembershipHandlers => ({
   'clusterKey.get': async () => ctx.membership?.state() ?? null,
-  'clusterKey.adopt': async (req) => need(ctx).adopt((req as { keyId?: unknown } | null)?.keyId),
+  'clusterKey.adopt': async ({ keyId }) => need(ctx).adopt(keyId),
   'clusterKey.rotate': async () => need(ctx).rotate(),
   'clusterKey.readOnly': async () => need(ctx).setReadOnly(),
   'membership.installMap': async (req) => {

@@ -85,10 +85,5 @@ describe('history API (main process)', () => {
       [2, 'history.start', null],
       [2, 'history.stop', null],
     ]);
-
-    for (const bad of [null, {}, { label: 3 }, { label: 'x'.repeat(201) }]) {
-      await expect(api['history.checkpoint']!(bad as never)).rejects.toMatchObject({ code: 'EINVAL', message: expect.stringMatching(/at most 200 characters/) });
-    }
-    expect(calls).toHaveLength(4);
   });
 });

@@ -3,11 +3,9 @@
  * and while the GUI runs it pushes its view of every node there once a second, so the
  * collector records the whole cluster (docs/HISTORY.md, "Where the data comes from").
  */
-import { RpcError } from '../../shared/protocol/rpc.js';
 import type { CollectorAction, CollectorChoice } from '../../shared/protocol/apiHistory.js';
-import { CHECKPOINT_LABEL_MAX, type CollectorAnswer } from '../../shared/protocol/agentHistory.js';
+import type { CollectorAnswer } from '../../shared/protocol/agentHistory.js';
 import type { ApiFeature, ApiHandlers, ServiceContext } from '../core/clusterTypes.js';
-import { nodeIdParam } from '../core/params.js';
 import { CollectorChoiceStore } from './collectorChoice.js';
 
 export const OBSERVE_INTERVAL_MS = 1000;
@@ -55,8 +53,7 @@ export function makeHistoryApi(store = new CollectorChoiceStore(), intervalMs = 
 
     return {
       'history.collector': choice,
-      'history.setCollector': async (req) => {
-        const id = nodeIdParam(req);
+      'history.setCollector': async ({ nodeId: id }) => {
         ctx.session(id); // throws ENONODE for a node not in the map
         nodeId = id;
         store.set(profile, id);
@@ -67,23 +64,11 @@ export function makeHistoryApi(store = new CollectorChoiceStore(), intervalMs = 
       'history.startCollector': async () => control(collectorSession().request('history.start', null)),
       // Stopping waits up to 10 s for the collector's last write, then kills it: more than a request's usual time.
       'history.stopCollector': async () => control(collectorSession().request('history.stop', null, STOP_TIMEOUT_MS)),
-      'history.checkpoint': async (req) => {
-        const label = (req as { label?: unknown } | null)?.label;
-        if (typeof label !== 'string' || label.length > CHECKPOINT_LABEL_MAX) {
-          throw new RpcError('EINVAL', `history.checkpoint needs { label }: a text of at most ${CHECKPOINT_LABEL_MAX} characters (may be empty)`);
-        }
-        return control(collectorSession().request('history.checkpoint', { label }));
-      },
+      'history.checkpoint': async ({ label }) => control(collectorSession().request('history.checkpoint', { label })),
       'history.rotate': async () => control(collectorSession().request('history.rotate', null)),
-      'history.series': async (req) => {
-        if (!req || typeof req !== 'object') throw new RpcError('EINVAL', 'history.series needs { buckets, metrics }');
-        return collectorSession().request('history.series', req);
-      },
-      'history.procs': async (req) => collectorSession().request('history.procs', req ?? {}),
-      'history.at': async (req) => {
-        if (!req || typeof req.t !== 'number') throw new RpcError('EINVAL', 'history.at needs { t } (ms)');
-        return collectorSession().request('history.at', req);
-      },
+      'history.series': async (req) => collectorSession().request('history.series', req),
+      'history.procs': async (req) => collectorSession().request('history.procs', req),
+      'history.at': async (req) => collectorSession().request('history.at', req),
     };
   };
 }

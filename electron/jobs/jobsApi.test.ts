@@ -54,27 +54,16 @@ describe('jobs API (main process)', () => {
     expect(calls).toEqual([{ id: 1, method: 'jobs.start', params: { argv: ['/bin/sleep', '300'], cwd: '/tmp', mode: { kind: 'nomig' }, nodes: [1, 2, 3] } }]);
   });
 
-  it('refuses bad start parameters with words an admin understands, and asks no agent', async () => {
+  it('refuses a start on a node not in the map, and asks no agent (parameters: apiJobs.validate.test.ts)', async () => {
     const { api, calls } = fakeCtx({ 1: { 'jobs.start': [] } });
-    const start = (req: unknown) => api['job.start'](req as never);
-    await expect(start({ nodeId: 1, argv: 'sleep 300', cwd: '/tmp', mode: { kind: 'nomig' } })).rejects.toThrow(/"argv" must be a list/);
-    await expect(start({ nodeId: 1, argv: ['/bin/sh', 'a\0b'], cwd: '/tmp', mode: { kind: 'nomig' } })).rejects.toThrow(/NUL/);
-    await expect(start({ nodeId: 1, argv: [''], cwd: '/tmp', mode: { kind: 'nomig' } })).rejects.toThrow(/program name is empty/);
-    await expect(start({ nodeId: 1, argv: ['x'], cwd: 'tmp', mode: { kind: 'nomig' } })).rejects.toThrow(/"cwd" must be an absolute path/);
-    await expect(start({ nodeId: 1, argv: ['x'], cwd: '/', mode: { kind: 'shell' } })).rejects.toThrow(/run modes/);
-    await expect(start({ nodeId: 1, argv: ['x'], cwd: '/', mode: { kind: 'runon' } })).rejects.toThrow(/"node" must be a whole number/);
-    await expect(start({ nodeId: 1, argv: ['x'], cwd: '/', mode: { kind: 'parallel', first: 1, last: 3 } })).rejects.toThrow(/"invert" must be true or false/);
-    await expect(start({ nodeId: 9, argv: ['x'], cwd: '/', mode: { kind: 'nomig' } })).rejects.toThrow(/no node 9/);
+    await expect(api['job.start']({ nodeId: 9, argv: ['x'], cwd: '/', mode: { kind: 'nomig' } })).rejects.toThrow(/no node 9/);
     expect(calls).toEqual([]);
   });
 
-  it('signals, renices and checks ranges before forwarding to the node of the PID', async () => {
+  it('signals and renices on the node of the PID', async () => {
     const { api, calls } = fakeCtx({ 1: {}, 2: { 'jobs.signal': null, 'jobs.renice': null } });
     await api['job.signal']({ nodeId: 2, pid: 77, signal: 'STOP' });
     await api['job.renice']({ nodeId: 2, pid: 77, nice: -20 });
-    await expect(api['job.renice']({ nodeId: 2, pid: 77, nice: 20 })).rejects.toThrow(/"nice" must be a whole number from -20 to 19/);
-    await expect(api['job.signal']({ nodeId: 2, pid: 77, signal: 'HUP' } as never)).rejects.toThrow(/KILL, STOP or CONT/);
-    await expect(api['job.signal']({ nodeId: 2, signal: 'KILL' } as never)).rejects.toThrow(/say which process/);
     expect(calls).toEqual([
       { id: 2, method: 'jobs.signal', params: { pid: 77, signal: 'STOP' } },
       { id: 2, method: 'jobs.renice', params: { pid: 77, nice: -20 } },
@@ -93,7 +82,6 @@ describe('jobs API (main process)', () => {
     await api['job.migrate']({ nodeId: 1, ref, to: 'home' });
     expect(calls.at(-1)).toEqual({ id: 3, method: 'jobs.migrate', params: { ref, to: 'home' } });
     await expect(api['job.migrate']({ nodeId: 1, ref, to: 7 })).rejects.toThrow(/no node 7/);
-    await expect(api['job.migrate']({ nodeId: 1, ref, to: 'far' } as never)).rejects.toThrow(/"to" must be a node ID, "home" or "best"/);
   });
 
   it('says a job is not running instead of signalling a stale record', async () => {
@@ -142,7 +130,6 @@ describe('jobs API (main process)', () => {
     expect(await api['node.guests']({ nodeId: 1 })).toEqual([guest]);
     expect(await api['node.files']({ nodeId: 1, path: '/bin' })).toEqual(listing);
     expect(await api['node.files']({ nodeId: 1, path: '~' })).toEqual(listing);
-    await expect(api['node.files']({ nodeId: 1, path: '../etc' })).rejects.toThrow(/absolute path/);
   });
 
   it("forwards every node's jobs.changed as job.changed with the node's ID", () => {

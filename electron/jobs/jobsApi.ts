@@ -13,8 +13,6 @@ import type { ApiProcTarget, JobApiRequests, ProcStatus } from '../../shared/pro
 import { groupJobs, jobAsProcess } from '../../shared/jobs/jobView.js';
 import type { ApiFeature, ApiHandlers, ServiceContext } from '../core/clusterTypes.js';
 import type { NodeSession } from '../core/nodeSession.js';
-import { intParam, nodeIdParam } from '../core/params.js';
-import { absPathParam, argvParam, boolParam, browsePathParam, migrateToParam, modeParam, refParam, signalParam, targetParam } from './jobParams.js';
 
 type JobHandlers = Pick<ApiHandlers, keyof JobApiRequests>;
 
@@ -131,46 +129,41 @@ export function makeJobsApi(ctx: ServiceContext): JobHandlers {
     return { nodeId: l.nodeId, proc, ...(job ? { job } : {}), reasons };
   }
 
+  // Requests arrive checked (shared/protocol/apiJobs.validate.ts): what is left here needs the cluster's state.
   return {
-    'job.list': async (req) => ctx.session(nodeIdParam(req)).request('jobs.list', null),
-    'job.start': async (req) => {
-      const s = ctx.session(nodeIdParam(req));
-      const spec = { argv: argvParam(req), cwd: absPathParam(req, 'cwd'), mode: modeParam(req), nodes: ids() };
-      const records = await s.request('jobs.start', spec, START_TIMEOUT_MS);
+    'job.list': async ({ nodeId }) => ctx.session(nodeId).request('jobs.list', null),
+    'job.start': async ({ nodeId, argv, cwd, mode }) => {
+      const s = ctx.session(nodeId);
+      const records = await s.request('jobs.start', { argv, cwd, mode, nodes: ids() }, START_TIMEOUT_MS);
       // A copy started on another node has run its program, or failed to, by now: its home
       // learns which from the job directory when asked.
       return Promise.all(records.map((r) => (r.state === 'away' ? s.request('jobs.get', { ref: r.ref }).catch(() => r) : r)));
     },
     'job.signal': async (req) => {
-      const signal = signalParam(req);
-      const l = await runningAt(targetParam(req));
-      return ctx.session(l.nodeId).request('jobs.signal', { ...l.target, signal });
+      const l = await runningAt(req);
+      return ctx.session(l.nodeId).request('jobs.signal', { ...l.target, signal: req.signal });
     },
     'job.renice': async (req) => {
-      const nice = intParam(req, 'nice', -20, 19);
-      const l = await runningAt(targetParam(req));
-      return ctx.session(l.nodeId).request('jobs.renice', { ...l.target, nice });
+      const l = await runningAt(req);
+      return ctx.session(l.nodeId).request('jobs.renice', { ...l.target, nice: req.nice });
     },
     'job.lock': async (req) => {
-      const locked = boolParam(req, 'locked');
-      const t = targetParam(req);
+      const t: ApiProcTarget = req;
       const l = await locate(t);
       let ref = l.job?.ref;
       if (!ref && 'pid' in t) ref = (await procOf(l.nodeId, t.pid))?.job;
       if (!ref) throw new RpcError('EINVAL', `process ${'pid' in t ? t.pid : ''} on node ${l.nodeId} is not a mosrun job: only jobs can be locked or unlocked`);
-      return ctx.session(l.nodeId).request('jobs.lock', { ref, locked });
+      return ctx.session(l.nodeId).request('jobs.lock', { ref, locked: req.locked });
     },
     'job.migrate': async (req) => {
-      const to = migrateToParam(req);
+      const { to } = req;
       if (typeof to === 'number') ctx.session(to); // a node not in the map: say so before anything moves
-      const l = await runningAt(targetParam(req));
+      const l = await runningAt(req);
       // A large job's dump, copy and restore take a while: wait as long as the agent may.
       return ctx.session(l.nodeId).request('jobs.migrate', { ...l.target, to }, MIGRATE_TIMEOUT_MS);
     },
-    'job.status': async (req) => status(targetParam(req)),
-    'job.forget': async (req) => {
-      const nodeId = nodeIdParam(req);
-      const ref = refParam((req as { ref?: unknown } | null)?.ref);
+    'job.status': async (req) => status(req),
+    'job.forget': async ({ nodeId, ref }) => {
       const s = ctx.session(nodeId);
       const r = await s.request('jobs.get', { ref });
       if (r.state !== 'away') return s.request('jobs.forget', { ref });
@@ -179,8 +172,8 @@ export function makeJobsApi(ctx: ServiceContext): JobHandlers {
       }
       return s.request('jobs.forget', { ref, unreachable: true });
     },
-    'node.guests': async (req) => (await ctx.session(nodeIdParam(req)).request('procs', null)).filter((p) => p.guestFrom !== undefined),
-    'node.files': async (req) => ctx.session(nodeIdParam(req)).request('fs.list', { path: browsePathParam(req) }),
+    'node.guests': async ({ nodeId }) => (await ctx.session(nodeId).request('procs', null)).filter((p) => p.guestFrom !== undefined),
+    'node.files': async ({ nodeId, path }) => ctx.session(nodeId).request('fs.list', { path }),
   };
 }
 

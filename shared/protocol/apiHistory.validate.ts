@@ -1,0 +1,17 @@
+/** One validator per request of the history API (apiHistory.ts), run in the main process's dispatch. */
+import type { HistoryApiRequests } from './apiHistory.js';
+import { nodeId } from './fields.validate.js';
+import { checkpointLabel, historyAt, historyProcs, historySeries } from './agentHistory.validate.js';
+import { none, obj, type Validators } from './validate.js';
+
+export const historyApiValidators = {
+  'history.collector': none,
+  'history.setCollector': obj({ nodeId }),
+  'history.startCollector': none,
+  'history.stopCollector': none,
+  'history.checkpoint': obj({ label: checkpointLabel }),
+  'history.rotate': none,
+  'history.series': historySeries,
+  'history.procs': historyProcs,
+  'history.at': historyAt,
+} satisfies Validators<HistoryApiRequests>;
