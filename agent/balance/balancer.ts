@@ -7,12 +7,13 @@
 import type { NodeId, NodeSample } from '../../shared/domain/node.js';
 import type { MapNode } from '../../shared/hpcMap.js';
 import { smoothLoad } from '../../shared/loadFigures.js';
-import { Infod, type ViewNode } from '../../shared/balancing/infod.js';
+import { Infod } from '../../shared/balancing/infod.js';
 import { decide, DEFAULT_DECIDE, holdReason, loadAfterDeparture, type Decision, type JobCandidate } from '../../shared/balancing/decide.js';
 import { localLoad } from '../../shared/balancing/gain.js';
 import { summarizeReasons } from '../../shared/jobs/cantMove.js';
 import type { FlagName } from '../../shared/balancing/controls.js';
-import type { DecayParams, InfoMessage, NodeFlags, Rng } from '../../shared/balancing/types.js';
+import type { Rng } from '../../shared/balancing/rng.js';
+import type { DecayParams, InfoMessage, NodeFlags, ViewNode } from '../../shared/balancing/types.js';
 import type { AvoidedTarget, HeldJob, MoveReport } from '../../shared/protocol/agentBalance.js';
 import type { MigrationService } from '../daemon/services.js';
 import type { Snapshot } from '../daemon/feature.js';

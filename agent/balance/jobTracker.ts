@@ -5,8 +5,8 @@
  * candidates carry no load figure of their own.
  */
 import { jobKey, type ProcInfo } from '../../shared/domain/process.js';
-import { newJobLoad, observeJob, setJobMode, type JobLoadState } from '../../shared/balancing/jobLoad.js';
-import type { DecayParams, JobMode } from '../../shared/balancing/types.js';
+import { newJobLoad, observeJob, setJobMode, type JobLoadState, type JobMode } from '../../shared/balancing/jobLoad.js';
+import type { DecayParams } from '../../shared/balancing/types.js';
 
 /** CPU-seconds and runnable-seconds per job over `elapsedS`, from one process list. */
 export function jobUsage(procs: readonly ProcInfo[], elapsedS: number): Map<string, { cpuS: number; runnableS: number }> {

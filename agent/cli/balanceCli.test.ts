@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeSample } from '../../shared/domain/node.js';
-import type { ViewNode } from '../../shared/balancing/infod.js';
+import type { ViewNode } from '../../shared/balancing/types.js';
 import { parseMosctl, parseSetpe } from '../../shared/balancing/controls.js';
 import { DEFAULT_DECAY, NO_FLAGS } from '../../shared/balancing/types.js';
 import type { ClusterInfo } from '../../shared/protocol/agent.js';

@@ -4,7 +4,7 @@
  * feature is built; a missing slot means the feature is not there, and callers cope.
  */
 import type { NodeId } from '../../shared/domain/node.js';
-import type { ViewNode } from '../../shared/balancing/infod.js';
+import type { ViewNode } from '../../shared/balancing/types.js';
 import type { JobCandidate } from '../../shared/balancing/decide.js';
 import type { NodeFlags } from '../../shared/balancing/types.js';
 

@@ -37,6 +37,14 @@ export interface InfoMessage {
   entries: InfoEntry[];
 }
 
+/** A node as the cluster view (balance.view, mosctl status, the collector) shows it. */
+export interface ViewNode extends InfoEntry {
+  up: boolean;
+  /** ms since news of the node last arrived (0 for self). */
+  ageMs: number;
+  self: boolean;
+}
+
 /** The mosctl flags of a node (HOWTO 8.2, /proc/hpc/admin). All false is the default. */
 export interface NodeFlags {
   /** No automatic migration of any process out of this node. */
@@ -51,9 +59,6 @@ export interface NodeFlags {
 
 export const NO_FLAGS: Readonly<NodeFlags> = Object.freeze({ stay: false, lstay: false, block: false, quiet: false });
 
-/** Per-job load mode: mosrun's cpujob, iojob, nodecay, slowdecay and fastdecay. */
-export type JobMode = 'cpujob' | 'iojob' | 'nodecay' | 'slowdecay' | 'fastdecay';
-
 /** mosctl setdecay: decay interval and the two factors, in thousandths. */
 export interface DecayParams {
   intervalS: number;
@@ -62,6 +67,3 @@ export interface DecayParams {
 }
 
 export const DEFAULT_DECAY: Readonly<DecayParams> = Object.freeze({ intervalS: 1, slow: 975, fast: 926 });
-
-/** A source of uniform numbers in [0, 1): injected so that gossip and simulation replay. */
-export type Rng = () => number;

@@ -16,6 +16,3 @@ export const HISTORY_METRICS: Record<HistoryMetric, (n: HistoryNodeSample) => nu
 
 /** Summaries store every metric, in this order. */
 export const METRIC_ORDER: readonly HistoryMetric[] = ['load', 'mem', 'rmem', 'tmem'];
-
-export const MINUTE = 60_000;
-export const minuteOf = (t: number): number => t - (((t % MINUTE) + MINUTE) % MINUTE);

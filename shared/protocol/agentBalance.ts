@@ -1,7 +1,7 @@
 /** Agent requests and events for the balancing core: cluster view, mosctl controls, setpe (issue: balancing core). */
 import type { NodeId, NodeSample } from '../domain/node.js';
 import type { MapNode } from '../hpcMap.js';
-import type { ViewNode } from '../balancing/infod.js';
+import type { ViewNode } from '../balancing/types.js';
 import type { FlagName } from '../balancing/controls.js';
 import type { DecayParams, NodeFlags } from '../balancing/types.js';
 
