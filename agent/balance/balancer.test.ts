@@ -7,7 +7,8 @@ import { seededRng } from '../../shared/balancing/rng.js';
 import type { MapNode } from '../../shared/hpcMap.js';
 import type { MigrationService } from '../daemon/services.js';
 import { Balancer, NO_MIGRATION } from './balancer.js';
-import { DEFAULT_DECAY, NO_FLAGS } from '../../shared/balancing/types.js';
+import { DEFAULT_DECAY } from '../../shared/balancing/types.js';
+import { NO_FLAGS } from '../../shared/protocol/balanceFlags.js';
 import type { StoredControls } from './controlsStore.js';
 
 const MAP: MapNode[] = [1, 2, 3].map((id) => ({ id, host: `10.0.0.${id}`, aliases: [], line: id }));

@@ -8,6 +8,7 @@ import type { Handlers } from '../../shared/rpc/rpcEndpoint.js';
 import type { AgentRequests } from '../../shared/protocol/agent.js';
 import type { PeerRequests } from '../../shared/protocol/peer.js';
 import type { BalanceState, MoveReport } from '../../shared/protocol/agentBalance.js';
+import { FLAG_NAMES } from '../../shared/protocol/balanceFlags.js';
 import type { NodeId } from '../../shared/domain/node.js';
 import { parseMosctl } from '../../shared/balancing/controls.js';
 import { criuProblem } from '../../shared/jobs/cantMove.js';
@@ -26,7 +27,7 @@ const PING_TIMEOUT_MS = 3000;
 /** A target's word (arrival notice, facts) is waited for this long at most. */
 const TARGET_TIMEOUT_MS = 5000;
 
-const FLAGS = ['stay', 'lstay', 'block', 'quiet'];
+const FLAGS: readonly string[] = FLAG_NAMES;
 
 export function balanceFeature(ctx: DaemonContext): AgentFeature {
   const store = new ControlsStore(ctx.paths.dir);

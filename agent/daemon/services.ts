@@ -6,7 +6,7 @@
 import type { NodeId } from '../../shared/domain/node.js';
 import type { ViewNode } from '../../shared/balancing/types.js';
 import type { JobCandidate } from '../../shared/balancing/decide.js';
-import type { NodeFlags } from '../../shared/balancing/types.js';
+import type { NodeFlags } from '../../shared/protocol/balanceFlags.js';
 
 export interface ClusterViewService {
   /** Every node this node knows of, itself first, from the load exchange. */

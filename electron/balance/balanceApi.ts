@@ -5,6 +5,7 @@
 import { RpcError } from '../../shared/protocol/rpc.js';
 import type { NodeId } from '../../shared/domain/node.js';
 import type { AgentStart, NodeResult } from '../../shared/protocol/apiBalance.js';
+import { FLAG_NAMES } from '../../shared/protocol/balanceFlags.js';
 import type { ApiFeature, ApiHandlers, ServiceContext } from '../core/clusterService.js';
 import type { NodeSession } from '../core/nodeSession.js';
 import { nodeIdParam } from '../core/params.js';
@@ -14,7 +15,7 @@ type BalanceHandlers = Pick<
   'balance.state' | 'balance.setFlag' | 'balance.expel' | 'balance.bring' | 'balance.stopAgent' | 'balance.startAgent' | 'balance.view'
 >;
 
-const FLAGS = ['stay', 'lstay', 'block', 'quiet'] as const;
+const FLAGS = FLAG_NAMES;
 export const START_TIMEOUT_MS = 30_000;
 
 /** The sessions a request names: one node, or all of them in map order. */

@@ -8,7 +8,7 @@ import type { NodeId } from '../domain/node.js';
 import { normalisedLoad } from '../loadFigures.js';
 import { crowding, moveCost, targetCost, type GainOptions, type LastMove } from './gain.js';
 import { isCpuCandidate, type JobMode } from './jobLoad.js';
-import type { NodeFlags } from './types.js';
+import type { NodeFlags } from '../protocol/balanceFlags.js';
 
 export { targetCost } from './gain.js';
 

@@ -1,7 +1,7 @@
 /** What the node configuration window says about an action's outcome on each node. */
 import type { BalanceState, MoveReport } from '../../../shared/protocol/agentBalance.js';
 import type { AgentStart, NodeResult } from '../../../shared/protocol/apiBalance.js';
-import type { FlagName } from '../../../shared/balancing/controls.js';
+import type { FlagName } from '../../../shared/protocol/balanceFlags.js';
 
 /** The window's controls: label (accessible name), flag, and whether checked means the flag is on. */
 export const FLAG_BOXES: { label: string; flag: FlagName; checkedIsOn: boolean }[] = [

@@ -10,7 +10,7 @@ import { localLoad, type LastMove, type MovedBy } from '../gain.js';
 import { Infod } from '../infod.js';
 import { newJobLoad, observeJob, type JobLoadState } from '../jobLoad.js';
 import { seededRng } from '../rng.js';
-import { NO_FLAGS, type NodeFlags } from '../types.js';
+import { NO_FLAGS, type NodeFlags } from '../../protocol/balanceFlags.js';
 import { NodeNoise } from './noise.js';
 import { summarise, type JobOutcome, type Policy, type SimJobSpec, type SimNodeSpec, type SimResult, type Workload } from './model.js';
 
