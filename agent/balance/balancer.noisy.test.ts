@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { NodeSample } from '../../shared/domain/node.js';
-import type { JobCandidate } from '../../shared/balancing/decide.js';
-import { seededRng } from '../../shared/balancing/rng.js';
+import type { JobCandidate } from './decide.js';
+import { seededRng } from './rng.js';
 import { DEFAULT_DECAY } from '../../shared/balancing/types.js';
 import { NO_FLAGS } from '../../shared/protocol/balanceFlags.js';
 import type { MapNode } from '../../shared/hpcMap.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeSample } from '../../shared/domain/node.js';
 import type { ProcInfo } from '../../shared/domain/process.js';
-import type { JobCandidate } from '../../shared/balancing/decide.js';
+import type { JobCandidate } from './decide.js';
 import type { InfoMessage } from '../../shared/balancing/types.js';
-import { seededRng } from '../../shared/balancing/rng.js';
+import { seededRng } from './rng.js';
 import type { MapNode } from '../../shared/hpcMap.js';
 import type { MigrationService } from '../daemon/services.js';
 import { Balancer, NO_MIGRATION } from './balancer.js';

@@ -7,11 +7,11 @@
 import type { NodeId, NodeSample } from '../../shared/domain/node.js';
 import type { MapNode } from '../../shared/hpcMap.js';
 import { smoothLoad } from '../../shared/loadFigures.js';
-import { Infod } from '../../shared/balancing/infod.js';
-import { decide, DEFAULT_DECIDE, holdReason, loadAfterDeparture, type Decision, type JobCandidate } from '../../shared/balancing/decide.js';
-import { localLoad } from '../../shared/balancing/gain.js';
-import { summarizeReasons } from '../../shared/jobs/cantMove.js';
-import type { Rng } from '../../shared/balancing/rng.js';
+import { Infod } from './infod.js';
+import { decide, DEFAULT_DECIDE, holdReason, loadAfterDeparture, type Decision, type JobCandidate } from './decide.js';
+import { localLoad } from './gain.js';
+import { summarizeReasons } from '../jobs/cantMove.js';
+import type { Rng } from './rng.js';
 import type { DecayParams, InfoMessage, ViewNode } from '../../shared/balancing/types.js';
 import type { FlagName, NodeFlags } from '../../shared/protocol/balanceFlags.js';
 import type { AvoidedTarget, HeldJob, MoveReport } from '../../shared/protocol/agentBalance.js';

@@ -5,7 +5,7 @@
  * candidates carry no load figure of their own.
  */
 import { jobKey, type ProcInfo } from '../../shared/domain/process.js';
-import { newJobLoad, observeJob, setJobMode, type JobLoadState, type JobMode } from '../../shared/balancing/jobLoad.js';
+import { newJobLoad, observeJob, setJobMode, type JobLoadState, type JobMode } from './jobLoad.js';
 import type { DecayParams } from '../../shared/balancing/types.js';
 
 /** CPU-seconds and runnable-seconds per job over `elapsedS`, from one process list. */

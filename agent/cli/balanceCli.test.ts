@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeSample } from '../../shared/domain/node.js';
 import type { ViewNode } from '../../shared/balancing/types.js';
-import { parseMosctl, parseSetpe } from '../../shared/balancing/controls.js';
+import { parseMosctl, parseSetpe } from '../balance/controls.js';
 import { DEFAULT_DECAY } from '../../shared/balancing/types.js';
 import { NO_FLAGS } from '../../shared/protocol/balanceFlags.js';
 import type { ClusterInfo } from '../../shared/protocol/agent.js';

@@ -5,7 +5,7 @@
  */
 import type { NodeId } from '../../shared/domain/node.js';
 import type { ViewNode } from '../../shared/balancing/types.js';
-import type { JobCandidate } from '../../shared/balancing/decide.js';
+import type { JobCandidate } from '../balance/decide.js';
 import type { NodeFlags } from '../../shared/protocol/balanceFlags.js';
 
 export interface ClusterViewService {

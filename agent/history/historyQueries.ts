@@ -12,7 +12,7 @@ import type {
 import type { HistoryNodeSample, MinMaxSeries, SampleRecord } from '../../shared/history/types.js';
 import type { NodeSample } from '../../shared/domain/node.js';
 import { MinMaxBuckets, minuteEdges } from '../../shared/history/downsample.js';
-import { HISTORY_METRICS } from '../../shared/history/metrics.js';
+import { HISTORY_METRICS } from './metrics.js';
 import { columnOf, columnStart } from '../../shared/history/seriesMerge.js';
 import { MINUTE, gridFor, minuteOf, recordedRange } from '../../shared/history/grid.js';
 import { HistoryReader } from '../collector/store/historyReader.js';

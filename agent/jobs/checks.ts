@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
-import type { FileFact } from '../../shared/jobs/cantMove.js';
+import type { FileFact } from './cantMove.js';
 import { readSmallFile } from '../sampler/procfs.js';
 
 const DELETED = ' (deleted)';

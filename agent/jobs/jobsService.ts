@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { NodeId } from '../../shared/domain/node.js';
 import { jobKey, type JobRef, type ProcInfo } from '../../shared/domain/process.js';
 import { REMOTE_ID_BASE, type JobRecord, type JobSpec, type RemoteJobSpec } from '../../shared/jobs/job.js';
-import { NOT_A_JOB, cantMoveReasons, criuProblem, summarizeReasons } from '../../shared/jobs/cantMove.js';
+import { NOT_A_JOB, cantMoveReasons, criuProblem, summarizeReasons } from './cantMove.js';
 import type { CriuFacts, TargetFacts } from '../../shared/jobs/targetFacts.js';
 import { modeForbidsMigration, remoteTargets } from '../../shared/jobs/runModes.js';
 import type { ProcTarget, JobSignal } from '../../shared/protocol/agentJobs.js';
@@ -19,7 +19,7 @@ import type { Checkpointer, ProcessHost, StateFiles } from './host.js';
 import { realCheckpointer, realProcessHost, realStateFiles } from './realHost.js';
 import { movingRefusal } from './moving.js';
 import { agentUser, awayHere, deputyRow, endedAway } from './awayJobs.js';
-import { startNodesProblem } from '../../shared/jobs/startNodes.js';
+import { startNodesProblem } from './startNodes.js';
 
 export { REMOTE_ID_BASE };
 

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { ExchangeSocket, seal, unseal, type ExchangeEnvelope } from './exchangeSocket.js';
 import { deriveKey } from './clusterSecrets.js';
 import { Balancer } from '../balance/balancer.js';
-import { seededRng } from '../../shared/balancing/rng.js';
+import { seededRng } from '../balance/rng.js';
 import { DEFAULT_DECAY } from '../../shared/balancing/types.js';
 import { NO_FLAGS } from '../../shared/protocol/balanceFlags.js';
 import type { MapNode } from '../../shared/hpcMap.js';

@@ -4,10 +4,10 @@
  * machine; the run is exactly reproducible. Run: npx tsx e2e/bench/balancing.ts
  */
 import { pathToFileURL } from 'node:url';
-import { DEFAULT_DECIDE } from '../../shared/balancing/decide.js';
-import { DEFAULT_SIM, simulate } from '../../shared/balancing/sim/engine.js';
-import type { Policy, SimResult } from '../../shared/balancing/sim/model.js';
-import { NOISY_SETTING, noisyHogs, SHAPES } from '../../shared/balancing/sim/workloads.js';
+import { DEFAULT_DECIDE } from '../../agent/balance/decide.js';
+import { DEFAULT_SIM, simulate } from '../../agent/balance/sim/engine.js';
+import type { Policy, SimResult } from '../../agent/balance/sim/model.js';
+import { NOISY_SETTING, noisyHogs, SHAPES } from '../../agent/balance/sim/workloads.js';
 import { machineLine, writeBenchSection } from './report.js';
 
 export const SEEDS = [1, 2, 3, 4, 5];

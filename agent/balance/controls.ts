@@ -3,9 +3,9 @@
  * `setpe` command lines in the HOWTO's syntax. Parsers return a typed command or an error
  * that says what was wrong and shows the usage; executing commands is the agent's job.
  */
-import { MAX_SPEED, MIN_SPEED, type NodeId } from '../domain/node.js';
-import { DEFAULT_DECAY, type DecayParams } from './types.js';
-import { FLAG_NAMES, NO_FLAGS, type FlagName, type NodeFlags } from '../protocol/balanceFlags.js';
+import { MAX_SPEED, MIN_SPEED, type NodeId } from '../../shared/domain/node.js';
+import { DEFAULT_DECAY, type DecayParams } from '../../shared/balancing/types.js';
+import { FLAG_NAMES, NO_FLAGS, type FlagName, type NodeFlags } from '../../shared/protocol/balanceFlags.js';
 
 export interface NodeControls {
   flags: NodeFlags;

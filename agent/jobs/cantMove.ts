@@ -2,9 +2,9 @@
  * Why a process cannot migrate, in an admin's words (openMosix's /proc/PID/cantmove).
  * Pure: the agent gathers the facts (agent/jobs/checks.ts), this decides.
  */
-import type { NodeId } from '../domain/node.js';
-import { modeForbidsMigration, type RunMode } from './runModes.js';
-import type { CriuFacts, PathView, TargetFacts } from './targetFacts.js';
+import type { NodeId } from '../../shared/domain/node.js';
+import { modeForbidsMigration, type RunMode } from '../../shared/jobs/runModes.js';
+import type { CriuFacts, PathView, TargetFacts } from '../../shared/jobs/targetFacts.js';
 
 export const MIN_CRIU_MAJOR = 4;
 

@@ -8,9 +8,9 @@
  * node, so clocks need not agree. "Last heard" is the receiver's own clock at the moment a
  * newer entry arrived, which makes down-detection immune to skew too.
  */
-import type { NodeId } from '../domain/node.js';
+import type { NodeId } from '../../shared/domain/node.js';
 import { pick, type Rng } from './rng.js';
-import type { InfoEntry, InfoMessage, ViewNode } from './types.js';
+import type { InfoEntry, InfoMessage, ViewNode } from '../../shared/balancing/types.js';
 
 export const DEFAULT_PERIOD_MS = 500;
 export const DEFAULT_WINDOW = 16;
