@@ -1,7 +1,7 @@
 /**
  * One node's balancer: runs infod over the sealed exchange, keeps this node's exported
  * load, tracks per-job load and once per sample decides whether to move a job
- * (shared/balancing/decide.ts) through the migration service. No timers or sockets here:
+ * (agent/balance/decide.ts) through the migration service. No timers or sockets here:
  * the feature (feature.ts) drives it, the tests drive it with fakes.
  */
 import type { NodeId, NodeSample } from '../../shared/domain/node.js';

@@ -1,7 +1,7 @@
 /**
  * Per-job load from the sampler's process list: each job's processes (ProcInfo.job) give
  * its CPU use and whether it was runnable over the last sample interval, which feeds the
- * decaying average of shared/balancing/jobLoad.ts. Used when the migration service's
+ * decaying average of agent/balance/jobLoad.ts. Used when the migration service's
  * candidates carry no load figure of their own.
  */
 import { jobKey, type ProcInfo } from '../../shared/domain/process.js';
