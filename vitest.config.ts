@@ -7,6 +7,6 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 20000,
     pool: 'forks',
-    setupFiles: ['testSetup.ts'],
+    setupFiles: ['testSetup.test-util.ts'],
   },
 });

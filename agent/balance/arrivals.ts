@@ -3,7 +3,7 @@
  * balance.arriving); a job whose arrival nobody announced was moved by the admin (migrate,
  * the migrator, expel, bring), whose placement is held longer (docs/LOAD-MODEL.md, section 4).
  */
-import type { MovedBy } from '../../shared/balancing/gain.js';
+import type { MovedBy } from './gain.js';
 
 /** An announcement marks the job's next arrival within this long as the balancer's. */
 export const ARRIVAL_WINDOW_MS = 5 * 60_000;

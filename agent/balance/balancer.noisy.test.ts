@@ -6,9 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { NodeSample } from '../../shared/domain/node.js';
-import type { JobCandidate } from '../../shared/balancing/decide.js';
-import { seededRng } from '../../shared/balancing/rng.js';
-import { DEFAULT_DECAY, NO_FLAGS } from '../../shared/balancing/types.js';
+import type { JobCandidate } from './decide.js';
+import { seededRng } from './rng.js';
+import { DEFAULT_DECAY } from '../../shared/balancing/types.js';
+import { NO_FLAGS } from '../../shared/protocol/balanceFlags.js';
 import type { MapNode } from '../../shared/hpcMap.js';
 import type { MigrationService } from '../daemon/services.js';
 import { Balancer } from './balancer.js';

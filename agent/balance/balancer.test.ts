@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeSample } from '../../shared/domain/node.js';
 import type { ProcInfo } from '../../shared/domain/process.js';
-import type { JobCandidate } from '../../shared/balancing/decide.js';
+import type { JobCandidate } from './decide.js';
 import type { InfoMessage } from '../../shared/balancing/types.js';
-import { seededRng } from '../../shared/balancing/rng.js';
+import { seededRng } from './rng.js';
 import type { MapNode } from '../../shared/hpcMap.js';
 import type { MigrationService } from '../daemon/services.js';
 import { Balancer, NO_MIGRATION } from './balancer.js';
-import { DEFAULT_DECAY, NO_FLAGS } from '../../shared/balancing/types.js';
+import { DEFAULT_DECAY } from '../../shared/balancing/types.js';
+import { NO_FLAGS } from '../../shared/protocol/balanceFlags.js';
 import type { StoredControls } from './controlsStore.js';
 
 const MAP: MapNode[] = [1, 2, 3].map((id) => ({ id, host: `10.0.0.${id}`, aliases: [], line: id }));

@@ -1,18 +1,19 @@
 /**
  * One node's balancer: runs infod over the sealed exchange, keeps this node's exported
  * load, tracks per-job load and once per sample decides whether to move a job
- * (shared/balancing/decide.ts) through the migration service. No timers or sockets here:
+ * (agent/balance/decide.ts) through the migration service. No timers or sockets here:
  * the feature (feature.ts) drives it, the tests drive it with fakes.
  */
 import type { NodeId, NodeSample } from '../../shared/domain/node.js';
 import type { MapNode } from '../../shared/hpcMap.js';
 import { smoothLoad } from '../../shared/loadFigures.js';
-import { Infod, type ViewNode } from '../../shared/balancing/infod.js';
-import { decide, DEFAULT_DECIDE, holdReason, loadAfterDeparture, type Decision, type JobCandidate } from '../../shared/balancing/decide.js';
-import { localLoad } from '../../shared/balancing/gain.js';
-import { summarizeReasons } from '../../shared/jobs/cantMove.js';
-import type { FlagName } from '../../shared/balancing/controls.js';
-import type { DecayParams, InfoMessage, NodeFlags, Rng } from '../../shared/balancing/types.js';
+import { Infod } from './infod.js';
+import { decide, DEFAULT_DECIDE, holdReason, loadAfterDeparture, type Decision, type JobCandidate } from './decide.js';
+import { localLoad } from './gain.js';
+import { summarizeReasons } from '../jobs/cantMove.js';
+import type { Rng } from './rng.js';
+import type { DecayParams, InfoMessage, ViewNode } from '../../shared/balancing/types.js';
+import type { FlagName, NodeFlags } from '../../shared/protocol/balanceFlags.js';
 import type { AvoidedTarget, HeldJob, MoveReport } from '../../shared/protocol/agentBalance.js';
 import type { MigrationService } from '../daemon/services.js';
 import type { Snapshot } from '../daemon/feature.js';

@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomic } from '../stateDir.js';
-import { DEFAULT_DECAY, NO_FLAGS, type DecayParams, type NodeFlags } from '../../shared/balancing/types.js';
+import { DEFAULT_DECAY, type DecayParams } from '../../shared/balancing/types.js';
+import { FLAG_NAMES, NO_FLAGS, type NodeFlags } from '../../shared/protocol/balanceFlags.js';
 
 export const CONTROLS_FILE = 'controls.json';
 
@@ -14,8 +15,6 @@ export interface StoredControls {
   flags: NodeFlags;
   decay: DecayParams;
 }
-
-const FLAG_NAMES = ['stay', 'lstay', 'block', 'quiet'] as const;
 
 function whole(v: unknown, min: number, max: number): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;

@@ -9,7 +9,7 @@ import type { AgentRequests } from '../../shared/protocol/agent.js';
 import type { PeerRequests } from '../../shared/protocol/peer.js';
 import type { BalanceState, MoveReport } from '../../shared/protocol/agentBalance.js';
 import type { NodeId } from '../../shared/domain/node.js';
-import { criuProblem } from '../../shared/jobs/cantMove.js';
+import { criuProblem } from '../jobs/cantMove.js';
 import { defineFeature, type DaemonContext, type PartsProviding, type ServicesFor } from '../daemon/feature.js';
 import { Balancer } from './balancer.js';
 import { ControlsStore } from './controlsStore.js';

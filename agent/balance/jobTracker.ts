@@ -1,12 +1,12 @@
 /**
  * Per-job load from the sampler's process list: each job's processes (ProcInfo.job) give
  * its CPU use and whether it was runnable over the last sample interval, which feeds the
- * decaying average of shared/balancing/jobLoad.ts. Used when the migration service's
+ * decaying average of agent/balance/jobLoad.ts. Used when the migration service's
  * candidates carry no load figure of their own.
  */
 import { jobKey, type ProcInfo } from '../../shared/domain/process.js';
-import { newJobLoad, observeJob, setJobMode, type JobLoadState } from '../../shared/balancing/jobLoad.js';
-import type { DecayParams, JobMode } from '../../shared/balancing/types.js';
+import { newJobLoad, observeJob, setJobMode, type JobLoadState, type JobMode } from './jobLoad.js';
+import type { DecayParams } from '../../shared/balancing/types.js';
 
 /** CPU-seconds and runnable-seconds per job over `elapsedS`, from one process list. */
 export function jobUsage(procs: readonly ProcInfo[], elapsedS: number): Map<string, { cpuS: number; runnableS: number }> {

@@ -4,8 +4,8 @@
  */
 import type { NodeId, NodeSample } from '../../shared/domain/node.js';
 import type { MapNode } from '../../shared/hpcMap.js';
-import type { ViewNode } from '../../shared/balancing/infod.js';
-import type { GetWhat, WhoisTarget } from '../../shared/balancing/controls.js';
+import type { ViewNode } from '../../shared/balancing/types.js';
+import type { GetWhat, WhoisTarget } from './controls.js';
 import type { BalanceState, MoveReport } from '../../shared/protocol/agentBalance.js';
 import type { ClusterInfo } from '../../shared/protocol/agent.js';
 

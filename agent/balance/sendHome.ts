@@ -1,5 +1,5 @@
 /** expel and bring, the admin's moves: the chosen jobs go back to their home node, one at a time. */
-import type { JobCandidate } from '../../shared/balancing/decide.js';
+import type { JobCandidate } from './decide.js';
 import type { MoveReport } from '../../shared/protocol/agentBalance.js';
 import type { MigrationService } from '../daemon/services.js';
 

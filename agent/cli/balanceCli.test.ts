@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeSample } from '../../shared/domain/node.js';
-import type { ViewNode } from '../../shared/balancing/infod.js';
-import { parseMosctl, parseSetpe } from '../../shared/balancing/controls.js';
-import { DEFAULT_DECAY, NO_FLAGS } from '../../shared/balancing/types.js';
+import type { ViewNode } from '../../shared/balancing/types.js';
+import { parseMosctl, parseSetpe } from '../balance/controls.js';
+import { DEFAULT_DECAY } from '../../shared/balancing/types.js';
+import { NO_FLAGS } from '../../shared/protocol/balanceFlags.js';
 import type { ClusterInfo } from '../../shared/protocol/agent.js';
 import type { BalanceState, ClusterViewReply } from '../../shared/protocol/agentBalance.js';
 import { runMosctl, type MosctlAgent } from './mosctl.js';

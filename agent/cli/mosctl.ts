@@ -3,7 +3,7 @@
  * speed and decay of this node, and the readers about any node of the cluster.
  */
 import { lookup } from 'node:dns/promises';
-import { MOSCTL_USAGE, parseMosctl, type MosctlCommand } from '../../shared/balancing/controls.js';
+import { MOSCTL_USAGE, parseMosctl, type MosctlCommand } from '../balance/controls.js';
 import type { NodeId, NodeSample } from '../../shared/domain/node.js';
 import { demandSourceLabel, speedSourceLabel } from '../../shared/loadFigures.js';
 import { CliError, connectDaemon, type DaemonClient } from './daemonClient.js';

@@ -1,7 +1,7 @@
 /** mosctl status says where this node's load and speed figures come from. */
 import { describe, expect, it } from 'vitest';
 import type { NodeSample } from '../../shared/domain/node.js';
-import { parseMosctl } from '../../shared/balancing/controls.js';
+import { parseMosctl } from '../balance/controls.js';
 import type { ClusterInfo } from '../../shared/protocol/agent.js';
 import { runMosctl, type MosctlAgent } from './mosctl.js';
 

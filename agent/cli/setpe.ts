@@ -7,7 +7,7 @@
  * own, and after -off no GUI installs its map again unless the admin asks it to.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseSetpe, SETPE_USAGE, type SetpeCommand } from '../../shared/balancing/controls.js';
+import { parseSetpe, SETPE_USAGE, type SetpeCommand } from '../balance/controls.js';
 import { formatHpcMap, MapError, parseHpcMap } from '../../shared/hpcMap.js';
 import { CliError, connectDaemon, type DaemonClient } from './daemonClient.js';
 

@@ -4,7 +4,7 @@
  * openMosix originals had neither. The tools' own parsers still handle their other options
  * (`mosrun -h` is openMosix's "run home", not help).
  */
-import { MOSCTL_USAGE, SETPE_USAGE } from '../../shared/balancing/controls.js';
+import { MOSCTL_USAGE, SETPE_USAGE } from '../balance/controls.js';
 import { MOSRUN_USAGE, RUN_MODE_SCRIPTS } from '../../shared/jobs/runModes.js';
 import { USAGE as COLLECTOR_USAGE } from '../collector/collectorCli.js';
 import { MPS_USAGE } from '../jobs/cliText.js';

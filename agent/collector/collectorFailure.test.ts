@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Collector, ROTATION_RETRY_MS } from './collector.js';
 import { collectorPaths, type CollectorPaths, type CollectorSettings } from './config.js';
 import { HistoryReader } from './store/historyReader.js';
-import { FaultyIo } from './store/faultyIo.js';
+import { FaultyIo } from './store/faultyIo.test-util.js';
 import { LOG_FILE } from './store/historyWriter.js';
 import { CURRENT_DIR } from './store/rotation.js';
 import type { ClusterViewSource } from './clusterViewSource.js';

@@ -7,9 +7,9 @@
  */
 import type { JobsService } from '../jobs/jobsService.js';
 import type { NodeId } from '../../shared/domain/node.js';
-import type { ViewNode } from '../../shared/balancing/infod.js';
-import type { JobCandidate } from '../../shared/balancing/decide.js';
-import type { NodeFlags } from '../../shared/balancing/types.js';
+import type { ViewNode } from '../../shared/balancing/types.js';
+import type { JobCandidate } from '../balance/decide.js';
+import type { NodeFlags } from '../../shared/protocol/balanceFlags.js';
 import type { MoveOutcome } from '../migrate/orchestrator.js';
 
 export interface ClusterViewService {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { RpcError } from '../../shared/protocol/rpc.js';
-import { HISTORY_METRICS } from '../../shared/history/metrics.js';
+import { HISTORY_METRICS } from './metrics.js';
 import { collectorPaths, type CollectorPaths } from '../collector/config.js';
 import { HistoryWriter } from '../collector/store/historyWriter.js';
 import { clusterAt, historySeries, procHistory } from './historyQueries.js';

@@ -9,12 +9,12 @@ import { RpcError } from '../../shared/protocol/rpc.js';
 import type {
   ClusterMoment, CollectorStatus, HistoryMetric, HistorySeries, HistorySeriesRequest, NodeSeries, ProcHistory,
 } from '../../shared/protocol/agentHistory.js';
-import type { HistoryNodeSample, SampleRecord } from '../../shared/history/types.js';
+import type { HistoryNodeSample, MinMaxSeries, SampleRecord } from '../../shared/history/types.js';
 import type { NodeSample } from '../../shared/domain/node.js';
-import { MinMaxBuckets, minuteEdges, type MinMaxSeries } from '../../shared/history/downsample.js';
-import { HISTORY_METRICS, MINUTE, minuteOf } from '../../shared/history/metrics.js';
+import { MinMaxBuckets, minuteEdges } from '../../shared/history/downsample.js';
+import { HISTORY_METRICS } from './metrics.js';
 import { columnOf, columnStart } from '../../shared/history/seriesMerge.js';
-import { gridFor, recordedRange } from '../../shared/history/grid.js';
+import { MINUTE, gridFor, minuteOf, recordedRange } from '../../shared/history/grid.js';
 import { HistoryReader } from '../collector/store/historyReader.js';
 import type { MinuteSummary } from '../collector/store/summary.js';
 import { backupTime, listBackups } from '../collector/store/rotation.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { observedSource, reportedSource } from './viewSources.js';
 import { mergeViews } from './mergeViews.js';
-import type { ViewNode } from '../../shared/balancing/infod.js';
+import type { ViewNode } from '../../shared/balancing/types.js';
 import type { NodeView } from '../../shared/domain/node.js';
 
 const vn = (node: number, over: Partial<ViewNode> = {}): ViewNode => ({

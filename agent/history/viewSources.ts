@@ -4,7 +4,7 @@
  * so other nodes' clocks never matter), and the views a connected GUI pushes (as of the push).
  */
 import type { NodeMemory, NodeView } from '../../shared/domain/node.js';
-import type { ViewNode } from '../../shared/balancing/infod.js';
+import type { ViewNode } from '../../shared/balancing/types.js';
 import type { ClusterViewNode } from '../../shared/protocol/agentHistory.js';
 import type { ViewSource } from './mergeViews.js';
 

@@ -2,7 +2,8 @@
 import type { NodeId } from '../../shared/domain/node.js';
 import type { ProcInfo } from '../../shared/domain/process.js';
 import type { JobRecord } from '../../shared/jobs/job.js';
-import { NOT_A_JOB, criuProblem, summarizeReasons, type CriuFacts } from '../../shared/jobs/cantMove.js';
+import { NOT_A_JOB, criuProblem, summarizeReasons } from './cantMove.js';
+import type { CriuFacts } from '../../shared/jobs/targetFacts.js';
 import { modeForbidsMigration } from '../../shared/jobs/runModes.js';
 import { descendantsIn } from './procTree.js';
 import { awayHere, deputyRow } from './awayJobs.js';

@@ -1,10 +1,10 @@
 /**
  * The I/O half of "can it move": what the job's processes have open or mapped, read from
- * /proc (and `ss` for the far ends of unix sockets). shared/jobs/cantMove.ts decides.
+ * /proc (and `ss` for the far ends of unix sockets). agent/jobs/cantMove.ts decides.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readlinkSync, statSync } from 'node:fs';
-import type { FileFact } from '../../shared/jobs/cantMove.js';
+import type { FileFact } from './cantMove.js';
 import { readSmallFile } from '../sampler/procfs.js';
 
 const DELETED = ' (deleted)';

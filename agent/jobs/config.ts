@@ -14,7 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { writeAtomic } from '../stateDir.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { PathView } from '../../shared/jobs/cantMove.js';
+import type { PathView } from '../../shared/jobs/targetFacts.js';
 import { log } from '../log/log.js';
 
 export interface JobsConfig extends PathView {

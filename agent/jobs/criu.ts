@@ -16,7 +16,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join, relative } from 'node:path';
-import type { CriuFacts } from '../../shared/jobs/cantMove.js';
+import type { CriuFacts } from '../../shared/jobs/targetFacts.js';
 import { processTree, signalPids } from './procTree.js';
 
 export interface CriuResult {

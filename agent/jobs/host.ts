@@ -4,7 +4,8 @@
  * the migration protocol's simulation (agent/migrate/sim/) plugs in deterministic stand-ins
  * that can crash and fail at any step, and drives the same code.
  */
-import type { CriuFacts, FileFact } from '../../shared/jobs/cantMove.js';
+import type { FileFact } from './cantMove.js';
+import type { CriuFacts } from '../../shared/jobs/targetFacts.js';
 
 /** A job's processes on this node, by the PID of its init. */
 export interface ProcessHost {

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { NodeId } from '../../shared/domain/node.js';
 import { jobKey, type JobRef, type ProcInfo } from '../../shared/domain/process.js';
 import { REMOTE_ID_BASE, type JobRecord, type JobSpec, type RemoteJobSpec } from '../../shared/jobs/job.js';
-import { cantMoveReasons, type CriuFacts, type TargetFacts } from '../../shared/jobs/cantMove.js';
+import { cantMoveReasons } from './cantMove.js';
+import type { CriuFacts, TargetFacts } from '../../shared/jobs/targetFacts.js';
 import { remoteTargets } from '../../shared/jobs/runModes.js';
 import type { ProcTarget, JobSignal } from '../../shared/protocol/agentJobs.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
@@ -18,7 +19,7 @@ import { realCheckpointer, realProcessHost, realStateFiles } from './realHost.js
 import { movingRefusal } from './moving.js';
 import { agentUser, endedAway } from './awayJobs.js';
 import { annotateJobs } from './annotate.js';
-import { startNodesProblem } from '../../shared/jobs/startNodes.js';
+import { startNodesProblem } from './startNodes.js';
 import { log } from '../log/log.js';
 
 export { REMOTE_ID_BASE };

@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { CriuFacts } from '../../shared/jobs/cantMove.js';
+import type { CriuFacts } from '../../shared/jobs/targetFacts.js';
 import { readSmallFile } from '../sampler/procfs.js';
 import { syncDir, writeAtomic } from '../stateDir.js';
 import { gatherFiles } from './checks.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jobCandidates } from './candidates.js';
-import { holdReason, movableJobs, DEFAULT_DECIDE } from '../../shared/balancing/decide.js';
+import { holdReason, movableJobs, DEFAULT_DECIDE } from '../balance/decide.js';
 import type { JobRecord } from '../../shared/jobs/job.js';
 import type { ProcInfo } from '../../shared/domain/process.js';
 

@@ -8,8 +8,8 @@
  */
 import { jobKey, type ProcInfo } from '../../shared/domain/process.js';
 import type { JobRecord } from '../../shared/jobs/job.js';
-import type { JobCandidate } from '../../shared/balancing/decide.js';
-import type { JobMode } from '../../shared/balancing/types.js';
+import type { JobCandidate } from '../balance/decide.js';
+import type { JobMode } from '../balance/jobLoad.js';
 import type { RunMode } from '../../shared/jobs/runModes.js';
 
 export function loadMode(mode: RunMode): JobMode {

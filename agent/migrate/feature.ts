@@ -6,8 +6,8 @@
  */
 import { jobKey } from '../../shared/domain/process.js';
 import type { JobRecord, JobSpec } from '../../shared/jobs/job.js';
-import type { JobCandidate } from '../../shared/balancing/decide.js';
-import { bestNode } from '../../shared/balancing/decide.js';
+import type { JobCandidate } from '../balance/decide.js';
+import { bestNode } from '../balance/decide.js';
 import { defineFeature, type DaemonContext, type PartsProviding, type ServicesFor } from '../daemon/feature.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import { jobCandidates } from './candidates.js';

@@ -6,7 +6,7 @@
 import { jobKey } from '../../shared/domain/process.js';
 import type { JobRecord } from '../../shared/jobs/job.js';
 import type { JobSignal, ProcTarget } from '../../shared/protocol/agentJobs.js';
-import type { TargetFacts } from '../../shared/jobs/cantMove.js';
+import type { TargetFacts } from '../../shared/jobs/targetFacts.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import type { JobsService } from '../jobs/jobsService.js';
 import type { PeerLink } from './ports.js';

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jobKey, type ProcInfo } from '../../shared/domain/process.js';
-import { NOT_A_JOB } from '../../shared/jobs/cantMove.js';
+import { NOT_A_JOB } from '../jobs/cantMove.js';
 import { JobsService } from '../jobs/jobsService.js';
 import { processTree, readStat } from '../jobs/procTree.js';
 import { LocalSteps } from './localSteps.js';

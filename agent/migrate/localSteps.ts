@@ -21,7 +21,8 @@
 import { join } from 'node:path';
 import type { NodeId } from '../../shared/domain/node.js';
 import { jobKey, type JobRef } from '../../shared/domain/process.js';
-import { criuProblem, type TargetFacts } from '../../shared/jobs/cantMove.js';
+import { criuProblem } from '../jobs/cantMove.js';
+import type { TargetFacts } from '../../shared/jobs/targetFacts.js';
 import type { JobRecord, MigrationRecord } from '../../shared/jobs/job.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import type { ImageFile } from '../jobs/host.js';

@@ -8,7 +8,7 @@
  * real disk, processes or clock.
  */
 import { posix } from 'node:path';
-import type { CriuFacts } from '../../shared/jobs/cantMove.js';
+import type { CriuFacts } from '../../shared/jobs/targetFacts.js';
 import type { JobRecord } from '../../shared/jobs/job.js';
 import type { Checkpointer, ImageFile, ProcessHost, StateFiles } from '../jobs/host.js';
 import { JobsService } from '../jobs/jobsService.js';

@@ -9,8 +9,9 @@ import fc from 'fast-check';
 import { ExchangeSocket, seal, unseal, type ExchangeEnvelope } from './exchangeSocket.js';
 import { deriveKey } from './clusterSecrets.js';
 import { Balancer } from '../balance/balancer.js';
-import { seededRng } from '../../shared/balancing/rng.js';
-import { DEFAULT_DECAY, NO_FLAGS } from '../../shared/balancing/types.js';
+import { seededRng } from '../balance/rng.js';
+import { DEFAULT_DECAY } from '../../shared/balancing/types.js';
+import { NO_FLAGS } from '../../shared/protocol/balanceFlags.js';
 import type { MapNode } from '../../shared/hpcMap.js';
 
 const KEY = deriveKey(Buffer.alloc(32, 7), 'exchange-udp');

@@ -4,10 +4,10 @@
  * machine; the run is exactly reproducible. Run: npx tsx e2e/bench/balancing.ts
  */
 import { pathToFileURL } from 'node:url';
-import { DEFAULT_DECIDE } from '../../shared/balancing/decide.js';
-import { DEFAULT_SIM, simulate } from '../../shared/balancing/sim/engine.js';
-import type { Policy, SimResult } from '../../shared/balancing/sim/model.js';
-import { NOISY_SETTING, noisyHogs, SHAPES } from '../../shared/balancing/sim/workloads.js';
+import { DEFAULT_DECIDE } from '../../agent/balance/decide.js';
+import { DEFAULT_SIM, simulate } from '../../agent/balance/sim/engine.js';
+import type { Policy, SimResult } from '../../agent/balance/sim/model.js';
+import { NOISY_SETTING, noisyHogs, SHAPES } from '../../agent/balance/sim/workloads.js';
 import { machineLine, writeBenchSection } from './report.js';
 
 export const SEEDS = [1, 2, 3, 4, 5];
@@ -93,7 +93,7 @@ const f2 = (x: number): string => x.toFixed(2);
 export function formatBalancing(rows: readonly BalancingRow[], seeds: readonly number[] = SEEDS): string {
   const shapes = [...new Map(rows.map((r) => [r.shape, r.description])).entries()];
   const lines = [
-    `Simulated cluster (\`shared/balancing/sim\`), seeds ${seeds.join(', ')}; each cell is the mean over the seeds, with min-max for makespan / lower bound.`,
+    `Simulated cluster (\`agent/balance/sim\`), seeds ${seeds.join(', ')}; each cell is the mean over the seeds, with min-max for makespan / lower bound.`,
     `Lower bound = max(total work / total capacity, max over jobs of (arrival - first arrival + work / fastest core)); slowdown = turnaround / work (work in standard CPU-seconds, i.e. run time alone on a free speed-10000 CPU).`,
     `Balancing: margin ${DEFAULT_DECIDE.margin}, noise floor ${DEFAULT_DECIDE.noiseFloor}, freeze estimated at ${DEFAULT_DECIDE.freezeFixedMs} ms + memory at ${DEFAULT_DECIDE.migrationKbPerS / 1024} MB/s over a ${DEFAULT_DECIDE.moveCooldownMs / 1000} s cooldown (${DEFAULT_DECIDE.adminHoldMs / 60_000} min after the admin's move), one decision per job per ${DEFAULT_DECIDE.jobIntervalMs / 1000} s, gossip every ${DEFAULT_SIM.gossipMs} ms, decisions every ${DEFAULT_SIM.decideMs} ms; migration freezes a job ${DEFAULT_SIM.freezeFixedMs} ms + its memory at ${DEFAULT_SIM.migrationKbPerS / 1024} MB/s. Command: \`npx tsx e2e/bench/balancing.ts\`.`,
     '',

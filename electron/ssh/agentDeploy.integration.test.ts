@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SshSettings } from '../core/profile.js';
 import { AgentDeployError, deployAgent, shQuote, startAgent, type AgentBundle } from './agentDeploy.js';
 import { connectSsh } from './sshConnect.js';
-import { startSshd, type Sshd } from './sshdFixture.js';
+import { startSshd, type Sshd } from './sshdFixture.test-util.js';
 
 let sshd: Sshd;
 let client: Client;

@@ -6,7 +6,7 @@ import type { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SshSettings } from '../core/profile.js';
 import { connectSsh, SshError, type ConnectOptions } from './sshConnect.js';
-import { freePort, genKey, startSshd, type Sshd } from './sshdFixture.js';
+import { freePort, genKey, startSshd, type Sshd } from './sshdFixture.test-util.js';
 
 let sshd: Sshd;
 let n = 0;

@@ -1,7 +1,7 @@
 /**
- * Plain data shared by the balancing core: what agents gossip (infod), the node flags of
- * mosctl, per-job load modes and decay parameters. docs/LOAD-MODEL.md gives the formulas.
- * Nothing here does I/O: the agent daemon bundles these modules for plain Node.
+ * Plain data of the balancing core that crosses a process boundary: what agents gossip
+ * (infod), the cluster view they answer with, and the decay parameters of mosctl setdecay.
+ * The node flags are in protocol/balanceFlags.ts; docs/LOAD-MODEL.md gives the formulas.
  */
 import type { NodeId } from '../domain/node.js';
 
@@ -37,22 +37,13 @@ export interface InfoMessage {
   entries: InfoEntry[];
 }
 
-/** The mosctl flags of a node (HOWTO 8.2, /proc/hpc/admin). All false is the default. */
-export interface NodeFlags {
-  /** No automatic migration of any process out of this node. */
-  stay: boolean;
-  /** Processes whose home is this node stay; guests may still leave. */
-  lstay: boolean;
-  /** Guests may not arrive. */
-  block: boolean;
-  /** The node stops taking part in the load exchange. */
-  quiet: boolean;
+/** A node as the cluster view (balance.view, mosctl status, the collector) shows it. */
+export interface ViewNode extends InfoEntry {
+  up: boolean;
+  /** ms since news of the node last arrived (0 for self). */
+  ageMs: number;
+  self: boolean;
 }
-
-export const NO_FLAGS: Readonly<NodeFlags> = Object.freeze({ stay: false, lstay: false, block: false, quiet: false });
-
-/** Per-job load mode: mosrun's cpujob, iojob, nodecay, slowdecay and fastdecay. */
-export type JobMode = 'cpujob' | 'iojob' | 'nodecay' | 'slowdecay' | 'fastdecay';
 
 /** mosctl setdecay: decay interval and the two factors, in thousandths. */
 export interface DecayParams {
@@ -62,6 +53,3 @@ export interface DecayParams {
 }
 
 export const DEFAULT_DECAY: Readonly<DecayParams> = Object.freeze({ intervalS: 1, slow: 975, fast: 926 });
-
-/** A source of uniform numbers in [0, 1): injected so that gossip and simulation replay. */
-export type Rng = () => number;

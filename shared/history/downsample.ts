@@ -3,24 +3,8 @@
  * keeps the minimum and maximum of its samples, so a one-second peak in a day drawn on
  * 800 pixels still reaches its full height. Also the average and the peak of the range.
  */
-import { MINUTE } from './metrics.js';
-
-export interface MinMaxSeries {
-  /** Per bucket, null where there is no sample (node down or no history). */
-  min: (number | null)[];
-  max: (number | null)[];
-  /** Per bucket, the mean of its samples: the line a chart draws between the extremes. */
-  mean: (number | null)[];
-}
-
-export interface SeriesStats {
-  /** Mean of every sample in the range (not of the buckets), or null without samples. */
-  avg: number | null;
-  peak: number | null;
-  /** Time of the (first) peak. */
-  peakT: number | null;
-  samples: number;
-}
+import { MINUTE } from './grid.js';
+import type { MinMaxSeries, SeriesStats } from './types.js';
 
 /** What a per-minute summary contributes to one metric of one node. */
 export interface Span {

@@ -6,6 +6,10 @@
  */
 export const FIRST_SPAN = 60_000;
 
+/** The minute grid the collector's summaries lie on. */
+export const MINUTE = 60_000;
+export const minuteOf = (t: number): number => t - (((t % MINUTE) + MINUTE) % MINUTE);
+
 const S = 1000;
 const M = 60 * S;
 export const COLUMN_STEPS = [S, 2 * S, 5 * S, 10 * S, 15 * S, 30 * S, M, 2 * M, 5 * M, 10 * M, 15 * M, 30 * M, 60 * M, 120 * M, 240 * M];

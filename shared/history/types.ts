@@ -52,3 +52,21 @@ export interface HistoryHeader {
   /** Host name of the collector's node. */
   host: string;
 }
+
+/** One metric of one node over a chart's columns, as history.series answers (downsample.ts makes it). */
+export interface MinMaxSeries {
+  /** Per bucket, null where there is no sample (node down or no history). */
+  min: (number | null)[];
+  max: (number | null)[];
+  /** Per bucket, the mean of its samples: the line a chart draws between the extremes. */
+  mean: (number | null)[];
+}
+
+export interface SeriesStats {
+  /** Mean of every sample in the range (not of the buckets), or null without samples. */
+  avg: number | null;
+  peak: number | null;
+  /** Time of the (first) peak. */
+  peakT: number | null;
+  samples: number;
+}

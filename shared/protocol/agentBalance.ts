@@ -1,9 +1,8 @@
 /** Agent requests and events for the balancing core: cluster view, mosctl controls, setpe (issue: balancing core). */
 import type { NodeId, NodeSample } from '../domain/node.js';
 import type { MapNode } from '../hpcMap.js';
-import type { ViewNode } from '../balancing/infod.js';
-import type { FlagName } from '../balancing/controls.js';
-import type { DecayParams, NodeFlags } from '../balancing/types.js';
+import type { DecayParams, ViewNode } from '../balancing/types.js';
+import type { FlagName, NodeFlags } from './balanceFlags.js';
 
 /** This node's balancing controls and what its balancer is doing. */
 export interface BalanceState {

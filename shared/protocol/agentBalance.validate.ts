@@ -1,12 +1,10 @@
 /** One validator per agent request of the balancing core (agentBalance.ts). */
-import type { FlagName } from '../balancing/controls.js';
+import { FLAG_NAMES } from './balanceFlags.js';
 import type { BalanceAgentRequests } from './agentBalance.js';
 import { nodeId } from './fields.validate.js';
 import { bool, int, none, obj, oneOf, optional, refine, type Validators } from './validate.js';
 
-export const FLAG_NAMES: readonly FlagName[] = Object.keys({ stay: 1, lstay: 1, block: 1, quiet: 1 } satisfies Record<FlagName, 1>) as FlagName[];
-
-/** mosctl setdecay interval [slow fast]: the same ranges as the command line's (shared/balancing/controls.ts). */
+/** mosctl setdecay interval [slow fast]: the same ranges as the command line's (agent/balance/controls.ts). */
 const setDecay = refine(
   obj({
     intervalS: int(1, 3600, 'whole seconds from 1 to 3600'),

@@ -2,7 +2,7 @@
 import type { NodeId } from '../domain/node.js';
 import type { JobRef } from '../domain/process.js';
 import type { JobRecord, JobSpec } from '../jobs/job.js';
-import type { TargetFacts } from '../jobs/cantMove.js';
+import type { TargetFacts } from '../jobs/targetFacts.js';
 
 /** A job's process by its job identity, or any process of this node by PID. */
 export type ProcTarget = { ref: JobRef } | { pid: number };

@@ -1,5 +1,5 @@
 /** One validator per agent request of mosrun jobs and their migration (agentJobs.ts, agentFiles.ts). */
-import type { TargetFacts } from '../jobs/cantMove.js';
+import type { TargetFacts } from '../jobs/targetFacts.js';
 import type { JobAgentRequests } from './agentJobs.js';
 import type { FileAgentRequests } from './agentFiles.js';
 import { absPath, argv, browsePath, jobRef, jobSignal, MAX_NODE, migrateTo, nice, nodeId, procTarget, runMode } from './fields.validate.js';

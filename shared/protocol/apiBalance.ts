@@ -1,6 +1,6 @@
 /** Renderer -> main API for the balancing core: cluster view, mosctl controls, setpe (issue: balancing core). */
 import type { NodeId } from '../domain/node.js';
-import type { FlagName } from '../balancing/controls.js';
+import type { FlagName } from './balanceFlags.js';
 import type { BalanceState, ClusterViewReply, MoveReport } from './agentBalance.js';
 
 /** One node, or every node of the cluster (the "all nodes" window). */

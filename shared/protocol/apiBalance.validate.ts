@@ -1,7 +1,7 @@
 /** One validator per request of the balancing API (apiBalance.ts), run in the main process's dispatch. */
 import type { BalanceApiRequests } from './apiBalance.js';
 import { nodeId, nodeOrAll } from './fields.validate.js';
-import { FLAG_NAMES } from './agentBalance.validate.js';
+import { FLAG_NAMES } from './balanceFlags.js';
 import { bool, obj, oneOf, type Validators } from './validate.js';
 
 const nodeTarget = obj({ nodeId: nodeOrAll });

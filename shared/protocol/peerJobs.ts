@@ -6,7 +6,7 @@
  */
 import type { NodeId } from '../domain/node.js';
 import type { JobRef } from '../domain/process.js';
-import type { TargetFacts } from '../jobs/cantMove.js';
+import type { TargetFacts } from '../jobs/targetFacts.js';
 import type { JobRecord, MigrationRecord, RemoteJobSpec } from '../jobs/job.js';
 import type { JobSignal } from './agentJobs.js';
 

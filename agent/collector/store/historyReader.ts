@@ -12,7 +12,7 @@ import { readFrameAt, scanFrames } from './logFile.js';
 import { INDEX_FILE, LOG_FILE } from './historyWriter.js';
 import { decodeSummary, type MinuteSummary } from './summary.js';
 import { scanSummaries, SUMMARY_FILE } from './summaryFile.js';
-import { minuteOf } from '../../../shared/history/metrics.js';
+import { minuteOf } from '../../../shared/history/grid.js';
 import type { Checkpoint, HistoryHeader, NodeNames, ProcSnapshot, SampleRecord } from '../../../shared/history/types.js';
 
 export class HistoryReader {

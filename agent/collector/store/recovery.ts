@@ -11,7 +11,7 @@ import { readFrameAt, scanFrames } from './logFile.js';
 import { recordTime } from './recordTime.js';
 import { MinuteAccumulator, type MinuteSummary } from './summary.js';
 import { lastSampleTime, replayMinutes, scanSummaries, SUMMARY_FILE } from './summaryFile.js';
-import { MINUTE, minuteOf } from '../../../shared/history/metrics.js';
+import { MINUTE, minuteOf } from '../../../shared/history/grid.js';
 import type { HistoryHeader } from '../../../shared/history/types.js';
 import type { WriteIo } from './writeIo.js';
 

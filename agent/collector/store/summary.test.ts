@@ -10,7 +10,8 @@ import { rotate, CURRENT_DIR } from './rotation.js';
 import type { MinuteSummary } from './summary.js';
 import { seriesOf } from '../../history/historyQueries.js';
 import { MinMaxBuckets, minuteEdges } from '../../../shared/history/downsample.js';
-import { HISTORY_METRICS, MINUTE, minuteOf } from '../../../shared/history/metrics.js';
+import { HISTORY_METRICS } from '../../history/metrics.js';
+import { MINUTE, minuteOf } from '../../../shared/history/grid.js';
 import type { HistoryNodeSample, SampleRecord } from '../../../shared/history/types.js';
 import type { HistoryMetric, HistorySeries } from '../../../shared/protocol/agentHistory.js';
 

@@ -9,7 +9,8 @@ import { DamagedRecord } from './records.js';
 import type { HistoryNodeSample, SampleRecord } from '../../../shared/history/types.js';
 import type { Span } from '../../../shared/history/downsample.js';
 import type { HistoryMetric } from '../../../shared/protocol/agentHistory.js';
-import { HISTORY_METRICS, METRIC_ORDER, MINUTE, minuteOf } from '../../../shared/history/metrics.js';
+import { HISTORY_METRICS, METRIC_ORDER } from '../../history/metrics.js';
+import { MINUTE, minuteOf } from '../../../shared/history/grid.js';
 
 export interface NodeMinute {
   id: number;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { HistoryWriter, INDEX_FILE, KEYFRAME_EVERY, LOG_FILE } from './historyWriter.js';
 import { HistoryReader } from './historyReader.js';
 import { SUMMARY_FILE } from './summaryFile.js';
-import { FaultyIo } from './faultyIo.js';
+import { FaultyIo } from './faultyIo.test-util.js';
 import { checkFrame, RecordType, sampleHead } from './records.js';
 import { ByteReader } from './bytes.js';
 import type { HistoryNodeSample, SampleRecord } from '../../../shared/history/types.js';

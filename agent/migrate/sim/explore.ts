@@ -4,7 +4,7 @@
  * faults. Returns every failing plan with what went wrong, so a test can print it and a
  * developer can replay it (`npm run sim -- --plan '<json>'`).
  */
-import { seededRng, pick } from '../../../shared/balancing/rng.js';
+import { seededRng, pick } from '../../balance/rng.js';
 import { SimCluster, type RunResult } from './simCluster.js';
 import { faultsFor, type Fault, type PlannedFault, type StepKind } from './world.js';
 

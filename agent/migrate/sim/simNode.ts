@@ -7,7 +7,7 @@
  */
 import type { MoveOutcome } from '../orchestrator.js';
 import type { JobRecord } from '../../../shared/jobs/job.js';
-import type { CriuFacts } from '../../../shared/jobs/cantMove.js';
+import type { CriuFacts } from '../../../shared/jobs/targetFacts.js';
 import { JobsService } from '../../jobs/jobsService.js';
 import type { Checkpointer, ImageFile, ProcessHost, StateFiles } from '../../jobs/host.js';
 import { migrationParts, type MigrationParts } from '../migrationParts.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DECAY, NO_FLAGS } from '../../../shared/balancing/types.js';
+import { DEFAULT_DECAY } from '../../../shared/balancing/types.js';
+import { NO_FLAGS } from '../../../shared/protocol/balanceFlags.js';
 import type { BalanceState } from '../../../shared/protocol/agentBalance.js';
 import { FLAG_BOXES, balancerLines, combined, describeAgentStart, describeMoves, describeResult, isChecked, pendingMoves } from './nodeActions.js';
 

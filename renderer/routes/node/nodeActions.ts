@@ -2,7 +2,7 @@
 import type { BalanceState, MoveReport } from '../../../shared/protocol/agentBalance.js';
 import type { NodeResult } from '../../../shared/protocol/apiBalance.js';
 import type { AgentStart } from '../../../shared/protocol/apiNodeAgent.js';
-import type { FlagName } from '../../../shared/balancing/controls.js';
+import type { FlagName } from '../../../shared/protocol/balanceFlags.js';
 
 /** The window's controls: label (accessible name), flag, and whether checked means the flag is on. */
 export const FLAG_BOXES: { label: string; flag: FlagName; checkedIsOn: boolean }[] = [

@@ -1,5 +1,7 @@
 /** Seeded pseudo-random numbers, so that tests, gossip peer choice and the simulator replay exactly. */
-import type { Rng } from './types.js';
+
+/** A source of uniform numbers in [0, 1): injected so that gossip and simulation replay. */
+export type Rng = () => number;
 
 /** mulberry32: tiny, fast and good enough for peer choice and workloads (not for secrets). */
 export function seededRng(seed: number): Rng {

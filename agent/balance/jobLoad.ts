@@ -4,7 +4,10 @@
  * in the units of NodeSample.demand (1 = one runnable task), so that a job's load and its
  * node's load can be added and subtracted. Formulas: docs/LOAD-MODEL.md, "Per-job load".
  */
-import { DEFAULT_DECAY, type DecayParams, type JobMode } from './types.js';
+import { DEFAULT_DECAY, type DecayParams } from '../../shared/balancing/types.js';
+
+/** Per-job load mode: mosrun's cpujob, iojob, nodecay, slowdecay and fastdecay. */
+export type JobMode = 'cpujob' | 'iojob' | 'nodecay' | 'slowdecay' | 'fastdecay';
 
 export interface JobLoadState {
   mode: JobMode;

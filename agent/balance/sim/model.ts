@@ -3,7 +3,7 @@
  * runs W seconds alone on a free CPU of speed STANDARD_SPEED, and W * STANDARD_SPEED / s
  * on one of speed s. docs/LOAD-MODEL.md, "Simulator", states the metrics.
  */
-import { STANDARD_SPEED, type NodeId } from '../../domain/node.js';
+import { STANDARD_SPEED, type NodeId } from '../../../shared/domain/node.js';
 
 export interface SimNodeSpec {
   id: NodeId;

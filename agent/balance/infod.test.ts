@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gossipWindow, Infod, isNewer, mergeEntries, pickPeer, type InfoTable, type OwnFigures } from './infod.js';
 import { SETTLE_MS } from './infod.js';
 import { seededRng } from './rng.js';
-import type { InfoEntry } from './types.js';
+import type { InfoEntry } from '../../shared/balancing/types.js';
 
 function entry(node: number, t: number, seq = 0, over: Partial<InfoEntry> = {}): InfoEntry {
   return { node, load: 1, speed: 10000, cpus: 1, memAvailKb: 1000, memTotalKb: 2000, util: 50, t, seq, ...over };

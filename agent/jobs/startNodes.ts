@@ -3,8 +3,8 @@
  * cluster map. A node that does not exist never answers, so its start would stay pending
  * (and be retried) for ever.
  */
-import type { NodeId } from '../domain/node.js';
-import { parallelTargets, type RunMode } from './runModes.js';
+import type { NodeId } from '../../shared/domain/node.js';
+import { parallelTargets, type RunMode } from '../../shared/jobs/runModes.js';
 
 /** "1, 3-5, 7": sorted, runs of consecutive nodes as ranges. */
 export function nodeList(nodes: readonly NodeId[]): string {

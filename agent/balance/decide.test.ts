@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bestNode, decide, DEFAULT_DECIDE, holdReason, loadAfterDeparture, ownDecisionLoad, targetCost, type JobCandidate, type PeerState, type SelfState } from './decide.js';
 import { crowding, estimatedFreezeMs, localLoad, moveCost } from './gain.js';
-import { NO_FLAGS } from './types.js';
+import { NO_FLAGS } from '../../shared/protocol/balanceFlags.js';
 
 const GB = 1024 * 1024;
 function self(over: Partial<SelfState> = {}): SelfState {

@@ -2,40 +2,13 @@
  * Why a process cannot migrate, in an admin's words (openMosix's /proc/PID/cantmove).
  * Pure: the agent gathers the facts (agent/jobs/checks.ts), this decides.
  */
-import type { NodeId } from '../domain/node.js';
-import { modeForbidsMigration, type RunMode } from './runModes.js';
+import type { NodeId } from '../../shared/domain/node.js';
+import { modeForbidsMigration, type RunMode } from '../../shared/jobs/runModes.js';
+import type { CriuFacts, PathView, TargetFacts } from '../../shared/jobs/targetFacts.js';
 
 export const MIN_CRIU_MAJOR = 4;
 
 export const NOT_A_JOB = 'not started with mosrun: only mosrun jobs can migrate';
-
-/** What a node knows about its CRIU. */
-export interface CriuFacts {
-  /** Path found, or undefined when there is none. */
-  path?: string;
-  /** "4.1.1"; undefined when CRIU is missing or would not run. */
-  version?: string;
-  /** Why CRIU is unusable beyond its version (e.g. "criu check" failed), if it is. */
-  problem?: string;
-  /** Incremental pre-dump works (kernel soft-dirty tracking). */
-  preDump: boolean;
-}
-
-/** Which paths a node sees the same way as the rest of the cluster. */
-export interface PathView {
-  /** Only files under these are visible on other nodes ("/" = a fully shared filesystem). */
-  sharedRoots: string[];
-  /** Never visible elsewhere, even under a shared root (/proc, /sys, a local /scratch ...). */
-  localRoots: string[];
-}
-
-/** What the target says about itself before a migration (its own jobs.facts answer). */
-export interface TargetFacts extends PathView {
-  node: NodeId;
-  criu: CriuFacts;
-  /** The target refuses guests (mosctl block). */
-  blocksGuests: boolean;
-}
 
 /** One open file, mapping, or directory of a process in the job. */
 export interface FileFact {

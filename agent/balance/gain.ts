@@ -3,8 +3,8 @@
  * a job is where it runs and would be on a target, what a move costs, and the node's own
  * load as it weighs it. Pure; decide.ts combines them.
  */
-import { normalisedLoad } from '../loadFigures.js';
-import type { NodeId } from '../domain/node.js';
+import { normalisedLoad } from '../../shared/loadFigures.js';
+import type { NodeId } from '../../shared/domain/node.js';
 
 export interface GainOptions {
   /** Stability margin m (>= 1) on the job's own share at the target. */

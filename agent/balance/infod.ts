@@ -8,9 +8,9 @@
  * node, so clocks need not agree. "Last heard" is the receiver's own clock at the moment a
  * newer entry arrived, which makes down-detection immune to skew too.
  */
-import type { NodeId } from '../domain/node.js';
-import { pick } from './rng.js';
-import type { InfoEntry, InfoMessage, Rng } from './types.js';
+import type { NodeId } from '../../shared/domain/node.js';
+import { pick, type Rng } from './rng.js';
+import type { InfoEntry, InfoMessage, ViewNode } from '../../shared/balancing/types.js';
 
 export const DEFAULT_PERIOD_MS = 500;
 export const DEFAULT_WINDOW = 16;
@@ -79,13 +79,6 @@ export function pickPeer(peers: readonly NodeId[], self: NodeId, rng: Rng): Node
 
 /** A node's own figures, as its sampler and flags give them. */
 export type OwnFigures = Omit<InfoEntry, 'node' | 't' | 'seq'>;
-
-export interface ViewNode extends InfoEntry {
-  up: boolean;
-  /** ms since news of the node last arrived (0 for self). */
-  ageMs: number;
-  self: boolean;
-}
 
 export interface InfodOptions {
   clock: () => number;

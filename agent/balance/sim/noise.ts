@@ -3,8 +3,7 @@
  * runnable processes that share the CPUs with the jobs, and sampling blips that only the
  * sampled demand sees. Each node draws from its own seeded stream, so runs replay.
  */
-import { exponential, seededRng } from '../rng.js';
-import type { Rng } from '../types.js';
+import { exponential, seededRng, type Rng } from '../rng.js';
 import type { SimNoise } from './model.js';
 
 export class NodeNoise {

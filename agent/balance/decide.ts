@@ -4,11 +4,11 @@
  * and records the decision's time on the job so that a job is decided on at most once per
  * interval.
  */
-import type { NodeId } from '../domain/node.js';
-import { normalisedLoad } from '../loadFigures.js';
+import type { NodeId } from '../../shared/domain/node.js';
+import { normalisedLoad } from '../../shared/loadFigures.js';
 import { crowding, moveCost, targetCost, type GainOptions, type LastMove } from './gain.js';
-import { isCpuCandidate } from './jobLoad.js';
-import type { JobMode, NodeFlags } from './types.js';
+import { isCpuCandidate, type JobMode } from './jobLoad.js';
+import type { NodeFlags } from '../../shared/protocol/balanceFlags.js';
 
 export { targetCost } from './gain.js';
 

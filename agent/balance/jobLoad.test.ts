@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clearJobLoad, decayFactor, decayStep, halfLifeIntervals, isCpuCandidate, newJobLoad, observeJob, setJobMode, usageSample, type JobLoadState } from './jobLoad.js';
-import { DEFAULT_DECAY, type JobMode } from './types.js';
+import { clearJobLoad, decayFactor, decayStep, halfLifeIntervals, isCpuCandidate, newJobLoad, observeJob, setJobMode, usageSample, type JobLoadState, type JobMode } from './jobLoad.js';
+import { DEFAULT_DECAY } from '../../shared/balancing/types.js';
 
 const busy = (s: number) => ({ cpuS: s, runnableS: s, elapsedS: s });
 const idle = (s: number) => ({ cpuS: 0, runnableS: 0, elapsedS: s });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NOT_A_JOB, cantMoveReasons, criuProblem, visibleOn, type MoveFacts, type TargetFacts } from './cantMove.js';
+import { NOT_A_JOB, cantMoveReasons, criuProblem, visibleOn, type MoveFacts } from './cantMove.js';
+import type { TargetFacts } from '../../shared/jobs/targetFacts.js';
 
 const criu = { path: '/usr/sbin/criu', version: '4.1.1', preDump: false };
 const view = { sharedRoots: ['/'], localRoots: ['/proc', '/tmp'] };

@@ -3,14 +3,14 @@
  * (same modules as the agent daemon), with time, messages and randomness simulated. Time
  * is kept in whole milliseconds so that runs replay bit for bit.
  */
-import { STANDARD_SPEED } from '../../domain/node.js';
-import { smoothLoad } from '../../loadFigures.js';
+import { STANDARD_SPEED } from '../../../shared/domain/node.js';
+import { smoothLoad } from '../../../shared/loadFigures.js';
 import { decide, loadAfterDeparture, type DecideOptions, type JobCandidate } from '../decide.js';
 import { localLoad, type LastMove, type MovedBy } from '../gain.js';
 import { Infod } from '../infod.js';
 import { newJobLoad, observeJob, type JobLoadState } from '../jobLoad.js';
 import { seededRng } from '../rng.js';
-import { NO_FLAGS, type NodeFlags } from '../types.js';
+import { NO_FLAGS, type NodeFlags } from '../../../shared/protocol/balanceFlags.js';
 import { NodeNoise } from './noise.js';
 import { summarise, type JobOutcome, type Policy, type SimJobSpec, type SimNodeSpec, type SimResult, type Workload } from './model.js';
 

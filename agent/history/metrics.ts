@@ -3,9 +3,9 @@
  * summaries and the agent's per-second reads must compute them identically, or a
  * whole-day chart (from summaries) and a zoomed one (from raw seconds) would disagree.
  */
-import type { HistoryMetric } from '../protocol/agentHistory.js';
-import { loadPercent } from '../loadFigures.js';
-import type { HistoryNodeSample } from './types.js';
+import type { HistoryMetric } from '../../shared/protocol/agentHistory.js';
+import { loadPercent } from '../../shared/loadFigures.js';
+import type { HistoryNodeSample } from '../../shared/history/types.js';
 
 export const HISTORY_METRICS: Record<HistoryMetric, (n: HistoryNodeSample) => number> = {
   load: (n) => loadPercent(n),
@@ -16,6 +16,3 @@ export const HISTORY_METRICS: Record<HistoryMetric, (n: HistoryNodeSample) => nu
 
 /** Summaries store every metric, in this order. */
 export const METRIC_ORDER: readonly HistoryMetric[] = ['load', 'mem', 'rmem', 'tmem'];
-
-export const MINUTE = 60_000;
-export const minuteOf = (t: number): number => t - (((t % MINUTE) + MINUTE) % MINUTE);

@@ -3,8 +3,9 @@
  * `setpe` command lines in the HOWTO's syntax. Parsers return a typed command or an error
  * that says what was wrong and shows the usage; executing commands is the agent's job.
  */
-import { MAX_SPEED, MIN_SPEED, type NodeId } from '../domain/node.js';
-import { DEFAULT_DECAY, NO_FLAGS, type DecayParams, type NodeFlags } from './types.js';
+import { MAX_SPEED, MIN_SPEED, type NodeId } from '../../shared/domain/node.js';
+import { DEFAULT_DECAY, type DecayParams } from '../../shared/balancing/types.js';
+import { FLAG_NAMES, NO_FLAGS, type FlagName, type NodeFlags } from '../../shared/protocol/balanceFlags.js';
 
 export interface NodeControls {
   flags: NodeFlags;
@@ -35,7 +36,6 @@ export const CONTROLS: readonly ControlInfo[] = [
   { name: 'setdecay', procFile: '/proc/hpc/admin/decayinterval', meaning: 'set the decay interval (s) and, optionally, slowdecay and fastdecay (thousandths; defaults 975, 926)' },
 ];
 
-export type FlagName = keyof NodeFlags;
 export type GetWhat = 'load' | 'speed' | 'mem' | 'free' | 'util';
 export type WhoisTarget = { by: 'id'; id: NodeId } | { by: 'ip'; ip: string } | { by: 'host'; host: string };
 
@@ -74,7 +74,7 @@ const USAGE_OF: Record<string, string> = {
 for (const g of ['getload', 'getspeed', 'getmem', 'getfree', 'getutil']) USAGE_OF[g] = `mosctl ${g} [openMosix_ID]`;
 
 const FLAG_WORDS: Record<string, { flag: FlagName; value: boolean }> = {};
-for (const flag of ['stay', 'lstay', 'block', 'quiet'] as const) {
+for (const flag of FLAG_NAMES) {
   FLAG_WORDS[flag] = { flag, value: true };
   FLAG_WORDS[`no${flag}`] = { flag, value: false };
 }
