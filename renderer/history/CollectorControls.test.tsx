@@ -5,7 +5,7 @@ import type { CollectorStatus } from '../../shared/protocol/agentHistory.js';
 import type { CollectorAction, CollectorChoice } from '../../shared/protocol/apiHistory.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import { fakeBridge, loadNodes } from '../components/fakeBridge.test-util.js';
-import { initialClusterState, useCluster } from '../store/clusterStore.js';
+import { clusterActions } from '../store/clusterStore.js';
 import { HistoryBar } from './HistoryBar.js';
 
 const running: CollectorStatus = { host: 'n1', running: true, pid: 4242, dir: '/h', backups: [] };
@@ -28,7 +28,7 @@ const answer = () => screen.getByRole('status', { name: 'Collector answer' });
 const statusText = () => screen.getByRole('status', { name: 'Collector status' }).textContent;
 
 beforeEach(() => {
-  useCluster.setState(initialClusterState, true);
+  clusterActions.reset();
   loadNodes([1, 2]);
 });
 afterEach(cleanup);

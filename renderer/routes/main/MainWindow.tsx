@@ -23,8 +23,8 @@ const openNode = (id: number) => openWindow(`node/${id}`, `node-${id}`);
 export function MainWindow({ bridge }: { bridge: MosixviewBridge }) {
   const order = useCluster((s) => s.order);
   const name = useCluster((s) => s.name);
-  const autorefresh = useCluster((s) => s.autorefresh);
-  const replaying = useCluster((s) => s.replaying);
+  const mode = useCluster((s) => s.mode);
+  const replaying = mode === 'replay';
   const pastNote = replaying ? 'The rows show the past: press Live first' : undefined;
   const nslookup = useCluster((s) => s.nslookup);
   const connection = useCluster((s) => s.connection);
@@ -40,15 +40,16 @@ export function MainWindow({ bridge }: { bridge: MosixviewBridge }) {
       <header className="toolbar">
         <h1>Mosixview <span className="cluster-name">{name}</span></h1>
         <label>
-          <input type="checkbox" checked={autorefresh} disabled={replaying} title={pastNote} onChange={(e) => {
-            useCluster.setState({ autorefresh: e.target.checked });
-            if (e.target.checked) void refresh();
+          <input type="checkbox" checked={mode === 'live'} disabled={replaying} title={pastNote} onChange={(e) => {
+            if (!e.target.checked) return clusterActions.pause();
+            clusterActions.resume();
+            void refresh();
           }} />
           Autorefresh
         </label>
         <button type="button" onClick={() => void refresh()} disabled={replaying} title={pastNote}>Refresh</button>
         <label>
-          <input type="checkbox" checked={nslookup} onChange={(e) => useCluster.setState({ nslookup: e.target.checked })} />
+          <input type="checkbox" checked={nslookup} onChange={(e) => clusterActions.setNslookup(e.target.checked)} />
           nslookup
         </label>
       </header>

@@ -20,7 +20,7 @@ export const NodeRow = memo(function NodeRow({ id, bridge, onOpenNode }: {
   const node = useCluster(selectNode(id));
   const nslookup = useCluster((s) => s.nslookup);
   const actionError = useCluster((s) => s.actionErrors[id]);
-  const replaying = useCluster((s) => s.replaying);
+  const replaying = useCluster((s) => s.mode === 'replay');
   const speedMax = useCluster((s) => s.speedMax);
   if (!node) return null;
   const s = node.status === 'up' ? node.sample : undefined;

@@ -5,7 +5,7 @@ import type { ProcInfo } from '../../../shared/domain/process.js';
 import type { JobRecord } from '../../../shared/jobs/job.js';
 import type { ProcStatus } from '../../../shared/protocol/apiJobs.js';
 import { RpcError } from '../../../shared/protocol/rpc.js';
-import { clusterActions, initialClusterState, useCluster } from '../../store/clusterStore.js';
+import { clusterActions } from '../../store/clusterStore.js';
 import { fakeBridge, loadNodes, type Handlers } from '../../components/fakeBridge.test-util.js';
 import { Migrator, parseTarget } from './Migrator.js';
 
@@ -31,7 +31,7 @@ function setup(over: Handlers = {}, status: () => ProcStatus = () => jobStatus) 
   return fb;
 }
 
-beforeEach(() => useCluster.setState(initialClusterState, true));
+beforeEach(() => clusterActions.reset());
 afterEach(cleanup);
 
 describe('Migrator', () => {

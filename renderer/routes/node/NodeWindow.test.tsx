@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { act, cleanup, render, screen, within } from '@testing-library/react';
 import type { NodeSample, NodeView } from '../../../shared/domain/node.js';
-import { initialClusterState, clusterActions, useCluster } from '../../store/clusterStore.js';
+import { clusterActions } from '../../store/clusterStore.js';
 import { fakeBridge } from '../../components/fakeBridge.test-util.js';
 import { NodeWindow } from './NodeWindow.js';
 
@@ -20,7 +20,7 @@ function show(s: NodeSample) {
   return speed.textContent;
 }
 
-beforeEach(() => useCluster.setState(initialClusterState, true));
+beforeEach(() => clusterActions.reset());
 afterEach(cleanup);
 
 describe('NodeWindow: where the speed comes from', () => {
