@@ -57,7 +57,7 @@ describe('window titles', () => {
     const fb = fakeBridge({ 'balance.state': () => new Promise(() => undefined) });
     loadNodes([1, 3]);
     act(() => clusterActions.applyView({ ...useCluster.getState().nodes[3]!, sample: { hostname: 'mvnode3' } as never }));
-    const r = render(<NodeWindow which="3" bridge={fb.bridge} />);
+    const r = render(<NodeWindow which={3} bridge={fb.bridge} />);
     expect(document.title).toBe('Node 3: mvnode3 — configuration');
     r.rerender(<NodeWindow which="all" bridge={fb.bridge} />);
     expect(document.title).toBe('All nodes — configuration');

@@ -6,6 +6,7 @@ import { HostKeyDialog } from './HostKeyDialog.js';
 import { ClusterKeyDialog } from './ClusterKeyDialog.js';
 import { HistoryBar } from '../../history/HistoryBar.js';
 import { openWindow } from '../../windows.js';
+import { routes } from '../../../shared/windows.js';
 import { useWindowTitle, windowTitles } from '../../windowTitle.js';
 import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 
@@ -17,7 +18,7 @@ const selectTotalCpus = (s: ReturnType<typeof useCluster.getState>) =>
   Object.values(s.nodes).reduce((sum, n) => sum + (n.status === 'up' ? n.sample?.cpus ?? 0 : 0), 0);
 
 /** Stable across renders, so the memoised rows do not re-render when the window does. */
-const openNode = (id: number) => openWindow(`node/${id}`, `node-${id}`);
+const openNode = (id: number) => openWindow(routes.node(id), `node-${id}`);
 
 /** Mosixview's main window: a row per node in map order, then "all nodes" and the balance. */
 export function MainWindow({ bridge }: { bridge: MosixviewBridge }) {
@@ -65,7 +66,7 @@ export function MainWindow({ bridge }: { bridge: MosixviewBridge }) {
         <tfoot>
           <tr className="all-nodes">
             <td />
-            <td><button type="button" onClick={() => openWindow('node/all', 'node-all')}>All nodes</button></td>
+            <td><button type="button" onClick={() => openWindow(routes.allNodes(), 'node-all')}>All nodes</button></td>
             <td colSpan={3} className="balance-cell">
               <Bar label="Load-balancing efficiency" percent={efficiency} text={efficiency === undefined ? 'no node up' : `${efficiency}% balanced`} />
             </td>

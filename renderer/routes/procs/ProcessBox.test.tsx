@@ -8,7 +8,7 @@ import { fakeBridge, loadNodes } from '../../components/fakeBridge.test-util.js'
 import { ProcessBox } from './ProcessBox.js';
 
 const openWindow = vi.hoisted(() => vi.fn());
-vi.mock('../../windows.js', () => ({ openWindow, routeOf: (h: string) => h.replace(/^#\/?/, '').split('/') }));
+vi.mock('../../windows.js', () => ({ openWindow }));
 
 const proc = (over: Partial<ProcInfo>): ProcInfo => ({
   pid: 1, ppid: 0, user: 'root', command: 'init', args: '/sbin/init', state: 'S', cpu: 0.5, rssKb: 2048, nice: 0, where: 0, ...over,
