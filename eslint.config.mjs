@@ -15,6 +15,18 @@ export default tseslint.config(
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
   {
+    // The cluster store changes only through its actions (renderer/store/clusterStore.ts), so
+    // what a mode means (live, paused, replay) is decided in one place.
+    files: ['renderer/**/*.{ts,tsx}'],
+    ignores: ['renderer/store/**'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "MemberExpression[object.name='useCluster'][property.name='setState']",
+        message: 'Change the cluster store through clusterActions (renderer/store/clusterStore.ts), not useCluster.setState.',
+      }],
+    },
+  },
+  {
     files: ['**/*.{ts,tsx,mts,mjs}'],
     plugins: { mosixview },
     rules: {

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { act, cleanup, render, waitFor } from '@testing-library/react';
 import { useWindowTitle, windowTitles } from './windowTitle.js';
-import { initialClusterState, useCluster } from './store/clusterStore.js';
+import { clusterActions, useCluster } from './store/clusterStore.js';
 import { fakeBridge, loadNodes } from './components/fakeBridge.test-util.js';
 import { windowFeatures } from './windows.js';
 import { WINDOW_SIZES } from '../shared/windows.js';
@@ -17,7 +17,7 @@ import type { JobRecord } from '../shared/jobs/job.js';
 import type { ProcInfo } from '../shared/domain/process.js';
 
 beforeEach(() => {
-  useCluster.setState(initialClusterState, true);
+  clusterActions.reset();
   document.title = 'Mosixview';
 });
 afterEach(cleanup);
@@ -49,15 +49,15 @@ describe('window titles', () => {
     const fb = fakeBridge({ 'history.collector': () => new Promise(() => undefined) });
     render(<MainWindow bridge={fb.bridge} />);
     expect(document.title).toBe('Mosixview');
-    act(() => useCluster.setState({ name: 'test-a070' }));
+    act(() => clusterActions.applySnapshot({ name: 'test-a070', source: 'profile', nodes: [], hostKeyPrompts: [] }));
     expect(document.title).toBe('Mosixview: test-a070');
   });
 
   it('the configuration window names its node and host; "all" says all nodes', () => {
     const fb = fakeBridge({ 'balance.state': () => new Promise(() => undefined) });
     loadNodes([1, 3]);
-    act(() => useCluster.setState((s) => ({ nodes: { ...s.nodes, 3: { ...s.nodes[3]!, sample: { hostname: 'mvnode3' } as never } } })));
-    const r = render(<NodeWindow which="3" bridge={fb.bridge} />);
+    act(() => clusterActions.applyView({ ...useCluster.getState().nodes[3]!, sample: { hostname: 'mvnode3' } as never }));
+    const r = render(<NodeWindow which={3} bridge={fb.bridge} />);
     expect(document.title).toBe('Node 3: mvnode3 — configuration');
     r.rerender(<NodeWindow which="all" bridge={fb.bridge} />);
     expect(document.title).toBe('All nodes — configuration');

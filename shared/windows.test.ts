@@ -1,5 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { routeOfUrl, routeParts, WINDOW_SIZES, windowKindOf, windowSizeOf } from './windows.js';
+import { parseRoute, routeOfUrl, routeParts, routes, routeString, WINDOW_SIZES, windowKindOf, windowSizeOf, type RouteOf, type WindowKind } from './windows.js';
+
+/** Routes of every kind, as the windows open them; the type refuses a kind without one. */
+const EXAMPLES: { [K in WindowKind]: RouteOf<K>[] } = {
+  main: [{ kind: 'main' }],
+  node: [{ kind: 'node', nodeId: 3 }, { kind: 'node', nodeId: 100 }],
+  allNodes: [{ kind: 'allNodes' }],
+  procs: [{ kind: 'procs', nodeId: 2 }],
+  remote: [{ kind: 'remote', nodeId: 3 }],
+  migrator: [{ kind: 'migrator', nodeId: 1, process: { pid: 4321 } }, { kind: 'migrator', nodeId: 1, process: { job: { home: 3, id: 77 } } }],
+  exec: [{ kind: 'exec' }, { kind: 'exec', nodeId: 2 }],
+  loadHistory: [{ kind: 'loadHistory' }],
+  memHistory: [{ kind: 'memHistory' }],
+  procHistory: [{ kind: 'procHistory' }],
+  average: [
+    { kind: 'average', metric: 'load', nodeId: 2, range: { from: 1_700_000_000_000, to: 1_700_000_120_000 } },
+    { kind: 'average', metric: 'tmem', nodeId: 4, backup: 'history-2026-11-28', range: { from: 1, to: 2 } },
+    { kind: 'average', metric: 'mem', nodeId: 1 },
+  ],
+};
 
 describe('window routes and sizes', () => {
   it('reads the route from a window URL, in Electron and in headless mode', () => {
@@ -17,6 +36,38 @@ describe('window routes and sizes', () => {
       ['history/average/load/2/current/1/2', 'average'], ['no-such-window', 'main'],
     ];
     for (const [route, kind] of kinds) expect(windowKindOf(route), route).toBe(kind);
+  });
+
+  it('every window kind has a builder, and each built route reads back as itself', () => {
+    const kinds = Object.keys(WINDOW_SIZES).sort();
+    expect(Object.keys(routes).sort()).toEqual(kinds);
+    expect(Object.keys(EXAMPLES).sort()).toEqual(kinds);
+    for (const kind of kinds as WindowKind[]) {
+      expect(typeof routes[kind], kind).toBe('function');
+      for (const r of EXAMPLES[kind]) {
+        const s = routeString(r);
+        expect(parseRoute(s), s).toEqual(r);
+        expect(parseRoute(`#/${s}`), s).toEqual(r);
+        expect(windowKindOf(s), s).toBe(kind);
+      }
+    }
+  });
+
+  it('builds the routes the windows have always had', () => {
+    expect(routes.node(3)).toBe('node/3');
+    expect(routes.allNodes()).toBe('node/all');
+    expect(routes.migrator(1, 4321)).toBe('migrator/1/4321');
+    expect(routes.migrator(1, { home: 1, id: 76 })).toBe('migrator/1/1.76');
+    expect(routes.exec(1)).toBe('exec?node=1');
+    expect(routes.average('load', 2, undefined, { from: 1.4, to: 2.6 })).toBe('history/average/load/2/current/1/3');
+  });
+
+  it('says what is missing from a route that names a window but not what it shows', () => {
+    expect(parseRoute('procs/x')).toEqual({ kind: 'bad', window: 'procs', why: 'This window needs a node number, e.g. #/procs/1.' });
+    expect(parseRoute('migrator/1/abc')).toMatchObject({ kind: 'bad', why: 'The migrator needs a process: #/migrator/NODE/PID.' });
+    expect(parseRoute('history/nope')).toMatchObject({ kind: 'bad', why: 'There is no history window "nope".' });
+    expect(parseRoute('node/x')).toMatchObject({ kind: 'bad', window: 'node' });
+    expect(parseRoute('no-such-window')).toEqual({ kind: 'main' });
   });
 
   it('gives every kind a size that holds its window, the main window wide enough for its table', () => {

@@ -1,26 +1,20 @@
 /**
- * Every Mosixview window is a route of one page (#/node/3, #/migrator/1/1.5, ...). Its size
- * lives here, once: the renderer asks for it when it opens a window (headless mode), the
- * Electron main process gives it to the BrowserWindow, and the layout test checks each
- * window at exactly this size.
+ * Every Mosixview window is a route of one page (#/node/3, #/migrator/1/1.5, ...). The routes
+ * live here, once: `routes.*` builds each, `parseRoute` reads any, and a route's kind is
+ * also its window's kind, whose size is in WINDOW_SIZES. The renderer builds and switches on
+ * routes (renderer/Router.tsx), the Electron main process sizes each BrowserWindow by its route,
+ * and the layout test checks each window at exactly this size.
  */
+import type { NodeId } from './domain/node.js';
+import { jobKey, parseJobKey, type JobRef } from './domain/process.js';
+import type { HistoryMetric } from './protocol/agentHistory.js';
+
 export interface WindowSize {
   width: number;
   height: number;
 }
 
-/** The parts of a route, e.g. "migrator/1/1.5" -> ["migrator", "1", "1.5"]; a query stays on its part. */
-export function routeParts(route: string): string[] {
-  return route.replace(/^#?\/?/, '').split('/').filter(Boolean);
-}
-
-/** The route of a window's URL (its hash), e.g. "mosixview://app/index.html#/node/3" -> "node/3". */
-export function routeOfUrl(url: string): string {
-  const i = url.indexOf('#');
-  return i < 0 ? '' : url.slice(i + 1).replace(/^\/+/, '');
-}
-
-/** The kinds of window, by the first part of their route; "" is the main window. */
+/** The kinds of window; "main" is the main window. */
 export const WINDOW_SIZES = {
   main: { width: 1120, height: 480 },
   node: { width: 620, height: 480 },
@@ -37,23 +31,135 @@ export const WINDOW_SIZES = {
 
 export type WindowKind = keyof typeof WINDOW_SIZES;
 
-/** Which kind of window a route opens; unknown routes show the main window (as the renderer does). */
-export function windowKindOf(route: string): WindowKind {
-  const [first = '', second] = routeParts(route);
-  const name = first.split('?')[0];
+/** What the migrator acts on: a PID on its node, or a job by identity (followed as it moves). */
+export type MigratorProcess = { pid: number } | { job: JobRef };
+
+/** Every window's route, read; `kind` is its window's kind. */
+export type Route =
+  | { kind: 'main' }
+  | { kind: 'node'; nodeId: NodeId }
+  | { kind: 'allNodes' }
+  | { kind: 'procs'; nodeId: NodeId }
+  | { kind: 'remote'; nodeId: NodeId }
+  | { kind: 'migrator'; nodeId: NodeId; process: MigratorProcess }
+  | { kind: 'exec'; nodeId?: NodeId }
+  | { kind: 'loadHistory' }
+  | { kind: 'memHistory' }
+  | { kind: 'procHistory' }
+  | { kind: 'average'; metric: HistoryMetric; nodeId: NodeId; backup?: string; range?: { from: number; to: number } };
+
+/** A route that names a window but not well enough to open it: the window says why. */
+export interface BadRoute {
+  kind: 'bad';
+  window: WindowKind;
+  why: string;
+}
+
+export type RouteOf<K extends WindowKind> = Extract<Route, { kind: K }>;
+// Every window kind is a route kind and back: a new window needs both.
+type SameKinds = [WindowKind] extends [Route['kind']] ? ([Route['kind']] extends [WindowKind] ? true : never) : never;
+const sameKinds: SameKinds = true;
+void sameKinds;
+
+/** The builders, one per window kind: each returns the route string (without "#/"). */
+export const routes = {
+  main: () => '',
+  node: (nodeId: NodeId) => `node/${nodeId}`,
+  allNodes: () => 'node/all',
+  procs: (nodeId: NodeId) => `procs/${nodeId}`,
+  remote: (nodeId: NodeId) => `remote/${nodeId}`,
+  /** A PID on the node, or a job by identity (HOME.ID). */
+  migrator: (nodeId: NodeId, process: number | JobRef) => `migrator/${nodeId}/${typeof process === 'number' ? process : jobKey(process)}`,
+  exec: (nodeId?: NodeId) => (nodeId === undefined ? 'exec' : `exec?node=${nodeId}`),
+  loadHistory: () => 'history/load',
+  memHistory: () => 'history/mem',
+  procHistory: () => 'history/procs',
+  /** A node's average of one metric over a range (ms) of the current history or a backup. */
+  average: (metric: HistoryMetric, nodeId: NodeId, backup: string | undefined, range?: { from: number; to: number }) =>
+    `history/average/${metric}/${nodeId}/${backup ?? 'current'}${range ? `/${Math.round(range.from)}/${Math.round(range.to)}` : ''}`,
+} as const satisfies { [K in WindowKind]: (...args: never[]) => string };
+
+/** The route string of a read route (what its builder makes). */
+export function routeString(r: Route): string {
+  switch (r.kind) {
+    case 'node': case 'procs': case 'remote':
+      return routes[r.kind](r.nodeId);
+    case 'migrator':
+      return routes.migrator(r.nodeId, 'pid' in r.process ? r.process.pid : r.process.job);
+    case 'exec':
+      return routes.exec(r.nodeId);
+    case 'average':
+      return routes.average(r.metric, r.nodeId, r.backup, r.range);
+    default:
+      return routes[r.kind]();
+  }
+}
+
+/** The parts of a route, e.g. "migrator/1/1.5" -> ["migrator", "1", "1.5"]; a query stays on its part. */
+export function routeParts(route: string): string[] {
+  return route.replace(/^#?\/?/, '').split('/').filter(Boolean);
+}
+
+/** The route of a window's URL (its hash), e.g. "mosixview://app/index.html#/node/3" -> "node/3". */
+export function routeOfUrl(url: string): string {
+  const i = url.indexOf('#');
+  return i < 0 ? '' : url.slice(i + 1).replace(/^\/+/, '');
+}
+
+const METRICS: readonly HistoryMetric[] = ['load', 'mem', 'rmem', 'tmem'];
+const nodeIdOf = (s: string | undefined) => (s !== undefined && /^\d+$/.test(s) ? Number(s) : undefined);
+const bad = (window: WindowKind, why: string): BadRoute => ({ kind: 'bad', window, why });
+
+/** Reads a route (with or without "#/"); an unknown one is the main window, as it always was. */
+export function parseRoute(route: string): Route | BadRoute {
+  const [first = '', second, third, ...rest] = routeParts(route);
+  const [name = '', query = ''] = first.split('?');
+  const nodeId = nodeIdOf(second);
   switch (name) {
     case 'node':
-      return second === 'all' ? 'allNodes' : 'node';
+      if (second === 'all') return { kind: 'allNodes' };
+      return nodeId === undefined ? bad('node', `There is no node ${second ?? ''} in this cluster: #/node/N or #/node/all.`) : { kind: 'node', nodeId };
     case 'procs':
     case 'remote':
-    case 'migrator':
-    case 'exec':
-      return name;
+      return nodeId === undefined ? bad(name, `This window needs a node number, e.g. #/${name}/1.`) : { kind: name, nodeId };
+    case 'migrator': {
+      if (nodeId === undefined) return bad('migrator', 'This window needs a node number, e.g. #/migrator/1/PID.');
+      const job = parseJobKey(third ?? '');
+      if (job) return { kind: 'migrator', nodeId, process: { job } };
+      return /^\d+$/.test(third ?? '') ? { kind: 'migrator', nodeId, process: { pid: Number(third) } } : bad('migrator', 'The migrator needs a process: #/migrator/NODE/PID.');
+    }
+    case 'exec': {
+      const n = nodeIdOf(new URLSearchParams(query).get('node') ?? undefined);
+      return n === undefined ? { kind: 'exec' } : { kind: 'exec', nodeId: n };
+    }
     case 'history':
-      return second === 'load' ? 'loadHistory' : second === 'mem' ? 'memHistory' : second === 'procs' ? 'procHistory' : 'average';
+      return historyRoute(second, third, rest);
     default:
-      return 'main';
+      return { kind: 'main' };
   }
+}
+
+function historyRoute(which: string | undefined, metricPart: string | undefined, [idPart, backupPart, fromPart, toPart]: string[]): Route | BadRoute {
+  if (which === 'load') return { kind: 'loadHistory' };
+  if (which === 'mem') return { kind: 'memHistory' };
+  if (which === 'procs') return { kind: 'procHistory' };
+  if (which !== 'average') return bad('average', `There is no history window "${which ?? ''}".`);
+  const metric = METRICS.find((m) => m === metricPart);
+  const nodeId = nodeIdOf(idPart);
+  if (!metric || nodeId === undefined) return bad('average', 'The average window needs a metric and a node: #/history/average/load/1/current/FROM/TO.');
+  const from = Number(fromPart);
+  const to = Number(toPart);
+  return {
+    kind: 'average', metric, nodeId,
+    ...(backupPart && backupPart !== 'current' ? { backup: backupPart } : {}),
+    ...(fromPart && toPart && Number.isFinite(from) && Number.isFinite(to) ? { range: { from, to } } : {}),
+  };
+}
+
+/** Which kind of window a route opens; unknown routes show the main window (as the renderer does). */
+export function windowKindOf(route: string): WindowKind {
+  const r = parseRoute(route);
+  return r.kind === 'bad' ? r.window : r.kind;
 }
 
 export function windowSizeOf(route: string): WindowSize {

@@ -25,6 +25,7 @@ import type { HistoryNodeSample } from '../../shared/history/types.js';
 import { startHeadless } from '../support/app.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js';
 import { machine, machineLine, median, writeBenchSection } from './report.js';
+import { routes } from '../../shared/windows.js';
 
 export const NODES = 64;
 export const SECONDS = 86_400;
@@ -125,7 +126,7 @@ async function windowToChart(stateDir: string): Promise<(number | null)[]> {
       const t0 = Date.now();
       const [popup] = await Promise.all([
         ctx.waitForEvent('page'),
-        page.evaluate(() => window.open(`${location.pathname}${location.search}#/history/load`, '_blank', 'popup,width=1100,height=700')),
+        page.evaluate((route) => window.open(`${location.pathname}${location.search}#/${route}`, '_blank', 'popup,width=1100,height=700'), routes.loadHistory()),
       ]);
       try {
         // Drawn: the chart's canvas holds every node's line (HistoryChart sets data-drawn-nodes after drawing), with the time ticks beside it.

@@ -4,6 +4,7 @@ import type { Page } from '@playwright/test';
 import { expect } from '@playwright/test';
 import { sshExec, type TestCluster } from '../cluster/testCluster.js';
 import { tool } from './jobs.js';
+import { routes } from '../../shared/windows.js';
 
 export const mosctl = async (c: TestCluster, node: number, args: string) => sshExec(c, node, `${tool(c, 'mosctl')} ${args}`);
 export const out = async (c: TestCluster, node: number, args: string) => (await mosctl(c, node, args)).stdout;
@@ -14,7 +15,7 @@ export async function resetFlags(c: TestCluster) {
 }
 
 export async function configWindow(app: { openRoute(r: string): Promise<Page> }, node: number | 'all') {
-  const page = await app.openRoute(`node/${node}`);
+  const page = await app.openRoute(node === 'all' ? routes.allNodes() : routes.node(node));
   const region = page.getByRole('region', { name: node === 'all' ? 'All nodes configuration' : `Node ${node} configuration` });
   await expect(region).toBeVisible();
   return { page, region };

@@ -10,6 +10,8 @@ import { downCluster, upCluster, type TestCluster } from '../cluster/testCluster
 import { launchAppInNode, type AppInNode } from '../support/appInNode.js';
 import { lamp } from '../support/mainWindow.js';
 import { copies, counterJs, on, tool } from '../support/jobs.js';
+import { routes } from '../../shared/windows.js';
+import { parseJobKey } from '../../shared/domain/process.js';
 
 const test = base.extend<{ app: AppInNode }, { cluster: TestCluster }>({
   cluster: [
@@ -43,7 +45,7 @@ test('run inside node 1, the GUI shows every node up and moves a job with the mi
   const dir = `${cluster.dir}/shared/gui-in-node-${Date.now()}`;
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}/job.js`, counterJs());
-  const exec = await app.openRoute('exec?node=1');
+  const exec = await app.openRoute(routes.exec(1));
   await exec.getByLabel('Program').fill(process.execPath);
   await exec.getByLabel('Arguments').fill('job.js');
   await exec.getByLabel('Working directory').fill(dir);
@@ -52,7 +54,7 @@ test('run inside node 1, the GUI shows every node up and moves a job with the mi
   await expect(result).toHaveText(/job 1\.\d+ started on node 1, PID \d+/, { timeout: 30_000 });
   const [, key, pid] = /job (1\.\d+) started on node 1, PID (\d+)/.exec((await result.textContent()) ?? '')!;
 
-  const migrator = await app.openRoute(`migrator/1/${key}`);
+  const migrator = await app.openRoute(routes.migrator(1, parseJobKey(key!)!));
   await expect(migrator.getByLabel('Why it cannot move')).toHaveText('yes', { timeout: 30_000 });
   await migrator.getByRole('button', { name: 'Migrate to node 3' }).dblclick();
   const counter = { dir, stdout: '', pid: Number(pid), key: key!, count: () => 0, host: () => '' };
@@ -68,7 +70,7 @@ test("a job in node 1's own /tmp cannot move, and the migrator says why", async 
   await on(cluster, 1, `mkdir -p /tmp/local-job && cp ${src} /tmp/local-job/job.js`);
   const out = await on(cluster, 1, `cd /tmp/local-job && ${tool(cluster, 'mosrun')} ${process.execPath} job.js`);
   const [, key, pid] = /job (1\.\d+) started, pid (\d+)/.exec(out)!;
-  const migrator = await app.openRoute(`migrator/1/${key}`);
+  const migrator = await app.openRoute(routes.migrator(1, parseJobKey(key!)!));
   await expect(migrator.getByLabel('Why it cannot move')).toContainText('/tmp', { timeout: 30_000 });
   await on(cluster, 1, `${tool(cluster, 'migrate')} ${pid} kill`);
 });

@@ -13,6 +13,7 @@ import { launchApp } from '../support/app.js';
 import { allUp, loadValue } from '../support/mainWindow.js';
 import { overflowProblems } from '../support/layout.js';
 import { sshExec, type TestCluster } from '../cluster/testCluster.js';
+import { routes } from '../../shared/windows.js';
 
 // The collector choice is persisted per profile: a fresh config dir keeps it at node 1.
 process.env.MOSIXVIEW_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'mvcfg-'));
@@ -97,7 +98,7 @@ test('the collector records the cluster; load history, checkpoint, process histo
     await sleep(8_000 + 5_000); // the hog runs, and a process list with the marker is taken
 
     // Load history: node 2's peak is during the hog; the checkpoint is a blue line with its label.
-    const load = await app.openRoute('history/load');
+    const load = await app.openRoute(routes.loadHistory());
     await expect(load.getByRole('img', { name: /^Load: \d+ node\(s\), 1 checkpoint\(s\)$/ })).toBeVisible({ timeout: 20_000 });
     for (const n of cluster.nodes) await expect(load.getByRole('row', { name: `Node ${n.id} history` })).toBeVisible();
     const peak = await peakOf(load, 2);
@@ -169,7 +170,7 @@ test('the collector records the cluster; load history, checkpoint, process histo
     await avgPage.close();
 
     // Process history: the marker is in the last list, not in the first (taken before it started).
-    const procs = await app.openRoute('history/procs');
+    const procs = await app.openRoute(routes.procHistory());
     const slider = procs.getByRole('slider', { name: 'History time' });
     await expect(slider).toBeVisible({ timeout: 20_000 });
     const last = await slider.getAttribute('max');
@@ -242,16 +243,16 @@ test('with no GUI connected the collector still records every node, from the loa
     await sleep(12_000 + 4_000);
     const again = await launchApp(browser, ['--profile', cluster.profilePath]);
     try {
-      const load = await again.openRoute('history/load');
+      const load = await again.openRoute(routes.loadHistory());
       await expect(load.getByRole('img', { name: /^Load: 4 node\(s\)/ })).toBeVisible({ timeout: 20_000 });
       for (const n of cluster.nodes) await expect(load.getByRole('row', { name: `Node ${n.id} history` })).toBeVisible();
       // Node 2's average over the seconds its hog surely ran (the chart's X button, for that range).
       // News of node 2 reaches node 1 by gossip, a second or few late: the range starts 4 s in.
-      const avg = await again.openRoute(`history/average/load/2/current/${hogStart + 4_000}/${hogEnd - 1_000}`);
+      const avg = await again.openRoute(routes.average('load', 2, undefined, { from: hogStart + 4_000, to: hogEnd - 1_000 }));
       await expect(avg.getByRole('progressbar', { name: 'Average load of node 2' })).toBeVisible({ timeout: 20_000 });
       expect(Number(await avg.getByRole('progressbar', { name: 'Average load of node 2' }).getAttribute('aria-valuenow')), 'node 2 loaded while no GUI ran').toBeGreaterThanOrEqual(80);
       // ... and node 3, idle meanwhile, was recorded too (up, not loaded).
-      const idle = await again.openRoute(`history/average/load/3/current/${hogStart + 4_000}/${hogEnd - 1_000}`);
+      const idle = await again.openRoute(routes.average('load', 3, undefined, { from: hogStart + 4_000, to: hogEnd - 1_000 }));
       await expect(idle.getByRole('progressbar', { name: 'Average load of node 3' })).toBeVisible({ timeout: 20_000 });
       expect(Number(await idle.getByRole('progressbar', { name: 'Average load of node 3' }).getAttribute('aria-valuenow'))).toBeLessThan(80);
     } finally {
@@ -289,7 +290,7 @@ test('the collector is started, checkpointed, rotated and stopped from the main 
     await bar.getByRole('textbox', { name: 'Checkpoint note' }).fill(mark);
     await bar.getByRole('button', { name: 'Write checkpoint' }).click();
     await expect(answer).toHaveText(new RegExp(`^node 1: checkpoint "${mark}" written at `), { timeout: 15_000 });
-    const load = await app.openRoute('history/load');
+    const load = await app.openRoute(routes.loadHistory());
     await expect(load.getByLabel('Checkpoints')).toContainText(`${mark} at`, { timeout: 20_000 });
 
     // Rotate, after saying yes: the history becomes a backup the File menu opens, with the checkpoint in it.

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { test, expect } from '../support/fixtures.js';
 import { manualMigrationsOnly, on, startCounter, stillCounting, tool, tryOn } from '../support/jobs.js';
 import { cutLink, restoreLink } from '../cluster/testCluster.js';
+import { routes } from '../../shared/windows.js';
+import { parseJobKey } from '../../shared/domain/process.js';
 
 // The collector choice is persisted per profile: a fresh config dir keeps it at node 1.
 process.env.MOSIXVIEW_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'mvcfg-'));
@@ -26,7 +28,7 @@ test('the process history keeps a job that runs on node 3, under its PID, with W
   await on(cluster, 1, `${bin} -c`);
   await on(cluster, 1, `MOSIXVIEW_COLLECTOR_PROCS_S=2 ${bin} -d`);
   try {
-    const history = await app.openRoute('history/procs');
+    const history = await app.openRoute(routes.procHistory());
     // A list taken once the collector runs: the newest minute shows it.
     await expect.poll(async () => {
       await history.reload();
@@ -47,7 +49,7 @@ test('a job on a node that went off the network: where it is, that the node cann
   const job = await startCounter(cluster, 1);
   await on(cluster, 1, `${tool(cluster, 'migrate')} ${job.pid} 3`);
   await expect.poll(() => job.host(), { timeout: 15_000 }).toBe('mvnode3');
-  const m = await app.openRoute(`migrator/1/${job.key}`);
+  const m = await app.openRoute(routes.migrator(1, parseJobKey(job.key)!));
   await expect(m.getByLabel('Runs on')).toHaveText('node 3', { timeout: 15_000 });
   await cutLink(cluster, 3);
   try {

@@ -12,6 +12,8 @@ import { copies, historyBreak, manualMigrationsOnly, on, startCounter, stillCoun
 import { arm, killAgent, newRow, peerReady, reached, release, REPEAT, saveRow, smallImageDisk, type MatrixRow } from '../support/faults.js';
 import { cutLink, restoreLink, type TestCluster } from '../cluster/testCluster.js';
 import type { RunningApp } from '../support/app.js';
+import { routes } from '../../shared/windows.js';
+import { parseJobKey } from '../../shared/domain/process.js';
 
 test.describe.configure({ timeout: 180_000 + REPEAT * 150_000 });
 manualMigrationsOnly(test);
@@ -126,7 +128,7 @@ const FAULTS: Fault[] = [
         expect(cont.code).not.toBe(0);
         expect(cont.stderr).toMatch(/cannot send SIGCONT to job .*: it was handed to node 3, which has not confirmed it yet/);
         // ... and the migrator shows the job as moving, its buttons disabled with the reason.
-        const win = await app.openRoute(`migrator/1/${job.key}`);
+        const win = await app.openRoute(routes.migrator(1, parseJobKey(job.key)!));
         await expect(win.getByRole('status', { name: 'Moving' })).toContainText('handed to node 3, which has not confirmed it yet');
         await expect(win.getByRole('button', { name: 'SIGCONT' })).toBeDisabled();
         await win.close();
@@ -204,7 +206,7 @@ test('the migrator window tells the admin why a migration failed', async ({ app,
   const job = await startCounter(cluster, 1);
   writeFileSync(flag(cluster, 3, 'fault-restore'), '');
   try {
-    const win = await app.openRoute(`migrator/1/${job.pid}`);
+    const win = await app.openRoute(routes.migrator(1, job.pid));
     await win.getByRole('button', { name: 'Migrate to node 3' }).dblclick();
     await expect(win.getByRole('alert', { name: 'Last action' })).toContainText(/goes on here on node 1/, { timeout: 60_000 });
     expect(Object.values(await copies(cluster, job))).toEqual([1, 0, 0, 0]);

@@ -6,6 +6,8 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { test, expect } from '../support/fixtures.js';
 import { on, runningOn, startCounter, stillCounting, tool, tryOn } from '../support/jobs.js';
 import { manualMigrationsOnly } from '../support/jobs.js';
+import { routes } from '../../shared/windows.js';
+import { parseJobKey } from '../../shared/domain/process.js';
 
 test.describe.configure({ timeout: 240_000 });
 
@@ -13,13 +15,13 @@ manualMigrationsOnly(test);
 
 test('double-click node 3 in the migrator: the job counts on in node 3; Home brings it back', async ({ app, cluster }) => {
   const job = await startCounter(cluster, 1);
-  const box = await app.openRoute('procs/1');
+  const box = await app.openRoute(routes.procs(1));
   // The job is one row, its command; the migrator follows it by its identity.
   const row = box.getByRole('row', { name: `Job ${job.key}`, exact: true });
   await expect(row.getByRole('cell').last()).toHaveText(`${process.execPath} job.js`, { timeout: 15_000 });
   const [migrator] = await Promise.all([box.context().waitForEvent('page'), row.dblclick()]);
   await migrator.waitForLoadState();
-  await expect(migrator).toHaveURL(new RegExp(`#/migrator/1/${job.key.replace('.', '\\.')}$`));
+  await expect(migrator).toHaveURL(new RegExp(`#/${routes.migrator(1, parseJobKey(job.key)!).replace('.', '\\.')}$`));
   const before = job.count();
   await migrator.getByRole('button', { name: 'Migrate to node 3' }).dblclick();
   await expect.poll(() => job.host(), { timeout: 30_000 }).toBe('mvnode3');
@@ -51,7 +53,7 @@ test('double-click node 3 in the migrator: the job counts on in node 3; Home bri
 test('run on node 2 from advanced execution: it says node 2; node 2 shows a guest from node 1, node 1 its job on node 2', async ({ app, cluster }) => {
   const dir = `${cluster.dir}/runon-${Date.now()}`;
   mkdirSync(dir, { recursive: true });
-  const exec = await app.openRoute('exec?node=1');
+  const exec = await app.openRoute(routes.exec(1));
   await exec.getByLabel('Program').fill('/bin/sleep');
   await exec.getByLabel('Arguments').fill('307');
   await exec.getByLabel('Working directory').fill(dir);
@@ -66,13 +68,13 @@ test('run on node 2 from advanced execution: it says node 2; node 2 shows a gues
   await expect(result).toHaveText(/^job 1\.\d+ started on node 2 \(its home is node 1\)$/, { timeout: 30_000 });
   const key = /job (1\.\d+)/.exec((await result.textContent()) ?? '')![1]!;
   try {
-    const two = await app.openRoute('procs/2');
+    const two = await app.openRoute(routes.procs(2));
     const guest = two.getByRole('row', { name: `Guest job ${key}`, exact: true });
     await expect(guest).toBeVisible({ timeout: 15_000 });
     await expect(guest.getByRole('cell').nth(2)).toHaveText('1');
     await expect(guest.getByRole('cell').last()).toHaveText('/bin/sleep 307');
     await expect(two.getByRole('table', { name: 'Processes of node 2' }).getByText('/bin/sleep 307')).toHaveCount(0);
-    const one = await app.openRoute('procs/1');
+    const one = await app.openRoute(routes.procs(1));
     const away = one.getByRole('row', { name: `Job ${key}`, exact: true });
     await expect(away.getByRole('cell').nth(2)).toHaveText('2', { timeout: 15_000 });
   } finally {
@@ -84,7 +86,7 @@ test('a parallel run from the host chooser starts one copy on each chosen node',
   const dir = `${cluster.dir}/par-${Date.now()}`;
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}/mark.sh`, '#!/bin/sh\nhostname > "$1/$(hostname)"; exec sleep 300\n', { mode: 0o755 });
-  const exec = await app.openRoute('exec?node=1');
+  const exec = await app.openRoute(routes.exec(1));
   await exec.getByLabel('Program').fill(`${dir}/mark.sh`);
   await exec.getByLabel('Arguments').fill(dir);
   await exec.getByLabel('Working directory').fill(dir);

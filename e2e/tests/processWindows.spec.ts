@@ -8,6 +8,7 @@ import type { Page } from '@playwright/test';
 import { test, expect } from '../support/fixtures.js';
 import { allUp } from '../support/mainWindow.js';
 import { sshExec, type TestCluster } from '../cluster/testCluster.js';
+import { routes } from '../../shared/windows.js';
 
 async function run(cluster: TestCluster, node: number, cmd: string): Promise<string> {
   const r = await sshExec(cluster, node, cmd);
@@ -41,7 +42,7 @@ test('the process box of node 1 lists a process started over ssh, with its PID, 
   const pid = Number((await run(cluster, 1, 'nohup sleep 3011 </dev/null >/dev/null 2>&1 & echo $!')).trim());
   try {
     await app.page.getByRole('button', { name: 'Processes of node 1', exact: true }).click();
-    const box = await app.openRoute('procs/1');
+    const box = await app.openRoute(routes.procs(1));
     const row = box.getByRole('row', { name: `Process ${pid}`, exact: true });
     await expect(row).toBeVisible({ timeout: 15_000 });
     await expect(row.getByRole('cell').nth(1)).toHaveText(String(pid));
@@ -51,7 +52,7 @@ test('the process box of node 1 lists a process started over ssh, with its PID, 
 
     // Its migrator says the same, in words; every node is shown, none offered, the reason as the title.
     await row.dblclick();
-    const migrator = await app.openRoute(`migrator/1/${pid}`);
+    const migrator = await app.openRoute(routes.migrator(1, pid));
     await expect(migrator.getByLabel('Why it cannot move')).toContainText('not started with mosrun', { timeout: 15_000 });
     for (const n of cluster.nodes) {
       const b = migrator.getByRole('button', { name: `Migrate to node ${n.id}`, exact: true });
@@ -68,11 +69,11 @@ test('the process box of node 1 lists a process started over ssh, with its PID, 
 
 test('a job started by advanced execution (no migration, /bin/sleep 300) appears in the process box', async ({ app, cluster }) => {
   await allUp(app.page, [1]);
-  const exec = await app.openRoute('exec?node=1');
+  const exec = await app.openRoute(routes.exec(1));
   await expect(exec.getByRole('combobox', { name: 'Start from node' })).toHaveValue('1', { timeout: 15_000 });
   const { pid, key } = await startSleepJob(exec, '300');
   try {
-    const box = await app.openRoute('procs/1');
+    const box = await app.openRoute(routes.procs(1));
     // One row: the command the admin started, under the PID the start printed.
     const row = box.getByRole('row', { name: `Job ${key}`, exact: true });
     await expect(row).toBeVisible({ timeout: 15_000 });
@@ -96,7 +97,7 @@ test('a job started by advanced execution (no migration, /bin/sleep 300) appears
 
 test('advanced execution of a program that does not exist says so, with exit status 127 and the shell\'s words', async ({ app }) => {
   await allUp(app.page, [1]);
-  const exec = await app.openRoute('exec?node=1');
+  const exec = await app.openRoute(routes.exec(1));
   await exec.getByRole('textbox', { name: 'Program' }).fill('/no/such/program');
   await exec.getByRole('button', { name: 'Execute' }).click();
   await expect(exec.getByRole('alert', { name: 'Result' })).toHaveText(
@@ -108,9 +109,9 @@ test('advanced execution of a program that does not exist says so, with exit sta
 
 test('in the migrator Kill, SIGSTOP, SIGCONT and the Nice slider change what /proc shows', async ({ app, cluster }) => {
   await allUp(app.page, [1]);
-  const exec = await app.openRoute('exec?node=1');
+  const exec = await app.openRoute(routes.exec(1));
   const { pid, key } = await startSleepJob(exec, '600');
-  const m = await app.openRoute(`migrator/1/${pid}`);
+  const m = await app.openRoute(routes.migrator(1, pid));
   await expect(m.getByLabel('PID', { exact: true })).toHaveText(String(pid), { timeout: 15_000 });
   // The migrator speaks of the job's command and its state, not of its sh -c wrapper.
   await expect(m.getByRole('heading', { level: 1 })).toHaveText(`Migrator: job ${key} /bin/sleep 600`);

@@ -15,6 +15,8 @@ import { manualMigrationsOnly, on, startCounter, tool, tryOn } from '../support/
 import { knownHostsCopy, profileVariant } from '../support/profiles.js';
 import { applyLook, freshScreenshotDir, gapBetween, looksOf, overflowProblems, schemeProblems, screenshot, signalColours } from '../support/layout.js';
 import { cutLink, restoreLink } from '../cluster/testCluster.js';
+import { routes } from '../../shared/windows.js';
+import { parseJobKey } from '../../shared/domain/process.js';
 
 // The collector choice is persisted per profile: a fresh config dir keeps it at node 1.
 process.env.MOSIXVIEW_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'mvcfg-'));
@@ -56,16 +58,16 @@ test('every window, light and dark, at 1200x800 and its own size: titled, nothin
     await expect.poll(() => job.host(), { timeout: 30_000 }).toBe('mvnode3');
     const now = Date.now();
     const windows: Window[] = [
-      { route: 'node/3', file: 'node-3', title: 'Node 3: mvnode3 — configuration', ready: (p) => expect(p.getByRole('status', { name: 'Guests here' })).toHaveText(/guests? here/, { timeout: 15_000 }) },
-      { route: 'node/all', file: 'node-all', title: 'All nodes — configuration', ready: (p) => expect(p.getByRole('status', { name: 'Guests here' }).first()).toHaveText(/guests? here/, { timeout: 15_000 }) },
-      { route: 'procs/1', file: 'procs-1', title: 'Process box: node 1', ready: (p) => expect(p.getByRole('row', { name: `Job ${job.key}`, exact: true })).toBeVisible({ timeout: 15_000 }) },
-      { route: 'remote/3', file: 'remote-3', title: 'Remote processes: node 3', ready: (p) => expect(p.getByRole('table', { name: 'Guests of node 3' })).toBeVisible({ timeout: 15_000 }) },
-      { route: `migrator/1/${job.key}`, file: 'migrator', title: `Migrator: job ${job.key} on node 3`, ready: (p) => expect(p.getByLabel('Runs on')).toHaveText('node 3', { timeout: 15_000 }) },
-      { route: 'exec?node=1', file: 'exec', title: 'Advanced execution: node 1', ready: (p) => expect(p.getByRole('combobox', { name: 'Start from node' })).toHaveValue('1', { timeout: 15_000 }) },
-      { route: 'history/load', file: 'history-load', title: 'Load history', ready: (p) => expect(p.getByRole('row', { name: 'Node 4 history' })).toBeVisible({ timeout: 20_000 }) },
-      { route: 'history/mem', file: 'history-mem', title: 'Memory history', ready: (p) => expect(p.getByRole('row', { name: 'Node 4 history' })).toBeVisible({ timeout: 20_000 }) },
-      { route: 'history/procs', file: 'history-procs', title: 'Process history', ready: (p) => expect(p.getByRole('table', { name: /^Processes at / })).toBeVisible({ timeout: 30_000 }) },
-      { route: `history/average/load/2/current/${now - 120_000}/${now}`, file: 'history-average', title: 'Average load of node 2', ready: (p) => expect(p.getByRole('progressbar', { name: 'Average load of node 2' })).toBeVisible({ timeout: 20_000 }) },
+      { route: routes.node(3), file: 'node-3', title: 'Node 3: mvnode3 — configuration', ready: (p) => expect(p.getByRole('status', { name: 'Guests here' })).toHaveText(/guests? here/, { timeout: 15_000 }) },
+      { route: routes.allNodes(), file: 'node-all', title: 'All nodes — configuration', ready: (p) => expect(p.getByRole('status', { name: 'Guests here' }).first()).toHaveText(/guests? here/, { timeout: 15_000 }) },
+      { route: routes.procs(1), file: 'procs-1', title: 'Process box: node 1', ready: (p) => expect(p.getByRole('row', { name: `Job ${job.key}`, exact: true })).toBeVisible({ timeout: 15_000 }) },
+      { route: routes.remote(3), file: 'remote-3', title: 'Remote processes: node 3', ready: (p) => expect(p.getByRole('table', { name: 'Guests of node 3' })).toBeVisible({ timeout: 15_000 }) },
+      { route: routes.migrator(1, parseJobKey(job.key)!), file: 'migrator', title: `Migrator: job ${job.key} on node 3`, ready: (p) => expect(p.getByLabel('Runs on')).toHaveText('node 3', { timeout: 15_000 }) },
+      { route: routes.exec(1), file: 'exec', title: 'Advanced execution: node 1', ready: (p) => expect(p.getByRole('combobox', { name: 'Start from node' })).toHaveValue('1', { timeout: 15_000 }) },
+      { route: routes.loadHistory(), file: 'history-load', title: 'Load history', ready: (p) => expect(p.getByRole('row', { name: 'Node 4 history' })).toBeVisible({ timeout: 20_000 }) },
+      { route: routes.memHistory(), file: 'history-mem', title: 'Memory history', ready: (p) => expect(p.getByRole('row', { name: 'Node 4 history' })).toBeVisible({ timeout: 20_000 }) },
+      { route: routes.procHistory(), file: 'history-procs', title: 'Process history', ready: (p) => expect(p.getByRole('table', { name: /^Processes at / })).toBeVisible({ timeout: 30_000 }) },
+      { route: routes.average('load', 2, undefined, { from: now - 120_000, to: now }), file: 'history-average', title: 'Average load of node 2', ready: (p) => expect(p.getByRole('progressbar', { name: 'Average load of node 2' })).toBeVisible({ timeout: 20_000 }) },
     ];
     const problems: string[] = [];
     // Titles are collected with the layout problems, so one run reports every window's.
@@ -111,7 +113,7 @@ async function execDialogs(exec: Page): Promise<string[]> {
 
 test('the configuration window: each counter beside its button, groups apart, nothing run together', async ({ app }) => {
   await allUp(app.page, [3]);
-  const win = await app.openRoute('node/3');
+  const win = await app.openRoute(routes.node(3));
   await expect(win.getByRole('status', { name: 'Guests here' })).toHaveText(/guests? here/, { timeout: 15_000 });
   const button = (name: string) => win.getByRole('button', { name, exact: true });
   const counter = (name: string) => win.getByRole('status', { name, exact: true });

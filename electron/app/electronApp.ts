@@ -10,7 +10,7 @@ import { secureWebPreferences } from '../security/webPreferences.js';
 import { APP_ENTRY, APP_SCHEME, appFilePath, isAppUrl, isTrustedSender } from '../security/appOrigin.js';
 import { CONTENT_SECURITY_POLICY } from '../security/csp.js';
 import { EVENT_CHANNEL, INVOKE_CHANNEL, type InvokeReply } from '../ipcChannels.js';
-import { routeOfUrl, WINDOW_SIZES, windowSizeOf } from '../../shared/windows.js';
+import { routeOfUrl, routes, WINDOW_SIZES, windowSizeOf } from '../../shared/windows.js';
 import { log as guiLog, type MainLog } from '../core/log.js';
 
 type ElectronModule = typeof import('electron');
@@ -102,7 +102,7 @@ export function startElectronApp(e: ElectronMain, service: ApiService, paths: Ap
 
     // The page names each window (document.title, see renderer/windowTitle.ts); this is the name until it loads.
     const main = new e.BrowserWindow({ ...WINDOW_SIZES.main, title: 'Mosixview', webPreferences: prefs });
-    void main.loadURL(`${APP_ENTRY}#/`);
+    void main.loadURL(`${APP_ENTRY}#/${routes.main()}`);
   });
 
   e.app.on('window-all-closed', () => {

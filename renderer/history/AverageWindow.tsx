@@ -4,25 +4,24 @@ import type { MosixviewBridge } from '../../shared/protocol/api.js';
 import { Bar, toneOf } from '../components/Bar.js';
 import { clock, formatKbShort } from './timeFormat.js';
 import { useWindowTitle, windowTitles } from '../windowTitle.js';
+import type { RouteOf } from '../../shared/windows.js';
 
-export function AverageWindow({ bridge, parts }: { bridge: MosixviewBridge; parts: string[] }) {
-  const [metricPart, idPart, backupPart, fromPart, toPart] = parts;
-  const metric = (['load', 'mem', 'rmem', 'tmem'] as const).find((m) => m === metricPart) ?? 'load';
-  const id = Number(idPart);
+export function AverageWindow({ bridge, route }: { bridge: MosixviewBridge; route: RouteOf<'average'> }) {
+  const { metric, nodeId: id, backup } = route;
   const [avg, setAvg] = useState<number | null>();
   const [error, setError] = useState<string>();
-  const from = Number(fromPart);
-  const to = Number(toPart);
+  const from = route.range?.from ?? NaN;
+  const to = route.range?.to ?? NaN;
   useEffect(() => {
     bridge
       .invoke('history.series', {
-        ...(backupPart && backupPart !== 'current' ? { backup: backupPart } : {}),
+        ...(backup ? { backup } : {}),
         ...(Number.isFinite(from) && Number.isFinite(to) ? { from, to } : {}),
         buckets: 1,
         metrics: [metric],
       })
       .then((s) => setAvg(s.nodes.find((n) => n.id === id)?.series[metric]?.stats.avg ?? null), (e: Error) => setError(e.message));
-  }, [bridge, metric, id, backupPart, from, to]);
+  }, [bridge, metric, id, backup, from, to]);
   const name = metric === 'load' ? 'load' : metric;
   useWindowTitle(windowTitles.average(name, id));
   return (

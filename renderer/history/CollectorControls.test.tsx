@@ -1,11 +1,11 @@
 // @vitest-environment jsdom
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { CollectorStatus } from '../../shared/protocol/agentHistory.js';
 import type { CollectorAction, CollectorChoice } from '../../shared/protocol/apiHistory.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import { fakeBridge, loadNodes } from '../components/fakeBridge.test-util.js';
-import { initialClusterState, useCluster } from '../store/clusterStore.js';
+import { clusterActions } from '../store/clusterStore.js';
 import { HistoryBar } from './HistoryBar.js';
 
 const running: CollectorStatus = { host: 'n1', running: true, pid: 4242, dir: '/h', backups: [] };
@@ -28,10 +28,32 @@ const answer = () => screen.getByRole('status', { name: 'Collector answer' });
 const statusText = () => screen.getByRole('status', { name: 'Collector status' }).textContent;
 
 beforeEach(() => {
-  useCluster.setState(initialClusterState, true);
+  clusterActions.reset();
   loadNodes([1, 2]);
 });
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
+
+describe('the history strip asks for the collector', () => {
+  it('once every 5 s, one poll for the strip and the replay slider (not a second one every 30 s)', async () => {
+    vi.useFakeTimers();
+    const fb = bridge(running);
+    render(<HistoryBar bridge={fb.bridge} />);
+    await act(async () => void (await vi.advanceTimersByTimeAsync(60_000)));
+    expect(statusText()).toBe('collecting (pid 4242)');
+    expect(fb.calls('history.collector')).toHaveLength(1 + 60_000 / 5000);
+  });
+
+  it('takes a change the main process announces at once', async () => {
+    const fb = bridge(running);
+    render(<HistoryBar bridge={fb.bridge} />);
+    await waitFor(() => expect(statusText()).toBe('collecting (pid 4242)'));
+    fb.emit('history.collectorChanged', choice(stopped));
+    expect(statusText()).toBe('not running');
+  });
+});
 
 describe('collector controls in the main window', () => {
   it('Stop asks first (nothing is recorded while stopped), then stops and shows the agent\'s answer; Start comes back', async () => {

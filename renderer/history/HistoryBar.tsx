@@ -1,27 +1,21 @@
 /** The main window's history strip: which node collects, its collector, the history windows, replay. */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { MosixviewBridge } from '../../shared/protocol/api.js';
 import type { CollectorChoice } from '../../shared/protocol/apiHistory.js';
 import { useCluster } from '../store/clusterStore.js';
 import { openWindow } from '../windows.js';
+import { routes } from '../../shared/windows.js';
 import { ReplayBar } from './ReplayBar.js';
 import { CollectorControls } from './CollectorControls.js';
 import { useCollector } from './useHistory.js';
 
+/** The collector's last record moves on: its status is asked this often for the replay slider's end. */
+export const STRIP_COLLECTOR_REFRESH_MS = 5000;
+
 export function HistoryBar({ bridge }: { bridge: MosixviewBridge }) {
-  const initial = useCollector(bridge);
-  const [choice, setChoice] = useState<CollectorChoice>();
+  const { choice: current, set: setChoice } = useCollector(bridge, STRIP_COLLECTOR_REFRESH_MS);
   const [error, setError] = useState<string>();
   const order = useCluster((s) => s.order);
-  const current = choice ?? initial;
-
-  // The collector's last record moves on: refresh its status for the replay slider's end.
-  useEffect(() => {
-    const timer = setInterval(() => {
-      bridge.invoke('history.collector', null).then(setChoice, () => undefined);
-    }, 5000);
-    return () => clearInterval(timer);
-  }, [bridge]);
 
   const act = async (fn: () => Promise<CollectorChoice>) => {
     try {
@@ -43,9 +37,9 @@ export function HistoryBar({ bridge }: { bridge: MosixviewBridge }) {
       <span role="status" aria-label="Collector status" className="collector-status">
         {!current ? '…' : !st ? `cannot ask node ${current.nodeId}: ${current.error ?? ''}` : st.running ? `collecting (pid ${st.pid})` : 'not running'}
       </span>
-      <button type="button" onClick={() => openWindow('history/load', 'history-load')}>Load history</button>
-      <button type="button" onClick={() => openWindow('history/mem', 'history-mem')}>Memory history</button>
-      <button type="button" onClick={() => openWindow('history/procs', 'history-procs')}>Process history</button>
+      <button type="button" onClick={() => openWindow(routes.loadHistory(), 'history-load')}>Load history</button>
+      <button type="button" onClick={() => openWindow(routes.memHistory(), 'history-mem')}>Memory history</button>
+      <button type="button" onClick={() => openWindow(routes.procHistory(), 'history-procs')}>Process history</button>
       {/* After the window buttons: what the controls show (a question, a note field, the answer) varies in width */}
       {current && <CollectorControls bridge={bridge} current={current} onChoice={setChoice} onError={setError} />}
       {error && <span role="alert" className="row-message">{error}</span>}

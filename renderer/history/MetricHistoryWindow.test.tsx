@@ -6,7 +6,8 @@ import { fakeBridge } from '../components/fakeBridge.test-util.js';
 import { fakeHistoryAgent } from './fakeHistoryAgent.test-util.js';
 import { LOAD_WINDOW, MEM_WINDOW, MetricHistoryWindow } from './MetricHistoryWindow.js';
 import { nodeColour } from './chart/chartColours.js';
-import { HistoryRoute } from './HistoryRoute.js';
+import { RouteView } from '../Router.js';
+import { parseRoute } from '../../shared/windows.js';
 
 const M = 60_000;
 const T0 = new Date(2026, 10, 29, 3, 28, 21).getTime();
@@ -117,10 +118,10 @@ describe('a metric history window', () => {
 
   it('reads the memory afresh when the route goes from the load to the memory window', async () => {
     const fb = agentWithData();
-    const { rerender } = render(<HistoryRoute parts={['load']} bridge={fb.bridge} />);
+    const { rerender } = render(<RouteView route={parseRoute('history/load')} bridge={fb.bridge} />);
     await settle();
     await settle();
-    rerender(<HistoryRoute parts={['mem']} bridge={fb.bridge} />);
+    rerender(<RouteView route={parseRoute('history/mem')} bridge={fb.bridge} />);
     await settle();
     await settle();
     expect(fb.calls('history.series').at(-1)!.metrics).toEqual(['mem', 'rmem', 'tmem']);

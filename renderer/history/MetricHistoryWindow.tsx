@@ -19,7 +19,7 @@ import type { WindowSpec } from './windowSpecs.js';
 export { LOAD_WINDOW, MEM_WINDOW, type WindowSpec } from './windowSpecs.js';
 
 export function MetricHistoryWindow({ bridge, spec }: { bridge: MosixviewBridge; spec: WindowSpec }) {
-  const choice = useCollector(bridge);
+  const { choice } = useCollector(bridge);
   const [backup, setBackup] = useState<string>();
   const [view, setView] = useState<View>({ mode: 'recorded' });
   const [refresh, setRefresh] = useState(true);

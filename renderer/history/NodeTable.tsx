@@ -6,6 +6,7 @@
 import type { HistorySeries } from '../../shared/protocol/agentHistory.js';
 import { columnOf } from '../../shared/history/seriesMerge.js';
 import { openWindow } from '../windows.js';
+import { routes } from '../../shared/windows.js';
 import { nodeColour } from './chart/chartColours.js';
 import { columnValue } from './chart/lineGeometry.js';
 import { describeValue, levelOf } from './chart/CursorReadout.js';
@@ -54,7 +55,7 @@ export function NodeTable({ series, spec, backup, range, cursor, highlight, pinn
               <td aria-label={`Node ${n.id} at the cursor`}>{atCursor(n.id)}</td>
               <td>
                 <button type="button" aria-label={`Average of node ${n.id}`} title="Average over the shown range"
-                  onClick={() => openWindow(`history/average/${spec.main}/${n.id}/${backup ?? 'current'}/${Math.round(range[0])}/${Math.round(range[1])}`, `avg-${spec.main}-${n.id}`)}>
+                  onClick={() => openWindow(routes.average(spec.main, n.id, backup, { from: range[0], to: range[1] }), `avg-${spec.main}-${n.id}`)}>
                   X
                 </button>
               </td>

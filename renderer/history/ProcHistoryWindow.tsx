@@ -4,59 +4,54 @@ import type { MosixviewBridge } from '../../shared/protocol/api.js';
 import type { ProcHistory } from '../../shared/protocol/agentHistory.js';
 import { REMOTE_ID_BASE } from '../../shared/jobs/job.js';
 import { HistoryFrame } from './HistoryFrame.js';
+import { usePoll } from '../components/usePoll.js';
 import { useCollector } from './useHistory.js';
 import { clock, dateTime } from './timeFormat.js';
 
 const REFRESH_MS = 20_000;
 
 export function ProcHistoryWindow({ bridge }: { bridge: MosixviewBridge }) {
-  const choice = useCollector(bridge);
+  const { choice } = useCollector(bridge);
   const [backup, setBackup] = useState<string>();
   const [hist, setHist] = useState<ProcHistory>();
   const [index, setIndex] = useState<number>();
   const [error, setError] = useState<string>();
 
-  // The list of times; the slider starts at the newest list.
-  useEffect(() => {
-    setHist(undefined);
-    setIndex(undefined);
-    bridge.invoke('history.procs', backup ? { backup } : {}).then(
-      (h) => {
-        setHist(h);
-        setIndex(h.times.length - 1);
-        setError(undefined);
-      },
-      (e: Error) => setError(e.message),
-    );
-  }, [bridge, backup, choice?.nodeId]);
-
+  // The list of times, read again every 20 s of the current history (a backup does not change).
+  const { data: latest, error: listError } = usePoll(
+    () => bridge.invoke('history.procs', backup ? { backup } : {}),
+    backup ? undefined : REFRESH_MS,
+    [bridge, backup, choice?.nodeId],
+  );
   // The collector stores a list every minute: new minutes join the slider, which follows them
-  // while it is at the newest one; a new history (rotation) starts the slider again.
+  // while it is at the newest one (where it starts); a new history (rotation) starts the slider again.
   const follow = useRef(true);
   follow.current = !hist || index === undefined || index >= hist.times.length - 1;
   useEffect(() => {
-    if (backup) return;
-    const timer = setInterval(() => {
-      bridge.invoke('history.procs', {}).then(
-        (h) => {
-          setHist((old) => (old && old.started === h.started ? { ...old, times: h.times } : h));
-          setIndex((i) => (follow.current || i === undefined || i >= h.times.length ? h.times.length - 1 : i));
-        },
-        () => undefined,
-      );
-    }, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [bridge, backup, choice?.nodeId]);
+    if (!latest) {
+      setHist(undefined);
+      setIndex(undefined);
+      return;
+    }
+    setHist((old) => (old && old.started === latest.started ? { ...old, times: latest.times } : latest));
+    setIndex((i) => (follow.current || i === undefined || i >= latest.times.length ? latest.times.length - 1 : i));
+  }, [latest]);
 
   const t = hist && index !== undefined ? hist.times[index] : undefined;
   useEffect(() => {
     if (t === undefined || hist?.at?.t === t) return;
-    bridge.invoke('history.procs', { ...(backup ? { backup } : {}), t }).then((h) => setHist(h), (e: Error) => setError(e.message));
+    bridge.invoke('history.procs', { ...(backup ? { backup } : {}), t }).then(
+      (h) => {
+        setHist(h);
+        setError(undefined);
+      },
+      (e: Error) => setError(e.message),
+    );
   }, [bridge, backup, t, hist?.at?.t]);
 
   const procs = hist?.at && hist.at.t === t ? hist.at.procs : undefined;
   return (
-    <HistoryFrame title="Process history" choice={choice} backup={backup} onBackup={setBackup} started={hist?.started} error={error}>
+    <HistoryFrame title="Process history" choice={choice} backup={backup} onBackup={setBackup} started={hist?.started} error={listError ?? error}>
       {hist && hist.times.length === 0 && <p role="status">No process list stored yet (one is taken every minute).</p>}
       {hist && hist.times.length > 0 && (
         <div className="time-slider">

@@ -4,7 +4,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/re
 import type { CollectorStatus } from '../../shared/protocol/agentHistory.js';
 import type { NodeSample } from '../../shared/domain/node.js';
 import { fakeBridge, loadNodes } from '../components/fakeBridge.test-util.js';
-import { initialClusterState, useCluster } from '../store/clusterStore.js';
+import { clusterActions, useCluster } from '../store/clusterStore.js';
 import { ReplayBar } from './ReplayBar.js';
 
 const T0 = 1_700_000_000_000;
@@ -19,23 +19,22 @@ function bridge() {
 }
 
 beforeEach(() => {
-  useCluster.setState(initialClusterState, true);
+  clusterActions.reset();
   loadNodes([2]);
 });
 afterEach(cleanup);
 
 describe('replay bar', () => {
-  it('a moment picked shows the past, marked; Live brings the live rows and autorefresh back', async () => {
+  it('a moment picked shows the past, marked; Live brings the live rows and the mode before back', async () => {
     const fb = bridge();
     render(<ReplayBar bridge={fb.bridge} status={status} />);
     fireEvent.change(screen.getByRole('slider', { name: 'History time' }), { target: { value: String(T0 + 10_000) } });
     await waitFor(() => expect(useCluster.getState().nodes[2]!.sample?.load).toBe(0.9));
-    expect(useCluster.getState()).toMatchObject({ replaying: true, autorefresh: false });
+    expect(useCluster.getState().mode).toBe('replay');
     // The greyed speed sliders say why in their tooltip only; the banner says it for all to see.
     expect(screen.getByRole('status', { name: 'Replay time' }).textContent).toMatch(/^REPLAY: .* not live: press Live to change speeds$/);
     fireEvent.click(screen.getByRole('button', { name: 'Live' }));
-    await waitFor(() => expect(useCluster.getState().replaying).toBe(false));
-    expect(useCluster.getState().autorefresh).toBe(true);
+    await waitFor(() => expect(useCluster.getState().mode).toBe('live'));
     expect(fb.calls('cluster.get')).toHaveLength(1);
     expect(screen.queryByRole('status', { name: 'Replay time' })).toBeNull();
   });
@@ -43,12 +42,12 @@ describe('replay bar', () => {
     const fb = bridge();
     const ui = render(<ReplayBar bridge={fb.bridge} status={status} />);
     fireEvent.change(screen.getByRole('slider', { name: 'History time' }), { target: { value: String(T0 + 10_000) } });
-    await waitFor(() => expect(useCluster.getState().replaying).toBe(true));
+    await waitFor(() => expect(useCluster.getState().mode).toBe('replay'));
     ui.rerender(<ReplayBar bridge={fb.bridge} status={null} />);
     expect(screen.queryByRole('slider', { name: 'History time' })).toBeNull();
     expect(screen.getByRole('status', { name: 'Replay time' }).textContent).toMatch(/cannot be read now/);
     fireEvent.click(screen.getByRole('button', { name: 'Live' }));
-    await waitFor(() => expect(useCluster.getState().replaying).toBe(false));
+    await waitFor(() => expect(useCluster.getState().mode).toBe('live'));
     expect(screen.queryByRole('button', { name: 'Live' })).toBeNull();
   });
   it('with no history and no replay it shows nothing', () => {

@@ -2,7 +2,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { MosixviewBridge } from '../../shared/protocol/api.js';
 import type { CollectorStatus } from '../../shared/protocol/agentHistory.js';
-import { backToLive, showPast } from './replay.js';
+import { backToLive } from './replay.js';
+import { clusterActions } from '../store/clusterStore.js';
 import { dateTime } from './timeFormat.js';
 
 const SPEEDS = [1, 10, 60, 600];
@@ -23,13 +24,14 @@ export function ReplayBar({ bridge, status }: { bridge: MosixviewBridge; status:
     bridge.invoke('history.at', { t }).then(
       (m) => {
         if (mine !== seq.current) return;
-        showPast(m);
+        clusterActions.enterReplay(m);
         setShownT(m?.t ?? t);
       },
-      () => mine === seq.current && showPast(null),
+      () => mine === seq.current && clusterActions.enterReplay(null),
     );
   }, [bridge, t]);
 
+  // The playback clock, not a poll: each tick moves the slider, and the effect above asks for that moment.
   useEffect(() => {
     if (!playing || end === undefined) return;
     const timer = setInterval(() => {

@@ -1,22 +1,19 @@
 /** Which collector the history windows read, and its status (useSeries.ts reads its data). */
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import type { MosixviewBridge } from '../../shared/protocol/api.js';
 import type { CollectorChoice } from '../../shared/protocol/apiHistory.js';
+import { usePoll } from '../components/usePoll.js';
 
-export function useCollector(bridge: MosixviewBridge): CollectorChoice | undefined {
-  const [choice, setChoice] = useState<CollectorChoice>();
-  useEffect(() => {
-    let live = true;
-    const ask = () => bridge.invoke('history.collector', null).then((c) => live && setChoice(c), () => undefined);
-    void ask();
-    // Its status moves on: the daily rotation adds a backup the File menu must offer.
-    const timer = setInterval(() => void ask(), 30_000);
-    const off = bridge.on('history.collectorChanged', (c) => setChoice(c));
-    return () => {
-      live = false;
-      clearInterval(timer);
-      off();
-    };
-  }, [bridge]);
-  return choice;
+/** Its status moves on: the daily rotation adds a backup the File menu must offer. */
+export const COLLECTOR_REFRESH_MS = 30_000;
+
+/**
+ * The collector choice of this window, asked every `everyMs` and on every change the main
+ * process announces; `set` takes an action's answer (start, stop, another node) at once.
+ * One per window: the main window's strip asks more often, for the replay slider's end.
+ */
+export function useCollector(bridge: MosixviewBridge, everyMs = COLLECTOR_REFRESH_MS) {
+  const { data: choice, set } = usePoll(() => bridge.invoke('history.collector', null), everyMs, [bridge]);
+  useEffect(() => bridge.on('history.collectorChanged', set), [bridge, set]);
+  return { choice, set: set as (c: CollectorChoice) => void };
 }

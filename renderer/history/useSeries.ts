@@ -10,6 +10,7 @@ import type { MosixviewBridge } from '../../shared/protocol/api.js';
 import type { CollectorChoice } from '../../shared/protocol/apiHistory.js';
 import type { HistoryMetric, HistorySeries, HistorySeriesRequest } from '../../shared/protocol/agentHistory.js';
 import { mergeSeries } from '../../shared/history/seriesMerge.js';
+import { usePoll } from '../components/usePoll.js';
 import { gridFor, sameGrid, shownRange, type Grid, type Range, type Recorded, type View } from './chart/viewRange.js';
 
 export const REFRESH_MS = 2000;
@@ -96,32 +97,27 @@ export function useSeries(bridge: MosixviewBridge, metrics: HistoryMetric[], q: 
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ask, key, grid?.from, grid?.to, grid?.buckets, reloads]);
 
-  useEffect(() => {
-    if (!live) return;
-    const timer = setInterval(() => {
-      const from = base.current;
-      const have = from.series;
-      // Never queue refreshes behind each other, nor behind a whole read.
-      if (busy.current || !have) return;
-      busy.current = true;
-      const mine = seq.current;
-      ask({ from: have.from, to: have.to, buckets: have.buckets, since: have.next }).then(
-        (s) => {
-          busy.current = false;
-          if (mine !== seq.current || base.current !== from) return;
-          const merged = mergeSeries(have, s);
-          // Not a continuation (the history was rotated): read the new one whole, from its start.
-          setHeld(merged ? { key: from.key, series: merged } : { key: from.key, recorded: { started: s.started, last: s.last } });
-          setError(undefined);
-        },
-        (e: Error) => {
-          busy.current = false;
-          if (mine === seq.current) setError(e.message);
-        },
-      );
-    }, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [ask, live, key]);
+  // The refresh: usePoll never runs two at once; a whole read in flight makes it wait for the next turn.
+  usePoll(async () => {
+    const from = base.current;
+    const have = from.series;
+    if (busy.current || !have) return;
+    busy.current = true;
+    const mine = seq.current;
+    try {
+      const s = await ask({ from: have.from, to: have.to, buckets: have.buckets, since: have.next });
+      if (mine !== seq.current || base.current !== from) return;
+      const merged = mergeSeries(have, s);
+      // Not a continuation (the history was rotated): read the new one whole, from its start.
+      setHeld(merged ? { key: from.key, series: merged } : { key: from.key, recorded: { started: s.started, last: s.last } });
+      setError(undefined);
+    } catch (e) {
+      if (mine === seq.current) setError((e as Error).message);
+    } finally {
+      // A whole read started meanwhile holds busy itself (its own seq).
+      if (mine === seq.current) busy.current = false;
+    }
+  }, REFRESH_MS, [ask, key], { enabled: live });
 
   return { series: own.series, recorded, range, error, reload: () => setReloads((n) => n + 1) };
 }

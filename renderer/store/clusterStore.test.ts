@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { NodeView } from '../../shared/domain/node.js';
 import type { ClusterSnapshot } from '../../shared/protocol/api.js';
-import { clusterActions, initialClusterState, selectNode, useCluster } from './clusterStore.js';
+import { clusterActions, selectNode, useCluster } from './clusterStore.js';
 
 function view(id: number, t: number, status: NodeView['status'] = 'up'): NodeView {
   return {
@@ -18,7 +18,7 @@ function snap(nodes: NodeView[]): ClusterSnapshot {
   return { name: 'c', source: 'profile', nodes, hostKeyPrompts: [] };
 }
 
-beforeEach(() => useCluster.setState(initialClusterState, true));
+beforeEach(() => clusterActions.reset());
 
 describe('clusterStore', () => {
   it('applySnapshot keeps map order and node views', () => {
@@ -39,7 +39,7 @@ describe('clusterStore', () => {
     expect(after[2]!.sample!.t).toBe(2);
   });
 
-  it('applyView replaces one node only, ignores unknown nodes and obeys Autorefresh', () => {
+  it('applyView replaces one node only, ignores unknown nodes and holds while paused', () => {
     clusterActions.applySnapshot(snap([view(1, 1), view(2, 1)]));
     const before = useCluster.getState().nodes;
     clusterActions.applyView(view(2, 5));
@@ -50,9 +50,34 @@ describe('clusterStore', () => {
     clusterActions.applyView(view(9, 5));
     expect(useCluster.getState().nodes[9]).toBeUndefined();
 
-    useCluster.setState({ autorefresh: false });
+    clusterActions.pause();
     clusterActions.applyView(view(2, 6, 'down'));
     expect(useCluster.getState().nodes[2]!.status).toBe('up');
+    clusterActions.resume();
+    clusterActions.applyView(view(2, 6, 'down'));
+    expect(useCluster.getState().nodes[2]!.status).toBe('down');
+  });
+
+  it('replay shows the past, holds live views back and returns to the mode before it', () => {
+    clusterActions.applySnapshot(snap([view(1, 1), view(2, 1)]));
+    const moment = { t: 50, nodes: [{ id: 1, host: 'n1', status: 'up' as const, sample: view(1, 50).sample }] };
+    clusterActions.enterReplay(moment);
+    expect(useCluster.getState().mode).toBe('replay');
+    expect(useCluster.getState().nodes[1]!.sample!.t).toBe(50);
+    expect(useCluster.getState().nodes[2]).toMatchObject({ status: 'down', reason: 'not recorded at that time' });
+    clusterActions.applyView(view(1, 60));
+    expect(useCluster.getState().nodes[1]!.sample!.t).toBe(50);
+    // Neither Autorefresh nor a second moment changes the mode to return to.
+    clusterActions.resume();
+    clusterActions.enterReplay(null);
+    expect(useCluster.getState().nodes[1]).toMatchObject({ status: 'down', reason: 'no history at that time' });
+    clusterActions.leaveReplay();
+    expect(useCluster.getState().mode).toBe('live');
+
+    clusterActions.pause();
+    clusterActions.enterReplay(null);
+    clusterActions.leaveReplay();
+    expect(useCluster.getState().mode).toBe('paused');
   });
 
   it('prompts are added once per id and removed by id; action errors are per node', () => {

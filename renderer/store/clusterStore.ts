@@ -1,11 +1,21 @@
 /**
  * Cluster state in the renderer: one slice of node views keyed by node ID. Rows select
- * their own node, so an update of one node re-renders only its row.
+ * their own node, so an update of one node re-renders only its row. The state changes only
+ * through `clusterActions` (the lint rule in eslint.config.mjs refuses `useCluster.setState`
+ * elsewhere), so what `mode` means is decided here, once.
  */
 import { create } from 'zustand';
 import type { NodeId, NodeView } from '../../shared/domain/node.js';
 import type { ClusterSnapshot, HostKeyPrompt } from '../../shared/protocol/api.js';
+import type { ClusterMoment } from '../../shared/protocol/agentHistory.js';
 import { DEFAULT_SPEED_MAX, widenSpeedMax } from './speedRange.js';
+import { pastViews } from './pastViews.js';
+
+/**
+ * What the rows show: `live` views as they come, `paused` (Autorefresh off) the last ones
+ * until a refresh, `replay` a recorded moment; live views and refreshes wait for "Live".
+ */
+export type ClusterMode = 'live' | 'paused' | 'replay';
 
 export interface ClusterState {
   name: string;
@@ -13,9 +23,9 @@ export interface ClusterState {
   order: NodeId[];
   nodes: Record<NodeId, NodeView>;
   prompts: HostKeyPrompt[];
-  autorefresh: boolean;
-  /** The rows show a recorded moment (replay): live updates and refreshes wait for "Live". */
-  replaying: boolean;
+  mode: ClusterMode;
+  /** The mode to return to when replay ends. */
+  modeBeforeReplay: Exclude<ClusterMode, 'replay'>;
   nslookup: boolean;
   connection: 'connecting' | 'open' | 'lost';
   connectionError: string | undefined;
@@ -31,8 +41,8 @@ export const initialClusterState: ClusterState = {
   order: [],
   nodes: {},
   prompts: [],
-  autorefresh: true,
-  replaying: false,
+  mode: 'live',
+  modeBeforeReplay: 'live',
   nslookup: false,
   connection: 'connecting',
   connectionError: undefined,
@@ -59,7 +69,7 @@ export const clusterActions = {
   },
   applyView(v: NodeView): void {
     const st = useCluster.getState();
-    if (!st.autorefresh || !(v.id in st.nodes)) return;
+    if (st.mode !== 'live' || !(v.id in st.nodes)) return;
     useCluster.setState({ nodes: { ...st.nodes, [v.id]: v }, speedMax: widenSpeedMax(st.speedMax, [v]) });
   },
   addPrompt(p: HostKeyPrompt): void {
@@ -70,6 +80,36 @@ export const clusterActions = {
   },
   setActionError(id: NodeId, message: string | undefined): void {
     useCluster.setState((st) => ({ actionErrors: { ...st.actionErrors, [id]: message } }));
+  },
+  /** Autorefresh off: the rows keep their views until a refresh or `resume()`. */
+  pause(): void {
+    useCluster.setState((st) => (st.mode === 'live' ? { mode: 'paused' } : st));
+  },
+  /** Autorefresh on again (the caller reads a fresh snapshot: the views missed meanwhile). */
+  resume(): void {
+    useCluster.setState((st) => (st.mode === 'paused' ? { mode: 'live' } : st));
+  },
+  /** The rows show the moment `m` (null: no history then); the mode before is kept for `leaveReplay`. */
+  enterReplay(m: ClusterMoment | null): void {
+    useCluster.setState((st) => ({
+      mode: 'replay',
+      modeBeforeReplay: st.mode === 'replay' ? st.modeBeforeReplay : st.mode,
+      nodes: pastViews(st.order, st.nodes, m),
+    }));
+  },
+  /** Back to the mode before replay (the caller reads a fresh snapshot for the rows). */
+  leaveReplay(): void {
+    useCluster.setState((st) => (st.mode === 'replay' ? { mode: st.modeBeforeReplay } : st));
+  },
+  setNslookup(on: boolean): void {
+    useCluster.setState({ nslookup: on });
+  },
+  setConnection(connection: ClusterState['connection'], why: string | undefined): void {
+    useCluster.setState({ connection, connectionError: why });
+  },
+  /** A fresh store, as a new window starts with (tests start each case with it). */
+  reset(): void {
+    useCluster.setState(initialClusterState, true);
   },
 };
 

@@ -41,3 +41,9 @@ export interface JobRef {
 export function jobKey(j: JobRef): string {
   return `${j.home}.${j.id}`;
 }
+
+/** The job a key like "1.5" names (jobKey's inverse); undefined for anything else. */
+export function parseJobKey(key: string): JobRef | undefined {
+  const m = /^(\d+)\.(\d+)$/.exec(key);
+  return m ? { home: Number(m[1]), id: Number(m[2]) } : undefined;
+}

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import type { JobRecord } from '../../../shared/jobs/job.js';
-import { initialClusterState, useCluster } from '../../store/clusterStore.js';
+import { clusterActions } from '../../store/clusterStore.js';
 import { fakeBridge, loadNodes } from '../../components/fakeBridge.test-util.js';
 import { AdvancedExecution, EXEC_MODES } from './AdvancedExecution.js';
 
@@ -29,7 +29,7 @@ function setup(initialNode: number | undefined = 2) {
 const type = (name: string, value: string) => fireEvent.change(screen.getByRole('textbox', { name }), { target: { value } });
 const mode = (label: string) => fireEvent.click(screen.getByRole('radio', { name: label }));
 
-beforeEach(() => useCluster.setState(initialClusterState, true));
+beforeEach(() => clusterActions.reset());
 afterEach(cleanup);
 
 describe('AdvancedExecution', () => {

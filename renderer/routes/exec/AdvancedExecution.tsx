@@ -7,6 +7,7 @@ import type { RunMode, RunModeKind } from '../../../shared/jobs/runModes.js';
 import { startFailure } from '../../../shared/jobs/startFailure.js';
 import { useCluster } from '../../store/clusterStore.js';
 import { openWindow } from '../../windows.js';
+import { routes } from '../../../shared/windows.js';
 import { useWindowTitle, windowTitles } from '../../windowTitle.js';
 import { FileBrowser, parentOf } from './FileBrowser.js';
 import { HostChooser, ParallelChooser, type Range } from './HostChooser.js';
@@ -138,7 +139,7 @@ export function AdvancedExecution({ bridge, initialNode }: { bridge: MosixviewBr
         <div className="exec-row">
           <button type="submit" disabled={busy}>Execute</button>
           {startNode !== undefined && (
-            <button type="button" onClick={() => openWindow(`procs/${startNode}`, `procs-${startNode}`)}>Process box of node {startNode}</button>
+            <button type="button" onClick={() => openWindow(routes.procs(startNode), `procs-${startNode}`)}>Process box of node {startNode}</button>
           )}
         </div>
       </form>

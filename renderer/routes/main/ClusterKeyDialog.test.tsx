@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { ClusterKeyState } from '../../../shared/protocol/apiMembership.js';
 import type { NodeView } from '../../../shared/domain/node.js';
-import { clusterActions, initialClusterState, useCluster } from '../../store/clusterStore.js';
+import { clusterActions } from '../../store/clusterStore.js';
 import { fakeBridge } from '../../components/fakeBridge.test-util.js';
 import { ClusterKeyDialog } from './ClusterKeyDialog.js';
 import { NodeRow } from './NodeRow.js';
@@ -17,7 +17,7 @@ const conflict: ClusterKeyState = {
   status: 'conflict',
 };
 
-beforeEach(() => useCluster.setState(initialClusterState, true));
+beforeEach(() => clusterActions.reset());
 afterEach(cleanup);
 
 describe('ClusterKeyDialog', () => {

@@ -2,10 +2,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { ClusterSnapshot, HostKeyPrompt } from '../../../shared/protocol/api.js';
+import type { ClusterMoment } from '../../../shared/protocol/agentHistory.js';
 import type { NodeSample, NodeView } from '../../../shared/domain/node.js';
 import { RpcError } from '../../../shared/protocol/rpc.js';
 import { clusterEfficiency } from '../../../shared/loadFigures.js';
-import { clusterActions, initialClusterState, useCluster } from '../../store/clusterStore.js';
+import { clusterActions, useCluster } from '../../store/clusterStore.js';
 import { MainWindow } from './MainWindow.js';
 import { fakeBridge } from '../../components/fakeBridge.test-util.js';
 
@@ -80,7 +81,7 @@ function rowMessage(id: number): HTMLElement | undefined {
 }
 
 beforeEach(() => {
-  useCluster.setState(initialClusterState, true);
+  clusterActions.reset();
   lampRenders.clear();
 });
 
@@ -344,16 +345,21 @@ describe('speed sliders', () => {
   });
 });
 
+/** Replay of a moment at which the nodes were up as they are now: only the mode greys the controls. */
+function replayNodesUp(ids: number[]) {
+  act(() => clusterActions.enterReplay({ t: 1, nodes: ids.map((id) => upView(id) as ClusterMoment['nodes'][number]) }));
+}
+
 describe('main window during replay', () => {
   it('every speed slider is disabled, saying why; Live enables them again', async () => {
     await renderCluster([upView(1), upView(2)]);
-    act(() => useCluster.setState({ replaying: true }));
+    replayNodesUp([1, 2]);
     for (const id of [1, 2]) {
       const s = within(row(id)).getByRole('slider', { name: `Speed of node ${id}` }) as HTMLInputElement;
       expect(s.disabled).toBe(true);
       expect(s.title).toBe('replaying the past: press Live to change speeds');
     }
-    act(() => useCluster.setState({ replaying: false }));
+    act(() => clusterActions.leaveReplay());
     expect((within(row(1)).getByRole('slider', { name: 'Speed of node 1' }) as HTMLInputElement).disabled).toBe(false);
     expect((within(row(1)).getByRole('slider', { name: 'Speed of node 1' }) as HTMLInputElement).title).toBe('');
   });
@@ -362,7 +368,7 @@ describe('main window during replay', () => {
     vi.useFakeTimers();
     const { invoke } = await renderCluster([upView(3)]);
     fireEvent.change(within(row(3)).getByRole('slider', { name: 'Speed of node 3' }), { target: { value: '30000' } });
-    act(() => useCluster.setState({ replaying: true }));
+    replayNodesUp([3]);
     await act(async () => {
       await vi.advanceTimersByTimeAsync(1000);
     });
@@ -373,12 +379,23 @@ describe('main window during replay', () => {
 
   it('Refresh and Autorefresh wait for Live, saying why', async () => {
     await renderCluster([upView(1)]);
-    act(() => useCluster.setState({ replaying: true, autorefresh: false }));
+    replayNodesUp([1]);
     const refresh = screen.getByRole('button', { name: 'Refresh' });
     expect(refresh).toHaveProperty('disabled', true);
     expect(refresh.getAttribute('title')).toMatch(/press Live first/);
     expect(screen.getByRole('checkbox', { name: 'Autorefresh' })).toHaveProperty('disabled', true);
-    act(() => useCluster.setState({ replaying: false }));
+    expect(screen.getByRole('checkbox', { name: 'Autorefresh' })).toHaveProperty('checked', false);
+    act(() => clusterActions.leaveReplay());
     expect(screen.getByRole('button', { name: 'Refresh' })).toHaveProperty('disabled', false);
+    expect(screen.getByRole('checkbox', { name: 'Autorefresh' })).toHaveProperty('checked', true);
+  });
+
+  it('Autorefresh off before replay is off again after Live', async () => {
+    await renderCluster([upView(1)]);
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Autorefresh' }));
+    expect(useCluster.getState().mode).toBe('paused');
+    replayNodesUp([1]);
+    act(() => clusterActions.leaveReplay());
+    expect(screen.getByRole('checkbox', { name: 'Autorefresh' })).toHaveProperty('checked', false);
   });
 });

@@ -6,6 +6,7 @@ import { HostKeyDialog } from './HostKeyDialog.js';
 import { ClusterKeyDialog } from './ClusterKeyDialog.js';
 import { HistoryBar } from '../../history/HistoryBar.js';
 import { openWindow } from '../../windows.js';
+import { routes } from '../../../shared/windows.js';
 import { useWindowTitle, windowTitles } from '../../windowTitle.js';
 import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 
@@ -17,14 +18,14 @@ const selectTotalCpus = (s: ReturnType<typeof useCluster.getState>) =>
   Object.values(s.nodes).reduce((sum, n) => sum + (n.status === 'up' ? n.sample?.cpus ?? 0 : 0), 0);
 
 /** Stable across renders, so the memoised rows do not re-render when the window does. */
-const openNode = (id: number) => openWindow(`node/${id}`, `node-${id}`);
+const openNode = (id: number) => openWindow(routes.node(id), `node-${id}`);
 
 /** Mosixview's main window: a row per node in map order, then "all nodes" and the balance. */
 export function MainWindow({ bridge }: { bridge: MosixviewBridge }) {
   const order = useCluster((s) => s.order);
   const name = useCluster((s) => s.name);
-  const autorefresh = useCluster((s) => s.autorefresh);
-  const replaying = useCluster((s) => s.replaying);
+  const mode = useCluster((s) => s.mode);
+  const replaying = mode === 'replay';
   const pastNote = replaying ? 'The rows show the past: press Live first' : undefined;
   const nslookup = useCluster((s) => s.nslookup);
   const connection = useCluster((s) => s.connection);
@@ -40,15 +41,16 @@ export function MainWindow({ bridge }: { bridge: MosixviewBridge }) {
       <header className="toolbar">
         <h1>Mosixview <span className="cluster-name">{name}</span></h1>
         <label>
-          <input type="checkbox" checked={autorefresh} disabled={replaying} title={pastNote} onChange={(e) => {
-            useCluster.setState({ autorefresh: e.target.checked });
-            if (e.target.checked) void refresh();
+          <input type="checkbox" checked={mode === 'live'} disabled={replaying} title={pastNote} onChange={(e) => {
+            if (!e.target.checked) return clusterActions.pause();
+            clusterActions.resume();
+            void refresh();
           }} />
           Autorefresh
         </label>
         <button type="button" onClick={() => void refresh()} disabled={replaying} title={pastNote}>Refresh</button>
         <label>
-          <input type="checkbox" checked={nslookup} onChange={(e) => useCluster.setState({ nslookup: e.target.checked })} />
+          <input type="checkbox" checked={nslookup} onChange={(e) => clusterActions.setNslookup(e.target.checked)} />
           nslookup
         </label>
       </header>
@@ -64,7 +66,7 @@ export function MainWindow({ bridge }: { bridge: MosixviewBridge }) {
         <tfoot>
           <tr className="all-nodes">
             <td />
-            <td><button type="button" onClick={() => openWindow('node/all', 'node-all')}>All nodes</button></td>
+            <td><button type="button" onClick={() => openWindow(routes.allNodes(), 'node-all')}>All nodes</button></td>
             <td colSpan={3} className="balance-cell">
               <Bar label="Load-balancing efficiency" percent={efficiency} text={efficiency === undefined ? 'no node up' : `${efficiency}% balanced`} />
             </td>

@@ -7,6 +7,7 @@ import { RowStatus } from './RowStatus.js';
 import { formatKb, loadPercent, memoryUsedPercent } from '../../../shared/loadFigures.js';
 import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 import { openWindow } from '../../windows.js';
+import { routes } from '../../../shared/windows.js';
 
 /** The rows show the past: a speed set now would change today's node, not that moment's. */
 const REPLAY_NOTE = 'replaying the past: press Live to change speeds';
@@ -20,7 +21,7 @@ export const NodeRow = memo(function NodeRow({ id, bridge, onOpenNode }: {
   const node = useCluster(selectNode(id));
   const nslookup = useCluster((s) => s.nslookup);
   const actionError = useCluster((s) => s.actionErrors[id]);
-  const replaying = useCluster((s) => s.replaying);
+  const replaying = useCluster((s) => s.mode === 'replay');
   const speedMax = useCluster((s) => s.speedMax);
   if (!node) return null;
   const s = node.status === 'up' ? node.sample : undefined;
@@ -46,7 +47,7 @@ export const NodeRow = memo(function NodeRow({ id, bridge, onOpenNode }: {
         <button type="button" className="host-button" aria-label={`Node ${id}`} title={`${node.host}: node configuration`} onClick={() => onOpenNode(id)}>
           {name}
         </button>
-        <button type="button" className="procs-button" aria-label={`Processes of node ${id}`} title="process box (Mosixview client)" onClick={() => openWindow(`procs/${id}`, `procs-${id}`)}>procs</button>
+        <button type="button" className="procs-button" aria-label={`Processes of node ${id}`} title="process box (Mosixview client)" onClick={() => openWindow(routes.procs(id), `procs-${id}`)}>procs</button>
       </td>
       <td>
         <SpeedSlider id={id} speed={s?.speed} max={speedMax} disabled={!s || replaying} why={replaying ? REPLAY_NOTE : undefined} onCommit={setSpeed} />

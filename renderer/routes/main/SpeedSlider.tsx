@@ -19,6 +19,7 @@ export function SpeedSlider({ id, speed, max, disabled, why, onCommit }: {
   onCommit: (speed: number) => Promise<void>;
 }) {
   const [draft, setDraft] = useState<number | undefined>(undefined);
+  // A debounce, not a poll (usePoll polls): the value is sent once the hand rests.
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => () => clearTimeout(timer.current), []);
   // Disabled with a change still waiting (replay began within the debounce): that speed is not sent.

@@ -8,7 +8,7 @@ import { RpcError, errorBody } from '../../../shared/protocol/rpc.js';
 import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 import type { PreloadBridge } from '../../../shared/protocol/preloadBridge.js';
 import { bridgeOverPreload } from '../../bridge/preloadBridge.js';
-import { clusterActions, initialClusterState, useCluster } from '../../store/clusterStore.js';
+import { clusterActions } from '../../store/clusterStore.js';
 import { fakeBridge, loadNodes, type Handlers } from '../../components/fakeBridge.test-util.js';
 import { Migrator, parseTarget } from './Migrator.js';
 
@@ -43,7 +43,7 @@ function setup(over: Handlers = {}, status: () => ProcStatus = () => jobStatus, 
   return fb;
 }
 
-beforeEach(() => useCluster.setState(initialClusterState, true));
+beforeEach(() => clusterActions.reset());
 afterEach(cleanup);
 
 describe('Migrator', () => {

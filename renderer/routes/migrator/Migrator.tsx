@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 import type { ApiProcTarget, ProcStatus } from '../../../shared/protocol/apiJobs.js';
 import type { NodeId, NodeView } from '../../../shared/domain/node.js';
-import { jobKey } from '../../../shared/domain/process.js';
+import { jobKey, parseJobKey } from '../../../shared/domain/process.js';
 import { useCluster } from '../../store/clusterStore.js';
 import { usePoll } from '../../components/usePoll.js';
 import { refusedOutcome } from '../../components/actionOutcome.js';
@@ -18,15 +18,44 @@ const TEXT_WIDTH = { maxWidth: '34em' };
 const HINT_WIDTH = { maxWidth: '26em' };
 
 /** Why a node cannot take a process now; undefined while it is up. */
-function nodeDown(id: NodeId, node: NodeView | undefined): string | undefined {
-  if (!node || node.status === 'connecting') return `node ${id} is not connected yet`;
-  return node.status === 'down' ? `node ${id} is down${node.reason ? `: ${node.reason}` : ''}` : undefined;
+function nodeDown(id: NodeId, status: NodeView['status'] | undefined, reason: string | undefined): string | undefined {
+  if (!status || status === 'connecting') return `node ${id} is not connected yet`;
+  return status === 'down' ? `node ${id} is down${reason ? `: ${reason}` : ''}` : undefined;
+}
+
+/**
+ * One node of the list. It selects only its node's status, reason and host: a new sample
+ * (every node's, every second) re-renders neither it nor the window.
+ */
+function NodeChoice({ id, runsOn, moveOff, onMigrate }: { id: NodeId; runsOn: NodeId | undefined; moveOff: string | undefined; onMigrate: (id: NodeId) => void }) {
+  const status = useCluster((s) => s.nodes[id]?.status);
+  const reason = useCluster((s) => s.nodes[id]?.reason);
+  const host = useCluster((s) => s.nodes[id]?.host);
+  // A node is a target when the process may move at all, is not there already, and the node is up.
+  const off = moveOff ?? (id === runsOn ? `it runs on node ${id} already` : nodeDown(id, status, reason));
+  return (
+    <li>
+      <button
+        type="button"
+        aria-label={`Migrate to node ${id}`}
+        aria-current={id === runsOn ? 'true' : undefined}
+        className={`node-choice${id === runsOn ? ' node-current' : ''}`}
+        disabled={!!off}
+        title={off}
+        onClick={() => onMigrate(id)}
+      >
+        <Lamp id={id} status={status ?? 'connecting'} reason={reason} />
+        <span>{host ?? `node ${id}`}</span>
+        {id === runsOn && <span className="muted"> (runs here)</span>}
+      </button>
+    </li>
+  );
 }
 
 /** "1234" is a PID on the node, "1.5" a job by identity (home 1, id 5). */
 export function parseTarget(nodeId: NodeId, which: string): ApiProcTarget {
-  const m = /^(\d+)\.(\d+)$/.exec(which);
-  return m ? { nodeId, ref: { home: Number(m[1]), id: Number(m[2]) } } : { nodeId, pid: Number(which) };
+  const ref = parseJobKey(which);
+  return ref ? { nodeId, ref } : { nodeId, pid: Number(which) };
 }
 
 /**
@@ -36,7 +65,6 @@ export function parseTarget(nodeId: NodeId, which: string): ApiProcTarget {
  */
 export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: string; bridge: MosixviewBridge }) {
   const order = useCluster((s) => s.order);
-  const nodes = useCluster((s) => s.nodes);
   const target = useRef<ApiProcTarget>(parseTarget(nodeId, which));
   const { data: status, error: statusError, refresh } = usePoll(() => bridge.invoke('job.status', target.current), STATUS_REFRESH_MS, [nodeId, which, bridge]);
   const [busy, setBusy] = useState<string | undefined>(undefined);
@@ -94,8 +122,6 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
   // The command the admin started, also while the job is elsewhere or has ended.
   const command = status?.proc ? status.proc.args || status.proc.command : status?.job?.argv.join(' ');
   const control = { disabled: !!view.noControl, why: view.noControl };
-  // A node is a target when the process may move at all, is not there already, and the node is up.
-  const nodeOff = (id: NodeId) => view.noControl ?? view.noMove ?? (id === runsOn ? `it runs on node ${id} already` : nodeDown(id, nodes[id]));
   const moveOff = view.noControl ?? view.noMove;
   const forget = () => {
     const job = status?.job;
@@ -119,21 +145,7 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
           )}
           <ul>
             {order.map((id) => (
-              <li key={id}>
-                <button
-                  type="button"
-                  aria-label={`Migrate to node ${id}`}
-                  aria-current={id === runsOn ? 'true' : undefined}
-                  className={`node-choice${id === runsOn ? ' node-current' : ''}`}
-                  disabled={!!nodeOff(id)}
-                  title={nodeOff(id)}
-                  onClick={() => void migrate(id, `Migrating to node ${id}`)}
-                >
-                  <Lamp id={id} status={nodes[id]?.status ?? 'connecting'} reason={nodes[id]?.reason} />
-                  <span>{nodes[id]?.host ?? `node ${id}`}</span>
-                  {id === runsOn && <span className="muted"> (runs here)</span>}
-                </button>
-              </li>
+              <NodeChoice key={id} id={id} runsOn={runsOn} moveOff={moveOff} onMigrate={(to) => void migrate(to, `Migrating to node ${to}`)} />
             ))}
           </ul>
         </section>

@@ -8,6 +8,7 @@ const COMMIT_DELAY_MS = 250;
  */
 export function NiceSlider({ nice, disabled, onCommit }: { nice: number | undefined; disabled: boolean; onCommit: (nice: number) => Promise<void> }) {
   const [draft, setDraft] = useState<number | undefined>(undefined);
+  // A debounce, not a poll (usePoll polls): the value is sent once the hand rests.
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => () => clearTimeout(timer.current), []);
   // Unknown (ended, or on a node out of reach): the display shows '-', not a made-up 0.

@@ -4,10 +4,12 @@
  * after every change and every few seconds), expel/bring, agent start/stop and the remote
  * proc-box. "all" shows the same for every node, with each node's result of an action.
  */
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { useCluster } from '../../store/clusterStore.js';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { selectNode, useCluster } from '../../store/clusterStore.js';
+import { usePoll } from '../../components/usePoll.js';
 import { Lamp } from '../../components/Lamp.js';
 import { openWindow } from '../../windows.js';
+import { routes } from '../../../shared/windows.js';
 import { useWindowTitle, windowTitles } from '../../windowTitle.js';
 import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 import type { NodeId, NodeView } from '../../../shared/domain/node.js';
@@ -28,16 +30,17 @@ interface NodeEntry {
 function useNodeStates(bridge: MosixviewBridge, target: Target) {
   const [entries, setEntries] = useState<Record<number, NodeEntry>>({});
   const [busy, setBusy] = useState(false);
-  const alive = useRef(true);
+  // A failure keeps the last state: the connection banner of the main window tells.
+  const { data: states, refresh } = usePoll(() => bridge.invoke('balance.state', { nodeId: target }), POLL_MS, [bridge, target]);
 
-  const applyStates = useCallback((rs: NodeResult<BalanceState>[]) => {
-    if (!alive.current) return;
+  useEffect(() => {
+    if (!states) return;
     setEntries((old) => {
       const next = { ...old };
-      for (const r of rs) next[r.nodeId] = r.ok ? { ...old[r.nodeId], state: r.value, error: undefined } : { ...old[r.nodeId], state: undefined, error: r.error };
+      for (const r of states) next[r.nodeId] = r.ok ? { ...old[r.nodeId], state: r.value, error: undefined } : { ...old[r.nodeId], state: undefined, error: r.error };
       return next;
     });
-  }, []);
+  }, [states]);
   const setResults = useCallback((rs: { nodeId: NodeId; text: string }[]) => {
     setEntries((old) => {
       const next = { ...old };
@@ -45,24 +48,6 @@ function useNodeStates(bridge: MosixviewBridge, target: Target) {
       return next;
     });
   }, []);
-  const refresh = useCallback(async () => {
-    try {
-      applyStates(await bridge.invoke('balance.state', { nodeId: target }));
-    } catch {
-      /* the connection banner of the main window tells; keep the last state */
-    }
-  }, [bridge, target, applyStates]);
-
-  useEffect(() => {
-    alive.current = true;
-    void refresh();
-    const t = setInterval(() => void refresh(), POLL_MS);
-    return () => {
-      alive.current = false;
-      clearInterval(t);
-    };
-  }, [refresh]);
-
   /** Runs an action; every node's outcome becomes its result line, then the state is read back. */
   const act = useCallback(
     async <T,>(what: string, run: () => Promise<NodeResult<T>[]>, ok: (v: T) => string) => {
@@ -169,28 +154,31 @@ function NodeFacts({ node, entry }: { node: NodeView; entry: NodeEntry | undefin
   );
 }
 
-function NodePanel({ node, entry, controls }: { node: NodeView; entry: NodeEntry | undefined; controls?: ReactNode }) {
+/** One node's panel: it selects its own node, so another node's sample does not re-render it. */
+function NodePanel({ id, entry, controls }: { id: NodeId; entry: NodeEntry | undefined; controls?: ReactNode }) {
+  const node = useCluster(selectNode(id));
+  if (!node) return null;
   return (
     <section className="node-facts" aria-label={`Node ${node.id} configuration`}>
       <h2><Lamp id={node.id} status={node.status} reason={node.reason} cutOff={node.isolated} /> Node {node.id}: {node.sample?.hostname ?? node.host}</h2>
       <NodeFacts node={node} entry={entry} />
       {controls}
-      <button type="button" className="remote-proc-box" onClick={() => openWindow(`procs/${node.id}`, `procs-${node.id}`)}>remote proc-box</button>
+      <button type="button" className="remote-proc-box" onClick={() => openWindow(routes.procs(node.id), `procs-${node.id}`)}>remote proc-box</button>
       <p role="status" aria-label={`Result on node ${node.id}`} className="node-result">{entry?.result ?? ''}</p>
     </section>
   );
 }
 
-function SingleNode({ bridge, node }: { bridge: MosixviewBridge; node: NodeView }) {
-  const { entries, busy, act } = useNodeStates(bridge, node.id);
-  const entry = entries[node.id];
+function SingleNode({ bridge, id }: { bridge: MosixviewBridge; id: NodeId }) {
+  const { entries, busy, act } = useNodeStates(bridge, id);
+  const entry = entries[id];
   return (
-    <NodePanel node={node} entry={entry}
-      controls={<Controls bridge={bridge} target={node.id} states={[entry?.state]} busy={busy} act={act} />} />
+    <NodePanel id={id} entry={entry}
+      controls={<Controls bridge={bridge} target={id} states={[entry?.state]} busy={busy} act={act} />} />
   );
 }
 
-function AllNodes({ bridge, ids, nodes }: { bridge: MosixviewBridge; ids: NodeId[]; nodes: Record<number, NodeView | undefined> }) {
+function AllNodes({ bridge, ids }: { bridge: MosixviewBridge; ids: NodeId[] }) {
   const { entries, busy, act } = useNodeStates(bridge, 'all');
   return (
     <>
@@ -198,23 +186,25 @@ function AllNodes({ bridge, ids, nodes }: { bridge: MosixviewBridge; ids: NodeId
         <h2>All nodes</h2>
         <Controls bridge={bridge} target="all" states={ids.map((id) => entries[id]?.state)} busy={busy} act={act} />
       </section>
-      {ids.map((id) => nodes[id] && <NodePanel key={id} node={nodes[id]!} entry={entries[id]} />)}
+      {ids.map((id) => <NodePanel key={id} id={id} entry={entries[id]} />)}
     </>
   );
 }
 
-/** The node configuration window, opened by a row's host button ("all" for every node). */
-export function NodeWindow({ which, bridge }: { which: string; bridge: MosixviewBridge }) {
+/**
+ * The node configuration window, opened by a row's host button ("all" for every node). It
+ * selects the order and the one name its title shows; each panel selects its own node.
+ */
+export function NodeWindow({ which, bridge }: { which: NodeId | 'all'; bridge: MosixviewBridge }) {
   const order = useCluster((s) => s.order);
-  const nodes = useCluster((s) => s.nodes);
-  const ids = which === 'all' ? order : order.filter((id) => String(id) === which);
-  const one = which === 'all' ? undefined : nodes[Number(which)];
-  useWindowTitle(which === 'all' ? windowTitles.allNodes() : windowTitles.node(Number(which) || 0, one?.sample?.hostname ?? one?.host));
+  const name = useCluster((s) => (which === 'all' ? undefined : s.nodes[which]?.sample?.hostname ?? s.nodes[which]?.host));
+  const ids = which === 'all' ? order : order.filter((id) => id === which);
+  useWindowTitle(which === 'all' ? windowTitles.allNodes() : windowTitles.node(which, name));
   if (order.length === 0) return <p>Loading the cluster...</p>;
   if (ids.length === 0) return <p role="alert">There is no node {which} in this cluster.</p>;
   return (
     <main className="node-window">
-      {which === 'all' ? <AllNodes bridge={bridge} ids={ids} nodes={nodes} /> : nodes[ids[0]!] && <SingleNode bridge={bridge} node={nodes[ids[0]!]!} />}
+      {which === 'all' ? <AllNodes bridge={bridge} ids={ids} /> : <SingleNode bridge={bridge} id={which} />}
     </main>
   );
 }

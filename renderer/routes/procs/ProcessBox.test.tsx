@@ -3,12 +3,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { ProcInfo } from '../../../shared/domain/process.js';
 import type { JobRecord } from '../../../shared/jobs/job.js';
-import { initialClusterState, useCluster } from '../../store/clusterStore.js';
+import { clusterActions } from '../../store/clusterStore.js';
 import { fakeBridge, loadNodes } from '../../components/fakeBridge.test-util.js';
 import { ProcessBox } from './ProcessBox.js';
 
 const openWindow = vi.hoisted(() => vi.fn());
-vi.mock('../../windows.js', () => ({ openWindow, routeOf: (h: string) => h.replace(/^#\/?/, '').split('/') }));
+vi.mock('../../windows.js', () => ({ openWindow }));
 
 const proc = (over: Partial<ProcInfo>): ProcInfo => ({
   pid: 1, ppid: 0, user: 'root', command: 'init', args: '/sbin/init', state: 'S', cpu: 0.5, rssKb: 2048, nice: 0, where: 0, ...over,
@@ -44,7 +44,7 @@ function setup(procs = PROCS) {
 const names = (table: string) => within(screen.getByRole('table', { name: table })).getAllByRole('row').map((r) => r.getAttribute('aria-label')).filter(Boolean);
 
 beforeEach(() => {
-  useCluster.setState(initialClusterState, true);
+  clusterActions.reset();
   openWindow.mockClear();
 });
 afterEach(cleanup);

@@ -1,20 +1,23 @@
 import { useEffect, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 import type { NodeId } from '../../../shared/domain/node.js';
-import { jobKey } from '../../../shared/domain/process.js';
+import { jobKey, parseJobKey, type JobRef } from '../../../shared/domain/process.js';
 import { REMOTE_ID_BASE, type JobRecord } from '../../../shared/jobs/job.js';
 import { formatKb } from '../../../shared/loadFigures.js';
 import { useCluster } from '../../store/clusterStore.js';
 import { usePoll } from '../../components/usePoll.js';
 import { openWindow } from '../../windows.js';
+import { routes } from '../../../shared/windows.js';
 import { useWindowTitle, windowTitles } from '../../windowTitle.js';
 import { MoveMarks } from './MoveMarks.js';
 import { boxRows, countRows, type BoxRow } from './boxRows.js';
 
 export const PROCS_REFRESH_MS = 1000;
 
-export function openMigrator(nodeId: NodeId, which: string): void {
-  openWindow(`migrator/${nodeId}/${which}`, `migrator-${nodeId}-${which}`);
+/** The migrator of a PID on the node, or of a job by identity (HOME.ID). */
+export function openMigrator(nodeId: NodeId, which: number | JobRef): void {
+  const name = typeof which === 'number' ? String(which) : jobKey(which);
+  openWindow(routes.migrator(nodeId, which), `migrator-${nodeId}-${name}`);
 }
 
 /**
@@ -50,8 +53,8 @@ export function ProcessBox({ nodeId, bridge }: { nodeId: NodeId; bridge: Mosixvi
     <main className="proc-box">
       <div className="toolbar">
         <h1>Processes of node {nodeId}{host ? <span className="cluster-name"> ({host})</span> : null}</h1>
-        <button type="button" onClick={() => openWindow(`remote/${nodeId}`, `remote-${nodeId}`)}>Manage procs from remote</button>
-        <button type="button" onClick={() => openWindow(`exec?node=${nodeId}`, `exec-${nodeId}`)}>Advanced execution</button>
+        <button type="button" onClick={() => openWindow(routes.remote(nodeId), `remote-${nodeId}`)}>Manage procs from remote</button>
+        <button type="button" onClick={() => openWindow(routes.exec(nodeId), `exec-${nodeId}`)}>Advanced execution</button>
         <label title="each mosrun job runs as unshare, a small sh -c wrapper that records its exit status, and the command">
           <input type="checkbox" checked={internals} onChange={(e) => setInternals(e.target.checked)} /> Show job internals
         </label>
@@ -115,7 +118,7 @@ function Row({ nodeId, row }: { nodeId: NodeId; row: BoxRow }) {
   const internal = row.kind === 'internal';
   const label = row.kind === 'job' ? `${guest ? 'Guest job' : 'Job'} ${row.key}` : internal ? `Process ${p.pid} (${row.role} of job ${row.key})` : `Process ${p.pid}`;
   // A job is managed as a whole, by its identity: the migrator follows it when it moves.
-  const which = row.kind === 'proc' ? String(p.pid) : row.key;
+  const which = row.kind === 'proc' ? p.pid : parseJobKey(row.key) ?? p.pid;
   const migrated = guest && !internal ? `guest from node ${p.guestFrom}` : undefined;
   return (
     <tr aria-label={label} className={`proc-row${migrated ? ' proc-migrated' : ''}${internal ? ' muted' : ''}`} {...activate(() => openMigrator(nodeId, which))}>
@@ -137,7 +140,7 @@ function AwayRow({ nodeId, r, user }: { nodeId: NodeId; r: JobRecord; user: stri
   const key = jobKey(r.ref);
   const pending = r.state === 'pending';
   return (
-    <tr aria-label={`Job ${key}`} className={`proc-row${pending ? ' proc-pending' : ' proc-migrated'}`} {...activate(() => openMigrator(nodeId, key))}>
+    <tr aria-label={`Job ${key}`} className={`proc-row${pending ? ' proc-pending' : ' proc-migrated'}`} {...activate(() => openMigrator(nodeId, r.ref))}>
       <td><MoveMarks migrated={pending ? undefined : `runs on node ${r.where}`} cantMove={r.locked ? 'it is locked' : undefined} job={r.ref} /></td>
       <td className="num" title={`job ${key}`}>{r.ref.id < REMOTE_ID_BASE ? r.ref.id : '-'}</td>
       <td className="num">{r.where}</td>

@@ -4,7 +4,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import type { ProcInfo } from '../../../shared/domain/process.js';
 import type { JobRecord } from '../../../shared/jobs/job.js';
 import { RpcError } from '../../../shared/protocol/rpc.js';
-import { initialClusterState, useCluster } from '../../store/clusterStore.js';
+import { clusterActions } from '../../store/clusterStore.js';
 import { fakeBridge, loadNodes } from '../../components/fakeBridge.test-util.js';
 import { RemoteProcs } from './RemoteProcs.js';
 
@@ -16,7 +16,7 @@ const moved = (where: number): JobRecord => ({
   ref: { home: 1, id: 1 }, argv: ['x'], cwd: '/', mode: { kind: 'plain' }, dir: '', startedAt: 0, state: 'away', where, locked: false, migrations: 1,
 });
 
-beforeEach(() => useCluster.setState(initialClusterState, true));
+beforeEach(() => clusterActions.reset());
 afterEach(cleanup);
 
 describe('RemoteProcs (processes migrated to this node)', () => {
