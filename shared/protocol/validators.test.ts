@@ -3,7 +3,7 @@
  * before validation moved to dispatch (jobParams.ts, params.ts, the inline checks).
  */
 import { describe, expect, it } from 'vitest';
-import { RpcError } from './rpc.js';
+import { refusal } from './refusal.test-util.js';
 import { API_CHANNELS } from './api.js';
 import { API_VALIDATORS } from './api.validate.js';
 import { AGENT_VALIDATORS } from './agent.validate.js';
@@ -12,16 +12,6 @@ import { validateRequest } from './validate.js';
 const api = (channel: string, req: unknown) => validateRequest(API_VALIDATORS, channel, req);
 const agent = (channel: string, req: unknown) => validateRequest(AGENT_VALIDATORS, channel, req);
 
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(RpcError);
-    expect((e as RpcError).code).toBe('EINVAL');
-    return (e as Error).message;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('every channel has its validator', () => {
   it('the API: every channel the preload allows has one, and no validator names a channel that is not one', () => {
