@@ -144,10 +144,10 @@ function buildBalance(ctx: DaemonContext, services: ServicesFor<never>): PartsPr
       return s;
     },
   };
-  ctx.peers.registerHandlers('balance', peerHandlers);
 
   return {
     handlers,
+    peerHandlers,
     services: {
       clusterView: { view: () => balancer.view(), reported: () => balancer.view('reported') },
       controls: { flags: () => balancer.flags() },
