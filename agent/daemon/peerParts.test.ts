@@ -6,6 +6,7 @@ import { AgentDaemon } from './agentDaemon.js';
 import { FEATURES } from './features.js';
 import { defineFeature } from './feature.js';
 import { statePaths } from '../stateDir.js';
+import { PEER_VALIDATORS } from '../../shared/protocol/peer.validate.js';
 
 function withDir(fn: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'mv-peerparts-'));
@@ -25,6 +26,12 @@ describe('features declare their peer requests; the daemon registers them', () =
       expect(d.peers.servedBy('balance.arriving')).toBe('balance');
       expect(d.peers.servedBy('mig.commit')).toBe('migrate');
       expect(d.peers.servedBy('peer.hello')).toBe('the peer service');
+    });
+  });
+
+  it('every peer request the shipped features serve has a validator, and every validator a peer request served', () => {
+    withDir((dir) => {
+      expect(daemon(dir).peers.requestNames().sort()).toEqual(Object.keys(PEER_VALIDATORS).sort());
     });
   });
 

@@ -11,6 +11,8 @@ import { composeHandlers, type Declared } from '../../shared/rpc/composeHandlers
 import type { ExchangeStats, PeerRequests, TransferHeader } from '../../shared/protocol/peer.js';
 import type { ClusterConfigure, ClusterInfo } from '../../shared/protocol/agent.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
+import { validated } from '../../shared/protocol/validate.js';
+import { PEER_VALIDATORS } from '../../shared/protocol/peer.validate.js';
 import { checkKeyChange, deriveKey, readClusterKey, writeClusterKey } from './clusterSecrets.js';
 import { keyId } from '../../shared/clusterKey.js';
 import { clearMembership, loadMembership, readLeftAt, readMapOrigin, saveMembership, type Membership } from './membership.js';
@@ -68,6 +70,11 @@ export class PeerService {
     this.declared = declared;
   }
 
+  /** The peer requests served (peer.hello and the features'), e.g. to check each has a validator. */
+  requestNames(): string[] {
+    return this.declared.flatMap((d) => Object.keys(d.handlers ?? {}));
+  }
+
   /** Which feature serves a peer request (undefined: nobody). */
   servedBy(name: string): string | undefined {
     return this.declared.find((d) => Object.hasOwn(d.handlers ?? {}, name))?.by;
@@ -101,10 +108,16 @@ export class PeerService {
       nodes,
       key: deriveKey(key, 'peer-tls'),
       port: this.port,
-      handlers: {
-        ...this.handlers,
-        'peer.hello': () => ({ nodeId: selfId, version: this.version }),
-      },
+      // Every peer request is checked once here (shared/protocol/peer.validate.ts), as the
+      // daemon checks its clients': a bad one is an EINVAL answer naming the field, and the
+      // handlers get typed parameters only.
+      handlers: validated(
+        {
+          ...this.handlers,
+          'peer.hello': () => ({ nodeId: selfId, version: this.version }),
+        },
+        PEER_VALIDATORS,
+      ),
       transferDir: (h) => this.transferDirOf(h),
       maxTransferBytes: this.maxTransferBytes,
     });
