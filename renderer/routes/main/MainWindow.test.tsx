@@ -1,13 +1,84 @@
 // @vitest-environment jsdom
-/** The main window's rows: map order, one row re-rendered per update, Autorefresh, the efficiency bar. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import type { ClusterSnapshot, HostKeyPrompt } from '../../../shared/protocol/api.js';
+import type { ClusterMoment } from '../../../shared/protocol/agentHistory.js';
+import type { NodeSample, NodeView } from '../../../shared/domain/node.js';
+import { RpcError } from '../../../shared/protocol/rpc.js';
 import { clusterEfficiency } from '../../../shared/loadFigures.js';
 import { clusterActions, useCluster } from '../../store/clusterStore.js';
-import { MAP_ORDER, renderCluster, row, rowMessage, upView } from './mainWindow.test-util.js';
+import { MainWindow } from './MainWindow.js';
+import { fakeBridge } from '../../components/fakeBridge.test-util.js';
 
+/**
+ * Counts renders of each node's row: NodeRow renders exactly one (unmemoised) Lamp, so
+ * a Lamp render for node N is a NodeRow render for node N.
+ */
 const lampRenders = vi.hoisted(() => new Map<number, number>());
-vi.mock('../../components/Lamp.js', async (importOriginal) => (await import('./lampCounter.test-util.js')).countingLamp(await importOriginal(), lampRenders));
+vi.mock('../../components/Lamp.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../components/Lamp.js')>();
+  return {
+    Lamp: (props: Parameters<typeof real.Lamp>[0]) => {
+      lampRenders.set(props.id, (lampRenders.get(props.id) ?? 0) + 1);
+      return real.Lamp(props);
+    },
+  };
+});
+
+function sample(t: number, over: Partial<NodeSample> = {}): NodeSample {
+  return {
+    t,
+    hostname: 'h',
+    cpus: 4,
+    demand: 1,
+    load: 1,
+    util: 25,
+    mem: { totalKb: 8_000_000, freeKb: 2_000_000, availableKb: 6_000_000 },
+    speed: 10000,
+    procCount: 50,
+    ...over,
+  };
+}
+
+function upView(id: number, t = 1, over: Partial<NodeSample> = {}): NodeView {
+  return { id, host: `node${id}.cluster`, status: 'up', sample: { ...sample(t, over), hostname: `node${id}` } };
+}
+
+/** 1..100 in a scrambled but fixed "map" order. */
+const MAP_ORDER = Array.from({ length: 100 }, (_, i) => ((i + 1) * 37) % 101);
+
+function snapshotOf(nodes: NodeView[], prompts: HostKeyPrompt[] = []): ClusterSnapshot {
+  return { name: 'testcluster', source: 'profile', nodes, hostKeyPrompts: prompts };
+}
+
+/** The shared stand-in with the main window's channels, wired to the store as renderer/main.tsx does. */
+function clusterBridge(snapshot: ClusterSnapshot) {
+  const fb = fakeBridge({ 'cluster.get': () => snapshot, 'cluster.refresh': () => snapshot, 'node.setSpeed': (r) => ({ speed: r.speed }), 'hostKey.answer': () => null, 'hostKey.askAgain': () => null });
+  fb.bridge.on('node.view', (v) => clusterActions.applyView(v));
+  fb.bridge.on('hostKey.prompt', (p) => clusterActions.addPrompt(p));
+  fb.bridge.on('hostKey.resolved', ({ promptId }) => clusterActions.removePrompt(promptId));
+  return fb;
+}
+
+/** Renders the main window and loads the snapshot, as renderer/main.tsx does with cluster.get. */
+async function renderCluster(nodes: NodeView[] = MAP_ORDER.map((id) => upView(id))) {
+  const fb = clusterBridge(snapshotOf(nodes));
+  const ui = render(<MainWindow bridge={fb.bridge} />);
+  const snap = await fb.bridge.invoke('cluster.get', null);
+  act(() => clusterActions.applySnapshot(snap));
+  return { ...fb, ui };
+}
+
+function row(id: number): HTMLElement {
+  return screen.getByRole('row', { name: `Node ${id} row` });
+}
+
+/** The row's message cell (role status when it has something to say; the LCD is an <output>, also a status). */
+function rowMessage(id: number): HTMLElement | undefined {
+  return within(row(id))
+    .queryAllByRole('status')
+    .find((el) => el.tagName === 'TD');
+}
 
 beforeEach(() => {
   clusterActions.reset();
@@ -117,5 +188,214 @@ describe('MainWindow', () => {
     for (const id of MAP_ORDER.slice(0, 10)) emit('node.view', { id, host: 'x', status: 'down', reason: 'off' });
     expect(bar().getAttribute('aria-valuenow')).toBeNull();
     expect(bar().getAttribute('aria-valuetext')).toBe('no node up');
+  });
+
+  it('the host key dialog shows the fingerprint and Accept answers yes', async () => {
+    const { emit, invoke } = await renderCluster([upView(1), upView(2)]);
+    expect(screen.queryByRole('dialog')).toBeNull();
+    const prompt: HostKeyPrompt = {
+      promptId: 'p-1',
+      nodeId: 2,
+      host: 'node2.cluster',
+      port: 2222,
+      keyType: 'ssh-ed25519',
+      fingerprint: 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU',
+      knownHostsFile: '/home/admin/.ssh/known_hosts',
+    };
+    emit('hostKey.prompt', prompt);
+    const dialog = screen.getByRole('dialog', { name: 'Unknown host key of node 2' });
+    expect(within(dialog).getByLabelText('Fingerprint of node 2').textContent).toBe(prompt.fingerprint);
+    expect(dialog.textContent).toContain('[node2.cluster]:2222');
+    expect(dialog.textContent).toContain('/home/admin/.ssh/known_hosts');
+    // One key: nothing to trust "all" of.
+    expect(within(dialog).queryByRole('button', { name: /^Trust all/ })).toBeNull();
+
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Accept key of node 2' }));
+    expect(invoke).toHaveBeenCalledWith('hostKey.answer', { promptId: 'p-1', accept: true });
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('Reject answers no; hostKey.resolved from elsewhere closes the dialog', async () => {
+    const { emit, invoke } = await renderCluster([upView(1), upView(2)]);
+    const base = { host: 'node1', port: 22, keyType: 'ssh-rsa', knownHostsFile: 'kh' };
+    emit('hostKey.prompt', { ...base, nodeId: 1, promptId: 'a', fingerprint: 'SHA256:aaa' });
+    emit('hostKey.prompt', { ...base, nodeId: 2, promptId: 'b', fingerprint: 'SHA256:bbb' });
+    fireEvent.click(screen.getByRole('button', { name: 'Reject key of node 1' }));
+    expect(invoke).toHaveBeenCalledWith('hostKey.answer', { promptId: 'a', accept: false });
+    // The other question stays.
+    expect(screen.getByRole('dialog', { name: 'Unknown host key of node 2' })).toBeTruthy();
+    expect(screen.getByLabelText('Fingerprint of node 2').textContent).toBe('SHA256:bbb');
+    emit('hostKey.resolved', { promptId: 'b' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('the keys of a new cluster are asked about in one dialog: every node and fingerprint, and "Trust all N keys shown"', async () => {
+    const { emit, calls } = await renderCluster([1, 2, 3, 4].map((id) => upView(id)));
+    const prompt = (id: number): HostKeyPrompt => ({
+      promptId: `p${id}`, nodeId: id, host: `node${id}.cluster`, port: 22, keyType: 'ssh-ed25519', fingerprint: `SHA256:fp-of-${id}`, knownHostsFile: 'kh',
+    });
+    for (const id of [3, 1, 4]) emit('hostKey.prompt', prompt(id));
+    const dialog = screen.getByRole('dialog', { name: 'Unknown host keys of 3 nodes' });
+    expect(screen.getAllByRole('dialog')).toHaveLength(1);
+    const rows = within(dialog).getAllByRole('row').slice(1);
+    expect(rows.map((r) => within(r).getAllByRole('cell').map((c) => c.textContent))).toEqual(
+      [1, 3, 4].map((id) => [`${id}`, `node${id}.cluster`, 'ssh-ed25519', `SHA256:fp-of-${id}`, 'AcceptReject']),
+    );
+
+    // A key arriving while the admin reads joins the list, and the count with it.
+    emit('hostKey.prompt', prompt(2));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Accept key of node 3' }));
+    expect(calls('hostKey.answer')).toEqual([{ promptId: 'p3', accept: true }]);
+    expect(screen.getByRole('dialog', { name: 'Unknown host keys of 3 nodes' })).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Trust all 3 keys shown' }));
+    expect(calls('hostKey.answer').slice(1).sort((a, b) => a.promptId.localeCompare(b.promptId))).toEqual(
+      ['p1', 'p2', 'p4'].map((promptId) => ({ promptId, accept: true })),
+    );
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(calls('hostKey.answer')).toHaveLength(4); // one answer per key, none twice
+  });
+
+  it('a rejected node says "host key rejected" in its row; Ask again asks the main process to connect again', async () => {
+    const { emit, calls } = await renderCluster([upView(1), upView(2)]);
+    emit('node.view', { id: 2, host: 'node2.cluster', status: 'down', reason: 'host key of node2.cluster (ssh-ed25519 SHA256:x) was not accepted: not connecting', hostKeyRejected: true });
+    expect(rowMessage(2)!.textContent).toMatch(/^host key rejected/);
+    expect(rowMessage(2)!.querySelector('[title]')!.getAttribute('title')).toMatch(/SHA256:x/);
+    fireEvent.click(within(row(2)).getByRole('button', { name: 'Ask again about the host key of node 2' }));
+    await waitFor(() => expect(calls('hostKey.askAgain')).toEqual([{ nodeId: 2 }]));
+    // A node down for another reason offers no such button.
+    emit('node.view', { id: 1, host: 'node1.cluster', status: 'down', reason: 'link cut' });
+    expect(within(row(1)).queryByRole('button', { name: /Ask again/ })).toBeNull();
+    // Once it is asked again the mark is gone.
+    emit('node.view', { id: 2, host: 'node2.cluster', status: 'connecting' });
+    expect(within(row(2)).queryByRole('button', { name: /Ask again/ })).toBeNull();
+  });
+
+  it('moving a speed slider sets the speed after the debounce, once', async () => {
+    vi.useFakeTimers();
+    const { invoke } = await renderCluster([upView(3), upView(4)]);
+    const slider = within(row(3)).getByRole('slider', { name: 'Speed of node 3' }) as HTMLInputElement;
+    fireEvent.change(slider, { target: { value: '20000' } });
+    fireEvent.change(slider, { target: { value: '25000' } });
+    expect(slider.value).toBe('25000');
+    expect(within(row(3)).getByLabelText('Speed value of node 3').textContent).toBe('25000');
+    expect(invoke).not.toHaveBeenCalledWith('node.setSpeed', expect.anything());
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(1000);
+    });
+    const calls = invoke.mock.calls.filter(([c]) => c === 'node.setSpeed');
+    expect(calls).toEqual([['node.setSpeed', { nodeId: 3, speed: 25000 }]]);
+  });
+
+  it('a failed speed change shows the error in that row only', async () => {
+    const { invoke } = await renderCluster([upView(3), upView(4)]);
+    invoke.mockImplementation(async (channel) => {
+      if (channel === 'node.setSpeed') throw new RpcError('ENODEDOWN', 'node 3 (node3.cluster) is not connected');
+      return null as never;
+    });
+    fireEvent.change(within(row(3)).getByRole('slider', { name: 'Speed of node 3' }), { target: { value: '30000' } });
+    await waitFor(() => expect(rowMessage(3)!.textContent).toContain('node 3 (node3.cluster) is not connected'), {
+      timeout: 10_000,
+    });
+    expect(rowMessage(3)!.textContent).toMatch(/setting the speed failed/);
+    expect(invoke).toHaveBeenCalledWith('node.setSpeed', { nodeId: 3, speed: 30000 });
+    expect(rowMessage(4)).toBeUndefined();
+    // The slider falls back to the node's real speed.
+    await waitFor(() => expect((within(row(3)).getByRole('slider', { name: 'Speed of node 3' }) as HTMLInputElement).value).toBe('10000'));
+  });
+
+  it('a down node has a disabled slider and shows its reason', async () => {
+    await renderCluster([upView(1), { id: 2, host: 'node2', status: 'down', reason: 'no route to host' }]);
+    expect((within(row(2)).getByRole('slider', { name: 'Speed of node 2' }) as HTMLInputElement).disabled).toBe(true);
+    expect(rowMessage(2)!.textContent).toBe('no route to host');
+    expect(within(row(2)).getByRole('progressbar', { name: 'Load of node 2' }).getAttribute('aria-valuetext')).toBe('no data');
+  });
+});
+
+describe('speed sliders', () => {
+  const slider = (id: number) => within(row(id)).getByRole('slider', { name: `Speed of node ${id}` }) as HTMLInputElement;
+
+  it('keep their range after a drag: the thumb stays where it was let go', async () => {
+    vi.useFakeTimers();
+    const { emit } = await renderCluster([upView(3), upView(4)]);
+    const max = slider(3).max;
+    fireEvent.change(slider(3), { target: { value: '90000' } });
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(1000);
+    });
+    emit('node.view', upView(3, 2, { speed: 90000 }));
+    expect(slider(3).value).toBe('90000');
+    expect(slider(3).max).toBe(max);
+    expect(slider(4).max).toBe(max);
+  });
+
+  it('share one range, wide enough for the fastest node; a speed set elsewhere beyond it widens it', async () => {
+    const { emit } = await renderCluster([upView(1), upView(2, 1, { speed: 200000 })]);
+    expect(slider(1).max).toBe(slider(2).max);
+    expect(Number(slider(2).max)).toBeGreaterThan(200000);
+    const before = new Map(lampRenders);
+    emit('node.view', upView(1, 2, { speed: 20000 }));
+    expect(slider(1).max).toBe(slider(2).max);
+    expect([...lampRenders].filter(([id, n]) => before.get(id) !== n).map(([id]) => id)).toEqual([1]);
+
+    // mosctl setspeed on the node itself, beyond the range: the range widens so the thumb is not pinned at the end.
+    emit('node.view', upView(2, 2, { speed: 900000 }));
+    expect(Number(slider(2).max)).toBeGreaterThanOrEqual(900000);
+    expect(slider(1).max).toBe(slider(2).max);
+  });
+});
+
+/** Replay of a moment at which the nodes were up as they are now: only the mode greys the controls. */
+function replayNodesUp(ids: number[]) {
+  act(() => clusterActions.enterReplay({ t: 1, nodes: ids.map((id) => upView(id) as ClusterMoment['nodes'][number]) }));
+}
+
+describe('main window during replay', () => {
+  it('every speed slider is disabled, saying why; Live enables them again', async () => {
+    await renderCluster([upView(1), upView(2)]);
+    replayNodesUp([1, 2]);
+    for (const id of [1, 2]) {
+      const s = within(row(id)).getByRole('slider', { name: `Speed of node ${id}` }) as HTMLInputElement;
+      expect(s.disabled).toBe(true);
+      expect(s.title).toBe('replaying the past: press Live to change speeds');
+    }
+    act(() => clusterActions.leaveReplay());
+    expect((within(row(1)).getByRole('slider', { name: 'Speed of node 1' }) as HTMLInputElement).disabled).toBe(false);
+    expect((within(row(1)).getByRole('slider', { name: 'Speed of node 1' }) as HTMLInputElement).title).toBe('');
+  });
+
+  it('a speed chosen just before replay starts is not sent to today\'s node', async () => {
+    vi.useFakeTimers();
+    const { invoke } = await renderCluster([upView(3)]);
+    fireEvent.change(within(row(3)).getByRole('slider', { name: 'Speed of node 3' }), { target: { value: '30000' } });
+    replayNodesUp([3]);
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(1000);
+    });
+    expect(invoke).not.toHaveBeenCalledWith('node.setSpeed', expect.anything());
+    expect((within(row(3)).getByRole('slider', { name: 'Speed of node 3' }) as HTMLInputElement).value).toBe('10000');
+  });
+
+
+  it('Refresh and Autorefresh wait for Live, saying why', async () => {
+    await renderCluster([upView(1)]);
+    replayNodesUp([1]);
+    const refresh = screen.getByRole('button', { name: 'Refresh' });
+    expect(refresh).toHaveProperty('disabled', true);
+    expect(refresh.getAttribute('title')).toMatch(/press Live first/);
+    expect(screen.getByRole('checkbox', { name: 'Autorefresh' })).toHaveProperty('disabled', true);
+    expect(screen.getByRole('checkbox', { name: 'Autorefresh' })).toHaveProperty('checked', false);
+    act(() => clusterActions.leaveReplay());
+    expect(screen.getByRole('button', { name: 'Refresh' })).toHaveProperty('disabled', false);
+    expect(screen.getByRole('checkbox', { name: 'Autorefresh' })).toHaveProperty('checked', true);
+  });
+
+  it('Autorefresh off before replay is off again after Live', async () => {
+    await renderCluster([upView(1)]);
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Autorefresh' }));
+    expect(useCluster.getState().mode).toBe('paused');
+    replayNodesUp([1]);
+    act(() => clusterActions.leaveReplay());
+    expect(screen.getByRole('checkbox', { name: 'Autorefresh' })).toHaveProperty('checked', false);
   });
 });
