@@ -64,8 +64,6 @@ function buildMigrate(ctx: DaemonContext, services: ServicesFor<'jobs'>): PartsP
     }
   };
 
-  ctx.peers.registerHandlers('migrate', peerHandlers);
-  ctx.peers.setTransferDir((h) => target.dirOf(h.transfer));
   const migration: MigrationService = {
     candidates,
     away: () => service.registry.list().filter((r) => r.where !== 0 && r.state === 'away').length,
@@ -89,6 +87,9 @@ function buildMigrate(ctx: DaemonContext, services: ServicesFor<'jobs'>): PartsP
 
   return {
     services: { migration },
+    peerHandlers,
+    // Images of a migration land where the target side restores them from.
+    transferDir: (h) => target.dirOf(h.transfer),
     handlers: {
       'jobs.signal': (p) => control.signal(p, p.signal),
       'jobs.renice': (p) => control.renice(p, p.nice),

@@ -5,6 +5,8 @@
  * once (or not at all when the admin killed it), on the newest state, and nothing may stay
  * frozen. The invariant "at most one running copy" is checked after every event.
  */
+import { validateRequest } from '../../../shared/protocol/validate.js';
+import { PEER_VALIDATORS } from '../../../shared/protocol/peer.validate.js';
 import type { MoveOutcome } from '../orchestrator.js';
 import { jobKey } from '../../../shared/domain/process.js';
 import type { JobRecord } from '../../../shared/jobs/job.js';
@@ -115,7 +117,15 @@ export class SimCluster implements Universe {
             Promise.resolve()
               .then(() => {
                 if (!handler) throw new RpcError('ENOMETHOD', `no such request: ${method}`);
-                return handler(clone(params));
+                // Checked as the peer channel checks it (agent/peer/peerService.ts): a request the real channel would refuse is a violation here.
+                let checked: unknown;
+                try {
+                  checked = validateRequest(PEER_VALIDATORS, method, clone(params));
+                } catch (e) {
+                  this.violations.push(`t=${world.now}: node ${self} sent ${method} that the peer channel refuses: ${(e as Error).message}`);
+                  throw e;
+                }
+                return handler(checked);
               })
               .then(
                 (r) => answer(() => resolve(clone(r) as PeerRequests[K]['res'])),
