@@ -97,7 +97,6 @@ export async function startSshd(): Promise<Sshd> {
       'PermitRootLogin prohibit-password',
       'AllowTcpForwarding yes',
       'Subsystem sftp internal-sftp',
-      'MaxStartups 100',
       'LogLevel VERBOSE',
       '',
     ].join('\n'),
