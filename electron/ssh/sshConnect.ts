@@ -3,7 +3,7 @@
  * configured), checking every host key against known_hosts like ssh(1), and
  * turning failures into messages an admin can act on.
  */
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { ConnectConfig, ServerHostKeyAlgorithm, VerifyCallback } from 'ssh2';
 import { expandHome, type SshSettings } from '../core/profile.js';
@@ -22,6 +22,8 @@ import { HandshakeGate } from './handshakeGate.js';
 import { SharedConnections, type Lease } from './sharedConnections.js';
 import { planAuth, type AuthPlan } from './sshAuth.js';
 import { SshError, translateSshError } from './sshErrors.js';
+import { hostCertVerdict, tcpTo } from './hostCertCheck.js';
+import type { CertVerdict } from './opensshCert.js';
 
 const { Client } = ssh2;
 type SshClient = InstanceType<typeof Client>;
@@ -79,11 +81,17 @@ const jumpConnections = new SharedConnections<SshClient>({ end: (c) => c.end(), 
  * A handshake holds a place in the gate (sshd's MaxStartups drops the ones beyond), and so
  * does the channel to the hop through a jump host: sshd counts it from the TCP connect.
  */
-function connectHop(hop: Hop, opts: ConnectOptions, channel?: () => Promise<Readable>): Promise<SshClient> {
-  return handshakes.run(async () => handshake(channel ? { ...hop, sock: await channel() } : hop, opts), opts.signal);
+function connectHop(hop: Hop, opts: ConnectOptions, channel?: () => Promise<Duplex>): Promise<SshClient> {
+  return handshakes.run(async () => {
+    const files = readKnownHostsFiles([hop.knownHostsFile, ...hop.globalFiles]);
+    const open = channel ?? (() => tcpTo(hop.hostName, hop.port));
+    const cert = await hostCertVerdict(files, hop.hostName, hop.port, open, opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
+    return handshake(channel ? { ...hop, sock: await channel() } : hop, opts, cert);
+  }, opts.signal);
 }
 
-function handshake(hop: Hop, opts: ConnectOptions): Promise<SshClient> {
+/** `cert`: the host's certificate, checked against the CAs of known_hosts (hostCertCheck.ts). */
+function handshake(hop: Hop, opts: ConnectOptions, cert?: CertVerdict): Promise<SshClient> {
   const timeoutMs = opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
   const where = `${hop.role}${hop.hostName}:${hop.port}`;
   const files = () => readKnownHostsFiles([hop.knownHostsFile, ...hop.globalFiles]);
@@ -120,6 +128,12 @@ function handshake(hop: Hop, opts: ConnectOptions): Promise<SshClient> {
       const v = checkHostKey(files(), hop.hostName, hop.port, keyType, key);
       const name = hostKeyName(hop.hostName, hop.port);
       if (v.status === 'known') return true;
+      if (v.status === 'unknown' && cert) {
+        if (cert.ok && cert.cert.keyBlob.equals(key)) return true;
+        const why = cert.ok ? `it presents a key other than the one certified by "${cert.cert.keyId}"` : cert.reason;
+        hostKeyFailure = new SshError('hostkey-rejected', `host certificate of ${name} refused: ${why}`);
+        return false;
+      }
       if (v.status === 'revoked') {
         hostKeyFailure = new SshError(
           'hostkey-rejected',
@@ -186,7 +200,7 @@ function handshake(hop: Hop, opts: ConnectOptions): Promise<SshClient> {
         });
       },
     };
-    const algos = hostKeyAlgos(knownKeyTypes(files(), hop.hostName, hop.port));
+    const algos = hostKeyAlgos(cert?.ok ? [cert.cert.keyType] : knownKeyTypes(files(), hop.hostName, hop.port));
     if (algos) config.algorithms = { serverHostKey: algos };
     if (hop.sock) config.sock = hop.sock;
     arm();
@@ -196,7 +210,7 @@ function handshake(hop: Hop, opts: ConnectOptions): Promise<SshClient> {
 
 const where = (hop: Hop) => `${hop.hostName}:${hop.port}`;
 
-function forwardTo(jump: SshClient, hop: Hop, jumpWhere: string): Promise<Readable> {
+function forwardTo(jump: SshClient, hop: Hop, jumpWhere: string): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     jump.forwardOut('127.0.0.1', 0, hop.hostName, hop.port, (err, stream) => {
       if (err) {
