@@ -175,20 +175,20 @@ describe('clusterFromProfile: setting types', () => {
 
   it('refuses a bad port, naming the place and the value', () => {
     const e = errorOf(() => clusterFromProfile({ ...base, ssh: { port: 70000 } }, dir, 'p.json'));
-    expect(e.message).toContain('p.json: "ssh".port');
+    expect(e.message).toContain('p.json: "ssh"."port"');
     expect(e.message).toContain('70000');
     expect(() => clusterFromProfile({ ...base, ssh: { port: '22' as unknown as number } }, dir)).toThrow(ProfileError);
   });
 
   it('refuses a non-string user and a non-object ssh block', () => {
-    expect(() => clusterFromProfile({ ...base, ssh: { user: 5 as unknown as string } }, dir)).toThrow(/user must be a string/);
+    expect(() => clusterFromProfile({ ...base, ssh: { user: 5 as unknown as string } }, dir)).toThrow(/"user" must be a string/);
     expect(() => clusterFromProfile({ ...base, ssh: [] as unknown as object }, dir)).toThrow(/must be an object/);
   });
 
   it('refuses a useAgent that is not true/false and an identityFile that is not text', () => {
     // "false" as a string would otherwise be truthy and silently use the agent.
     expect(() => clusterFromProfile({ ...base, ssh: { useAgent: 'false' as unknown as boolean } }, dir)).toThrow(
-      /useAgent must be true or false/,
+      /"useAgent" must be true or false/,
     );
     expect(() => clusterFromProfile({ ...base, ssh: { identityFile: 5 as unknown as string } }, dir)).toThrow(/identityFile/);
     expect(() => clusterFromProfile({ ...base, ssh: { identityFile: ['a', 1] as unknown as string[] } }, dir)).toThrow(

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   appendKnownHost,
+  certAuthorities,
   checkHostKey,
   fingerprintSha256,
   hostFieldMatches,
@@ -114,7 +115,7 @@ describe('checkHostKey', () => {
     expect(checkHostKey(src(text), long + 'c', 22, a!.type, a!.blob).status).toBe('known');
   });
 
-  it('@revoked always refuses, @cert-authority is ignored', () => {
+  it('@revoked always refuses; an @cert-authority key is no host key', () => {
     const { a, b } = keys;
     const text = `@cert-authority * ${b!.type} ${b!.b64}\n10.0.0.3 ${a!.type} ${a!.b64}\n@revoked * ${a!.type} ${a!.b64}\n`;
     expect(checkHostKey(src(text, 'f'), '10.0.0.3', 22, a!.type, a!.blob)).toEqual({
@@ -124,6 +125,18 @@ describe('checkHostKey', () => {
     });
     expect(checkHostKey(src(text), '10.0.0.3', 22, b!.type, b!.blob).status).toBe('changed');
     expect(checkHostKey(src(text), '10.0.0.4', 22, b!.type, b!.blob).status).toBe('unknown');
+    expect(knownKeyTypes(src(`@cert-authority * ${b!.type} ${b!.b64}\n`), '10.0.0.4', 22)).toEqual([]);
+  });
+
+  it('@cert-authority lines name the CAs trusted for the hosts their patterns match; @revoked keys come along', () => {
+    const { a, b } = keys;
+    const text = `@cert-authority *.lab,!gw.lab ${b!.type} ${b!.b64}\n@cert-authority [*.lab]:2222 ${a!.type} ${a!.b64}\n@revoked * ${a!.type} ${a!.b64}\n`;
+    const lab = certAuthorities(src(text), 'node1.lab', 22);
+    expect(lab.trustedCAs.map((k) => k.equals(b!.blob))).toEqual([true]);
+    expect(lab.revokedKeys.map((k) => k.equals(a!.blob))).toEqual([true]);
+    expect(certAuthorities(src(text), 'gw.lab', 22).trustedCAs).toEqual([]);
+    expect(certAuthorities(src(text), 'node1.lab', 2222).trustedCAs.map((k) => k.equals(a!.blob))).toEqual([true]);
+    expect(certAuthorities(src(text), 'node1.other', 22).trustedCAs).toEqual([]);
   });
 
   it('reads several files, reporting the right one', () => {

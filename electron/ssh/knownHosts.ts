@@ -23,7 +23,7 @@ export type HostKeyStatus =
 interface Entry {
   file: string;
   line: number;
-  marker: 'revoked' | null;
+  marker: 'revoked' | 'cert-authority' | null;
   hosts: string;
   keyType: string;
   key: Buffer;
@@ -56,9 +56,9 @@ function parseLines(src: KnownHostsSource): Entry[] {
     const f = line.split(/[ \t]+/);
     let marker: Entry['marker'] = null;
     if (f[0]?.startsWith('@')) {
-      // @cert-authority lines describe CAs, not host keys: unsupported, so ignored.
-      if (f[0] !== '@revoked') return;
-      marker = 'revoked';
+      // @cert-authority lines name CAs whose host certificates are trusted (certAuthorities), not host keys.
+      if (f[0] !== '@revoked' && f[0] !== '@cert-authority') return;
+      marker = f[0] === '@revoked' ? 'revoked' : 'cert-authority';
       f.shift();
     }
     const [hosts, keyType, b64] = f;
@@ -129,6 +129,15 @@ export function knownKeyTypes(files: KnownHostsSource[], host: string, port: num
     if (e.marker === null && !types.includes(e.keyType)) types.push(e.keyType);
   }
   return types;
+}
+
+/** The CA keys trusted for a host (its @cert-authority lines) and every key revoked for it (@revoked). */
+export function certAuthorities(files: KnownHostsSource[], host: string, port: number): { trustedCAs: Buffer[]; revokedKeys: Buffer[] } {
+  const entries = entriesFor(files, host, port);
+  return {
+    trustedCAs: entries.filter((e) => e.marker === 'cert-authority').map((e) => e.key),
+    revokedKeys: entries.filter((e) => e.marker === 'revoked').map((e) => e.key),
+  };
 }
 
 /** Reads the given files; missing or unreadable ones count as empty, like ssh(1). */

@@ -3,10 +3,9 @@
  * configured), checking every host key against known_hosts like ssh(1), and
  * turning failures into messages an admin can act on.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import ssh2 from 'ssh2';
-import type { AgentAuthMethod, AuthMethod, ConnectConfig, PublicKeyAuthMethod, ServerHostKeyAlgorithm, VerifyCallback } from 'ssh2';
+import type { ConnectConfig, ServerHostKeyAlgorithm, VerifyCallback } from 'ssh2';
 import { expandHome, type SshSettings } from '../core/profile.js';
 import type { HostKeyPrompt } from '../../shared/protocol/api.js';
 import {
@@ -19,9 +18,14 @@ import {
   readKnownHostsFiles,
 } from './knownHosts.js';
 import { parseProxyJump, resolveSshHost } from './sshConfig.js';
+import { HandshakeGate } from './handshakeGate.js';
+import { SharedConnections, type Lease } from './sharedConnections.js';
+import { planAuth, type AuthPlan } from './sshAuth.js';
 import { SshError, translateSshError } from './sshErrors.js';
+import { hostCertVerdict, tcpTo } from './hostCertCheck.js';
+import type { CertVerdict } from './opensshCert.js';
 
-const { Client, utils } = ssh2;
+const { Client } = ssh2;
 type SshClient = InstanceType<typeof Client>;
 
 export { SshError, type SshErrorKind } from './sshErrors.js';
@@ -45,49 +49,6 @@ const DEFAULT_READY_TIMEOUT_MS = 8000;
 const DEFAULT_HOST_KEY_ALGOS: ServerHostKeyAlgorithm[] = [
   'ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa',
 ];
-
-interface AuthPlan {
-  methods: (user: string) => AuthMethod[];
-  tried: string[];
-  skipped: string[];
-}
-
-function planAuth(identityFiles: string[], useAgent: boolean): AuthPlan {
-  const keys: { file: string; data: Buffer }[] = [];
-  const skipped: string[] = [];
-  for (const file of identityFiles) {
-    let data: Buffer;
-    try {
-      data = readFileSync(file);
-    } catch (e) {
-      skipped.push(`${file} (${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (e as Error).message})`);
-      continue;
-    }
-    const parsed = utils.parseKey(data);
-    if (parsed instanceof Error) {
-      // There is nobody to type a passphrase for a background connection: such keys belong in ssh-agent.
-      skipped.push(
-        /passphrase|encrypted/i.test(parsed.message)
-          ? `${file} (passphrase-protected: add it to ssh-agent with ssh-add)`
-          : `${file} (unreadable key: ${parsed.message})`,
-      );
-      continue;
-    }
-    keys.push({ file, data });
-  }
-  const tried = keys.map((k) => k.file);
-  const sock = process.env.SSH_AUTH_SOCK;
-  const agent = useAgent && sock && existsSync(sock) ? sock : null;
-  if (agent) tried.push(`ssh-agent at ${agent}`);
-  return {
-    tried,
-    skipped,
-    methods: (username) => [
-      ...keys.map((k): PublicKeyAuthMethod => ({ type: 'publickey', username, key: k.data })),
-      ...(agent ? [{ type: 'agent', username, agent } satisfies AgentAuthMethod] : []),
-    ],
-  };
-}
 
 interface Hop {
   nodeId: number;
@@ -113,8 +74,24 @@ function hostKeyAlgos(types: string[]): ServerHostKeyAlgorithm[] | undefined {
 }
 
 const pendingQuestions = new Map<string, Promise<boolean>>();
+const handshakes = new HandshakeGate();
+const jumpConnections = new SharedConnections<SshClient>({ end: (c) => c.end(), onClose: (c, f) => c.once('close', f) });
 
-function connectHop(hop: Hop, opts: ConnectOptions): Promise<SshClient> {
+/**
+ * A handshake holds a place in the gate (sshd's MaxStartups drops the ones beyond), and so
+ * does the channel to the hop through a jump host: sshd counts it from the TCP connect.
+ */
+function connectHop(hop: Hop, opts: ConnectOptions, channel?: () => Promise<Duplex>): Promise<SshClient> {
+  return handshakes.run(async () => {
+    const files = readKnownHostsFiles([hop.knownHostsFile, ...hop.globalFiles]);
+    const open = channel ?? (() => tcpTo(hop.hostName, hop.port));
+    const cert = await hostCertVerdict(files, hop.hostName, hop.port, open, opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
+    return handshake(channel ? { ...hop, sock: await channel() } : hop, opts, cert);
+  }, opts.signal);
+}
+
+/** `cert`: the host's certificate, checked against the CAs of known_hosts (hostCertCheck.ts). */
+function handshake(hop: Hop, opts: ConnectOptions, cert?: CertVerdict): Promise<SshClient> {
   const timeoutMs = opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
   const where = `${hop.role}${hop.hostName}:${hop.port}`;
   const files = () => readKnownHostsFiles([hop.knownHostsFile, ...hop.globalFiles]);
@@ -151,6 +128,12 @@ function connectHop(hop: Hop, opts: ConnectOptions): Promise<SshClient> {
       const v = checkHostKey(files(), hop.hostName, hop.port, keyType, key);
       const name = hostKeyName(hop.hostName, hop.port);
       if (v.status === 'known') return true;
+      if (v.status === 'unknown' && cert) {
+        if (cert.ok && cert.cert.keyBlob.equals(key)) return true;
+        const why = cert.ok ? `it presents a key other than the one certified by "${cert.cert.keyId}"` : cert.reason;
+        hostKeyFailure = new SshError('hostkey-rejected', `host certificate of ${name} refused: ${why}`);
+        return false;
+      }
       if (v.status === 'revoked') {
         hostKeyFailure = new SshError(
           'hostkey-rejected',
@@ -217,7 +200,7 @@ function connectHop(hop: Hop, opts: ConnectOptions): Promise<SshClient> {
         });
       },
     };
-    const algos = hostKeyAlgos(knownKeyTypes(files(), hop.hostName, hop.port));
+    const algos = hostKeyAlgos(cert?.ok ? [cert.cert.keyType] : knownKeyTypes(files(), hop.hostName, hop.port));
     if (algos) config.algorithms = { serverHostKey: algos };
     if (hop.sock) config.sock = hop.sock;
     arm();
@@ -225,7 +208,9 @@ function connectHop(hop: Hop, opts: ConnectOptions): Promise<SshClient> {
   });
 }
 
-function forwardTo(jump: SshClient, hop: Hop, jumpWhere: string): Promise<Readable> {
+const where = (hop: Hop) => `${hop.hostName}:${hop.port}`;
+
+function forwardTo(jump: SshClient, hop: Hop, jumpWhere: string): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     jump.forwardOut('127.0.0.1', 0, hop.hostName, hop.port, (err, stream) => {
       if (err) {
@@ -260,21 +245,29 @@ export async function connectSsh(target: SshTarget, opts: ConnectOptions): Promi
   });
   const final: Hop = { ...common, role: '', hostName: node.hostName, port: node.port, user: node.user, auth: planAuth(node.identityFiles, useAgent) };
 
-  const jumps: SshClient[] = [];
+  // Every node behind the same jump host shares one connection to it (per hop of the path,
+  // with the same user, known_hosts and keys): 64 nodes are 64 channels, not 64 handshakes.
+  const leases: Lease<SshClient>[] = [];
+  const releaseAll = () => leases.splice(0).reverse().forEach((l) => l.release());
   try {
-    const path = [...hops, final];
-    for (let i = 0; i + 1 < path.length; i++) {
-      const hop = path[i]!;
-      const jump = await connectHop(hop, opts);
-      jumps.push(jump);
-      path[i + 1]!.sock = await forwardTo(jump, path[i + 1]!, `${hop.hostName}:${hop.port}`);
+    let key = '';
+    for (const [i, hop] of hops.entries()) {
+      key += `${hop.user}@${hop.hostName}:${hop.port}\0${hop.knownHostsFile}\0${hop.auth.tried.join(',')}\n`;
+      const via = leases.at(-1);
+      const open = () => {
+        // Opened without the caller's signal: other nodes may wait on it too; each caller's signal ends its own wait.
+        const shared = { ...opts, signal: undefined };
+        return connectHop(hop, shared, via && (() => forwardTo(via.connection, hop, where(hops[i - 1]!))));
+      };
+      leases.push(await jumpConnections.acquire(key, open, opts.signal));
     }
-    const client = await connectHop(final, opts);
-    // Tearing down the node's connection must also release the hops kept open only for it.
-    client.on('close', () => jumps.forEach((j) => j.end()));
+    const via = leases.at(-1);
+    const client = await connectHop(final, opts, via && (() => forwardTo(via.connection, final, where(hops.at(-1)!))));
+    // Tearing down the node's connection lets go of the hops; the last node behind a hop closes it.
+    client.once('close', releaseAll);
     return client;
   } catch (e) {
-    jumps.forEach((j) => j.end());
+    releaseAll();
     throw e;
   }
 }

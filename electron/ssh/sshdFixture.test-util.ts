@@ -62,7 +62,12 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
-export async function startSshd(): Promise<Sshd> {
+export interface SshdOptions {
+  /** More sshd_config lines, made once the host keys exist (a HostCertificate for one of them). */
+  extraConfig?: (dir: string, hostKeys: Sshd['hostKeys']) => string[];
+}
+
+export async function startSshd(opts: SshdOptions = {}): Promise<Sshd> {
   const sshdPath = SSHD_CANDIDATES.find((p) => existsSync(p));
   if (!sshdPath) {
     throw new Error(
@@ -97,8 +102,8 @@ export async function startSshd(): Promise<Sshd> {
       'PermitRootLogin prohibit-password',
       'AllowTcpForwarding yes',
       'Subsystem sftp internal-sftp',
-      'MaxStartups 100',
       'LogLevel VERBOSE',
+      ...(opts.extraConfig?.(dir, hostKeys) ?? []),
       '',
     ].join('\n'),
   );
