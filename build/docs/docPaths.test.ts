@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +36,14 @@ describe('paths named in docs/', () => {
       expect(missing, `${doc} names files that do not exist; fix the page`).toEqual([]);
     });
   }
+
+  it('source comments name only documents that exist', () => {
+    const files = execFileSync('git', ['ls-files', '*.ts', '*.tsx', '*.mjs'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+    const missing = files.flatMap((f) =>
+      [...readFileSync(join(ROOT, f), 'utf8').matchAll(/\bdocs\/[A-Z][A-Z0-9_-]*\.md\b/g)].map((m) => m[0]).filter((d) => !existsSync(join(ROOT, d))).map((d) => `${f}: ${d}`),
+    );
+    expect(missing, 'a comment points to a document that does not exist; point it to the one that says it').toEqual([]);
+  });
 
   it('finds backticked paths and leaves other code spans alone', () => {
     expect(namedPaths('see `agent/main.ts`, `shared/protocol/` and `#/migrator/1/2`, `npm test`')).toEqual(['agent/main.ts', 'shared/protocol']);

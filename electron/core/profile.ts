@@ -1,5 +1,5 @@
 /**
- * A cluster profile: the map file plus SSH settings per node (docs/PROFILES.md).
+ * A cluster profile: the map file plus SSH settings per node (README.md, "Profile").
  * Given as a JSON file (--profile FILE) or built from command-line options.
  */
 import { readFileSync } from 'node:fs';

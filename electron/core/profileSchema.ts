@@ -1,5 +1,5 @@
 /**
- * The schema of a cluster profile file (docs/PROFILES.md), declared once with zod: the
+ * The schema of a cluster profile file (README.md, "Profile"), declared once with zod: the
  * types below are inferred from it, and every wrong type or unknown key becomes a line
  * naming the file, the key path and what the value must be (electron/core/schemaIssues.ts).
  */
