@@ -65,6 +65,7 @@ export const migrateFeature: FeatureFactory = (ctx) => {
 
   ctx.peers.registerHandlers(peerHandlers);
   ctx.peers.setTransferDir((h) => target.dirOf(h.transfer));
+  ctx.peers.setPagesHandler((h, channel) => target.acceptPages(h.pages, h.from, channel));
   api.migrator = (t, to) => orch.migrate(t, to);
   ctx.services.migration = {
     candidates,

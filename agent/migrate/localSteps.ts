@@ -25,12 +25,17 @@ import { criuProblem, type TargetFacts } from '../../shared/jobs/cantMove.js';
 import type { JobRecord, MigrationRecord } from '../../shared/jobs/job.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import type { ImageFile } from '../jobs/host.js';
+import type { PageChannel, PagesSeen } from '../jobs/pageChannel.js';
 import type { JobsService } from '../jobs/jobsService.js';
 
 export interface DumpResult {
   dir: string;
+  /** The images left in `dir` to send (with a page channel: all but the memory pages). */
   files: ImageFile[];
+  /** Everything the migration moves: the files and the pages streamed. */
   bytes: number;
+  /** What went through the page channel, for the target to check. */
+  pages?: PagesSeen;
   /** ms (source clock) when the job was frozen. */
   frozenAt: number;
   dumpMs: number;
@@ -99,7 +104,7 @@ export class LocalSteps {
    * Checkpoints the job and leaves it frozen here: resumeSource undoes it, killSource ends
    * it. Recorded as frozen before CRIU touches it, so a restart knows to resume it.
    */
-  async prepareDump(key: string, dir: string, move: Move, opts: { prevDir?: string } = {}): Promise<DumpResult> {
+  async prepareDump(key: string, dir: string, move: Move, opts: { prevDir?: string; pages?: PageChannel } = {}): Promise<DumpResult> {
     const r = this.here(key);
     if (r.state === 'frozen') throw new RpcError('EBUSY', `job ${key} is already being migrated`);
     await this.criuReady();
@@ -113,8 +118,10 @@ export class LocalSteps {
     try {
       this.jobs.files.mkdir(dir);
       const res = await this.jobs.checkpointer.dump(r.pid, dir, opts);
-      const files = this.jobs.files.images(dir);
-      return { dir, files, bytes: files.reduce((a, f) => a + f.size, 0), frozenAt, dumpMs: res.ms };
+      // The logs and stats stay here: they are for this node's admin, not for the restore.
+      const files = this.jobs.files.images(dir).filter((f) => !/(^|\/)(.*\.log|stats-dump)$/.test(f.name));
+      const local = files.reduce((a, f) => a + f.size, 0);
+      return { dir, files, bytes: local + (res.pages?.bytes ?? 0), frozenAt, dumpMs: res.ms, ...(res.pages ? { pages: res.pages } : {}) };
     } catch (e) {
       this.resumeSource(key, (e as Error).message);
       throw new RpcError('EDUMP', (e as Error).message);

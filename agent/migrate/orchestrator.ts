@@ -103,9 +103,17 @@ export class Orchestrator {
     const dir = join(this.d.stateDir, 'outgoing', id);
     await link.request(to, 'mig.begin', { id, job }).catch((e) => Promise.reject(untouched(e)));
     const abort = () => link.request(to, 'mig.abort', { id }).catch(() => undefined);
+    // The memory goes straight to the target's page server as CRIU dumps it.
+    let pages;
+    try {
+      pages = await link.openPages(to, id);
+    } catch (e) {
+      void abort();
+      throw untouched(e);
+    }
     let dump;
     try {
-      dump = await steps.prepareDump(key, dir, { id, from: self, to });
+      dump = await steps.prepareDump(key, dir, { id, from: self, to }, { pages });
     } catch (e) {
       void abort();
       throw e; // prepareDump has resumed the job already
@@ -115,7 +123,7 @@ export class Orchestrator {
       await fp('after-dump');
       await link.sendFiles(to, id, dump.files.map((f) => join(dir, f.name)));
       await fp('after-transfer');
-      await link.request(to, 'mig.restore', { id, job: jobs.job(key) }, this.d.restoreTimeoutMs);
+      await link.request(to, 'mig.restore', { id, job: jobs.job(key), ...(dump.pages ? { pages: dump.pages } : {}) }, this.d.restoreTimeoutMs);
       steps.handOver(key, to, id);
     } catch (e) {
       const why = (e as Error).message;

@@ -16,6 +16,7 @@ import type { JobsService } from '../jobs/jobsService.js';
 import { CommitLog } from './commitLog.js';
 import type { LocalSteps } from './localSteps.js';
 import type { Clock, Log } from './ports.js';
+import type { PageChannel, PagesSeen } from '../jobs/pageChannel.js';
 import { noFailpoints, type Failpoint } from './failpoints.js';
 
 /** How long a restored copy waits for the source's commit before it is discarded. */
@@ -30,6 +31,8 @@ interface Incoming {
   from: NodeId;
   phase: Phase;
   cancel?: () => void;
+  /** What the page server received, once it ended (streamed migrations). */
+  pages?: Promise<PagesSeen>;
 }
 
 export type TargetRequests = Pick<PeerJobRequests, 'mig.begin' | 'mig.restore' | 'mig.commit' | 'mig.abort' | 'mig.status'>;
@@ -114,7 +117,7 @@ export class TargetSide {
   handlers(): Handlers<TargetRequests> {
     return {
       'mig.begin': ({ id, job }) => this.begin(id, job),
-      'mig.restore': ({ id, job }) => this.restore(id, job),
+      'mig.restore': ({ id, job, pages }) => this.restore(id, job, pages),
       'mig.commit': ({ id, migration }) => this.commit(id, migration),
       'mig.abort': ({ id }) => (this.discard(id), null),
       'mig.status': ({ id }) => ({ phase: this.status(id) }),
@@ -133,13 +136,28 @@ export class TargetSide {
     return null;
   }
 
-  private async restore(id: string, job: JobRecord): Promise<{ pid: number; restoreMs: number }> {
+  /**
+   * The page channel of a migration that began here: CRIU's page server writes the pages
+   * into the migration's directory as the source dumps them. Resolves once it runs.
+   */
+  async acceptPages(id: string, from: NodeId, channel: PageChannel): Promise<void> {
+    const m = this.incoming.get(id);
+    if (!m || m.phase !== 'receiving' || m.from !== from) throw new RpcError('ENOENT', `no migration ${id} from node ${from} is waiting for its memory here`);
+    if (m.pages) throw new RpcError('EBUSY', `the memory of migration ${id} is arriving already`);
+    const dir = this.dirOf(id);
+    this.d.jobs.files.mkdir(dir);
+    m.pages = this.d.jobs.checkpointer.pageServer(dir, channel).then((r) => r.pages);
+    m.pages.catch(() => undefined);
+  }
+
+  private async restore(id: string, job: JobRecord, sent?: PagesSeen): Promise<{ pid: number; restoreMs: number }> {
     const m = this.incoming.get(id);
     if (!m || m.phase !== 'receiving') throw new RpcError('ENOENT', `no migration ${id} is waiting for its restore here`);
     m.cancel?.();
     m.phase = 'restoring';
     let r: { pid: number; restoreMs: number };
     try {
+      if (sent || m.pages) await this.checkPages(id, m, sent);
       r = await this.d.steps.restoreHere(this.dirOf(id), job, { id, from: m.from, to: this.d.jobs.nodeId });
     } catch (e) {
       this.discard(id);
@@ -153,6 +171,20 @@ export class TargetSide {
     m.phase = 'restored';
     m.cancel = this.d.clock.timer(() => this.discard(id), this.d.commitWaitMs ?? COMMIT_WAIT_MS);
     return r;
+  }
+
+  /** Every byte of memory the source sent arrived, unchanged: else no restore. */
+  private async checkPages(id: string, m: Incoming, sent: PagesSeen | undefined): Promise<void> {
+    if (!sent || !m.pages) throw new RpcError('ERESTORE', `migration ${id}: the job's memory ${m.pages ? 'came without the source\'s checksum' : 'never arrived'} on node ${this.d.jobs.nodeId}`);
+    let got: PagesSeen;
+    try {
+      got = await m.pages;
+    } catch (e) {
+      throw new RpcError('ERESTORE', `receiving the job's memory failed on node ${this.d.jobs.nodeId}: ${(e as Error).message}`);
+    }
+    if (got.bytes !== sent.bytes || got.sha256 !== sent.sha256) {
+      throw new RpcError('ERESTORE', `the job's memory was damaged on its way: node ${m.from} sent ${sent.bytes} bytes, node ${this.d.jobs.nodeId} received ${got.bytes} with another checksum`);
+    }
   }
 
   private async commit(id: string, record: PeerJobRequests['mig.commit']['req']['migration']): Promise<JobRecord> {

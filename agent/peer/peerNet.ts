@@ -10,6 +10,8 @@ import { RpcError } from '../../shared/protocol/rpc.js';
 import type { NodeId } from '../../shared/domain/node.js';
 import type { MapNode } from '../../shared/hpcMap.js';
 import type { PeerRequests, TransferHeader, TransferResult } from '../../shared/protocol/peer.js';
+import { isPagesHeader, openPages, servePages, type PagesHandler } from './pageLink.js';
+import type { StreamPageChannel } from '../jobs/pageChannel.js';
 import { checkHeader, DEFAULT_MAX_TRANSFER_BYTES, receiveFiles, sendFiles } from './transfer.js';
 import { ConnectionCaps, DEFAULT_PEER_LIMITS, type PeerLimits } from './connectionCaps.js';
 
@@ -21,6 +23,7 @@ export const DEFAULT_PEER_PORT = 7249;
 /** Connect and TLS handshake; generous, since an agent on a node pegged by jobs answers slowly. */
 const CONNECT_TIMEOUT_MS = 15_000;
 const REDIAL_AFTER_IDLE_MS = 5000;
+const PAGES_STALL_MS = 60_000;
 /** A transfer with no progress for this long is given up (its migration then fails safely). */
 export const STALL_MS = 10_000;
 
@@ -52,6 +55,8 @@ export interface PeerNetOptions {
   maxTransferBytes?: number;
   /** A client connection quiet for longer is dialled afresh (tests make it short). */
   redialAfterIdleMs?: number;
+  /** What to do with an incoming page channel (the target side of a migration). */
+  onPages?: PagesHandler;
 }
 
 export class PeerNet {
@@ -159,6 +164,18 @@ export class PeerNet {
     }
   }
 
+  /**
+   * Opens the page channel of migration `id` to `nodeId` on a connection of its own; resolves
+   * once the target's page server waits for the pages.
+   */
+  async openPages(nodeId: NodeId, id: string, onBytes?: (n: number) => void): Promise<StreamPageChannel> {
+    const sock = await this.dial(nodeId);
+    sock.on('error', () => undefined);
+    // CRIU pauses its page stream while it dumps the rest of the job: allow for that, not for a dead link.
+    sock.setTimeout(PAGES_STALL_MS, () => sock.destroy(new Error(`no page data for ${PAGES_STALL_MS / 1000} s (link to node ${nodeId} lost?)`)));
+    return openPages(sock, { pages: id, from: this.opts.selfId }, onBytes);
+  }
+
   /** Sends files to a peer on a connection of their own; resolves when all arrived intact. */
   async sendFiles(nodeId: NodeId, transfer: string, paths: string[], signal?: AbortSignal): Promise<TransferResult> {
     const sock = await this.dial(nodeId);
@@ -248,7 +265,11 @@ export class PeerNet {
         return;
       }
       if (parsed && typeof parsed === 'object' && 'transfer' in parsed) void this.serveTransfer(sock, parsed, rest);
-      else this.serveRpc(sock, Buffer.concat([buf.subarray(0, nl + 1), rest]));
+      else if (parsed && typeof parsed === 'object' && 'pages' in parsed) {
+        if (!isPagesHeader(parsed)) return void sock.destroy();
+        sock.setTimeout(PAGES_STALL_MS, () => sock.destroy(new Error(`no page data for ${PAGES_STALL_MS / 1000} s`)));
+        servePages(sock, parsed, rest, this.opts.onPages, `node ${this.opts.selfId}`);
+      } else this.serveRpc(sock, Buffer.concat([buf.subarray(0, nl + 1), rest]));
     };
     sock.on('data', onData);
   }

@@ -12,6 +12,7 @@ import { deriveKey, readClusterKey, writeClusterKey } from './clusterSecrets.js'
 import { keyId } from '../../shared/clusterKey.js';
 import { clearMembership, loadMembership, saveMembership, type Membership } from './membership.js';
 import { DEFAULT_PEER_PORT, PeerNet } from './peerNet.js';
+import type { PagesHandler } from './pageLink.js';
 import { maxTransferBytes } from './transferHeader.js';
 import { ExchangeSocket, SEQ_FILE, seqMarkFile, type ExchangeEnvelope } from './exchangeSocket.js';
 
@@ -22,6 +23,7 @@ export class PeerService {
   private handlers: Handlers<PeerRequests> = {};
   private readonly listeners = new Set<(env: ExchangeEnvelope, address: string) => void>();
   private transferDir: (h: TransferHeader) => string;
+  private pagesHandler: PagesHandler | undefined;
   private lastError: string | undefined;
   readonly port: number;
   private readonly maxTransferBytes: number;
@@ -38,6 +40,11 @@ export class PeerService {
 
   registerHandlers(h: Handlers<PeerRequests>): void {
     this.handlers = { ...this.handlers, ...h };
+  }
+
+  /** Where incoming page channels go (the migration's target side). */
+  setPagesHandler(fn: PagesHandler): void {
+    this.pagesHandler = fn;
   }
 
   setTransferDir(fn: (h: TransferHeader) => string): void {
@@ -71,6 +78,7 @@ export class PeerService {
         ...this.handlers,
       },
       transferDir: (h) => this.transferDir(h),
+      onPages: (h, ch) => (this.pagesHandler ? this.pagesHandler(h, ch) : Promise.reject(new Error('this node takes no migrations yet'))),
       maxTransferBytes: this.maxTransferBytes,
     });
     const exchange = new ExchangeSocket(

@@ -51,7 +51,7 @@ export async function explore(opts: { pairs: number; seed: number }): Promise<Ex
   }
   // Pairs: the second fault strikes a step of the run the first one changed.
   const rng = seededRng(opts.seed);
-  const kinds: StepKind[] = ['net.request', 'net.sendFiles', 'transfer.write', 'disk.write', 'disk.append', 'criu.dump', 'criu.restore', 'signal'];
+  const kinds: StepKind[] = ['net.request', 'net.sendFiles', 'net.openPages', 'transfer.write', 'pages.write', 'disk.write', 'disk.append', 'criu.dump', 'criu.restore', 'signal'];
   const anyFault = (): Fault => pick(rng, faultsFor(pick(rng, kinds)));
   for (let i = 0; i < opts.pairs; i++) {
     const first = Math.floor(rng() * base.steps.length);

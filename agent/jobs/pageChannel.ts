@@ -1,0 +1,87 @@
+/**
+ * The page channel of one migration: CRIU's page-xfer connection carried between two
+ * agents. On the source, `criu dump --page-server --ps-socket 3` writes the job's memory
+ * pages into fd 3 as it dumps them; on the target, `criu page-server --ps-socket 3` reads
+ * them from its fd 3 and writes them into the migration's image directory. In between,
+ * each agent bridges its CRIU's fd 3 to the peer channel (TLS with the cluster key), so the
+ * pages are never in the clear and never touch the source's disk.
+ *
+ * Both ends hash what travels from source to target (SHA-256), so the target can check,
+ * before it restores, that it received every byte the source sent.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import type { Duplex } from 'node:stream';
+
+/** What one side of a page channel saw pass from source to target. */
+export interface PagesSeen {
+  bytes: number;
+  sha256: string;
+}
+
+/** A page channel as the migration code holds it; the checkpointer knows its own kind. */
+export interface PageChannel {
+  readonly id: string;
+  /** Bytes of pages that went through so far (progress). */
+  bytes(): number;
+  /** Ends it (after a failure: the CRIU at the other end then fails too). */
+  close(): void;
+}
+
+/** A page channel over a real byte stream (the TLS connection to the other agent). */
+export class StreamPageChannel implements PageChannel {
+  private seen = 0;
+  private readonly hash: Hash = createHash('sha256');
+
+  constructor(
+    readonly id: string,
+    readonly stream: Duplex,
+    /** Called with the byte count as pages go through (for progress reports). */
+    private readonly onBytes: (bytes: number) => void = () => {},
+  ) {
+    stream.on('error', () => undefined);
+  }
+
+  bytes(): number {
+    return this.seen;
+  }
+
+  close(): void {
+    this.stream.destroy();
+  }
+
+  /**
+   * Connects CRIU's fd 3 to the channel, both ways. `direction` says which way the pages go
+   * here: 'send' (source: fd 3 to the peer), 'receive' (target: the peer to fd 3). Resolves
+   * with what passed once CRIU closed its end; the caller decides from CRIU's exit status.
+   */
+  bridge(fd3: Duplex, direction: 'send' | 'receive'): Promise<PagesSeen> {
+    const [from, to] = direction === 'send' ? [fd3, this.stream] : [this.stream, fd3];
+    const [back, backTo] = direction === 'send' ? [this.stream, fd3] : [fd3, this.stream];
+    fd3.on('error', () => undefined);
+    from.on('data', (d: Buffer) => {
+      this.seen += d.length;
+      this.hash.update(d);
+      this.onBytes(this.seen);
+      if (!to.write(d)) {
+        from.pause();
+        to.once('drain', () => from.resume());
+      }
+    });
+    back.on('data', (d: Buffer) => backTo.write(d));
+    // The channel was paused while its first line was read: a listener alone does not resume it.
+    this.stream.resume();
+    fd3.resume();
+    // Either side going away ends the other: a CRIU waiting on a dead peer would hang.
+    const endBoth = () => {
+      if (!fd3.destroyed) fd3.destroy();
+      if (!this.stream.destroyed) this.stream.end();
+    };
+    this.stream.once('close', endBoth);
+    return new Promise((resolve) => {
+      fd3.once('close', () => {
+        endBoth();
+        resolve({ bytes: this.seen, sha256: this.hash.copy().digest('hex') });
+      });
+    });
+  }
+}
