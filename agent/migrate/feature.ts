@@ -39,6 +39,11 @@ export const migrateFeature: FeatureFactory = (ctx) => {
     },
     log,
     failpoint: fileFailpoints(ctx.paths.dir),
+    progress: (p) => ctx.broadcast('jobs.progress', p),
+    jobBytes: (key) => {
+      const mine = (ctx.latest()?.procs ?? []).filter((p) => p.job && jobKey(p.job) === key);
+      return mine.length ? mine.reduce((a, p) => a + p.rssKb * 1024, 0) : undefined;
+    },
   });
 
   /** runon / parallel: start the recorded remote copies; retried each second until done. */
@@ -64,7 +69,7 @@ export const migrateFeature: FeatureFactory = (ctx) => {
   };
 
   ctx.peers.registerHandlers(peerHandlers);
-  ctx.peers.setTransferDir((h) => target.dirOf(h.transfer));
+  ctx.peers.setTransferDir((h) => target.transferDir(h.transfer));
   ctx.peers.setPagesHandler((h, channel) => target.acceptPages(h.pages, h.from, channel));
   api.migrator = (t, to) => orch.migrate(t, to);
   ctx.services.migration = {

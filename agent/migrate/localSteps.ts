@@ -88,16 +88,20 @@ export class LocalSteps {
     return this.jobs.check({ ref }, target);
   }
 
-  /** A memory pass while the job runs on; only where the kernel tracks dirty pages. */
-  async preDump(key: string, dir: string, prevDir?: string): Promise<{ dir: string; bytes: number; ms: number }> {
+  /**
+   * A memory pass while the job runs on (only where the kernel tracks dirty pages): the pages
+   * dirtied since the pass in `prevDir` (all, for the first) go through `pages` to the target.
+   */
+  async preDump(key: string, dir: string, prevDir: string | undefined, pages: PageChannel): Promise<{ dir: string; ms: number; pages: PagesSeen }> {
     const r = this.here(key);
     await this.criuReady();
     if (!(await this.jobs.criu()).preDump) {
       throw new RpcError('ENOTSUP', `${this.node()} cannot pre-copy memory (its kernel lacks soft-dirty tracking, CONFIG_MEM_SOFT_DIRTY): migrate with a single dump`);
     }
     this.jobs.files.mkdir(dir);
-    const res = await this.jobs.checkpointer.dump(r.pid, dir, { pre: true, ...(prevDir ? { prevDir } : {}) });
-    return { dir, bytes: this.jobs.files.images(dir).reduce((a, f) => a + f.size, 0), ms: res.ms };
+    const res = await this.jobs.checkpointer.dump(r.pid, dir, { pre: true, pages, ...(prevDir ? { prevDir } : {}) });
+    if (!res.pages) throw new RpcError('EDUMP', `the pre-copy on ${this.node()} sent no memory`);
+    return { dir, ms: res.ms, pages: res.pages };
   }
 
   /**

@@ -15,6 +15,7 @@ import { LocalSteps } from './localSteps.js';
 import { Orchestrator } from './orchestrator.js';
 import type { Clock, Log, PeerLink } from './ports.js';
 import type { Failpoint } from './failpoints.js';
+import type { MigrationProgress } from '../../shared/jobs/migrationProgress.js';
 import { TargetSide } from './targetSide.js';
 
 export interface MigrationPartsDeps {
@@ -28,6 +29,8 @@ export interface MigrationPartsDeps {
   log: Log;
   /** Where the end-to-end fault matrix may hold this agent (inert in production). */
   failpoint?: Failpoint;
+  progress?: (p: MigrationProgress) => void;
+  jobBytes?: (key: string) => number | undefined;
 }
 
 export interface MigrationParts {
@@ -47,6 +50,7 @@ export function migrationParts(d: MigrationPartsDeps): MigrationParts {
   const target = new TargetSide({ jobs, steps, stateDir: d.stateDir, clock: d.clock, blocksGuests: d.blocksGuests, log: d.log, ...fp });
   const orch = new Orchestrator({
     jobs, steps, stateDir: d.stateDir, link: d.link, clock: d.clock, bestNode: d.bestNode, log: d.log, ...fp,
+    ...(d.progress ? { progress: d.progress } : {}), ...(d.jobBytes ? { jobBytes: d.jobBytes } : {}),
     restoreTimeoutMs: jobs.config.criuTimeoutMs + 15_000,
   });
   const control = new JobControl({ jobs, link: d.link });

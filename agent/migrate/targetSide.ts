@@ -31,8 +31,8 @@ interface Incoming {
   from: NodeId;
   phase: Phase;
   cancel?: () => void;
-  /** What the page server received, once it ended (streamed migrations). */
-  pages?: Promise<PagesSeen>;
+  /** What each page server received, once it ended: '' for a single dump, 'pre1'.., 'final'. */
+  pages: Map<string, Promise<PagesSeen>>;
 }
 
 export type TargetRequests = Pick<PeerJobRequests, 'mig.begin' | 'mig.restore' | 'mig.commit' | 'mig.abort' | 'mig.status'>;
@@ -102,10 +102,11 @@ export class TargetSide {
     for (const d of jobs.files.list(root)) {
       if (this.incoming.has(d)) continue;
       const dir = join(root, d);
-      const pid = Number(jobs.files.read(join(dir, 'restored.pid'))?.trim());
+      // After pre-copy the restore ran in final/.
+      const pid = Number((jobs.files.read(join(dir, 'restored.pid')) ?? jobs.files.read(join(dir, 'final', 'restored.pid')))?.trim());
       if (pid > 0 && !known.has(pid) && jobs.host.alive(pid) && jobs.host.stopped([pid]).length) jobs.host.signal([pid], 'SIGKILL');
       // A restore still running (log written in the last minute) is looked at again later.
-      if (!pid && clock.now() - jobs.files.mtime(join(dir, 'restore.log')) < 60_000) {
+      if (!pid && clock.now() - Math.max(jobs.files.mtime(join(dir, 'restore.log')), jobs.files.mtime(join(dir, 'final', 'restore.log'))) < 60_000) {
         busy = true;
         continue;
       }
@@ -132,32 +133,50 @@ export class TargetSide {
     // A new migration of the job means its source settled every earlier one: those are dead.
     for (const [other, m] of this.incoming) if (m.key === key && other !== id) this.discard(other);
     // A source that dies mid-transfer never calls back: drop its half-sent images later.
-    this.incoming.set(id, { key, from: sourceOfMigration(id), phase: 'receiving', cancel: this.d.clock.timer(() => this.discard(id), RECEIVE_WAIT_MS) });
+    this.incoming.set(id, { key, from: sourceOfMigration(id), phase: 'receiving', pages: new Map(), cancel: this.d.clock.timer(() => this.discard(id), RECEIVE_WAIT_MS) });
     return null;
   }
 
   /**
-   * The page channel of a migration that began here: CRIU's page server writes the pages
-   * into the migration's directory as the source dumps them. Resolves once it runs.
+   * A page channel of a migration that began here ("<id>" for a single dump, "<id>--preN" and
+   * "<id>--final" with pre-copy): CRIU's page server writes the pages into the migration's
+   * directory (pre-N and final: each round over the one before) as the source dumps them.
+   * Resolves once it runs.
    */
-  async acceptPages(id: string, from: NodeId, channel: PageChannel): Promise<void> {
+  async acceptPages(channelId: string, from: NodeId, channel: PageChannel): Promise<void> {
+    const [id = '', sub = ''] = channelId.split('--');
     const m = this.incoming.get(id);
     if (!m || m.phase !== 'receiving' || m.from !== from) throw new RpcError('ENOENT', `no migration ${id} from node ${from} is waiting for its memory here`);
-    if (m.pages) throw new RpcError('EBUSY', `the memory of migration ${id} is arriving already`);
-    const dir = this.dirOf(id);
+    if (!/^(|final|pre[1-9][0-9]?)$/.test(sub) || m.pages.has(sub)) throw new RpcError('EINVAL', `unexpected page channel ${channelId}`);
+    const dir = this.subDir(id, sub);
+    const rounds = [...m.pages.keys()].filter((k) => k.startsWith('pre')).map((k) => Number(k.slice(3)));
+    const prev = sub === 'final' || sub.startsWith('pre') ? Math.max(0, ...rounds.filter((n) => sub === 'final' || n < Number(sub.slice(3)))) : 0;
     this.d.jobs.files.mkdir(dir);
-    m.pages = this.d.jobs.checkpointer.pageServer(dir, channel).then((r) => r.pages);
-    m.pages.catch(() => undefined);
+    const r = this.d.jobs.checkpointer.pageServer(dir, channel, prev ? { prevDir: this.subDir(id, `pre${prev}`) } : {}).then((x) => x.pages);
+    r.catch(() => undefined);
+    m.pages.set(sub, r);
   }
 
-  private async restore(id: string, job: JobRecord, sent?: PagesSeen): Promise<{ pid: number; restoreMs: number }> {
+  /** Where a page channel's or transfer's images go: the migration's directory, or its pre-N / final part. */
+  subDir(id: string, sub: string): string {
+    return sub === '' ? this.dirOf(id) : join(this.dirOf(id), sub === 'final' ? 'final' : `pre-${sub.slice(3)}`);
+  }
+
+  /** The directory of a transfer named after a page channel ("<id>--final" goes into final/). */
+  transferDir(name: string): string {
+    const [id = '', sub = ''] = name.split('--');
+    if (!this.incoming.has(id)) throw new RpcError('ENOENT', `no migration ${id} is waiting for images here`);
+    return this.subDir(id, sub);
+  }
+
+  private async restore(id: string, job: JobRecord, sent?: Record<string, PagesSeen>): Promise<{ pid: number; restoreMs: number }> {
     const m = this.incoming.get(id);
     if (!m || m.phase !== 'receiving') throw new RpcError('ENOENT', `no migration ${id} is waiting for its restore here`);
     m.cancel?.();
     m.phase = 'restoring';
     let r: { pid: number; restoreMs: number };
     try {
-      if (sent || m.pages) await this.checkPages(id, m, sent);
+      if (sent || m.pages.size) await this.checkPages(id, m, sent ?? {});
       r = await this.d.steps.restoreHere(this.dirOf(id), job, { id, from: m.from, to: this.d.jobs.nodeId });
     } catch (e) {
       this.discard(id);
@@ -173,17 +192,24 @@ export class TargetSide {
     return r;
   }
 
-  /** Every byte of memory the source sent arrived, unchanged: else no restore. */
-  private async checkPages(id: string, m: Incoming, sent: PagesSeen | undefined): Promise<void> {
-    if (!sent || !m.pages) throw new RpcError('ERESTORE', `migration ${id}: the job's memory ${m.pages ? 'came without the source\'s checksum' : 'never arrived'} on node ${this.d.jobs.nodeId}`);
-    let got: PagesSeen;
-    try {
-      got = await m.pages;
-    } catch (e) {
-      throw new RpcError('ERESTORE', `receiving the job's memory failed on node ${this.d.jobs.nodeId}: ${(e as Error).message}`);
-    }
-    if (got.bytes !== sent.bytes || got.sha256 !== sent.sha256) {
-      throw new RpcError('ERESTORE', `the job's memory was damaged on its way: node ${m.from} sent ${sent.bytes} bytes, node ${this.d.jobs.nodeId} received ${got.bytes} with another checksum`);
+  /** Every byte of memory the source sent arrived, unchanged, on every page channel: else no restore. */
+  private async checkPages(id: string, m: Incoming, sent: Record<string, PagesSeen>): Promise<void> {
+    const here = this.d.jobs.nodeId;
+    const subs = new Set([...Object.keys(sent), ...m.pages.keys()]);
+    for (const sub of subs) {
+      const what = sub ? `the job's memory (${sub})` : "the job's memory";
+      const arriving = m.pages.get(sub);
+      const s = sent[sub];
+      if (!s || !arriving) throw new RpcError('ERESTORE', `migration ${id}: ${what} ${arriving ? "came without the source's checksum" : 'never arrived'} on node ${here}`);
+      let got: PagesSeen;
+      try {
+        got = await arriving;
+      } catch (e) {
+        throw new RpcError('ERESTORE', `receiving ${what} failed on node ${here}: ${(e as Error).message}`);
+      }
+      if (got.bytes !== s.bytes || got.sha256 !== s.sha256) {
+        throw new RpcError('ERESTORE', `${what} was damaged on its way: node ${m.from} sent ${s.bytes} bytes, node ${here} received ${got.bytes} with another checksum`);
+      }
     }
   }
 

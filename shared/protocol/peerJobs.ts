@@ -15,8 +15,11 @@ export type MigrationPhase = 'receiving' | 'restored' | 'running' | 'discarded';
 export type PeerJobRequests = {
   'mig.facts': { req: null; res: TargetFacts };
   'mig.begin': { req: { id: string; job: JobRecord }; res: null };
-  /** `pages`: what the source sent through the migration's page channel (the target checks it). */
-  'mig.restore': { req: { id: string; job: JobRecord; pages?: { bytes: number; sha256: string } }; res: { pid: number; restoreMs: number } };
+  /**
+   * `pages`: what the source sent through each of the migration's page channels ('' for a
+   * single dump; 'pre1'.., 'final' with pre-copy), for the target to check before it restores.
+   */
+  'mig.restore': { req: { id: string; job: JobRecord; pages?: Record<string, { bytes: number; sha256: string }> }; res: { pid: number; restoreMs: number } };
   'mig.commit': { req: { id: string; migration: Omit<MigrationRecord, 'at'> }; res: JobRecord };
   'mig.abort': { req: { id: string }; res: null };
   /**

@@ -6,6 +6,7 @@
  * frozen. The invariant "at most one running copy" is checked after every event.
  */
 import { jobKey } from '../../../shared/domain/process.js';
+import type { MigrationProgress } from '../../../shared/jobs/migrationProgress.js';
 import type { JobRecord } from '../../../shared/jobs/job.js';
 import type { PeerRequests } from '../../../shared/protocol/peer.js';
 import { RpcError } from '../../../shared/protocol/rpc.js';
@@ -29,6 +30,7 @@ export interface RunResult {
   fired: PlannedFault[];
   outcome: string;
   adminReplies: string[];
+  progress: MigrationProgress[];
   log: string[];
 }
 
@@ -48,11 +50,21 @@ export class SimCluster implements Universe {
   /** What each admin command answered, in order ("CONT@1: EMOVING: ..."). */
   readonly adminReplies: string[] = [];
 
-  /** `adminAt`: admin commands at given virtual times, besides those the plan puts at steps. */
-  constructor(plan: PlannedFault[], private readonly adminAt: { at: number; fault: Fault }[] = []) {
+  /** Every progress report, in order ("dumping", "done" ...). */
+  readonly progressSeen: MigrationProgress[] = [];
+
+  /**
+   * `adminAt`: admin commands at given virtual times, besides those the plan puts at steps.
+   * `precopy`: the nodes' kernels track dirty pages, so the (big) job moves by pre-copy.
+   */
+  constructor(plan: PlannedFault[], private readonly adminAt: { at: number; fault: Fault }[] = [], precopy = false) {
     this.world = new World(plan);
     this.world.onWorldFault = (f, s) => this.worldFault(f, s);
-    for (const id of [1, 2]) this.nodes.set(id, new SimNode(id, this));
+    for (const id of [1, 2]) this.nodes.set(id, new SimNode(id, this, precopy));
+  }
+
+  progress(p: MigrationProgress): void {
+    this.progressSeen.push(p);
   }
 
   resumed(node: number, p: SimProc): void {
@@ -190,6 +202,7 @@ export class SimCluster implements Universe {
     this.violations.push(...this.world.errors);
     return {
       violations: this.violations, steps: this.world.steps, fired: this.world.fired, outcome: this.outcome, adminReplies: this.adminReplies,
+      progress: this.progressSeen,
       log: [...this.nodes.values()].flatMap((n) => (n.inc ? n.inc.log : [])),
     };
   }

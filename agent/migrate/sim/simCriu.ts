@@ -13,7 +13,10 @@ import type { Incarnation, SimNode } from './simNode.js';
 
 export const DUMP_MS = 120;
 export const RESTORE_MS = 150;
-const CRIU: CriuFacts = { path: '/sim/criu', version: '4.1.1', preDump: false };
+const MiB = 1024 * 1024;
+/** The job's memory in a pre-copy scenario, and the share of it it dirties between rounds. */
+export const SIM_JOB_BYTES = 512 * MiB;
+const DIRTY_SHARE = 0.4;
 
 /** The page channel of one migration between two simulated nodes. */
 export class SimPageChannel implements PageChannel {
@@ -38,7 +41,7 @@ export class SimPageChannel implements PageChannel {
   }
 
   /** Delivers the dumped pages to the page server; the reason when they cannot be delivered. */
-  deliver(pages: string): PagesSeen | Error {
+  deliver(pages: string, bytes = pages.length): PagesSeen | Error {
     const s = this.server;
     if (!s || this.closed || !s.inc.alive || this.cut()) return new Error('the page server went away (its agent or the link is gone)');
     try {
@@ -48,20 +51,42 @@ export class SimPageChannel implements PageChannel {
       s.done(why);
       return why;
     }
-    this.sent = pages.length;
-    const seen = { bytes: pages.length, sha256: `sim:${pages}` };
+    this.sent = bytes;
+    const seen = { bytes, sha256: `sim:${pages}` };
     s.done(seen);
     return seen;
   }
 }
 
-export function simCheckpointer(node: SimNode, inc: Incarnation): Checkpointer {
+/** `tracksDirty`: the node's kernel tracks dirty pages, so its CRIU can pre-copy. */
+export function simCheckpointer(node: SimNode, inc: Incarnation, tracksDirty = false): Checkpointer {
+  const criu: CriuFacts = { path: '/sim/criu', version: '4.1.1', preDump: tracksDirty };
+  /** Pre-copy rounds of each migration so far (by its image directory's parent). */
+  const rounds = new Map<string, number>();
+  /** A memory pass while the job runs on: it is not stopped, its pages go to the target. */
+  const passWhileRunning = (f: ReturnType<SimNode['step']>, pid: number, dir: string, ch: SimPageChannel): Promise<{ ms: number; pages: PagesSeen }> => {
+    const done = new Promise<{ ms: number; pages: PagesSeen }>((resolve, reject) => {
+      node.world.after(DUMP_MS, () => {
+        const p = node.procs.get(pid);
+        if (f === 'fail' || !p) return void (inc.alive && reject(new Error(`Pre-copy of the job failed on node ${node.id}`)));
+        const parent = dir.slice(0, dir.lastIndexOf('/'));
+        const n = (rounds.get(parent) ?? 0) + 1;
+        rounds.set(parent, n);
+        const r = ch.deliver(JSON.stringify({ key: p.key, round: n }), Math.round(SIM_JOB_BYTES * DIRTY_SHARE ** (n - 1)));
+        if (r instanceof Error) return void (inc.alive && reject(new Error(`Pre-copy of the job failed on node ${node.id}: ${r.message}`)));
+        if (inc.alive) resolve({ ms: DUMP_MS, pages: r });
+      });
+    });
+    node.after(f);
+    return done;
+  };
   return {
-    facts: async () => (node.live(inc), CRIU),
+    facts: async () => (node.live(inc), criu),
     dump: (pid, dir, opts) => {
-      const f = node.step(inc, 'criu.dump', `dump ${pid} into ${dir}`);
+      const f = node.step(inc, 'criu.dump', `${opts.pre ? 'pre-dump' : 'dump'} ${pid} into ${dir}`);
       const p = node.procs.get(pid);
       if (!p) return Promise.reject(new Error(`Checkpoint of the job failed: no process ${pid}`));
+      if (opts.pre) return passWhileRunning(f, p.pid, dir, opts.pages as SimPageChannel);
       const before = p.state;
       p.state = 'seized';
       const done = new Promise<{ ms: number; pages?: PagesSeen }>((resolve, reject) => {
@@ -74,7 +99,10 @@ export function simCheckpointer(node: SimNode, inc: Incarnation): Checkpointer {
           const pagesText = JSON.stringify({ key: p.key, epoch: p.epoch });
           let pages: PagesSeen | undefined;
           if (opts.pages) {
-            const r = (opts.pages as SimPageChannel).deliver(pagesText);
+            // After pre-copy, only what the job dirtied since the last round.
+            const parent = dir.slice(0, dir.lastIndexOf('/'));
+            const n = rounds.get(parent) ?? 0;
+            const r = (opts.pages as SimPageChannel).deliver(pagesText, n ? Math.round(SIM_JOB_BYTES * DIRTY_SHARE ** n) : undefined);
             if (r instanceof Error) return fail(r.message);
             pages = r;
           } else {

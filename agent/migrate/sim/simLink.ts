@@ -82,7 +82,7 @@ export function simLink(c: SimCluster, self: number, inc: Incarnation): PeerLink
           if (!target) return world.after(LATENCY, () => settle(() => reject(new Error(`cannot reach the agent of node ${to}`))));
           try {
             if (f === 'fail') throw new Error(`the disk for checkpoint images on node ${to} is full (simulated)`);
-            const dir = target.parts.target.dirOf(transfer);
+            const dir = target.parts.target.transferDir(transfer);
             c.node(to).receive(target, dir, files);
             const bytes = files.reduce((a, [, t]) => a + t.length, 0);
             world.after(LATENCY, () => settle(() => resolve({ bytes, dir })));

@@ -9,7 +9,8 @@ import { posix } from 'node:path';
 import type { JobRecord } from '../../../shared/jobs/job.js';
 import { JobsService } from '../../jobs/jobsService.js';
 import type { ImageFile, ProcessHost, StateFiles } from '../../jobs/host.js';
-import { simCheckpointer } from './simCriu.js';
+import { SIM_JOB_BYTES, simCheckpointer } from './simCriu.js';
+import type { MigrationProgress } from '../../../shared/jobs/migrationProgress.js';
 import { migrationParts, type MigrationParts } from '../migrationParts.js';
 import type { Clock, PeerLink } from '../ports.js';
 import { Crash, type Fault, type StepKind, type World } from './world.js';
@@ -37,6 +38,8 @@ export interface Universe {
   link(node: number, inc: Incarnation): PeerLink;
   /** The node's agent dies (and is restarted later). */
   crash(node: number): void;
+  /** A migration's progress, as the agent broadcasts it. */
+  progress(p: MigrationProgress): void;
 }
 
 export interface Incarnation {
@@ -62,7 +65,8 @@ export class SimNode {
   private nextPid = 100;
   private nextStart = 1;
 
-  constructor(readonly id: number, private readonly u: Universe) {}
+  /** `tracksDirty`: the node's kernel tracks dirty pages (its migrations may pre-copy). */
+  constructor(readonly id: number, private readonly u: Universe, private readonly tracksDirty = false) {}
 
   get world(): World {
     return this.u.world;
@@ -113,7 +117,7 @@ export class SimNode {
       mapNodeId: () => this.id,
       host: this.host(inc),
       files: this.stateFiles(inc),
-      checkpointer: simCheckpointer(this, inc),
+      checkpointer: simCheckpointer(this, inc, this.tracksDirty),
       config: { jobsDir: '/jobs', sharedRoots: ['/'], localRoots: [], blockGuests: false, criuTimeoutMs: 10_000 },
       log,
     });
@@ -121,6 +125,8 @@ export class SimNode {
     inc.parts = migrationParts({
       jobs: inc.jobs, stateDir: '/state', clock: this.clock(inc), link: () => link,
       blocksGuests: () => false, bestNode: () => undefined, log,
+      jobBytes: () => SIM_JOB_BYTES,
+      progress: (p) => this.u.progress(p),
     });
     this.inc = inc;
     inc.parts.recover();
