@@ -23,6 +23,8 @@ export interface ProcInfo {
   cantMove?: string;
   /** Set when the process runs here as a guest: its home node. */
   guestFrom?: NodeId;
+  /** Set while its job is in the middle of a migration: where it is going (or coming from). */
+  moving?: { from: NodeId; to: NodeId };
 }
 
 /** Cluster-wide identity of a mosrun job: it survives migration. */

@@ -9,6 +9,7 @@ import { usePoll } from '../../components/usePoll.js';
 import { Lamp } from '../../components/Lamp.js';
 import { MigratorStatus } from './MigratorStatus.js';
 import { NiceSlider } from './NiceSlider.js';
+import { ProgressLine } from './ProgressLine.js';
 import { useWindowTitle, windowTitles } from '../../windowTitle.js';
 
 export const STATUS_REFRESH_MS = 1000;
@@ -129,6 +130,7 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
             <button type="button" disabled={off} onClick={() => void signal('CONT', 'SIGCONT')} title={why ?? 'let it continue'}>SIGCONT</button>
           </div>
           {moving && <p role="status" aria-label="Moving" className="moving">{moving}</p>}
+          <ProgressLine bridge={bridge} job={status?.job?.ref} />
           <NiceSlider
             nice={status?.proc?.nice}
             disabled={off}

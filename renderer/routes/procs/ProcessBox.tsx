@@ -96,7 +96,7 @@ function ProcRow({ nodeId, p }: { nodeId: NodeId; p: ProcInfo }) {
   const migrated = p.guestFrom !== undefined || p.where !== 0;
   return (
     <tr aria-label={`Process ${p.pid}`} className={`proc-row${migrated ? ' proc-migrated' : ''}`} {...activate(() => openMigrator(nodeId, String(p.pid)))}>
-      <td><MoveMarks migrated={migrated ? (p.guestFrom !== undefined ? `guest from node ${p.guestFrom}` : `runs on node ${p.where}`) : undefined} cantMove={p.cantMove} job={p.job} /></td>
+      <td><MoveMarks migrated={migrated ? (p.guestFrom !== undefined ? `guest from node ${p.guestFrom}` : `runs on node ${p.where}`) : undefined} cantMove={p.cantMove} job={p.job} moving={p.moving && `from node ${p.moving.from} to node ${p.moving.to}`} /></td>
       <td className="num">{p.pid}</td>
       <td className="num">{p.where}</td>
       <td>{p.user}</td>
