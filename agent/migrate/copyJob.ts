@@ -59,7 +59,7 @@ function meter(c: CopyJob, phase: 'pre-copy' | 'dumping', extra: { round?: numbe
  * Copies the job's memory to the target: pre-copy rounds if chosen, then the dump (the job
  * stays frozen from there). Resolves with the dump and what went through each page channel.
  */
-export async function copyJob(c: CopyJob): Promise<{ dump: DumpResult; pages: Record<string, PagesSeen> }> {
+export async function copyJob(c: CopyJob): Promise<{ dump: DumpResult; pages: Record<string, PagesSeen>; path: string; dumpedAt: number }> {
   const { steps, link, to, id, dir, key } = c;
   const self = link.selfId;
   const choice = choosePath(await c.jobs.criu(), self, c.jobBytes);
@@ -82,17 +82,23 @@ export async function copyJob(c: CopyJob): Promise<{ dump: DumpResult; pages: Re
   c.report({ phase: 'dumping', ...(c.jobBytes ? { totalBytes: c.jobBytes } : {}) });
   const dump = await steps.prepareDump(key, final ? join(dir, final) : dir, { id, from: self, to }, { pages, ...(prevDir ? { prevDir } : {}) });
   if (dump.pages) sent[final] = dump.pages;
-  return { dump, pages: sent };
+  return { dump, pages: sent, path: choice.path, dumpedAt: c.clock.now() };
 }
 
-/** After the dump: the other images, the target's check and restore, then the hand-over. */
-export async function handToTarget(c: CopyJob, dump: DumpResult, pages: Record<string, PagesSeen>): Promise<void> {
+/**
+ * After the dump: the other images, the target's check and restore, then the hand-over.
+ * Resolves with when the images were sent and the restore done (for the freeze's phases).
+ */
+export async function handToTarget(c: CopyJob, dump: DumpResult, pages: Record<string, PagesSeen>): Promise<{ sentAt: number; restoredAt: number }> {
   const { link, to, id, key } = c;
   await c.fp('after-dump');
   c.report({ phase: 'sending', bytes: dump.files.reduce((a, f) => a + f.size, 0) });
   await link.sendFiles(to, subChannel(id, dump.dir.endsWith('/final') ? 'final' : ''), dump.files.map((f) => join(dump.dir, f.name)));
+  const sentAt = c.clock.now();
   await c.fp('after-transfer');
   c.report({ phase: 'restoring' });
   await link.request(to, 'mig.restore', { id, job: c.jobs.job(key), pages }, c.restoreTimeoutMs);
+  const restoredAt = c.clock.now();
   c.steps.handOver(key, to, id);
+  return { sentAt, restoredAt };
 }

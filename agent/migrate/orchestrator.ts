@@ -132,8 +132,9 @@ export class Orchestrator {
       throw failed(code === 'EDUMP' ? new RpcError('EDUMP', `moving job ${key} to node ${to} failed at its checkpoint, so it goes on here on node ${self}: ${(e as Error).message}`) : untouched(e));
     }
     const { dump } = copied;
+    let handed;
     try {
-      await handToTarget(copy, dump, copied.pages);
+      handed = await handToTarget(copy, dump, copied.pages);
     } catch (e) {
       const why = `${(e as Error).message}`;
       steps.resumeSource(key, `node ${to}: ${why}`);
@@ -143,7 +144,8 @@ export class Orchestrator {
     }
     await copy.fp('before-commit');
     report({ phase: 'committing' });
-    const record = { from: self, to, bytes: dump.bytes };
+    const phases = { dumpMs: copied.dumpedAt - dump.frozenAt, sendMs: handed.sentAt - copied.dumpedAt, restoreMs: handed.restoredAt - handed.sentAt };
+    const record = { from: self, to, bytes: dump.bytes, path: copied.path, phases };
     const freezeMs = () => clock.now() - dump.frozenAt;
     let moved: JobRecord;
     try {
@@ -166,11 +168,12 @@ export class Orchestrator {
       }
       moved = jobs.registry.get(key) ?? job;
     }
+    // The freeze as the source sees it, the commit's answer included.
     const frozen = freezeMs();
     this.finish(key, to, dir, { ...record, freezeMs: frozen, at: clock.now() }, job.ref);
     report({ phase: 'done', freezeMs: frozen });
     // Seen from here, the job now runs on `to` (the target's own record says 0: "here").
-    return { ...moved, where: to, state: 'away' };
+    return { ...moved, where: to, state: 'away', ...(moved.lastMigration ? { lastMigration: { ...moved.lastMigration, freezeMs: frozen } } : {}) };
   }
 
   /** Progress of one migration of `job` to `to`, as events for the GUI and the migrate tool. */

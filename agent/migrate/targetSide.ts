@@ -216,6 +216,7 @@ export class TargetSide {
   private async commit(id: string, record: PeerJobRequests['mig.commit']['req']['migration']): Promise<JobRecord> {
     const fp = this.d.failpoint ?? noFailpoints;
     await fp('target-before-commit');
+    const committing = this.d.clock.now();
     const m = this.incoming.get(id);
     const { jobs, steps } = this.d;
     if (!m && this.commits.has(id)) {
@@ -240,7 +241,7 @@ export class TargetSide {
     // From here the commit log answers for it.
     this.incoming.delete(id);
     await fp('target-after-commit-logged');
-    const r = steps.resumeRestored(m.key, record);
+    const r = steps.resumeRestored(m.key, record.phases ? { ...record, phases: { ...record.phases, commitMs: this.d.clock.now() - committing } } : record);
     this.cleanup(id);
     return r;
   }
