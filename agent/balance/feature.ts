@@ -127,7 +127,7 @@ export function balanceFeature(ctx: DaemonContext): AgentFeature {
       return s;
     },
   };
-  ctx.peers.registerHandlers(peerHandlers);
+  ctx.peers.registerHandlers('balance', peerHandlers);
   ctx.services.clusterView = { view: () => balancer.view(), reported: () => balancer.view('reported') };
   ctx.services.controls = { flags: () => balancer.flags() };
 

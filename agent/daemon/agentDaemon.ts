@@ -17,6 +17,7 @@ import { SpeedStore, type SpeedState } from '../speed/calibrate.js';
 import { AGENT_VERSION } from '../version.js';
 import { ensureStateDir, type StatePaths } from '../stateDir.js';
 import type { AgentFeature, DaemonContext, FeatureFactory, Snapshot } from './feature.js';
+import { composeHandlers } from '../../shared/rpc/composeHandlers.js';
 import { FEATURES } from './features.js';
 import { PeerService } from '../peer/peerService.js';
 
@@ -60,7 +61,14 @@ export class AgentDaemon {
       },
     };
     this.features = factories.map((f) => f(ctx));
+    // Composed once, before anything listens: a request name served twice stops the daemon here.
+    this.featureHandlers = composeHandlers<Handlers<AgentRequests>>([
+      { by: 'daemon', handlers: this.ownHandlers(() => undefined as never) },
+      ...this.features.map((f) => ({ by: f.name, handlers: f.handlers })),
+    ]);
   }
+
+  private readonly featureHandlers: Handlers<AgentRequests>;
 
   get speed(): number {
     return this.speedState.speed ?? this.speedState.calibrated!;
@@ -102,7 +110,7 @@ export class AgentDaemon {
       (line) => {
         output.write(line);
       },
-      this.handlers(() => ep),
+      { ...this.featureHandlers, ...this.ownHandlers(() => ep) } as Handlers<AgentRequests>,
       {
         onProtocolError: (p) => {
           process.stderr.write(`mosixview-agent: dropping a client that sent ${p}\n`);
@@ -160,10 +168,9 @@ export class AgentDaemon {
     return this.latest;
   }
 
-  private handlers(self: () => Endpoint): Handlers<AgentRequests> {
-    const featureHandlers = Object.assign({}, ...this.features.map((f) => f.handlers ?? {})) as Handlers<AgentRequests>;
+  /** What the daemon itself serves (identity, samples, speed, membership, shutdown). */
+  private ownHandlers(self: () => Endpoint): Partial<Handlers<AgentRequests>> {
     return {
-      ...featureHandlers,
       hello: () => ({
         version: AGENT_VERSION,
         protocol: AGENT_PROTOCOL_VERSION,

@@ -31,6 +31,7 @@ export interface DaemonContext {
 
 export interface AgentFeature {
   name: string;
+  /** The requests this feature serves; a name another feature (or the daemon) serves too stops the daemon at start-up. */
   handlers?: Handlers<AgentRequests>;
   start?(): Promise<void> | void;
   /** Runs after every sample (once a second). */

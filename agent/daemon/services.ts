@@ -1,7 +1,7 @@
 /**
- * Services one daemon feature offers the others (the balancer uses the jobs feature's
- * migrations; the collector reads the balancer's cluster view). Slots are filled in
- * `start()`; a missing slot means the feature is not there (yet), and callers cope.
+ * Services one daemon feature offers the others (the balancer uses the migrate feature's
+ * migrations; the collector reads the balancer's cluster view). Slots are filled when the
+ * feature is built; a missing slot means the feature is not there, and callers cope.
  */
 import type { NodeId } from '../../shared/domain/node.js';
 import type { ViewNode } from '../../shared/balancing/infod.js';

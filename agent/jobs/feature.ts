@@ -12,12 +12,8 @@ import type { ProcTarget } from '../../shared/protocol/agentJobs.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import { JobsService } from './jobsService.js';
 
-export type Migrator = (t: ProcTarget, to: NodeId | 'home' | 'best') => Promise<JobRecord>;
-
 export interface JobsApi {
   service: JobsService;
-  /** The orchestrator sets this; until then `migrate` says why it cannot. */
-  migrator?: Migrator;
 }
 
 const apis = new WeakMap<DaemonContext, JobsApi>();
@@ -39,25 +35,18 @@ export function jobsApi(ctx: DaemonContext): JobsApi {
 export function jobsFeature(ctx: DaemonContext): AgentFeature {
   const api = jobsApi(ctx);
   const { service } = api;
-  const handlers: Handlers<AgentRequests> = {
-    'jobs.start': (spec) => service.start(spec),
+  // jobs.start, signal, renice, check and migrate are the migrate feature's: each of them
+  // must know whether the job is away or frozen by a migration.
+  const handlers: Partial<Handlers<AgentRequests>> = {
     'jobs.list': () => service.registry.list(),
     'jobs.get': ({ ref }) => service.job(ref),
-    'jobs.signal': (p) => (service.signal(p, p.signal), null),
-    'jobs.renice': (p) => (service.renice(p, p.nice), null),
     'jobs.lock': ({ ref, locked }) => service.lock(ref, locked),
     'jobs.facts': async () => {
       const c = service.config;
       return { node: service.nodeId, criu: await service.criu(), blocksGuests: c.blockGuests, sharedRoots: c.sharedRoots, localRoots: c.localRoots };
     },
-    'jobs.check': async (p) => ({ reasons: await service.check(p, p.target) }),
     'jobs.setNodeId': ({ node }) => ({ node: service.setNodeId(node) }),
     'jobs.forget': ({ ref }) => (service.forget(ref), null),
-    'jobs.migrate': (p) => {
-      const m = api.migrator;
-      if (!m) throw new RpcError('ENOTSUP', 'migration to other nodes needs the cluster channel, which is not set up on this node (install the cluster key and map: setpe)');
-      return m(p, p.to);
-    },
   };
   return {
     name: 'jobs',

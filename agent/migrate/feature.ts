@@ -68,10 +68,9 @@ export const migrateFeature: FeatureFactory = (ctx) => {
     }
   };
 
-  ctx.peers.registerHandlers(peerHandlers);
+  ctx.peers.registerHandlers('migrate', peerHandlers);
   ctx.peers.setTransferDir((h) => target.transferDir(h.transfer));
   ctx.peers.setPagesHandler((h, channel) => target.acceptPages(h.pages, h.from, channel));
-  api.migrator = (t, to) => orch.migrate(t, to);
   ctx.services.migration = {
     candidates,
     away: () => service.registry.list().filter((r) => r.where !== 0 && r.state === 'away').length,
@@ -99,6 +98,7 @@ export const migrateFeature: FeatureFactory = (ctx) => {
       'jobs.signal': (p) => control.signal(p, p.signal),
       'jobs.renice': (p) => control.renice(p, p.nice),
       'jobs.check': (p) => control.check(p, p.target),
+      'jobs.migrate': (p) => orch.migrate(p, p.to),
       'jobs.start': async (spec): Promise<JobRecord[]> => {
         const records = await service.start(spec);
         if (records.some((r) => r.state === 'pending')) await dispatchPending();

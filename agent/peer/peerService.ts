@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Handlers } from '../../shared/rpc/rpcEndpoint.js';
+import { composeHandlers, type Declared } from '../../shared/rpc/composeHandlers.js';
 import type { ExchangeStats, PeerRequests, TransferHeader } from '../../shared/protocol/peer.js';
 import type { ClusterInfo } from '../../shared/protocol/agent.js';
 import { deriveKey, readClusterKey, writeClusterKey } from './clusterSecrets.js';
@@ -21,6 +22,7 @@ export class PeerService {
   exchange: ExchangeSocket | undefined;
   membership: Membership | undefined;
   private handlers: Handlers<PeerRequests> = {};
+  private declared: Declared<Handlers<PeerRequests>>[] = [{ by: 'the peer service', handlers: { 'peer.hello': () => ({ nodeId: 0, version: '' }) } }];
   private readonly listeners = new Set<(env: ExchangeEnvelope, address: string) => void>();
   private transferDir: (h: TransferHeader) => string;
   private pagesHandler: PagesHandler | undefined;
@@ -38,8 +40,11 @@ export class PeerService {
     this.transferDir = (h) => join(this.stateDir, 'incoming', h.transfer);
   }
 
-  registerHandlers(h: Handlers<PeerRequests>): void {
-    this.handlers = { ...this.handlers, ...h };
+  /** A feature's peer requests; a name already served (peer.hello included) throws, naming both owners. */
+  registerHandlers(by: string, h: Handlers<PeerRequests>): void {
+    const declared = [...this.declared, { by, handlers: h }];
+    this.handlers = composeHandlers(declared, 'peer request');
+    this.declared = declared;
   }
 
   /** Where incoming page channels go (the migration's target side). */
@@ -74,8 +79,8 @@ export class PeerService {
       key: deriveKey(key, 'peer-tls'),
       port: this.port,
       handlers: {
-        'peer.hello': () => ({ nodeId: selfId, version: this.version }),
         ...this.handlers,
+        'peer.hello': () => ({ nodeId: selfId, version: this.version }),
       },
       transferDir: (h) => this.transferDir(h),
       onPages: (h, ch) => (this.pagesHandler ? this.pagesHandler(h, ch) : Promise.reject(new Error('this node takes no migrations yet'))),

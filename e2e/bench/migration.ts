@@ -174,8 +174,8 @@ async function mosixviewRep(c: TestCluster, job: Job, r: SizeResult): Promise<vo
 /** criu dump on `from` (as the agent: --leave-stopped), criu restore -d on `to`; the source is killed after. */
 async function criuMove(c: TestCluster, job: Job, from: number, to: number, img: string) {
   const before = job.count();
-  const dump = await timedSsh(c, from, `rm -rf ${img} && mkdir -p ${img} && ${nodeMs(`CRIU_FAULT=130 "$MOSIXVIEW_CRIU" dump -t ${job.pid} -D ${img} -o dump.log ${COMMON} --leave-stopped`)}`);
-  const restore = await timedSsh(c, to, `${nodeMs(`CRIU_FAULT=130 "$MOSIXVIEW_CRIU" restore -D ${img} -o restore.log -d --pidfile ${img}/restored.pid ${COMMON}`)}`);
+  const dump = await timedSsh(c, from, `rm -rf ${img} && mkdir -p ${img} && ${nodeMs(`CRIU_FAULT=130 criu dump -t ${job.pid} -D ${img} -o dump.log ${COMMON} --leave-stopped`)}`);
+  const restore = await timedSsh(c, to, `${nodeMs(`CRIU_FAULT=130 criu restore -D ${img} -o restore.log -d --pidfile ${img}/restored.pid ${COMMON}`)}`);
   await on(c, from, `kill -9 ${job.pid}`);
   const pid = Number(readFileSync(`${img}/restored.pid`, 'utf8').trim());
   const bytes = readdirSync(img).reduce((a, f) => a + (f.endsWith('.img') ? statSync(`${img}/${f}`).size : 0), 0);
@@ -245,7 +245,7 @@ export async function benchMigration(): Promise<MigrationResult> {
     await connectOnce(c);
     // Automatic migration off: the balancer would otherwise move the job (node 2 has one CPU) mid-measurement.
     for (const n of c.nodes) await on(c, n.id, `${tool(c, 'mosctl')} stay`);
-    const check = await sshExec(c, 1, '"$MOSIXVIEW_CRIU" check --feature mem_dirty_track 2>&1');
+    const check = await sshExec(c, 1, 'criu check --feature mem_dirty_track 2>&1');
     const preDump = { code: check.code, output: check.stdout.trim() };
     log(`pre-dump check: exit ${preDump.code}: ${preDump.output}`);
     const sshLoginMs: number[] = [];

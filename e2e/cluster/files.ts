@@ -1,5 +1,5 @@
 /** The files of a run: keys, per-node sshd configs, known_hosts, map and profile. */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { TestCluster, TestNode } from './types.js';
 import { run } from './sys.js';
 
@@ -18,30 +18,60 @@ function sshdConfig(c: TestCluster, n: TestNode): string {
     'UsePAM no',
     'StrictModes no',
     'PermitRootLogin prohibit-password',
+    `AllowUsers root ${c.user.name}`,
     'ClientAliveInterval 0',
     // Tests open many connections and channels at once; the defaults would drop some.
     'MaxStartups 100',
     'MaxSessions 100',
     'PrintMotd no',
     'Subsystem sftp internal-sftp',
-    // All nodes share one filesystem, /tmp included: nothing there is node-local here.
-    `SetEnv MOSIXVIEW_STATE_DIR=${n.stateDir} MOSIXVIEW_CRIU=${criuWrapper(c)} MOSIXVIEW_LOCAL_ROOTS=/proc:/sys MOSIXVIEW_JOBS_DIR=${c.dir}/jobs MOSIXVIEW_FAILPOINTS=1`,
+    // Failpoints only: the migration fault matrix holds agents at chosen moments (inert otherwise).
+    'SetEnv MOSIXVIEW_FAILPOINTS=1',
     '',
   ].join('\n');
 }
 
-export const criuWrapper = (c: TestCluster): string => `${c.dir}/criu`;
+/**
+ * What a node mounts in its own mount namespace before it starts sshd, so that it is as
+ * unkind as a real node: /tmp and /var/tmp of its own (tmpfs), /var/lib of its own (the
+ * agent's state, /var/lib/mosixview, is node-local), shared homes (/root, /home: the run's
+ * home directories), the test CRIU as `criu` on PATH (/usr/local/sbin), and a passwd that
+ * knows the test user. The checkout the tests run from stays reachable at its own path
+ * (a CI clone may live under a directory a node hides).
+ */
+export function nodeInitScript(c: TestCluster, n: TestNode, repo: string): string {
+  const hides = ['/tmp', '/var/tmp', '/var/lib', '/root', '/home', '/usr/local/sbin'];
+  const hidden = hides.some((h) => repo === h || repo.startsWith(`${h}/`));
+  return [
+    'set -e',
+    `hostname ${n.hostname}`,
+    ...(hidden ? [`mount --bind ${repo} /mnt`] : []),
+    'mount -t tmpfs -o mode=1777,size=1g mvt-tmp /tmp',
+    'mount -t tmpfs -o mode=1777,size=256m mvt-vartmp /var/tmp',
+    `mount --bind ${n.dir}/varlib /var/lib`,
+    `mount --bind ${c.rootHome} /root`,
+    `mount --bind ${c.dir}/home/users /home`,
+    `mount --bind ${c.dir}/sbin /usr/local/sbin`,
+    `mount --bind ${c.dir}/etc/passwd /etc/passwd`,
+    `mount --bind ${c.dir}/etc/group /etc/group`,
+    ...(hidden ? [`mkdir -p ${repo}`, `mount --move /mnt ${repo}`] : []),
+    `exec ${SSHD} -D -f ${n.sshdConfig} -E ${n.sshdLog}`,
+  ].join('\n');
+}
+
+/** The nodes' `criu` on PATH (their /usr/local/sbin), seen from the machine. */
+export const criuWrapper = (c: TestCluster): string => `${c.dir}/sbin/criu`;
 
 /**
- * The nodes' CRIU: the real one, unless a test planted a fault for a node, a file in its
- * state dir: fault-restore (restore fails), fault-corrupt-dump (the dump succeeds but its
- * images are damaged on disk, as by a bad disk), fault-slow-restore (restore waits 5 s
- * first, so a test can cut a link or kill an agent mid-migration).
+ * The nodes' CRIU: the real one (unpacked in a private prefix), unless a test planted a
+ * fault for a node, a file in its state dir (/var/lib/mosixview inside it): fault-restore
+ * (restore fails), fault-corrupt-dump (the dump succeeds but its images are damaged on disk,
+ * as by a bad disk), fault-slow-restore (restore waits 5 s first).
  */
 function criuWrapperScript(): string {
   return `#!/bin/sh
 cmd=$1
-f="\${MOSIXVIEW_STATE_DIR:-/nonexistent}/fault"
+f=/var/lib/mosixview/fault
 if [ "$cmd" = restore ] && [ -e "$f-restore" ]; then echo "test fault: criu restore fails on this node" >&2; exit 1; fi
 if [ "$cmd" = restore ] && [ -e "$f-slow-restore" ]; then sleep 5; fi
 ${CRIU_PATH} "$@"; rc=$?
@@ -64,11 +94,19 @@ export async function writeFiles(c: TestCluster): Promise<void> {
   writeFileSync(c.authorizedKeysPath, readFileSync(`${c.clientKeyPath}.pub`));
   writeFileSync(c.sshConfigPath, '');
   writeFileSync(c.emptyKnownHostsPath, '');
+  for (const d of ['sbin', 'etc', 'home/users']) mkdirSync(`${c.dir}/${d}`, { recursive: true });
+  mkdirSync(c.rootHome, { recursive: true, mode: 0o700 });
+  mkdirSync(c.user.home, { recursive: true });
+  chownSync(c.user.home, c.user.uid, c.user.uid);
   writeFileSync(criuWrapper(c), criuWrapperScript(), { mode: 0o755 });
-  mkdirSync(`${c.dir}/jobs`, { recursive: true });
+  writeFileSync(`${c.dir}/etc/passwd`, `${readFileSync('/etc/passwd', 'utf8').trimEnd()}\n${c.user.name}:x:${c.user.uid}:${c.user.uid}:Mosixview test user:/home/${c.user.name}:/bin/sh\n`);
+  writeFileSync(`${c.dir}/etc/group`, `${readFileSync('/etc/group', 'utf8').trimEnd()}\n${c.user.name}:x:${c.user.uid}:\n`);
+  // The jobs' working directories live on the shared file system, where every user may write.
+  mkdirSync(`${c.dir}/shared`, { recursive: true, mode: 0o1777 });
+  chmodSync(`${c.dir}/shared`, 0o1777);
   const known: string[] = [];
   for (const n of c.nodes) {
-    mkdirSync(n.stateDir, { recursive: true });
+    mkdirSync(n.stateDir, { recursive: true, mode: 0o700 });
     await keygen(`${n.dir}/host_ed25519`, n.hostname);
     const [type, key] = readFileSync(`${n.dir}/host_ed25519.pub`, 'utf8').trim().split(/\s+/);
     known.push(`${n.address} ${type} ${key}`);

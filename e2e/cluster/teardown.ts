@@ -4,7 +4,7 @@
  * tolerates "already gone", so it can run any number of times.
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { RUN_ID, runDir, runPrefix, type TestCluster } from './types.js';
+import { RUN_ID, RUNS_ROOT, runDir, runPrefix, type TestCluster } from './types.js';
 import { cmdlineOf, findProcesses, kill9, listLinks, listNetns, netnsPids, processRunning, tryRun, waitUntil } from './sys.js';
 
 export function readClusterFile(runId: string): TestCluster | undefined {
@@ -100,7 +100,7 @@ export async function downCluster(runIdOrCluster: string | TestCluster, log: (s:
 /** Run ids that have a directory, a namespace or a link on this machine. */
 export function listRunIds(): string[] {
   const ids = new Set<string>();
-  for (const d of readdirSync('/tmp')) {
+  for (const d of readdirSync(RUNS_ROOT)) {
     const m = /^mvt-([0-9a-f]{4})$/.exec(d);
     if (m?.[1]) ids.add(m[1]);
   }

@@ -5,11 +5,13 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runDir, runPrefix, type SshOptions, type SshResult, type TestCluster, type TestNode } from './types.js';
 import { downCluster, listRunIds, readClusterFile } from './teardown.js';
-import { SSHD, writeFiles } from './files.js';
+import { nodeInitScript, writeFiles } from './files.js';
 import { ip, listLinks, listNetns, netnsPids, parsePrefix, prefixesOverlap, processRunning, run, usedPrefixes, waitUntil } from './sys.js';
 
 export type { SshOptions, SshResult, TestCluster, TestNode } from './types.js';
@@ -17,6 +19,8 @@ export { downAll, downCluster, downDeadTestClusters, leftovers, listRunIds, read
 export { CRIU_PATH } from './files.js';
 
 const MAX_NODES = 250;
+/** The checkout the tests run from (nodes keep it reachable at this path). */
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface UpOptions {
   nodes: number;
@@ -36,13 +40,14 @@ function claimRunDir(): string {
     const taken = listNetns().concat(listLinks()).some((n) => n.startsWith(runPrefix(id)));
     if (taken) continue;
     try {
-      mkdirSync(runDir(id), { mode: 0o700 });
+      // Readable by the test user: the shared file system holds its tools and working dirs.
+      mkdirSync(runDir(id), { mode: 0o755 });
       return id;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
   }
-  throw new Error('could not find a free run id under /tmp/mvt-XXXX');
+  throw new Error(`could not find a free run id under ${runDir('XXXX')}`);
 }
 
 /** A random 10.201-250.x.0/24 that no route, address or other run uses. */
@@ -96,19 +101,6 @@ function nodeLogs(n: TestNode): string {
   return [read(`${n.dir}/node.log`), read(n.sshdLog)].filter(Boolean).join('\n') || '(no output)';
 }
 
-/**
- * Test hosts must not run the build machine's shell start-up files: a root ~/.bashrc that
- * runs e.g. `pyenv init` on every ssh login can hang all logins for a minute after one
- * killed login leaves its lock behind. Each node has its own mount namespace, so an empty
- * file is bind-mounted over them there, and only there.
- */
-function quietShellInit(c: TestCluster): string {
-  const empty = `${c.dir}/empty-shell-rc`;
-  writeFileSync(empty, '');
-  const files = ['/root/.bashrc', '/root/.profile', '/root/.bash_profile'];
-  return `for f in ${files.join(' ')}; do [ -f "$f" ] && mount --bind ${empty} "$f"; done; true`;
-}
-
 /** Starts the node detached, so the cluster outlives this Node process. */
 function startNode(c: TestCluster, n: TestNode): void {
   const out = openSync(`${n.dir}/node.log`, 'a');
@@ -117,7 +109,7 @@ function startNode(c: TestCluster, n: TestNode): void {
   const child = spawn(
     'ip',
     ['netns', 'exec', n.netns, ...pin, 'unshare', '--pid', '--fork', '--mount-proc', '--uts', '--kill-child',
-      'sh', '-c', `hostname ${n.hostname} && ${quietShellInit(c)} && exec ${SSHD} -D -f ${n.sshdConfig} -E ${n.sshdLog}`],
+      'sh', '-c', nodeInitScript(c, n, REPO)],
     { detached: true, stdio: ['ignore', out, out] },
   );
   closeSync(out);
@@ -175,6 +167,9 @@ export async function upCluster(opts: UpOptions): Promise<TestCluster> {
     const cpus = await cpuInfo();
     const c: TestCluster = {
       runId, dir, subnet,
+      rootHome: `${dir}/home/root`,
+      jobsDir: `${dir}/home/root/.mosixview/jobs`,
+      user: { name: 'mvuser', uid: 1500, home: `${dir}/home/users/mvuser` },
       profilePath: `${dir}/profile.json`,
       mapPath: `${dir}/hpc.map`,
       knownHostsPath: `${dir}/known_hosts`,
@@ -198,7 +193,7 @@ export async function upCluster(opts: UpOptions): Promise<TestCluster> {
           vethOuter: `${pre}v${id}`,
           vethInner: `${pre}i${id}`,
           dir: `${dir}/n${id}`,
-          stateDir: `${dir}/n${id}/state`,
+          stateDir: `${dir}/n${id}/varlib/mosixview`,
           sshdConfig: `${dir}/n${id}/sshd_config`,
           sshdLog: `${dir}/n${id}/sshd.log`,
           expectedCpus: pinned ? 1 : cpus.count,
@@ -251,7 +246,7 @@ export function sshExec(c: TestCluster, nodeId: number, command: string, opts: S
     '-o', `ConnectTimeout=${opts.connectTimeoutSec ?? 5}`,
     '-o', 'LogLevel=ERROR',
     '-p', '22',
-    `root@${n.address}`,
+    `${opts.user ?? 'root'}@${n.address}`,
     command,
   ];
   return new Promise((resolve) => {
@@ -288,4 +283,39 @@ export async function restoreLink(c: TestCluster, nodeId: number): Promise<void>
 /** Number of processes inside a node (its network namespace), seen from the root namespace. */
 export async function nodeProcessCount(c: TestCluster, nodeId: number): Promise<number> {
   return (await netnsPids(nodeOf(c, nodeId).netns)).length;
+}
+
+/** PID (root namespace) of the node's sshd, PID 1 of its namespaces: nsenter's target. */
+export function nodeNsPid(c: TestCluster, nodeId: number): number {
+  const n = nodeOf(c, nodeId);
+  const child = Number(readFileSync(`/proc/${n.pid}/task/${n.pid}/children`, 'utf8').trim().split(/\s+/)[0]);
+  if (!child) throw new Error(`node ${nodeId} runs no sshd (its unshare ${n.pid} has no child)`);
+  return child;
+}
+
+/**
+ * The argv prefix that runs a command inside the node: its network, mounts, hostname and
+ * PIDs (the node's /proc only shows its own PIDs). nsenter forks into the PID namespace, so
+ * a signal to it does not reach the command: stop such a command with stopInNode.
+ */
+export function inNode(c: TestCluster, nodeId: number): string[] {
+  return ['nsenter', '-t', String(nodeNsPid(c, nodeId)), '-n', '-m', '-u', '-p', '--'];
+}
+
+/** Signals every process of the node whose command line contains `needle`; how many. */
+export function signalInNode(c: TestCluster, nodeId: number, needle: string, sig: NodeJS.Signals): number {
+  const ino = statSync(`/run/netns/${nodeOf(c, nodeId).netns}`).ino;
+  let n = 0;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (statSync(`/proc/${name}/ns/net`).ino !== ino) continue;
+      if (!readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(needle)) continue;
+      process.kill(Number(name), sig);
+      n++;
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return n;
 }

@@ -16,7 +16,10 @@ export interface TestNode {
   vethOuter: string;
   /** Namespace end of the veth pair. */
   vethInner: string;
-  /** Per-node MOSIXVIEW_STATE_DIR (all nodes share one filesystem). */
+  /**
+   * The node's own state directory, seen from the machine: inside the node it is the agent's
+   * default, /var/lib/mosixview, and no other node sees it.
+   */
   stateDir: string;
   /** Node directory: sshd config, host key, logs. */
   dir: string;
@@ -32,8 +35,18 @@ export interface TestNode {
 
 export interface TestCluster {
   runId: string;
-  /** /tmp/mvt-<run> */
+  /**
+   * /srv/mvt-<run>: the site's shared file system, the same path on every node and on the
+   * machine (keys, profile, the agent, jobs' working directories). Each node's /tmp, /var/tmp,
+   * /var/lib (state) are its own; /root and /home are shared homes under this directory.
+   */
   dir: string;
+  /** root's home on every node (shared, as homes usually are), seen from the machine. */
+  rootHome: string;
+  /** Where mosrun puts job directories by default (~/.mosixview/jobs of root), seen from the machine. */
+  jobsDir: string;
+  /** A non-root user on every node (same key as root), with a shared home. */
+  user: { name: string; uid: number; home: string };
   profilePath: string;
   mapPath: string;
   knownHostsPath: string;
@@ -71,9 +84,16 @@ export interface SshOptions {
   knownHostsFile?: string;
   /** Written to the remote command's stdin. */
   input?: string;
+  /** Log in as this user (default root). */
+  user?: string;
 }
 
 export const RUN_ID = /^[0-9a-f]{4}$/;
-export const runDir = (runId: string): string => `/tmp/mvt-${runId}`;
+/** Outside /tmp, which every node has to itself. */
+export const RUNS_ROOT = '/srv';
+export const runDir = (runId: string): string => `${RUNS_ROOT}/mvt-${runId}`;
 /** Every interface and namespace of a run starts with this; nothing else on the machine does. */
 export const runPrefix = (runId: string): string => `mvt${runId}`;
+
+/** Where a node's agent keeps its state, seen from inside the node (its /var/lib is the node's own). */
+export const NODE_STATE_DIR = '/var/lib/mosixview';

@@ -8,6 +8,7 @@ import { appendFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'no
 import { dirname } from 'node:path';
 import { expect } from '@playwright/test';
 import type { TestCluster } from '../cluster/testCluster.js';
+import { NODE_STATE_DIR } from '../cluster/types.js';
 import { agentDaemonPid, tool, tryOn } from './jobs.js';
 
 export const REPEAT = Number(process.env.MOSIXVIEW_FAULT_REPEAT) || 1;
@@ -17,8 +18,13 @@ const stateDir = (c: TestCluster, node: number) => c.nodes.find((n) => n.id === 
 
 export type FailpointName = 'after-dump' | 'after-transfer' | 'before-commit' | 'target-before-commit' | 'target-after-commit-logged';
 
-/** Holds node `node`'s agent at `name` next time it gets there. */
+/**
+ * Holds node `node`'s agent at `name` next time it gets there. A `.reached` file left by an
+ * agent killed while held (the matrix kills agents at these points) would tell `reached` the
+ * point was hit before the migration even began: it goes first.
+ */
 export function arm(c: TestCluster, node: number, name: FailpointName): void {
+  rmSync(`${stateDir(c, node)}/failpoint-${name}.reached`, { force: true });
   writeFileSync(`${stateDir(c, node)}/failpoint-${name}`, '');
 }
 
@@ -51,7 +57,9 @@ export async function peerReady(c: TestCluster, node: number): Promise<void> {
  * own mount namespace: the space check passes, and the disk runs full after a few image files.
  */
 export async function smallImageDisk(c: TestCluster, node: number): Promise<() => Promise<void>> {
-  const dir = `${stateDir(c, node)}/incoming`;
+  // The node's own path: its /var/lib is a bind mount of the host-side directory, so a mount
+  // made over the host-side path inside the node would never be seen by its agent.
+  const dir = `${NODE_STATE_DIR}/incoming`;
   const r = await tryOn(c, node, `mkdir -p ${dir} && mount -t tmpfs -o size=256m,nr_inodes=6 mvtest-full ${dir}`);
   if (r.code !== 0) throw new Error(`could not mount a small tmpfs on node ${node}: ${r.stderr}`);
   return async () => void (await tryOn(c, node, `umount ${dir}`));

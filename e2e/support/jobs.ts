@@ -1,5 +1,5 @@
 /** Jobs on the test cluster, driven the way an admin would: the openMosix tools over ssh. */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { sshExec, type TestCluster } from '../cluster/testCluster.js';
 
 /**
@@ -38,7 +38,7 @@ let seq = 0;
 
 /** Starts the counting job with mosrun on `node`; resolves once it counts. */
 export async function startCounter(c: TestCluster, node: number, extra = '', mb = 0): Promise<Counter> {
-  const dir = `${c.dir}/work-${process.pid}-${++seq}`;
+  const dir = `${c.dir}/shared/work-${process.pid}-${++seq}`;
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}/job.js`, counterJs(mb));
   const out = await on(c, node, `cd ${dir} && ${tool(c, 'mosrun')} ${extra} ${process.execPath} job.js`);
@@ -51,7 +51,7 @@ export async function startCounter(c: TestCluster, node: number, extra = '', mb 
       return ['0', ''];
     }
   };
-  const stdout = `${c.dir}/jobs/${m[1]}/stdout`;
+  const stdout = `${c.jobsDir}/${m[1]}/stdout`;
   const counter: Counter = { dir, stdout, pid: Number(m[3]), key: m[1]!, count: () => Number(read()[0]), host: () => read()[1] ?? '' };
   const until = Date.now() + 20_000;
   while (counter.count() < 3) {
@@ -85,14 +85,20 @@ export async function stillCounting(counter: Counter, ms = 1500): Promise<boolea
   return counter.count() > a;
 }
 
-/** PID (root namespace) of a node's agent daemon, found by its state directory. */
+/** PID (root namespace) of a node's agent daemon: the mosixview-agent daemon in the node's network namespace. */
 export function agentDaemonPid(c: TestCluster, nodeId: number): number | undefined {
-  const stateDir = c.nodes.find((n) => n.id === nodeId)!.stateDir;
+  const netns = c.nodes.find((n) => n.id === nodeId)!.netns;
+  let ino: number;
+  try {
+    ino = statSync(`/run/netns/${netns}`).ino;
+  } catch {
+    return undefined;
+  }
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!cmd.includes('mosixview-agent') || !cmd.split('\0').includes('daemon')) continue;
-      if (readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`MOSIXVIEW_STATE_DIR=${stateDir}`)) return Number(pid);
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (!cmd.some((a) => a.includes('mosixview-agent')) || !cmd.includes('daemon')) continue;
+      if (statSync(`/proc/${pid}/ns/net`).ino === ino) return Number(pid);
     } catch {
       /* gone */
     }

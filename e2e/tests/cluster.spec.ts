@@ -38,17 +38,46 @@ test('profile, map and known_hosts describe the nodes', () => {
   expect(new Set(k.nodes.map((n) => n.address)).size).toBe(3);
 });
 
-test('each node has its own hostname, PID namespace and state dir', async () => {
+test('each node has its own hostname and PID namespace', async () => {
   for (const n of c().nodes) {
-    const r = await sshExec(c(), n.id, 'hostname; echo "$MOSIXVIEW_STATE_DIR"; ps -e -o pid=,comm=');
+    const r = await sshExec(c(), n.id, 'hostname; ps -e -o pid=,comm=');
     expect(r.code, r.stderr).toBe(0);
-    const [host, stateDir, ...ps] = r.stdout.trim().split('\n').map((l) => l.trim());
+    const [host, ...ps] = r.stdout.trim().split('\n').map((l) => l.trim());
     expect(host).toBe(n.hostname);
-    expect(stateDir).toBe(n.stateDir);
     // sshd listener, the session's sshd(s), sh, ps: a handful, never the host's full list.
     expect(ps.length).toBeLessThan(10);
     expect(ps.find((l) => /^1\s/.test(l))).toMatch(/^1\s+sshd$/);
   }
+});
+
+test('as unkind as a real cluster: /tmp, /var/tmp and the agent state are each node\'s own; homes and the shared directory are shared', async () => {
+  const k = c();
+  const mark = `m${Date.now()}`;
+  const [n1, n2] = [k.nodes[0]!, k.nodes[1]!];
+  const put = `for d in /tmp /var/tmp /var/lib/mosixview /root ${k.dir}/shared; do mkdir -p $d && echo ${mark} > $d/${mark}; done`;
+  expect((await sshExec(k, n1.id, put)).code).toBe(0);
+  const look = await sshExec(k, n2.id, `for d in /tmp /var/tmp /var/lib/mosixview /root ${k.dir}/shared; do test -e $d/${mark} && echo "$d"; done; true`);
+  expect(look.stdout.trim().split('\n')).toEqual(['/root', `${k.dir}/shared`]);
+  // Node 1's state dir is what the machine sees as its stateDir, and no other node's.
+  expect(existsSync(`${n1.stateDir}/${mark}`)).toBe(true);
+  expect(existsSync(`${n2.stateDir}/${mark}`)).toBe(false);
+  // Nothing of it reached the machine's own /tmp.
+  expect(existsSync(`/tmp/${mark}`)).toBe(false);
+  // The test CRIU is `criu` on every node's PATH; no variable points the agent at anything.
+  const env = await sshExec(k, n2.id, 'command -v criu; env | grep -c ^MOSIXVIEW_ || true');
+  expect(env.stdout.trim().split('\n')).toEqual(['/usr/local/sbin/criu', '1']); // MOSIXVIEW_FAILPOINTS only
+});
+
+test('a non-root user logs in to every node with a shared home of its own', async () => {
+  const k = c();
+  for (const n of k.nodes) {
+    const r = await sshExec(k, n.id, 'id -un; id -u; echo "$HOME"; touch ~/.x && echo writes-home; ls /var/lib/mosixview 2>&1 | head -1', { user: k.user.name });
+    expect(r.code, r.stderr).toBe(0);
+    const [name, uid, home, writes, state] = r.stdout.trim().split('\n');
+    expect([name, Number(uid), home, writes]).toEqual([k.user.name, k.user.uid, `/home/${k.user.name}`, 'writes-home']);
+    expect(state).toMatch(/Permission denied/);
+  }
+  expect(existsSync(`${k.user.home}/.x`)).toBe(true);
 });
 
 test('node 2 sees a different number of CPUs', async () => {

@@ -128,7 +128,7 @@ test('the collector records the cluster; load history, checkpoint, process histo
     await expect.poll(() => loadValue(page, 2), { timeout: 10_000 }).toBeLessThan(50);
 
     // kill -9, restart: the stale pid file does not block, and nothing before is lost.
-    await run(cluster, 1, 'kill -9 $(cat "$MOSIXVIEW_STATE_DIR/collector/mosixcollector.pid")');
+    await run(cluster, 1, 'kill -9 $(cat /var/lib/mosixview/collector/mosixcollector.pid)');
     expect(await run(cluster, 1, `${bin} -d`)).toMatch(/started/);
     await sleep(2_000);
     await load.getByRole('button', { name: 'Reload' }).click();

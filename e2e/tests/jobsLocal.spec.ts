@@ -23,7 +23,7 @@ const c = (): TestCluster => {
   if (!cluster) throw new Error('cluster not up');
   return cluster;
 };
-const work = () => `${c().dir}/work`;
+const work = () => `${c().dir}/shared/work`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function on(node: number, cmd: string, timeoutMs = 60_000): Promise<string> {
@@ -32,12 +32,11 @@ async function on(node: number, cmd: string, timeoutMs = 60_000): Promise<string
   return r.stdout;
 }
 
-// The daemon gets its settings from the environment the test cluster's sshd gives it.
-const ENV = () => `MOSIXVIEW_LOCAL_ROOTS=/proc:/sys MOSIXVIEW_JOBS_DIR=${c().dir}/jobs`;
-const agent = (node: number, args: string) => on(node, `${ENV()} ${process.execPath} ${BUNDLE} ${args}`);
+// The daemon runs with the node's defaults: state in /var/lib/mosixview (the node's own), jobs in ~/.mosixview/jobs (shared home).
+const agent = (node: number, args: string) => on(node, `${process.execPath} ${BUNDLE} ${args}`);
 const startDaemon = (node: number) =>
-  on(node, `${ENV()} setsid ${process.execPath} ${BUNDLE} daemon </dev/null >>${c().dir}/n${node}/agent.out 2>&1 & for i in $(seq 50); do ${process.execPath} ${BUNDLE} status >/dev/null && exit 0; sleep 0.1; done; exit 1`);
-const step = async (node: number, args: string) => JSON.parse(await on(node, `${ENV()} ${DRIVER} ${args}`)) as Record<string, unknown>;
+  on(node, `setsid ${process.execPath} ${BUNDLE} daemon </dev/null >>${c().dir}/n${node}/agent.out 2>&1 & for i in $(seq 50); do ${process.execPath} ${BUNDLE} status >/dev/null && exit 0; sleep 0.1; done; exit 1`);
+const step = async (node: number, args: string) => JSON.parse(await on(node, `${DRIVER} ${args}`)) as Record<string, unknown>;
 
 const count = (): number => Number(readFileSync(`${work()}/count`, 'utf8').split(' ')[0]);
 const host = (): string => readFileSync(`${work()}/count`, 'utf8').split(' ')[1] ?? '';
@@ -69,7 +68,7 @@ let key = '';
 let pid1 = 0;
 
 test('mosrun starts a job under the daemon, as init of its own PID namespace', async () => {
-  const out = await on(1, `cd ${work()} && ${ENV()} ${process.execPath} ${BUNDLE} mosrun ${process.execPath} job.js`);
+  const out = await on(1, `cd ${work()} && ${process.execPath} ${BUNDLE} mosrun ${process.execPath} job.js`);
   const m = /job (1\.(\d+)) started, pid (\d+)/.exec(out);
   expect(m, out).toBeTruthy();
   key = m![1]!;
@@ -82,7 +81,7 @@ test('mosrun starts a job under the daemon, as init of its own PID namespace', a
   expect(mps).toMatch(new RegExp(`\\s${pid1}\\s+0 ${key.replace('.', '\\.')}\\s`));
   expect(await agent(1, `migrate ${pid1} check`)).toMatch(/can move/);
   // Not a job: sshd, PID 1 of the node.
-  const r = await sshExec(c(), 1, `${ENV()} ${process.execPath} ${BUNDLE} migrate 1 check`);
+  const r = await sshExec(c(), 1, `${process.execPath} ${BUNDLE} migrate 1 check`);
   expect(r.stdout).toMatch(/not started with mosrun/);
 });
 
@@ -98,7 +97,9 @@ test('a failed restore on node 3 leaves the job on node 1, resumable', async () 
   await step(1, `dump ${key} ${img}`);
   expect(await counting()).toBe(false);
   writeFileSync(`${img}/pstree.img`, 'damaged in transit');
-  const r = await sshExec(c(), 3, `${ENV()} ${DRIVER} restore ${img} ${c().nodes[0]!.stateDir}/jobs/${key}.json`, { timeoutMs: 60_000 });
+  const record = `${c().dir}/record-bad.json`;
+  copyFileSync(`${c().nodes[0]!.stateDir}/jobs/${key}.json`, record);
+  const r = await sshExec(c(), 3, `${DRIVER} restore ${img} ${record}`, { timeoutMs: 60_000 });
   expect(r.code).not.toBe(0);
   expect(r.stderr).toMatch(/Restore of the job failed on node 3/);
   await step(3, `discard ${key}`);
@@ -123,7 +124,7 @@ test('checkpoint on node 1, restore on node 3: it counts on from where it stoppe
   await expect.poll(count).toBeGreaterThan(frozen + 3);
   expect(host()).toBe('mvnode3');
   // One instance, continuous: every number once and in order, across the move.
-  const seq = readFileSync(`${c().dir}/jobs/${key}/stdout`, 'utf8').trim().split('\n').map((l) => Number(l.split(' ')[0]));
+  const seq = readFileSync(`${c().jobsDir}/${key}/stdout`, 'utf8').trim().split('\n').map((l) => Number(l.split(' ')[0]));
   expect(seq).toEqual(seq.map((_, i) => i + 1));
   expect(await on(3, 'ps -eo args')).toMatch(/job\.js/);
   expect(await on(1, 'ps -eo args')).not.toMatch(/job\.js/);

@@ -62,7 +62,7 @@ test('a process not started with mosrun cannot move, and says why', async ({ app
 
 test('a job that ends on another node is told to its home: mosrun -w there returns its exit status', async ({ app, cluster }) => {
   await allUp(app.page, cluster.nodes.map((n) => n.id));
-  const dir = `${cluster.dir}/work-ends-${process.pid}-${Date.now()}`;
+  const dir = `${cluster.dir}/shared/work-ends-${process.pid}-${Date.now()}`;
   mkdirSync(dir, { recursive: true });
   // Counts for 10 s, then exits with status 7.
   writeFileSync(`${dir}/ends.js`, "let n = 0; setInterval(() => { require('fs').writeFileSync('n', String(++n)); if (n === 100) process.exit(7); }, 100);\n");

@@ -23,6 +23,7 @@ import { NodeSession, type SessionTiming } from './nodeSession.js';
 import { nodeIdParam, intParam } from './params.js';
 import { formatHpcMap } from '../../shared/hpcMap.js';
 import { keyId } from '../../shared/clusterKey.js';
+import { composeHandlers } from '../../shared/rpc/composeHandlers.js';
 import type { AgentEndpoint } from './nodeSession.js';
 
 /**
@@ -95,8 +96,12 @@ export class ClusterService {
       sessions: () => [...this.sessions.values()],
       emit: (event, data) => this.emit(event, data),
     };
-    const extra = (deps.features ?? []).map((f) => f(ctx));
-    this.handlers = Object.assign({}, this.coreHandlers(), ...extra) as ApiHandlers;
+    // One owner per request name: a feature that served a core request or another feature's
+    // would otherwise replace it silently.
+    this.handlers = composeHandlers<Partial<ApiHandlers>>([
+      { by: 'the core', handlers: this.coreHandlers() },
+      ...(deps.features ?? []).map((f, i) => ({ by: `API feature ${f.name || i + 1}`, handlers: f(ctx) })),
+    ]) as ApiHandlers;
   }
 
   start(): void {
