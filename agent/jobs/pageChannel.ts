@@ -6,16 +6,20 @@
  * each agent bridges its CRIU's fd 3 to the peer channel (TLS with the cluster key), so the
  * pages are never in the clear and never touch the source's disk.
  *
- * Both ends hash what travels from source to target (SHA-256), so the target can check,
- * before it restores, that it received every byte the source sent.
+ * Integrity, end to end, without a hash of our own: both ends count what passes between
+ * CRIU's fd 3 and the TLS connection, at exactly the points where it enters and leaves TLS.
+ * TLS (AEAD with a key derived from the cluster key, a sequence number in every record's
+ * nonce) checks every record before it hands a byte over: a changed, dropped, replayed or
+ * reordered record ends the connection, so the bytes the target's page server gets are a
+ * prefix of those the source sent, in order. Equal counts, compared before the restore,
+ * rule out the one thing left, a channel cut short. A SHA-256 over the same bytes would
+ * check the same thing a second time and halved the channel's throughput (measured).
  */
-import { createHash, type Hash } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 
 /** What one side of a page channel saw pass from source to target. */
 export interface PagesSeen {
   bytes: number;
-  sha256: string;
 }
 
 /** A page channel as the migration code holds it; the checkpointer knows its own kind. */
@@ -30,7 +34,6 @@ export interface PageChannel {
 /** A page channel over a real byte stream (the TLS connection to the other agent). */
 export class StreamPageChannel implements PageChannel {
   private seen = 0;
-  private readonly hash: Hash = createHash('sha256');
 
   constructor(
     readonly id: string,
@@ -60,7 +63,6 @@ export class StreamPageChannel implements PageChannel {
     fd3.on('error', () => undefined);
     from.on('data', (d: Buffer) => {
       this.seen += d.length;
-      this.hash.update(d);
       this.onBytes(this.seen);
       if (!to.write(d)) {
         from.pause();
@@ -77,10 +79,12 @@ export class StreamPageChannel implements PageChannel {
       if (!this.stream.destroyed) this.stream.end();
     };
     this.stream.once('close', endBoth);
+    // A record that fails TLS's check errors the connection without always closing it at once.
+    this.stream.once('error', endBoth);
     return new Promise((resolve) => {
       fd3.once('close', () => {
         endBoth();
-        resolve({ bytes: this.seen, sha256: this.hash.copy().digest('hex') });
+        resolve({ bytes: this.seen });
       });
     });
   }

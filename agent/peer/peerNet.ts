@@ -38,6 +38,17 @@ export function tlsClientOptions(key: Buffer): tls.ConnectionOptions {
   };
 }
 
+/** How the peer port answers: the same suite and key; a client without the key fails the handshake. */
+export function tlsServerOptions(key: Buffer): tls.TlsOptions {
+  return {
+    ciphers: CIPHERS,
+    minVersion: 'TLSv1.2',
+    maxVersion: 'TLSv1.2',
+    pskIdentityHint: IDENTITY,
+    pskCallback: (_s, identity) => (identity === IDENTITY ? key : null),
+  };
+}
+
 type Client = RpcEndpoint<PeerRequests, Record<never, never>>;
 
 export interface PeerNetOptions {
@@ -84,14 +95,7 @@ export class PeerNet {
 
   start(): Promise<void> {
     const server = tls.createServer(
-      {
-        ciphers: CIPHERS,
-        minVersion: 'TLSv1.2',
-        maxVersion: 'TLSv1.2',
-        pskIdentityHint: IDENTITY,
-        pskCallback: (_s, identity) => (identity === IDENTITY ? this.opts.key : null),
-        handshakeTimeout: this.limits.handshakeMs,
-      },
+      { ...tlsServerOptions(this.opts.key), handshakeTimeout: this.limits.handshakeMs },
       (sock) => this.accept(sock),
     );
     // Before the TLS server wraps the socket: over the caps it is closed unread.

@@ -19,7 +19,7 @@ export type PeerJobRequests = {
    * `pages`: what the source sent through each of the migration's page channels ('' for a
    * single dump; 'pre1'.., 'final' with pre-copy), for the target to check before it restores.
    */
-  'mig.restore': { req: { id: string; job: JobRecord; pages?: Record<string, { bytes: number; sha256: string }> }; res: { pid: number; restoreMs: number } };
+  'mig.restore': { req: { id: string; job: JobRecord; pages?: Record<string, { bytes: number }> }; res: { pid: number; restoreMs: number } };
   'mig.commit': { req: { id: string; migration: Omit<MigrationRecord, 'at'> }; res: JobRecord };
   'mig.abort': { req: { id: string }; res: null };
   /**
