@@ -17,7 +17,14 @@ import { ConnectionCaps, DEFAULT_PEER_LIMITS, type PeerLimits } from './connecti
 
 export { DEFAULT_PEER_LIMITS, type PeerLimits } from './connectionCaps.js';
 
-const CIPHERS = 'ECDHE-PSK-CHACHA20-POLY1305:ECDHE-PSK-AES256-CBC-SHA384:PSK-AES256-GCM-SHA384';
+/**
+ * TLS 1.2 with the cluster key, AEAD and forward secrecy first. AES-128-GCM (with DHE, as
+ * OpenSSL has no ECDHE-PSK-AES-GCM for TLS 1.2) carried a page channel ~1.7x as fast as
+ * ChaCha20-Poly1305 between two Node processes here (median 315 vs 184 MiB/s, 7 alternating
+ * runs of 512 MiB); migration memory goes through this. A Node whose server cannot use
+ * dhparam 'auto' (older than 18.16) drops the DHE suites and the next one is agreed on.
+ */
+const CIPHERS = 'DHE-PSK-AES128-GCM-SHA256:ECDHE-PSK-CHACHA20-POLY1305:ECDHE-PSK-AES256-CBC-SHA384:PSK-AES256-GCM-SHA384';
 const IDENTITY = 'mosixview';
 export const DEFAULT_PEER_PORT = 7249;
 /** Connect and TLS handshake; generous, since an agent on a node pegged by jobs answers slowly. */
@@ -46,6 +53,8 @@ export function tlsServerOptions(key: Buffer): tls.TlsOptions {
     maxVersion: 'TLSv1.2',
     pskIdentityHint: IDENTITY,
     pskCallback: (_s, identity) => (identity === IDENTITY ? key : null),
+    // Well-known groups of sufficient strength (RFC 7919), for the DHE suite.
+    dhparam: 'auto',
   };
 }
 
