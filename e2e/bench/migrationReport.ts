@@ -59,7 +59,7 @@ export async function migrationSection(): Promise<string> {
   return [
     `**Measured:** on a 2-node test cluster (e2e/cluster/testCluster.ts: network namespaces with real sshd, one machine, one disk), a job started with \`mosrun\` on node 1, \`node job.js SIZE\`:`,
     'a Buffer of SIZE bytes, filled, then every 100 ms one 4-byte write into one of 256 pages and its counter written to a file. It is moved with `migrate PID 2`, run over ssh on node 1.',
-    '*Freeze* is what the tool prints: from the start of the CRIU dump on node 1 to the commit (dump, images sent agent to agent over the TLS peer channel, restore on node 2, commit; agent/migrate/orchestrator.ts).',
+    '*Freeze* is what the tool prints: from the start of the CRIU dump on node 1 to the commit (agent/migrate/orchestrator.ts): `criu dump --page-server` on node 1 streams the memory pages as it dumps them over the agents\' TLS peer channel to `criu page-server` on node 2, which writes them into the migration\'s directory; then the other (small) images follow, node 2 checks that every byte arrived and restores, and the commit.',
     '*Mosixview total* is the wall time of the `migrate` command on node 1 (so also its checks, the commit and the tool\'s own start); *over ssh* is that of the whole `ssh node1 migrate PID 2` from the benchmark, ssh login included.',
     'After every move the job must count on node 2 with its memory intact (it checks the last value it wrote and 64 spots of the buffer) and run exactly once, or the run fails; it then moves home, untimed.',
     '',
