@@ -3,15 +3,14 @@
  * `attach` starting or reusing the daemon, `stop`, and a stale socket left by kill -9.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { TOOLS } from './cli/installTools.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RpcEndpoint } from '../shared/rpc/rpcEndpoint.js';
-import type { AgentHello, AgentRequests } from '../shared/protocol/agent.js';
+import { attachAndHello, type Attached } from './daemon/attachClient.test-util.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const BUNDLE = join(ROOT, 'dist/agent/mosixview-agent.cjs');
@@ -40,17 +39,10 @@ async function untilGone(pid: number, timeoutMs = 10000): Promise<boolean> {
 }
 
 /** Runs `attach` and says hello through it, as the GUI does over SSH. */
-async function attach(): Promise<{ child: ChildProcessWithoutNullStreams; hello: AgentHello; stderr: () => string }> {
-  const child = spawn(process.execPath, [BUNDLE, 'attach'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-  children.push(child);
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const ep = new RpcEndpoint<AgentRequests, Record<never, never>>((l) => child.stdin.write(l), {}, { timeoutMs: 30000 });
-  child.stdout.on('data', (d: Buffer) => ep.receive(d));
-  child.on('exit', (code) => ep.close(`attach exited with ${code}: ${err}`));
-  const hello = await ep.request('hello', { client: 'cli', version: 'test' });
-  daemonPids.add(hello.pid);
-  return { child, hello, stderr: () => err };
+async function attach(): Promise<Attached> {
+  const a = await attachAndHello(BUNDLE, env, [], (c) => children.push(c));
+  daemonPids.add(a.hello.pid);
+  return a;
 }
 
 function detach(child: ChildProcessWithoutNullStreams): Promise<number | null> {
@@ -64,8 +56,8 @@ function detach(child: ChildProcessWithoutNullStreams): Promise<number | null> {
 beforeAll(() => {
   if (!existsSync(BUNDLE)) execFileSync(process.execPath, ['build/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
   stateDir = mkdtempSync(join(tmpdir(), 'mva-'));
-  // A stored calibration keeps daemon start-up quick.
-  writeFileSync(join(stateDir, 'speed.json'), JSON.stringify({ calibrated: 40000 }) + '\n');
+  // A speed the admin set keeps daemon start-up quick: nothing is measured.
+  writeFileSync(join(stateDir, 'speed.json'), JSON.stringify({ source: 'admin', speed: 40000 }) + '\n');
   env = { ...process.env, MOSIXVIEW_STATE_DIR: stateDir };
 }, 120000);
 
@@ -125,6 +117,39 @@ describe('the built agent bundle', () => {
 
     const again = execFileSync(process.execPath, [BUNDLE, 'stop'], { env, encoding: 'utf8', timeout: 15000 });
     expect(again).toContain('no agent was running');
+  });
+
+  it('the collector is started, checkpointed, rotated and stopped through the agent, as the GUI does, each with its answer', async () => {
+    const { child, ep } = await attach();
+    try {
+      const started = await ep.request('history.start', null);
+      const pid = Number(/^mosixcollector started \(pid (\d+)\)/.exec(started.message)?.[1]);
+      expect(started.status).toMatchObject({ running: true, pid });
+      await expect(ep.request('history.start', null)).rejects.toThrow(/already running \(pid \d+\)/);
+
+      const cp = await ep.request('history.checkpoint', { label: 'before the upgrade' });
+      expect(cp.message).toMatch(/^checkpoint "before the upgrade" written at \d{4}-/);
+      const series = await ep.request('history.series', { buckets: 100, metrics: ['load'] });
+      expect(series.checkpoints.map((c) => c.label)).toEqual(['before the upgrade']);
+      await expect(ep.request('history.checkpoint', { label: 'x'.repeat(201) })).rejects.toMatchObject({ code: 'EINVAL' });
+
+      const rotated = await ep.request('history.rotate', null);
+      const backup = /^history saved as (\S+); a new one started$/.exec(rotated.message)?.[1];
+      expect(backup).toMatch(/^mosixview-\d{8}-\d{6}/);
+      expect(rotated.status.backups).toContain(backup);
+      expect((await ep.request('history.series', { backup: backup!, buckets: 100, metrics: ['load'] })).checkpoints).toHaveLength(1);
+      expect((await ep.request('history.series', { buckets: 100, metrics: ['load'] })).checkpoints).toHaveLength(0);
+
+      const stopped = await ep.request('history.stop', null, 30_000);
+      expect(stopped.message).toBe(`mosixcollector stopped (pid ${pid})`);
+      expect(stopped.status.running).toBe(false);
+      expect(await untilGone(pid)).toBe(true);
+      expect((await ep.request('history.stop', null)).message).toBe('mosixcollector is not running');
+      await expect(ep.request('history.checkpoint', { label: '' })).rejects.toThrow(/the collector is not running/);
+      await expect(ep.request('history.rotate', null)).rejects.toThrow(/the collector is not running/);
+    } finally {
+      await detach(child);
+    }
   });
 
   it('a daemon killed with -9 leaves a stale socket that the next attach replaces', async () => {

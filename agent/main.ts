@@ -1,6 +1,8 @@
 /**
  * mosixview-agent: one bundled file per node, Node.js >= 18 and built-in modules only.
- *   attach [--embedded]   relay stdio to the node's daemon (what the GUI runs over SSH)
+ *   attach [--embedded] [--start|--stop]
+ *                         relay stdio to the node's daemon (what the GUI runs over SSH);
+ *                         --stop stops it until --start (the GUI's Stop/Start agent)
  *   daemon                run the daemon in the foreground (systemd, or started by attach)
  *   stop                  stop the running daemon
  *   --version             print the agent version
@@ -20,7 +22,7 @@ import { installTools, TOOLS, writeTools } from './cli/installTools.js';
 import { isAbsolute, resolve } from 'node:path';
 import { mosixcollector } from './collector/collectorCli.js';
 
-const USAGE = `usage: mosixview-agent {attach [--embedded] | daemon | stop | status | install-tools DIR | --version | TOOL ARGS}\n  TOOL: ${TOOLS.join(', ')}`;
+const USAGE = `usage: mosixview-agent {attach [--embedded] [--start|--stop] | daemon | stop | status | install-tools DIR | --version | TOOL ARGS}\n  TOOL: ${TOOLS.join(', ')}`;
 
 async function runDaemon(): Promise<void> {
   const paths = statePaths();
@@ -65,7 +67,7 @@ async function main(argv: string[]): Promise<void> {
       process.stdout.write(AGENT_VERSION + '\n');
       return;
     case 'attach':
-      return attach(statePaths(), bundle, rest.includes('--embedded'));
+      return attach(statePaths(), bundle, rest.includes('--embedded'), rest.includes('--stop') ? 'stop' : rest.includes('--start') ? 'start' : 'attach');
     case 'daemon':
       return runDaemon();
     case 'stop': {

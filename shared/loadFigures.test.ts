@@ -82,32 +82,41 @@ describe('memoryUsedPercent', () => {
 });
 
 describe('balanceEfficiency', () => {
-  it('is 100 for equal loads', () => {
-    expect(balanceEfficiency([0.5, 0.5, 0.5])).toBe(100);
-    expect(balanceEfficiency([3])).toBe(100);
+  const n = (load: number, cpus = 1) => ({ load, cpus });
+  it('an idle cluster is balanced, however noisy its loads', () => {
+    expect(balanceEfficiency([n(0), n(0), n(0)])).toBe(100);
+    // What idle nodes of a busy machine show: a fraction of a task each, none waiting for a CPU.
+    expect(balanceEfficiency([n(0.8), n(0.05), n(0.3), n(0.97)])).toBe(100);
+    expect(balanceEfficiency([n(3)])).toBe(100);
   });
-  it('is mean/max in %', () => {
-    expect(balanceEfficiency([1, 0])).toBe(50);
-    expect(balanceEfficiency([2, 1, 0])).toBe(50);
-    expect(balanceEfficiency([4, 2])).toBe(75);
+  it('is the share of the tasks that could have a CPU that have one', () => {
+    // One hog among four nodes: nothing could do better.
+    expect(balanceEfficiency([n(1), n(0), n(0), n(0)])).toBe(100);
+    // Two hogs on one node: one of the two that could run, waits.
+    expect(balanceEfficiency([n(2), n(0), n(0), n(0)])).toBe(50);
+    expect(balanceEfficiency([n(8), n(0), n(0), n(0)])).toBe(25);
+    // 3 and 2 jobs on two nodes: as good as whole jobs allow.
+    expect(balanceEfficiency([n(3), n(2)])).toBe(100);
+    // CPUs count: 3 tasks on 2 CPUs while a 1-CPU node idles: 2 of 3 run.
+    expect(balanceEfficiency([n(3, 2), n(0)])).toBeCloseTo(200 / 3);
+    expect(balanceEfficiency([n(2, 2), n(0)])).toBe(100);
+    expect(balanceEfficiency([n(1.5), n(0.2)])).toBeCloseTo((100 * 1.2) / 1.7);
   });
-  it('is 100 for an idle cluster and undefined for none', () => {
-    expect(balanceEfficiency([0, 0, 0])).toBe(100);
+  it('is undefined without nodes', () => {
     expect(balanceEfficiency([])).toBeUndefined();
   });
 });
 
 describe('clusterEfficiency', () => {
-  it('uses normalised loads of nodes that are up', () => {
-    // Same raw load, but node 2 is twice as fast: normalised 1 and 0.5 -> mean 0.75 / max 1.
-    const nodes = [view(1, 'up', sample({ load: 1 })), view(2, 'up', sample({ load: 1, speed: 20000 }))];
-    expect(clusterEfficiency(nodes)).toBe(75);
+  it('uses the loads and CPUs of nodes that are up', () => {
+    const nodes = [view(1, 'up', sample({ load: 2 })), view(2, 'up', sample({ load: 0.4, speed: 20000 }))];
+    expect(clusterEfficiency(nodes)).toBeCloseTo((100 * 1.4) / 2);
   });
 
   it('ignores nodes that are down or connecting, and nodes without a sample', () => {
+    // Two tasks on node 1: counted with the idle nodes 3 and 4 it would read 50%.
     const nodes = [
-      view(1, 'up', sample({ load: 1 })),
-      view(2, 'up', sample({ load: 1 })),
+      view(1, 'up', sample({ load: 2 })),
       view(3, 'down', sample({ load: 0 })),
       view(4, 'connecting', sample({ load: 0 })),
       view(5, 'up'),

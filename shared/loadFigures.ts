@@ -2,7 +2,7 @@
  * The load figures the main window shows, defined once for agent and renderer.
  * docs/LOAD-MODEL.md explains them.
  */
-import { STANDARD_SPEED, type NodeSample, type NodeView } from './domain/node.js';
+import { STANDARD_SPEED, type DemandSource, type NodeSample, type NodeView, type SpeedSource } from './domain/node.js';
 
 /** openMosix's exported load: rises at once, falls slowly (an upper estimate). */
 export function smoothLoad(previous: number, sample: number): number {
@@ -27,22 +27,42 @@ export function memoryUsedPercent(s: Pick<NodeSample, 'mem'>): number {
 }
 
 /**
- * Balance efficiency over the nodes that are up: mean / max of their normalised loads,
- * in %. 100% when all are equal (an idle cluster is perfectly balanced); undefined
- * when no node is up.
+ * Balance efficiency (the main window's "N% balanced"), docs/LOAD-MODEL.md: of the runnable
+ * tasks that could have a CPU somewhere in the cluster, min(sum L, sum c), the share that
+ * has one where it is, sum min(L, c), in %. A cluster where no task waits for a CPU is
+ * balanced, however its idle nodes' loads jitter; undefined without nodes.
  */
-export function balanceEfficiency(loads: readonly number[]): number | undefined {
-  if (loads.length === 0) return undefined;
-  const max = Math.max(...loads);
-  if (max <= 1e-9) return 100;
-  const mean = loads.reduce((a, b) => a + b, 0) / loads.length;
-  return (100 * mean) / max;
+export function balanceEfficiency(nodes: readonly Pick<NodeSample, 'load' | 'cpus'>[]): number | undefined {
+  if (nodes.length === 0) return undefined;
+  let tasks = 0;
+  let cpus = 0;
+  let running = 0;
+  for (const n of nodes) {
+    const load = Math.max(0, n.load);
+    tasks += load;
+    cpus += n.cpus;
+    running += Math.min(load, n.cpus);
+  }
+  const couldRun = Math.min(tasks, cpus);
+  return couldRun <= 1e-9 ? 100 : Math.min(100, (100 * running) / couldRun);
 }
 
 export function clusterEfficiency(nodes: readonly NodeView[]): number | undefined {
-  const loads: number[] = [];
-  for (const n of nodes) if (n.status === 'up' && n.sample) loads.push(normalisedLoad(n.sample));
-  return balanceEfficiency(loads);
+  const up: NodeSample[] = [];
+  for (const n of nodes) if (n.status === 'up' && n.sample) up.push(n.sample);
+  return balanceEfficiency(up);
+}
+
+/** How a node's speed came about, in the configuration window and `mosctl status`. */
+export function speedSourceLabel(s: SpeedSource): string {
+  return s === 'admin' ? 'set by the admin' : 'calibrated';
+}
+
+/** Where a node's demand comes from, in `mosctl status`. */
+export function demandSourceLabel(s: DemandSource): string {
+  return s === 'schedstat'
+    ? 'runnable time of each process over each second (/proc/PID/schedstat)'
+    : 'processes runnable at the instant of each sample (this kernel has no /proc/PID/schedstat)';
 }
 
 export function formatKb(kb: number): string {

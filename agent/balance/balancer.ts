@@ -8,14 +8,19 @@ import type { NodeId, NodeSample } from '../../shared/domain/node.js';
 import type { MapNode } from '../../shared/hpcMap.js';
 import { smoothLoad } from '../../shared/loadFigures.js';
 import { Infod, type ViewNode } from '../../shared/balancing/infod.js';
-import { decide, loadAfterDeparture, type Decision, type JobCandidate } from '../../shared/balancing/decide.js';
+import { decide, DEFAULT_DECIDE, holdReason, loadAfterDeparture, type Decision, type JobCandidate } from '../../shared/balancing/decide.js';
+import { localLoad } from '../../shared/balancing/gain.js';
+import { summarizeReasons } from '../../shared/jobs/cantMove.js';
 import type { FlagName } from '../../shared/balancing/controls.js';
 import type { DecayParams, InfoMessage, NodeFlags, Rng } from '../../shared/balancing/types.js';
-import type { MoveReport } from '../../shared/protocol/agentBalance.js';
+import type { AvoidedTarget, HeldJob, MoveReport } from '../../shared/protocol/agentBalance.js';
 import type { MigrationService } from '../daemon/services.js';
 import type { Snapshot } from '../daemon/feature.js';
 import type { StoredControls } from './controlsStore.js';
 import { JobTracker } from './jobTracker.js';
+import { TargetTrouble } from './targetTrouble.js';
+import { JobChecks } from './jobChecks.js';
+import { Arrivals } from './arrivals.js';
 
 export interface BalancerDeps {
   clock(): number;
@@ -25,6 +30,12 @@ export interface BalancerDeps {
   send(msg: InfoMessage): void;
   migration(): MigrationService | undefined;
   store: { load(): StoredControls; save(c: StoredControls): void };
+  /** Tells the target, before an automatic move, that the job comes from the balancer (peer balance.arriving). */
+  announce?(to: NodeId, job: string): Promise<void>;
+  /** Why a job here cannot move (CRIU here, its files): the jobs service's full check without a target. */
+  checkJob?(job: string): Promise<string[]>;
+  /** Why a target cannot take jobs, from its own facts (mig.facts), or undefined when they show nothing. */
+  targetProblem?(node: NodeId): Promise<string | undefined>;
 }
 
 export const NO_MIGRATION =
@@ -39,8 +50,13 @@ export class Balancer {
   private controls: StoredControls;
   private infod: Infod | undefined;
   private exported: number | undefined;
+  /** The local load (gain.ts): what this node weighs its own load by. */
+  private local: number | undefined;
   private readonly tracker = new JobTracker();
   private readonly decidedAt = new Map<string, number>();
+  private readonly arrivals: Arrivals;
+  private readonly trouble = new TargetTrouble();
+  private readonly checks: JobChecks | undefined;
   private inFlight = false;
   private adminBusy = 0;
   note = '';
@@ -49,6 +65,8 @@ export class Balancer {
 
   constructor(private readonly deps: BalancerDeps) {
     this.controls = deps.store.load();
+    this.arrivals = new Arrivals(deps.clock);
+    if (deps.checkJob) this.checks = new JobChecks(deps.checkJob, deps.clock);
   }
 
   flags(): NodeFlags {
@@ -115,9 +133,11 @@ export class Balancer {
   onSample(snap: Snapshot): Decision | undefined {
     const s = snap.sample;
     this.exported = this.exported === undefined ? s.load : smoothLoad(this.exported, s.demand);
+    this.local = localLoad(this.local, s.demand);
     // Modes first, so a new job's very first figure already follows its mode (cpujob counts 1).
     const raw = this.deps.migration()?.candidates() ?? [];
     for (const j of raw) this.tracker.setMode(j.key, j.mode);
+    void this.checks?.tick(raw.map((j) => j.key));
     this.tracker.observe(snap.procs, s.t, this.controls.decay);
     const infod = this.sync();
     infod?.update({
@@ -137,7 +157,10 @@ export class Balancer {
     return this.decideNow(s, infod, raw);
   }
 
-  /** The migration service's jobs with this balancer's figures: tracked load, last decision. */
+  /**
+   * The migration service's jobs with this balancer's figures: tracked load, last decision,
+   * who moved it here, and what its last check found.
+   */
   candidates(raw: readonly JobCandidate[] = this.deps.migration()?.candidates() ?? []): JobCandidate[] {
     return raw.map((j) => {
       const mine = this.decidedAt.get(j.key);
@@ -146,8 +169,37 @@ export class Balancer {
       // the service's own figure stands in until the job has been seen for an interval.
       const tracked = this.tracker.load(j.key);
       const load = tracked > 0 ? tracked : j.load;
-      return { ...j, load, ...(Number.isFinite(last) ? { lastDecisionAt: last } : {}) };
+      const checked = summarizeReasons(this.checks?.reasons(j.key) ?? []);
+      const cantMove = j.cantMove ?? checked;
+      return {
+        ...j,
+        load,
+        ...(Number.isFinite(last) ? { lastDecisionAt: last } : {}),
+        ...(j.lastMove ? { lastMove: { ...j.lastMove, by: this.arrivals.movedBy(j.key, j.lastMove.at) } } : {}),
+        ...(cantMove ? { cantMove } : {}),
+      };
     });
+  }
+
+  /** Another node's balancer is about to send `job` here (peer balance.arriving). */
+  expectArrival(job: string): void {
+    this.arrivals.expect(job);
+  }
+
+  /** Jobs here that the balancer will not move for load now, with why (mosctl status, the configuration window). */
+  held(): HeldJob[] {
+    const now = this.deps.clock();
+    const out: HeldJob[] = [];
+    for (const j of this.candidates()) {
+      const why = j.cantMove ?? (j.locked ? 'it is locked' : holdReason(j, now, DEFAULT_DECIDE));
+      if (why) out.push({ job: j.key, why });
+    }
+    return out;
+  }
+
+  /** Targets not picked now because their moves failed. */
+  avoiding(): AvoidedTarget[] {
+    return this.trouble.list(this.deps.clock());
   }
 
   private decideNow(s: NodeSample, infod: Infod, raw: readonly JobCandidate[]): Decision | undefined {
@@ -161,9 +213,10 @@ export class Balancer {
     const jobs = this.candidates(raw);
     const d = decide({
       now,
-      self: { id: infod.self, load: this.exported ?? s.load, demand: s.demand, cpus: s.cpus, speed: s.speed, memAvailKb: s.mem.availableKb, memTotalKb: s.mem.totalKb, flags: this.controls.flags },
+      self: { id: infod.self, load: this.exported ?? s.load, local: this.local ?? 0, cpus: s.cpus, speed: s.speed, memAvailKb: s.mem.availableKb, memTotalKb: s.mem.totalKb, flags: this.controls.flags },
       peers: infod.view().filter((v) => !v.self),
       jobs,
+      avoid: this.trouble.avoided(now),
     });
     if (!d.move) {
       this.note = d.why;
@@ -171,22 +224,40 @@ export class Balancer {
     }
     const w = jobs.find((j) => j.key === d.job)?.load ?? 0;
     this.decidedAt.set(d.job, now);
+    // Counted at the target and gone from here at once, so that no second job follows on stale news.
     infod.noteMigration(d.to, w);
     this.exported = loadAfterDeparture(this.exported ?? s.load, w);
-    this.note = `moving job ${d.job} to node ${d.to} (${d.reason}: target ${d.targetCost.toFixed(2)} < own ${d.ownLoad.toFixed(2)})`;
+    const localBefore = this.local ?? 0;
+    // The local load may lag below the demand: lower it only as far as the demand now is.
+    this.local = Math.min(localBefore, loadAfterDeparture(s.demand, w));
+    this.note = `moving job ${d.job} to node ${d.to} (${d.reason}: ${d.targetCost.toFixed(2)} there < ${d.ownLoad.toFixed(2)} here)`;
     this.moves++;
     this.inFlight = true;
-    mig
-      .migrate(d.job, d.to, d.reason)
-      .catch((e: Error) => {
-        this.failedMoves++;
-        this.note = `moving job ${d.job} to node ${d.to} failed: ${e.message}`;
-      })
-      .finally(() => {
-        this.inFlight = false;
-        this.decidedAt.set(d.job, this.deps.clock());
-      });
+    void this.move(mig, d, w, localBefore).finally(() => {
+      this.inFlight = false;
+      this.decidedAt.set(d.job, this.deps.clock());
+    });
     return d;
+  }
+
+  private async move(mig: MigrationService, d: Extract<Decision, { move: true }>, w: number, localBefore: number): Promise<void> {
+    try {
+      // Announced first, so that the target holds the job for the balancer's cooldown, not the admin's hold.
+      await this.deps.announce?.(d.to, d.job).catch(() => undefined);
+      await mig.migrate(d.job, d.to, d.reason);
+      this.trouble.succeeded(d.to);
+    } catch (e) {
+      const now = this.deps.clock();
+      this.failedMoves++;
+      // The job never left: its load leaves the target's books and comes back into ours at once.
+      this.sync()?.cancelMigration(d.to, w);
+      this.local = Math.max(this.local ?? 0, localBefore);
+      this.checks?.again(d.job);
+      const ms = this.trouble.failed(d.to, `a move there failed: ${(e as Error).message}`, now);
+      this.note = `moving job ${d.job} to node ${d.to} failed: ${(e as Error).message}; node ${d.to} is not picked for ${Math.round(ms / 1000)} s`;
+      const problem = await this.deps.targetProblem?.(d.to).catch(() => undefined);
+      if (problem) this.trouble.factsSay(d.to, problem, this.deps.clock());
+    }
   }
 
   /** expel: every guest goes back to its home node. */

@@ -54,7 +54,8 @@ describe('balance feature in the daemon', () => {
 
   it('flags and decay set over the socket survive a daemon restart; bad requests are refused', async () => {
     const dir = temp();
-    writeFileSync(join(dir, 'speed.json'), JSON.stringify({ calibrated: 20000 }) + '\n');
+    // A speed the admin set: the daemon measures nothing at start and keeps it.
+    writeFileSync(join(dir, 'speed.json'), JSON.stringify({ source: 'admin', speed: 20000 }) + '\n');
     const paths = statePaths({ MOSIXVIEW_STATE_DIR: dir });
     const d1 = new AgentDaemon(paths, () => undefined, [balanceFeature]);
     await d1.start();

@@ -10,6 +10,8 @@ import type { PeerRequests } from '../../shared/protocol/peer.js';
 import type { BalanceState, MoveReport } from '../../shared/protocol/agentBalance.js';
 import type { NodeId } from '../../shared/domain/node.js';
 import { parseMosctl } from '../../shared/balancing/controls.js';
+import { criuProblem } from '../../shared/jobs/cantMove.js';
+import { jobsApi } from '../jobs/index.js';
 import type { AgentFeature, DaemonContext } from '../daemon/feature.js';
 import { Balancer } from './balancer.js';
 import { ControlsStore } from './controlsStore.js';
@@ -21,6 +23,8 @@ export const GOSSIP_MS = 500;
 const BRING_TIMEOUT_MS = 10 * 60_000;
 /** An agent that does not answer a ping within this is down, as far as isup goes. */
 const PING_TIMEOUT_MS = 3000;
+/** A target's word (arrival notice, facts) is waited for this long at most. */
+const TARGET_TIMEOUT_MS = 5000;
 
 const FLAGS = ['stay', 'lstay', 'block', 'quiet'];
 
@@ -42,6 +46,22 @@ export function balanceFeature(ctx: DaemonContext): AgentFeature {
     },
     migration: () => ctx.services.migration,
     store,
+    announce: async (to, job) => {
+      await ctx.peers.net?.request(to, 'balance.arriving', { job }, TARGET_TIMEOUT_MS);
+    },
+    // The jobs service is there when the migration service is (the migrate feature fills both).
+    checkJob: async (job) => {
+      if (!ctx.services.migration) return [];
+      const [home, id] = job.split('.').map(Number);
+      return jobsApi(ctx).service.check({ ref: { home: home!, id: id! } });
+    },
+    targetProblem: async (node) => {
+      const net = ctx.peers.net;
+      if (!net) return undefined;
+      const f = await net.request(node, 'mig.facts', null, TARGET_TIMEOUT_MS);
+      if (f.blocksGuests) return `node ${node} blocks guests (mosctl block)`;
+      return criuProblem(node, f.criu);
+    },
   });
   let timer: ReturnType<typeof setInterval> | undefined;
   let unlisten: (() => void) | undefined;
@@ -63,6 +83,8 @@ export function balanceFeature(ctx: DaemonContext): AgentFeature {
       jobs: balancer.trackedJobs,
       guests: mig && self !== undefined ? mig.candidates().filter((j) => j.home !== self).length : 0,
       away: mig?.away() ?? 0,
+      held: balancer.held(),
+      avoiding: balancer.avoiding(),
     };
   };
 
@@ -121,6 +143,11 @@ export function balanceFeature(ctx: DaemonContext): AgentFeature {
 
   const peerHandlers: Handlers<PeerRequests> = {
     'balance.sendHome': ({ home }) => balancer.sendJobsOf(home),
+    'balance.arriving': ({ job }) => {
+      if (typeof job !== 'string' || !/^\d+\.\d+$/.test(job)) throw new RpcError('EINVAL', `arriving needs { job: "HOME.ID" }, got ${JSON.stringify(job)}`);
+      balancer.expectArrival(job);
+      return null;
+    },
     'balance.sample': () => {
       const s = ctx.latest()?.sample;
       if (!s) throw new RpcError('EIO', 'no sample yet');

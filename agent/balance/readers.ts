@@ -74,6 +74,8 @@ export function formatOwnStatus(s: NodeSample, c: ClusterInfo, b: BalanceState |
     out.push(`Flags: stay ${onOff(f.stay)}, lstay ${onOff(f.lstay)}, block ${onOff(f.block)}, quiet ${onOff(f.quiet)} (automigration ${onOff(!f.stay)})`);
     out.push(`Decay: interval ${b.decay.intervalS} s, slowdecay ${b.decay.slow}, fastdecay ${b.decay.fast}`);
     out.push(`Balancer: ${b.canMigrate ? 'moves jobs' : 'moves no jobs'}; ${b.moves} move(s), ${b.failedMoves} failed; ${b.jobs} job(s) tracked, ${b.guests} guest(s) here, ${b.away} own job(s) away${b.note ? `; ${b.note}` : ''}`);
+    for (const h of b.held ?? []) out.push(`Job ${h.job} stays here: ${h.why}`);
+    for (const a of b.avoiding ?? []) out.push(`Node ${a.node} gets no jobs from here for ${a.forS} s: ${a.why}`);
   }
   const x = c.exchange;
   out.push(`Load exchange: ${x.accepted} accepted, ${x.forged} forged, ${x.stale} stale, ${x.replayed} replayed, ${x.ahead} too far ahead`);

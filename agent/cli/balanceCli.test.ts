@@ -13,8 +13,10 @@ const own: NodeSample = { t: 1, hostname: 'mvnode1', cpus: 2, demand: 1, load: 1
 const map = [1, 2, 3].map((id) => ({ id, host: `10.0.0.${id}`, aliases: id === 2 ? ['n2.local'] : [], line: id }));
 const v = (node: number, over: Partial<ViewNode> = {}): ViewNode => ({ node, load: 0.5 * node, speed: 10000 * node, cpus: 1, memAvailKb: 1024, memTotalKb: 2048, util: 25, t: 1, seq: 1, up: true, ageMs: 400, self: node === 1, ...over });
 const view: ClusterViewReply = { self: 1, map, nodes: [v(1), v(2, { block: true }), v(3, { up: false, ageMs: 9000 })] };
-const info: ClusterInfo = { nodeId: 1, map, keyInstalled: true, keyId: 'k', listening: true, port: 7249, exchange: { accepted: 10, forged: 2, stale: 0, replayed: 1, ahead: 0 } };
-const state: BalanceState = { nodeId: 1, flags: { ...NO_FLAGS, block: true }, decay: DEFAULT_DECAY, speed: 10000, exchanging: true, canMigrate: false, note: 'no migration service', moves: 0, failedMoves: 0, jobs: 0, guests: 2, away: 1 };
+const info: ClusterInfo = { nodeId: 1, map, mapBy: 'setpe', leftAt: null, keyInstalled: true, keyId: 'k', listening: true, port: 7249, exchange: { accepted: 10, forged: 2, stale: 0, replayed: 1, ahead: 0 }, peers: [] };
+const state: BalanceState = { nodeId: 1, flags: { ...NO_FLAGS, block: true }, decay: DEFAULT_DECAY, speed: 10000, exchanging: true, canMigrate: false, note: 'no migration service', moves: 0, failedMoves: 0, jobs: 0, guests: 2, away: 1,
+  held: [{ job: '1.7', why: 'CRIU is not installed on this node: install criu >= 4' }, { job: '2.3', why: 'moved here by the admin 40 s ago: the admin\'s placement stands for 600 s (560 s left)' }],
+  avoiding: [{ node: 3, why: 'CRIU 3.17 on node 3 is too old', forS: 290 }] };
 
 function fakeAgent(calls: [string, unknown][] = []): MosctlAgent {
   const answers: Record<string, unknown> = {
@@ -65,6 +67,10 @@ describe('mosctl', () => {
     expect(s).toContain('Flags: stay off, lstay off, block on, quiet off (automigration on)');
     expect(s).toContain('Decay: interval 1 s, slowdecay 975, fastdecay 926');
     expect(s).toContain('Load exchange: 10 accepted, 2 forged, 0 stale, 1 replayed');
+    // What keeps jobs here and which targets the balancer leaves alone, each with why.
+    expect(s).toContain('Job 1.7 stays here: CRIU is not installed on this node: install criu >= 4');
+    expect(s).toContain("Job 2.3 stays here: moved here by the admin 40 s ago: the admin's placement stands for 600 s (560 s left)");
+    expect(s).toContain('Node 3 gets no jobs from here for 290 s: CRIU 3.17 on node 3 is too old');
     const two = await mosctl(['status', '2']);
     expect(two.lines[0]).toMatch(/^Node 2 \(10\.0\.0\.2\) is up: speed 20000, 1 CPU\(s\), load 1\.00, .*guests blocked/);
     expect((await mosctl(['status', '3'])).code).toBe(1);
@@ -121,13 +127,16 @@ describe('setpe', () => {
     expect(bad.err).toMatchObject({ message: 'my.map:3: node 2 is already defined on line 2' });
     expect(bad.calls).toEqual([]);
     const good = await run(['-w', '-f', 'my.map'], { 'my.map': '1 10.0.0.1 3\n' });
-    expect(good.calls).toEqual([['cluster.configure', { mapText: '1 10.0.0.1 3\n' }]]);
+    // Recorded as the admin's own map: Mosixview then leaves it alone.
+    expect(good.calls).toEqual([['cluster.configure', { mapText: '1 10.0.0.1 3\n', by: 'setpe' }]]);
     expect(good.lines[0]).toBe('this node is node 1 of 3; peer channel listening on port 7249');
     expect((await run(['-w', '-f', 'gone.map'])).err).toMatchObject({ message: expect.stringMatching(/^cannot read gone\.map/) });
   });
 
-  it('-off leaves the cluster', async () => {
-    expect((await run(['-off'])).calls).toEqual([['cluster.configure', { off: true }]]);
+  it('-off leaves the cluster, and says that Mosixview does not undo it', async () => {
+    const off = await run(['-off']);
+    expect(off.calls).toEqual([['cluster.configure', { off: true }]]);
+    expect(off.lines).toEqual(['this node left the cluster: no map installed, no load exchange; Mosixview does not put its map back (setpe -w, or "Install the profile\'s map" in Mosixview, joins again)']);
   });
 });
 

@@ -1,11 +1,64 @@
 /**
  * mon, the openMosix terminal monitor (HOWTO chapter 8.5): load, speed, memory and
  * utilisation bars for every node of the cluster view, redrawn each second until q or
- * Ctrl-C. `mon --once` prints one frame and exits (scripts, tests).
+ * Ctrl-C. `mon --once` prints one frame and exits (scripts, tests). When it cannot show the
+ * cluster it says which of these it is: no agent, no map installed, or an agent it cannot
+ * reach (no permission, hung, gone mid-run).
  */
+import { connect } from 'node:net';
 import type { NodeId, NodeSample } from '../../shared/domain/node.js';
 import type { ClusterViewReply } from '../../shared/protocol/agentBalance.js';
+import { statePaths } from '../stateDir.js';
 import { CliError, connectDaemon, type DaemonClient } from './daemonClient.js';
+
+/** A failure as the RPC layer or the socket reports it. */
+export interface Failure {
+  code?: string;
+  message: string;
+}
+
+const RESTART = 'restart it: "mosixview-agent stop; mosixview-agent daemon &" (or systemctl restart mosixview-agent)';
+
+/** Why mon cannot talk to this node's agent, in words, by the failure's code. */
+export function agentProblem(f: Failure, socket: string): string {
+  switch (f.code) {
+    case 'ENOENT':
+      return `no agent: the Mosixview agent is not running on this node (no socket at ${socket}): start it with "systemctl start mosixview-agent" or "mosixview-agent daemon &"`;
+    case 'ECONNREFUSED':
+      return `no agent: nothing listens at ${socket} (the agent stopped or crashed and left its socket): start it with "mosixview-agent daemon &"`;
+    case 'EACCES':
+    case 'EPERM':
+      return `agent unreachable: no permission to use ${socket}: run mon as the agent's user or as root`;
+    case 'ETIMEDOUT':
+      return `agent unreachable: it does not answer (${f.message}): it may be hung; ${RESTART}`;
+    case 'ECLOSED':
+      return `agent unreachable: ${f.message} (was it stopped?): start it again, then run mon again`;
+    default:
+      return `agent unreachable: ${f.message}`;
+  }
+}
+
+/** The socket's own error, for a connection that connectDaemon could only call "not running". */
+function socketError(path: string): Promise<Failure> {
+  return new Promise((resolve) => {
+    const sock = connect(path);
+    sock.once('connect', () => (sock.destroy(), resolve({ code: 'ECONNRESET', message: `the agent at ${path} accepted, then dropped the connection` })));
+    sock.once('error', (e: NodeJS.ErrnoException) => resolve({ ...(e.code ? { code: e.code } : {}), message: e.message }));
+  });
+}
+
+async function connectForMon(): Promise<DaemonClient> {
+  const socket = statePaths().socket;
+  try {
+    return await connectDaemon();
+  } catch (e) {
+    const f: Failure = e instanceof CliError ? await socketError(socket) : (e as Failure);
+    throw new CliError(agentProblem(f, socket));
+  }
+}
+
+/** The cluster view, or why the agent did not give one. */
+export type ViewAnswer = ClusterViewReply | { error: Failure };
 
 export const MON_USAGE = 'usage: mon [--once]';
 const BAR = 20;
@@ -19,8 +72,10 @@ export function bar(percent: number, width = BAR): string {
 const pct = (n: number) => `${String(Math.round(n)).padStart(3)}%`;
 
 /** One screen: a header, then a row per map node (or this node alone outside a cluster). */
-export function monFrame(view: ClusterViewReply, own: NodeSample | undefined, now: Date): string[] {
+export function monFrame(answer: ViewAnswer, own: NodeSample | undefined, now: Date): string[] {
   const rows: string[] = [];
+  const failed = 'error' in answer ? answer.error : undefined;
+  const view: ClusterViewReply = 'error' in answer ? { self: null, map: [], nodes: [] } : answer;
   const ids: NodeId[] = view.map.length ? view.map.map((n) => n.id) : [];
   let up = 0;
   const row = (id: string, host: string, f: { load: number; cpus: number; speed: number; util: number; memAvailKb: number; memTotalKb: number }) => {
@@ -42,13 +97,18 @@ export function monFrame(view: ClusterViewReply, own: NodeSample | undefined, no
     rows.push(row('-', own.hostname, { ...own, memAvailKb: own.mem.availableKb, memTotalKb: own.mem.totalKb }));
   }
   const clock = now.toTimeString().slice(0, 8);
-  const head = ids.length ? `mon: ${ids.length} node(s), ${up} up; this is node ${view.self ?? '?'}` : 'mon: not in a cluster (no map installed): this node only';
+  const alone = !failed
+    ? 'not in a cluster (no map installed): this node only'
+    : failed.code === 'ETIMEDOUT' || failed.code === 'ECLOSED'
+      ? agentProblem(failed, statePaths().socket)
+      : `the agent could not give the cluster view (${failed.message}): this node only`;
+  const head = ids.length ? `mon: ${ids.length} node(s), ${up} up; this is node ${view.self ?? '?'}` : `mon: ${alone}`;
   return [`${head}    ${clock}    q or Ctrl-C quits`, '', ' node  host            state', ...rows];
 }
 
 async function frame(agent: Pick<DaemonClient, 'request'>): Promise<string[]> {
   const [view, own] = await Promise.all([
-    agent.request('balance.view', null).catch(() => ({ self: null, map: [], nodes: [] }) as ClusterViewReply),
+    agent.request('balance.view', null).catch((e: Failure): ViewAnswer => ({ error: { ...(e.code ? { code: e.code } : {}), message: e.message } })),
     agent.request('sample', null).catch(() => undefined),
   ]);
   return monFrame(view, own, new Date());
@@ -58,7 +118,7 @@ export async function mon(args: string[], out: (s: string) => void): Promise<voi
   if (args.some((a) => a === '-h' || a === '--help')) return out(MON_USAGE);
   const bad = args.find((a) => a !== '--once');
   if (bad !== undefined) throw new CliError(`unknown argument "${bad}"\n${MON_USAGE}`);
-  const agent = await connectDaemon();
+  const agent = await connectForMon();
   if (args.includes('--once')) {
     try {
       (await frame(agent)).forEach(out);

@@ -4,7 +4,8 @@
  */
 import { lookup } from 'node:dns/promises';
 import { MOSCTL_USAGE, parseMosctl, type MosctlCommand } from '../../shared/balancing/controls.js';
-import type { NodeId } from '../../shared/domain/node.js';
+import type { NodeId, NodeSample } from '../../shared/domain/node.js';
+import { demandSourceLabel, speedSourceLabel } from '../../shared/loadFigures.js';
 import { CliError, connectDaemon, type DaemonClient } from './daemonClient.js';
 import { figuresOfSample, formatGet, formatOwnStatus, formatPeerStatus, formatReport, formatWhois } from '../balance/readers.js';
 
@@ -17,6 +18,15 @@ async function balanceState(agent: MosctlAgent) {
 
 async function ownId(agent: MosctlAgent): Promise<NodeId | null> {
   return (await agent.request('cluster.info', null)).nodeId;
+}
+
+/** Where this node's speed and load come from (absent from older agents' samples). */
+function figureSources(s: NodeSample): string[] {
+  const out: string[] = [];
+  if (s.speedSource === 'calibrated') out.push(`Speed: ${s.speed}, ${speedSourceLabel('calibrated')} (CPU time of a fixed workload, checked at each agent start)`);
+  if (s.speedSource === 'admin') out.push(`Speed: ${s.speed}, ${speedSourceLabel('admin')} (mosctl setspeed or the GUI; never re-measured)`);
+  if (s.demandSource) out.push(`Load: ${demandSourceLabel(s.demandSource)}`);
+  return out;
 }
 
 /** Runs one parsed command; returns the exit code (1: the node asked about is down or unknown). */
@@ -64,7 +74,10 @@ export async function runMosctl(cmd: MosctlCommand, agent: MosctlAgent, out: (s:
     case 'status': {
       const c = await agent.request('cluster.info', null);
       if (cmd.node === undefined || cmd.node === c.nodeId) {
-        formatOwnStatus(await agent.request('sample', null), c, await balanceState(agent)).forEach(out);
+        const s = await agent.request('sample', null);
+        const lines = formatOwnStatus(s, c, await balanceState(agent));
+        lines.splice(1, 0, ...figureSources(s));
+        lines.forEach(out);
         return 0;
       }
       const view = await agent.request('balance.view', null);

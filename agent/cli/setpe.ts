@@ -3,6 +3,8 @@
  *   setpe -w -f MAP        install the map (this node finds itself in it by its addresses)
  *   setpe -r [-f MAP]      write the installed map, in map syntax, to stdout or MAP
  *   setpe -off             leave the cluster
+ * What is done here wins over Mosixview: a map installed with -w is recorded as the node's
+ * own, and after -off no GUI installs its map again unless the admin asks it to.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseSetpe, SETPE_USAGE, type SetpeCommand } from '../../shared/balancing/controls.js';
@@ -34,7 +36,7 @@ export async function runSetpe(cmd: SetpeCommand, agent: SetpeAgent, io: SetpeIo
       }
       let info;
       try {
-        info = await agent.request('cluster.configure', { mapText: text });
+        info = await agent.request('cluster.configure', { mapText: text, by: 'setpe' });
       } catch (e) {
         throw new CliError(`${cmd.file}: ${(e as Error).message}`);
       }
@@ -57,7 +59,7 @@ export async function runSetpe(cmd: SetpeCommand, agent: SetpeAgent, io: SetpeIo
     }
     case 'off':
       await agent.request('cluster.configure', { off: true });
-      io.out('this node left the cluster: no map installed, no load exchange');
+      io.out(`this node left the cluster: no map installed, no load exchange; Mosixview does not put its map back (setpe -w, or "Install the profile's map" in Mosixview, joins again)`);
       return;
   }
 }

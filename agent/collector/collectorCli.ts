@@ -131,7 +131,11 @@ function needRunning(p: CollectorPaths): void {
 }
 
 export async function mosixcollector(args: string[], out: (s: string) => void, bundle: string): Promise<void> {
-  const p = collectorPaths(statePaths());
+  return collectorCommand(collectorPaths(statePaths()), args, out, bundle);
+}
+
+/** One mosixcollector option on the collector at `p`: the tool runs it, and the agent for the GUI (history.*). */
+export async function collectorCommand(p: CollectorPaths, args: string[], out: (s: string) => void, bundle: string): Promise<void> {
   const [opt, ...rest] = args;
   switch (opt) {
     case '-d':
@@ -147,8 +151,9 @@ export async function mosixcollector(args: string[], out: (s: string) => void, b
       return;
     case '-n': {
       needRunning(p);
-      const { t } = await collectorRequest(p.socket, 'checkpoint', { label: rest.join(' ') });
-      out(`checkpoint written at ${new Date(t).toISOString()}`);
+      const label = rest.join(' ');
+      const { t } = await collectorRequest(p.socket, 'checkpoint', { label });
+      out(`checkpoint${label ? ` ${JSON.stringify(label)}` : ''} written at ${new Date(t).toISOString()}`);
       return;
     }
     case '-r': {

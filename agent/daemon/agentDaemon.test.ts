@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { connect, type Socket } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,14 +20,18 @@ function tempPaths(): StatePaths {
   const dir = mkdtempSync(join(tmpdir(), 'mvd-'));
   dirs.push(dir);
   const paths = statePaths({ MOSIXVIEW_STATE_DIR: dir });
-  // A stored calibration: the daemon need not spend CPU time measuring.
-  writeFileSync(join(dir, 'speed.json'), JSON.stringify({ calibrated: 40000 }) + '\n');
+  // A stored calibration, which the start-up check (measure below) confirms.
+  writeFileSync(join(dir, 'speed.json'), JSON.stringify({ source: 'calibrated', speed: 40000, calibrated: 40000, timedBy: 'cpu-time' }) + '\n');
   return paths;
 }
 
+/** This machine's speed as the tests' daemons measure it: no CPU time spent measuring. */
+let machineSpeed = 40000;
+const measure = { full: () => machineSpeed, quick: () => machineSpeed };
+
 async function startDaemon(paths: StatePaths) {
   let stopped = 0;
-  const d = new AgentDaemon(paths, () => stopped++);
+  const d = new AgentDaemon(paths, () => stopped++, undefined, undefined, measure);
   daemons.push(d);
   await d.start();
   return { d, stopCount: () => stopped };
@@ -49,6 +53,7 @@ async function client(paths: StatePaths): Promise<{ ep: Client; sock: Socket }> 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 afterEach(() => {
+  machineSpeed = 40000;
   for (const s of sockets.splice(0)) s.destroy();
   for (const d of daemons.splice(0)) d.stop();
 });
@@ -100,10 +105,11 @@ describe('AgentDaemon (in process)', () => {
   it('setSpeed is reported by getSpeed and persists across daemon restarts', async () => {
     const first = await startDaemon(paths);
     const { ep, sock } = await client(paths);
-    await expect(ep.request('getSpeed', null)).resolves.toEqual({ speed: 40000, calibrated: 40000 });
+    await expect(ep.request('getSpeed', null)).resolves.toEqual({ speed: 40000, calibrated: 40000, source: 'calibrated' });
+    expect(await ep.request('sample', null)).toMatchObject({ speed: 40000, speedSource: 'calibrated' });
     await expect(ep.request('setSpeed', { speed: 25000 })).resolves.toEqual({ speed: 25000 });
-    await expect(ep.request('getSpeed', null)).resolves.toEqual({ speed: 25000, calibrated: 40000 });
-    expect((await ep.request('sample', null)).speed).toBe(25000);
+    await expect(ep.request('getSpeed', null)).resolves.toEqual({ speed: 25000, calibrated: 40000, source: 'admin' });
+    expect(await ep.request('sample', null)).toMatchObject({ speed: 25000, speedSource: 'admin' });
 
     sock.destroy();
     first.d.stop();
@@ -111,9 +117,26 @@ describe('AgentDaemon (in process)', () => {
     expect(existsSync(paths.socket)).toBe(false);
     expect(existsSync(paths.pidFile)).toBe(false);
 
+    // The admin's speed is never measured against: not even a machine twice as fast changes it.
+    machineSpeed = 80000;
     await startDaemon(paths);
     const again = await client(paths);
-    await expect(again.ep.request('getSpeed', null)).resolves.toEqual({ speed: 25000, calibrated: 40000 });
+    await expect(again.ep.request('getSpeed', null)).resolves.toEqual({ speed: 25000, calibrated: 40000, source: 'admin' });
+  });
+
+  it('replaces at start a calibrated speed that a fresh measurement contradicts, and logs it', async () => {
+    machineSpeed = 85000;
+    const logged: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (logged.push(String(s)), true));
+    try {
+      await startDaemon(paths);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(logged).toContain('mosixview-agent: speed 40000 (calibrated) disagrees with a fresh measurement (85000): calibrated again: 85000\n');
+    const { ep } = await client(paths);
+    expect(await ep.request('sample', null)).toMatchObject({ speed: 85000, speedSource: 'calibrated' });
+    expect(JSON.parse(readFileSync(join(paths.dir, 'speed.json'), 'utf8'))).toMatchObject({ source: 'calibrated', speed: 85000 });
   });
 
   it.each([
@@ -186,7 +209,7 @@ describe('AgentDaemon (in process)', () => {
 
   it('a second daemon on the same socket fails to start with EADDRINUSE', async () => {
     await startDaemon(paths);
-    const second = new AgentDaemon(paths, () => undefined);
+    const second = new AgentDaemon(paths, () => undefined, undefined, undefined, measure);
     await expect(second.start()).rejects.toMatchObject({ code: 'EADDRINUSE' });
     // start() began sampling before it found the socket taken; end that timer (stop() would
     // remove the first daemon's socket file).

@@ -10,10 +10,9 @@ import type { Readable, Writable } from 'node:stream';
 import { RpcEndpoint, type Handlers } from '../../shared/rpc/rpcEndpoint.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import { AGENT_PROTOCOL_VERSION, type AgentEvents, type AgentRequests } from '../../shared/protocol/agent.js';
-import { MAX_SPEED, MIN_SPEED, type NodeSample } from '../../shared/domain/node.js';
-import type { ProcInfo } from '../../shared/domain/process.js';
+import { MAX_SPEED, MIN_SPEED } from '../../shared/domain/node.js';
 import { Sampler } from '../sampler/sampler.js';
-import { SpeedStore, type SpeedState } from '../speed/calibrate.js';
+import { SpeedStore, speedSource, type SpeedMeasure, type SpeedState } from '../speed/calibrate.js';
 import { AGENT_VERSION } from '../version.js';
 import { ensureStateDir, type StatePaths } from '../stateDir.js';
 import type { AgentFeature, DaemonContext, FeatureFactory, Snapshot } from './feature.js';
@@ -43,11 +42,14 @@ export class AgentDaemon {
     private readonly onStop: () => void = () => process.exit(0),
     factories: FeatureFactory[] = FEATURES,
     bundle: string = process.argv[1] ?? '',
+    speedMeasure?: SpeedMeasure,
   ) {
     ensureStateDir(paths);
-    this.speedStore = new SpeedStore(paths.dir);
-    this.speedState = this.speedStore.load();
-    this.sampler = new Sampler({ selfPids: () => [process.pid], speed: () => this.speed });
+    this.speedStore = new SpeedStore(paths.dir, speedMeasure);
+    // A speed calibrated while the machine was busy, or by an older agent's wall clock, is
+    // measured again here; one the admin set is kept as it is.
+    this.speedState = this.speedStore.startupCheck((m) => process.stderr.write(`mosixview-agent: ${m}\n`));
+    this.sampler = new Sampler({ selfPids: () => [process.pid], speed: () => this.speed, speedSource: () => speedSource(this.speedState) });
     this.peers = new PeerService(paths.dir, AGENT_VERSION);
     const ctx: DaemonContext = {
       paths,
@@ -71,7 +73,7 @@ export class AgentDaemon {
   private readonly featureHandlers: Handlers<AgentRequests>;
 
   get speed(): number {
-    return this.speedState.speed ?? this.speedState.calibrated!;
+    return this.speedState.admin ?? this.speedState.calibrated!;
   }
 
   /** Listens on the socket; throws EADDRINUSE when another daemon already serves it. */
@@ -158,7 +160,7 @@ export class AgentDaemon {
   /** Shows a changed setting at once without a sample over a too-short interval. */
   private republish(): void {
     if (!this.latest) return;
-    this.latest = { ...this.latest, sample: { ...this.latest.sample, speed: this.speed } };
+    this.latest = { ...this.latest, sample: { ...this.latest.sample, speed: this.speed, speedSource: speedSource(this.speedState) } };
     for (const ep of this.subscribers) ep.emit('sample', this.latest.sample);
   }
 
@@ -186,7 +188,7 @@ export class AgentDaemon {
         else this.subscribers.delete(self());
         return null;
       },
-      getSpeed: () => ({ speed: this.speed, calibrated: this.speedState.calibrated! }),
+      getSpeed: () => ({ speed: this.speed, ...(this.speedState.calibrated !== undefined ? { calibrated: this.speedState.calibrated } : {}), source: speedSource(this.speedState) }),
       setSpeed: ({ speed }) => {
         if (!Number.isInteger(speed) || speed < MIN_SPEED || speed > MAX_SPEED) {
           throw new RpcError('EINVAL', `speed ${speed} is out of range: give a whole number from ${MIN_SPEED} to ${MAX_SPEED} (10000 = reference CPU)`);
@@ -199,10 +201,12 @@ export class AgentDaemon {
         try {
           return await this.peers.configure(p ?? {});
         } catch (e) {
-          throw new RpcError('EINVAL', (e as Error).message);
+          // A refused key change keeps its own code: the GUI offers adopt or rotate on it.
+          throw e instanceof RpcError ? e : new RpcError('EINVAL', (e as Error).message);
         }
       },
       'cluster.info': () => this.peers.info(),
+      'cluster.key': () => this.peers.exportKey(),
       shutdown: () => {
         setTimeout(() => this.stop(), 50);
         return null;

@@ -3,13 +3,19 @@
  * node's daemon, starting the daemon first when none runs (or replacing one of another
  * version). With --embedded and no daemon running, it serves the protocol itself for as
  * long as its stdin is open: the GUI's embedded default leaves nothing running behind.
+ * `--stop` ("Stop agent") stops the daemon and records that, so later attaches start none
+ * and exit ATTACH_EXIT_STOPPED saying why; `--start` ("Start agent") clears the record.
  */
 import type { Socket } from 'node:net';
+import { ATTACH_EXIT_STOPPED } from '../../shared/protocol/agent.js';
 import { AGENT_VERSION } from '../version.js';
 import { ensureStateDir, type StatePaths } from '../stateDir.js';
 import { AgentDaemon } from './agentDaemon.js';
 import { installDaemonErrorPolicy } from './unexpectedErrors.js';
 import { clearStaleSocket, daemonInfo, spawnDaemon, stopDaemon, tryConnect, waitForSocket } from './daemonSocket.js';
+import { clearAdminStop, describeAdminStop, readAdminStop, recordAdminStop } from './adminStop.js';
+
+export type AttachMode = 'attach' | 'start' | 'stop';
 
 function die(message: string): never {
   process.stderr.write(`mosixview-agent: ${message}\n`);
@@ -38,10 +44,29 @@ function relay(sock: Socket): void {
   sock.on('error', (e) => die(`lost the agent daemon: ${e.message}`));
 }
 
-export async function attach(paths: StatePaths, bundle: string, embedded: boolean): Promise<void> {
+/** Who stopped it, in words: the GUI's address when it came over SSH. */
+function stopper(env: NodeJS.ProcessEnv): string {
+  const from = env.SSH_CLIENT?.split(' ')[0];
+  return `Stop agent in Mosixview${from ? ` from ${from}` : ''}`;
+}
+
+export async function attach(paths: StatePaths, bundle: string, embedded: boolean, mode: AttachMode = 'attach'): Promise<void> {
   ensureStateDir(paths);
+  if (mode === 'stop') {
+    // Recorded first: an attach racing the stop must not start the daemon again.
+    recordAdminStop(paths.dir, { at: new Date().toISOString(), by: stopper(process.env) });
+    const was = await stopDaemon(paths);
+    process.stderr.write(`mosixview-agent: ${was ? 'agent stopped' : 'no agent was running'}; it stays stopped until "Start agent"\n`);
+    process.exit(0);
+  }
+  if (mode === 'start') clearAdminStop(paths.dir);
   let sock = await connectCurrentDaemon(paths);
   if (!sock) {
+    const stopped = readAdminStop(paths.dir);
+    if (stopped) {
+      process.stderr.write(`mosixview-agent: ${describeAdminStop(stopped)}\n`);
+      process.exit(ATTACH_EXIT_STOPPED);
+    }
     await clearStaleSocket(paths);
     if (embedded) {
       const daemon = new AgentDaemon(paths, () => process.exit());

@@ -9,7 +9,10 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import type { AgentFeature, DaemonContext } from '../daemon/feature.js';
-import { collectorPaths } from '../collector/config.js';
+import { collectorPaths, type CollectorPaths } from '../collector/config.js';
+import { collectorCommand } from '../collector/collectorCli.js';
+import { CliError } from '../cli/daemonClient.js';
+import { CHECKPOINT_LABEL_MAX } from '../../shared/protocol/agentHistory.js';
 import { mergeViews, type ViewSource } from './mergeViews.js';
 import { observedSource, reportedSource } from './viewSources.js';
 import { clusterAt, collectorStatus, historySeries, procHistory } from './historyQueries.js';
@@ -49,10 +52,16 @@ export function historyFeature(ctx: DaemonContext): AgentFeature {
         return null;
       },
       'history.status': () => collectorStatus(paths),
-      'history.start': async () => {
-        await startCollector(ctx.bundle);
-        return collectorStatus(paths);
+      'history.start': async () => ({ message: await startCollector(ctx.bundle), status: collectorStatus(paths) }),
+      'history.stop': async () => ({ message: await collectorSays(paths, ['-k'], ctx.bundle), status: collectorStatus(paths) }),
+      'history.checkpoint': async (req) => {
+        const label = (req as { label?: unknown } | null)?.label;
+        if (typeof label !== 'string' || label.length > CHECKPOINT_LABEL_MAX) {
+          throw new RpcError('EINVAL', `a checkpoint needs { label }: a text of at most ${CHECKPOINT_LABEL_MAX} characters (may be empty)`);
+        }
+        return { message: await collectorSays(paths, ['-n', label], ctx.bundle), status: collectorStatus(paths) };
       },
+      'history.rotate': async () => ({ message: await collectorSays(paths, ['-r'], ctx.bundle), status: collectorStatus(paths) }),
       'history.series': (req) => historySeries(paths, req),
       'history.procs': (req) => procHistory(paths, req),
       'history.at': (req) => clusterAt(paths, req),
@@ -78,16 +87,33 @@ function writeSelfId(dir: string, file: string, id: number): void {
   }
 }
 
-/** Runs `mosixcollector -d` from this bundle; it returns once the collector is up. */
-function startCollector(bundle: string): Promise<void> {
+/**
+ * Runs `mosixcollector -d` from this bundle; resolves with what it printed once the collector
+ * is up. A process of its own, as from a shell: the collector it starts is detached from it.
+ */
+function startCollector(bundle: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundle, 'mosixcollector', '-d'], { stdio: ['ignore', 'ignore', 'pipe'], env: process.env });
+    const child = spawn(process.execPath, [bundle, 'mosixcollector', '-d'], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    let out = '';
     let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.once('error', (e) => reject(new RpcError('EFAIL', `cannot start the collector: ${e.message}`)));
     child.once('exit', (code) => {
-      if (code === 0) resolve();
+      // Settings it ignored (a typo in collector.json) are said on stderr even when it starts.
+      if (code === 0) resolve([out.trim(), err.trim().replace(/^mosixcollector: /gm, '')].filter(Boolean).join('\n'));
       else reject(new RpcError('EFAIL', err.trim().replace(/^mosixcollector: /, '') || `the collector did not start (exit code ${code})`));
     });
   });
+}
+
+/** Stop, checkpoint and rotate: the tool's own code and words, run here; its refusals become errors for the GUI. */
+async function collectorSays(paths: CollectorPaths, args: string[], bundle: string): Promise<string> {
+  const said: string[] = [];
+  try {
+    await collectorCommand(paths, args, (s) => said.push(s), bundle);
+  } catch (e) {
+    throw new RpcError(e instanceof CliError ? 'ENOTRUNNING' : 'EFAIL', (e as Error).message);
+  }
+  return said.join('\n');
 }

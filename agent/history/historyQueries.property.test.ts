@@ -54,6 +54,8 @@ const request = fc.oneof(
         from: time,
         to: time,
         t: time,
+        since: time,
+        recorded: fc.oneof(fc.boolean(), fc.jsonValue({ maxDepth: 0 })),
         backup: fc.oneof(fc.constantFrom('', 'mosixview-20240301-120000', '../mosixview', 'mosixview', '/etc'), fc.jsonValue({ maxDepth: 0 })),
       },
       { requiredKeys: [] },
@@ -81,10 +83,15 @@ describe('history requests from a local client (properties)', () => {
         if (r instanceof RpcError) return;
         const asked = (req as { metrics: unknown[] }).metrics;
         expect(r.to).toBeGreaterThan(r.from);
+        expect(r.first >= 0 && r.first < r.buckets).toBe(true);
+        expect(r.next >= r.from && r.next <= r.to).toBe(true);
         for (const n of r.nodes) {
           for (const [k, s] of Object.entries(n.series)) {
             expect(METRICS).toContain(k);
             expect(asked).toContain(k);
+            expect(s!.max.length).toBe(s!.min.length);
+            expect(r.first + s!.max.length).toBeLessThanOrEqual(r.buckets);
+            expect(s!.settled.samples).toBeLessThanOrEqual(s!.stats.samples);
             for (const v of [...s!.min, ...s!.max]) expect(v === null || Number.isFinite(v)).toBe(true);
           }
         }

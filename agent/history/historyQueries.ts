@@ -11,8 +11,10 @@ import type {
 } from '../../shared/protocol/agentHistory.js';
 import type { HistoryNodeSample, SampleRecord } from '../../shared/history/types.js';
 import type { NodeSample } from '../../shared/domain/node.js';
-import { MinMaxBuckets, minuteEdges } from '../../shared/history/downsample.js';
+import { MinMaxBuckets, minuteEdges, type MinMaxSeries } from '../../shared/history/downsample.js';
 import { HISTORY_METRICS, MINUTE, minuteOf } from '../../shared/history/metrics.js';
+import { columnOf, columnStart } from '../../shared/history/seriesMerge.js';
+import { gridFor, recordedRange } from '../../shared/history/grid.js';
 import { HistoryReader } from '../collector/store/historyReader.js';
 import type { MinuteSummary } from '../collector/store/summary.js';
 import { backupTime, listBackups } from '../collector/store/rotation.js';
@@ -86,11 +88,51 @@ export function historySeries(p: CollectorPaths, req: HistorySeriesRequest): His
   // Own keys only: "toString" is in every object, and is no metric.
   const metrics = (Array.isArray(req.metrics) ? req.metrics : []).filter((m): m is HistoryMetric => typeof m === 'string' && Object.hasOwn(METRICS, m));
   if (!metrics.length) throw new RpcError('EINVAL', `metrics must list some of ${Object.keys(METRICS).join(', ')}`);
+  const askedSince = num(req.since, 'since');
+  if (req.recorded !== undefined && typeof req.recorded !== 'boolean') throw new RpcError('EINVAL', 'recorded must be true or false');
+  if (req.recorded && askedSince !== undefined) throw new RpcError('EINVAL', 'since needs the columns of the last answer: pass its from, to and buckets, not recorded');
   return withReader(p, req.backup, (r, name) => {
+    if (req.recorded) {
+      // A backup no longer grows: its columns need no room for more.
+      const g = gridFor(recordedRange(r.header.started, r.lastTime()), buckets, name === null);
+      return onTheWire(seriesOf(r, name, { ...g, metrics }));
+    }
     const from = num(req.from, 'from') ?? r.header.started;
     const to = Math.max(from + 1000, num(req.to, 'to') ?? from + DAY);
-    return seriesOf(r, name, { from, to, buckets, metrics });
+    if (askedSince !== undefined && !(askedSince >= from && askedSince <= to)) {
+      throw new RpcError('EINVAL', `since must lie within from..to (${from}..${to}): pass the last answer's "next", or leave it out for a full read`);
+    }
+    return onTheWire(seriesOf(r, name, { from, to, buckets, metrics, ...(askedSince !== undefined ? { since: askedSince } : {}) }));
   });
+}
+
+/** The columns from..to of a series (all three arrays), each value passed through `f`. */
+function sliceSeries(m: MinMaxSeries, from: number, to?: number, f = (v: number | null) => v): MinMaxSeries {
+  return { min: m.min.slice(from, to).map(f), max: m.max.slice(from, to).map(f), mean: m.mean.slice(from, to).map(f) };
+}
+
+/** A hundredth of a load percent or of a kB is far below what a chart can show: fewer digits to send. */
+const round = (v: number | null) => (v === null ? null : Math.round(v * 100) / 100);
+
+/**
+ * What crosses the network: no columns after the last one holding data (or `next`), which
+ * lie after the last record, no edges when the columns are all alike, values to a hundredth.
+ */
+function onTheWire(s: HistorySeries): HistorySeries {
+  let end = Math.max(0, columnOf(s, s.next) - s.first);
+  for (const n of s.nodes) {
+    for (const m of Object.values(n.series)) {
+      for (let i = m.max.length - 1; i > end; i--) if (m.max[i] !== null) end = i;
+    }
+  }
+  const nodes = s.nodes.map((n) => ({
+    ...n,
+    series: Object.fromEntries(Object.entries(n.series).map(([k, m]) => [k, { ...m, ...sliceSeries(m, 0, end + 1, round) }])),
+  }));
+  const w = (s.to - s.from) / s.buckets;
+  const uniform = s.edges?.every((e, i) => e === (i === s.buckets ? s.to : s.from + i * w));
+  const { edges, ...rest } = s;
+  return { ...rest, ...(edges && !uniform ? { edges } : {}), nodes };
 }
 
 /**
@@ -99,15 +141,22 @@ export function historySeries(p: CollectorPaths, req: HistorySeriesRequest): His
  * The seconds are read only where no summary covers a whole minute of the range: its
  * ragged ends, the open minute, anything not summarised. Finer columns read the seconds
  * of the range alone, from the keyframe the index points at.
+ * With `since` (a refresh), only the columns from the one holding it on are read and answered.
  */
-export function seriesOf(r: HistoryReader, name: string | null, q: { from: number; to: number; buckets: number; metrics: HistoryMetric[] }): HistorySeries {
+export function seriesOf(r: HistoryReader, name: string | null, q: { from: number; to: number; buckets: number; metrics: HistoryMetric[]; since?: number }): HistorySeries {
   const { from, to, buckets, metrics } = q;
   const coarse = (to - from) / buckets >= MINUTE;
   const edges = coarse ? minuteEdges(from, to, buckets) : undefined;
+  const grid = { from, to, buckets, ...(edges ? { edges } : {}) };
+  const first = q.since === undefined ? 0 : columnOf(grid, q.since);
+  const readFrom = columnStart(grid, first);
+  // Read before the seconds: what is written meanwhile lands after `next`, and the next refresh reads it.
+  const last = Math.max(r.header.started, r.lastTime());
+  const next = columnStart(grid, columnOf(grid, Math.min(to, Math.max(from, last))));
   const perNode = new Map<number, Map<HistoryMetric, MinMaxBuckets>>();
   const columns = (id: number) => {
     let m = perNode.get(id);
-    if (!m) perNode.set(id, (m = new Map(metrics.map((k) => [k, new MinMaxBuckets(from, to, buckets, edges)]))));
+    if (!m) perNode.set(id, (m = new Map(metrics.map((k) => [k, new MinMaxBuckets(from, to, buckets, edges, next)]))));
     return m;
   };
   const second = (rec: SampleRecord) => {
@@ -124,13 +173,13 @@ export function seriesOf(r: HistoryReader, name: string | null, q: { from: numbe
       for (const k of metrics) m.get(k)!.addSpan(s.t, n.spans[k]);
     }
   };
-  // Whole minutes inside [from, to] (to is inclusive, like the raw read).
-  const first = minuteOf(from + MINUTE - 1);
+  // Whole minutes inside [readFrom, to] (to is inclusive, like the raw read).
+  const firstMinute = minuteOf(readFrom + MINUTE - 1);
   const end = minuteOf(to + 1);
-  if (!coarse || first >= end) r.samples(from, to, second);
+  if (!coarse || firstMinute >= end) r.samples(readFrom, to, second);
   else {
-    let cursor = from;
-    r.summaries(first, end - MINUTE, (s) => {
+    let cursor = readFrom;
+    r.summaries(firstMinute, end - MINUTE, (s) => {
       if (s.t > cursor) r.samples(cursor, s.t - 1, second);
       minute(s);
       cursor = s.t + MINUTE;
@@ -143,10 +192,12 @@ export function seriesOf(r: HistoryReader, name: string | null, q: { from: numbe
     .map(([id, m]) => ({
       id,
       host: names.get(id) ?? '',
-      series: Object.fromEntries([...m.entries()].map(([k, b]) => [k, { ...b.series(), stats: b.stats() }])),
+      series: Object.fromEntries([...m.entries()].map(([k, b]) => [k, {
+        ...sliceSeries(b.series(), first), stats: b.stats(), settled: b.settledStats(),
+      }])),
     }));
   const started = r.header.started;
-  return { backup: name, started, last: Math.max(started, r.lastTime()), from, to, buckets, ...(edges ? { edges } : {}), nodes, checkpoints: r.checkpoints(from, to) };
+  return { backup: name, started, last, ...grid, first, next, nodes, checkpoints: r.checkpoints(readFrom, to) };
 }
 
 export function procHistory(p: CollectorPaths, req: { backup?: string; t?: number }): ProcHistory {

@@ -4,21 +4,25 @@
  *   nomig | runhome | cpujob | iojob | nodecay | slowdecay | fastdecay COMMAND [ARGS]
  *   runon N COMMAND [ARGS]
  *   migrate PID {N|home|best|kill|stop|cont|lock|unlock|check|nice N}
- *   mps [-j]                             ps with openMosix's node column (-j: jobs only)
+ *   mps [-j] [-u USER] [-p PID] [PID...]  ps with openMosix's node column (-j: jobs only)
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { JobRecord } from '../../shared/jobs/job.js';
 import { MOSRUN_USAGE, RUN_MODE_SCRIPTS, parseMosrunArgs, scriptToMosrunArgs, type RunModeScript } from '../../shared/jobs/runModes.js';
 import { jobKey } from '../../shared/domain/process.js';
-import { REMOTE_ID_BASE } from './jobsService.js';
 import { CliError, connectDaemon, type DaemonClient } from '../cli/daemonClient.js';
 import { jobOfPid, watchProgress } from './migrateProgress.js';
+import { describeStarted, mpsLines, parseMpsArgs } from './cliText.js';
 
 export const JOB_TOOLS = ['mosrun', 'migrate', 'mps', ...RUN_MODE_SCRIPTS] as const;
 
 const MIGRATE_USAGE = 'usage: migrate PID {NODE | home | best | kill | stop | cont | lock | unlock | check | nice N}';
 
 type Out = (s: string) => void;
+/** A little more than the agent's sample interval. */
+const SAMPLE_MS = 1200;
+const toStderr: Out = (s) => process.stderr.write(`${s}\n`);
 
 async function withDaemon<T>(fn: (d: DaemonClient) => Promise<T>): Promise<T> {
   const d = await connectDaemon();
@@ -29,18 +33,13 @@ async function withDaemon<T>(fn: (d: DaemonClient) => Promise<T>): Promise<T> {
   }
 }
 
-function describe(r: JobRecord): string {
-  if (r.state === 'pending') return `job ${jobKey(r.ref)}: to be started on node ${r.where} (${r.note ?? 'by the cluster channel'})`;
-  return `job ${jobKey(r.ref)} started, pid ${r.pid}; output in ${r.dir}`;
-}
-
 function stringEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   return env;
 }
 
-async function mosrun(args: string[], out: Out): Promise<void> {
+async function mosrun(args: string[], out: Out, err: Out): Promise<void> {
   if (args.length === 0 || args[0] === '--help') {
     out(MOSRUN_USAGE);
     return;
@@ -53,9 +52,19 @@ async function mosrun(args: string[], out: Out): Promise<void> {
   }
   const spec = { argv: parsed.argv, cwd: process.cwd(), mode: parsed.mode, env: stringEnv(), ...(parsed.jobsDir ? { jobsDir: resolve(parsed.jobsDir) } : {}) };
   await withDaemon(async (d) => {
-    const started = await d.request('jobs.start', spec, 30_000);
-    for (const r of started) out(describe(r));
-    const local = started.find((r) => r.state !== 'pending');
+    const answered = await d.request('jobs.start', spec, 60_000);
+    // A copy started on another node has run its program, or failed to, by now: its home
+    // learns which from the job directory when asked.
+    const started: JobRecord[] = await Promise.all(answered.map((r) => (r.state === 'away' ? d.request('jobs.get', { ref: r.ref }).catch(() => r) : r)));
+    const report = describeStarted(started);
+    report.out.forEach(out);
+    report.err.forEach(err);
+    if (report.exitCode !== undefined) {
+      process.exitCode = report.exitCode;
+      return;
+    }
+    // -w: also a job that has ended already (a quick one) gives its status.
+    const local = started.find((r) => r.where === 0 && r.state !== 'pending');
     if (!parsed.wait || !local) return;
     for (;;) {
       const r = await d.request('jobs.get', { ref: local.ref });
@@ -85,9 +94,9 @@ async function migrate(args: string[], out: Out): Promise<void> {
         return;
       case 'lock':
       case 'unlock': {
-        const job = (await d.request('jobs.list', null)).find((r) => r.pid === pid && r.where === 0);
-        if (!job) throw new CliError(`process ${pid} is not a mosrun job on this node: only jobs can be locked`);
-        await d.request('jobs.lock', { ref: job.ref, locked: what === 'lock' });
+        // By PID: the agent finds the job, also by the PID mosrun printed after the job moved.
+        const r = await d.request('jobs.lock', { pid, locked: what === 'lock' });
+        out(`job ${jobKey(r.ref)} ${r.locked ? 'locked: it stays on its node' : 'unlocked: it may migrate'}`);
         return;
       }
       case 'check': {
@@ -115,34 +124,36 @@ async function migrate(args: string[], out: Out): Promise<void> {
   });
 }
 
-const pad = (s: string | number, n: number) => String(s).padStart(n);
-
 async function mps(args: string[], out: Out): Promise<void> {
-  const jobsOnly = args.includes('-j');
+  let filter;
+  try {
+    filter = parseMpsArgs(args);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
   await withDaemon(async (d) => {
-    const [procs, jobs] = await Promise.all([d.request('procs', null), d.request('jobs.list', null)]);
-    out(`${pad('PID', 7)} ${pad('NODE', 4)} ${'JOB'.padEnd(12)} S ${pad('NI', 3)} ${pad('%CPU', 5)} ${pad('RSS', 8)} COMMAND`);
-    for (const p of procs) {
-      if (jobsOnly && !p.job) continue;
-      const job = p.job ? jobKey(p.job) : '-';
-      out(`${pad(p.pid, 7)} ${pad(p.where, 4)} ${job.padEnd(12)} ${p.state} ${pad(p.nice, 3)} ${pad(p.cpu.toFixed(1), 5)} ${pad(p.rssKb, 8)} ${p.args || p.command}`);
+    const ask = () => Promise.all([d.request('procs', null), d.request('jobs.list', null)]);
+    let [procs, jobs] = await ask();
+    // The agent's list is its last sample (once a second): a PID asked for that exists but is
+    // not in it yet (just started) is in the next one.
+    const missing = filter.pids.some((pid) => !procs.some((p) => p.pid === pid || (p.job ?? p.away)?.id === pid) && existsSync(`/proc/${pid}`));
+    if (missing) {
+      await new Promise((r) => setTimeout(r, SAMPLE_MS));
+      [procs, jobs] = await ask();
     }
-    // Like openMosix, a job that migrated away still shows at home, with the node it runs on.
-    for (const r of jobs.filter((j) => j.state === 'away' || j.state === 'pending')) {
-      // A job started here keeps its PID (its job id) while away, as under openMosix.
-      const pid = r.ref.id < REMOTE_ID_BASE ? r.ref.id : '-';
-      out(`${pad(pid, 7)} ${pad(r.where, 4)} ${jobKey(r.ref).padEnd(12)} ${r.state === 'away' ? 'M' : 'P'} ${pad('-', 3)} ${pad('-', 5)} ${pad('-', 8)} ${r.argv.join(' ')}`);
-    }
+    mpsLines(procs, jobs, filter).forEach(out);
   });
 }
 
-export async function jobsCli(tool: string, args: string[], out: Out): Promise<void> {
-  if (tool === 'mosrun') return mosrun(args, out);
+export async function jobsCli(tool: string, args: string[], out: Out, toErr: Out = toStderr): Promise<void> {
+  // As the tools' other errors: prefixed with the tool's name.
+  const err: Out = (s) => toErr(`${tool}: ${s}`);
+  if (tool === 'mosrun') return mosrun(args, out, err);
   if (tool === 'migrate') return migrate(args, out);
   if (tool === 'mps') return mps(args, out);
   if ((RUN_MODE_SCRIPTS as readonly string[]).includes(tool)) {
     if (args.length === 0) throw new CliError(`usage: ${tool} ${tool === 'runon' ? 'NODE ' : ''}COMMAND [ARGS...]`);
-    return mosrun(scriptToMosrunArgs(tool as RunModeScript, args), out);
+    return mosrun(scriptToMosrunArgs(tool as RunModeScript, args), out, err);
   }
   throw new CliError(`unknown tool ${tool}`);
 }

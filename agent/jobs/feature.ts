@@ -6,10 +6,6 @@
 import type { AgentFeature, DaemonContext } from '../daemon/feature.js';
 import type { Handlers } from '../../shared/rpc/rpcEndpoint.js';
 import type { AgentRequests } from '../../shared/protocol/agent.js';
-import type { NodeId } from '../../shared/domain/node.js';
-import type { JobRecord } from '../../shared/jobs/job.js';
-import type { ProcTarget } from '../../shared/protocol/agentJobs.js';
-import { RpcError } from '../../shared/protocol/rpc.js';
 import { JobsService } from './jobsService.js';
 
 export interface JobsApi {
@@ -24,6 +20,7 @@ export function jobsApi(ctx: DaemonContext): JobsApi {
     const service = new JobsService({
       stateDir: ctx.paths.dir,
       mapNodeId: () => (ctx as Partial<DaemonContext>).peers?.info().nodeId,
+      clusterNodes: () => (ctx as Partial<DaemonContext>).peers?.membership?.nodes.map((n) => n.id),
       onChange: (r) => ctx.broadcast('jobs.changed', r),
     });
     api = { service };
@@ -40,13 +37,13 @@ export function jobsFeature(ctx: DaemonContext): AgentFeature {
   const handlers: Partial<Handlers<AgentRequests>> = {
     'jobs.list': () => service.registry.list(),
     'jobs.get': ({ ref }) => service.job(ref),
-    'jobs.lock': ({ ref, locked }) => service.lock(ref, locked),
+    'jobs.lock': (p) => service.lockTarget(p, p.locked),
     'jobs.facts': async () => {
       const c = service.config;
       return { node: service.nodeId, criu: await service.criu(), blocksGuests: c.blockGuests, sharedRoots: c.sharedRoots, localRoots: c.localRoots };
     },
     'jobs.setNodeId': ({ node }) => ({ node: service.setNodeId(node) }),
-    'jobs.forget': ({ ref }) => (service.forget(ref), null),
+    'jobs.forget': ({ ref, unreachable }) => (service.forget(ref, { unreachable: unreachable === true }), null),
   };
   return {
     name: 'jobs',

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { NodeId } from '../../shared/domain/node.js';
 import { jobKey, type JobRef, type ProcInfo } from '../../shared/domain/process.js';
-import type { JobRecord, JobSpec, RemoteJobSpec } from '../../shared/jobs/job.js';
+import { REMOTE_ID_BASE, type JobRecord, type JobSpec, type RemoteJobSpec } from '../../shared/jobs/job.js';
 import { NOT_A_JOB, cantMoveReasons, criuProblem, summarizeReasons, type CriuFacts, type TargetFacts } from '../../shared/jobs/cantMove.js';
 import { modeForbidsMigration, remoteTargets } from '../../shared/jobs/runModes.js';
 import type { ProcTarget, JobSignal } from '../../shared/protocol/agentJobs.js';
@@ -17,15 +17,18 @@ import { spawnJob } from './spawnJob.js';
 import type { Checkpointer, ProcessHost, StateFiles } from './host.js';
 import { realCheckpointer, realProcessHost, realStateFiles } from './realHost.js';
 import { movingRefusal } from './moving.js';
+import { agentUser, awayHere, deputyRow, endedAway } from './awayJobs.js';
+import { startNodesProblem } from '../../shared/jobs/startNodes.js';
 
-/** IDs for jobs started elsewhere on this home's behalf: above any Linux PID (pid_max <= 2^22). */
-export const REMOTE_ID_BASE = 1 << 22;
+export { REMOTE_ID_BASE };
 
 export interface JobsServiceOptions {
   stateDir: string;
   env?: NodeJS.ProcessEnv;
   /** The cluster map's ID for this node, when the peer layer knows one. */
   mapNodeId?: () => number | null | undefined;
+  /** The node IDs of the cluster map; none (or undefined) while this node has no map. */
+  clusterNodes?: () => NodeId[] | undefined;
   onChange?: (r: JobRecord) => void;
   /** The node's processes, CRIU and state files; the real ones unless a simulation gives its own. */
   host?: ProcessHost;
@@ -45,6 +48,8 @@ export class JobsService {
   private criuFacts: CriuFacts | undefined;
   /** Jobs we told to die: their init leaves no exit status. */
   private readonly killedByUs = new Set<string>();
+  /** Jobs run as the agent's user. */
+  private readonly user = agentUser();
 
   constructor(private readonly opts: JobsServiceOptions) {
     this.config = opts.config ?? loadJobsConfig(opts.stateDir, opts.env);
@@ -79,7 +84,12 @@ export class JobsService {
   /** mosrun: starts here, or records the remote starts for the peer channel to carry out. */
   async start(spec: JobSpec): Promise<JobRecord[]> {
     const here = this.nodeId;
-    const targets = remoteTargets(spec.mode, here, spec.nodes ?? []);
+    // The map is the truth about which nodes exist; the GUI's node list stands in without one.
+    const map = this.opts.clusterNodes?.() ?? [];
+    const known = map.length ? map : spec.nodes ?? [];
+    const problem = startNodesProblem(spec.mode, known);
+    if (problem) throw new RpcError('EINVAL', problem);
+    const targets = remoteTargets(spec.mode, here, known);
     const startsHere = spec.mode.kind === 'parallel' ? targets.includes(here) : targets.length === 0;
     const out: JobRecord[] = [];
     if (startsHere) out.push(await this.startJobHere(spec));
@@ -100,17 +110,18 @@ export class JobsService {
   async startJobHere(spec: JobSpec | RemoteJobSpec): Promise<JobRecord> {
     const here = this.nodeId;
     const given = 'ref' in spec ? spec.ref : undefined;
-    const { record, unshare } = await spawnJob(spec, here, spec.jobsDir ?? this.config.jobsDir, given);
+    const freeId = (pid: number) => (pid > 0 && !this.registry.get({ home: here, id: pid }) ? pid : this.nextRemoteId());
+    const { record, unshare } = await spawnJob(spec, here, spec.jobsDir ?? this.config.jobsDir, given, freeId);
     const key = jobKey(record.ref);
     // Our child while we live: learn of its end at once, not at the next sample.
-    unshare.once('exit', () => {
+    unshare?.once('exit', () => {
       try {
         this.reap(key);
       } catch (e) {
         process.stderr.write(`mosixview-agent: job ${key} ended, but recording it failed: ${(e as Error).message}\n`);
       }
     });
-    // It runs already: recorded whatever the disk says (a failed write is retried).
+    // It runs already (or ran): recorded whatever the disk says (a failed write is retried).
     return this.registry.record(given && given.home !== here ? { ...record, note: `guest from node ${given.home}` } : record);
   }
 
@@ -119,19 +130,26 @@ export class JobsService {
     return Math.max(REMOTE_ID_BASE, ...ids) + 1;
   }
 
-  /** A job known here, or a clear error. */
+  /** A job known here, or a clear error; a job away whose directory says it ended is recorded so first. */
   job(ref: JobRef | string): JobRecord {
     const r = this.registry.get(ref);
     if (!r) throw new RpcError('ENOTFOUND', `there is no job ${typeof ref === 'string' ? ref : jobKey(ref)} on this node`);
-    return r;
+    const ended = endedAway(r, this.files);
+    return ended ? this.registry.record(ended) : r;
   }
 
-  /** The job running here that the process belongs to (its init or any descendant). */
+  /**
+   * The job running here that the process belongs to (its init or any descendant), or the
+   * job of this node that was started with that PID: as under openMosix, the PID mosrun
+   * printed stays the job's at its home, even after a round trip gave it another one.
+   */
   jobOfPid(pid: number): JobRecord | undefined {
     const direct = this.registry.byPid(pid);
     if (direct) return direct;
-    for (const r of this.registry.list()) if (r.where === 0 && r.pid && this.host.tree(r.pid).includes(pid)) return r;
-    return undefined;
+    const here = this.registry.list().filter((r) => r.where === 0 && r.pid);
+    for (const r of here) if (this.host.tree(r.pid!).includes(pid)) return r;
+    const home = this.nodeId;
+    return here.find((r) => r.ref.home === home && r.ref.id === pid);
   }
 
   /** PIDs a request acts on: the whole job when it is one, else the process alone. */
@@ -182,9 +200,29 @@ export class JobsService {
     return this.registry.update(this.job(ref).ref, { locked });
   }
 
-  forget(ref: JobRef): void {
+  /** `migrate PID lock`: by job identity, or by a PID of the job (the one mosrun printed too). */
+  lockTarget(t: ProcTarget, locked: boolean): JobRecord {
+    const home = this.nodeId;
+    const r = 'ref' in t
+      ? this.job(t.ref)
+      : this.jobOfPid(t.pid) ?? this.registry.list().find((x) => x.ref.home === home && x.ref.id === t.pid && x.state === 'away');
+    if (!r) throw new RpcError('ENOTJOB', `process ${'pid' in t ? t.pid : ''} is not a mosrun job on this node: only jobs can be locked`);
+    if (r.where !== 0) {
+      throw new RpcError('EAWAY', `job ${jobKey(r.ref)} runs on node ${r.where} now: lock it there (in the migrator of the job, or with "migrate PID lock" on node ${r.where})`);
+    }
+    return this.lock(r.ref, locked);
+  }
+
+  /**
+   * Forgets a job that no longer runs. A job away is forgotten only when the admin says its
+   * node is gone (`unreachable`): its home cannot tell whether it still runs there.
+   */
+  forget(ref: JobRef, opts: { unreachable?: boolean } = {}): void {
     const r = this.job(ref);
-    if (!['exited', 'killed', 'lost', 'pending'].includes(r.state)) throw new RpcError('EBUSY', `job ${jobKey(ref)} is still ${r.state}: kill it first`);
+    if (r.state === 'away' && !opts.unreachable) {
+      throw new RpcError('EBUSY', `job ${jobKey(ref)} runs on node ${r.where}: kill it there, or forget it only once node ${r.where} is gone for good`);
+    }
+    if (!['exited', 'killed', 'lost', 'pending', 'away'].includes(r.state)) throw new RpcError('EBUSY', `job ${jobKey(ref)} is still ${r.state}: kill it first`);
     this.registry.remove(ref);
   }
 
@@ -208,6 +246,11 @@ export class JobsService {
    */
   poll(): void {
     for (const r of this.registry.list()) {
+      if (r.state === 'away') {
+        const ended = endedAway(r, this.files);
+        if (ended) this.registry.record(ended);
+        continue;
+      }
       if (r.where !== 0 || !r.pid) continue;
       this.reap(jobKey(r.ref));
       if (r.state !== 'running' && r.state !== 'stopped') continue;
@@ -218,9 +261,13 @@ export class JobsService {
     this.registry.flush();
   }
 
-  /** Marks job processes and guests; every other process says why it cannot move. */
+  /**
+   * Marks job processes and guests; every other process says why it cannot move. Jobs of
+   * this node that run elsewhere are added, under their PID, with the node they run on.
+   */
   annotate(procs: ProcInfo[]): ProcInfo[] {
     const here = this.nodeId;
+    const deputies = awayHere(this.registry.list(), here).map((r) => deputyRow(r, this.user));
     const running = this.registry.list().filter((r) => r.where === 0 && r.pid);
     const owner = descendantsIn(procs, running.map((r) => r.pid!));
     const byInit = new Map(running.map((r) => [r.pid!, r]));
@@ -235,7 +282,7 @@ export class JobsService {
       const why = summarizeReasons([modeForbidsMigration(r.mode), r.locked ? 'it is locked' : undefined, criu].filter((s): s is string => !!s));
       if (why) q.cantMove = why;
       return q;
-    });
+    }).concat(deputies);
   }
 
   /** Full check with open files, for the migrator and before a migration. */

@@ -13,13 +13,15 @@
  *   job ends, and whichever agent (restarted or not) looks later. CRIU's own exit code
  *   says nothing about the job.
  * stdin is /dev/null (a terminal could not move); stdout and stderr are files in the job dir.
+ * The start answers once the program has been executed, or with the shell's reason why not.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JobRef } from '../../shared/domain/process.js';
 import type { JobRecord, JobSpec } from '../../shared/jobs/job.js';
 import { modeStartsLocked } from '../../shared/jobs/runModes.js';
+import { cleanStartError, isStartFailureStatus } from '../../shared/jobs/startFailure.js';
 import { readSmallFile } from '../sampler/procfs.js';
 import { readStat } from './procTree.js';
 
@@ -32,18 +34,29 @@ export function jobArgv(argv: readonly string[]): string[] {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Longest wait for a started program to be executed (or to fail): a fork and an exec take ms. */
+export const EXEC_WAIT_MS = 3000;
+
 /** unshare --fork's child: the job's init, as this node's namespace numbers it. */
 async function forkedChild(parent: number, timeoutMs = 5000): Promise<number | undefined> {
   const end = Date.now() + timeoutMs;
   while (parent > 0 && Date.now() < end) {
-    const kids = readSmallFile(`/proc/${parent}/task/${parent}/children`);
-    const pid = Number(kids?.trim().split(/\s+/)[0]);
-    if (pid > 0) return pid;
+    const pid = childrenOf(parent)[0];
+    if (pid) return pid;
     if (!readStat(parent)) return undefined;
-    await sleep(5);
+    await sleep(2);
   }
   return undefined;
 }
+
+function childrenOf(pid: number): number[] {
+  return (readSmallFile(`/proc/${pid}/task/${pid}/children`) ?? '').trim().split(/\s+/).filter(Boolean).map(Number);
+}
+
+const running = (pid: number) => {
+  const st = readStat(pid);
+  return !!st && st.state !== 'Z';
+};
 
 /** Session ID of a process (field 6 of /proc/PID/stat). */
 function sessionOf(pid: number): number | undefined {
@@ -53,15 +66,46 @@ function sessionOf(pid: number): number | undefined {
 }
 
 /** Until setsid has run inside, a checkpoint would fail: wait for the init to lead its session. */
-async function sessionLeader(pid: number, timeoutMs = 5000): Promise<boolean> {
+async function sessionLeader(pid: number, timeoutMs = 5000): Promise<'leader' | 'gone' | 'timeout'> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     const sid = sessionOf(pid);
-    if (sid === pid) return true;
-    if (sid === undefined) return false;
+    if (sid === pid) return 'leader';
+    if (sid === undefined || !running(pid)) return 'gone';
     await sleep(2);
   }
-  return false;
+  return 'timeout';
+}
+
+/** The status the init wrote through fd 3, once the command has ended. */
+function exitStatusIn(dir: string): number | undefined {
+  const t = readSmallFile(join(dir, 'exit'))?.trim();
+  return t && /^\d+$/.test(t) ? Number(t) : undefined;
+}
+
+/**
+ * Until the init's child has executed the program, a start cannot say "running": the shell
+ * forks, then the child execs the program or prints "not found" and exits 127. A forked
+ * child that has not exec'd yet has the init's own command line. A builtin runs in the init
+ * itself, without a child: then only the exit file tells. Bounded: on a node too busy to
+ * exec within EXEC_WAIT_MS, the job is taken as running and its end is recorded later.
+ */
+async function execOutcome(init: number, dir: string, waitMs = EXEC_WAIT_MS): Promise<{ ran: true } | { status: number | undefined }> {
+  const end = Date.now() + waitMs;
+  while (Date.now() < end) {
+    const status = exitStatusIn(dir);
+    if (status !== undefined) return { status };
+    // Read each time: right after setsid() the init may still be exec'ing sh.
+    const own = readSmallFile(`/proc/${init}/cmdline`);
+    for (const kid of childrenOf(init)) {
+      const cmd = readSmallFile(`/proc/${kid}/cmdline`);
+      // Empty while a process execs or once it is a zombie: not an answer yet.
+      if (cmd && own && cmd !== own) return { ran: true };
+    }
+    if (!running(init)) return { status: exitStatusIn(dir) };
+    await sleep(2);
+  }
+  return { ran: true };
 }
 
 /**
@@ -94,15 +138,28 @@ export function closeLeakedFds(): number[] {
 
 export interface Started {
   record: JobRecord;
-  /** unshare, our child: its exit tells us at once that the job ended. */
-  unshare: ReturnType<typeof spawn>;
+  /** unshare, our child while the job runs: its exit tells us at once that the job ended. */
+  unshare?: ReturnType<typeof spawn>;
+}
+
+/** The last part of a file the job wrote (its stderr): enough for the shell's message. */
+function tail(path: string, max = 8192): string {
+  return (readSmallFile(path, 1 << 20) ?? '').slice(-max);
 }
 
 /**
- * Spawns the job; its ID is its init's PID here, unless the home node gave it one
- * (remote starts: runon, parallel).
+ * Spawns the job and answers once its program runs, or once it is clear that it never
+ * will (not found, not executable: an exited record with the shell's message). Its ID is
+ * its init's PID here, unless the home node gave it one (remote starts: runon, parallel);
+ * a job that ended before its init could even be seen takes `freeId(unshare's PID)`.
  */
-export async function spawnJob(spec: JobSpec, home: number, jobsDir: string, given?: JobRef): Promise<Started> {
+export async function spawnJob(
+  spec: JobSpec,
+  home: number,
+  jobsDir: string,
+  given?: JobRef,
+  freeId: (pid: number) => number = (pid) => pid,
+): Promise<Started> {
   if (!spec.argv.length || !spec.argv[0]) throw new Error('no command given');
   if (!existsSync(spec.cwd)) throw new Error(`the working directory ${spec.cwd} does not exist on this node`);
   mkdirSync(jobsDir, { recursive: true, mode: 0o700 });
@@ -123,18 +180,33 @@ export async function spawnJob(spec: JobSpec, home: number, jobsDir: string, giv
   } finally {
     for (const fd of fds) closeSync(fd);
   }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
   const init = await Promise.race([forkedChild(child.pid ?? 0), spawnError]);
-  if (init instanceof Error || init === undefined) {
-    child.kill('SIGKILL');
-    const why = init instanceof Error ? init.message : 'unshare exited at once (is util-linux installed, and may this user create PID namespaces?)';
-    throw new Error(`could not start the job: ${why}`);
+  if (init instanceof Error) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw new Error(`could not start the job: ${init.message} (is util-linux installed? mosrun needs its unshare and setsid)`);
   }
-  if (!(await sessionLeader(init))) {
-    child.kill('SIGKILL');
-    throw new Error('could not start the job: it did not become its own session leader (is setsid from util-linux installed?)');
+  let outcome: { ran: true } | { status: number | undefined };
+  if (init === undefined) {
+    // unshare is gone already: either the whole job ran and ended in that time, or unshare failed.
+    await Promise.race([exited, sleep(1000)]);
+    const status = exitStatusIn(tmp);
+    if (status === undefined) {
+      const why = cleanStartError(tail(join(tmp, 'stderr'))) || 'unshare exited at once';
+      rmSync(tmp, { recursive: true, force: true });
+      throw new Error(`could not start the job: ${why} (may this user create PID namespaces? mosrun runs every job in its own)`);
+    }
+    outcome = { status };
+  } else {
+    const lead = await sessionLeader(init);
+    if (lead === 'timeout') {
+      child.kill('SIGKILL');
+      throw new Error('could not start the job: it did not become its own session leader (is setsid from util-linux installed?)');
+    }
+    outcome = lead === 'gone' ? { status: exitStatusIn(tmp) } : await execOutcome(init, tmp);
   }
-  const ref: JobRef = given ?? { home, id: init };
+  const ref: JobRef = given ?? { home, id: init ?? freeId(child.pid ?? 0) };
   let dir = join(jobsDir, `${ref.home}.${ref.id}`);
   if (existsSync(dir)) dir = `${dir}.${Date.now()}`; // a PID reused since an old job's dir was made
   // Open files follow the rename; CRIU sees the final path when it checkpoints.
@@ -149,11 +221,26 @@ export async function spawnJob(spec: JobSpec, home: number, jobsDir: string, giv
     startedAt: Date.now(),
     state: 'running',
     where: 0,
-    pid: init,
     locked: modeStartsLocked(spec.mode),
     migrations: 0,
   };
-  const start = readStat(init)?.starttime;
+  if ('status' in outcome) {
+    // Ended before it could be seen running: a status, or none when something killed it.
+    const status = outcome.status;
+    record.state = status === undefined ? 'lost' : 'exited';
+    if (status !== undefined) record.exitStatus = status;
+    if (isStartFailureStatus(status)) {
+      record.startError = cleanStartError(tail(join(dir, 'stderr')));
+      // For the home node of a remote start, which sees the job only through this directory.
+      writeFileSync(join(dir, START_FAILED_FILE), `${status}\n`, { mode: 0o600 });
+    }
+    return { record };
+  }
+  record.pid = init;
+  const start = init === undefined ? undefined : readStat(init)?.starttime;
   if (start !== undefined) record.pidStart = start;
   return { record, unshare: child };
 }
+
+/** In a job's directory: the program could not be run (its content is the exit status). */
+export const START_FAILED_FILE = 'start-failed';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jobCandidates } from './candidates.js';
-import { movableJobs, DEFAULT_DECIDE } from '../../shared/balancing/decide.js';
+import { holdReason, movableJobs, DEFAULT_DECIDE } from '../../shared/balancing/decide.js';
 import type { JobRecord } from '../../shared/jobs/job.js';
 import type { ProcInfo } from '../../shared/domain/process.js';
 
@@ -30,5 +30,20 @@ describe('job candidates', () => {
     expect(c[0]!.lastDecisionAt).toBe(now - 500);
     expect(c[2]!.lastDecisionAt).toBeUndefined();
     expect(movableJobs({ id: 1, flags }, c, now, DEFAULT_DECIDE).map((j) => j.key)).toEqual(['1.6', '1.7']);
+  });
+  it('a job whose processes cannot move (CRIU missing or too old here) is no candidate, and says why', () => {
+    const criu = 'CRIU 3.17 on this node is too old: need >= 4';
+    const c = jobCandidates([rec(10), rec(11)], [{ ...proc(100, 10, 100), cantMove: criu }, proc(101, 11, 100)]);
+    expect(c.map((j) => [j.key, j.cantMove])).toEqual([['1.10', criu], ['1.11', undefined]]);
+    expect(movableJobs({ id: 1, flags }, c, 0, DEFAULT_DECIDE).map((j) => j.key)).toEqual(['1.11']);
+  });
+  it('carries the move that brought the job here, so the balancer holds it (who moved it is the balancer\'s to say)', () => {
+    const now = 1_000_000;
+    const arrived = rec(5, { migrations: 1, lastMigration: { from: 2, to: 1, freezeMs: 100, bytes: 1, at: now - 500 } });
+    const c = jobCandidates([arrived, rec(7)], []);
+    expect(c[0]!.lastMove).toEqual({ at: now - 500, from: 2 });
+    expect(c[1]!.lastMove).toBeUndefined();
+    // Unannounced, the move counts as the admin's: held for the admin hold.
+    expect(holdReason(c[0]!, now + 5 * 60_000, DEFAULT_DECIDE)).toMatch(/moved here by the admin/);
   });
 });

@@ -1,8 +1,10 @@
 /**
  * The jobs running here as the balancer weighs them: CPU and memory from the last sample,
- * what keeps each from moving, and when it last moved. A job that just arrived carries the
- * time it started running here, so the node it came to does not send it on at its next
- * sample (one decision per job per interval, across nodes, as docs/LOAD-MODEL.md says).
+ * what keeps each from moving (its state and mode, and what the process annotation found:
+ * CRIU here missing, too old or broken), and the move that brought it here. A job that just
+ * arrived carries the time it started running here, so the node it came to does not send it
+ * on at once (docs/LOAD-MODEL.md, "Migration decision"); who made that move is the
+ * balancer's to tell (an announced arrival is its own, any other the admin's).
  */
 import { jobKey, type ProcInfo } from '../../shared/domain/process.js';
 import type { JobRecord } from '../../shared/jobs/job.js';
@@ -19,17 +21,19 @@ export function jobCandidates(records: readonly JobRecord[], procs: readonly Pro
     .filter((r) => r.where === 0 && (r.state === 'running' || r.state === 'stopped'))
     .map((r) => {
       const mine = procs.filter((p) => p.job && jobKey(p.job) === jobKey(r.ref));
+      const annotated = mine.find((p) => p.cantMove)?.cantMove;
       return {
         key: jobKey(r.ref),
         home: r.ref.home,
         load: mine.reduce((a, p) => a + p.cpu / 100, 0),
         mode: loadMode(r.mode),
         locked: r.locked,
+        ...(annotated ? { cantMove: annotated } : {}),
         ...(r.state === 'stopped' ? { cantMove: 'stopped (SIGSTOP)' } : {}),
         ...(r.mode.kind === 'nomig' || r.mode.kind === 'runhome' ? { cantMove: `started with ${r.mode.kind}` } : {}),
         memKb: mine.reduce((a, p) => a + p.rssKb, 0),
         // Here, the last migration is the one that brought the job (its time is this node's clock).
-        ...(r.lastMigration ? { lastDecisionAt: r.lastMigration.at } : {}),
+        ...(r.lastMigration ? { lastDecisionAt: r.lastMigration.at, lastMove: { at: r.lastMigration.at, from: r.lastMigration.from } } : {}),
       };
     });
 }

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { writeAtomic } from '../stateDir.js';
 import type { NodeId } from '../../shared/domain/node.js';
 import { ReplayGuard } from './replayGuard.js';
+import { TrafficLog } from './peerTraffic.js';
 
 const VERSION = 1;
 const AAD = Buffer.from('mosixview-exchange-v1');
@@ -94,6 +95,8 @@ export class ExchangeSocket {
   private sendFloor = 0;
   private savedAt = 0;
   readonly guard: ReplayGuard;
+  /** Per peer: taken and forged, for telling which node holds another key (cluster.info). */
+  readonly traffic: TrafficLog;
 
   constructor(
     private readonly key: Buffer,
@@ -106,6 +109,7 @@ export class ExchangeSocket {
   ) {
     const marks = store?.load();
     this.guard = new ReplayGuard(maxAgeMs, marks?.recv);
+    this.traffic = new TrafficLog(now);
     this.lastSent = this.sendFloor = marks?.send ?? 0;
   }
 
@@ -126,7 +130,9 @@ export class ExchangeSocket {
   /** One datagram: forged, stale and replayed ones are dropped and counted (guard.stats). */
   receive(data: Buffer, address: string): void {
     const env = unseal(this.key, data);
+    if (!env) this.traffic.forged(address);
     if (this.guard.admit(env, this.now())) {
+      this.traffic.accepted(env.from);
       this.onMessage(env, address);
       if (this.now() - this.savedAt >= SAVE_EVERY_MS) this.saveMarks();
     }

@@ -1,16 +1,21 @@
 /**
  * Which cluster this node belongs to: the map (setpe -w, or the GUI) and this node's ID
- * in it. Stored in the state directory so the daemon finds them after a restart.
+ * in it. Stored in the state directory so the daemon finds them after a restart, with who
+ * installed the map and whether the admin left the cluster (setpe -off): what was done on
+ * the node wins over a GUI, which installs a map only on a node that has none and never left.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { parseHpcMap, type MapNode } from '../../shared/hpcMap.js';
 import type { NodeId } from '../../shared/domain/node.js';
+import type { MapOrigin } from '../../shared/protocol/agent.js';
 import { writeAtomic } from '../stateDir.js';
 
 export const MAP_FILE = 'hpc.map';
 export const NODE_ID_FILE = 'node-id';
+export const MAP_ORIGIN_FILE = 'map-origin';
+export const LEFT_FILE = 'left-cluster';
 
 export interface Membership {
   selfId: NodeId;
@@ -43,8 +48,8 @@ export function loadMembership(stateDir: string, hostname: string): Membership |
   return selfId && nodes.some((n) => n.id === selfId) ? { selfId, nodes } : undefined;
 }
 
-/** Validates and stores a map (and optionally this node's ID); throws MapError on a bad map. */
-export function saveMembership(stateDir: string, mapText: string, selfId: NodeId | undefined, hostname: string): Membership {
+/** Validates and stores a map (and optionally this node's ID); throws MapError on a bad map. Joining again ends a setpe -off. */
+export function saveMembership(stateDir: string, mapText: string, selfId: NodeId | undefined, hostname: string, by: MapOrigin = 'setpe'): Membership {
   // From a client's request (cluster.configure): JSON may carry anything.
   if (typeof mapText !== 'string') throw new Error(`the map must be the text of a map file (hpc.map syntax), not ${JSON.stringify(mapText)}`);
   const nodes = parseHpcMap(mapText, 'map');
@@ -55,10 +60,33 @@ export function saveMembership(stateDir: string, mapText: string, selfId: NodeId
   writeAtomic(join(stateDir, MAP_FILE), mapText.endsWith('\n') ? mapText : mapText + '\n', 0o644);
   if (selfId !== undefined) writeAtomic(join(stateDir, NODE_ID_FILE), `${selfId}\n`, 0o644);
   else rmSync(join(stateDir, NODE_ID_FILE), { force: true });
+  writeAtomic(join(stateDir, MAP_ORIGIN_FILE), `${by}\n`, 0o644);
+  rmSync(join(stateDir, LEFT_FILE), { force: true });
   return { selfId: id, nodes };
 }
 
-export function clearMembership(stateDir: string): void {
-  rmSync(join(stateDir, MAP_FILE), { force: true });
-  rmSync(join(stateDir, NODE_ID_FILE), { force: true });
+/** setpe -off: the map goes, and the leaving is recorded (with when) so that a GUI does not undo it. */
+export function clearMembership(stateDir: string, leftAt: Date): void {
+  writeAtomic(join(stateDir, LEFT_FILE), `${leftAt.toISOString()}\n`, 0o644);
+  for (const f of [MAP_FILE, NODE_ID_FILE, MAP_ORIGIN_FILE]) rmSync(join(stateDir, f), { force: true });
+}
+
+function readWord(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Who installed the map; null when not recorded (a map from an older agent counts as the node's own). */
+export function readMapOrigin(stateDir: string): MapOrigin | null {
+  const w = readWord(join(stateDir, MAP_ORIGIN_FILE));
+  return w === 'gui' || w === 'setpe' ? w : null;
+}
+
+/** When the admin left the cluster with setpe -off (ISO time), or null. */
+export function readLeftAt(stateDir: string): string | null {
+  const w = readWord(join(stateDir, LEFT_FILE));
+  return w === undefined ? null : w || 'unknown time';
 }

@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import type { Handlers } from '../../shared/rpc/rpcEndpoint.js';
 import { composeHandlers, type Declared } from '../../shared/rpc/composeHandlers.js';
 import type { ExchangeStats, PeerRequests, TransferHeader } from '../../shared/protocol/peer.js';
-import type { ClusterInfo } from '../../shared/protocol/agent.js';
-import { deriveKey, readClusterKey, writeClusterKey } from './clusterSecrets.js';
+import type { ClusterConfigure, ClusterInfo } from '../../shared/protocol/agent.js';
+import { RpcError } from '../../shared/protocol/rpc.js';
+import { checkKeyChange, deriveKey, readClusterKey, writeClusterKey } from './clusterSecrets.js';
 import { keyId } from '../../shared/clusterKey.js';
-import { clearMembership, loadMembership, saveMembership, type Membership } from './membership.js';
+import { clearMembership, loadMembership, readLeftAt, readMapOrigin, saveMembership, type Membership } from './membership.js';
 import { DEFAULT_PEER_PORT, PeerNet } from './peerNet.js';
 import type { PagesHandler } from './pageLink.js';
 import { maxTransferBytes } from './transferHeader.js';
@@ -27,6 +28,8 @@ export class PeerService {
   private transferDir: (h: TransferHeader) => string;
   private pagesHandler: PagesHandler | undefined;
   private lastError: string | undefined;
+  /** The key the channel runs with (read at start): what cluster.info reports and a new key is checked against. */
+  private key: Buffer | undefined;
   readonly port: number;
   private readonly maxTransferBytes: number;
 
@@ -65,6 +68,7 @@ export class PeerService {
   async start(): Promise<void> {
     this.stop();
     const key = readClusterKey(this.stateDir);
+    this.key = key;
     try {
       this.membership = loadMembership(this.stateDir, hostname());
     } catch (e) {
@@ -117,28 +121,40 @@ export class PeerService {
     this.exchange = undefined;
   }
 
-  async configure(p: { keyHex?: string; mapText?: string; nodeId?: number; off?: boolean }): Promise<ClusterInfo> {
+  /** Checked whole before anything is written: a refused key leaves the map untouched too. */
+  async configure(p: ClusterConfigure): Promise<ClusterInfo> {
     if (p.off) {
-      clearMembership(this.stateDir);
+      clearMembership(this.stateDir, new Date());
     } else {
+      if (p.keyHex !== undefined) checkKeyChange(this.key ?? readClusterKey(this.stateDir), p.keyHex, p.rotateFrom);
+      if (p.mapText !== undefined) saveMembership(this.stateDir, p.mapText, p.nodeId, hostname(), p.by === 'gui' ? 'gui' : 'setpe');
       if (p.keyHex !== undefined) writeClusterKey(this.stateDir, p.keyHex);
-      if (p.mapText !== undefined) saveMembership(this.stateDir, p.mapText, p.nodeId, hostname());
     }
     await this.start();
     return this.info();
   }
 
+  /** The key in use, for a GUI adopting it; it travels inside the GUI's SSH session only. */
+  exportKey(): { keyHex: string; keyId: string } {
+    const key = this.key ?? readClusterKey(this.stateDir);
+    if (!key) throw new RpcError('ENOKEY', 'no cluster key is installed on this node: there is nothing to adopt');
+    return { keyHex: key.toString('hex'), keyId: keyId(key) };
+  }
+
   info(): ClusterInfo {
-    const key = readClusterKey(this.stateDir);
+    const key = this.key;
     const stats: ExchangeStats = this.exchange?.guard.stats ?? { accepted: 0, forged: 0, stale: 0, replayed: 0, ahead: 0 };
     return {
       nodeId: this.membership?.selfId ?? null,
       map: this.membership?.nodes ?? [],
+      mapBy: this.membership ? readMapOrigin(this.stateDir) : null,
+      leftAt: readLeftAt(this.stateDir),
       keyInstalled: key !== undefined,
       keyId: key ? keyId(key) : null,
       listening: this.net !== undefined,
       port: this.port,
       exchange: { ...stats },
+      peers: this.exchange && this.membership ? this.exchange.traffic.report(this.membership.nodes, this.membership.selfId) : [],
       ...(this.lastError ? { problem: this.lastError } : {}),
     };
   }

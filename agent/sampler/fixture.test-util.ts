@@ -16,15 +16,29 @@ export interface FakeProc {
   rss?: number;
   uid?: number;
   cmdline?: string[];
+  /** Children's CPU time (clock ticks) of reaped children. */
+  cutime?: number;
+  cstime?: number;
+  /** num_threads; taken from `tasks` when those are given. */
+  threads?: number;
+  /** /proc/PID/schedstat of the main thread: [time on CPU ns, time waiting ns]. */
+  sched?: [number, number];
+  /** /proc/PID/task/TID/schedstat per thread, for a multi-threaded process. */
+  tasks?: Record<number, [number, number]>;
 }
 
 export function statLine(p: FakeProc): string {
   const f = [
     p.pid, `(${p.comm ?? 'proc'})`, p.state ?? 'S', p.ppid ?? 1, p.pid, p.pid, 0, -1, p.flags ?? 4194304,
-    0, 0, 0, 0, p.utime ?? 0, p.stime ?? 0, 0, 0, 20, p.nice ?? 0, 1, 0, p.starttime ?? 1000, 1000000,
+    0, 0, 0, 0, p.utime ?? 0, p.stime ?? 0, p.cutime ?? 0, p.cstime ?? 0, 20, p.nice ?? 0,
+    p.threads ?? (p.tasks ? Object.keys(p.tasks).length : 1), 0, p.starttime ?? 1000, 1000000,
     p.rss ?? 0, '18446744073709551615', 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17, 0, 0, 0, 0, 0, 0,
   ];
   return f.join(' ') + '\n';
+}
+
+function schedstatLine([runNs, waitNs]: [number, number]): string {
+  return `${runNs} ${waitNs} ${Math.max(1, Math.round(runNs / 4e6))}\n`;
 }
 
 export class FakeRoot {
@@ -52,6 +66,15 @@ export class FakeRoot {
     this.file(`proc/${p.pid}/stat`, statLine(p));
     this.file(`proc/${p.pid}/cmdline`, (p.cmdline ?? [p.comm ?? 'proc']).map((a) => a + '\0').join(''));
     this.file(`proc/${p.pid}/status`, `Name:\t${p.comm ?? 'proc'}\nUid:\t${p.uid ?? 0}\t${p.uid ?? 0}\t0\t0\nNSpid:\t${p.pid}\n`);
+    const sched = p.sched ?? p.tasks?.[p.pid];
+    if (sched) this.file(`proc/${p.pid}/schedstat`, schedstatLine(sched));
+    for (const [tid, t] of Object.entries(p.tasks ?? {})) this.file(`proc/${p.pid}/task/${tid}/schedstat`, schedstatLine(t));
+    return this;
+  }
+
+  /** A thread that ended: its task directory goes, the process stays. */
+  removeTask(pid: number, tid: number): this {
+    rmSync(join(this.root, 'proc', String(pid), 'task', String(tid)), { recursive: true, force: true });
     return this;
   }
 

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   countCpuList,
   isKernelThread,
+  parseSchedstat,
+  ProcReader,
   parseCgroup,
   parseCmdline,
   parseCpuMax,
@@ -17,6 +19,11 @@ describe('parseStat', () => {
   it('reads a real line', () => {
     const st = parseStat('5324 (cat) R 5321 5321 4460 0 -1 4194304 103 0 0 0 7 3 0 0 20 -5 1 0 49587 3133440 409 18446744073709551615 1 1 0');
     expect(st).toMatchObject({ pid: 5324, comm: 'cat', state: 'R', ppid: 5321, utime: 7, stime: 3, nice: -5, starttime: 49587, rssPages: 409 });
+  });
+
+  it("reads the children's times and the thread count", () => {
+    const st = parseStat('12158 (node) R 1 0 0 0 -1 4194304 2252 0 0 0 45 5 120 30 20 0 7 0 477112 812822528 1094 18446744073709551615 1 1 0');
+    expect(st).toMatchObject({ utime: 45, stime: 5, cutime: 120, cstime: 30, threads: 7, starttime: 477112 });
   });
 
   it('takes the last ")" so a comm with spaces and parentheses survives', () => {
@@ -83,6 +90,30 @@ describe('small parsers', () => {
     expect(cg.v1.get('memory')).toBe('/docker/abc');
     expect(parseCpuMax('max 100000')).toBeUndefined();
     expect(parseCpuMax('150000 100000\n')).toEqual({ quota: 150000, period: 100000 });
+  });
+});
+
+describe('schedstat', () => {
+  it('parses time on CPU and time waiting, in ns', () => {
+    expect(parseSchedstat('191569717 1384936738 64\n')).toEqual({ runNs: 191569717, waitNs: 1384936738 });
+    expect(parseSchedstat('')).toBeUndefined();
+    expect(parseSchedstat('12')).toBeUndefined();
+    expect(parseSchedstat('a b c')).toBeUndefined();
+  });
+
+  it("reads a single-threaded process's own file and every thread of a threaded one", () => {
+    const f = new FakeRoot();
+    try {
+      f.proc({ pid: 5, sched: [10, 20] }).proc({ pid: 7, tasks: { 7: [1, 2], 8: [3, 4], 9: [5, 6] } }).proc({ pid: 9 });
+      f.file('proc/7/task/8/schedstat', ''); // ended between readdir and read
+      const r = new ProcReader(f.root);
+      expect(r.threadWaits(5, 1)).toEqual(new Map([[5, 20]]));
+      expect(r.threadWaits(7, 3)).toEqual(new Map([[7, 2], [9, 6]]));
+      expect(r.threadWaits(9, 1)).toBeUndefined(); // no schedstat on this kernel
+      expect(r.threadWaits(11, 4)).toBeUndefined(); // gone
+    } finally {
+      f.dispose();
+    }
   });
 });
 

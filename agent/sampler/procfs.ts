@@ -17,7 +17,11 @@ export interface PidStat {
   /** User and system CPU time, in clock ticks, summed over all threads. */
   utime: number;
   stime: number;
+  /** CPU time of reaped children (and theirs), in clock ticks: how ended processes leave a trace. */
+  cutime: number;
+  cstime: number;
   nice: number;
+  threads: number;
   /** Start time in clock ticks after boot: with pid it identifies one process for good. */
   starttime: number;
   rssPages: number;
@@ -44,7 +48,10 @@ export function parseStat(text: string): PidStat | undefined {
     flags: n(9),
     utime: n(14),
     stime: n(15),
+    cutime: n(16),
+    cstime: n(17),
     nice: n(19),
+    threads: n(20),
     starttime: n(22),
     rssPages: n(24),
   };
@@ -57,6 +64,18 @@ export function isKernelThread(st: PidStat, args: string): boolean {
   // The pid/ppid 2 (kthreadd) rule alone would hit ordinary processes inside a PID
   // namespace, where pid 2 is just the second process; require no command line too.
   return (st.pid === 2 || st.ppid === 2) && args === '' && st.state !== 'Z';
+}
+
+/**
+ * /proc/PID/schedstat (and task/TID/schedstat): one thread's time on a CPU and time spent
+ * waiting on a run queue, both in ns since the thread started (then the count of timeslices).
+ * Unlike /proc/PID/stat these are per thread: /proc/PID/schedstat is the main thread's only.
+ */
+export function parseSchedstat(text: string): { runNs: number; waitNs: number } | undefined {
+  const [run, wait] = text.trim().split(' ');
+  const runNs = Number(run);
+  const waitNs = Number(wait);
+  return run && wait && Number.isFinite(runNs) && Number.isFinite(waitNs) ? { runNs, waitNs } : undefined;
 }
 
 export interface PidStatus {
@@ -228,6 +247,31 @@ export class ProcReader {
   stat(pid: number): PidStat | undefined {
     const t = this.read(`proc/${pid}/stat`);
     return t === undefined ? undefined : parseStat(t);
+  }
+
+  /**
+   * Waiting time (ns) of each thread of a process, by TID; undefined when the process is gone
+   * or the kernel has no schedstat. A single-threaded process costs one read, not a readdir.
+   */
+  threadWaits(pid: number, threads: number): Map<number, number> | undefined {
+    if (threads <= 1) {
+      const t = this.read(`proc/${pid}/schedstat`);
+      const s = t === undefined ? undefined : parseSchedstat(t);
+      return s && new Map([[pid, s.waitNs]]);
+    }
+    let tids: string[];
+    try {
+      tids = readdirSync(this.path(`proc/${pid}/task`));
+    } catch {
+      return undefined;
+    }
+    const out = new Map<number, number>();
+    for (const tid of tids) {
+      const t = this.read(`proc/${pid}/task/${tid}/schedstat`);
+      const s = t === undefined ? undefined : parseSchedstat(t);
+      if (s) out.set(Number(tid), s.waitNs); // a thread that ended since readdir has no more to say
+    }
+    return out.size > 0 ? out : undefined;
   }
 
   /** Capped: the list shows it, nothing parses it, and huge environments-as-args exist. */

@@ -27,8 +27,11 @@ const BENCHES: Record<string, Bench> = {
       const m = machine();
       const r = await benchSampleCost();
       return [
-        `**Measured:** one \`Sampler.sample()\` of the agent (every process's pid, user, state, CPU, RSS, nice, command)`,
-        `on this machine with 1,000 extra sleeping processes, warm (owners cached, code optimised), ${r.runs} runs.`,
+        `**Measured:** one \`Sampler.sample()\` of the agent (every process's pid, user, state, CPU, RSS, nice, command,`,
+        `and the schedstat of every thread of each process that ran in the interval, for its runnable time)`,
+        `on this machine with 1,000 extra sleeping processes and ${r.active} active Node.js processes (each runs ~15 ms a second,`,
+        `so all ${r.activeThreads} of their threads are read every sample), samples 1 s apart as in the agent, warm`,
+        `(owners cached, code optimised), ${r.runs} runs. Whatever else runs on the machine is sampled too.`,
         '',
         `**Baseline:** spawning \`ps -eo pid,user,stat,pcpu,rss,ni,comm\` and reading all its output, alternated with the agent sample in the same run.`,
         '',

@@ -1,20 +1,31 @@
 /**
  * Cost of one agent sample against the obvious alternative, running `ps`, on a node with
- * 1,000 extra (sleeping) processes. Both are timed alternately in the same run so that
- * machine noise hits them alike. Run: npx tsx e2e/bench/sampleCost.ts
+ * 1,000 extra sleeping processes and a few active multi-threaded ones (the sampler reads the
+ * schedstat of every thread of a process that ran in the interval; a sleeper costs no such
+ * read). Samples are a second apart, as in the agent; ps runs in between. Both are timed
+ * alternately in the same run so that machine noise hits them alike.
+ * Run: npx tsx e2e/bench/sampleCost.ts
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Sampler } from '../../agent/sampler/sampler.js';
 
 const EXTRA_PROCESSES = 1000;
+/** Node.js processes that run ~15 ms every second: each is read thread by thread every sample. */
+const ACTIVE_PROCESSES = 10;
+const ACTIVE_JS = 'setInterval(() => { const t = Date.now(); while (Date.now() - t < 15) {} }, 1000)';
 const BATCH = 100;
 const RUNS = 20;
+const INTERVAL_MS = 1000;
 const PS_ARGS = ['-eo', 'pid,user,stat,pcpu,rss,ni,comm'];
 
 export interface SampleCost {
-  /** Processes the sampler listed (the sleepers plus whatever else runs). */
+  /** Processes the sampler listed (the ones started plus whatever else runs). */
   processes: number;
+  /** The active processes started for the run, and their threads. */
+  active: number;
+  activeThreads: number;
   /** Median ms of one Sampler.sample(). */
   agentMs: number;
   /** Median ms of spawning ps and reading all its output. */
@@ -30,11 +41,11 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-async function startSleepers(n: number, into: ChildProcess[]): Promise<void> {
+async function startProcesses(n: number, into: ChildProcess[], cmd: string, args: string[]): Promise<void> {
   for (let i = 0; i < n; i += BATCH) {
     const batch: Promise<void>[] = [];
     for (let j = i; j < Math.min(n, i + BATCH); j++) {
-      const c = spawn('sleep', ['600'], { stdio: 'ignore' });
+      const c = spawn(cmd, args, { stdio: 'ignore' });
       into.push(c);
       batch.push(
         new Promise((resolve, reject) => {
@@ -44,6 +55,16 @@ async function startSleepers(n: number, into: ChildProcess[]): Promise<void> {
       );
     }
     await Promise.all(batch);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function threadsOf(pid: number): number {
+  try {
+    return readdirSync(`/proc/${pid}/task`).length;
+  } catch {
+    return 0;
   }
 }
 
@@ -65,30 +86,37 @@ function runPs(): Promise<number> {
 }
 
 export async function benchSampleCost(): Promise<SampleCost> {
-  const sleepers: ChildProcess[] = [];
+  const started: ChildProcess[] = [];
   const killAll = (): void => {
-    for (const c of sleepers) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   };
   process.once('exit', killAll); // also when the caller dies before finally runs
   try {
-    await startSleepers(EXTRA_PROCESSES, sleepers);
+    await startProcesses(EXTRA_PROCESSES, started, 'sleep', ['600']);
+    await startProcesses(ACTIVE_PROCESSES, started, process.execPath, ['-e', ACTIVE_JS]);
+    const active = started.slice(EXTRA_PROCESSES);
+    await sleep(1500); // started up and into their once-a-second rhythm
+    const activeThreads = active.reduce((n, c) => n + threadsOf(c.pid!), 0);
     const sampler = new Sampler({ selfPids: () => [process.pid], speed: () => 10000 });
     // Untimed warm-up: a running agent has every process's owner cached and the code
     // optimised; ps gets the same chance to fill the page cache.
     let processes = sampler.sample().procs.length;
+    let last = performance.now();
     await runPs();
 
     const agent: number[] = [];
     const ps: number[] = [];
     for (let i = 0; i < RUNS; i++) {
+      await sleep(Math.max(0, last + INTERVAL_MS - performance.now()));
       const t0 = performance.now();
+      last = t0;
       processes = sampler.sample().procs.length;
       agent.push(performance.now() - t0);
       ps.push(await runPs());
     }
     const agentMs = median(agent);
     const psMs = median(ps);
-    return { processes, agentMs, psMs, ratio: agentMs / psMs, runs: RUNS };
+    return { processes, active: ACTIVE_PROCESSES, activeThreads, agentMs, psMs, ratio: agentMs / psMs, runs: RUNS };
   } finally {
     killAll();
     process.removeListener('exit', killAll);
@@ -98,9 +126,9 @@ export async function benchSampleCost(): Promise<SampleCost> {
 export function formatSampleCost(r: SampleCost): string {
   const f = (x: number): string => x.toFixed(2);
   return [
-    `| processes | runs | agent sample (median ms) | ps (median ms) | agent / ps |`,
-    `|---:|---:|---:|---:|---:|`,
-    `| ${r.processes} | ${r.runs} | ${f(r.agentMs)} | ${f(r.psMs)} | ${f(r.ratio)} |`,
+    `| processes | of them active (threads) | runs | agent sample (median ms) | ps (median ms) | agent / ps |`,
+    `|---:|---:|---:|---:|---:|---:|`,
+    `| ${r.processes} | ${r.active} (${r.activeThreads}) | ${r.runs} | ${f(r.agentMs)} | ${f(r.psMs)} | ${f(r.ratio)} |`,
   ].join('\n');
 }
 

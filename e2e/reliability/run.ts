@@ -1,5 +1,5 @@
 /**
- * `npm run reliability [-- --only sim|mutations|matrix] [--pairs N] [--repeat N]`: the
+ * `npm run reliability [-- --only sim|mutations|matrix] [--pairs N] [--repeat N] [--from-rows --status N]`: the
  * migration's "never twice, never lost" evidence, written into docs/RELIABILITY.md (one
  * section each, like docs/BENCHMARKS.md):
  * - sim: the protocol simulation, every single fault at every step and N seeded fault pairs;
@@ -66,12 +66,16 @@ function mutations(): string {
 
 function matrix(): string {
   const repeat = Number(opt('repeat') ?? 4);
-  rmSync(MATRIX_FILE, { force: true });
   const t0 = Date.now();
-  const r = spawnSync('npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts', 'migrationFaults.spec'], {
-    stdio: 'inherit',
-    env: { ...process.env, MOSIXVIEW_FAULT_REPEAT: String(repeat) },
-  });
+  // --from-rows: the rows a whole-suite run left (MOSIXVIEW_FAULT_REPEAT=N npm test), not a run of its own.
+  const fromRows = argv.includes('--from-rows');
+  if (!fromRows) rmSync(MATRIX_FILE, { force: true });
+  const r = fromRows
+    ? { status: Number(opt('status') ?? 0) }
+    : spawnSync('npx', ['playwright', 'test', '-c', 'e2e/playwright.config.ts', 'migrationFaults.spec'], {
+        stdio: 'inherit',
+        env: { ...process.env, MOSIXVIEW_FAULT_REPEAT: String(repeat) },
+      });
   const rows: MatrixRow[] = existsSync(MATRIX_FILE) ? readFileSync(MATRIX_FILE, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as MatrixRow) : [];
   const total = rows.reduce((a, x) => a + x.reps, 0);
   const cell = (s: string) => s.replace(/\|/g, '\\|');
@@ -88,7 +92,9 @@ function matrix(): string {
     '|---|---|---|---|---|---|',
     ...rows.map((x) => `| ${x.fault} | ${x.reps} | ${Object.entries(x.outcomes).map(([o, n]) => `${o} ×${n}`).join(', ')} | ${x.lost} | ${x.doubled} | ${cell(Object.values(x.told)[0] ?? '')} |`),
     '',
-    `${total} injected faults in ${rows.length} kinds; Playwright ${r.status === 0 ? 'passed' : `**failed (exit ${r.status})**`}; ${((Date.now() - t0) / 60000).toFixed(0)} min on ${machineLine()}.`,
+    fromRows
+      ? `${total} injected faults in ${rows.length} kinds, from the whole suite run with \`MOSIXVIEW_FAULT_REPEAT=${repeat} npm test\` (Playwright ${r.status === 0 ? 'passed' : `**failed (exit ${r.status})**`}) on ${machineLine()}.`
+      : `${total} injected faults in ${rows.length} kinds; Playwright ${r.status === 0 ? 'passed' : `**failed (exit ${r.status})**`}; ${((Date.now() - t0) / 60000).toFixed(0)} min on ${machineLine()}.`,
     '',
     `Reproduce: \`npm run reliability -- --only matrix --repeat ${repeat}\` (needs root; \`npm test\` runs each fault once).`,
   ].join('\n');

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm test: installs what the tests need, builds, type-checks, then runs every test:
+# npm test: lints, installs what the tests need, builds, type-checks, then runs every test:
 # unit tests (vitest) and end-to-end tests (Playwright, Debian's Chromium, a test cluster
 # of network namespaces with real sshd and CRIU). Where the Electron binary exists, the
 # end-to-end tests run a second time against the real Electron app.
@@ -7,6 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 step() { printf '\n== %s\n' "$*"; }
+
+# Lint first: it needs nothing built and fails in seconds on a broken layer or a sloppy line.
+step "lint"
+npm run --silent lint
 
 step "prerequisites"
 bash e2e/setup/install-prereqs.sh

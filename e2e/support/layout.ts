@@ -118,7 +118,8 @@ export function signalColours(page: Page): Promise<Record<string, string>> {
       const el = document.querySelector(sel);
       if (!el) continue;
       const st = getComputedStyle(el);
-      out[sel] = `${st.backgroundImage} ${st.backgroundColor} ${st.color}`;
+      // A bar's fill holds no text: its inherited text colour follows the scheme and means nothing.
+      out[sel] = sel.includes('bar-fill') ? `${st.backgroundImage} ${st.backgroundColor}` : `${st.backgroundImage} ${st.backgroundColor} ${st.color}`;
     }
     return out;
   });

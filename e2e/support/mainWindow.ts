@@ -1,7 +1,8 @@
 /** Reading the main window the way a screen reader does: by role and accessible name. */
 import type { Page } from '@playwright/test';
 
-export const lamp = (page: Page, id: number, state: 'up' | 'down') =>
+/** 'cut off': up, but its peers reject its cluster key (amber). */
+export const lamp = (page: Page, id: number, state: 'up' | 'down' | 'cut off') =>
   page.getByRole('img', { name: `Node ${id} ${state}`, exact: true });
 
 export const loadBar = (page: Page, id: number) => page.getByRole('progressbar', { name: `Load of node ${id}`, exact: true });

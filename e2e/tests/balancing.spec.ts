@@ -12,6 +12,7 @@ import { sshExec } from '../cluster/testCluster.js';
 import { parseHpcMap } from '../../shared/hpcMap.js';
 import { configWindow, mosctl, out, resetFlags } from '../support/balancing.js';
 import { tool } from '../support/jobs.js';
+import { launchApp } from '../support/app.js';
 
 function counters(status: string) {
   const m = /Load exchange: (\d+) accepted, (\d+) forged, (\d+) stale, (\d+) replayed/.exec(status);
@@ -117,12 +118,14 @@ test.describe('balancing without moving jobs', () => {
     expect(await out(cluster, 2, 'status 1')).toMatch(/^Node 1 \(.*\) is up/);
   });
 
-  test('Stop agent stops the node\'s daemon for good; Start agent brings it back', async ({ app, cluster }) => {
+  test("Stop agent stops the node's daemon for good, also for a GUI started later; Start agent brings it back", async ({ app, cluster, browser }) => {
     await allUp(app.page, [4]);
     const { region } = await configWindow(app, 4);
+    await expect(region.getByRole('note', { name: 'What wins' })).toContainText('Stop agent keeps the node\'s agent stopped, also after Mosixview restarts and for every other GUI, until Start agent.');
     await region.getByRole('button', { name: 'Stop agent' }).click();
     await expect(region.getByRole('status', { name: 'Result on node 4' })).toHaveText('agent stopped', { timeout: 15_000 });
     await expect(lamp(app.page, 4, 'down')).toBeVisible({ timeout: 10_000 });
+    await expect(app.page.getByRole('row', { name: 'Node 4 row' })).toContainText('agent stopped by the admin');
     await expect.poll(async () => (await mosctl(cluster, 4, 'status')).stderr, { timeout: 10_000 }).toContain('agent is not running');
     // isup from node 1 pings node 4's agent itself: down now, with why.
     const down = await mosctl(cluster, 1, 'isup 4');
@@ -131,11 +134,27 @@ test.describe('balancing without moving jobs', () => {
     // The GUI's reconnect must not start it again behind the admin's back.
     await new Promise((r) => setTimeout(r, 6000));
     expect((await mosctl(cluster, 4, 'status')).code).not.toBe(0);
-    await region.getByRole('button', { name: 'Start agent' }).click();
-    await expect(region.getByRole('status', { name: 'Result on node 4' })).toHaveText('agent started', { timeout: 40_000 });
-    await expect(lamp(app.page, 4, 'up')).toBeVisible();
+
+    // A GUI started now (a restart, or another admin's) keeps it stopped and says who stopped it.
+    const later = await launchApp(browser, ['--profile', cluster.profilePath]);
+    try {
+      await allUp(later.page, [1, 2, 3]);
+      await expect(later.page.getByRole('row', { name: 'Node 4 row' })).toContainText(/agent stopped by the admin \(Stop agent in Mosixview from [\d.]+, \d{4}-.*\): it stays stopped until "Start agent" in Mosixview/, { timeout: 30_000 });
+      await expect(lamp(later.page, 4, 'down')).toBeVisible();
+      await new Promise((r) => setTimeout(r, 6000));
+      expect((await mosctl(cluster, 4, 'status')).code).not.toBe(0);
+      const { region: laterRegion } = await configWindow(later, 4);
+      await laterRegion.getByRole('button', { name: 'Start agent' }).click();
+      await expect(laterRegion.getByRole('status', { name: 'Result on node 4' })).toHaveText('agent started', { timeout: 40_000 });
+      await expect(lamp(later.page, 4, 'up')).toBeVisible();
+    } finally {
+      await later.stop();
+    }
     expect(await out(cluster, 4, 'status')).toContain('Node 4 of 4');
     await expect.poll(async () => (await mosctl(cluster, 1, 'isup 4')).stdout, { timeout: 15_000 }).toMatch(/^4 is up \(answered in [\d.]+ ms\)/);
+    // The first GUI looks again on Refresh and finds the agent another GUI started.
+    await app.page.getByRole('button', { name: 'Refresh' }).click();
+    await expect(lamp(app.page, 4, 'up')).toBeVisible({ timeout: 30_000 });
   });
 
   test('a quiet node gathers and sends nothing, yet answers isup', async ({ cluster }) => {

@@ -4,10 +4,8 @@
  * filling services.migration); without it each fails, saying so, rather than being skipped.
  */
 import { test, expect } from '../support/fixtures.js';
-import { allUp } from '../support/mainWindow.js';
 import { sshExec, type TestCluster } from '../cluster/testCluster.js';
-import { configWindow, mosctl, out, resetFlags, until } from '../support/balancing.js';
-import { tool } from '../support/jobs.js';
+import { balancerMoves, cleanUpMoves, configWindow, jobPlaces, mosctl, out, readyToMove, startHog, until } from '../support/balancing.js';
 
 test.describe('balancing that moves jobs (needs the migration service)', () => {
   const MARK = 'mvbalhog';
@@ -21,46 +19,42 @@ test.describe('balancing that moves jobs (needs the migration service)', () => {
   let speeds: string[] = [];
   const counts = (c: TestCluster) => Promise.all(c.nodes.map((n) => hogs(c, n.id)));
   const startHogs = async (c: TestCluster, node: number, n: number) => {
-    for (let i = 0; i < n; i++) {
-      const r = await sshExec(c, node, `cd /tmp && ${tool(c, 'mosrun')} sh -c 'while :; do :; done' ${MARK}`);
-      expect(r.code, r.stderr).toBe(0);
-    }
+    const keys: string[] = [];
+    for (let i = 0; i < n; i++) keys.push((await startHog(c, node, MARK)).key);
+    return keys;
   };
 
   test.beforeEach(async ({ app, cluster }) => {
-    await allUp(app.page, cluster.nodes.map((n) => n.id));
-    const status = await out(cluster, 1, 'status');
-    if (!status.includes('Balancer: moves jobs')) {
-      throw new Error(
-        'the migration service is missing: node 1\'s agent moves no jobs (services.migration is not filled by the jobs feature yet), ' +
-          `so the job-moving proofs cannot run. mosctl status said:\n${status}`,
-      );
-    }
-    // Calibrated speeds differ by chance between nodes sharing one machine: make them equal.
-    speeds = await Promise.all(cluster.nodes.map(async (n) => (await out(cluster, n.id, 'getspeed')).trim()));
-    await Promise.all(cluster.nodes.map((n) => mosctl(cluster, n.id, 'setspeed 10000')));
+    speeds = await readyToMove(app, cluster);
   });
-  test.afterEach(async ({ cluster }) => {
-    // Stop all moves first: a job in flight when the hogs are killed would arrive later.
-    await Promise.all(cluster.nodes.map((n) => mosctl(cluster, n.id, 'stay')));
-    await until(
-      async () => {
-        await Promise.all(cluster.nodes.map((n) => sshExec(cluster, n.id, `pkill -f '[d]one ${MARK}'; true`)));
-        await new Promise((r) => setTimeout(r, 2000));
-        return (await counts(cluster)).reduce((a, b) => a + b, 0);
-      },
-      (n) => n === 0,
-      30_000,
-    );
-    await resetFlags(cluster);
-    await Promise.all(cluster.nodes.map((n, i) => mosctl(cluster, n.id, `setspeed ${speeds[i]}`)));
-  });
+  test.afterEach(async ({ cluster }) => cleanUpMoves(cluster, speeds, [MARK]));
 
   test('8 CPU-bound jobs started on node 1 spread so that no node holds more than 3 within 30 s', async ({ cluster }) => {
-    await startHogs(cluster, 1, 8);
+    // The balancers count moves since their daemon started: earlier tests on this cluster moved jobs too.
+    const before = await Promise.all(cluster.nodes.map((n) => balancerMoves(cluster, n.id)));
+    const keys = await startHogs(cluster, 1, 8);
     const c = await until(() => counts(cluster), (x) => x.reduce((a, b) => a + b, 0) === 8 && Math.max(...x) <= 3, 30_000);
     const ps = (await sshExec(cluster, 1, 'ps -eo pid,ppid,stat,args | grep [m]vbalhog')).stdout;
-    expect(Math.max(...c), `jobs per node ${c.join(', ')}; node 1: ${await out(cluster, 1, 'status')}\n${ps}`).toBeLessThanOrEqual(3);
+    const seen = `jobs per node ${c.join(', ')}; node 1: ${await out(cluster, 1, 'status')}\n${ps}`;
+    // All 8 run, none lost or run twice, and no node holds more than 3.
+    expect(c.reduce((a, b) => a + b, 0), seen).toBe(8);
+    expect(Math.max(...c), seen).toBeLessThanOrEqual(3);
+    // Stop further moves, let the last one land, then count: each job runs in exactly one place,
+    // the records agree with ps, and their migrations are exactly the balancers' successful moves.
+    await Promise.all(cluster.nodes.map((n) => mosctl(cluster, n.id, 'stay')));
+    const settled = await until(
+      async () => keys.map((k) => jobPlaces(cluster, k)),
+      (ps) => ps.every((p) => p.length === 1 && p[0]!.state === 'running'),
+      30_000,
+    );
+    expect(settled.map((p) => p.length), `records: ${JSON.stringify(settled)}`).toEqual(keys.map(() => 1));
+    const onNode = cluster.nodes.map((n) => settled.filter((p) => p[0]!.node === n.id).length);
+    expect(onNode).toEqual(await counts(cluster));
+    const recorded = settled.reduce((a, p) => a + p[0]!.migrations, 0);
+    const balancers = await Promise.all(cluster.nodes.map((n) => balancerMoves(cluster, n.id)));
+    const succeeded = balancers.reduce((a, b, i) => a + (b.moves - before[i]!.moves) - (b.failed - before[i]!.failed), 0);
+    expect(recorded, `records ${JSON.stringify(settled)}; balancers ${JSON.stringify(balancers)} (before: ${JSON.stringify(before)})`).toBe(succeeded);
+    expect(recorded).toBeGreaterThanOrEqual(8 - c[0]!);
   });
 
   test('block on node 3 keeps guests off it', async ({ cluster }) => {
@@ -95,7 +89,9 @@ test.describe('balancing that moves jobs (needs the migration service)', () => {
 
   test('bring on node 1 brings its jobs home, and stay keeps them there', async ({ cluster }) => {
     await startHogs(cluster, 1, 8);
-    await expect.poll(() => hogs(cluster, 1), { timeout: 30_000 }).toBeLessThanOrEqual(3);
+    // Only that some jobs are away matters here (how fast they spread is the first test's);
+    // the balancer waits out noisy loads before it moves, longer on a busy machine.
+    await expect.poll(() => hogs(cluster, 1), { timeout: 90_000 }).toBeLessThanOrEqual(5);
     await mosctl(cluster, 1, 'stay');
     expect(await out(cluster, 1, 'status')).toMatch(/, [1-9]\d* own job\(s\) away/);
     const r = await mosctl(cluster, 1, 'bring');

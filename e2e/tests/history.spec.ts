@@ -11,6 +11,7 @@ import type { Page } from '@playwright/test';
 import { test, expect } from '../support/fixtures.js';
 import { launchApp } from '../support/app.js';
 import { allUp, loadValue } from '../support/mainWindow.js';
+import { overflowProblems } from '../support/layout.js';
 import { sshExec, type TestCluster } from '../cluster/testCluster.js';
 
 // The collector choice is persisted per profile: a fresh config dir keeps it at node 1.
@@ -28,6 +29,37 @@ async function peakOf(page: Page, id: number): Promise<{ value: number; t: numbe
   const value = Number(await page.getByRole('cell', { name: `Peak of node ${id}`, exact: true }).getAttribute('data-value'));
   const t = Number(await page.getByRole('cell', { name: `Peak time of node ${id}`, exact: true }).getAttribute('data-t'));
   return { value, t };
+}
+
+/**
+ * What the Load chart's canvas shows at time t: the colour of every pixel of that column, with
+ * the value its height stands for (from the plot's place and the value axis' top tick).
+ */
+async function canvasColumn(page: Page, t: number): Promise<{ v: number; rgb: string }[]> {
+  return page.locator('figure[aria-label="Load"]').evaluate((fig, t) => {
+    const canvas = fig.querySelector('canvas')!;
+    const plot = fig.querySelector<HTMLElement>('.chart-plot')!;
+    const [min, max] = [Number(plot.getAttribute('aria-valuemin')), Number(plot.getAttribute('aria-valuemax'))];
+    const top = Math.max(...[...fig.querySelectorAll<HTMLElement>('.value-tick')].map((e) => Number(e.dataset.v)));
+    const dpr = canvas.width / canvas.clientWidth;
+    const x = Math.round((plot.offsetLeft + ((t - min) / (max - min)) * plot.offsetWidth) * dpr);
+    const img = canvas.getContext('2d')!.getImageData(x, 0, 1, canvas.height).data;
+    const out: { v: number; rgb: string }[] = [];
+    for (let py = 0; py < canvas.height; py++) {
+      const y = py / dpr;
+      if (y < plot.offsetTop || y > plot.offsetTop + plot.offsetHeight) continue;
+      const hex = (i: number) => img[py * 4 + i]!.toString(16).padStart(2, '0');
+      out.push({ v: top * (1 - (y - plot.offsetTop) / plot.offsetHeight), rgb: `#${hex(0)}${hex(1)}${hex(2)}` });
+    }
+    return out;
+  }, t);
+}
+
+async function shownSpan(page: Page): Promise<number> {
+  const text = (await page.getByRole('status', { name: 'Shown range' }).textContent()) ?? '';
+  const m = /\((\d+(?:\.\d+)?) (s|min|h)\)$/.exec(text);
+  if (!m) throw new Error(`no span in "${text}"`);
+  return Number(m[1]) * { s: 1, min: 60, h: 3600 }[m[2] as 's' | 'min' | 'h'];
 }
 
 async function procsShown(page: Page): Promise<string> {
@@ -73,18 +105,45 @@ test('the collector records the cluster; load history, checkpoint, process histo
     expect(peak.t).toBeGreaterThanOrEqual(hogStart);
     expect(peak.t).toBeLessThanOrEqual(hogEnd + 3_000);
     expect((await peakOf(load, 3)).value).toBeLessThan(80);
-    const line = load.locator('.recharts-reference-line.checkpoint');
-    await expect(line).toHaveCount(1);
-    await expect(line.locator('line')).toHaveAttribute('stroke', '#1f4fd8');
-    const label = load.locator('.chart-box svg text').filter({ hasText: 'hog-start' });
+    // Opens on the recorded range (the minute or so of this history), not on 24 hours.
+    expect(await shownSpan(load)).toBeLessThanOrEqual(120);
+    await expect(load.getByRole('button', { name: 'Recorded range' })).toHaveAttribute('aria-pressed', 'true');
+    // The checkpoint: a blue line with its label.
+    const label = load.locator('.checkpoint-label').filter({ hasText: 'hog-start' });
     await expect(label).toBeVisible();
-    await expect(label).toHaveAttribute('fill', '#1f4fd8');
-    // Node 2's band in its own colour (the table's swatch), its parts above 50 yellow and above 80 red.
-    await expect(load.locator('.series.alert.node-2 path:not(.level-line)')).toHaveAttribute('fill', '#d03030');
-    await expect(load.locator('.series.alert.node-2 path.level-line')).toHaveAttribute('stroke', '#d03030');
-    await expect(load.locator('.series.warn.node-2 path:not(.level-line)')).toHaveAttribute('fill', '#e0c020');
+    await expect(label).toHaveCSS('color', 'rgb(31, 79, 216)');
+    const cpT = Number(await label.getAttribute('data-t'));
+    expect((await canvasColumn(load, cpT)).filter((p) => p.rgb === '#1f4fd8').length).toBeGreaterThan(100);
+    // Node 2 chosen in the table: on top, in its own colour (the table's swatch) while idle, in Mosixload's colours at its peak.
     const colour = await load.getByRole('cell', { name: 'Colour of node 2' }).locator('.swatch').getAttribute('data-colour');
-    await expect(load.locator('.series.node-2:not(.warn):not(.alert) path')).toHaveAttribute('fill', colour!);
+    await load.getByRole('button', { name: 'Highlight node 2' }).click();
+    await expect(load.getByRole('button', { name: 'Highlight node 2' })).toHaveAttribute('aria-pressed', 'true');
+    const idleAt = (await canvasColumn(load, hogStart - 3000)).filter((p) => p.rgb === colour).map((p) => p.v);
+    expect(idleAt.length, `node 2's colour ${colour} in the chart before its hog`).toBeGreaterThan(0);
+    expect(Math.max(...idleAt)).toBeLessThan(50);
+    const atPeak = await canvasColumn(load, peak.t + 1000);
+    const yellow = atPeak.filter((p) => p.rgb === '#e0c020').map((p) => p.v);
+    const red = atPeak.filter((p) => p.rgb === '#d03030').map((p) => p.v);
+    expect(Math.max(...yellow, ...red), 'node 2\'s line at its peak, yellow or red').toBeGreaterThanOrEqual(75);
+    // Yellow from 50 to 80 (and the dashed guide at 50), red above 80 (and the guide at 80); a pixel's height is about one value unit.
+    expect(yellow.every((v) => v > 48 && v < 82), `yellow at ${yellow.join(', ')}`).toBe(true);
+    expect(red.every((v) => v > 78), `red at ${red.join(', ')}`).toBe(true);
+    // The cursor over the peak reads every node's value there, node 2's loaded.
+    const plot = load.getByRole('slider', { name: 'Cursor in Load' });
+    const pbox = (await plot.boundingBox())!;
+    const [min, max] = [Number(await plot.getAttribute('aria-valuemin')), Number(await plot.getAttribute('aria-valuemax'))];
+    await load.mouse.move(pbox.x + ((peak.t + 1500 - min) / (max - min)) * pbox.width, pbox.y + pbox.height / 2);
+    const readout = load.getByRole('list', { name: /^Load at / });
+    await expect(readout.getByRole('listitem')).toHaveCount(cluster.nodes.length);
+    const node2 = await readout.getByRole('listitem', { name: /^node 2: / }).getAttribute('aria-label');
+    expect(Number(/node 2: (\d+)%/.exec(node2!)?.[1])).toBeGreaterThanOrEqual(75);
+    // Keys: End puts the cursor on the last second, + zooms in around it.
+    await plot.focus();
+    await load.keyboard.press('End');
+    const before = await shownSpan(load);
+    await load.keyboard.press('+');
+    await expect.poll(() => shownSpan(load)).toBeLessThan(before);
+    await load.getByRole('button', { name: 'Recorded range' }).click();
     // Dragging across the chart zooms into that range; "Whole day" goes back.
     const box = (await load.locator('.chart-box').boundingBox())!;
     await load.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
@@ -95,6 +154,12 @@ test('the collector records the cluster; load history, checkpoint, process histo
     await expect(load.getByRole('button', { name: 'Zoom out' })).toBeEnabled();
     await load.getByRole('button', { name: 'Whole day' }).click();
     await expect(load.getByRole('button', { name: 'Zoom out' })).toBeDisabled();
+    expect(await shownSpan(load)).toBe(24 * 3600);
+    // The wheel zooms in around the time under the mouse.
+    await load.mouse.move(pbox.x + 20, pbox.y + pbox.height / 2);
+    await load.mouse.wheel(0, -300);
+    await expect.poll(() => shownSpan(load)).toBeLessThan(24 * 3600);
+    await load.getByRole('button', { name: 'Whole day' }).click();
     await expect.poll(async () => (await peakOf(load, 2)).t).toBe(peak.t);
     await expect(load.getByLabel('Checkpoints')).toContainText('hog-start at');
 
@@ -123,7 +188,14 @@ test('the collector records the cluster; load history, checkpoint, process histo
     await replay.fill(String(peak.t + 1000));
     await expect(page.getByRole('status', { name: 'Replay time' })).toContainText('REPLAY');
     await expect.poll(() => loadValue(page, 2), { timeout: 10_000 }).toBeGreaterThanOrEqual(80);
+    // The past cannot be given a new speed: every slider waits for Live, saying so.
+    for (const n of cluster.nodes) {
+      const speed = page.getByRole('slider', { name: `Speed of node ${n.id}`, exact: true });
+      await expect(speed).toBeDisabled();
+      await expect(speed).toHaveAttribute('title', 'replaying the past: press Live to change speeds');
+    }
     await page.getByRole('button', { name: 'Live' }).click();
+    await expect(page.getByRole('slider', { name: 'Speed of node 2', exact: true })).toBeEnabled();
     await expect(page.getByRole('status', { name: 'Replay time' })).toHaveCount(0);
     await expect.poll(() => loadValue(page, 2), { timeout: 10_000 }).toBeLessThan(50);
 
@@ -134,8 +206,7 @@ test('the collector records the cluster; load history, checkpoint, process histo
     await load.getByRole('button', { name: 'Reload' }).click();
     await expect.poll(async () => (await peakOf(load, 2)).t).toBe(peak.t);
     expect((await peakOf(load, 2)).value).toBe(peak.value);
-    await expect(load.locator('.recharts-reference-line.checkpoint')).toHaveCount(1);
-    await expect(load.locator('.chart-box svg text').filter({ hasText: 'hog-start' })).toBeVisible();
+    await expect(load.locator('.checkpoint-label').filter({ hasText: 'hog-start' })).toHaveCount(1);
     await procs.reload();
     await procs.getByRole('slider', { name: 'History time' }).fill('0');
     await expect.poll(() => procsShown(procs)).not.toContain(marker);
@@ -186,6 +257,60 @@ test('with no GUI connected the collector still records every node, from the loa
     } finally {
       await again.stop();
     }
+  } finally {
+    await sshExec(cluster, 1, `${bin} -k`);
+  }
+});
+
+test('the collector is started, checkpointed, rotated and stopped from the main window, each with its node\'s answer', async ({ app, cluster }) => {
+  test.setTimeout(150_000);
+  const { page } = app;
+  await allUp(page, cluster.nodes.map((n) => n.id));
+  const bin = `${cluster.dir}/agent/bin/mosixcollector`;
+  await run(cluster, 1, `${bin} -c`); // stopped, no history: what a new admin finds
+  const bar = page.getByRole('region', { name: 'History' });
+  const status = bar.getByRole('status', { name: 'Collector status' });
+  const answer = bar.getByRole('status', { name: 'Collector answer' });
+  const mark = `gui-mark-${Math.floor(Math.random() * 9000 + 1000)}`;
+  try {
+    await expect(status).toHaveText('not running', { timeout: 15_000 });
+    await bar.getByRole('button', { name: 'Start collector' }).click();
+    await expect(answer).toHaveText(/^node 1: mosixcollector started \(pid \d+\)/, { timeout: 20_000 });
+    await expect(status).toHaveText(/^collecting \(pid \d+\)$/);
+    await expect(bar.getByRole('button', { name: 'Start collector' })).toHaveCount(0);
+
+    // A checkpoint with a note: the load history lists it.
+    await bar.getByRole('button', { name: 'Checkpoint' }).click();
+    await bar.getByRole('textbox', { name: 'Checkpoint note' }).fill(mark);
+    // The strip holds the note field at 1200x800 and nothing in it clips or overflows.
+    await page.setViewportSize({ width: 1200, height: 800 });
+    await bar.getByRole('textbox', { name: 'Checkpoint note' }).fill('before the kernel upgrade');
+    expect(await overflowProblems(page)).toEqual([]);
+    await bar.getByRole('textbox', { name: 'Checkpoint note' }).fill(mark);
+    await bar.getByRole('button', { name: 'Write checkpoint' }).click();
+    await expect(answer).toHaveText(new RegExp(`^node 1: checkpoint "${mark}" written at `), { timeout: 15_000 });
+    const load = await app.openRoute('history/load');
+    await expect(load.getByLabel('Checkpoints')).toContainText(`${mark} at`, { timeout: 20_000 });
+
+    // Rotate, after saying yes: the history becomes a backup the File menu opens, with the checkpoint in it.
+    await bar.getByRole('button', { name: 'Rotate history' }).click();
+    await bar.getByRole('group', { name: 'Confirm: rotate the history' }).getByRole('button', { name: 'Rotate' }).click();
+    await expect(answer).toHaveText(/^node 1: history saved as \S+; a new one started$/, { timeout: 15_000 });
+    const backup = /history saved as (\S+);/.exec((await answer.textContent()) ?? '')![1]!;
+    // The backup's name is shown whole, not cut short.
+    expect(await answer.evaluate((el) => el.scrollWidth - el.clientWidth)).toBe(0);
+    await load.reload();
+    await load.locator('summary', { hasText: 'File' }).click();
+    await load.getByRole('menuitem', { name: `Open backup ${backup}` }).click();
+    await expect(load.getByText(`Backup ${backup} of the collector`)).toBeVisible({ timeout: 20_000 });
+    await expect(load.getByLabel('Checkpoints')).toContainText(`${mark} at`, { timeout: 20_000 });
+
+    // Stop, after saying yes; the node agrees it is stopped.
+    await bar.getByRole('button', { name: 'Stop collector' }).click();
+    await bar.getByRole('group', { name: 'Confirm: stop the collector' }).getByRole('button', { name: 'Stop' }).click();
+    await expect(answer).toHaveText(/^node 1: mosixcollector stopped \(pid \d+\)$/, { timeout: 30_000 });
+    await expect(status).toHaveText('not running');
+    expect(await run(cluster, 1, `${bin} -k`)).toMatch(/mosixcollector is not running/);
   } finally {
     await sshExec(cluster, 1, `${bin} -k`);
   }

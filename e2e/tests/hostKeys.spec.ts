@@ -7,47 +7,54 @@ import { knownHostsCopy, profileVariant } from '../support/profiles.js';
 
 const fingerprintOf = (pubFile: string) => execFileSync('ssh-keygen', ['-lf', pubFile], { encoding: 'utf8' }).split(/\s+/)[1]!;
 
-test('an unknown host key is asked about with its SHA256 fingerprint; accepting adds it to known_hosts', async ({ browser, cluster }) => {
+test('the unknown keys of a new cluster are asked about in one dialog; "Trust all" adds every one to known_hosts', async ({ browser, cluster }) => {
   const knownHosts = knownHostsCopy(cluster, cluster.emptyKnownHostsPath);
   const app = await launchApp(browser, ['--profile', profileVariant(cluster, { ssh: { knownHostsFile: knownHosts } })]);
   try {
     const { page } = app;
-    for (let answered = 0; answered < cluster.nodes.length; answered++) {
-      const dialog = page.getByRole('dialog');
-      await expect(dialog).toBeVisible({ timeout: 30_000 });
-      const title = await dialog.getByRole('heading').textContent();
-      const id = Number(/node (\d+)/.exec(title ?? '')?.[1]);
-      const node = cluster.nodes.find((n) => n.id === id)!;
-      await expect(dialog.getByLabel('Fingerprint')).toHaveText(fingerprintOf(`${node.dir}/host_ed25519.pub`));
-      await expect(lamp(page, id, 'up')).toHaveCount(0);
-      await dialog.getByRole('button', { name: 'Accept key' }).click();
-      await expect(lamp(page, id, 'up')).toBeVisible({ timeout: 30_000 });
+    const n = cluster.nodes.length;
+    const dialog = page.getByRole('dialog', { name: `Unknown host keys of ${n} nodes` });
+    await expect(dialog).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByRole('dialog')).toHaveCount(1);
+    for (const node of cluster.nodes) {
+      await expect(dialog.getByLabel(`Fingerprint of node ${node.id}`, { exact: true })).toHaveText(fingerprintOf(`${node.dir}/host_ed25519.pub`));
+      await expect(lamp(page, node.id, 'up')).toHaveCount(0);
     }
-    await allUp(page, cluster.nodes.map((n) => n.id));
+    await dialog.getByRole('button', { name: `Trust all ${n} keys shown` }).click();
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+    await allUp(page, cluster.nodes.map((x) => x.id));
     const lines = readFileSync(knownHosts, 'utf8').trim().split('\n');
-    for (const n of cluster.nodes) expect(lines.some((l) => l.split(' ')[0] === n.address)).toBe(true);
+    for (const x of cluster.nodes) expect(lines.some((l) => l.split(' ')[0] === x.address)).toBe(true);
   } finally {
     await app.stop();
   }
 });
 
-test('rejecting an unknown host key keeps the node down and does not ask again by itself', async ({ browser, cluster }) => {
+test('a rejected key keeps the node down without asking again by itself; "Ask again" asks, and accepting brings it up', async ({ browser, cluster }) => {
   const knownHosts = knownHostsCopy(cluster, cluster.knownHostsPath);
   const node4 = cluster.nodes.find((n) => n.id === 4)!;
   writeFileSync(knownHosts, readFileSync(knownHosts, 'utf8').split('\n').filter((l) => !l.startsWith(`${node4.address} `)).join('\n'));
   const app = await launchApp(browser, ['--profile', profileVariant(cluster, { ssh: { knownHostsFile: knownHosts } })]);
   try {
     const { page } = app;
-    const dialog = page.getByRole('dialog');
+    const dialog = page.getByRole('dialog', { name: 'Unknown host key of node 4' });
     await expect(dialog).toBeVisible({ timeout: 30_000 });
-    await expect(dialog.getByRole('heading')).toHaveText(/node 4/);
-    await dialog.getByRole('button', { name: 'Reject key' }).click();
+    await expect(dialog.getByLabel('Fingerprint of node 4', { exact: true })).toHaveText(fingerprintOf(`${node4.dir}/host_ed25519.pub`));
+    await dialog.getByRole('button', { name: 'Reject key of node 4' }).click();
     await expect(lamp(page, 4, 'down')).toBeVisible({ timeout: 15_000 });
-    await expect(page.getByRole('row', { name: 'Node 4 row' })).toContainText(/host key/i);
+    const row4 = page.getByRole('row', { name: 'Node 4 row' });
+    await expect(row4).toContainText('host key rejected');
     await allUp(page, [1, 2, 3]);
     await page.waitForTimeout(8_000);
-    await expect(dialog).toHaveCount(0);
+    await expect(page.getByRole('dialog')).toHaveCount(0);
     expect(readFileSync(knownHosts, 'utf8')).not.toContain(`${node4.address} `);
+
+    await row4.getByRole('button', { name: 'Ask again about the host key of node 4' }).click();
+    await expect(dialog).toBeVisible({ timeout: 30_000 });
+    await dialog.getByRole('button', { name: 'Accept key of node 4' }).click();
+    await expect(lamp(page, 4, 'up')).toBeVisible({ timeout: 30_000 });
+    await expect(row4).not.toContainText('host key rejected');
+    expect(readFileSync(knownHosts, 'utf8')).toContain(`${node4.address} `);
   } finally {
     await app.stop();
   }
@@ -66,6 +73,7 @@ test('a changed host key is refused: the row says so, no question is asked, noth
     const { page } = app;
     await expect(lamp(page, 1, 'down')).toBeVisible({ timeout: 20_000 });
     await expect(page.getByRole('row', { name: 'Node 1 row' })).toContainText(/CHANGED/);
+    await expect(page.getByRole('row', { name: 'Node 1 row' }).getByRole('button', { name: /Ask again/ })).toHaveCount(0);
     await allUp(page, [2, 3, 4]);
     await expect(page.getByRole('dialog')).toHaveCount(0);
     // The client stops at the key check: sshd never sees an authentication attempt for node 1.

@@ -35,8 +35,15 @@ test("moving node 3's speed slider sets the speed a fresh SSH session reads back
   const slider = page.getByRole('slider', { name: 'Speed of node 3', exact: true });
   const before = Number(await slider.inputValue());
   const target = before === 23456 ? 24680 : 23456;
-  await slider.fill(String(target));
   const mosctl = `${cluster.dir}/agent/bin/mosctl`;
+  // Far up the range and let go: the range stays, so the thumb stays where the hand left it.
+  const max = await slider.getAttribute('max');
+  await slider.fill('90000');
+  await expect.poll(async () => (await sshExec(cluster, 3, `${mosctl} getspeed`)).stdout.trim(), { timeout: 10_000 }).toBe('90000');
+  await expect(page.getByRole('status', { name: 'Speed value of node 3' })).toHaveText('90000');
+  await expect(slider).toHaveAttribute('max', max!);
+  await expect(slider).toHaveValue('90000');
+  await slider.fill(String(target));
   await expect.poll(async () => (await sshExec(cluster, 3, `${mosctl} getspeed`)).stdout.trim(), { timeout: 10_000 }).toBe(String(target));
   await expect(page.getByRole('status', { name: 'Speed value of node 3' })).toHaveText(String(target));
   // Other nodes keep their own speed.

@@ -24,7 +24,7 @@ async function procStat(cluster: TestCluster, node: number, pid: number): Promis
   return { state: f[0]!, nice: Number(f[16]) };
 }
 
-/** Starts /bin/sleep ARG as a "no migration" job from advanced execution; returns the job's PID. */
+/** Starts /bin/sleep ARG as a "no migration" job from advanced execution; returns the job's PID and identity. */
 async function startSleepJob(page: Page, arg: string): Promise<{ pid: number; key: string }> {
   await page.getByRole('textbox', { name: 'Program' }).fill('/bin/sleep');
   await page.getByRole('textbox', { name: 'Arguments' }).fill(arg);
@@ -49,11 +49,18 @@ test('the process box of node 1 lists a process started over ssh, with its PID, 
     await expect(row).toContainText('sleep 3011');
     await expect(row.getByRole('img', { name: /^Cannot move:/ })).toHaveAttribute('title', /not started with mosrun/);
 
-    // Its migrator says the same, in words, and offers every node.
+    // Its migrator says the same, in words; every node is shown, none offered, the reason as the title.
     await row.dblclick();
     const migrator = await app.openRoute(`migrator/1/${pid}`);
     await expect(migrator.getByLabel('Why it cannot move')).toContainText('not started with mosrun', { timeout: 15_000 });
-    for (const n of cluster.nodes) await expect(migrator.getByRole('button', { name: `Migrate to node ${n.id}`, exact: true })).toBeVisible();
+    for (const n of cluster.nodes) {
+      const b = migrator.getByRole('button', { name: `Migrate to node ${n.id}`, exact: true });
+      await expect(b).toBeDisabled();
+      await expect(b).toHaveAttribute('title', /^cannot move: not started with mosrun/);
+    }
+    for (const name of ['Home', 'Best']) await expect(migrator.getByRole('button', { name, exact: true })).toBeDisabled();
+    // Signals still reach it.
+    await expect(migrator.getByRole('button', { name: 'SIGSTOP', exact: true })).toBeEnabled();
   } finally {
     await sshExec(cluster, 1, `kill ${pid}`);
   }
@@ -66,24 +73,48 @@ test('a job started by advanced execution (no migration, /bin/sleep 300) appears
   const { pid, key } = await startSleepJob(exec, '300');
   try {
     const box = await app.openRoute('procs/1');
-    const row = box.getByRole('row', { name: `Process ${pid}`, exact: true });
+    // One row: the command the admin started, under the PID the start printed.
+    const row = box.getByRole('row', { name: `Job ${key}`, exact: true });
     await expect(row).toBeVisible({ timeout: 15_000 });
+    await expect(row.getByRole('cell').nth(1)).toHaveText(String(pid));
+    await expect(row.getByRole('cell').last()).toHaveText('/bin/sleep 300');
+    await expect(row.getByRole('cell').nth(4)).toHaveText('S');
     await expect(row.getByRole('img', { name: `Job ${key}`, exact: true })).toBeVisible();
     await expect(row.getByRole('img', { name: /^Cannot move:/ })).toHaveAttribute('title', /nomig/);
-    // The job's command runs inside it, as a child of its init.
-    await expect(box.getByRole('row').filter({ hasText: '/bin/sleep 300' }).first()).toBeVisible();
+    // unshare and the sh -c wrapper only on request.
+    await expect(box.getByRole('row', { name: new RegExp(`of job ${key.replace('.', '\\.')}\\)$`) })).toHaveCount(0);
+    await expect(box.getByRole('row').filter({ hasText: 'mosixview-job' })).toHaveCount(0);
+    await box.getByRole('checkbox', { name: 'Show job internals' }).check();
+    await expect(box.getByRole('row', { name: new RegExp(`^Process \\d+ \\(unshare of job ${key.replace('.', '\\.')}\\)$`) })).toHaveCount(1);
+    await expect(box.getByRole('row', { name: `Process ${pid} (init of job ${key})`, exact: true })).toContainText('mosixview-job /bin/sleep 300');
+    await expect(box.getByRole('row', { name: new RegExp(`^Process \\d+ \\(command of job ${key.replace('.', '\\.')}\\)$`) })).toContainText('/bin/sleep 300');
     expect((await procStat(cluster, 1, pid))?.state).toMatch(/[SR]/);
   } finally {
     await sshExec(cluster, 1, `kill -9 ${pid}`);
   }
 });
 
+test('advanced execution of a program that does not exist says so, with exit status 127 and the shell\'s words', async ({ app }) => {
+  await allUp(app.page, [1]);
+  const exec = await app.openRoute('exec?node=1');
+  await exec.getByRole('textbox', { name: 'Program' }).fill('/no/such/program');
+  await exec.getByRole('button', { name: 'Execute' }).click();
+  await expect(exec.getByRole('alert', { name: 'Result' })).toHaveText(
+    /^Not started: job 1\.\d+ could not run \/no\/such\/program \(exit status 127, command not found\): \/no\/such\/program: not found$/,
+    { timeout: 20_000 },
+  );
+  await expect(exec.getByRole('status', { name: 'Result' })).toHaveCount(0);
+});
+
 test('in the migrator Kill, SIGSTOP, SIGCONT and the Nice slider change what /proc shows', async ({ app, cluster }) => {
   await allUp(app.page, [1]);
   const exec = await app.openRoute('exec?node=1');
-  const { pid } = await startSleepJob(exec, '600');
+  const { pid, key } = await startSleepJob(exec, '600');
   const m = await app.openRoute(`migrator/1/${pid}`);
   await expect(m.getByLabel('PID', { exact: true })).toHaveText(String(pid), { timeout: 15_000 });
+  // The migrator speaks of the job's command and its state, not of its sh -c wrapper.
+  await expect(m.getByRole('heading', { level: 1 })).toHaveText(`Migrator: job ${key} /bin/sleep 600`);
+  await expect(m.getByLabel('State', { exact: true })).toHaveText('sleeping');
   const stat = () => procStat(cluster, 1, pid);
 
   await m.getByRole('button', { name: 'SIGSTOP', exact: true }).click();
@@ -97,6 +128,9 @@ test('in the migrator Kill, SIGSTOP, SIGCONT and the Nice slider change what /pr
 
   await m.getByRole('button', { name: 'Kill', exact: true }).click();
   await expect.poll(async () => (await stat())?.state ?? 'gone').toMatch(/gone|Z/);
-  await expect(m.getByRole('status', { name: 'Process ended' })).toBeVisible({ timeout: 10_000 });
+  await expect(m.getByRole('status', { name: 'Process ended' })).toHaveText('The job has ended: it was killed.', { timeout: 10_000 });
+  // Nothing still says it runs here.
+  await expect(m.getByRole('button', { name: 'Migrate to node 1', exact: true })).not.toContainText('runs here');
+  await expect(m.getByLabel('Runs on')).toHaveText('-');
   expect(await m.getByRole('alert').count()).toBe(0);
 });

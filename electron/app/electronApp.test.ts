@@ -13,7 +13,7 @@ import { secureWebPreferences } from '../security/webPreferences.js';
 import { createInvokeHandler, registerScheme, startElectronApp, type ElectronMain } from './electronApp.js';
 import { WINDOW_SIZES } from '../../shared/windows.js';
 
-type Listener = (...args: any[]) => unknown;
+type Listener = (...args: unknown[]) => unknown;
 
 class Emitter {
   readonly listeners = new Map<string, Listener[]>();
@@ -70,7 +70,7 @@ function makeElectron() {
   const app = new Emitter();
   const quit = vi.fn();
   const windows: FakeWindowLike[] = [];
-  const handlers = new Map<string, (...args: any[]) => unknown>();
+  const handlers = new Map<string, Listener>();
   const protocols = new Map<string, (req: { url: string }) => Promise<Response>>();
   const privileged: unknown[] = [];
   let permissionHandler: ((wc: unknown, permission: string, cb: (granted: boolean) => void) => void) | undefined;
@@ -108,7 +108,7 @@ function makeElectron() {
       quit,
     },
     BrowserWindow,
-    ipcMain: { handle: (channel: string, fn: (...args: any[]) => unknown) => handlers.set(channel, fn) },
+    ipcMain: { handle: (channel: string, fn: Listener) => handlers.set(channel, fn) },
     protocol: {
       registerSchemesAsPrivileged: (schemes: unknown[]) => privileged.push(...schemes),
       handle: (scheme: string, fn: (req: { url: string }) => Promise<Response>) => protocols.set(scheme, fn),

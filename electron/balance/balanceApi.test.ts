@@ -2,23 +2,27 @@ import { describe, expect, it } from 'vitest';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import type { ServiceContext } from '../core/clusterService.js';
 import type { NodeSession } from '../core/nodeSession.js';
-import { makeBalanceApi, STOPPED_REASON } from './balanceApi.js';
+import { makeBalanceApi } from './balanceApi.js';
 
-/** Just enough of a NodeSession: a view, requests answered from a script, hold/resume recorded. */
+/** Just enough of a NodeSession: a view, requests answered from a script, stop/start recorded. */
 function fakeSession(id: number, up = true) {
   const calls: string[] = [];
   const s = {
     id,
     view: { id, host: `h${id}`, status: up ? 'up' : 'down', reason: up ? undefined : 'link cut' } as NodeSession['view'],
-    held: undefined as string | undefined,
     flags: { stay: false, lstay: false, block: false, quiet: false },
     calls,
-    hold(r: string) {
-      s.held = r;
+    get isHeld() {
+      return s.view.reason === 'agent stopped by the admin';
     },
-    resume() {
-      s.held = undefined;
-      s.view = { ...s.view, status: 'up' };
+    async stopAgent() {
+      calls.push('stopAgent');
+      if (id === 9) throw new Error('cannot connect to h9:22: connection refused');
+      s.view = { ...s.view, status: 'down', reason: 'agent stopped by the admin' };
+    },
+    startAgent() {
+      calls.push('startAgent');
+      s.view = { ...s.view, status: 'up', reason: undefined };
     },
     async request(method: string, params: { flag?: 'block'; value?: boolean } | null) {
       calls.push(method);
@@ -67,14 +71,24 @@ describe('balance API', () => {
     expect(r[1]).toMatchObject({ ok: false, error: expect.stringContaining('not connected') });
   });
 
-  it('stop holds the session before shutting the agent down; start resumes and waits until up', async () => {
+  it('stop and start go to the session (attach --stop / --start); start waits until the node is up', async () => {
     const s = fakeSession(1);
-    const h = api([s]);
+    const unreachable = fakeSession(9);
+    const h = api([s, unreachable]);
     expect(await h['balance.stopAgent']({ nodeId: 1 })).toEqual([{ nodeId: 1, ok: true, value: null }]);
-    expect(s.held).toBe(STOPPED_REASON);
-    expect(s.calls).toEqual(['shutdown']);
-    expect((await h['balance.stopAgent']({ nodeId: 1 }))[0]).toMatchObject({ ok: false });
-    expect(await h['balance.startAgent']({ nodeId: 1 })).toEqual([{ nodeId: 1, ok: true, value: null }]);
-    expect(s.held).toBeUndefined();
+    expect(s.view.status).toBe('down');
+    expect((await h['balance.stopAgent']({ nodeId: 9 }))[0]).toMatchObject({ ok: false, error: expect.stringContaining('connection refused') });
+    expect(await h['balance.startAgent']({ nodeId: 1 })).toEqual([{ nodeId: 1, ok: true, value: 'started' }]);
+    expect(s.calls).toEqual(['stopAgent', 'startAgent']);
+  });
+
+  it('start on an agent that runs says so: nothing was started', async () => {
+    const s = fakeSession(1);
+    const h = api([s, fakeSession(2, false)]);
+    expect(await h['balance.startAgent']({ nodeId: 'all' })).toEqual([
+      { nodeId: 1, ok: true, value: 'already running' },
+      { nodeId: 2, ok: true, value: 'started' },
+    ]);
+    expect(s.calls).toEqual([]);
   });
 });

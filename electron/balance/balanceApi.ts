@@ -4,7 +4,7 @@
  */
 import { RpcError } from '../../shared/protocol/rpc.js';
 import type { NodeId } from '../../shared/domain/node.js';
-import type { NodeResult } from '../../shared/protocol/apiBalance.js';
+import type { AgentStart, NodeResult } from '../../shared/protocol/apiBalance.js';
 import type { ApiFeature, ApiHandlers, ServiceContext } from '../core/clusterService.js';
 import type { NodeSession } from '../core/nodeSession.js';
 import { nodeIdParam } from '../core/params.js';
@@ -15,7 +15,6 @@ type BalanceHandlers = Pick<
 >;
 
 const FLAGS = ['stay', 'lstay', 'block', 'quiet'] as const;
-export const STOPPED_REASON = 'agent stopped from Mosixview: "Start agent" runs it again';
 export const START_TIMEOUT_MS = 30_000;
 
 /** The sessions a request names: one node, or all of them in map order. */
@@ -62,23 +61,19 @@ export function makeBalanceApi(startTimeoutMs = START_TIMEOUT_MS): ApiFeature {
     },
     'balance.expel': async (req) => perNode(targets(ctx, req), (s) => s.request('balance.expel', null)),
     'balance.bring': async (req) => perNode(targets(ctx, req), (s) => s.request('balance.bring', null)),
+    // The node wins: the stop is recorded there and lasts (GUI restarts, other GUIs) until Start agent.
     'balance.stopAgent': async (req) =>
       perNode(targets(ctx, req), async (s) => {
-        if (s.view.status !== 'up') throw new RpcError('ENODEDOWN', `node ${s.id}'s agent is not connected${s.view.reason ? `: ${s.view.reason}` : ''}`);
-        s.hold(STOPPED_REASON);
-        try {
-          await s.request('shutdown', null);
-        } catch (e) {
-          s.resume();
-          throw e;
-        }
+        await s.stopAgent();
         return null;
       }),
     'balance.startAgent': async (req) =>
-      perNode(targets(ctx, req), async (s) => {
-        s.resume();
+      perNode(targets(ctx, req), async (s): Promise<AgentStart> => {
+        // An agent that runs is left alone: the admin is told, not told it started.
+        if (s.view.status === 'up' && !s.isHeld) return 'already running';
+        s.startAgent();
         await waitUp(s, startTimeoutMs);
-        return null;
+        return 'started';
       }),
     'balance.view': async (req) => ctx.session(nodeIdParam(req) as NodeId).request('balance.view', null),
   });

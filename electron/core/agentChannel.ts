@@ -10,9 +10,20 @@ export interface AgentChannel {
   onExit(cb: (code: number | null, signal: string | null) => void): void;
 }
 
+/**
+ * What the opened `mosixview-agent attach` does: relay to the daemon (starting one unless the
+ * admin stopped it), "start" (Start agent: clears the admin's stop first), or "stop" (Stop
+ * agent: stops the daemon, records it on the node, exits 0).
+ */
+export type AttachMode = 'attach' | 'start' | 'stop';
+
+export function attachArgs(mode: AttachMode): string[] {
+  return mode === 'attach' ? [] : [`--${mode}`];
+}
+
 /** Opens channels to one node's agent; errors carry a message an admin can act on. */
 export interface AgentLauncher {
-  open(signal: AbortSignal): Promise<AgentChannel>;
+  open(signal: AbortSignal, mode?: AttachMode): Promise<AgentChannel>;
 }
 
 /** Thrown by launchers when retrying soon is pointless (e.g. the admin rejected a host key). */

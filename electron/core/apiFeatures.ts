@@ -3,5 +3,6 @@ import type { ApiFeature } from './clusterService.js';
 import { historyApi } from '../history/historyApi.js';
 import { balanceApi } from '../balance/balanceApi.js';
 import { jobsApi } from '../jobs/jobsApi.js';
+import { membershipApi } from './membershipApi.js';
 
-export const API_FEATURES: ApiFeature[] = [jobsApi, historyApi, balanceApi];
+export const API_FEATURES: ApiFeature[] = [jobsApi, historyApi, balanceApi, membershipApi];

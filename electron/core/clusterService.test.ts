@@ -4,20 +4,10 @@ import type { NodeView } from '../../shared/domain/node.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import { ClusterService, type HostKeyDecision } from './clusterService.js';
 import type { ClusterConfig, NodeTarget } from './profile.js';
-import { FakeLauncher } from './fakeAgent.test-util.js';
+import { FakeAgent, FakeLauncher, TEST_TIMING, sleep, until } from './fakeAgent.test-util.js';
+import { LaunchError, type AgentLauncher } from './agentChannel.js';
 
-const TIMING = { silenceMs: 300, backoffStartMs: 50, backoffMaxMs: 200 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
-    await sleep(10);
-  }
-}
+const TIMING = TEST_TIMING;
 
 function target(id: number, host: string, line: number): NodeTarget {
   return { id, host, aliases: [], line, ssh: {} };
@@ -28,7 +18,7 @@ type Ev = { [E in keyof ApiEvents]: { event: E; data: ApiEvents[E] } }[keyof Api
 const services: ClusterService[] = [];
 
 /** A profile cluster whose map lists IDs out of numeric order; IP hosts keep DNS out of it. */
-function makeService(ids = [5, 2, 9, 1]) {
+function makeService(ids = [5, 2, 9, 1], launcher: (id: number, decide: HostKeyDecision) => AgentLauncher = () => new FakeLauncher()) {
   const config: ClusterConfig = {
     name: 'test',
     source: 'profile',
@@ -42,8 +32,8 @@ function makeService(ids = [5, 2, 9, 1]) {
     launcherFor: (node, decide) => {
       const id = node === 'local' ? 1 : node.id;
       deciders.set(id, decide);
-      const l = new FakeLauncher();
-      launchers.set(id, l);
+      const l = launcher(id, decide);
+      if (l instanceof FakeLauncher) launchers.set(id, l);
       return l;
     },
   });
@@ -185,6 +175,44 @@ describe('ClusterService', () => {
     svc.stop();
     await expect(decision).resolves.toBe(false);
     expect(svc.snapshot().hostKeyPrompts).toEqual([]);
+  });
+
+  /** Asks about an unknown key on every connection, as SshLauncher does with an empty known_hosts. */
+  const askingLauncher = (id: number, decide: HostKeyDecision): AgentLauncher => ({
+    async open() {
+      if (!(await decide(promptInfo(id, `SHA256:k${id}`)))) throw new LaunchError(`host key of 10.0.0.${id} was not accepted: not connecting`, 'manual');
+      return new FakeAgent({}).channel();
+    },
+  });
+  const viewOf = (svc: ClusterService, id: number) => svc.snapshot().nodes.find((n) => n.id === id)!;
+  const promptsOf = (events: Ev[], id: number) =>
+    events.filter((e) => e.event === 'hostKey.prompt').map((e) => e.data as HostKeyPrompt).filter((p) => p.nodeId === id);
+
+  it('after Reject the node says so and waits; hostKey.askAgain asks again, and accepting brings it up', async () => {
+    const { svc, events } = makeService([1, 2], askingLauncher);
+    svc.start();
+    const first = await until('node 2 asked', () => promptsOf(events, 2)[0]);
+    await svc.dispatch('hostKey.answer', { promptId: first.promptId, accept: false });
+    await until('node 2 down', () => viewOf(svc, 2).status === 'down');
+    expect(viewOf(svc, 2)).toMatchObject({ status: 'down', hostKeyRejected: true, reason: expect.stringMatching(/not accepted/) });
+    const pushed = events.filter((e) => e.event === 'node.view').map((e) => e.data as NodeView).filter((v) => v.id === 2);
+    expect(pushed.at(-1)).toMatchObject({ status: 'down', hostKeyRejected: true });
+    await sleep(TIMING.backoffMaxMs * 3);
+    expect(promptsOf(events, 2)).toHaveLength(1); // no nagging by itself
+
+    await expect(svc.dispatch('hostKey.askAgain', { nodeId: 2 })).resolves.toBeNull();
+    expect(viewOf(svc, 2).hostKeyRejected).toBeFalsy();
+    const second = await until('node 2 asked again', () => promptsOf(events, 2)[1]);
+    expect(second.fingerprint).toBe('SHA256:k2');
+    await svc.dispatch('hostKey.answer', { promptId: second.promptId, accept: true });
+    await until('node 2 up', () => viewOf(svc, 2).status === 'up');
+    expect(viewOf(svc, 2).hostKeyRejected).toBeFalsy();
+  });
+
+  it('hostKey.askAgain checks its node', async () => {
+    const { svc } = makeService([1, 2]);
+    await expect(svc.dispatch('hostKey.askAgain', { nodeId: 7 })).rejects.toMatchObject({ code: 'ENONODE' });
+    await expect(svc.dispatch('hostKey.askAgain', null)).rejects.toMatchObject({ code: 'EINVAL' });
   });
 
   it('unsubscribe stops delivery', () => {

@@ -21,24 +21,9 @@ import type { ClusterConfig, NodeTarget } from './profile.js';
 import type { AgentLauncher } from './agentChannel.js';
 import { NodeSession, type SessionTiming } from './nodeSession.js';
 import { nodeIdParam, intParam } from './params.js';
-import { formatHpcMap } from '../../shared/hpcMap.js';
-import { keyId } from '../../shared/clusterKey.js';
 import { composeHandlers } from '../../shared/rpc/composeHandlers.js';
-import type { AgentEndpoint } from './nodeSession.js';
-
-/**
- * Makes sure the node's agent has this cluster's key, map and its own ID (touching nothing
- * if so). Returns a warning when the node is monitored but cannot talk to its peers.
- */
-export function membershipSetup(nodeId: number, mapText: string, key: Buffer) {
-  return async (ep: AgentEndpoint): Promise<string | undefined> => {
-    let info = await ep.request('cluster.info', null);
-    if (!(info.keyId === keyId(key) && info.nodeId === nodeId && formatHpcMap(info.map) === mapText && info.listening)) {
-      info = await ep.request('cluster.configure', { keyHex: key.toString('hex'), mapText, nodeId });
-    }
-    return info.listening ? undefined : `no load exchange or migration with other nodes: ${info.problem ?? 'peer channel not running'}`;
-  };
-}
+import type { ClusterKeyStore } from './clusterKeyFile.js';
+import { ClusterMembership, type MembershipTiming } from './clusterMembership.js';
 
 export type Emit = <E extends keyof ApiEvents>(event: E, data: ApiEvents[E]) => void;
 export type ApiHandlers = { [C in keyof ApiRequests]: (req: ApiRequests[C]['req']) => Promise<ApiRequests[C]['res']> };
@@ -46,6 +31,8 @@ export type ApiHandlers = { [C in keyof ApiRequests]: (req: ApiRequests[C]['req'
 /** What a feature's API handlers may use (electron/core/apiFeatures.ts lists the features). */
 export interface ServiceContext {
   config: ClusterConfig;
+  /** The cluster key and map on the nodes (profile clusters with a key file). */
+  membership?: ClusterMembership;
   session(nodeId: number): NodeSession;
   sessions(): NodeSession[];
   emit: Emit;
@@ -59,8 +46,9 @@ export interface ServiceDeps {
   clientVersion: string;
   timing?: SessionTiming;
   features?: ApiFeature[];
-  /** Installed on every node of a profile cluster, with the map and the node's ID. */
-  clusterKey?: Buffer;
+  /** The profile's cluster key file: its key goes on every node of a profile cluster, with the map and the node's ID. */
+  keys?: ClusterKeyStore;
+  membershipTiming?: MembershipTiming;
 }
 
 
@@ -72,26 +60,37 @@ interface OpenPrompt {
 export class ClusterService {
   private readonly sessions = new Map<number, NodeSession>();
   private readonly prompts = new Map<string, OpenPrompt>();
+  /** Nodes whose host key the admin rejected: they wait for "Ask again" (hostKey.askAgain). */
+  private readonly rejected = new Set<number>();
   private readonly listeners = new Set<Emit>();
   private readonly handlers: ApiHandlers;
+  readonly membership: ClusterMembership | undefined;
 
   constructor(
     readonly config: ClusterConfig,
     private readonly deps: ServiceDeps,
   ) {
-    const emitView = (v: NodeView) => this.emit('node.view', v);
+    const membership = config.source === 'profile' && deps.keys
+      ? new ClusterMembership(config.nodes, deps.keys, (s) => this.emit('clusterKey.state', s), deps.membershipTiming)
+      : undefined;
+    this.membership = membership;
+    const emitView = (v: NodeView) => {
+      this.emit('node.view', this.withHostKeyMark(v));
+      membership?.noteView(v);
+    };
     if (config.source === 'embedded') {
       const s = new NodeSession(1, hostname(), deps.launcherFor('local', this.decider()), deps.clientVersion, emitView, deps.timing);
       this.sessions.set(1, s);
     } else {
       for (const node of config.nodes) {
         const launcher = deps.launcherFor(node, this.decider());
-        const setup = deps.clusterKey ? membershipSetup(node.id, formatHpcMap(config.nodes), deps.clusterKey) : undefined;
-        this.sessions.set(node.id, new NodeSession(node.id, node.host, launcher, deps.clientVersion, emitView, deps.timing, setup));
+        this.sessions.set(node.id, new NodeSession(node.id, node.host, launcher, deps.clientVersion, emitView, deps.timing, membership?.setupFor(node.id)));
       }
     }
+    membership?.bind([...this.sessions.values()]);
     const ctx: ServiceContext = {
       config,
+      membership,
       session: (id) => this.session(id),
       sessions: () => [...this.sessions.values()],
       emit: (event, data) => this.emit(event, data),
@@ -105,6 +104,7 @@ export class ClusterService {
   }
 
   start(): void {
+    this.membership?.start();
     for (const s of this.sessions.values()) {
       s.start();
       void this.resolveAddress(s);
@@ -112,6 +112,7 @@ export class ClusterService {
   }
 
   stop(): void {
+    this.membership?.stop();
     for (const s of this.sessions.values()) s.stop();
     for (const p of this.prompts.values()) p.waiters.forEach((w) => w(false));
     this.prompts.clear();
@@ -137,9 +138,20 @@ export class ClusterService {
     return {
       name: this.config.name,
       source: this.config.source,
-      nodes: [...this.sessions.values()].map((s) => s.view),
+      nodes: [...this.sessions.values()].map((s) => this.withHostKeyMark(s.view)),
       hostKeyPrompts: [...this.prompts.values()].map((p) => p.prompt),
     };
+  }
+
+  /** A node the admin said no about is marked while it is not up; once up (key added by hand, say) the mark is gone. */
+  private withHostKeyMark(v: NodeView): NodeView {
+    if (v.status === 'up') this.rejected.delete(v.id);
+    return this.rejected.has(v.id) ? { ...v, hostKeyRejected: true } : v;
+  }
+
+  private emitNode(id: number): void {
+    const s = this.sessions.get(id);
+    if (s) this.emit('node.view', this.withHostKeyMark(s.view));
   }
 
   private emit: Emit = (event, data) => {
@@ -178,7 +190,21 @@ export class ClusterService {
       this.prompts.delete(open.prompt.promptId);
       open.waiters.forEach((w) => w(r?.accept === true));
       this.emit('hostKey.resolved', { promptId: open.prompt.promptId });
-      if (r?.accept === true) this.sessions.get(open.prompt.nodeId)?.kick();
+      if (r?.accept === true) {
+        this.rejected.delete(open.prompt.nodeId);
+        this.sessions.get(open.prompt.nodeId)?.kick();
+      } else {
+        this.rejected.add(open.prompt.nodeId);
+      }
+      this.emitNode(open.prompt.nodeId);
+      return null;
+    },
+    'hostKey.askAgain': async (req) => {
+      const s = this.session(nodeIdParam(req));
+      this.rejected.delete(s.id);
+      this.emitNode(s.id);
+      // Reconnecting meets the unknown key again, and so asks; a changed key is refused as ever, never asked about.
+      s.kick();
       return null;
     },
     };

@@ -4,7 +4,7 @@ import { findAgentBundle } from './agentBundle.js';
 import { LocalLauncher } from './localLauncher.js';
 import { SshLauncher } from './sshLauncher.js';
 import { API_FEATURES } from './apiFeatures.js';
-import { loadOrCreateClusterKey } from './clusterKeyFile.js';
+import { ClusterKeyStore } from './clusterKeyFile.js';
 import type { ClusterConfig } from './profile.js';
 
 export function createClusterService(cluster: ClusterConfig, opts: { agentBundle?: string } = {}): ClusterService {
@@ -12,7 +12,7 @@ export function createClusterService(cluster: ClusterConfig, opts: { agentBundle
   return new ClusterService(cluster, {
     clientVersion: bundle.version,
     features: API_FEATURES,
-    clusterKey: cluster.clusterKeyFile ? loadOrCreateClusterKey(cluster.clusterKeyFile) : undefined,
+    keys: cluster.clusterKeyFile ? new ClusterKeyStore(cluster.clusterKeyFile) : undefined,
     launcherFor: (node, decide) => (node === 'local' ? new LocalLauncher(bundle) : new SshLauncher(node, bundle, decide)),
   });
 }

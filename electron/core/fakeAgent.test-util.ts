@@ -1,11 +1,11 @@
 /** Test doubles for the main process's side of an agent channel: a fake agent and launcher. */
 import { PassThrough } from 'node:stream';
 import { RpcEndpoint } from '../../shared/rpc/rpcEndpoint.js';
-import { AGENT_PROTOCOL_VERSION, type AgentEvents, type AgentHello, type AgentRequests } from '../../shared/protocol/agent.js';
+import { AGENT_PROTOCOL_VERSION, ATTACH_EXIT_STOPPED, type AgentEvents, type AgentHello, type AgentRequests } from '../../shared/protocol/agent.js';
 import type { NodeSample } from '../../shared/domain/node.js';
-import type { AgentChannel, AgentLauncher } from './agentChannel.js';
+import type { AgentChannel, AgentLauncher, AttachMode } from './agentChannel.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function sampleOf(t: number, host = 'n3'): NodeSample {
   return {
@@ -25,6 +25,8 @@ export interface FakeAgentOptions {
   hello?: Partial<AgentHello>;
   /** Instead of answering, print this (e.g. a login banner) on the first input. */
   garbage?: string;
+  /** More requests the agent serves (e.g. cluster.info). */
+  handlers?: Partial<{ [K in keyof AgentRequests]: (p: AgentRequests[K]['req']) => AgentRequests[K]['res'] | Promise<AgentRequests[K]['res']> }>;
 }
 
 /** The other end of a channel: an RpcEndpoint serving the agent protocol over PassThroughs. */
@@ -68,6 +70,7 @@ export class FakeAgent {
         return null;
       },
       setSpeed: ({ speed }) => ({ speed }),
+      ...(opts.handlers as object),
     });
     this.stdin.on('data', (d: Buffer) => {
       if (this.opts.garbage !== undefined) {
@@ -108,12 +111,35 @@ export class FakeAgent {
 
 export type OpenStep = (signal: AbortSignal) => Promise<AgentChannel>;
 
-/** A launcher whose n-th open follows the n-th step (the last step repeats). */
+/** What the node's attach prints when the admin stopped the agent (agent/daemon/adminStop.ts). */
+export const STOPPED_LINE = 'agent stopped by the admin (Stop agent in Mosixview from 10.0.0.9, 2024-05-01T10:00:00.000Z): it stays stopped until "Start agent" in Mosixview';
+
+/**
+ * A launcher whose n-th open follows the n-th step (the last step repeats). "stop" and
+ * "start" opens act as the node's attach does: --stop ends the running agent and keeps
+ * later attaches from starting one (they exit ATTACH_EXIT_STOPPED) until --start.
+ */
 export class FakeLauncher implements AgentLauncher {
   opens = 0;
+  readonly modes: AttachMode[] = [];
+  stoppedByAdmin = false;
   readonly agents: FakeAgent[] = [];
   constructor(private readonly steps: (OpenStep | FakeAgentOptions)[] = [{}]) {}
-  open(signal: AbortSignal): Promise<AgentChannel> {
+  open(signal: AbortSignal, mode: AttachMode = 'attach'): Promise<AgentChannel> {
+    this.modes.push(mode);
+    if (mode === 'stop') {
+      this.stoppedByAdmin = true;
+      for (const a of this.agents) if (!a.closed) void a.exit(3, null, 'mosixview-agent: the agent daemon closed the connection (stopped or crashed); see its log\n');
+      const done = new FakeAgent({ garbage: '' });
+      setTimeout(() => void done.exit(0), 5);
+      return Promise.resolve(done.channel());
+    }
+    if (mode === 'start') this.stoppedByAdmin = false;
+    if (this.stoppedByAdmin) {
+      const held = new FakeAgent({ garbage: '' });
+      setTimeout(() => void held.exit(ATTACH_EXIT_STOPPED, null, `mosixview-agent: ${STOPPED_LINE}\n`), 5);
+      return Promise.resolve(held.channel());
+    }
     const step = this.steps[Math.min(this.opens, this.steps.length - 1)]!;
     this.opens++;
     if (typeof step === 'function') return step(signal);
@@ -126,3 +152,16 @@ export class FakeLauncher implements AgentLauncher {
   }
 }
 
+/** Session timing short enough for unit tests. */
+export const TEST_TIMING = { silenceMs: 300, backoffStartMs: 50, backoffMaxMs: 200 };
+
+/** Polls `probe` every 10 ms until it gives something, or fails naming `what`. */
+export async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
+    await sleep(10);
+  }
+}

@@ -1,7 +1,7 @@
 /** The embedded default: this machine's agent as a child process, no SSH. */
 import { spawn } from 'node:child_process';
 import type { AgentBundle } from './agentBundle.js';
-import type { AgentChannel, AgentLauncher } from './agentChannel.js';
+import { attachArgs, type AgentChannel, type AgentLauncher, type AttachMode } from './agentChannel.js';
 
 export class LocalLauncher implements AgentLauncher {
   constructor(
@@ -9,9 +9,9 @@ export class LocalLauncher implements AgentLauncher {
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
-  async open(): Promise<AgentChannel> {
+  async open(_signal?: AbortSignal, mode: AttachMode = 'attach'): Promise<AgentChannel> {
     // Inside Electron, process.execPath is Electron itself: ELECTRON_RUN_AS_NODE makes it plain Node.
-    const child = spawn(process.execPath, [this.bundle.path, 'attach', '--embedded'], {
+    const child = spawn(process.execPath, [this.bundle.path, 'attach', '--embedded', ...attachArgs(mode)], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...this.env, ELECTRON_RUN_AS_NODE: '1' },
     });

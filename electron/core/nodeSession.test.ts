@@ -3,14 +3,13 @@ import { RpcError } from '../../shared/protocol/rpc.js';
 import { AGENT_PROTOCOL_VERSION } from '../../shared/protocol/agent.js';
 import type { NodeView } from '../../shared/domain/node.js';
 import { LaunchError } from './agentChannel.js';
-import { FakeAgent, FakeLauncher, sampleOf, type OpenStep } from './fakeAgent.test-util.js';
+import { FakeAgent, FakeLauncher, sampleOf, sleep, STOPPED_LINE, until as waitFor, type OpenStep } from './fakeAgent.test-util.js';
 import { NodeSession, type SessionTiming } from './nodeSession.js';
 
 const TIMING: SessionTiming = { silenceMs: 300, backoffStartMs: 50, backoffMaxMs: 200 };
 /** Generous: well above every timing above, so slow CI machines do not flake. */
 const WAIT_MS = 5000;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const sessions: NodeSession[] = [];
 const launchers: FakeLauncher[] = [];
@@ -24,15 +23,7 @@ function startSession(launcher: FakeLauncher, id = 3, host = 'n3.cluster') {
   return { s, views };
 }
 
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = WAIT_MS): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
-    await sleep(10);
-  }
-}
+const until = <T,>(what: string, probe: () => T | undefined | false) => waitFor(what, probe, WAIT_MS);
 
 afterEach(() => {
   for (const s of sessions.splice(0)) s.stop();
@@ -217,5 +208,42 @@ describe('NodeSession', () => {
     expect(views.length).toBe(n);
     expect(launcher.opens).toBe(1);
     await expect(s.request('procs', null)).rejects.toMatchObject({ code: 'ENODEDOWN' });
+  });
+
+  it('stopAgent runs attach --stop and does not reconnect; startAgent runs attach --start', async () => {
+    const launcher = new FakeLauncher();
+    const { s, views } = startSession(launcher);
+    await until('up', () => views.find((v) => v.status === 'up'));
+    await s.stopAgent();
+    expect(launcher.modes).toEqual(['attach', 'stop']);
+    await until('down, stopped', () => s.view.status === 'down' && /agent stopped by the admin/.test(s.view.reason ?? ''));
+    await sleep(TIMING.backoffMaxMs * 4);
+    expect(launcher.modes).toEqual(['attach', 'stop']);
+    s.startAgent();
+    await until('up again', () => s.view.status === 'up');
+    expect(launcher.modes).toEqual(['attach', 'stop', 'start']);
+  });
+
+  it('an agent the admin stopped earlier (attach exits 4) shows why and is not retried; kick() looks once more', async () => {
+    const launcher = new FakeLauncher();
+    launcher.stoppedByAdmin = true;
+    const { s, views } = startSession(launcher);
+    const down = await until('down', () => views.find((v) => v.status === 'down'));
+    expect(down.reason).toBe(STOPPED_LINE);
+    await sleep(TIMING.backoffMaxMs * 4);
+    expect(launcher.modes).toEqual(['attach']);
+    // Refresh: one plain attach (it would find an agent started elsewhere), which starts nothing.
+    s.kick();
+    await until('looked again', () => launcher.modes.length === 2);
+    await sleep(TIMING.backoffMaxMs * 4);
+    expect(launcher.modes).toEqual(['attach', 'attach']);
+    expect(s.view.reason).toBe(STOPPED_LINE);
+    s.startAgent();
+    await until('up', () => s.view.status === 'up');
+    expect(launcher.modes).toEqual(['attach', 'attach', 'start']);
+    // Once up, a reconnect is a plain attach again.
+    launcher.last.sending = false;
+    await until('reconnected', () => launcher.modes.length === 4);
+    expect(launcher.modes[3]).toBe('attach');
   });
 });

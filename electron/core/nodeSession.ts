@@ -5,9 +5,12 @@
  */
 import { RpcEndpoint } from '../../shared/rpc/rpcEndpoint.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
-import { AGENT_PROTOCOL_VERSION, type AgentEvents, type AgentRequests } from '../../shared/protocol/agent.js';
-import type { NodeId, NodeView } from '../../shared/domain/node.js';
+import { AGENT_PROTOCOL_VERSION, ATTACH_EXIT_STOPPED, type AgentEvents, type AgentRequests } from '../../shared/protocol/agent.js';
+import type { MembershipView, NodeId, NodeView } from '../../shared/domain/node.js';
 import { LaunchError, type AgentChannel, type AgentLauncher } from './agentChannel.js';
+
+/** The row of a node whose agent this GUI stopped (after a restart the node's own record says who and when). */
+export const STOPPED_REASON = 'agent stopped by the admin (Stop agent in this Mosixview): it stays stopped until "Start agent"';
 
 export type AgentEndpoint = RpcEndpoint<AgentRequests, Record<never, never>, Record<never, never>, AgentEvents>;
 
@@ -28,8 +31,10 @@ export class NodeSession {
   private abort = new AbortController();
   /** Listeners for agent events other than samples; re-attached on every reconnect. */
   private readonly eventListeners: [string, (data: unknown) => void][] = [];
-  /** Set while the admin stopped the node's agent: no reconnect (which would start it again). */
+  /** Set while the admin stopped the node's agent: no reconnect until startAgent(). */
   private held: string | undefined;
+  /** The next open runs `attach --start` (Start agent), until the node is up. */
+  private startNext = false;
 
   constructor(
     readonly id: NodeId,
@@ -39,7 +44,7 @@ export class NodeSession {
     private readonly onView: (v: NodeView) => void,
     private readonly timing: SessionTiming = DEFAULT_TIMING,
     /** Runs after hello, before the node counts as up (e.g. installing the cluster key). */
-    private readonly setup?: (ep: AgentEndpoint) => Promise<string | undefined>,
+    private readonly setup?: (ep: AgentEndpoint) => Promise<MembershipView | undefined>,
   ) {
     this.current = { id, host, status: 'connecting' };
   }
@@ -58,19 +63,45 @@ export class NodeSession {
     this.wake?.();
   }
 
-  /** Stops reconnecting once the current connection ends, showing `reason`, until resume(). */
-  hold(reason: string): void {
-    this.held = reason;
+  /** The admin stopped the agent from Mosixview; its connection may not have ended yet. */
+  get isHeld(): boolean {
+    return this.held !== undefined;
   }
 
-  /** Reconnects now; connecting starts the node's agent daemon when none runs. */
-  resume(): void {
-    this.held = undefined;
+  /**
+   * Stop agent: stops the node's daemon and records the stop on the node, so that neither
+   * this session nor a later GUI starts it again; then waits for startAgent().
+   */
+  async stopAgent(): Promise<void> {
+    const before = this.held;
+    this.held = STOPPED_REASON;
+    try {
+      const channel = await this.launcher.open(this.abort.signal, 'stop');
+      const { code, tail } = await exitOf(channel);
+      if (code !== 0) throw new Error(`stopping the agent of node ${this.id} failed (exit code ${code})${tail ? `: ${tail}` : ''}`);
+    } catch (e) {
+      this.held = before;
+      this.wake?.();
+      throw e;
+    }
+    // A session waiting to retry shows it now; a live one ends as the daemon goes.
     this.wake?.();
   }
 
-  /** Skips the backoff wait of a node that is down (manual refresh). */
+  /** Start agent: connects now with `attach --start`, which clears the admin's stop on the node. */
+  startAgent(): void {
+    this.held = undefined;
+    this.startNext = true;
+    this.wake?.();
+  }
+
+  /**
+   * Skips the backoff wait of a node that is down (manual refresh). A node whose agent the
+   * admin stopped is looked at once more: a plain attach finds an agent started elsewhere
+   * (another GUI's Start agent) and starts none itself.
+   */
   kick(): void {
+    this.held = undefined;
     this.wake?.();
   }
 
@@ -110,6 +141,7 @@ export class NodeSession {
         if (!this.stopped) this.update({ status: 'down', reason: (e as Error).message, sample: undefined });
       }
       if (this.stopped) break;
+      if (this.held) continue;
       await new Promise<void>((resolve) => {
         this.wake = resolve;
         if (!manual) setTimeout(resolve, backoff);
@@ -122,7 +154,7 @@ export class NodeSession {
 
   /** One connection, from launch to loss. Resolves true if the node was up at some point. */
   private async session(): Promise<boolean> {
-    const channel = await this.launcher.open(this.abort.signal);
+    const channel = await this.launcher.open(this.abort.signal, this.startNext ? 'start' : 'attach');
     let stderrTail = '';
     channel.stderr.on('data', (d: Buffer) => {
       stderrTail = (stderrTail + d.toString('utf8')).slice(-600);
@@ -143,6 +175,12 @@ export class NodeSession {
     channel.stdin.on('error', () => undefined);
     channel.onExit((code, signal) => {
       const tail = stderrTail.trim().split('\n').slice(-2).join(' ').trim();
+      if (code === ATTACH_EXIT_STOPPED) {
+        // Stopped by the admin (any GUI, or on the node): wait for Start agent instead of retrying.
+        const line = stderrTail.trim().split('\n').pop()?.replace(/^mosixview-agent: /, '');
+        this.held = line || 'agent stopped by the admin: it stays stopped until "Start agent"';
+        return finish(this.held);
+      }
       finish(`agent connection ended (${signal ? `signal ${signal}` : `exit code ${code}`})${tail ? `: ${tail}` : ''}`);
     });
     ep.on('sample', (sample) => {
@@ -162,13 +200,14 @@ export class NodeSession {
         if (hello.protocol !== AGENT_PROTOCOL_VERSION) {
           throw new Error(`agent ${hello.version} speaks protocol ${hello.protocol}, this GUI ${AGENT_PROTOCOL_VERSION}`);
         }
-        const warning = await this.setup?.(ep);
+        const membership = await this.setup?.(ep);
         const sample = await ep.request('sample', null);
         await ep.request('subscribe', { intervalMs: 1000 });
         lastSample = Date.now();
         this.endpoint = ep;
         wasUp = true;
-        this.update({ status: 'up', reason: undefined, sample, agentVersion: hello.version, warning });
+        this.startNext = false;
+        this.update({ status: 'up', reason: undefined, sample, agentVersion: hello.version, warning: undefined, isolated: undefined, ownMap: undefined, ...membership });
       })();
       const outcome = await Promise.race([startup.then(() => ended), ended]);
       startup.catch(() => undefined);
@@ -185,6 +224,16 @@ export class NodeSession {
     }
     return wasUp;
   }
+}
+
+/** Waits for a channel that does its work and exits (attach --stop); its stdin is closed at once. */
+function exitOf(channel: AgentChannel): Promise<{ code: number | null; tail: string }> {
+  let err = '';
+  channel.stderr.on('data', (d: Buffer) => (err = (err + d.toString('utf8')).slice(-600)));
+  channel.stdout.resume();
+  channel.stdin.on('error', () => undefined);
+  channel.stdin.end();
+  return new Promise((resolve) => channel.onExit((code) => resolve({ code, tail: err.trim().split('\n').slice(-2).join(' ') })));
 }
 
 function closeQuietly(channel: AgentChannel): void {

@@ -73,6 +73,32 @@ describe('loadProfileFile', () => {
     expect(e.message).toMatch(/not valid JSON/);
   });
 
+  it('a JSON syntax error names the file, line and column, and shows the offending line', () => {
+    const p = writeProfile('comma.json', '{\n  "map": "maps/lab.map",\n  "ssh": { "user": "admin" },\n}\n');
+    const e = errorOf(() => loadProfileFile(p));
+    expect(e).toBeInstanceOf(ProfileError);
+    expect(e.message).toContain(`${p} is not valid JSON: line 3, column 29:`);
+    expect(e.message).toMatch(/trailing comma/);
+    expect(e.message).not.toMatch(/position/);
+    expect(e.message).toContain('\n  3 |   "ssh": { "user": "admin" },\n');
+    expect(e.message).toContain(`\n    | ${' '.repeat(28)}^`);
+  });
+
+  it.each([
+    ['{\n  "map": "maps/lab.map"\n  "ssh": {}\n}', 3, 3, /expected "," or "}" after a property value \(a comma missing\?\)/],
+    ["{\n  'map': 'maps/lab.map'\n}", 2, 3, /double quotes/],
+    ['{\n  // the lab\n  "map": "maps/lab.map"\n}', 2, 3, /JSON has no comments/],
+    ['{\n  map: "maps/lab.map"\n}', 2, 3, /"map".*double quotes/],
+    ['{\n  "map": "maps/lab.map",\n  "ssh": {\n', 3, 10, /the "\{" here is never closed: the file ends first/],
+    ['', 1, 1, /the file is empty/],
+  ])('%j: line %i, column %i', (text, line, column, what) => {
+    const p = writeProfile('syntax.json', text);
+    const e = errorOf(() => loadProfileFile(p));
+    expect(e).toBeInstanceOf(ProfileError);
+    expect(e.message).toContain(`${p} is not valid JSON: line ${line}, column ${column}:`);
+    expect(e.message).toMatch(what);
+  });
+
   it('names the file when it cannot be read', () => {
     const p = join(dir, 'profiles', 'missing.json');
     const e = errorOf(() => loadProfileFile(p));
@@ -90,6 +116,30 @@ describe('loadProfileFile', () => {
     );
     expect(e2.message).toContain('"identity"');
     expect(e2.message).toContain('"nodes"."3"');
+  });
+
+  it('refuses an unknown top-level key from the file, naming it, the file, and what to do', () => {
+    const p = writeProfile('typo.json', { map: 'maps/lab.map', clusterkey: 'lab.key' });
+    const e = errorOf(() => loadProfileFile(p));
+    expect(e).toBeInstanceOf(ProfileError);
+    expect(e.message).toBe(
+      `${p}: unknown key "clusterkey": did you mean "clusterKeyFile"? Correct it or remove it ` +
+        '(keys are case-sensitive; a profile has name, map, mapText, ssh, nodes, clusterKeyFile)',
+    );
+  });
+
+  it('an unknown top-level key with no near name is to be removed; an SSH setting at the top belongs in "ssh"', () => {
+    const e1 = errorOf(() => loadProfileFile(writeProfile('extra.json', { map: 'maps/lab.map', colour: 'blue' })));
+    expect(e1.message).toMatch(/unknown key "colour": remove it \(keys are case-sensitive; a profile has name, map,/);
+    const e2 = errorOf(() => loadProfileFile(writeProfile('flat.json', { map: 'maps/lab.map', user: 'admin' })));
+    expect(e2.message).toMatch(
+      /unknown key "user": an SSH setting goes inside "ssh" \(for every node\) or "nodes"\."<ID>" \(for one\), as "ssh": \{"user": \.\.\.\}/,
+    );
+  });
+
+  it('an unknown SSH setting says what it may have meant', () => {
+    const e = errorOf(() => loadProfileFile(writeProfile('k3.json', { map: 'maps/lab.map', ssh: { identity: 'k' } })));
+    expect(e.message).toContain('"ssh": unknown setting "identity": did you mean "identityFile"? Correct it or remove it');
   });
 
   it('refuses settings for a node the map does not define, naming the node', () => {

@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { homedir } from 'node:os';
 import { parseHpcMap, type MapNode } from '../../shared/hpcMap.js';
+import { excerpt, findJsonSyntaxError } from './jsonSyntax.js';
+import { nearestName } from './nearestName.js';
 
 /** SSH and agent settings; every field is optional and falls back to ~/.ssh/config and defaults. */
 export interface SshSettings {
@@ -39,7 +41,9 @@ export interface ProfileFile {
   nodes?: Record<string, SshSettings>;
   /**
    * The cluster key the GUI installs on every node (agents accept nothing from a peer
-   * without it). Created on first use. Default: next to the profile, NAME.cluster-key.
+   * without it). Created when a cluster where no node has a key is opened; when the nodes
+   * hold another key, the GUI offers to adopt it into this file. Default: next to the
+   * profile, NAME.cluster-key.
    */
   clusterKeyFile?: string;
 }
@@ -79,7 +83,7 @@ function checkSsh(where: string, s: unknown): SshSettings {
   if (!isObject(s)) throw new ProfileError(`${where} must be an object`);
   for (const k of Object.keys(s)) {
     if (!SSH_KEYS.includes(k as keyof SshSettings)) {
-      throw new ProfileError(`${where}: unknown setting "${k}" (known: ${SSH_KEYS.join(', ')})`);
+      throw new ProfileError(`${where}: unknown setting "${k}": ${whatToDo(k, SSH_KEYS)} (settings are case-sensitive; known: ${SSH_KEYS.join(', ')})`);
     }
   }
   const o = s as SshSettings;
@@ -101,12 +105,25 @@ function checkSsh(where: string, s: unknown): SshSettings {
 
 const PROFILE_KEYS: (keyof ProfileFile)[] = ['name', 'map', 'mapText', 'ssh', 'nodes', 'clusterKeyFile'];
 
+/** What to do about an unknown name: the known one it most likely meant, else remove it. */
+function whatToDo(word: string, known: readonly string[]): string {
+  const meant = nearestName(word, known);
+  return meant ? `did you mean "${meant}"? Correct it or remove it` : 'remove it';
+}
+
+/** An SSH setting written at the top (a flat profile) is the usual unknown key: say where it goes. */
+function topKeyHint(k: string): string {
+  const setting = SSH_KEYS.find((s) => s.toLowerCase() === k.toLowerCase()) ?? (nearestName(k, PROFILE_KEYS) ? undefined : nearestName(k, SSH_KEYS));
+  if (setting) return `an SSH setting goes inside "ssh" (for every node) or "nodes"."<ID>" (for one), as "ssh": {"${setting}": ...}`;
+  return whatToDo(k, PROFILE_KEYS);
+}
+
 /** The shape of the profile's own keys; a typo would otherwise fall back to a default (a new cluster key). */
 function checkTop(profile: unknown, file: string): asserts profile is ProfileFile {
   if (!isObject(profile)) throw new ProfileError(`${file}: expected a JSON object`);
   for (const k of Object.keys(profile)) {
     if (!PROFILE_KEYS.includes(k as keyof ProfileFile)) {
-      throw new ProfileError(`${file}: unknown key "${k}" (known: ${PROFILE_KEYS.join(', ')})`);
+      throw new ProfileError(`${file}: unknown key "${k}": ${topKeyHint(k)} (keys are case-sensitive; a profile has ${PROFILE_KEYS.join(', ')})`);
     }
   }
   const p = profile as Record<string, unknown>;
@@ -166,7 +183,10 @@ export function loadProfileFile(path: string): ClusterConfig {
   try {
     parsed = JSON.parse(raw) as ProfileFile;
   } catch (e) {
-    throw new ProfileError(`${path} is not valid JSON: ${(e as Error).message}`);
+    const p = findJsonSyntaxError(raw);
+    // JSON.parse names a character offset only: the admin needs the line and what is wrong there.
+    if (!p) throw new ProfileError(`${path} is not valid JSON: ${(e as Error).message}`);
+    throw new ProfileError(`${path} is not valid JSON: line ${p.line}, column ${p.column}: ${p.message}\n${excerpt(raw, p)}`);
   }
   return clusterFromProfile(parsed, dirname(resolve(path)), path);
 }

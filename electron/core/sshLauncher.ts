@@ -1,7 +1,7 @@
 /** Reaches a node's agent over SSH: connect (host key checked), deploy if needed, attach. */
 import { connectSsh, SshError } from '../ssh/sshConnect.js';
 import { deployAgent, startAgent } from '../ssh/agentDeploy.js';
-import { LaunchError, type AgentChannel, type AgentLauncher } from './agentChannel.js';
+import { attachArgs, LaunchError, type AgentChannel, type AgentLauncher, type AttachMode } from './agentChannel.js';
 import type { AgentBundle } from './agentBundle.js';
 import type { HostKeyDecision } from './clusterService.js';
 import type { NodeTarget } from './profile.js';
@@ -13,7 +13,7 @@ export class SshLauncher implements AgentLauncher {
     private readonly decide: HostKeyDecision,
   ) {}
 
-  async open(signal: AbortSignal): Promise<AgentChannel> {
+  async open(signal: AbortSignal, mode: AttachMode = 'attach'): Promise<AgentChannel> {
     let client;
     try {
       client = await connectSsh(this.node, { hostKeyDecision: this.decide, signal });
@@ -24,7 +24,7 @@ export class SshLauncher implements AgentLauncher {
     }
     try {
       const deployed = await deployAgent(client, this.node, this.bundle);
-      const channel = await startAgent(client, deployed, [], {});
+      const channel = await startAgent(client, deployed, attachArgs(mode), {});
       channel.onExit(() => client.end());
       return {
         ...channel,

@@ -15,7 +15,11 @@ function fakeCtx(ids: number[]) {
     view: { id, host: `h${id}`, status: 'up', sample: { t: 1, load: id } },
     request: vi.fn(async (method: string, params: unknown) => {
       calls.push({ id, method, params });
-      return method === 'history.status' ? { host: `h${id}`, running: true, dir: '/x', backups: [] } : null;
+      if (method === 'history.status') return { host: `h${id}`, running: true, dir: '/x', backups: [] };
+      if (['history.start', 'history.stop', 'history.checkpoint', 'history.rotate'].includes(method)) {
+        return { message: `${method} done on h${id}`, status: { host: `h${id}`, running: method !== 'history.stop', dir: '/x', backups: method === 'history.rotate' ? ['mosixview-20240301-120000'] : [] } };
+      }
+      return null;
     }),
   })) as unknown as NodeSession[];
   const emitted: unknown[] = [];
@@ -56,5 +60,35 @@ describe('history API (main process)', () => {
     const again = makeHistoryApi(new CollectorChoiceStore(file), 1000)(fakeCtx([1, 2, 3]).ctx);
     expect((await again['history.collector']!(null)).nodeId).toBe(3);
     vi.useRealTimers();
+  });
+
+  it('start, stop, checkpoint and rotate go to the collector\'s node, tell every window the new status and give the node\'s words', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'mvcfg-')), 'history.json');
+    const { ctx, calls, emitted } = fakeCtx([1, 2]);
+    const api = makeHistoryApi(new CollectorChoiceStore(file), 60_000)(ctx);
+    await api['history.setCollector']!({ nodeId: 2 });
+    emitted.length = 0;
+    calls.length = 0;
+
+    const rotated = await api['history.rotate']!(null);
+    expect(rotated.message).toBe('history.rotate done on h2');
+    expect(rotated.choice).toEqual({ nodeId: 2, status: expect.objectContaining({ backups: ['mosixview-20240301-120000'] }) });
+    expect(emitted).toEqual([rotated.choice]);
+
+    expect((await api['history.checkpoint']!({ label: 'kernel 6.1' })).message).toBe('history.checkpoint done on h2');
+    expect((await api['history.startCollector']!(null)).message).toBe('history.start done on h2');
+    const stopped = await api['history.stopCollector']!(null);
+    expect(stopped.choice.status?.running).toBe(false);
+    expect(calls.map((c) => [c.id, c.method, c.params])).toEqual([
+      [2, 'history.rotate', null],
+      [2, 'history.checkpoint', { label: 'kernel 6.1' }],
+      [2, 'history.start', null],
+      [2, 'history.stop', null],
+    ]);
+
+    for (const bad of [null, {}, { label: 3 }, { label: 'x'.repeat(201) }]) {
+      await expect(api['history.checkpoint']!(bad as never)).rejects.toMatchObject({ code: 'EINVAL', message: expect.stringMatching(/at most 200 characters/) });
+    }
+    expect(calls).toHaveLength(4);
   });
 });

@@ -4,14 +4,20 @@
  * collector records the whole cluster (docs/HISTORY.md, "Where the data comes from").
  */
 import { RpcError } from '../../shared/protocol/rpc.js';
-import type { CollectorChoice } from '../../shared/protocol/apiHistory.js';
+import type { CollectorAction, CollectorChoice } from '../../shared/protocol/apiHistory.js';
+import { CHECKPOINT_LABEL_MAX, type CollectorAnswer } from '../../shared/protocol/agentHistory.js';
 import type { ApiFeature, ApiHandlers, ServiceContext } from '../core/clusterService.js';
 import { nodeIdParam } from '../core/params.js';
 import { CollectorChoiceStore } from './collectorChoice.js';
 
 export const OBSERVE_INTERVAL_MS = 1000;
+const STOP_TIMEOUT_MS = 30_000;
 
-type HistoryHandlers = Pick<ApiHandlers, 'history.collector' | 'history.setCollector' | 'history.startCollector' | 'history.series' | 'history.procs' | 'history.at'>;
+type HistoryHandlers = Pick<
+  ApiHandlers,
+  | 'history.collector' | 'history.setCollector' | 'history.startCollector' | 'history.stopCollector' | 'history.checkpoint'
+  | 'history.rotate' | 'history.series' | 'history.procs' | 'history.at'
+>;
 
 export function makeHistoryApi(store = new CollectorChoiceStore(), intervalMs = OBSERVE_INTERVAL_MS): ApiFeature {
   return (ctx: ServiceContext): HistoryHandlers => {
@@ -28,6 +34,14 @@ export function makeHistoryApi(store = new CollectorChoiceStore(), intervalMs = 
       } catch (e) {
         return { nodeId, status: null, error: (e as Error).message };
       }
+    };
+
+    /** Every window learns the new status (a rotation adds a backup to the File menus); the caller gets the words too. */
+    const control = async (asked: Promise<CollectorAnswer>): Promise<CollectorAction> => {
+      const { message, status } = await asked;
+      const c: CollectorChoice = { nodeId, status };
+      ctx.emit('history.collectorChanged', c);
+      return { message, choice: c };
     };
 
     const timer = setInterval(() => {
@@ -50,12 +64,17 @@ export function makeHistoryApi(store = new CollectorChoiceStore(), intervalMs = 
         ctx.emit('history.collectorChanged', c);
         return c;
       },
-      'history.startCollector': async () => {
-        await collectorSession().request('history.start', null);
-        const c = await choice();
-        ctx.emit('history.collectorChanged', c);
-        return c;
+      'history.startCollector': async () => control(collectorSession().request('history.start', null)),
+      // Stopping waits up to 10 s for the collector's last write, then kills it: more than a request's usual time.
+      'history.stopCollector': async () => control(collectorSession().request('history.stop', null, STOP_TIMEOUT_MS)),
+      'history.checkpoint': async (req) => {
+        const label = (req as { label?: unknown } | null)?.label;
+        if (typeof label !== 'string' || label.length > CHECKPOINT_LABEL_MAX) {
+          throw new RpcError('EINVAL', `history.checkpoint needs { label }: a text of at most ${CHECKPOINT_LABEL_MAX} characters (may be empty)`);
+        }
+        return control(collectorSession().request('history.checkpoint', { label }));
       },
+      'history.rotate': async () => control(collectorSession().request('history.rotate', null)),
       'history.series': async (req) => {
         if (!req || typeof req !== 'object') throw new RpcError('EINVAL', 'history.series needs { buckets, metrics }');
         return collectorSession().request('history.series', req);

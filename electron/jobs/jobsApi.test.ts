@@ -107,7 +107,8 @@ describe('jobs API (main process)', () => {
       1: { procs: [proc({ pid: 1, cantMove: 'not started with mosrun' }), p], 'jobs.get': rec({ pid: 500 }), 'jobs.check': { reasons: ['it is locked'] } },
     });
     const s = await api['job.status']({ nodeId: 1, pid: 500 });
-    expect(s).toEqual({ nodeId: 1, proc: p, job: rec({ pid: 500 }), reasons: ['it is locked'] });
+    // A job shows as the command its record names.
+    expect(s).toEqual({ nodeId: 1, proc: { ...p, command: 'sleep', args: '/bin/sleep 300' }, job: rec({ pid: 500 }), reasons: ['it is locked'] });
     expect(calls.find((c) => c.method === 'jobs.check')?.params).toEqual({ pid: 500 });
     const gone = await api['job.status']({ nodeId: 1, pid: 999 });
     expect(gone).toEqual({ nodeId: 1, reasons: [] });
@@ -122,7 +123,7 @@ describe('jobs API (main process)', () => {
     });
     const s = await api['job.status']({ nodeId: 1, ref });
     expect(s.nodeId).toBe(2);
-    expect(s.proc).toEqual(p);
+    expect(s.proc).toEqual({ ...p, command: 'sleep', args: '/bin/sleep 300' });
     expect(s.job?.migrations).toBe(1);
   });
 
@@ -151,5 +152,54 @@ describe('jobs API (main process)', () => {
     const progress = { ref: rec({}).ref, from: 2, to: 3, at: 1, phase: 'dumping' as const };
     listeners.find((l) => l.id === 2 && l.event === 'jobs.progress')!.cb(progress);
     expect(emitted).toEqual([['job.changed', { nodeId: 2, record: rec({ state: 'stopped' }) }], ['job.progress', { nodeId: 2, progress }]]);
+  });
+
+  it('status of a job: one process, the user\'s command with its state and the CPU of the whole job', async () => {
+    const ref = { home: 1, id: 500 };
+    const wrap = 'sh -c "$@" 3>&-; echo $? >&3 mosixview-job /bin/crunch';
+    const procs = [
+      proc({ pid: 499, ppid: 1, command: 'unshare', args: `unshare --pid --fork setsid ${wrap}` }),
+      proc({ pid: 500, ppid: 499, command: 'sh', args: wrap, job: ref, cpu: 0 }),
+      proc({ pid: 501, ppid: 500, command: 'crunch', args: '/bin/crunch', job: ref, state: 'R', cpu: 98 }),
+    ];
+    const { api } = fakeCtx({ 1: { procs, 'jobs.get': rec({ pid: 500, argv: ['/bin/crunch'] }), 'jobs.check': { reasons: [] } } });
+    for (const pid of [500, 501]) {
+      const s = await api['job.status']({ nodeId: 1, pid });
+      expect(s.proc).toMatchObject({ pid: 500, args: '/bin/crunch', command: 'crunch', state: 'R', cpu: 98 });
+    }
+  });
+
+  it('a job whose node went down: where it was, that the node cannot be reached, and why', async () => {
+    const ref = { home: 1, id: 500 };
+    const { api } = fakeCtx({ 1: { 'jobs.get': rec({ state: 'away', where: 3 }) }, 2: {}, 3: {} }, [3]);
+    const s = await api['job.status']({ nodeId: 1, ref });
+    expect(s.unreachable).toEqual({ node: 3, why: 'node 3 (h3) is down' });
+    expect(s.job?.where).toBe(3);
+    expect(s.proc).toBeUndefined();
+  });
+
+  it('forget: a job away only once its node cannot be reached; an ended one at once', async () => {
+    const ref = { home: 1, id: 500 };
+    const away = fakeCtx({ 1: { 'jobs.get': rec({ state: 'away', where: 3 }), 'jobs.forget': null }, 3: { 'jobs.get': rec({ pid: 9 }) } });
+    await expect(away.api['job.forget']({ nodeId: 1, ref })).rejects.toThrow(/node 3 is up and runs job 1\.500: kill it in its migrator instead/);
+    expect(away.calls.some((c) => c.method === 'jobs.forget')).toBe(false);
+    const down = fakeCtx({ 1: { 'jobs.get': rec({ state: 'away', where: 3 }), 'jobs.forget': null }, 3: {} }, [3]);
+    await down.api['job.forget']({ nodeId: 1, ref });
+    expect(down.calls.at(-1)).toEqual({ id: 1, method: 'jobs.forget', params: { ref, unreachable: true } });
+    const ended = fakeCtx({ 1: { 'jobs.get': rec({ state: 'exited', exitStatus: 0 }), 'jobs.forget': null } });
+    await ended.api['job.forget']({ nodeId: 1, ref });
+    expect(ended.calls.at(-1)).toEqual({ id: 1, method: 'jobs.forget', params: { ref } });
+  });
+
+  it('a copy started on another node is read again from its home: a program that could not run says so', async () => {
+    const ref = { home: 1, id: 4194305 };
+    const failed = rec({ ref, state: 'exited', where: 2, exitStatus: 127, startError: '/no/such: not found' });
+    const { api } = fakeCtx({ 1: { 'jobs.start': [rec({ ref, state: 'away', where: 2 })], 'jobs.get': failed }, 2: {} });
+    expect(await api['job.start']({ nodeId: 1, argv: ['/no/such'], cwd: '/tmp', mode: { kind: 'runon', node: 2 } })).toEqual([failed]);
+  });
+
+  it('the row of a job away in its home\'s list is no process there', async () => {
+    const { api } = fakeCtx({ 1: { procs: [proc({ pid: 1234, where: 3, away: { home: 1, id: 1234 }, state: 'M' })], 'jobs.get': rec({ state: 'away', where: 3 }) } });
+    expect((await api['job.status']({ nodeId: 1, pid: 1234 })).proc).toBeUndefined();
   });
 });

@@ -10,10 +10,11 @@ import type { NodeId } from '../../shared/domain/node.js';
 import type { JobRecord } from '../../shared/jobs/job.js';
 import type { ProcTarget } from '../../shared/protocol/agentJobs.js';
 import type { ApiProcTarget, JobApiRequests, ProcStatus } from '../../shared/protocol/apiJobs.js';
+import { groupJobs, jobAsProcess } from '../../shared/jobs/jobView.js';
 import type { ApiFeature, ApiHandlers, ServiceContext } from '../core/clusterService.js';
 import type { NodeSession } from '../core/nodeSession.js';
 import { intParam, nodeIdParam } from '../core/params.js';
-import { absPathParam, argvParam, boolParam, browsePathParam, migrateToParam, modeParam, signalParam, targetParam } from './jobParams.js';
+import { absPathParam, argvParam, boolParam, browsePathParam, migrateToParam, modeParam, refParam, signalParam, targetParam } from './jobParams.js';
 
 type JobHandlers = Pick<ApiHandlers, keyof JobApiRequests>;
 
@@ -81,18 +82,54 @@ export function makeJobsApi(ctx: ServiceContext): JobHandlers {
     return l;
   }
 
+  /** A node's processes; the rows of its jobs away (openMosix's deputies) are not processes there. */
+  async function procsOf(nodeId: NodeId): Promise<ProcInfo[]> {
+    return (await ctx.session(nodeId).request('procs', null)).filter((p) => p.away === undefined);
+  }
+
   async function procOf(nodeId: NodeId, pid: number | undefined): Promise<ProcInfo | undefined> {
     if (!pid) return undefined;
-    return (await ctx.session(nodeId).request('procs', null)).find((p) => p.pid === pid);
+    return (await procsOf(nodeId)).find((p) => p.pid === pid);
+  }
+
+  /** Why the node a job's record names cannot be asked about it; undefined when it can. */
+  async function unreachable(node: NodeId, ref: JobRecord['ref']): Promise<{ node: NodeId; why: string } | undefined> {
+    const s = ctx.sessions().find((x) => x.id === node);
+    if (!s) return { node, why: `node ${node} is not in this cluster's map` };
+    const v = s.view;
+    if (v.status !== 'up') return { node, why: `node ${node} (${v.host}) is ${v.status}${v.reason ? `: ${v.reason}` : ''}` };
+    try {
+      await s.request('jobs.get', { ref });
+      return undefined;
+    } catch (e) {
+      // Up as far as the session knows, but its link may be gone before the session has noticed.
+      if ((e as RpcError).code !== 'ENOTFOUND') return { node, why: `node ${node} (${v.host}) does not answer: ${(e as Error).message}` };
+      return { node, why: `node ${node} (${v.host}) is up but does not know the job: it may have ended there without its home being told` };
+    }
   }
 
   async function status(t: ApiProcTarget): Promise<ProcStatus> {
+    if ('pid' in t) {
+      // The PID of a job away, at its home: follow the job (openMosix kept the PID with it).
+      const deputy = (await ctx.session(t.nodeId).request('procs', null)).find((p) => p.pid === t.pid && p.away);
+      if (deputy?.away) return status({ nodeId: t.nodeId, ref: deputy.away });
+    }
     const l = await locate(t);
-    if (!l.running) return { nodeId: l.nodeId, job: l.job!, reasons: [] };
+    if (!l.running) {
+      const job = l.job!;
+      const gone = job.state === 'away' && job.where > 0 ? await unreachable(job.where, job.ref) : undefined;
+      return gone ? { nodeId: gone.node, job, reasons: [], unreachable: gone } : { nodeId: l.nodeId, job, reasons: [] };
+    }
     const s = ctx.session(l.nodeId);
-    const proc = await procOf(l.nodeId, 'pid' in l.target ? l.target.pid : l.job?.pid);
-    if (!proc) return { nodeId: l.nodeId, ...(l.job ? { job: l.job } : {}), reasons: [] };
-    const job = l.job ?? (proc.job ? await s.request('jobs.get', { ref: proc.job }).catch(() => undefined) : undefined);
+    const procs = await procsOf(l.nodeId);
+    const pid = 'pid' in l.target ? l.target.pid : l.job?.pid;
+    let proc = pid ? procs.find((p) => p.pid === pid) : undefined;
+    const ref = l.job?.ref ?? proc?.job;
+    const job = l.job ?? (ref ? await s.request('jobs.get', { ref }).catch(() => undefined) : undefined);
+    // A job is one process to the admin: the command they started, not its wrapper.
+    const members = ref ? groupJobs(procs).get(jobKey(ref)) : undefined;
+    if (members) proc = jobAsProcess(members, job);
+    if (!proc) return { nodeId: l.nodeId, ...(job ? { job } : {}), reasons: [] };
     const { reasons } = await s.request('jobs.check', l.target);
     return { nodeId: l.nodeId, proc, ...(job ? { job } : {}), reasons };
   }
@@ -102,7 +139,10 @@ export function makeJobsApi(ctx: ServiceContext): JobHandlers {
     'job.start': async (req) => {
       const s = ctx.session(nodeIdParam(req));
       const spec = { argv: argvParam(req), cwd: absPathParam(req, 'cwd'), mode: modeParam(req), nodes: ids() };
-      return s.request('jobs.start', spec);
+      const records = await s.request('jobs.start', spec, START_TIMEOUT_MS);
+      // A copy started on another node has run its program, or failed to, by now: its home
+      // learns which from the job directory when asked.
+      return Promise.all(records.map((r) => (r.state === 'away' ? s.request('jobs.get', { ref: r.ref }).catch(() => r) : r)));
     },
     'job.signal': async (req) => {
       const signal = signalParam(req);
@@ -131,11 +171,24 @@ export function makeJobsApi(ctx: ServiceContext): JobHandlers {
       return ctx.session(l.nodeId).request('jobs.migrate', { ...l.target, to }, MIGRATE_TIMEOUT_MS);
     },
     'job.status': async (req) => status(targetParam(req)),
+    'job.forget': async (req) => {
+      const nodeId = nodeIdParam(req);
+      const ref = refParam((req as { ref?: unknown } | null)?.ref);
+      const s = ctx.session(nodeId);
+      const r = await s.request('jobs.get', { ref });
+      if (r.state !== 'away') return s.request('jobs.forget', { ref });
+      if (!(await unreachable(r.where, ref))) {
+        throw new RpcError('EBUSY', `node ${r.where} is up and runs job ${jobKey(ref)}: kill it in its migrator instead`);
+      }
+      return s.request('jobs.forget', { ref, unreachable: true });
+    },
     'node.guests': async (req) => (await ctx.session(nodeIdParam(req)).request('procs', null)).filter((p) => p.guestFrom !== undefined),
     'node.files': async (req) => ctx.session(nodeIdParam(req)).request('fs.list', { path: browsePathParam(req) }),
   };
 }
 
 const MIGRATE_TIMEOUT_MS = 10 * 60_000;
+/** A start waits for the program to run on every node it goes to (remote copies too). */
+const START_TIMEOUT_MS = 60_000;
 
 export const jobsApi: ApiFeature = (ctx) => makeJobsApi(ctx);

@@ -26,13 +26,19 @@ export function usePoll<T>(load: () => Promise<T>, intervalMs: number, deps: rea
       clearTimeout(timer);
       try {
         const d = await loadRef.current();
-        if (alive) (setData(d), setError(undefined));
+        if (alive) {
+          setData(d);
+          setError(undefined);
+        }
       } catch (e) {
         if (alive) setError((e as Error).message);
       } finally {
         busy = false;
         if (alive) {
-          if (again) (again = false), void run();
+          if (again) {
+            again = false;
+            void run();
+          }
           else timer = setTimeout(() => void run(), intervalMs);
         }
       }
@@ -44,7 +50,7 @@ export function usePoll<T>(load: () => Promise<T>, intervalMs: number, deps: rea
       alive = false;
       clearTimeout(timer);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the caller's deps are this effect's deps, as with useEffect itself
   }, [intervalMs, ...deps]);
 
   const refresh = useCallback(() => kick.current(), []);

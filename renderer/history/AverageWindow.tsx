@@ -1,7 +1,6 @@
 /** The small window of a node's "X" button: its average over the shown range, coloured like the load. */
 import { useEffect, useState } from 'react';
 import type { MosixviewBridge } from '../../shared/protocol/api.js';
-import type { HistoryMetric } from '../../shared/protocol/agentHistory.js';
 import { Bar, toneOf } from '../components/Bar.js';
 import { clock, formatKbShort } from './timeFormat.js';
 import { useWindowTitle, windowTitles } from '../windowTitle.js';

@@ -5,6 +5,7 @@ import type { CollectorChoice } from '../../shared/protocol/apiHistory.js';
 import { useCluster } from '../store/clusterStore.js';
 import { openWindow } from '../windows.js';
 import { ReplayBar } from './ReplayBar.js';
+import { CollectorControls } from './CollectorControls.js';
 import { useCollector } from './useHistory.js';
 
 export function HistoryBar({ bridge }: { bridge: MosixviewBridge }) {
@@ -42,10 +43,11 @@ export function HistoryBar({ bridge }: { bridge: MosixviewBridge }) {
       <span role="status" aria-label="Collector status" className="collector-status">
         {!current ? '…' : !st ? `cannot ask node ${current.nodeId}: ${current.error ?? ''}` : st.running ? `collecting (pid ${st.pid})` : 'not running'}
       </span>
-      {st && !st.running && <button type="button" onClick={() => void act(() => bridge.invoke('history.startCollector', null))}>Start collector</button>}
       <button type="button" onClick={() => openWindow('history/load', 'history-load')}>Load history</button>
       <button type="button" onClick={() => openWindow('history/mem', 'history-mem')}>Memory history</button>
       <button type="button" onClick={() => openWindow('history/procs', 'history-procs')}>Process history</button>
+      {/* After the window buttons: what the controls show (a question, a note field, the answer) varies in width */}
+      {current && <CollectorControls bridge={bridge} current={current} onChoice={setChoice} onError={setError} />}
       {error && <span role="alert" className="row-message">{error}</span>}
       <ReplayBar bridge={bridge} status={st} />
     </section>

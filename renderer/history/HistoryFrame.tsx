@@ -1,6 +1,6 @@
 /**
  * What the three history windows share: the file menu (current history or an older
- * backup), the start time top left, the refresh checkbox and the zoom buttons.
+ * backup), the start time top left, the refresh checkbox (the metric windows' zoom is in chart/ChartToolbar.tsx).
  */
 import type { ReactNode } from 'react';
 import type { CollectorChoice } from '../../shared/protocol/apiHistory.js';
@@ -14,12 +14,11 @@ export interface FrameProps {
   onBackup: (b: string | undefined) => void;
   started: number | undefined;
   refresh?: { on: boolean; set: (on: boolean) => void; reload: () => void };
-  zoom?: { zoomed: boolean; zoomIn: () => void; zoomOut: () => void; whole: () => void };
   error: string | undefined;
   children: ReactNode;
 }
 
-export function HistoryFrame({ title, choice, backup, onBackup, started, refresh, zoom, error, children }: FrameProps) {
+export function HistoryFrame({ title, choice, backup, onBackup, started, refresh, error, children }: FrameProps) {
   useWindowTitle(title);
   const backups = choice?.status?.backups ?? [];
   const node = choice ? `node ${choice.nodeId}${choice.status ? ` (${choice.status.host})` : ''}` : '…';
@@ -46,13 +45,6 @@ export function HistoryFrame({ title, choice, backup, onBackup, started, refresh
             </label>
             <button type="button" onClick={refresh.reload}>Reload</button>
           </>
-        )}
-        {zoom && (
-          <span className="zoom-buttons">
-            <button type="button" onClick={zoom.zoomIn}>Zoom in</button>
-            <button type="button" onClick={zoom.zoomOut} disabled={!zoom.zoomed}>Zoom out</button>
-            <button type="button" onClick={zoom.whole} disabled={!zoom.zoomed}>Whole day</button>
-          </span>
         )}
       </header>
       {choice && !choice.status && <p role="alert" className="banner">Cannot reach the collector's node {choice.nodeId}: {choice.error}</p>}

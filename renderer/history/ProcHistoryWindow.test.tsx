@@ -1,8 +1,9 @@
 // @vitest-environment jsdom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import type { ProcHistory } from '../../shared/protocol/agentHistory.js';
 import { fakeBridge } from '../components/fakeBridge.test-util.js';
+import { REMOTE_ID_BASE } from '../../shared/jobs/job.js';
 import { ProcHistoryWindow } from './ProcHistoryWindow.js';
 
 const T0 = 1_700_000_000_000;
@@ -50,5 +51,28 @@ describe('process history window', () => {
     expect(slider().max).toBe('3');
     expect(slider().value).toBe('0');
     expect(screen.getByText('cmd-at-0')).toBeTruthy();
+  });
+
+  it('the Where column follows openMosix: 0 = here, N = running on node N, and a job away is marked so', async () => {
+    const fb = fakeBridge({
+      'history.collector': () => ({ nodeId: 1, status: { host: 'n1', running: true, started: T0, last: T0, dir: '/h', backups: [] } }),
+      'history.procs': (): ProcHistory => ({
+        started: T0, times: [T0],
+        at: { t: T0, procs: [
+          { pid: 1, user: 'root', command: 'init', args: '/sbin/init', state: 'S', cpu: 0, rssKb: 1, where: 0 },
+          { pid: 1234, user: 'bob', command: 'crunch', args: '/opt/crunch -n 5', state: 'M', cpu: 0, rssKb: 0, where: 3 },
+          { pid: REMOTE_ID_BASE + 1, user: 'bob', command: 'sleep', args: '/bin/sleep 300', state: 'M', cpu: 0, rssKb: 0, where: 2 },
+        ] },
+      }),
+    });
+    render(<ProcHistoryWindow bridge={fb.bridge} />);
+    const away = await screen.findByRole('row', { name: 'Process 1234, running on node 3' });
+    expect(away.className).toContain('proc-migrated');
+    expect(within(away).getAllByRole('cell').map((c) => c.textContent).slice(0, 4)).toEqual(['1234', '3', 'bob', 'crunch']);
+    expect(screen.getByRole('row', { name: 'Process 1' }).className).not.toContain('proc-migrated');
+    // A job started on node 2 by runon never had a PID here: no made-up number.
+    const remote = screen.getByRole('row', { name: 'Job started on another node (no PID here), running on node 2' });
+    expect(within(remote).getAllByRole('cell').map((c) => c.textContent).slice(0, 4)).toEqual(['-', '2', 'bob', 'sleep']);
+    expect(screen.getByRole('columnheader', { name: 'Where' }).getAttribute('title')).toBe('0 = running here, N = running on node N (a job of this node that migrated)');
   });
 });

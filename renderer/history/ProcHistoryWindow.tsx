@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { MosixviewBridge } from '../../shared/protocol/api.js';
 import type { ProcHistory } from '../../shared/protocol/agentHistory.js';
+import { REMOTE_ID_BASE } from '../../shared/jobs/job.js';
 import { HistoryFrame } from './HistoryFrame.js';
 import { useCollector } from './useHistory.js';
 import { clock, dateTime } from './timeFormat.js';
@@ -75,15 +76,24 @@ export function ProcHistoryWindow({ bridge }: { bridge: MosixviewBridge }) {
       {procs && (
         <table className="procs" aria-label={`Processes at ${clock(t!)}`}>
           <thead>
-            <tr><th>PID</th><th>Where</th><th>User</th><th>Command</th><th>State</th><th>CPU %</th><th>RSS kB</th></tr>
+            <tr>
+              <th>PID</th><th title="0 = running here, N = running on node N (a job of this node that migrated)">Where</th>
+              <th>User</th><th>Command</th><th>State</th><th>CPU %</th><th>RSS kB</th>
+            </tr>
           </thead>
           <tbody>
-            {procs.map((p) => (
-              <tr key={p.pid}>
-                <td>{p.pid}</td><td>{p.where}</td><td>{p.user}</td><td title={p.args}>{p.command}</td><td>{p.state}</td>
-                <td>{p.cpu.toFixed(1)}</td><td>{p.rssKb}</td>
-              </tr>
-            ))}
+            {procs.map((p, i) => {
+              // A job that runon or parallel started on another node never had a PID here.
+              const noPid = p.where > 0 && p.pid >= REMOTE_ID_BASE;
+              const who = noPid ? 'Job started on another node (no PID here)' : `Process ${p.pid}`;
+              // A PID may show twice: a job away keeps its PID at home, which a new process can reuse.
+              return (
+                <tr key={`${p.pid}-${p.where}-${i}`} aria-label={p.where ? `${who}, running on node ${p.where}` : who} className={p.where ? 'proc-row proc-migrated' : undefined}>
+                  <td>{noPid ? '-' : p.pid}</td><td>{p.where}</td><td>{p.user}</td><td title={p.args}>{p.command}</td><td>{p.state}</td>
+                  <td>{p.cpu.toFixed(1)}</td><td>{p.rssKb}</td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}

@@ -31,7 +31,8 @@ describe('replay bar', () => {
     fireEvent.change(screen.getByRole('slider', { name: 'History time' }), { target: { value: String(T0 + 10_000) } });
     await waitFor(() => expect(useCluster.getState().nodes[2]!.sample?.load).toBe(0.9));
     expect(useCluster.getState()).toMatchObject({ replaying: true, autorefresh: false });
-    expect(screen.getByRole('status', { name: 'Replay time' }).textContent).toMatch(/REPLAY: .* not live/);
+    // The greyed speed sliders say why in their tooltip only; the banner says it for all to see.
+    expect(screen.getByRole('status', { name: 'Replay time' }).textContent).toMatch(/^REPLAY: .* not live: press Live to change speeds$/);
     fireEvent.click(screen.getByRole('button', { name: 'Live' }));
     await waitFor(() => expect(useCluster.getState().replaying).toBe(false));
     expect(useCluster.getState().autorefresh).toBe(true);

@@ -85,7 +85,7 @@ export function ReplayBar({ bridge, status }: { bridge: MosixviewBridge; status:
       <button type="button" onClick={live} disabled={t === undefined}>Live</button>
       {t !== undefined && (
         <p role="status" className="replay-banner" aria-label="Replay time">
-          REPLAY: the cluster as it was at {dateTime(shownT ?? t)}, not live
+          REPLAY: the cluster as it was at {dateTime(shownT ?? t)}, not live: press Live to change speeds
         </p>
       )}
     </section>

@@ -6,14 +6,17 @@
  */
 import type { NodeId } from '../domain/node.js';
 import { normalisedLoad } from '../loadFigures.js';
+import { crowding, moveCost, targetCost, type GainOptions, type LastMove } from './gain.js';
 import { isCpuCandidate } from './jobLoad.js';
 import type { JobMode, NodeFlags } from './types.js';
 
-export interface DecideOptions {
-  /** Stability margin m (>= 1) on the job's own share at the target. */
-  margin: number;
+export { targetCost } from './gain.js';
+
+export interface DecideOptions extends GainOptions {
   /** No second decision about a job within this many ms (no bouncing). */
   jobIntervalMs: number;
+  /** After the admin moved a job (or a move nobody announced), it stays this long: the admin's placement stands. */
+  adminHoldMs: number;
   /** Memory ushering starts when available memory < this fraction of total. */
   memLowFraction: number;
   /**
@@ -23,7 +26,18 @@ export interface DecideOptions {
   minJobLoad: number;
 }
 
-export const DEFAULT_DECIDE: Readonly<DecideOptions> = Object.freeze({ margin: 1.25, jobIntervalMs: 2000, memLowFraction: 0.1, minJobLoad: 0.3 });
+export const DEFAULT_DECIDE: Readonly<DecideOptions> = Object.freeze({
+  margin: 1.25,
+  noiseFloor: 0.25,
+  // Measured (docs/BENCHMARKS.md, live migration): ~0.5 s plus ~30 MB/s of memory.
+  freezeFixedMs: 500,
+  migrationKbPerS: 30 * 1024,
+  moveCooldownMs: 60_000,
+  adminHoldMs: 10 * 60_000,
+  jobIntervalMs: 2000,
+  memLowFraction: 0.1,
+  minJobLoad: 0.3,
+});
 
 /** What a node knows of another (an infod view entry fits). */
 export interface PeerState {
@@ -42,8 +56,8 @@ export interface SelfState {
   id: NodeId;
   /** Exported load (the upper estimate others see). */
   load: number;
-  /** Current demand, if known: the node knows its own present better than its smoothed figure. */
-  demand?: number;
+  /** Local load (gain.ts localLoad): falls at once, rises slowly, so a burst does not send jobs away. */
+  local?: number;
   cpus: number;
   speed: number;
   memAvailKb: number;
@@ -64,24 +78,42 @@ export interface JobCandidate {
   memKb: number;
   /** Last decision or move about this job, ms, same clock as `now`. */
   lastDecisionAt?: number;
+  /** The move that brought the job here, if any (same clock as `now`). */
+  lastMove?: LastMove;
 }
 
 export type Decision =
   | { move: true; job: string; to: NodeId; reason: 'load' | 'memory'; ownLoad: number; targetCost: number }
   | { move: false; why: string };
 
+/** Avoided targets: nodes whose recent moves failed, with why (the balancer's books). */
+export type AvoidedTargets = ReadonlyMap<NodeId, string>;
+
 function opts(o: Partial<DecideOptions> | undefined): DecideOptions {
   return { ...DEFAULT_DECIDE, ...o };
 }
 
-/** Normalised load a node would show with the job's share weighted by the margin. */
-export function targetCost(peer: Pick<PeerState, 'load' | 'cpus' | 'speed'>, jobLoad: number, margin: number): number {
-  return normalisedLoad(peer) + margin * normalisedLoad({ load: jobLoad, cpus: peer.cpus, speed: peer.speed });
+/** The load the deciding node compares against: the smaller of its exported load and its local load. */
+export function ownDecisionLoad(self: Pick<SelfState, 'load' | 'local'>): number {
+  return self.local === undefined ? self.load : Math.min(self.load, self.local);
 }
 
-/** The load the deciding node compares against: the smaller of its exported load and its present demand. */
-export function ownDecisionLoad(self: Pick<SelfState, 'load' | 'demand'>): number {
-  return self.demand === undefined ? self.load : Math.min(self.load, self.demand);
+/**
+ * Why a job may not move for load now because of its last move, or undefined: after the
+ * balancer's move it stays `moveCooldownMs`, after the admin's (or an unannounced) move
+ * `adminHoldMs`.
+ */
+export function holdReason(j: Pick<JobCandidate, 'lastMove'>, now: number, o: Pick<DecideOptions, 'moveCooldownMs' | 'adminHoldMs'>): string | undefined {
+  const m = j.lastMove;
+  if (!m) return undefined;
+  const byBalancer = m.by === 'balancer';
+  const hold = byBalancer ? o.moveCooldownMs : o.adminHoldMs;
+  const left = m.at + hold - now;
+  if (left <= 0) return undefined;
+  const s = (ms: number) => `${Math.ceil(ms / 1000)} s`;
+  return byBalancer
+    ? `moved here by the balancer ${s(now - m.at)} ago: stays at least ${s(hold)} (${s(left)} left)`
+    : `moved here by the admin ${s(now - m.at)} ago: the admin's placement stands for ${s(hold)} (${s(left)} left); lock it to keep it here for good`;
 }
 
 export function memoryShort(n: Pick<PeerState, 'memAvailKb' | 'memTotalKb'>, memLowFraction: number): boolean {
@@ -124,15 +156,15 @@ export function loadCandidate(movable: readonly JobCandidate[], minJobLoad = DEF
   return movable.filter((j) => isCpuCandidate(j.mode) && j.load > 0 && j.load >= minJobLoad).sort((a, b) => b.load - a.load || byKey(a, b))[0];
 }
 
-function targets(peers: readonly PeerState[], self: NodeId): PeerState[] {
-  return peers.filter((p) => p.node !== self && p.up !== false && !p.block);
+function targets(peers: readonly PeerState[], self: NodeId, avoid?: AvoidedTargets): PeerState[] {
+  return peers.filter((p) => p.node !== self && p.up !== false && !p.block && !avoid?.has(p.node));
 }
 
 /** Lowest cost; ties go to the faster node, then the lower id, so that the choice replays. */
-function cheapest(peers: readonly PeerState[], jobLoad: number, margin: number): { peer: PeerState; cost: number } | undefined {
+function cheapest(peers: readonly PeerState[], jobLoad: number, o: DecideOptions): { peer: PeerState; cost: number } | undefined {
   let best: { peer: PeerState; cost: number } | undefined;
   for (const peer of peers) {
-    const cost = targetCost(peer, jobLoad, margin);
+    const cost = targetCost(peer, jobLoad, o);
     if (!best || cost < best.cost - 1e-12 || (Math.abs(cost - best.cost) <= 1e-12 && (peer.speed > best.peer.speed || (peer.speed === best.peer.speed && peer.node < best.peer.node)))) {
       best = { peer, cost };
     }
@@ -146,6 +178,8 @@ export interface DecideInput {
   peers: readonly PeerState[];
   jobs: readonly JobCandidate[];
   options?: Partial<DecideOptions>;
+  /** Targets not to pick now (their recent moves failed). */
+  avoid?: AvoidedTargets;
 }
 
 /** One decision for this node now: memory ushering first, then load balancing. */
@@ -156,9 +190,8 @@ export function decide(input: DecideInput): Decision {
   if (self.flags.stay) return { move: false, why: 'stay: automatic migration is off' };
   const movable = movableJobs(self, input.jobs, now, o);
   if (movable.length === 0) return { move: false, why: 'no job may move now' };
-  const open = targets(input.peers, self.id);
+  const open = targets(input.peers, self.id, input.avoid);
   const ownLoad = ownDecisionLoad(self);
-  const ownNorm = normalisedLoad({ load: ownLoad, cpus: self.cpus, speed: self.speed });
 
   if (memoryShort(self, o.memLowFraction)) {
     const job = [...movable].sort((a, b) => b.memKb - a.memKb || b.load - a.load || byKey(a, b))[0]!;
@@ -166,22 +199,26 @@ export function decide(input: DecideInput): Decision {
       .filter((p) => fitsMemory(p, job.memKb, o.memLowFraction))
       .sort((a, b) => b.memAvailKb - a.memAvailKb || normalisedLoad(a) - normalisedLoad(b) || a.node - b.node)[0];
     if (roomy) {
-      return { move: true, job: job.key, to: roomy.node, reason: 'memory', ownLoad: ownNorm, targetCost: targetCost(roomy, job.load, o.margin) };
+      return { move: true, job: job.key, to: roomy.node, reason: 'memory', ownLoad: normalisedLoad({ load: ownLoad, cpus: self.cpus, speed: self.speed }), targetCost: targetCost(roomy, job.load, o) };
     }
   }
 
-  const job = loadCandidate(movable, o.minJobLoad);
+  // Load moves respect the job's last move: the balancer's for a while, the admin's longer.
+  const job = loadCandidate(movable.filter((j) => !holdReason(j, now, o)), o.minJobLoad);
   if (!job) return { move: false, why: `no CPU-balancing candidate (iojob, locked, moved recently, or using under ${o.minJobLoad} CPU)` };
   const best = cheapest(
     open.filter((p) => fitsMemory(p, job.memKb, o.memLowFraction)),
     job.load,
-    o.margin,
+    o,
   );
   if (!best) return { move: false, why: 'no node can take a guest' };
-  if (best.cost < ownNorm) {
-    return { move: true, job: job.key, to: best.peer.node, reason: 'load', ownLoad: ownNorm, targetCost: best.cost };
+  // The job meets `own` here and `cost` there (margin and noise floor included), plus the freeze.
+  const own = crowding(ownLoad, self);
+  const cost = best.cost + moveCost(own, job.memKb, o);
+  if (cost < own) {
+    return { move: true, job: job.key, to: best.peer.node, reason: 'load', ownLoad: own, targetCost: cost };
   }
-  return { move: false, why: `balanced: best target ${best.peer.node} costs ${best.cost.toFixed(2)} >= own ${ownNorm.toFixed(2)}` };
+  return { move: false, why: `no gain: job ${job.key} would meet ${cost.toFixed(2)} on node ${best.peer.node} (margin, noise floor and freeze included), ${own.toFixed(2)} here` };
 }
 
 export interface BestNode {
@@ -198,11 +235,13 @@ export interface BestNode {
 export function bestNode(view: readonly PeerState[], job: Pick<JobCandidate, 'load'> & { memKb?: number }, from: NodeId, options?: Partial<DecideOptions>): BestNode {
   const o = opts(options);
   const here = view.find((p) => p.node === from);
+  const own = here ? crowding(here.load, here) : Infinity;
+  const freeze = here ? moveCost(own, job.memKb ?? 0, o) : 0;
   const costs: { node: NodeId; cost: number }[] = [];
-  if (here) costs.push({ node: from, cost: normalisedLoad(here) });
+  if (here) costs.push({ node: from, cost: own });
   const open = targets(view, from).filter((p) => fitsMemory(p, job.memKb ?? 0, o.memLowFraction));
-  for (const p of open) costs.push({ node: p.node, cost: targetCost(p, job.load, o.margin) });
-  const best = cheapest(open, job.load, o.margin);
-  const node = best && (!here || best.cost < normalisedLoad(here)) ? best.peer.node : from;
+  for (const p of open) costs.push({ node: p.node, cost: targetCost(p, job.load, o) + freeze });
+  const best = cheapest(open, job.load, o);
+  const node = best && best.cost + freeze < own ? best.peer.node : from;
   return { node, costs };
 }

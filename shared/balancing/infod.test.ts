@@ -139,6 +139,26 @@ describe('Infod', () => {
     expect(load2()).toBe(0.25);
   });
 
+  it('a move that failed leaves no load on its target at once (no phantom load)', () => {
+    const clock = { now: 0 };
+    const d = new Infod(1, [1, 2], { clock: () => clock.now, rng: seededRng(1) });
+    const load2 = () => d.view().find((v) => v.node === 2)!.load;
+    d.update(own);
+    d.receive({ from: 2, to: 1, entries: [entry(2, 1, 1, { load: 0.25 })] });
+    d.noteMigration(2, 1);
+    d.noteMigration(2, 0.5);
+    expect(load2()).toBe(1.75);
+    clock.now = 100;
+    d.cancelMigration(2, 1);
+    expect(load2()).toBe(0.75);
+    d.cancelMigration(2, 0.5);
+    expect(load2()).toBe(0.25);
+    // Cancelling more than was sent, or for a node we sent nothing, changes nothing.
+    d.cancelMigration(2, 1);
+    d.cancelMigration(3, 1);
+    expect(load2()).toBe(0.25);
+  });
+
   it('the reported view gives the nodes\' own figures, jobs in flight not added, rmem carried along', () => {
     const d = new Infod(1, [1, 2], { clock: () => 0, rng: seededRng(1) });
     d.update({ ...own, memFreeKb: 42 });

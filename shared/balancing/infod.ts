@@ -96,7 +96,6 @@ export interface InfodOptions {
 
 export class Infod {
   private readonly table: InfoTable = new Map();
-  /** Load we sent to a node ourselves, counted until that node's next entry shows it. */
   /** Jobs we sent, per target: their load, the target's load when we sent them, and when. */
   private readonly pending = new Map<NodeId, { load: number; base: number; at: number }>();
   private own: OwnFigures | undefined;
@@ -170,6 +169,15 @@ export class Infod {
     const p = this.pending.get(to);
     const live = p && now - p.at < SETTLE_MS;
     this.pending.set(to, { load: (live ? p.load : 0) + jobLoad, base: live ? p.base : k.entry.load, at: now });
+  }
+
+  /** A job we noted for `to` did not arrive (the move failed): its load leaves `to` at once. */
+  cancelMigration(to: NodeId, jobLoad: number): void {
+    const p = this.pending.get(to);
+    if (!p) return;
+    const load = p.load - jobLoad;
+    if (load <= 1e-9) this.pending.delete(to);
+    else this.pending.set(to, { ...p, load });
   }
 
   /**

@@ -16,6 +16,15 @@ export interface NodeMemory {
   availableKb: number;
 }
 
+/**
+ * Where a node's demand comes from: 'schedstat', each process's runnable time over the
+ * interval (/proc/PID/schedstat); 'state', the processes runnable at the instant of the sample
+ * (kernels without schedstat). docs/LOAD-MODEL.md.
+ */
+export type DemandSource = 'schedstat' | 'state';
+/** 'calibrated': timed by the agent; 'admin': set by the admin (mosctl setspeed, the GUI's slider). */
+export type SpeedSource = 'calibrated' | 'admin';
+
 /** One sample of a node, taken by its agent from /proc once per refresh. */
 export interface NodeSample {
   /** Sample time, ms since the epoch, by the node's clock. */
@@ -24,10 +33,14 @@ export interface NodeSample {
   /** CPUs this node may use (affinity and cgroup quota applied). */
   cpus: number;
   /**
-   * Instantaneous demand: per process, max(1 if runnable, CPU-seconds used per second),
-   * summed over the node's processes (the agent's own sampler excluded).
+   * Demand over the last interval: per process, CPU-seconds used plus seconds its threads
+   * waited for a CPU, per second, summed over the node's processes (the agent itself left out),
+   * plus the CPU time of processes that ended in the interval. Without schedstat, per process
+   * max(1 if runnable at the sample, CPU-seconds per second).
    */
   demand: number;
+  /** How demand was measured; absent from older agents. */
+  demandSource?: DemandSource;
   /** openMosix-style exported load: rises at once, falls as (7*old + new)/8 per second. */
   load: number;
   /** Utilisation: % of the node's CPUs busy over the last interval (0..100). */
@@ -35,6 +48,8 @@ export interface NodeSample {
   mem: NodeMemory;
   /** Current openMosix speed of the node. */
   speed: number;
+  /** Whether the speed was calibrated or set by the admin; absent from older agents. */
+  speedSource?: SpeedSource;
   procCount: number;
 }
 
@@ -54,4 +69,13 @@ export interface NodeView {
   agentVersion?: string;
   /** A problem of a node that is up, e.g. it cannot reach its peers. */
   warning?: string;
+  /** Set while the node's peers drop its load exchange as forged (it holds another cluster key): its lamp is not green. */
+  isolated?: string;
+  /** The node keeps its own map (setpe -w) or left the cluster (setpe -off): how it differs from the profile's. */
+  ownMap?: string;
+  /** The admin rejected this node's unknown host key: it stays down until asked again (hostKey.askAgain). */
+  hostKeyRejected?: boolean;
 }
+
+/** What the main process learns about a node's membership besides its samples. */
+export type MembershipView = Pick<NodeView, 'warning' | 'isolated' | 'ownMap'>;

@@ -25,6 +25,12 @@ export interface ProcInfo {
   guestFrom?: NodeId;
   /** Set while its job is in the middle of a migration: where it is going (or coming from). */
   moving?: { from: NodeId; to: NodeId };
+  /**
+   * Set on the home node's row of its job that runs elsewhere (`where` = that node), as
+   * openMosix's deputy kept it in the home's process list under the job's PID. Not a process
+   * computed here: state "M" (migrated), no CPU, no memory, and no `job` field.
+   */
+  away?: JobRef;
 }
 
 /** Cluster-wide identity of a mosrun job: it survives migration. */

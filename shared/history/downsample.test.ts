@@ -27,6 +27,18 @@ describe('min/max downsampling', () => {
     const s = minMaxDownsample([{ t: -1, v: 9 }, { t: 100, v: 7 }, { t: 101, v: 9 }], 0, 100, 2);
     expect(s.max).toEqual([null, 7]);
   });
+  it('gives each column the mean of its seconds, summarised or not, and none where it is empty', () => {
+    const edges = [0, 120, 240, 300];
+    const b = new MinMaxBuckets(0, 300, 3, edges);
+    b.add(0, 4);
+    b.addSpan(60, { min: 1, max: 9, sum: 20, count: 5, maxT: 70 });
+    b.add(250, 3);
+    expect(b.series().mean).toEqual([4, null, 3]);
+    const c = new MinMaxBuckets(0, 100, 2);
+    c.add(10, 1);
+    c.add(20, 2);
+    expect(c.series().mean).toEqual([1.5, null]);
+  });
   it('has no stats without samples', () => {
     expect(new MinMaxBuckets(0, 1, 1).stats()).toEqual({ avg: null, peak: null, peakT: null, samples: 0 });
   });

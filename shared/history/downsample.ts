@@ -9,6 +9,8 @@ export interface MinMaxSeries {
   /** Per bucket, null where there is no sample (node down or no history). */
   min: (number | null)[];
   max: (number | null)[];
+  /** Per bucket, the mean of its samples: the line a chart draws between the extremes. */
+  mean: (number | null)[];
 }
 
 export interface SeriesStats {
@@ -44,13 +46,48 @@ export function minuteEdges(from: number, to: number, buckets: number): number[]
   return edges;
 }
 
-export class MinMaxBuckets {
-  readonly min: (number | null)[];
-  readonly max: (number | null)[];
+/** Mean, peak and time of the peak of what was added, seconds and summarised spans alike. */
+class StatsAccumulator {
   private sum = 0;
   private count = 0;
   private peak: number | null = null;
   private peakT: number | null = null;
+
+  add(sum: number, count: number, max: number, maxT: number): void {
+    this.sum += sum;
+    this.count += count;
+    // The earliest time wins a tie, so the order in which raw seconds and summaries arrive does not matter.
+    if (this.peak === null || max > this.peak || (max === this.peak && maxT < this.peakT!)) {
+      this.peak = max;
+      this.peakT = maxT;
+    }
+  }
+
+  stats(): SeriesStats {
+    return { avg: this.count ? this.sum / this.count : null, peak: this.peak, peakT: this.peakT, samples: this.count };
+  }
+}
+
+/** The stats of two disjoint stretches as one (a refresh's answer added to what came before). */
+export function mergeStats(a: SeriesStats, b: SeriesStats): SeriesStats {
+  const samples = a.samples + b.samples;
+  const avg = samples ? ((a.avg ?? 0) * a.samples + (b.avg ?? 0) * b.samples) / samples : null;
+  const bFirst = a.peak === null || (b.peak !== null && (b.peak > a.peak || (b.peak === a.peak && b.peakT! < a.peakT!)));
+  const p = bFirst ? b : a;
+  return { avg, peak: p.peak, peakT: p.peakT, samples };
+}
+
+export const NO_STATS: SeriesStats = { avg: null, peak: null, peakT: null, samples: 0 };
+
+export class MinMaxBuckets {
+  readonly min: (number | null)[];
+  readonly max: (number | null)[];
+  private readonly all = new StatsAccumulator();
+  /** Of the values before `settledBefore` alone: what a later refresh will not read again. */
+  private readonly before = new StatsAccumulator();
+  /** Per bucket, the sum and count of its samples (for the mean). */
+  private readonly sums: Float64Array;
+  private readonly counts: Float64Array;
   private readonly width: number;
 
   constructor(
@@ -59,11 +96,15 @@ export class MinMaxBuckets {
     readonly buckets: number,
     /** Column edges (buckets + 1, from .. to) when columns are not all `width` wide. */
     private readonly edges?: readonly number[],
+    /** A column edge: values before it also count in settledStats(). */
+    private readonly settledBefore = -Infinity,
   ) {
     if (!(buckets >= 1) || !(to > from)) throw new RangeError(`bad range ${from}..${to} / ${buckets}`);
     if (edges && edges.length !== buckets + 1) throw new RangeError(`${edges.length} edges for ${buckets} buckets`);
     this.min = new Array<number | null>(buckets).fill(null);
     this.max = new Array<number | null>(buckets).fill(null);
+    this.sums = new Float64Array(buckets);
+    this.counts = new Float64Array(buckets);
     this.width = (to - from) / buckets;
   }
 
@@ -87,43 +128,40 @@ export class MinMaxBuckets {
 
   add(t: number, v: number): void {
     if (t < this.from || t > this.to || !Number.isFinite(v)) return;
-    const i = this.bucketOf(t);
-    const lo = this.min[i];
-    const hi = this.max[i];
-    if (lo === null || lo === undefined || v < lo) this.min[i] = v;
-    if (hi === null || hi === undefined || v > hi) this.max[i] = v;
-    this.sum += v;
-    this.count++;
-    this.peakAt(v, t);
+    this.widen(this.bucketOf(t), v, v, v, 1);
+    this.all.add(v, 1, v, t);
+    if (t < this.settledBefore) this.before.add(v, 1, v, t);
   }
 
   /** A summarised stretch starting at `t` that lies within one bucket (a minute on `minuteEdges`). */
   addSpan(t: number, s: Span): void {
     if (t < this.from || t > this.to || !(s.count > 0)) return;
-    const i = this.bucketOf(t);
-    const lo = this.min[i];
-    const hi = this.max[i];
-    if (lo === null || lo === undefined || s.min < lo) this.min[i] = s.min;
-    if (hi === null || hi === undefined || s.max > hi) this.max[i] = s.max;
-    this.sum += s.sum;
-    this.count += s.count;
-    this.peakAt(s.max, s.maxT);
+    this.widen(this.bucketOf(t), s.min, s.max, s.sum, s.count);
+    this.all.add(s.sum, s.count, s.max, s.maxT);
+    // The span lies within one column, so on one side of a column edge.
+    if (t < this.settledBefore) this.before.add(s.sum, s.count, s.max, s.maxT);
   }
 
-  /** The earliest time wins a tie, so the order in which raw seconds and summaries arrive does not matter. */
-  private peakAt(v: number, t: number): void {
-    if (this.peak === null || v > this.peak || (v === this.peak && t < this.peakT!)) {
-      this.peak = v;
-      this.peakT = t;
-    }
+  private widen(i: number, lo: number, hi: number, sum: number, count: number): void {
+    this.sums[i] = this.sums[i]! + sum;
+    this.counts[i] = this.counts[i]! + count;
+    const min = this.min[i];
+    const max = this.max[i];
+    if (min === null || min === undefined || lo < min) this.min[i] = lo;
+    if (max === null || max === undefined || hi > max) this.max[i] = hi;
   }
 
   series(): MinMaxSeries {
-    return { min: this.min, max: this.max };
+    const mean = Array.from(this.counts, (c, i) => (c ? this.sums[i]! / c : null));
+    return { min: this.min, max: this.max, mean };
   }
 
   stats(): SeriesStats {
-    return { avg: this.count ? this.sum / this.count : null, peak: this.peak, peakT: this.peakT, samples: this.count };
+    return this.all.stats();
+  }
+
+  settledStats(): SeriesStats {
+    return this.before.stats();
   }
 }
 

@@ -3,6 +3,9 @@ import type { NodeId } from '../domain/node.js';
 import type { JobRef } from '../domain/process.js';
 import type { RunMode } from './runModes.js';
 
+/** Job IDs for jobs started elsewhere on a home's behalf (runon, parallel): above any Linux PID (pid_max <= 2^22). */
+export const REMOTE_ID_BASE = 1 << 22;
+
 export type JobState =
   /** Running here (pid set). */
   | 'running'
@@ -55,6 +58,11 @@ export interface JobRecord {
   lastMigration?: MigrationRecord;
   /** Exit status as a shell reports it (128 + signal when killed by one). */
   exitStatus?: number;
+  /**
+   * Set when the program could not be run at all (exit status 126 or 127 before it ever
+   * ran): the job's stderr, shortened (shared/jobs/startFailure.ts says it in words).
+   */
+  startError?: string;
   /** For runon / parallel: the nodes the job is to start on (the peer channel's work). */
   targets?: NodeId[];
   /** While frozen: by a checkpoint here (the source copy) or by a restore here (the target copy). */

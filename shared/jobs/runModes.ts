@@ -114,9 +114,13 @@ export function parseMosrunArgs(args: readonly string[]): MosrunArgs {
     }
     if (!a.startsWith('-') || a === '-') break;
     if (a === '-h') set('runhome');
-    else if (/^-\d+$/.test(a)) (set('runon'), (target = node(a.slice(1), '-N')));
-    else if (a === '-n') (set('runon'), (target = node(args[++i], '-n')));
-    else if (a === '-m') set('nomig');
+    else if (/^-\d+$/.test(a)) {
+      set('runon');
+      target = node(a.slice(1), '-N');
+    } else if (a === '-n') {
+      set('runon');
+      target = node(args[++i], '-n');
+    } else if (a === '-m') set('nomig');
     else if (a === '-c') set('cpujob');
     else if (a === '-i') set('iojob');
     else if (a === '--decay') {

@@ -2,7 +2,7 @@
  * Main process (and CLI tools) -> agent daemon: the requests an agent serves and the
  * events it emits, over JSON lines on the SSH channel's stdio or the daemon's socket.
  */
-import type { NodeSample } from '../domain/node.js';
+import type { NodeSample, SpeedSource } from '../domain/node.js';
 import type { ProcInfo } from '../domain/process.js';
 import type { MapNode } from '../hpcMap.js';
 import type { ExchangeStats } from './peer.js';
@@ -25,11 +25,34 @@ export interface AgentHello {
   node: string;
 }
 
+/**
+ * What this node's agent took from one peer over the load exchange, by the agent's own clock
+ * ("ago" counts back from the moment cluster.info answered, so no two clocks are compared).
+ * Forged datagrams can only be told apart by their source address: they do not open.
+ */
+export interface PeerTraffic {
+  /** The peer's node ID in this node's map; null for an address the map does not name. */
+  nodeId: number | null;
+  /** Source address of the forged datagrams (the map's host when none came). */
+  address: string;
+  accepted: number;
+  forged: number;
+  acceptedAgoMs: number | null;
+  forgedAgoMs: number | null;
+}
+
+/** Who installed the node's map: the GUI, or the admin on the node (setpe -w); null: none, or not recorded. */
+export type MapOrigin = 'gui' | 'setpe';
+
 /** This node's membership in a cluster, as its agent knows it. */
 export interface ClusterInfo {
   /** This node's ID in the map, or null while it has none. */
   nodeId: number | null;
   map: MapNode[];
+  /** Who installed the map (null when not recorded: maps of older agents count as the node's own). */
+  mapBy: MapOrigin | null;
+  /** When the admin ran `setpe -off` (ISO time); the GUI then installs no map until told to. */
+  leftAt: string | null;
   keyInstalled: boolean;
   /** Identifies the installed key without revealing it (see keyId() in shared/clusterKey.ts). */
   keyId: string | null;
@@ -37,8 +60,32 @@ export interface ClusterInfo {
   listening: boolean;
   port: number;
   exchange: ExchangeStats;
+  /** Per peer: datagrams taken and datagrams dropped as forged (another cluster key). */
+  peers: PeerTraffic[];
   /** Why the peer channel is not running, when it should. */
   problem?: string;
+}
+
+/** cluster.configure refused to replace the node's key: the request did not say it rotates from that key. */
+export const KEY_CHANGE_REFUSED = 'EKEYCHANGE';
+
+/**
+ * `mosixview-agent attach` exits with this when the admin stopped the agent (Stop agent,
+ * `attach --stop`) and no daemon runs: it does not start one until `attach --start`.
+ */
+export const ATTACH_EXIT_STOPPED = 4;
+
+export interface ClusterConfigure {
+  /** The cluster key, 64 hex digits. A node that has another key refuses it unless rotateFrom names that key. */
+  keyHex?: string;
+  /** The key ID (keyId()) of the key this request explicitly replaces: a rotation. */
+  rotateFrom?: string;
+  mapText?: string;
+  nodeId?: number;
+  /** Who installs the map: 'gui' (Mosixview) or 'setpe' (the admin on the node, the default). */
+  by?: MapOrigin;
+  /** setpe -off: leave the cluster; recorded, so that no GUI puts the map back unasked. */
+  off?: boolean;
 }
 
 /** Requests every agent serves from the start: identity, samples, speed. */
@@ -49,11 +96,14 @@ export type CoreAgentRequests = {
   /** Start (intervalMs > 0) or stop (0) periodic "sample" events on this connection. */
   subscribe: { req: { intervalMs: number }; res: null };
   procs: { req: null; res: ProcInfo[] };
-  getSpeed: { req: null; res: { speed: number; calibrated: number } };
+  /** calibrated: absent while the admin's speed is in use on a node never calibrated. */
+  getSpeed: { req: null; res: { speed: number; calibrated?: number; source?: SpeedSource } };
   setSpeed: { req: { speed: number }; res: { speed: number } };
   /** Installs the cluster key (hex) and/or the map and this node's ID; off leaves the cluster (setpe -off). */
-  'cluster.configure': { req: { keyHex?: string; mapText?: string; nodeId?: number; off?: boolean }; res: ClusterInfo };
+  'cluster.configure': { req: ClusterConfigure; res: ClusterInfo };
   'cluster.info': { req: null; res: ClusterInfo };
+  /** The installed cluster key, for a GUI that adopts it (over its SSH session, never a command line). */
+  'cluster.key': { req: null; res: { keyHex: string; keyId: string } };
   /** Stop the daemon (the GUI's "Stop agent", `mosctl` shutdown). */
   shutdown: { req: null; res: null };
 };

@@ -26,6 +26,22 @@ export interface BalanceState {
   guests: number;
   /** This node's jobs running on other nodes: what bring would call home. */
   away: number;
+  /** Jobs here the balancer does not move for load now, with why (CRIU, files, lock, a recent move). */
+  held: HeldJob[];
+  /** Nodes the balancer does not send jobs to now, because moves there failed. */
+  avoiding: AvoidedTarget[];
+}
+
+export interface HeldJob {
+  job: string;
+  why: string;
+}
+
+export interface AvoidedTarget {
+  node: NodeId;
+  why: string;
+  /** Seconds until the node may be picked again. */
+  forS: number;
 }
 
 export interface ClusterViewReply {
@@ -62,4 +78,4 @@ export type BalanceAgentRequests = {
   /** A node's own sample: this node's, or asked of node N over the peer channel (getfree N). */
   'balance.sampleOf': { req: { node: NodeId }; res: NodeSample };
 };
-export type BalanceAgentEvents = {};
+export type BalanceAgentEvents = Record<never, never>;

@@ -29,6 +29,15 @@ export interface CollectorStatus {
   backups: string[];
 }
 
+/** What the collector's node answered to a control request (the words `mosixcollector` prints), and its status after it. */
+export interface CollectorAnswer {
+  message: string;
+  status: CollectorStatus;
+}
+
+/** The longest checkpoint label the collector keeps. */
+export const CHECKPOINT_LABEL_MAX = 200;
+
 /** load: load bar % (100 = every CPU has a runnable task); mem, rmem, tmem: kB as in openMosix. */
 export type HistoryMetric = 'load' | 'mem' | 'rmem' | 'tmem';
 
@@ -38,15 +47,34 @@ export interface HistorySeriesRequest {
   /** Range, ms; default the 24 hours from the start of the history. */
   from?: number;
   to?: number;
-  /** Pixel columns of the chart. */
+  /** Columns of the chart: from..to in this many equal columns (moved to whole minutes when a minute or wider). */
   buckets: number;
+  /**
+   * Instead of from and to: the recorded range (the history's start to its last record) on
+   * the round columns a window of `buckets` pixels asks for (shared/history/grid.ts), so a
+   * window opens on it in one request. The answer's from, to and buckets say which.
+   */
+  recorded?: boolean;
   metrics: HistoryMetric[];
+  /**
+   * A refresh: only the columns from the one holding this time on (pass the last answer's
+   * `next`); a time within from..to. The answer's stats are then of those columns alone.
+   */
+  since?: number;
 }
 
 export interface NodeSeries {
   id: NodeId;
   host: string;
-  series: Partial<Record<HistoryMetric, MinMaxSeries & { stats: SeriesStats }>>;
+  series: Partial<Record<HistoryMetric, NodeMetricSeries>>;
+}
+
+/** min[i] and max[i] are those of column `first + i` of the answer. */
+export interface NodeMetricSeries extends MinMaxSeries {
+  /** Of the answered columns. */
+  stats: SeriesStats;
+  /** Of the answered columns before the one holding `next` (which a refresh reads again). */
+  settled: SeriesStats;
 }
 
 export interface HistorySeries {
@@ -59,6 +87,13 @@ export interface HistorySeries {
   buckets: number;
   /** Column edges (buckets + 1, from..to) when the columns are not all alike (moved to whole minutes). */
   edges?: number[];
+  /**
+   * The first column answered: 0, or that of the request's `since`. Columns after the last
+   * answered one hold nothing yet (they lie after the last record).
+   */
+  first: number;
+  /** Start of the column holding the last record (or of the range's first or last column): the next refresh's `since`. */
+  next: number;
   nodes: NodeSeries[];
   checkpoints: Checkpoint[];
 }
@@ -84,10 +119,16 @@ export type HistoryAgentRequests = {
   'history.observe': { req: { self: NodeId; nodes: NodeView[] }; res: null };
   'history.status': { req: null; res: CollectorStatus };
   /** Starts the collector on this node (as `mosixcollector -d`). */
-  'history.start': { req: null; res: CollectorStatus };
+  'history.start': { req: null; res: CollectorAnswer };
+  /** Stops it (`mosixcollector -k`); the history stays. */
+  'history.stop': { req: null; res: CollectorAnswer };
+  /** A checkpoint, the blue line of the history charts (`mosixcollector -n label`). */
+  'history.checkpoint': { req: { label: string }; res: CollectorAnswer };
+  /** Saves the history as a dated backup and starts a new one (`mosixcollector -r`). */
+  'history.rotate': { req: null; res: CollectorAnswer };
   'history.series': { req: HistorySeriesRequest; res: HistorySeries };
   'history.procs': { req: { backup?: string; t?: number }; res: ProcHistory };
   /** The cluster as recorded at time t (the last second at or before it), for replay. */
   'history.at': { req: { backup?: string; t: number }; res: ClusterMoment | null };
 };
-export type HistoryAgentEvents = {};
+export type HistoryAgentEvents = Record<never, never>;

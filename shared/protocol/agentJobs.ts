@@ -19,7 +19,8 @@ export type JobAgentRequests = {
   'jobs.signal': { req: ProcTarget & { signal: JobSignal }; res: null };
   /** Nice -20..19, for every thread of the job (or of the one process). */
   'jobs.renice': { req: ProcTarget & { nice: number }; res: null };
-  'jobs.lock': { req: { ref: JobRef; locked: boolean }; res: JobRecord };
+  /** By job identity, or by a PID of the job (the one mosrun printed stays the job's at home). */
+  'jobs.lock': { req: ProcTarget & { locked: boolean }; res: JobRecord };
   /** This node as a migration target: CRIU, whether it takes guests, what it shares. */
   'jobs.facts': { req: null; res: TargetFacts };
   /** Why the process cannot move (to the target, when given); empty when it can. */
@@ -28,8 +29,11 @@ export type JobAgentRequests = {
   'jobs.setNodeId': { req: { node: NodeId }; res: { node: NodeId } };
   /** migrate PID {N|home|best}: done by the cluster-wide orchestrator (peer channel). */
   'jobs.migrate': { req: ProcTarget & { to: NodeId | 'home' | 'best' }; res: JobRecord };
-  /** Forgets finished jobs (exited, killed, lost) from the registry. */
-  'jobs.forget': { req: { ref: JobRef }; res: null };
+  /**
+   * Forgets finished jobs (exited, killed, lost) from the registry; a job away only with
+   * `unreachable` (the admin says the node it ran on is gone).
+   */
+  'jobs.forget': { req: { ref: JobRef; unreachable?: boolean }; res: null };
 };
 
 export type JobAgentEvents = {

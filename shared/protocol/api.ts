@@ -7,6 +7,7 @@ import type { ProcInfo } from '../domain/process.js';
 import { JOB_API_CHANNELS, JOB_API_EVENTS, type JobApiEvents, type JobApiRequests } from './apiJobs.js';
 import { BALANCE_API_CHANNELS, BALANCE_API_EVENTS, type BalanceApiEvents, type BalanceApiRequests } from './apiBalance.js';
 import { HISTORY_API_CHANNELS, HISTORY_API_EVENTS, type HistoryApiEvents, type HistoryApiRequests } from './apiHistory.js';
+import { MEMBERSHIP_API_CHANNELS, MEMBERSHIP_API_EVENTS, type MembershipApiEvents, type MembershipApiRequests } from './apiMembership.js';
 
 export interface HostKeyPrompt {
   promptId: string;
@@ -36,6 +37,8 @@ export type CoreApiRequests = {
   'node.setSpeed': { req: { nodeId: NodeId; speed: number }; res: { speed: number } };
   'node.procs': { req: { nodeId: NodeId }; res: ProcInfo[] };
   'hostKey.answer': { req: { promptId: string; accept: boolean }; res: null };
+  /** Connects again to a node whose host key the admin rejected, so its key is asked about again. */
+  'hostKey.askAgain': { req: { nodeId: NodeId }; res: null };
 };
 
 export type CoreApiEvents = {
@@ -45,8 +48,8 @@ export type CoreApiEvents = {
 };
 
 /** The whole renderer -> main API: one map of requests, one of events, composed per feature. */
-export type ApiRequests = CoreApiRequests & JobApiRequests & BalanceApiRequests & HistoryApiRequests;
-export type ApiEvents = CoreApiEvents & JobApiEvents & BalanceApiEvents & HistoryApiEvents;
+export type ApiRequests = CoreApiRequests & JobApiRequests & BalanceApiRequests & HistoryApiRequests & MembershipApiRequests;
+export type ApiEvents = CoreApiEvents & JobApiEvents & BalanceApiEvents & HistoryApiEvents & MembershipApiEvents;
 
 /** Runtime lists, checked complete against the maps: the preload allows only these. */
 const CORE_API_CHANNELS = Object.keys({
@@ -55,6 +58,7 @@ const CORE_API_CHANNELS = Object.keys({
   'node.setSpeed': 1,
   'node.procs': 1,
   'hostKey.answer': 1,
+  'hostKey.askAgain': 1,
 } satisfies Record<keyof CoreApiRequests, 1>) as (keyof CoreApiRequests)[];
 
 const CORE_API_EVENTS = Object.keys({
@@ -63,8 +67,8 @@ const CORE_API_EVENTS = Object.keys({
   'hostKey.resolved': 1,
 } satisfies Record<keyof CoreApiEvents, 1>) as (keyof CoreApiEvents)[];
 
-export const API_CHANNELS: (keyof ApiRequests)[] = [...CORE_API_CHANNELS, ...JOB_API_CHANNELS, ...BALANCE_API_CHANNELS, ...HISTORY_API_CHANNELS];
-export const API_EVENTS: (keyof ApiEvents)[] = [...CORE_API_EVENTS, ...JOB_API_EVENTS, ...BALANCE_API_EVENTS, ...HISTORY_API_EVENTS];
+export const API_CHANNELS: (keyof ApiRequests)[] = [...CORE_API_CHANNELS, ...JOB_API_CHANNELS, ...BALANCE_API_CHANNELS, ...HISTORY_API_CHANNELS, ...MEMBERSHIP_API_CHANNELS];
+export const API_EVENTS: (keyof ApiEvents)[] = [...CORE_API_EVENTS, ...JOB_API_EVENTS, ...BALANCE_API_EVENTS, ...HISTORY_API_EVENTS, ...MEMBERSHIP_API_EVENTS];
 
 /** What the preload (or its browser stand-in) exposes as window.mosixview. */
 export interface MosixviewBridge {

@@ -9,6 +9,9 @@ export type NodeTargetReq = { nodeId: NodeId | 'all' };
 /** What one node answered; for "all", one per node in map order. */
 export type NodeResult<T> = { nodeId: NodeId; ok: true; value: T } | { nodeId: NodeId; ok: false; error: string };
 
+/** What "Start agent" did on a node: started it, or found it running and left it alone. */
+export type AgentStart = 'started' | 'already running';
+
 export type BalanceApiRequests = {
   /** The node's controls and balancer state, read from its agent. */
   'balance.state': { req: NodeTargetReq; res: NodeResult<BalanceState>[] };
@@ -19,11 +22,11 @@ export type BalanceApiRequests = {
   /** "mosix stop": the agent daemon shuts down and the GUI does not restart it until start. */
   'balance.stopAgent': { req: NodeTargetReq; res: NodeResult<null>[] };
   /** "mosix start": connects again, which starts the node's agent daemon if none runs. */
-  'balance.startAgent': { req: NodeTargetReq; res: NodeResult<null>[] };
+  'balance.startAgent': { req: NodeTargetReq; res: NodeResult<AgentStart>[] };
   /** The cluster as the load exchange of one node's agent sees it. */
   'balance.view': { req: { nodeId: NodeId }; res: ClusterViewReply };
 };
-export type BalanceApiEvents = {};
+export type BalanceApiEvents = Record<never, never>;
 /** Runtime list of this feature's channels, checked complete against the map. */
 export const BALANCE_API_CHANNELS = Object.keys({
   'balance.state': 1,

@@ -10,10 +10,20 @@ export interface CollectorChoice {
   error?: string;
 }
 
+/** The collector's node's answer to a control request (the words mosixcollector prints), and the choice after it. */
+export interface CollectorAction {
+  message: string;
+  choice: CollectorChoice;
+}
+
 export type HistoryApiRequests = {
   'history.collector': { req: null; res: CollectorChoice };
   'history.setCollector': { req: { nodeId: NodeId }; res: CollectorChoice };
-  'history.startCollector': { req: null; res: CollectorChoice };
+  'history.startCollector': { req: null; res: CollectorAction };
+  'history.stopCollector': { req: null; res: CollectorAction };
+  'history.checkpoint': { req: { label: string }; res: CollectorAction };
+  /** Saves the current history as a dated backup (the File menu offers it) and starts a new one. */
+  'history.rotate': { req: null; res: CollectorAction };
   'history.series': { req: HistorySeriesRequest; res: HistorySeries };
   'history.procs': { req: { backup?: string; t?: number }; res: ProcHistory };
   'history.at': { req: { backup?: string; t: number }; res: ClusterMoment | null };
@@ -26,6 +36,9 @@ export const HISTORY_API_CHANNELS = Object.keys({
   'history.collector': 1,
   'history.setCollector': 1,
   'history.startCollector': 1,
+  'history.stopCollector': 1,
+  'history.checkpoint': 1,
+  'history.rotate': 1,
   'history.series': 1,
   'history.procs': 1,
   'history.at': 1,

@@ -20,12 +20,17 @@ export type MigrateTo = NodeId | 'home' | 'best';
 export interface ProcStatus {
   /** The node it runs on now (for a job that moved: no longer the one asked). */
   nodeId: NodeId;
-  /** As that node lists it; undefined when it is no longer running anywhere we looked. */
+  /**
+   * As that node lists it (a job as one process: the user's command, its state, the CPU and
+   * memory of all its processes); undefined when it is not in the node's process list.
+   */
   proc?: ProcInfo;
   /** The job's record from the node it runs on (or its home, once it ended). */
   job?: JobRecord;
   /** Why it cannot move (jobs.check); empty when it can. */
   reasons: string[];
+  /** Set when the job's last record says it runs on a node that cannot be reached now. */
+  unreachable?: { node: NodeId; why: string };
 }
 
 export interface JobStartRequest {
@@ -49,6 +54,11 @@ export type JobApiRequests = {
   'job.lock': { req: ApiProcTarget & { locked: boolean }; res: JobRecord };
   'job.migrate': { req: ApiProcTarget & { to: MigrateTo }; res: JobRecord };
   'job.status': { req: ApiProcTarget; res: ProcStatus };
+  /**
+   * Forgets a job that no longer runs, by its home's record: one that ended, or one away on a
+   * node that cannot be reached (the admin says it is gone); refused while that node is up.
+   */
+  'job.forget': { req: { nodeId: NodeId; ref: JobRef }; res: null };
   /** Processes now running on the node as guests of other nodes (ProcInfo.guestFrom set). */
   'node.guests': { req: { nodeId: NodeId }; res: ProcInfo[] };
   /** A directory of the node ("~" = the agent user's home), for the program chooser. */
@@ -71,6 +81,7 @@ export const JOB_API_CHANNELS = Object.keys({
   'job.lock': 1,
   'job.migrate': 1,
   'job.status': 1,
+  'job.forget': 1,
   'node.guests': 1,
   'node.files': 1,
 } satisfies Record<keyof JobApiRequests, 1>) as (keyof JobApiRequests)[];

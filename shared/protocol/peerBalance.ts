@@ -7,4 +7,9 @@ export type PeerBalanceRequests = {
   'balance.sendHome': { req: { home: NodeId }; res: MoveReport };
   /** The node's own latest sample (readers about another node that the view lacks, e.g. getfree N). */
   'balance.sample': { req: null; res: NodeSample };
+  /**
+   * The sender's balancer is about to move `job` here: once it arrives it stays the
+   * balancer's cooldown, not the longer hold after an admin's move (docs/LOAD-MODEL.md).
+   */
+  'balance.arriving': { req: { job: string }; res: null };
 };

@@ -15,7 +15,7 @@ export function composeHandlers<H extends object>(parts: Declared<H>[], what = '
   for (const { by, handlers } of parts) {
     for (const [name, fn] of Object.entries(handlers ?? {})) {
       const first = owner.get(name);
-      if (first !== undefined) throw new Error(`two handlers for the ${what} "${name}": ${first} and ${by} both declare it (each name has exactly one owner)`);
+      if (first !== undefined) throw new Error(`two handlers for the ${what} "${name}": ${first} and ${by} both declare it: serve it from one of them (each name has exactly one owner)`);
       owner.set(name, by);
       out[name] = fn;
     }

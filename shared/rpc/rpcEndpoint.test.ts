@@ -56,7 +56,6 @@ function pair(mode: Mode, serverHandlers: Handlers<ServerReqs>, opts: { clientTi
   };
   const clientProblems: string[] = [];
   const serverProblems: string[] = [];
-  // eslint-disable-next-line prefer-const
   let server: Server;
   const client: Client = new RpcEndpoint(deliver(() => server), { ping: () => 'pong' as const }, {
     onProtocolError: (p) => clientProblems.push(p),

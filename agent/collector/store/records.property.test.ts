@@ -255,7 +255,10 @@ describe('varints (properties)', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.nat({ max: Number.MAX_SAFE_INTEGER }), fc.integer({ min: -(2 ** 51), max: 2 ** 51 })), { maxLength: 20 }), (vals) => {
         const w = new ByteWriter(1);
-        for (const [u, s] of vals) w.uvar(u), w.svar(s);
+        for (const [u, s] of vals) {
+          w.uvar(u);
+          w.svar(s);
+        }
         const r = new ByteReader(w.result());
         for (const [u, s] of vals) expect([r.uvar(), r.svar()]).toEqual([u, s]);
         expect(r.done).toBe(true);

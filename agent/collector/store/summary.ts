@@ -79,12 +79,18 @@ export class MinuteAccumulator {
         a.sum[i]! += v;
         if (v < a.min[i]!) {
           a.min[i] = v;
-          if (i === 0) (a.src[0] = li), (a.src[1] = scratch.cpus);
+          if (i === 0) {
+            a.src[0] = li;
+            a.src[1] = scratch.cpus;
+          }
         }
         if (v > a.max[i]!) {
           a.max[i] = v;
           a.maxT[i] = rec.t;
-          if (i === 0) (a.src[2] = li), (a.src[3] = scratch.cpus);
+          if (i === 0) {
+            a.src[2] = li;
+            a.src[3] = scratch.cpus;
+          }
         }
       }
     }

@@ -8,7 +8,6 @@ import { scanFrames } from './logFile.js';
 import { decodeSamples, RecordType, sampleHead, SampleCodecState, unlessDamaged } from './records.js';
 import { lastAtOrBefore, type IndexEntry } from './indexFile.js';
 import { MinuteAccumulator, summaryMinute, type MinuteSummary } from './summary.js';
-import { minuteOf } from '../../../shared/history/metrics.js';
 
 export const SUMMARY_FILE = 'mosix.sum';
 

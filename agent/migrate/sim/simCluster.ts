@@ -8,7 +8,6 @@
 import { jobKey } from '../../../shared/domain/process.js';
 import type { MigrationProgress } from '../../../shared/jobs/migrationProgress.js';
 import type { JobRecord } from '../../../shared/jobs/job.js';
-import type { PeerRequests } from '../../../shared/protocol/peer.js';
 import { RpcError } from '../../../shared/protocol/rpc.js';
 import type { PeerLink } from '../ports.js';
 import { SimNode, type Incarnation, type SimProc, type Universe } from './simNode.js';

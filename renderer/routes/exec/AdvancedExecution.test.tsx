@@ -112,4 +112,34 @@ describe('AdvancedExecution', () => {
     expect(screen.queryByRole('dialog', { name: 'Choose a program' })).toBeNull();
     expect(fb.calls('node.files')).toEqual([{ nodeId: 2, path: '~' }, { nodeId: 2, path: '/bin' }]);
   });
+
+  it('a program that cannot run is reported as such, with its exit status and the shell\'s words, not as started', async () => {
+    const fb = fakeBridge({
+      'job.start': () => [record({ argv: ['/no/such/program'], state: 'exited', pid: undefined, exitStatus: 127, startError: '/no/such/program: not found' })],
+    });
+    loadNodes([1, 2]);
+    render(<AdvancedExecution bridge={fb.bridge} initialNode={2} />);
+    type('Program', '/no/such/program');
+    fireEvent.click(screen.getByRole('button', { name: 'Execute' }));
+    expect((await screen.findByRole('alert', { name: 'Result' })).textContent).toBe(
+      'Not started: job 2.77 could not run /no/such/program (exit status 127, command not found): /no/such/program: not found',
+    );
+  });
+
+  it('run on another node says where it runs; a job that ended at once says how', async () => {
+    const fb = fakeBridge({
+      'job.start': (r) => (r.mode.kind === 'runon'
+        ? [record({ ref: { home: 2, id: 4194305 }, state: 'away', where: 4, pid: undefined })]
+        : [record({ state: 'exited', exitStatus: 0, pid: undefined })]),
+    });
+    loadNodes([1, 2, 4]);
+    render(<AdvancedExecution bridge={fb.bridge} initialNode={2} />);
+    type('Program', '/bin/true');
+    fireEvent.click(screen.getByRole('button', { name: 'Execute' }));
+    expect((await screen.findByRole('status', { name: 'Result' })).textContent).toBe('job 2.77 started on node 2 and has already ended (exit status 0)');
+    mode('run on');
+    fireEvent.keyDown(screen.getByRole('slider', { name: 'Target node' }), { key: 'End' });
+    fireEvent.click(screen.getByRole('button', { name: 'Execute' }));
+    await waitFor(() => expect(screen.getByRole('status', { name: 'Result' }).textContent).toBe('job 2.4194305 started on node 4 (its home is node 2)'));
+  });
 });

@@ -4,6 +4,7 @@ import type { NodeId } from '../../../shared/domain/node.js';
 import { jobKey } from '../../../shared/domain/process.js';
 import type { JobRecord } from '../../../shared/jobs/job.js';
 import type { RunMode, RunModeKind } from '../../../shared/jobs/runModes.js';
+import { startFailure } from '../../../shared/jobs/startFailure.js';
 import { useCluster } from '../../store/clusterStore.js';
 import { openWindow } from '../../windows.js';
 import { useWindowTitle, windowTitles } from '../../windowTitle.js';
@@ -34,10 +35,16 @@ export function modeOf(kind: RunModeKind, target: NodeId | undefined, range: Ran
   return { kind, node: target } as RunMode;
 }
 
-function describe(r: JobRecord): string {
+/** One line per started copy, in the words of what really happened to it. */
+export function describeStart(r: JobRecord): { ok: boolean; line: string } {
   const key = jobKey(r.ref);
-  if (r.state === 'pending') return `job ${key}: to be started on node ${r.where}${r.note ? ` (${r.note})` : ''}`;
-  return `job ${key} started on node ${r.ref.home}${r.pid ? `, PID ${r.pid}` : ''} (${r.state})`;
+  const failed = startFailure(r);
+  if (failed) return { ok: false, line: `Not started: job ${key}${r.where ? ` on node ${r.where}` : ''} ${failed}` };
+  if (r.state === 'pending') return { ok: true, line: `job ${key}: to be started on node ${r.where}${r.note ? ` (${r.note})` : ''}` };
+  if (r.state === 'away') return { ok: true, line: `job ${key} started on node ${r.where} (its home is node ${r.ref.home})` };
+  const on = `node ${r.where || r.ref.home}`;
+  if (r.state === 'running' || r.state === 'stopped') return { ok: true, line: `job ${key} started on ${on}${r.pid ? `, PID ${r.pid}` : ''} (${r.state})` };
+  return { ok: true, line: `job ${key} started on ${on} and has already ended (${r.exitStatus !== undefined ? `exit status ${r.exitStatus}` : r.state})` };
 }
 
 /**
@@ -75,7 +82,8 @@ export function AdvancedExecution({ bridge, initialNode }: { bridge: MosixviewBr
       const mode = modeOf(kind, chosen, shownRange);
       setBusy(true);
       const records = await bridge.invoke('job.start', { nodeId: startNode, argv, cwd, mode });
-      setResult({ ok: true, lines: records.length ? records.map(describe) : ['nothing started: no node in that choice'] });
+      const said = records.map(describeStart);
+      setResult({ ok: said.every((d) => d.ok) && said.length > 0, lines: said.length ? said.map((d) => d.line) : ['nothing started: no node in that choice'] });
     } catch (e) {
       setResult({ ok: false, lines: [`Not started: ${(e as Error).message}`] });
     } finally {

@@ -52,7 +52,7 @@ function snapshotOf(nodes: NodeView[], prompts: HostKeyPrompt[] = []): ClusterSn
 
 /** The shared stand-in with the main window's channels, wired to the store as renderer/main.tsx does. */
 function clusterBridge(snapshot: ClusterSnapshot) {
-  const fb = fakeBridge({ 'cluster.get': () => snapshot, 'cluster.refresh': () => snapshot, 'node.setSpeed': (r) => ({ speed: r.speed }), 'hostKey.answer': () => null });
+  const fb = fakeBridge({ 'cluster.get': () => snapshot, 'cluster.refresh': () => snapshot, 'node.setSpeed': (r) => ({ speed: r.speed }), 'hostKey.answer': () => null, 'hostKey.askAgain': () => null });
   fb.bridge.on('node.view', (v) => clusterActions.applyView(v));
   fb.bridge.on('hostKey.prompt', (p) => clusterActions.addPrompt(p));
   fb.bridge.on('hostKey.resolved', ({ promptId }) => clusterActions.removePrompt(promptId));
@@ -156,6 +156,15 @@ describe('MainWindow', () => {
     expect(within(row(2)).getByRole('img', { name: 'Node 2 down' })).toBeTruthy();
   });
 
+  it('an idle cluster reads 100% balanced, noisy loads and all', async () => {
+    // Idle nodes of a busy machine: a fraction of a task each (4 CPUs per node here).
+    const noisy = [0.9, 0.1, 3.2, 0.4, 0, 2.5, 0.7, 1.1, 0.05, 3.9];
+    await renderCluster(MAP_ORDER.slice(0, 10).map((id, i) => upView(id, 1, { load: noisy[i]! })));
+    const bar = screen.getByRole('progressbar', { name: 'Load-balancing efficiency' });
+    expect(bar.getAttribute('aria-valuenow')).toBe('100');
+    expect(bar.getAttribute('aria-valuetext')).toBe('100% balanced');
+  });
+
   it('the efficiency bar follows clusterEfficiency', async () => {
     const { emit } = await renderCluster(MAP_ORDER.slice(0, 10).map((id) => upView(id)));
     const bar = () => screen.getByRole('progressbar', { name: 'Load-balancing efficiency' });
@@ -163,9 +172,9 @@ describe('MainWindow', () => {
     expect(bar().getAttribute('aria-valuenow')).toBe('100');
 
     const [a, b, c] = MAP_ORDER as [number, number, number];
-    emit('node.view', upView(a, 2, { load: 4 }));
-    // 9 nodes at 0.25 and one at 1 per CPU: mean 0.325 / max 1.
-    expect(bar().getAttribute('aria-valuenow')).toBe('33');
+    emit('node.view', upView(a, 2, { load: 8 }));
+    // 8 tasks on node a's 4 CPUs, one on each of the 9 others: 13 of the 17 tasks have a CPU.
+    expect(bar().getAttribute('aria-valuenow')).toBe('76');
     expect(bar().getAttribute('aria-valuenow')).toBe(expected());
 
     emit('node.view', upView(b, 2, { load: 2, speed: 20000 }));
@@ -180,7 +189,7 @@ describe('MainWindow', () => {
     expect(bar().getAttribute('aria-valuetext')).toBe('no node up');
   });
 
-  it('the host key dialog shows the fingerprint and Accept key answers yes', async () => {
+  it('the host key dialog shows the fingerprint and Accept answers yes', async () => {
     const { emit, invoke } = await renderCluster([upView(1), upView(2)]);
     expect(screen.queryByRole('dialog')).toBeNull();
     const prompt: HostKeyPrompt = {
@@ -194,26 +203,71 @@ describe('MainWindow', () => {
     };
     emit('hostKey.prompt', prompt);
     const dialog = screen.getByRole('dialog', { name: 'Unknown host key of node 2' });
-    expect(within(dialog).getByLabelText('Fingerprint').textContent).toBe(prompt.fingerprint);
+    expect(within(dialog).getByLabelText('Fingerprint of node 2').textContent).toBe(prompt.fingerprint);
     expect(dialog.textContent).toContain('[node2.cluster]:2222');
     expect(dialog.textContent).toContain('/home/admin/.ssh/known_hosts');
+    // One key: nothing to trust "all" of.
+    expect(within(dialog).queryByRole('button', { name: /^Trust all/ })).toBeNull();
 
-    fireEvent.click(within(dialog).getByRole('button', { name: 'Accept key' }));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Accept key of node 2' }));
     expect(invoke).toHaveBeenCalledWith('hostKey.answer', { promptId: 'p-1', accept: true });
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
-  it('Reject key answers no; hostKey.resolved from elsewhere closes the dialog', async () => {
-    const { emit, invoke } = await renderCluster([upView(1)]);
-    const base = { nodeId: 1, host: 'node1', port: 22, keyType: 'ssh-rsa', knownHostsFile: 'kh' };
-    emit('hostKey.prompt', { ...base, promptId: 'a', fingerprint: 'SHA256:aaa' });
-    emit('hostKey.prompt', { ...base, promptId: 'b', fingerprint: 'SHA256:bbb' });
-    fireEvent.click(screen.getByRole('button', { name: 'Reject key' }));
+  it('Reject answers no; hostKey.resolved from elsewhere closes the dialog', async () => {
+    const { emit, invoke } = await renderCluster([upView(1), upView(2)]);
+    const base = { host: 'node1', port: 22, keyType: 'ssh-rsa', knownHostsFile: 'kh' };
+    emit('hostKey.prompt', { ...base, nodeId: 1, promptId: 'a', fingerprint: 'SHA256:aaa' });
+    emit('hostKey.prompt', { ...base, nodeId: 2, promptId: 'b', fingerprint: 'SHA256:bbb' });
+    fireEvent.click(screen.getByRole('button', { name: 'Reject key of node 1' }));
     expect(invoke).toHaveBeenCalledWith('hostKey.answer', { promptId: 'a', accept: false });
-    // The next question follows.
-    expect(screen.getByLabelText('Fingerprint').textContent).toBe('SHA256:bbb');
+    // The other question stays.
+    expect(screen.getByRole('dialog', { name: 'Unknown host key of node 2' })).toBeTruthy();
+    expect(screen.getByLabelText('Fingerprint of node 2').textContent).toBe('SHA256:bbb');
     emit('hostKey.resolved', { promptId: 'b' });
     expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('the keys of a new cluster are asked about in one dialog: every node and fingerprint, and "Trust all N keys shown"', async () => {
+    const { emit, calls } = await renderCluster([1, 2, 3, 4].map((id) => upView(id)));
+    const prompt = (id: number): HostKeyPrompt => ({
+      promptId: `p${id}`, nodeId: id, host: `node${id}.cluster`, port: 22, keyType: 'ssh-ed25519', fingerprint: `SHA256:fp-of-${id}`, knownHostsFile: 'kh',
+    });
+    for (const id of [3, 1, 4]) emit('hostKey.prompt', prompt(id));
+    const dialog = screen.getByRole('dialog', { name: 'Unknown host keys of 3 nodes' });
+    expect(screen.getAllByRole('dialog')).toHaveLength(1);
+    const rows = within(dialog).getAllByRole('row').slice(1);
+    expect(rows.map((r) => within(r).getAllByRole('cell').map((c) => c.textContent))).toEqual(
+      [1, 3, 4].map((id) => [`${id}`, `node${id}.cluster`, 'ssh-ed25519', `SHA256:fp-of-${id}`, 'AcceptReject']),
+    );
+
+    // A key arriving while the admin reads joins the list, and the count with it.
+    emit('hostKey.prompt', prompt(2));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Accept key of node 3' }));
+    expect(calls('hostKey.answer')).toEqual([{ promptId: 'p3', accept: true }]);
+    expect(screen.getByRole('dialog', { name: 'Unknown host keys of 3 nodes' })).toBeTruthy();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Trust all 3 keys shown' }));
+    expect(calls('hostKey.answer').slice(1).sort((a, b) => a.promptId.localeCompare(b.promptId))).toEqual(
+      ['p1', 'p2', 'p4'].map((promptId) => ({ promptId, accept: true })),
+    );
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(calls('hostKey.answer')).toHaveLength(4); // one answer per key, none twice
+  });
+
+  it('a rejected node says "host key rejected" in its row; Ask again asks the main process to connect again', async () => {
+    const { emit, calls } = await renderCluster([upView(1), upView(2)]);
+    emit('node.view', { id: 2, host: 'node2.cluster', status: 'down', reason: 'host key of node2.cluster (ssh-ed25519 SHA256:x) was not accepted: not connecting', hostKeyRejected: true });
+    expect(rowMessage(2)!.textContent).toMatch(/^host key rejected/);
+    expect(rowMessage(2)!.querySelector('[title]')!.getAttribute('title')).toMatch(/SHA256:x/);
+    fireEvent.click(within(row(2)).getByRole('button', { name: 'Ask again about the host key of node 2' }));
+    await waitFor(() => expect(calls('hostKey.askAgain')).toEqual([{ nodeId: 2 }]));
+    // A node down for another reason offers no such button.
+    emit('node.view', { id: 1, host: 'node1.cluster', status: 'down', reason: 'link cut' });
+    expect(within(row(1)).queryByRole('button', { name: /Ask again/ })).toBeNull();
+    // Once it is asked again the mark is gone.
+    emit('node.view', { id: 2, host: 'node2.cluster', status: 'connecting' });
+    expect(within(row(2)).queryByRole('button', { name: /Ask again/ })).toBeNull();
   });
 
   it('moving a speed slider sets the speed after the debounce, once', async () => {
@@ -257,7 +311,66 @@ describe('MainWindow', () => {
   });
 });
 
+describe('speed sliders', () => {
+  const slider = (id: number) => within(row(id)).getByRole('slider', { name: `Speed of node ${id}` }) as HTMLInputElement;
+
+  it('keep their range after a drag: the thumb stays where it was let go', async () => {
+    vi.useFakeTimers();
+    const { emit } = await renderCluster([upView(3), upView(4)]);
+    const max = slider(3).max;
+    fireEvent.change(slider(3), { target: { value: '90000' } });
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(1000);
+    });
+    emit('node.view', upView(3, 2, { speed: 90000 }));
+    expect(slider(3).value).toBe('90000');
+    expect(slider(3).max).toBe(max);
+    expect(slider(4).max).toBe(max);
+  });
+
+  it('share one range, wide enough for the fastest node; a speed set elsewhere beyond it widens it', async () => {
+    const { emit } = await renderCluster([upView(1), upView(2, 1, { speed: 200000 })]);
+    expect(slider(1).max).toBe(slider(2).max);
+    expect(Number(slider(2).max)).toBeGreaterThan(200000);
+    const before = new Map(lampRenders);
+    emit('node.view', upView(1, 2, { speed: 20000 }));
+    expect(slider(1).max).toBe(slider(2).max);
+    expect([...lampRenders].filter(([id, n]) => before.get(id) !== n).map(([id]) => id)).toEqual([1]);
+
+    // mosctl setspeed on the node itself, beyond the range: the range widens so the thumb is not pinned at the end.
+    emit('node.view', upView(2, 2, { speed: 900000 }));
+    expect(Number(slider(2).max)).toBeGreaterThanOrEqual(900000);
+    expect(slider(1).max).toBe(slider(2).max);
+  });
+});
+
 describe('main window during replay', () => {
+  it('every speed slider is disabled, saying why; Live enables them again', async () => {
+    await renderCluster([upView(1), upView(2)]);
+    act(() => useCluster.setState({ replaying: true }));
+    for (const id of [1, 2]) {
+      const s = within(row(id)).getByRole('slider', { name: `Speed of node ${id}` }) as HTMLInputElement;
+      expect(s.disabled).toBe(true);
+      expect(s.title).toBe('replaying the past: press Live to change speeds');
+    }
+    act(() => useCluster.setState({ replaying: false }));
+    expect((within(row(1)).getByRole('slider', { name: 'Speed of node 1' }) as HTMLInputElement).disabled).toBe(false);
+    expect((within(row(1)).getByRole('slider', { name: 'Speed of node 1' }) as HTMLInputElement).title).toBe('');
+  });
+
+  it('a speed chosen just before replay starts is not sent to today\'s node', async () => {
+    vi.useFakeTimers();
+    const { invoke } = await renderCluster([upView(3)]);
+    fireEvent.change(within(row(3)).getByRole('slider', { name: 'Speed of node 3' }), { target: { value: '30000' } });
+    act(() => useCluster.setState({ replaying: true }));
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(1000);
+    });
+    expect(invoke).not.toHaveBeenCalledWith('node.setSpeed', expect.anything());
+    expect((within(row(3)).getByRole('slider', { name: 'Speed of node 3' }) as HTMLInputElement).value).toBe('10000');
+  });
+
+
   it('Refresh and Autorefresh wait for Live, saying why', async () => {
     await renderCluster([upView(1)]);
     act(() => useCluster.setState({ replaying: true, autorefresh: false }));

@@ -3,6 +3,7 @@ import { clusterEfficiency } from '../../../shared/loadFigures.js';
 import { Bar } from '../../components/Bar.js';
 import { NodeRow } from './NodeRow.js';
 import { HostKeyDialog } from './HostKeyDialog.js';
+import { ClusterKeyDialog } from './ClusterKeyDialog.js';
 import { HistoryBar } from '../../history/HistoryBar.js';
 import { openWindow } from '../../windows.js';
 import { useWindowTitle, windowTitles } from '../../windowTitle.js';
@@ -72,6 +73,7 @@ export function MainWindow({ bridge }: { bridge: MosixviewBridge }) {
         </tfoot>
       </table>
       <HostKeyDialog bridge={bridge} />
+      <ClusterKeyDialog bridge={bridge} />
     </main>
   );
 }

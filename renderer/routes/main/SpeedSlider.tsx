@@ -1,24 +1,33 @@
 import { useEffect, useRef, useState } from 'react';
-import { MAX_SPEED, MIN_SPEED } from '../../../shared/domain/node.js';
+import { MIN_SPEED } from '../../../shared/domain/node.js';
 import { Lcd } from '../../components/Lcd.js';
 
 const COMMIT_DELAY_MS = 300;
 
 /**
  * The node's openMosix speed: a slider with an LCD. While the admin drags, the slider
- * shows the chosen value; the agent is told once the hand rests for a moment.
+ * shows the chosen value; the agent is told once the hand rests for a moment. The range
+ * (`max`) is the cluster's, never this value's: a drag must not rescale the slider under the hand.
  */
-export function SpeedSlider({ id, speed, disabled, onCommit }: {
+export function SpeedSlider({ id, speed, max, disabled, why, onCommit }: {
   id: number;
   speed: number | undefined;
+  max: number;
   disabled: boolean;
+  /** Why the slider is disabled, as its tooltip. */
+  why?: string | undefined;
   onCommit: (speed: number) => Promise<void>;
 }) {
   const [draft, setDraft] = useState<number | undefined>(undefined);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => () => clearTimeout(timer.current), []);
+  // Disabled with a change still waiting (replay began within the debounce): that speed is not sent.
+  useEffect(() => {
+    if (!disabled) return;
+    clearTimeout(timer.current);
+    setDraft(undefined);
+  }, [disabled]);
 
-  const max = Math.min(MAX_SPEED, Math.max(100000, Math.ceil(((speed ?? 0) * 1.5) / 10000) * 10000));
   const shown = draft ?? speed;
 
   const change = (value: number) => {
@@ -30,7 +39,7 @@ export function SpeedSlider({ id, speed, disabled, onCommit }: {
   };
 
   return (
-    <span className="speed">
+    <span className="speed" title={why}>
       <input
         type="range"
         aria-label={`Speed of node ${id}`}
@@ -39,6 +48,7 @@ export function SpeedSlider({ id, speed, disabled, onCommit }: {
         step={1}
         value={shown ?? MIN_SPEED}
         disabled={disabled || shown === undefined}
+        title={why}
         onChange={(e) => change(Number(e.target.value))}
       />
       <Lcd value={shown} label={`Speed value of node ${id}`} />

@@ -1,11 +1,11 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { ProcInfo } from '../../../shared/domain/process.js';
 import type { JobRecord } from '../../../shared/jobs/job.js';
 import type { ProcStatus } from '../../../shared/protocol/apiJobs.js';
 import { RpcError } from '../../../shared/protocol/rpc.js';
-import { initialClusterState, useCluster } from '../../store/clusterStore.js';
+import { clusterActions, initialClusterState, useCluster } from '../../store/clusterStore.js';
 import { fakeBridge, loadNodes, type Handlers } from '../../components/fakeBridge.test-util.js';
 import { Migrator, parseTarget } from './Migrator.js';
 
@@ -120,8 +120,117 @@ describe('Migrator', () => {
 
   it('says so when the process has ended, and disables the actions', async () => {
     setup({}, () => ({ nodeId: 1, job: { ...job, state: 'killed', pid: undefined }, reasons: [] }));
-    expect((await screen.findByRole('status', { name: 'Process ended' })).textContent).toBe('The job is not running: killed.');
+    expect((await screen.findByRole('status', { name: 'Process ended' })).textContent).toBe('The job has ended: it was killed.');
     expect((screen.getByRole('button', { name: 'Kill' }) as HTMLButtonElement).disabled).toBe(true);
+    // The node list does not invite a click that can only fail.
+    const nodes = screen.getByRole('region', { name: 'Nodes' });
+    expect(within(nodes).queryByText(/Click/)).toBeNull();
+    expect(within(nodes).getByText('No node can take it now: the job has ended.')).toBeTruthy();
+  });
+
+  it('after Kill it no longer "runs here": the node list and the status agree that it ended', async () => {
+    let killed = false;
+    setup({ 'job.signal': () => ((killed = true), null) }, () => (killed ? { nodeId: 1, job: { ...job, state: 'killed', pid: undefined }, reasons: [] } : jobStatus));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Migrate to node 1' }).textContent).toContain('(runs here)'));
+    fireEvent.click(screen.getByRole('button', { name: 'Kill' }));
+    await screen.findByRole('status', { name: 'Process ended' });
+    expect(screen.getByRole('button', { name: 'Migrate to node 1' }).textContent).not.toContain('runs here');
+    expect(screen.getByRole('button', { name: 'Migrate to node 1' }).getAttribute('aria-current')).toBeNull();
+    expect(screen.getByLabelText('Runs on').textContent).toBe('-');
+  });
+
+  it('a job that runs but is not in the node\'s process list yet is not "not running: running"', async () => {
+    setup({}, () => ({ nodeId: 1, job, reasons: [] }));
+    await waitFor(() => expect(screen.getByLabelText('State').textContent).toBe('running'));
+    expect(screen.queryByRole('status', { name: 'Process ended' })).toBeNull();
+    expect((screen.getByRole('button', { name: 'Kill' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('a program that could not run says so, with the shell\'s words', async () => {
+    const failed: JobRecord = { ...job, argv: ['/no/such'], state: 'exited', pid: undefined, exitStatus: 127, startError: '/no/such: not found' };
+    setup({}, () => ({ nodeId: 1, job: failed, reasons: [] }));
+    expect((await screen.findByRole('status', { name: 'Process ended' })).textContent).toBe(
+      'The job could not run its program: could not run /no/such (exit status 127, command not found): /no/such: not found.',
+    );
+  });
+
+  it('a process that cannot move: every node, Home and Best are disabled with the first reason; signals still work', async () => {
+    const reasons = ['not started with mosrun: only mosrun jobs can migrate'];
+    const fb = setup({}, () => ({ nodeId: 1, proc: { ...proc, job: undefined }, reasons }));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Home' }).title).toBe(`cannot move: ${reasons[0]}`));
+    for (const name of ['Home', 'Best', 'Migrate to node 2', 'Migrate to node 3']) {
+      const b = screen.getByRole('button', { name }) as HTMLButtonElement;
+      expect(b.disabled, name).toBe(true);
+      expect(b.title, name).toBe(`cannot move: ${reasons[0]}`);
+    }
+    for (const name of ['Kill', 'SIGSTOP', 'SIGCONT']) expect((screen.getByRole('button', { name }) as HTMLButtonElement).disabled, name).toBe(false);
+    // Said once, under the nodes it cannot go to, instead of "click a node".
+    const nodes = screen.getByRole('region', { name: 'Nodes' });
+    expect(within(nodes).getByRole('paragraph', { name: 'Cannot move' }).textContent).toBe(`It cannot move: ${reasons[0]}.`);
+    expect(within(nodes).queryByText(/Click/)).toBeNull();
+    expect(screen.getAllByText(/It cannot move/)).toHaveLength(1);
+    fireEvent.click(screen.getByRole('button', { name: 'SIGSTOP' }));
+    await waitFor(() => expect(fb.calls('job.signal')).toHaveLength(1));
+  });
+
+  it('a locked job: the nodes are off with the reason, and the lock can be undone', async () => {
+    const reasons = ['it is locked: unlock it first (migrator or "migrate PID unlock")'];
+    const fb = setup({}, () => ({ ...jobStatus, job: { ...job, locked: true }, reasons }));
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Migrate to node 3' }).title).toBe(`cannot move: ${reasons[0]}`));
+    const box = screen.getByRole('checkbox', { name: /Locked/ }) as HTMLInputElement;
+    expect(box.disabled).toBe(false);
+    fireEvent.click(box);
+    await waitFor(() => expect(fb.calls('job.lock')).toEqual([{ nodeId: 1, ref, locked: false }]));
+  });
+
+  it('the node it runs on is no target', async () => {
+    setup();
+    await waitFor(() => expect(screen.getByLabelText('Runs on').textContent).toBe('node 1'));
+    const here = screen.getByRole('button', { name: 'Migrate to node 1' }) as HTMLButtonElement;
+    expect(here.disabled).toBe(true);
+    expect(here.title).toBe('it runs on node 1 already');
+  });
+
+  it('a node that is down or still connecting is no target: its button says why', async () => {
+    setup();
+    act(() => clusterActions.applySnapshot({
+      name: 'lab', source: 'profile', hostKeyPrompts: [],
+      nodes: [1, 2, 3, 4].map((id) => ({ id, host: `node${id}.lab`, status: id === 2 ? 'down' : id === 4 ? 'connecting' : 'up', ...(id === 2 ? { reason: 'link cut' } : {}) })),
+    }));
+    await waitFor(() => expect(screen.getByLabelText('Runs on').textContent).toBe('node 1'));
+    const b = (n: number) => screen.getByRole('button', { name: `Migrate to node ${n}` }) as HTMLButtonElement;
+    expect([b(2).disabled, b(2).title]).toEqual([true, 'node 2 is down: link cut']);
+    expect([b(4).disabled, b(4).title]).toEqual([true, 'node 4 is not connected yet']);
+    expect([b(3).disabled, b(3).title]).toEqual([false, '']);
+  });
+
+  it('Home on a job already home, Best on the best node: said calmly, as information', async () => {
+    setup({ 'job.migrate': (r) => Promise.reject(new RpcError('EALREADY', `job 1.4321 already runs on node 1${r.to === 'best' ? ' (it is the best node now)' : ''}`)) });
+    await waitFor(() => expect(screen.getByLabelText('Runs on').textContent).toBe('node 1'));
+    fireEvent.click(screen.getByRole('button', { name: 'Home' }));
+    await waitFor(() => expect(screen.getByRole('status', { name: 'Last action' }).textContent).toBe('Sending it home: nothing to do, job 1.4321 already runs on node 1'));
+    fireEvent.click(screen.getByRole('button', { name: 'Best' }));
+    await waitFor(() => expect(screen.getByRole('status', { name: 'Last action' }).textContent).toBe('Migrating to the best node: nothing to do, job 1.4321 already runs on node 1 (it is the best node now)'));
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('a job on a node that went down: where it was, that the node is unreachable, and what to do', async () => {
+    const away: JobRecord = { ...job, state: 'away', where: 3, pid: undefined };
+    const fb = setup({ 'job.forget': () => null }, () => ({ nodeId: 3, job: away, reasons: [], unreachable: { node: 3, why: 'node 3 (node3.lab) is down: no route to host' } }));
+    const said = await screen.findByRole('status', { name: 'Unreachable' });
+    expect(said.textContent).toBe(
+      'Job 1.4321 runs on node 3, which cannot be reached: node 3 (node3.lab) is down: no route to host. Wait for node 3 to come back (the job goes on there if only the connection was lost), or forget the job if node 3 is gone for good.',
+    );
+    expect(screen.getByLabelText('Runs on').textContent).toBe('node 3 (unreachable)');
+    // Its nice is not known here: the display does not make one up.
+    expect(screen.getByLabelText('Nice value').textContent!.trim()).toBe('-');
+    expect(screen.getByLabelText('PID').textContent).toBe('-');
+    // Its command, from its record: nothing on node 3 can be asked.
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Migrator: job 1.4321 /bin/sleep 300');
+    for (const name of ['Home', 'Kill', 'Migrate to node 2']) expect((screen.getByRole('button', { name }) as HTMLButtonElement).title, name).toBe('node 3 cannot be reached');
+    fireEvent.click(screen.getByRole('button', { name: 'Forget job' }));
+    await waitFor(() => expect(fb.calls('job.forget')).toEqual([{ nodeId: 1, ref }]));
+    expect((await screen.findByRole('status', { name: 'Last action' })).textContent).toBe('Forget job 1.4321: done');
   });
 
   it('a job in the middle of a move shows as moving, and every control is disabled with the reason', async () => {

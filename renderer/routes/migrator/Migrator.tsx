@@ -1,29 +1,26 @@
 import { useEffect, useRef, useState } from 'react';
 import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 import type { ApiProcTarget, ProcStatus } from '../../../shared/protocol/apiJobs.js';
-import type { NodeId } from '../../../shared/domain/node.js';
+import type { NodeId, NodeView } from '../../../shared/domain/node.js';
 import { jobKey } from '../../../shared/domain/process.js';
-import type { JobRecord } from '../../../shared/jobs/job.js';
 import { useCluster } from '../../store/clusterStore.js';
 import { usePoll } from '../../components/usePoll.js';
 import { Lamp } from '../../components/Lamp.js';
 import { MigratorStatus } from './MigratorStatus.js';
 import { NiceSlider } from './NiceSlider.js';
+import { migratorView } from './migratorView.js';
 import { ProgressLine } from './ProgressLine.js';
 import { useWindowTitle, windowTitles } from '../../windowTitle.js';
 
 export const STATUS_REFRESH_MS = 1000;
+const TEXT_WIDTH = { maxWidth: '34em' };
+/** As wide as the node list's own hint, so a reason wraps instead of widening the column. */
+const HINT_WIDTH = { maxWidth: '26em' };
 
-/** What a job frozen by a migration is waiting for, in the admin's words; undefined when it is not. */
-export function movingText(job: JobRecord | undefined): string | undefined {
-  if (!job || (job.state !== 'frozen' && !job.pendingCommit)) return undefined;
-  const m = job.moving;
-  if (job.pendingCommit) {
-    const to = job.pendingCommit.to;
-    return `Moving: handed to node ${to}, which has not confirmed it yet: frozen here until node ${to} answers, so it never runs twice.`;
-  }
-  if (job.frozenBy === 'restore') return `Arriving${m ? ` from node ${m.from}` : ''}: restored here, it runs once the source hands it over.`;
-  return `Moving${m ? ` to node ${m.to}` : ''}: frozen while its memory is copied.`;
+/** Why a node cannot take a process now; undefined while it is up. */
+function nodeDown(id: NodeId, node: NodeView | undefined): string | undefined {
+  if (!node || node.status === 'connecting') return `node ${id} is not connected yet`;
+  return node.status === 'down' ? `node ${id} is down${node.reason ? `: ${node.reason}` : ''}` : undefined;
 }
 
 /** "1234" is a PID on the node, "1.5" a job by identity (home 1, id 5). */
@@ -70,7 +67,9 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
       await run();
       setOutcome({ ok: true, text: done ?? `${what}: done` });
     } catch (e) {
-      setOutcome({ ok: false, text: `${what} failed: ${(e as Error).message}` });
+      // Home on a job at home, Best on the best node: nothing was wrong, nothing had to be done.
+      const already = (e as { code?: string }).code === 'EALREADY';
+      setOutcome({ ok: already, text: already ? `${what}: nothing to do, ${(e as Error).message}` : `${what} failed: ${(e as Error).message}` });
     } finally {
       busyRef.current = false;
       setBusy(undefined);
@@ -78,7 +77,12 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
     }
   };
 
-  const t = () => target.current;
+  // A job is acted on by its identity as soon as this render knows it (the effect above may not have run yet).
+  const t = (): ApiProcTarget => {
+    const cur = target.current;
+    const ref = status?.job?.ref;
+    return 'pid' in cur && ref && status ? { nodeId: status.nodeId, ref } : cur;
+  };
   const migrate = (to: NodeId | 'home' | 'best', what: string) =>
     act(what, async () => {
       const r = await bridge.invoke('job.migrate', { ...t(), to });
@@ -86,21 +90,35 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
     });
   const signal = (signal: 'KILL' | 'STOP' | 'CONT', what: string) => act(what, () => bridge.invoke('job.signal', { ...t(), signal }));
 
-  const running = !!status?.proc;
-  const moving = movingText(status?.job);
-  // A job in the middle of a move takes no command: only the protocol may resume or end it.
-  const off = !running || !!moving;
-  const why = moving ? 'the job is being moved: wait until the move has finished' : undefined;
-  const runsOn = status?.nodeId;
+  const view = migratorView(status, which);
+  const runsOn = view.runsOn;
   const title = status?.job ? `job ${jobKey(status.job.ref)}` : `process ${which}`;
-  useWindowTitle(windowTitles.migrator(title, running || status?.job?.state === 'away' ? runsOn : undefined));
+  // The command the admin started, also while the job is elsewhere or has ended.
+  const command = status?.proc ? status.proc.args || status.proc.command : status?.job?.argv.join(' ');
+  const control = { disabled: !!view.noControl, why: view.noControl };
+  // A node is a target when the process may move at all, is not there already, and the node is up.
+  const nodeOff = (id: NodeId) => view.noControl ?? view.noMove ?? (id === runsOn ? `it runs on node ${id} already` : nodeDown(id, nodes[id]));
+  const moveOff = view.noControl ?? view.noMove;
+  const forget = () => {
+    const job = status?.job;
+    if (!job) return;
+    void act(`Forget job ${jobKey(job.ref)}`, () => bridge.invoke('job.forget', { nodeId: job.ref.home, ref: job.ref }));
+  };
+  useWindowTitle(windowTitles.migrator(title, runsOn));
   return (
     <main className="migrator">
-      <h1>Migrator: {title}{status?.proc ? <span className="cluster-name"> {status.proc.args || status.proc.command}</span> : null}</h1>
+      <h1>Migrator: {title}{command ? <span className="cluster-name"> {command}</span> : null}</h1>
       <div className="migrator-body">
         <section aria-label="Nodes" className="migrator-nodes">
           <h2>Nodes</h2>
-          <p className="muted hint">Click (or double-click) a node to migrate the process there.</p>
+          {/* No invitation to a click that can only fail: why it cannot move instead. */}
+          {view.runs && view.noMove && !view.noControl ? (
+            <p aria-label="Cannot move" className="muted hint" style={HINT_WIDTH}>It cannot move: {status?.reasons[0]}{(status?.reasons.length ?? 0) > 1 ? ` (and ${status!.reasons.length - 1} more, below)` : ''}.</p>
+          ) : status && moveOff ? (
+            <p className="muted hint" style={HINT_WIDTH}>No node can take it now: {moveOff}.</p>
+          ) : (
+            <p className="muted hint">Click (or double-click) a node to migrate the process there.</p>
+          )}
           <ul>
             {order.map((id) => (
               <li key={id}>
@@ -109,8 +127,8 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
                   aria-label={`Migrate to node ${id}`}
                   aria-current={id === runsOn ? 'true' : undefined}
                   className={`node-choice${id === runsOn ? ' node-current' : ''}`}
-                  disabled={off}
-                  title={why}
+                  disabled={!!nodeOff(id)}
+                  title={nodeOff(id)}
                   onClick={() => void migrate(id, `Migrating to node ${id}`)}
                 >
                   <Lamp id={id} status={nodes[id]?.status ?? 'connecting'} reason={nodes[id]?.reason} />
@@ -123,17 +141,22 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
         </section>
         <section aria-label="Process control" className="migrator-control">
           <div className="button-grid">
-            <button type="button" disabled={off} onClick={() => void migrate('home', 'Sending it home')} title={why ?? 'migrate to its home node'}>Home</button>
-            <button type="button" disabled={off} onClick={() => void migrate('best', 'Migrating to the best node')} title={why ?? 'migrate to the best node (load, speed, CPUs)'}>Best</button>
-            <button type="button" disabled={off} onClick={() => void signal('KILL', 'Kill')} title={why ?? 'SIGKILL: end it now'}>Kill</button>
-            <button type="button" disabled={off} onClick={() => void signal('STOP', 'SIGSTOP')} title={why ?? 'pause it'}>SIGSTOP</button>
-            <button type="button" disabled={off} onClick={() => void signal('CONT', 'SIGCONT')} title={why ?? 'let it continue'}>SIGCONT</button>
+            <button type="button" disabled={!!moveOff} onClick={() => void migrate('home', 'Sending it home')} title={moveOff ?? 'migrate to its home node'}>Home</button>
+            <button type="button" disabled={!!moveOff} onClick={() => void migrate('best', 'Migrating to the best node')} title={moveOff ?? 'migrate to the best node (load, speed, CPUs)'}>Best</button>
+            <button type="button" disabled={control.disabled} onClick={() => void signal('KILL', 'Kill')} title={control.why ?? 'SIGKILL: end it now'}>Kill</button>
+            <button type="button" disabled={control.disabled} onClick={() => void signal('STOP', 'SIGSTOP')} title={control.why ?? 'pause it'}>SIGSTOP</button>
+            <button type="button" disabled={control.disabled} onClick={() => void signal('CONT', 'SIGCONT')} title={control.why ?? 'let it continue'}>SIGCONT</button>
+            {view.canForget && status?.job && (
+              <button type="button" onClick={forget} title="remove the job's record from its home node: it no longer runs, or its node is gone">Forget job</button>
+            )}
           </div>
-          {moving && <p role="status" aria-label="Moving" className="moving">{moving}</p>}
+          {/* Long sentences wrap within the column instead of pushing it under the nodes. */}
+          {view.headline?.kind === 'moving' && <p role="status" aria-label="Moving" className="moving" style={TEXT_WIDTH}>{view.headline.text}</p>}
+          {view.headline?.kind === 'unreachable' && <p role="status" aria-label="Unreachable" className="moving" style={TEXT_WIDTH}>{view.headline.text}</p>}
           <ProgressLine bridge={bridge} job={status?.job?.ref} />
           <NiceSlider
             nice={status?.proc?.nice}
-            disabled={off}
+            disabled={control.disabled}
             onCommit={(nice) => act(`Renice to ${nice}`, () => bridge.invoke('job.renice', { ...t(), nice }))}
           />
           {status?.job && (
@@ -141,7 +164,7 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
               <input
                 type="checkbox"
                 checked={status.job.locked}
-                disabled={off}
+                disabled={control.disabled}
                 onChange={(e) => {
                   const locked = e.target.checked;
                   void act(locked ? 'Lock' : 'Unlock', () => bridge.invoke('job.lock', { ...t(), locked }));
@@ -157,7 +180,7 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
         </section>
       </div>
       {statusError && <p role="alert" className="row-message">No status: {statusError}</p>}
-      <MigratorStatus status={status as ProcStatus | undefined} asked={nodeId} which={which} />
+      <MigratorStatus status={status as ProcStatus | undefined} view={view} asked={nodeId} />
     </main>
   );
 }

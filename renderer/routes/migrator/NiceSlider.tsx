@@ -10,7 +10,9 @@ export function NiceSlider({ nice, disabled, onCommit }: { nice: number | undefi
   const [draft, setDraft] = useState<number | undefined>(undefined);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => () => clearTimeout(timer.current), []);
-  const shown = draft ?? nice ?? 0;
+  // Unknown (ended, or on a node out of reach): the display shows '-', not a made-up 0.
+  const known = draft ?? nice;
+  const shown = known ?? 0;
   const change = (v: number) => {
     setDraft(v);
     clearTimeout(timer.current);
@@ -22,7 +24,7 @@ export function NiceSlider({ nice, disabled, onCommit }: { nice: number | undefi
       <span className="muted">-20 fast</span>
       <input id="nice-slider" type="range" aria-label="Nice" min={-20} max={19} step={1} value={shown} disabled={disabled} onChange={(e) => change(Number(e.target.value))} />
       <span className="muted">19 slow</span>
-      <output aria-label="Nice value" className="lcd">{String(shown).padStart(3, ' ')}</output>
+      <output aria-label="Nice value" className="lcd">{(known === undefined ? '-' : String(known)).padStart(3, ' ')}</output>
     </div>
   );
 }

@@ -13,7 +13,8 @@ import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 import type { NodeId, NodeView } from '../../../shared/domain/node.js';
 import type { BalanceState } from '../../../shared/protocol/agentBalance.js';
 import type { NodeResult } from '../../../shared/protocol/apiBalance.js';
-import { FLAG_BOXES, combined, describeMoves, describeResult, isChecked, pendingMoves } from './nodeActions.js';
+import { speedSourceLabel } from '../../../shared/loadFigures.js';
+import { FLAG_BOXES, balancerLines, combined, describeAgentStart, describeMoves, describeResult, pendingMoves } from './nodeActions.js';
 
 const POLL_MS = 3000;
 
@@ -123,27 +124,46 @@ function Controls({ bridge, target, states, busy, act }: { bridge: MosixviewBrid
           <output id="pending-away" aria-label="Own jobs away">{pending?.away ?? '…'}</output>
         </div>
         <div className="node-action">
-          <button type="button" disabled={busy} onClick={() => void act('start agent', () => bridge.invoke('balance.startAgent', { nodeId: target }), () => 'agent started')}>Start agent</button>
+          <button type="button" disabled={busy} onClick={() => void act('start agent', () => bridge.invoke('balance.startAgent', { nodeId: target }), describeAgentStart)}>Start agent</button>
           <button type="button" disabled={busy} onClick={() => void act('stop agent', () => bridge.invoke('balance.stopAgent', { nodeId: target }), () => 'agent stopped')}>Stop agent</button>
         </div>
+        <div className="node-action">
+          <button type="button" disabled={busy} onClick={() => void act('install map', () => bridge.invoke('membership.installMap', { nodeId: target }), () => "the profile's map is installed")}>
+            {target === 'all' ? "Install the profile's map on every node" : `Install the profile's map on node ${target}`}
+          </button>
+        </div>
       </div>
+      <p className="node-policy" role="note" aria-label="What wins">
+        What was done on the node wins over Mosixview: a map from <code>setpe -w</code>, <code>setpe -off</code> and the <code>mosctl</code> flags stay;
+        Mosixview installs the profile&apos;s map only on a node that has none (the button above overrules the node).
+        Stop agent keeps the node&apos;s agent stopped, also after Mosixview restarts and for every other GUI, until Start agent.
+      </p>
     </div>
   );
 }
 
 function NodeFacts({ node, entry }: { node: NodeView; entry: NodeEntry | undefined }) {
   const s = node.sample;
+  const held = entry?.state ? balancerLines(entry.state) : [];
   return (
     <dl>
       <dt>Host name</dt><dd>{s?.hostname ?? '-'}</dd>
       <dt>IP address</dt><dd>{node.address ?? node.host}</dd>
       <dt>Status</dt><dd>{node.status}{node.reason ? `: ${node.reason}` : ''}</dd>
-      <dt>Speed</dt><dd>{entry?.state?.speed ?? s?.speed ?? '-'}</dd>
+      <dt>Speed</dt><dd>{entry?.state?.speed ?? s?.speed ?? '-'}{s?.speedSource ? ` (${speedSourceLabel(s.speedSource)})` : ''}</dd>
       {entry?.state && (
         <>
           <dt>Balancer</dt><dd>{entry.state.canMigrate ? 'moves jobs' : 'moves no jobs'}{entry.state.note ? `: ${entry.state.note}` : ''}</dd>
         </>
       )}
+      {held.length > 0 && (
+        <>
+          <dt>Held back</dt>
+          <dd><ul className="held" aria-label={`Held back on node ${node.id}`}>{held.map((l) => <li key={l}>{l}</li>)}</ul></dd>
+        </>
+      )}
+      {node.isolated && (<><dt>Peers</dt><dd role="alert">{node.isolated}</dd></>)}
+      {node.ownMap && (<><dt>Map</dt><dd>{node.ownMap}</dd></>)}
       {entry?.error && (<><dt>Agent</dt><dd role="alert">{entry.error}</dd></>)}
     </dl>
   );
@@ -152,7 +172,7 @@ function NodeFacts({ node, entry }: { node: NodeView; entry: NodeEntry | undefin
 function NodePanel({ node, entry, controls }: { node: NodeView; entry: NodeEntry | undefined; controls?: ReactNode }) {
   return (
     <section className="node-facts" aria-label={`Node ${node.id} configuration`}>
-      <h2><Lamp id={node.id} status={node.status} reason={node.reason} /> Node {node.id}: {node.sample?.hostname ?? node.host}</h2>
+      <h2><Lamp id={node.id} status={node.status} reason={node.reason} cutOff={node.isolated} /> Node {node.id}: {node.sample?.hostname ?? node.host}</h2>
       <NodeFacts node={node} entry={entry} />
       {controls}
       <button type="button" className="remote-proc-box" onClick={() => openWindow(`procs/${node.id}`, `procs-${node.id}`)}>remote proc-box</button>

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DECAY, NO_FLAGS } from '../../../shared/balancing/types.js';
 import type { BalanceState } from '../../../shared/protocol/agentBalance.js';
-import { FLAG_BOXES, combined, describeMoves, describeResult, isChecked, pendingMoves } from './nodeActions.js';
+import { FLAG_BOXES, balancerLines, combined, describeAgentStart, describeMoves, describeResult, isChecked, pendingMoves } from './nodeActions.js';
 
-const st = (flags: Partial<typeof NO_FLAGS>): BalanceState => ({ nodeId: 1, flags: { ...NO_FLAGS, ...flags }, decay: DEFAULT_DECAY, speed: 10000, exchanging: true, canMigrate: true, note: '', moves: 0, failedMoves: 0, jobs: 0, guests: 0, away: 0 });
+const st = (flags: Partial<typeof NO_FLAGS>): BalanceState => ({ nodeId: 1, flags: { ...NO_FLAGS, ...flags }, decay: DEFAULT_DECAY, speed: 10000, exchanging: true, canMigrate: true, note: '', moves: 0, failedMoves: 0, jobs: 0, guests: 0, away: 0, held: [], avoiding: [] });
 const box = (label: string) => FLAG_BOXES.find((b) => b.label === label)!;
 
 describe('node configuration window logic', () => {
@@ -31,5 +31,19 @@ describe('node configuration window logic', () => {
       'bring: 1 job(s) sent home (1.2); job 1.3 stayed: busy; node 4 not reached: down',
     );
     expect(describeResult('stop agent', { nodeId: 2, ok: false, error: 'node 2 is not connected' }, () => 'x')).toBe('stop agent failed: node 2 is not connected');
+  });
+
+  it('the balancer says which jobs it keeps here and which nodes it sends nothing to, with why', () => {
+    expect(balancerLines(st({}))).toEqual([]);
+    const s = { ...st({}), held: [{ job: '1.7', why: 'CRIU is not installed on this node' }], avoiding: [{ node: 3, why: 'a move there failed: link cut', forS: 25 }] };
+    expect(balancerLines(s)).toEqual(['job 1.7 stays here: CRIU is not installed on this node', 'node 3 gets no jobs from here for 25 s: a move there failed: link cut']);
+    // An older agent's state has neither list.
+    const { held: _h, avoiding: _a, ...old } = s;
+    expect(balancerLines(old as unknown as BalanceState)).toEqual([]);
+  });
+
+  it('Start agent on an agent that runs says so calmly, not "agent started"', () => {
+    expect(describeAgentStart('started')).toBe('agent started');
+    expect(describeAgentStart('already running')).toBe('the agent is already running: nothing to start');
   });
 });

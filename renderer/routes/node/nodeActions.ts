@@ -1,6 +1,6 @@
 /** What the node configuration window says about an action's outcome on each node. */
 import type { BalanceState, MoveReport } from '../../../shared/protocol/agentBalance.js';
-import type { NodeResult } from '../../../shared/protocol/apiBalance.js';
+import type { AgentStart, NodeResult } from '../../../shared/protocol/apiBalance.js';
 import type { FlagName } from '../../../shared/balancing/controls.js';
 
 /** The window's controls: label (accessible name), flag, and whether checked means the flag is on. */
@@ -24,6 +24,11 @@ export function describeMoves(what: string, r: MoveReport): string {
 }
 
 /** One line per node: "done" with the outcome, or the node's error. */
+/** "Start agent" on an agent that runs started nothing: that is information, not a success. */
+export function describeAgentStart(v: AgentStart): string {
+  return v === 'already running' ? 'the agent is already running: nothing to start' : 'agent started';
+}
+
 export function describeResult<T>(what: string, r: NodeResult<T>, ok: (v: T) => string): string {
   return r.ok ? ok(r.value) : `${what} failed: ${r.error}`;
 }
@@ -42,4 +47,12 @@ export function pendingMoves(states: readonly (BalanceState | undefined)[]): { g
   const guests = known.reduce((a, s) => a + s.guests, 0);
   const away = known.reduce((a, s) => a + s.away, 0);
   return { guests: `${guests} guest${guests === 1 ? '' : 's'} here`, away: `${away} own job${away === 1 ? '' : 's'} away` };
+}
+
+/** What the balancer holds back, one line each: jobs it keeps here and targets it avoids, with why. */
+export function balancerLines(state: BalanceState): string[] {
+  return [
+    ...(state.held ?? []).map((h) => `job ${h.job} stays here: ${h.why}`),
+    ...(state.avoiding ?? []).map((a) => `node ${a.node} gets no jobs from here for ${a.forS} s: ${a.why}`),
+  ];
 }

@@ -46,4 +46,15 @@ describe('RemoteProcs (processes migrated to this node)', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'goto home node' }));
     expect((await screen.findByRole('alert', { name: 'Last action' })).textContent).toBe('Sending process 50 (job 1.1050) home to node 1 failed: CRIU is not installed on node 1');
   });
+
+  it('a guest job is one row: the command its user started, with the CPU of the whole job', async () => {
+    const ref = { home: 4, id: 1060 };
+    const wrap: ProcInfo = { ...guest(60, 4), command: 'sh', args: 'sh -c "$@" 3>&-; echo $? >&3 mosixview-job node count.js', cpu: 0.5, job: ref };
+    const cmd: ProcInfo = { ...guest(61, 4), ppid: 60, job: ref, args: 'node count.js', cpu: 99 };
+    const fb = fakeBridge({ 'node.guests': () => [wrap, cmd], 'job.migrate': () => moved(4) });
+    render(<RemoteProcs nodeId={3} bridge={fb.bridge} />);
+    const row = await screen.findByRole('row', { name: 'Guest 60' });
+    expect(screen.getAllByRole('row').filter((r) => r.getAttribute('aria-label'))).toHaveLength(1);
+    expect(within(row).getAllByRole('cell').map((c) => c.textContent).slice(0, 7)).toEqual(['60', '4', '4.1060', 'bob', '99.5', '80 MB', 'node count.js']);
+  });
 });

@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 import type { NodeId } from '../../../shared/domain/node.js';
 import { jobKey, type ProcInfo } from '../../../shared/domain/process.js';
 import { formatKb } from '../../../shared/loadFigures.js';
+import { groupJobs, internalPids, jobAsProcess } from '../../../shared/jobs/jobView.js';
 import { useCluster } from '../../store/clusterStore.js';
 import { usePoll } from '../../components/usePoll.js';
 import { useWindowTitle, windowTitles } from '../../windowTitle.js';
@@ -16,7 +17,14 @@ export const GUESTS_REFRESH_MS = 1000;
 export function RemoteProcs({ nodeId, bridge }: { nodeId: NodeId; bridge: MosixviewBridge }) {
   const host = useCluster((s) => s.nodes[nodeId]?.host);
   useWindowTitle(windowTitles.remote(nodeId));
-  const { data, error, refresh } = usePoll(() => bridge.invoke('node.guests', { nodeId }), GUESTS_REFRESH_MS, [nodeId, bridge]);
+  const { data: guests, error, refresh } = usePoll(() => bridge.invoke('node.guests', { nodeId }), GUESTS_REFRESH_MS, [nodeId, bridge]);
+  // A guest job is one row: the command its user started, not its sh -c wrapper.
+  const data = useMemo(() => {
+    if (!guests) return undefined;
+    const jobs = groupJobs(guests);
+    const inJobs = internalPids(jobs);
+    return [...guests.filter((p) => !inJobs.has(p.pid)), ...[...jobs.values()].map((m) => jobAsProcess(m))].sort((a, b) => a.pid - b.pid);
+  }, [guests]);
   useEffect(() => bridge.on('job.changed', () => refresh()), [bridge, refresh]);
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | undefined>(undefined);
   const busy = useRef(false);

@@ -23,11 +23,30 @@ export interface SimJobSpec {
   memKb: number;
 }
 
+/**
+ * Unmovable work beside the jobs, as on a node that is also busy with other things: bursts
+ * of runnable processes (a CPU loop started over ssh, a compile) on some nodes, and on every
+ * node the odd process that happens to be runnable at the sampling instant (ssh, ps, cron).
+ */
+export interface SimNoise {
+  /** Nodes with bursts of unmovable CPU work. */
+  burstNodes: NodeId[];
+  /** Mean gap between the end of one burst and the start of the next, s (exponential). */
+  meanGapS: number;
+  /** Burst length, s, uniform in [lo, hi]. */
+  burstS: [number, number];
+  /** Runnable processes during a burst, a whole number uniform in [lo, hi]. */
+  tasks: [number, number];
+  /** Chance per node and sample that one more process is runnable at the sampling instant. */
+  blip: number;
+}
+
 export interface Workload {
   name: string;
   description: string;
   nodes: SimNodeSpec[];
   jobs: SimJobSpec[];
+  noise?: SimNoise;
 }
 
 export type Policy = 'balance' | 'none' | 'roundrobin';
@@ -50,9 +69,13 @@ export interface SimResult {
   makespan: number;
   lowerBound: number;
   meanSlowdown: number;
+  /** Migrations of every job that arrived, finished or not. */
   migrations: number;
+  /** Per job that arrived (finished or not): its migrations, by job id. */
+  migrationsPerJob: Record<number, number>;
   /** False when the time limit struck before every job finished. */
   complete: boolean;
+  /** The jobs that finished. */
   jobs: JobOutcome[];
 }
 
@@ -85,7 +108,7 @@ export function slowdown(j: Pick<JobOutcome, 'arrival' | 'finish' | 'work'>): nu
   return j.work > 0 ? (j.finish - j.arrival) / j.work : 1;
 }
 
-export function summarise(w: Workload, policy: Policy, seed: number, jobs: JobOutcome[], complete: boolean): SimResult {
+export function summarise(w: Workload, policy: Policy, seed: number, jobs: JobOutcome[], complete: boolean, migrationsPerJob: Record<number, number>): SimResult {
   const first = w.jobs.length ? Math.min(...w.jobs.map((j) => j.arrival)) : 0;
   const last = jobs.length ? Math.max(...jobs.map((j) => j.finish)) : first;
   return {
@@ -95,7 +118,8 @@ export function summarise(w: Workload, policy: Policy, seed: number, jobs: JobOu
     makespan: last - first,
     lowerBound: lowerBound(w),
     meanSlowdown: jobs.length ? jobs.reduce((a, j) => a + slowdown(j), 0) / jobs.length : 0,
-    migrations: jobs.reduce((a, j) => a + j.migrations, 0),
+    migrations: Object.values(migrationsPerJob).reduce((a, b) => a + b, 0),
+    migrationsPerJob,
     complete,
     jobs,
   };

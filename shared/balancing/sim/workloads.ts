@@ -1,6 +1,6 @@
 /** The benchmark's workload shapes, each generated from a seed. */
 import { exponential, pareto, pick, seededRng } from '../rng.js';
-import type { SimJobSpec, SimNodeSpec, Workload } from './model.js';
+import type { SimJobSpec, SimNodeSpec, SimNoise, Workload } from './model.js';
 
 const GB = 1024 * 1024;
 
@@ -66,3 +66,27 @@ export function heterogeneous(seed: number, jobs = 10): Workload {
 }
 
 export const SHAPES: readonly ((seed: number) => Workload)[] = [burst, poisson, heavyTail, heterogeneous];
+
+/**
+ * Issue 13's noise: bursts of 1-2 unmovable runnable processes lasting 0.5-3 s, a mean 4 s
+ * apart, on nodes 2-4, and on every node a one-in-four chance per sample that some process
+ * (ssh, ps, cron) is runnable at the sampling instant.
+ */
+export const NOISY: SimNoise = Object.freeze({ burstNodes: [2, 3, 4], meanGapS: 4, burstS: [0.5, 3], tasks: [1, 2], blip: 0.25 }) as SimNoise;
+
+/** The cluster and noise of noisyHogs, in words (the benchmark's heading). */
+export const NOISY_SETTING =
+  '4 equal 1-CPU nodes, otherwise idle; bursts of 1-2 unmovable processes (0.5-3 s, mean gap 4 s) on nodes 2-4, a runnable process at 1 sample in 4 on every node';
+
+/** `hogs` CPU-bound jobs that outlive the run, started on node 1 of 4 equal nodes, with NOISY background work. */
+export function noisyHogs(seed: number, hogs: number): Workload {
+  const r = seededRng(seed);
+  const js: SimJobSpec[] = Array.from({ length: hogs }, (_, i) => ({ id: i + 1, home: 1, arrival: 0, work: 100_000, memKb: memKb(r) }));
+  return {
+    name: `noisy-${hogs}-hog${hogs === 1 ? '' : 's'}`,
+    description: `${hogs} CPU hog${hogs === 1 ? '' : 's'} started on node 1; ${NOISY_SETTING}`,
+    nodes: equalNodes(4),
+    jobs: js,
+    noise: NOISY,
+  };
+}

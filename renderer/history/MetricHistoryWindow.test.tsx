@@ -1,0 +1,129 @@
+// @vitest-environment jsdom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import type { CollectorChoice } from '../../shared/protocol/apiHistory.js';
+import { fakeBridge } from '../components/fakeBridge.test-util.js';
+import { fakeHistoryAgent } from './fakeHistoryAgent.test-util.js';
+import { LOAD_WINDOW, MEM_WINDOW, MetricHistoryWindow } from './MetricHistoryWindow.js';
+import { nodeColour } from './chart/chartColours.js';
+import { HistoryRoute } from './HistoryRoute.js';
+
+const M = 60_000;
+const T0 = new Date(2026, 10, 29, 3, 28, 21).getTime();
+const LAST = T0 + 40 * M;
+
+/** The canvas as tests see it: the strokes of the last drawing, with their style. */
+let strokes: { colour: string; width: number; alpha: number }[] = [];
+beforeEach(() => {
+  vi.useFakeTimers();
+  strokes = [];
+  const ctx = {
+    fillStyle: '', strokeStyle: '', lineWidth: 1, globalAlpha: 1, lineJoin: 'miter',
+    setTransform() {}, setLineDash() {}, clearRect() { strokes = []; }, fillRect() {}, save() {}, restore() {}, rect() {}, clip() {}, beginPath() {}, moveTo() {}, lineTo() {}, closePath() {}, fill() {},
+    stroke() { strokes.push({ colour: String(this.strokeStyle), width: this.lineWidth, alpha: this.globalAlpha }); },
+  };
+  vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(ctx as never);
+  vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(1000);
+  vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue({ left: 0, top: 0, width: 920, height: 300, right: 920, bottom: 300, x: 0, y: 0, toJSON() {} });
+});
+afterEach(() => {
+  cleanup();
+  vi.restoreAllMocks();
+  vi.useRealTimers();
+});
+
+function agentWithData() {
+  const agent = fakeHistoryAgent(T0);
+  for (let s = 0; s <= 40 * 60; s++) for (const id of [1, 2, 3]) agent.h.seconds.push({ t: T0 + s * 1000, id, load: id === 2 && s > 600 && s < 700 ? 95 : 10 * id, mem: 1_000_000 * id });
+  agent.h.checkpoints.push({ t: T0 + 5 * M, label: 'hog-start' });
+  const choice: CollectorChoice = { nodeId: 1, status: { host: 'n1', running: true, started: T0, last: LAST, dir: '/h', backups: [] } };
+  return fakeBridge({ 'history.collector': () => choice, 'history.series': agent.answer });
+}
+function open(spec = LOAD_WINDOW) {
+  const fb = agentWithData();
+  render(<MetricHistoryWindow bridge={fb.bridge} spec={spec} />);
+  return fb;
+}
+const settle = () => act(async () => { await vi.advanceTimersByTimeAsync(5); });
+const shown = () => screen.getByRole('status', { name: 'Shown range' }).textContent ?? '';
+const lines = () => strokes.filter((s) => [1, 2, 3].map(nodeColour).includes(s.colour));
+
+describe('a metric history window', () => {
+  it('opens on the recorded range, with round time ticks, and the whole day one click away', async () => {
+    open();
+    await settle();
+    await settle();
+    expect(shown()).toMatch(/^2026-11-29 03:28:21 – 04:08:21 \(40 min\)$/);
+    expect(screen.getByRole('button', { name: 'Recorded range' }).getAttribute('aria-pressed')).toBe('true');
+    expect(screen.getByRole('img', { name: 'Load: 3 node(s), 1 checkpoint(s)' }).dataset.drawnNodes).toBe('3');
+    const ticks = [...document.querySelectorAll('.time-tick')].map((e) => e.textContent);
+    expect(ticks.slice(0, 3)).toEqual(['03:30', '03:35', '03:40']);
+    expect([...document.querySelectorAll('.value-tick')].map((e) => e.textContent)).toEqual(['0', '25', '50', '75', '100']);
+    expect(document.querySelector('.checkpoint-label')!.textContent).toBe('hog-start');
+    fireEvent.click(screen.getByRole('button', { name: 'Whole day' }));
+    await settle();
+    expect(shown()).toMatch(/^2026-11-29 03:28:21 – 2026-11-30 03:28:21 \(24 h\)$/);
+    expect((screen.getByRole('button', { name: 'Zoom out' }) as HTMLButtonElement).disabled).toBe(true);
+    // Zoom in from the whole day goes towards the data, not to the empty middle of the day.
+    fireEvent.click(screen.getByRole('button', { name: 'Zoom in' }));
+    await settle();
+    expect(shown()).toMatch(/^2026-11-29 03:28:21 – 15:28:21 \(12 h\)$/);
+  });
+
+  it('moves a cursor with the keys, reads every node\'s value under it, and zooms around it', async () => {
+    open();
+    await settle();
+    await settle();
+    const cursor = screen.getByRole('slider', { name: 'Cursor in Load' });
+    act(() => cursor.focus());
+    fireEvent.keyDown(cursor, { key: 'Home' });
+    for (let i = 0; i < 2; i++) fireEvent.keyDown(cursor, { key: 'ArrowRight', shiftKey: true }); // 2 x 10 columns of 5 s
+    const readout = screen.getByRole('list', { name: 'Load at 03:30:01' });
+    expect(within(readout).getAllByRole('listitem').map((li) => li.getAttribute('aria-label'))).toEqual(['node 1: 10%', 'node 2: 20%', 'node 3: 30%']);
+    expect(screen.getByRole('cell', { name: 'Node 3 at the cursor' }).textContent).toBe('30%');
+    fireEvent.keyDown(cursor, { key: '+' });
+    await settle();
+    // 03:30:01 keeps its place, a twentieth of the way in: 20 min shown around it.
+    expect(shown()).toMatch(/^2026-11-29 03:29:11 – 03:49:11 \(20 min\)$/);
+  });
+
+  it('highlights a node hovered or chosen in the table: its line wider and on top, the others faded', async () => {
+    open();
+    await settle();
+    await settle();
+    const row = screen.getByRole('row', { name: 'Node 2 history' });
+    fireEvent.mouseEnter(row);
+    expect(lines().at(-1)).toMatchObject({ colour: nodeColour(2), width: 2.5, alpha: 1 });
+    expect(lines()[0]!.alpha).toBeLessThan(0.5);
+    fireEvent.mouseLeave(screen.getByRole('table', { name: 'Load history per node' }));
+    expect(lines().every((l) => l.alpha === 1)).toBe(true);
+    fireEvent.click(within(row).getByRole('button', { name: 'Highlight node 2' }));
+    expect(within(row).getByRole('button', { name: 'Highlight node 2' }).getAttribute('aria-pressed')).toBe('true');
+    expect(lines().at(-1)).toMatchObject({ colour: nodeColour(2), width: 2.5 });
+    // The peak of node 2 is in its level's colours in the table.
+    expect(screen.getByRole('cell', { name: 'Peak of node 2' }).className).toBe('level-alert');
+  });
+
+  it('draws Memory history\'s three charts the same way, in GB on round ticks', async () => {
+    open(MEM_WINDOW);
+    await settle();
+    await settle();
+    for (const name of ['mem: available memory', 'rmem: free memory', 'tmem: total memory']) {
+      expect(screen.getByRole('img', { name: `${name}: 3 node(s), 1 checkpoint(s)` }).dataset.drawnNodes).toBe('3');
+    }
+    const labels = [...document.querySelectorAll('[aria-label="mem: available memory"] .value-tick')].map((e) => e.textContent);
+    expect(labels).toEqual(['0 GB', '1 GB', '2 GB', '3 GB']);
+  });
+
+  it('reads the memory afresh when the route goes from the load to the memory window', async () => {
+    const fb = agentWithData();
+    const { rerender } = render(<HistoryRoute parts={['load']} bridge={fb.bridge} />);
+    await settle();
+    await settle();
+    rerender(<HistoryRoute parts={['mem']} bridge={fb.bridge} />);
+    await settle();
+    await settle();
+    expect(fb.calls('history.series').at(-1)!.metrics).toEqual(['mem', 'rmem', 'tmem']);
+    expect(screen.getByRole('cell', { name: 'Average of node 1 value' }).textContent).not.toBe('-');
+  });
+});

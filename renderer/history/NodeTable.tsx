@@ -1,0 +1,67 @@
+/**
+ * The per-node table of a metric history window: what a screen reader reads instead of the
+ * chart (colour, host, average and peak over the shown range, the value at the cursor), and
+ * where a node is chosen: hovering a row or pressing its node button highlights its line.
+ */
+import type { HistorySeries } from '../../shared/protocol/agentHistory.js';
+import { columnOf } from '../../shared/history/seriesMerge.js';
+import { openWindow } from '../windows.js';
+import { nodeColour } from './chart/chartColours.js';
+import { columnValue } from './chart/lineGeometry.js';
+import { describeValue, levelOf } from './chart/CursorReadout.js';
+import type { WindowSpec } from './windowSpecs.js';
+import { clock } from './timeFormat.js';
+
+export interface NodeTableProps {
+  series: HistorySeries;
+  spec: WindowSpec;
+  backup: string | undefined;
+  range: readonly [number, number];
+  cursor: number | undefined;
+  highlight: number | undefined;
+  pinned: number | undefined;
+  onHover: (id: number | undefined) => void;
+  onPin: (id: number | undefined) => void;
+}
+
+export function NodeTable({ series, spec, backup, range, cursor, highlight, pinned, onHover, onPin }: NodeTableProps) {
+  const atCursor = (id: number) =>
+    cursor === undefined ? '' : describeValue(columnValue(series.nodes.find((n) => n.id === id)?.series[spec.main], series, columnOf(series, cursor)), spec.format);
+  const level = (v: number | null | undefined) => (spec.main === 'load' && v != null ? `level-${levelOf(v)}` : undefined);
+  return (
+    <table className="history-nodes" aria-label={`${spec.title} per node`} onMouseLeave={() => onHover(undefined)}>
+      <thead>
+        <tr><th>Node</th><th>Colour</th><th>Host</th><th>Average</th><th>Peak</th><th>Peak at</th><th className="at-cursor">{cursor !== undefined ? `At ${clock(cursor)}` : 'At cursor'}</th><th /></tr>
+      </thead>
+      <tbody>
+        {series.nodes.map((n) => {
+          const st = n.series[spec.main]?.stats;
+          return (
+            <tr key={n.id} aria-label={`Node ${n.id} history`} className={n.id === highlight ? 'lit' : undefined} onMouseEnter={() => onHover(n.id)}>
+              <td>
+                <button type="button" className="highlight-node" aria-pressed={pinned === n.id} aria-label={`Highlight node ${n.id}`}
+                  title="Highlight this node's line (press again to stop)" onClick={() => onPin(pinned === n.id ? undefined : n.id)}>
+                  {n.id}
+                </button>
+              </td>
+              <td aria-label={`Colour of node ${n.id}`} title={`node ${n.id}'s line in the chart`}>
+                <span className="swatch" style={{ background: nodeColour(n.id) }} data-colour={nodeColour(n.id)} />
+              </td>
+              <td>{n.host}</td>
+              <td aria-label={`Average of node ${n.id} value`} className={level(st?.avg)}>{st?.avg != null ? spec.format(st.avg) : '-'}</td>
+              <td aria-label={`Peak of node ${n.id}`} data-value={st?.peak ?? ''} className={level(st?.peak)}>{st?.peak != null ? spec.format(st.peak) : '-'}</td>
+              <td aria-label={`Peak time of node ${n.id}`} data-t={st?.peakT ?? ''}>{st?.peakT != null ? clock(st.peakT) : '-'}</td>
+              <td aria-label={`Node ${n.id} at the cursor`}>{atCursor(n.id)}</td>
+              <td>
+                <button type="button" aria-label={`Average of node ${n.id}`} title="Average over the shown range"
+                  onClick={() => openWindow(`history/average/${spec.main}/${n.id}/${backup ?? 'current'}/${Math.round(range[0])}/${Math.round(range[1])}`, `avg-${spec.main}-${n.id}`)}>
+                  X
+                </button>
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

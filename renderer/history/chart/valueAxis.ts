@@ -1,0 +1,41 @@
+/** The value axis of a history chart: its top and round ticks, from the highest value shown. */
+import type { HistoryMetric, HistorySeries } from '../../../shared/protocol/agentHistory.js';
+import { columnValue, visibleColumns } from './lineGeometry.js';
+import { valueTicks } from './ticks.js';
+
+export interface ValueAxis {
+  top: number;
+  ticks: number[];
+  label: (v: number) => string;
+}
+
+/** The highest value of any node in the columns of the range (after scaling). */
+export function visiblePeak(s: HistorySeries, metric: HistoryMetric, range: readonly [number, number], scale = 1): number {
+  const [c0, c1] = visibleColumns(s, range[0], range[1]);
+  let top = 0;
+  for (const n of s.nodes) {
+    const m = n.series[metric];
+    if (!m) continue;
+    for (let c = c0; c <= c1; c++) {
+      const v = columnValue(m, s, c, scale);
+      if (v && v.max > top) top = v.max;
+    }
+  }
+  return top;
+}
+
+/** Load: 0..100 % at least (0/25/50/75/100), more when a node is overloaded (0/50/.../200). */
+export function loadAxis(peak: number): ValueAxis {
+  const v = valueTicks(Math.max(100, peak));
+  return { top: v.top, ticks: v.ticks, label: (x) => String(x) };
+}
+
+/** Memory in MB, counted in GB once it reaches 2 GB (0/5/10/15/20 GB rather than 0/5000/...). */
+export function memoryAxis(peakMb: number): ValueAxis {
+  if (peakMb < 2048) {
+    const v = valueTicks(peakMb);
+    return { top: v.top, ticks: v.ticks, label: (x) => `${x} MB` };
+  }
+  const v = valueTicks(peakMb / 1024);
+  return { top: v.top * 1024, ticks: v.ticks.map((x) => x * 1024), label: (x) => `${Math.round((x / 1024) * 100) / 100} GB` };
+}

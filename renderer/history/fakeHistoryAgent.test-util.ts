@@ -1,0 +1,42 @@
+/**
+ * A stand-in for the collector node's agent in renderer tests: answers history.series from
+ * a list of recorded seconds with the agent's rules (columns, since, next, settled stats),
+ * built on the shared downsampling. Tests add seconds to it while a window is open.
+ */
+import type { HistorySeries, HistorySeriesRequest, NodeSeries } from '../../shared/protocol/agentHistory.js';
+import { MinMaxBuckets } from '../../shared/history/downsample.js';
+import { columnOf, columnStart } from '../../shared/history/seriesMerge.js';
+import { gridFor, recordedRange } from '../../shared/history/grid.js';
+
+export interface Second {
+  t: number;
+  id: number;
+  load: number;
+  mem?: number;
+}
+
+export function fakeHistoryAgent(started: number, seconds: Second[] = []) {
+  const h = { started, seconds, checkpoints: [] as { t: number; label: string }[] };
+  const answer = (req: HistorySeriesRequest): HistorySeries => {
+    const last = Math.max(h.started, ...h.seconds.map((s) => s.t));
+    const fit = req.recorded ? gridFor(recordedRange(h.started, last), req.buckets, !req.backup) : undefined;
+    const from = fit?.from ?? req.from ?? h.started;
+    const to = fit?.to ?? req.to ?? from + 86_400_000;
+    const grid = { from, to, buckets: fit?.buckets ?? req.buckets };
+    const first = req.since === undefined ? 0 : columnOf(grid, req.since);
+    const readFrom = columnStart(grid, first);
+    const next = columnStart(grid, columnOf(grid, Math.min(to, Math.max(from, last))));
+    const per = new Map<number, Map<string, MinMaxBuckets>>();
+    for (const s of h.seconds) {
+      if (s.t < readFrom || s.t > to) continue;
+      if (!per.has(s.id)) per.set(s.id, new Map(req.metrics.map((k) => [k, new MinMaxBuckets(from, to, grid.buckets, undefined, next)])));
+      for (const [k, b] of per.get(s.id)!) b.add(s.t, k === 'load' ? s.load : (s.mem ?? 0));
+    }
+    const nodes: NodeSeries[] = [...per.entries()].sort(([a], [b]) => a - b).map(([id, m]) => ({
+      id, host: `node${id}`,
+      series: Object.fromEntries([...m].map(([k, b]) => [k, { min: b.min.slice(first), max: b.max.slice(first), mean: b.series().mean.slice(first), stats: b.stats(), settled: b.settledStats() }])),
+    }));
+    return { backup: req.backup ?? null, started: h.started, last, from, to, buckets: grid.buckets, first, next, nodes, checkpoints: h.checkpoints.filter((c) => c.t >= readFrom && c.t <= to) };
+  };
+  return { h, answer };
+}

@@ -1,0 +1,46 @@
+/** What Mosixload and Mosixmem show: their charts, units, axes and the metric of the per-node table. */
+import type { HistoryMetric } from '../../shared/protocol/agentHistory.js';
+import { formatKbShort } from './timeFormat.js';
+import { loadAxis, memoryAxis, type ValueAxis } from './chart/valueAxis.js';
+
+export interface ChartSpec {
+  metric: HistoryMetric;
+  title: string;
+  unit: string;
+  /** Values are divided by this for the chart (kB -> MB). */
+  scale?: number;
+  levels?: boolean;
+  axis: (peak: number) => ValueAxis;
+  /** A value as the chart's readout shows it (after scaling). */
+  format: (v: number) => string;
+}
+
+export interface WindowSpec {
+  title: string;
+  /** The metric of the per-node table and the average buttons. */
+  main: HistoryMetric;
+  charts: ChartSpec[];
+  /** A raw value (kB for memory) as the table shows it. */
+  format: (v: number) => string;
+}
+
+const percent = (v: number) => `${Math.round(v)}%`;
+const mb = (v: number) => formatKbShort(v * 1024);
+
+export const LOAD_WINDOW: WindowSpec = {
+  title: 'Load history',
+  main: 'load',
+  charts: [{ metric: 'load', title: 'Load', unit: '% of the node’s CPUs; yellow above 50, red above 80', levels: true, axis: loadAxis, format: percent }],
+  format: percent,
+};
+
+export const MEM_WINDOW: WindowSpec = {
+  title: 'Memory history',
+  main: 'mem',
+  charts: [
+    { metric: 'mem', title: 'mem: available memory', unit: 'MB', scale: 1024, axis: memoryAxis, format: mb },
+    { metric: 'rmem', title: 'rmem: free memory', unit: 'MB', scale: 1024, axis: memoryAxis, format: mb },
+    { metric: 'tmem', title: 'tmem: total memory', unit: 'MB', scale: 1024, axis: memoryAxis, format: mb },
+  ],
+  format: (v) => formatKbShort(v),
+};

@@ -1,0 +1,37 @@
+import { useState } from 'react';
+import type { NodeView } from '../../../shared/domain/node.js';
+import type { MosixviewBridge } from '../../../shared/protocol/api.js';
+import { HostKeyRejected } from './HostKeyDialog.js';
+
+/**
+ * The row's message cell: why the node is down (a rejected host key with "Ask again"); else, first, that its peers reject it (cut
+ * off), then its own map (setpe -w / -off: the node wins) with the admin's explicit way to
+ * install the profile's, then the last action error or a warning.
+ */
+export function RowStatus({ node, actionError, bridge }: { node: NodeView; actionError: string | undefined; bridge: MosixviewBridge }) {
+  const [installError, setInstallError] = useState<string | undefined>(undefined);
+  const up = node.status === 'up';
+  const text = up ? [node.isolated, node.ownMap, installError, actionError ?? node.warning].some(Boolean) : !!node.reason;
+  const install = async () => {
+    try {
+      const [r] = await bridge.invoke('membership.installMap', { nodeId: node.id });
+      setInstallError(r && !r.ok ? `installing the profile's map failed: ${r.error}` : undefined);
+    } catch (e) {
+      setInstallError(`installing the profile's map failed: ${(e as Error).message}`);
+    }
+  };
+  return (
+    <td className="row-message" role={text ? 'status' : undefined}>
+      {!up && (node.hostKeyRejected ? <HostKeyRejected id={node.id} reason={node.reason} bridge={bridge} /> : node.reason)}
+      {up && node.isolated && <span className="row-cutoff">{node.isolated}</span>}
+      {up && node.ownMap && (
+        <span className="row-note">
+          {node.ownMap}
+          <button type="button" onClick={() => void install()}>Install the profile&apos;s map on node {node.id}</button>
+        </span>
+      )}
+      {up && installError && <span className="row-cutoff">{installError}</span>}
+      {up && (actionError ?? node.warning)}
+    </td>
+  );
+}
