@@ -8,7 +8,7 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tlsClientOptions, tlsServerOptions } from '../peer/peerNet.js';
-import { StreamPageChannel, type PagesSeen } from './pageChannel.js';
+import { IN_FLIGHT_BYTES, StreamPageChannel, type PagesSeen } from './pageChannel.js';
 
 const key = randomBytes(32);
 const servers: Server[] = [];
@@ -98,5 +98,53 @@ describe('page channel over the peer TLS', () => {
     expect(r.got.bytes).toBeLessThan(r.sent.bytes);
     // What arrived is an unchanged prefix of what was sent.
     expect(r.read.equals(pages.subarray(0, r.read.length))).toBe(true);
+  });
+});
+
+describe('page channel into CRIU', () => {
+  it("gathers the records TLS hands over in one go into one write to the page server's fd 3", async () => {
+    const { Duplex, PassThrough } = await import('node:stream');
+    const peer = new PassThrough();
+    const writes: number[] = [];
+    const received: Buffer[] = [];
+    const fd3 = new Duplex({
+      read() {},
+      write(chunk: Buffer, _enc, cb) {
+        writes.push(1);
+        received.push(chunk);
+        cb();
+      },
+      writev(chunks, cb) {
+        writes.push(chunks.length);
+        received.push(...chunks.map((c) => c.chunk as Buffer));
+        cb();
+      },
+    });
+    const channel = new StreamPageChannel('m', peer);
+    void channel.bridge(fd3, 'receive');
+    // One network read of 64 KiB decrypts into four 16 KiB records, delivered in one tick.
+    const records = [0, 1, 2, 3].map((i) => Buffer.alloc(16384, i));
+    peer.pause();
+    for (const r of records) peer.push(r);
+    peer.resume();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(Buffer.concat(received).equals(Buffer.concat(records))).toBe(true);
+    expect(channel.bytes()).toBe(4 * 16384);
+    // Each write costs a system call (dear on a VM) and a wake-up of the page server.
+    expect(writes).toEqual([4]);
+  });
+
+  it('keeps reading CRIU while the peer takes its time, and pauses once 1 MiB waits for it', async () => {
+    const { Duplex } = await import('node:stream');
+    // A peer that takes nothing yet (TLS still encrypting, the network full).
+    const peer = new Duplex({ read() {}, write: () => undefined });
+    const fd3 = new Duplex({ read() {}, write: (_c, _e, cb: () => void) => cb() });
+    const channel = new StreamPageChannel('m', peer);
+    void channel.bridge(fd3, 'send');
+    // CRIU's fd 3 is read 64 KiB at a time.
+    for (let i = 0; i < 20; i++) fd3.push(Buffer.alloc(65536, i));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(channel.bytes()).toBe(IN_FLIGHT_BYTES);
+    expect(fd3.isPaused()).toBe(true);
   });
 });

@@ -17,6 +17,9 @@
  */
 import type { Duplex } from 'node:stream';
 
+/** Bytes written on and not yet taken by the other side before the reading side pauses. */
+export const IN_FLIGHT_BYTES = 1 << 20;
+
 /** What one side of a page channel saw pass from source to target. */
 export interface PagesSeen {
   bytes: number;
@@ -61,12 +64,32 @@ export class StreamPageChannel implements PageChannel {
     const [from, to] = direction === 'send' ? [fd3, this.stream] : [this.stream, fd3];
     const [back, backTo] = direction === 'send' ? [this.stream, fd3] : [fd3, this.stream];
     fd3.on('error', () => undefined);
+    let corked = false;
+    let paused = false;
     from.on('data', (d: Buffer) => {
       this.seen += d.length;
       this.onBytes(this.seen);
-      if (!to.write(d)) {
+      // TLS hands over one record (16 KiB) at a time, several from one network read, all in
+      // the same tick: they go to CRIU as one writev. Every write is a system call (dear on a
+      // VM) and a wake-up of the CRIU reading it. An end() flushes what is corked.
+      if (direction === 'receive' && !corked) {
+        corked = true;
+        to.cork();
+        process.nextTick(() => {
+          corked = false;
+          to.uncork();
+        });
+      }
+      to.write(d);
+      // Our own limit, not the streams' 16 KiB: a 64 KiB read of CRIU's fd 3 (or four TLS
+      // records) would otherwise pause the source after every chunk and wait for a drain.
+      if (!paused && to.writableLength >= IN_FLIGHT_BYTES) {
+        paused = true;
         from.pause();
-        to.once('drain', () => from.resume());
+        to.once('drain', () => {
+          paused = false;
+          from.resume();
+        });
       }
     });
     back.on('data', (d: Buffer) => backTo.write(d));
@@ -78,7 +101,11 @@ export class StreamPageChannel implements PageChannel {
       if (!fd3.destroyed) fd3.destroy();
       if (!this.stream.destroyed) this.stream.end();
     };
-    this.stream.once('close', endBoth);
+    // The source finished: the target's page server still gets what TLS delivered and is
+    // written on (up to IN_FLIGHT_BYTES), then its end of the stream.
+    const peerDone = direction === 'receive' ? () => (fd3.writableEnded ? undefined : fd3.end()) : endBoth;
+    this.stream.once('end', peerDone);
+    this.stream.once('close', () => (this.stream.readableEnded ? peerDone() : endBoth()));
     // A record that fails TLS's check errors the connection without always closing it at once.
     this.stream.once('error', endBoth);
     return new Promise((resolve) => {
