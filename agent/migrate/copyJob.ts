@@ -18,6 +18,7 @@ import type { DumpResult, LocalSteps } from './localSteps.js';
 import type { Clock, PeerLink } from './ports.js';
 import type { Failpoint } from './failpoints.js';
 import { anotherRound, choosePath } from './precopy.js';
+import { RpcError } from '../../shared/protocol/rpc.js';
 
 export type Report = (p: Omit<MigrationProgress, 'ref' | 'from' | 'to' | 'at'>) => void;
 
@@ -71,7 +72,7 @@ export async function copyJob(c: CopyJob): Promise<{ dump: DumpResult; pages: Re
     for (let n = 1; anotherRound(rounds); n++) {
       const pages = await link.openPages(to, subChannel(id, `pre${n}`), meter(c, 'pre-copy', { round: n }));
       c.report({ phase: 'pre-copy', round: n });
-      const r = await steps.preDump(key, join(dir, `pre-${n}`), prevDir, pages);
+      const r = await steps.preDump(key, join(dir, `pre-${n}`), prevDir, pages).catch((e) => withTargetsReason(c, e));
       sent[`pre${n}`] = r.pages;
       rounds.push(r.pages.bytes);
       prevDir = join(dir, `pre-${n}`);
@@ -80,9 +81,22 @@ export async function copyJob(c: CopyJob): Promise<{ dump: DumpResult; pages: Re
   const final = choice.path === 'pre-copy' ? 'final' : '';
   const pages = await link.openPages(to, subChannel(id, final), meter(c, 'dumping'));
   c.report({ phase: 'dumping', ...(c.jobBytes ? { totalBytes: c.jobBytes } : {}) });
-  const dump = await steps.prepareDump(key, final ? join(dir, final) : dir, { id, from: self, to }, { pages, ...(prevDir ? { prevDir } : {}) });
+  const dump = await steps
+    .prepareDump(key, final ? join(dir, final) : dir, { id, from: self, to }, { pages, ...(prevDir ? { prevDir } : {}) })
+    .catch((e) => withTargetsReason(c, e));
   if (dump.pages) sent[final] = dump.pages;
   return { dump, pages: sent, path: choice.path, dumpedAt: c.clock.now() };
+}
+
+/**
+ * A dump that streamed its memory failed: if the target's page server failed first (its disk
+ * full, say), that is the reason to give, not the source's CRIU losing its page server.
+ */
+async function withTargetsReason(c: CopyJob, e: unknown): Promise<never> {
+  const there = await c.link.request(c.to, 'mig.status', { id: c.id }, 5000).catch(() => undefined);
+  if (!there?.pagesError) throw e;
+  const err = e as RpcError;
+  throw new RpcError(err.code ?? 'EDUMP', `${there.pagesError}; so ${err.message.charAt(0).toLowerCase()}${err.message.slice(1)}`);
 }
 
 /**

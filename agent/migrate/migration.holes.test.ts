@@ -99,4 +99,10 @@ describe('migration holes, each closed', () => {
     expect(r.progress.find((p) => p.path)).toMatchObject({ path: 'one dump', why: expect.stringMatching(/does not track dirty pages \(CONFIG_MEM_SOFT_DIRTY\)/) });
     expect(r.progress.some((p) => p.phase === 'pre-copy')).toBe(false);
   });
+
+  it("a target whose image disk runs full while the memory streams in: the admin is told that, not just that the source's CRIU lost its page server", async () => {
+    const r = await runPlan(at(await stepOf(2, 'pages.write'), 'fail'));
+    expect(r.outcome).toMatch(/^EDUMP: moving job 1\.100 to node 2 failed at its checkpoint, so it goes on here on node 1: .*the disk for checkpoint images on node 2 is full/);
+    expect(r.violations).toEqual([]);
+  });
 });

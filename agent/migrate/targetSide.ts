@@ -33,7 +33,12 @@ interface Incoming {
   cancel?: () => void;
   /** What each page server received, once it ended: '' for a single dump, 'pre1'.., 'final'. */
   pages: Map<string, Promise<PagesSeen>>;
+  /** Why a page server failed: the source's CRIU only sees it go away, and asks. */
+  pagesError?: string;
 }
+
+/** How long a status question waits for page servers that may be exiting just then. */
+const PAGES_SETTLE_MS = 2000;
 
 export type TargetRequests = Pick<PeerJobRequests, 'mig.begin' | 'mig.restore' | 'mig.commit' | 'mig.abort' | 'mig.status'>;
 
@@ -121,7 +126,7 @@ export class TargetSide {
       'mig.restore': ({ id, job, pages }) => this.restore(id, job, pages),
       'mig.commit': ({ id, migration }) => this.commit(id, migration),
       'mig.abort': ({ id }) => (this.discard(id), null),
-      'mig.status': ({ id }) => ({ phase: this.status(id) }),
+      'mig.status': ({ id }) => this.statusReport(id),
     };
   }
 
@@ -153,7 +158,7 @@ export class TargetSide {
     const prev = sub === 'final' || sub.startsWith('pre') ? Math.max(0, ...rounds.filter((n) => sub === 'final' || n < Number(sub.slice(3)))) : 0;
     this.d.jobs.files.mkdir(dir);
     const r = this.d.jobs.checkpointer.pageServer(dir, channel, prev ? { prevDir: this.subDir(id, `pre${prev}`) } : {}).then((x) => x.pages);
-    r.catch(() => undefined);
+    r.catch((e: Error) => void (m.pagesError ??= e.message));
     m.pages.set(sub, r);
   }
 
@@ -245,6 +250,20 @@ export class TargetSide {
     const r = steps.resumeRestored(m.key, record.phases ? { ...record, phases: { ...record.phases, commitMs: this.d.clock.now() - committing } } : record);
     this.cleanup(id);
     return r;
+  }
+
+  /** The phase; while the memory comes in, also why a page server here failed, if one did. */
+  private async statusReport(id: string): Promise<{ phase: MigrationPhase | 'none' | 'unknown'; pagesError?: string }> {
+    const m = this.incoming.get(id);
+    if (m?.phase === 'receiving' && m.pages.size && !m.pagesError) {
+      // The source asks as soon as its dump failed: the page server here may be exiting still.
+      let cancel = () => {};
+      const waited = new Promise<void>((r) => (cancel = this.d.clock.timer(r, PAGES_SETTLE_MS)));
+      await Promise.race([Promise.allSettled(m.pages.values()), waited]);
+      cancel();
+    }
+    const phase = this.status(id);
+    return m?.pagesError ? { phase, pagesError: m.pagesError } : { phase };
   }
 
   private status(id: string): MigrationPhase | 'none' | 'unknown' {

@@ -26,8 +26,10 @@ export type PeerJobRequests = {
    * 'none': the target never had it, or discarded it; it will never run there. 'running':
    * the target committed to it (it may have ended or moved on since). 'unknown': older than
    * the target's commit log reaches back; the source must not resume on its own.
+   * `pagesError`: why a page server of the migration failed there (a source's CRIU only sees
+   * its page server go away).
    */
-  'mig.status': { req: { id: string }; res: { phase: MigrationPhase | 'none' | 'unknown' } };
+  'mig.status': { req: { id: string }; res: { phase: MigrationPhase | 'none' | 'unknown'; pagesError?: string } };
   /** To the home node: its job moved between two other nodes. */
   'mig.moved': { req: { ref: JobRef; where: NodeId; migration?: MigrationRecord }; res: null };
   /** To the home node: its job ended on node `on` (told until the home answers). */

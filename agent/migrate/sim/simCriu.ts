@@ -47,9 +47,9 @@ export class SimPageChannel implements PageChannel {
     try {
       s.node.receivePages(s.inc, s.dir, pages);
     } catch (e) {
-      const why = e instanceof Crash ? new Error('the page server went away (its agent crashed)') : (e as Error);
-      s.done(why);
-      return why;
+      s.done(e instanceof Crash ? new Error('the page server went away (its agent crashed)') : (e as Error));
+      // As real CRIU: the dump only sees its page server go away, not why.
+      return new Error("page-xfer: The page server doesn't answer");
     }
     this.sent = bytes;
     const seen = { bytes };
