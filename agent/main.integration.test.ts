@@ -3,7 +3,7 @@
  * `attach` starting or reusing the daemon, `stop`, and a stale socket left by kill -9.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFile, execFileSync, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { TOOLS } from './cli/installTools.js';
@@ -81,6 +81,21 @@ describe('the built agent bundle', () => {
     const hash = createHash('sha256').update(readFileSync(BUNDLE)).digest('hex').slice(0, 8);
     expect(out).toBe(`${PKG_VERSION}+${hash}`);
   });
+
+  it('every tool answers --version and --help on stdout with exit status 0, needing no daemon', async () => {
+    const version = execFileSync(process.execPath, [BUNDLE, '--version'], { encoding: 'utf8' }).trim();
+    const run = (args: string[]) =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
+        const c = execFile(process.execPath, [BUNDLE, ...args], { encoding: 'utf8', env }, (e, stdout, stderr) => done({ status: e ? (e.code as number) : 0, stdout, stderr }));
+        c.stdin?.end();
+      });
+    const answers = await Promise.all(TOOLS.map(async (tool) => ({ tool, v: await run([tool, '--version']), h: await run([tool, '--help']) })));
+    for (const { tool, v, h } of answers) {
+      expect([v.status, v.stdout.trim(), v.stderr], `${tool} --version`).toEqual([0, `${tool} (Mosixview) ${version}`, '']);
+      expect([h.status, h.stderr], `${tool} --help`).toEqual([0, '']);
+      expect(h.stdout, `${tool} --help`).toMatch(new RegExp(`^usage: ${tool} `));
+    }
+  }, 120_000);
 
   it('install-tools DIR puts the openMosix-named tools there, each running this agent', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mv-tools-'));

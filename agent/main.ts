@@ -21,6 +21,7 @@ import { CliError } from './cli/daemonClient.js';
 import { installTools, TOOLS, writeTools } from './cli/installTools.js';
 import { isAbsolute, resolve } from 'node:path';
 import { mosixcollector } from './collector/collectorCli.js';
+import { toolInfo } from './cli/toolInfo.js';
 
 const USAGE = `usage: mosixview-agent {attach [--embedded] [--start|--stop] | daemon | stop | status | install-tools DIR | --version | TOOL ARGS}\n  TOOL: ${TOOLS.join(', ')}`;
 
@@ -61,6 +62,11 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 async function main(argv: string[]): Promise<void> {
   const [cmd, ...rest] = argv;
   const bundle = process.argv[1] ?? '';
+  const info = toolInfo(cmd ?? '', rest, AGENT_VERSION);
+  if (info !== undefined) {
+    process.stdout.write(info + '\n');
+    return;
+  }
   switch (cmd) {
     case '--version':
     case 'version':

@@ -57,4 +57,5 @@ await Promise.all([
 ]);
 await cp('renderer/index.html', 'dist/renderer/index.html');
 await cp('renderer/styles.css', 'dist/renderer/app.css');
+await cp('build/icons/mosixview.svg', 'dist/renderer/icon.svg');
 console.log('built dist/ (agent, electron main + preload, headless, renderer)');

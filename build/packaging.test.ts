@@ -1,74 +1,14 @@
 /**
  * The packaging files cannot be exercised here (electron-builder needs the Electron zip,
- * which cannot be downloaded), so these tests at least pin what they must contain.
+ * which cannot be downloaded), so these tests read them as electron-builder and systemd
+ * would and pin what they must contain.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 
-type Yaml = string | Yaml[] | { [k: string]: Yaml };
-
-/**
- * The YAML subset electron-builder.yml uses: block maps, block lists (of scalars or of
- * maps), comments, quoted or plain scalars. No flow collections, anchors or multi-line
- * scalars; a line it does not understand fails the test rather than being skipped.
- */
-export function parseYaml(text: string): Yaml {
-  const lines = text
-    .split('\n')
-    .map((raw, i) => ({ no: i + 1, indent: raw.search(/\S/), text: raw.replace(/\s+#.*$/, '').replace(/^\s*#.*$/, '').trimEnd() }))
-    .filter((l) => l.text.trim() !== '');
-  let pos = 0;
-  const scalar = (s: string): string => {
-    const t = s.trim();
-    if (/^".*"$/.test(t)) return JSON.parse(t) as string;
-    if (/^'.*'$/.test(t)) return t.slice(1, -1).replace(/''/g, "'");
-    if (/^[[{&*|>]/.test(t)) throw new Error(`unsupported YAML: ${t}`);
-    return t;
-  };
-  const keyValue = (s: string, no: number): [string, string] => {
-    const m = /^("[^"]*"|'[^']*'|[^:]+?):(?:\s+(.*))?$/.exec(s);
-    if (!m) throw new Error(`line ${no}: not "key: value": ${s}`);
-    return [scalar(m[1]!), m[2] ?? ''];
-  };
-  function block(indent: number): Yaml {
-    const first = lines[pos];
-    if (!first || first.indent < indent) return '';
-    return first.text.trim().startsWith('- ') || first.text.trim() === '-' ? list(first.indent) : map(first.indent);
-  }
-  function map(indent: number, into: { [k: string]: Yaml } = {}): { [k: string]: Yaml } {
-    while (pos < lines.length && lines[pos]!.indent === indent && !lines[pos]!.text.trim().startsWith('-')) {
-      const l = lines[pos++]!;
-      const [k, v] = keyValue(l.text.trim(), l.no);
-      into[k] = v === '' ? block(indent + 1) : scalar(v);
-    }
-    const next = lines[pos];
-    if (next && next.indent > indent) throw new Error(`line ${next.no}: unexpected indentation`);
-    return into;
-  }
-  function list(indent: number): Yaml[] {
-    const out: Yaml[] = [];
-    while (pos < lines.length && lines[pos]!.indent === indent && lines[pos]!.text.trim().startsWith('-')) {
-      const l = lines[pos]!;
-      const rest = l.text.trim().slice(1).trim();
-      if (rest === '') {
-        pos++;
-        out.push(block(indent + 1));
-      } else if (/^("[^"]*"|'[^']*'|[^:"']+):(\s|$)/.test(rest)) {
-        // "- key: v" opens a map whose further keys line up with "key".
-        const keyIndent = l.text.indexOf(rest);
-        lines[pos] = { ...l, indent: keyIndent, text: ' '.repeat(keyIndent) + rest };
-        out.push(map(keyIndent));
-      } else {
-        pos++;
-        out.push(scalar(rest));
-      }
-    }
-    return out;
-  }
-  const doc = block(0);
-  if (pos < lines.length) throw new Error(`line ${lines[pos]!.no}: not parsed: ${lines[pos]!.text}`);
-  return doc;
-}
+type Yaml = string | boolean | number | null | Yaml[] | { [k: string]: Yaml };
 
 /** systemd unit: section -> key -> values (a key may repeat). */
 function parseUnit(text: string): Record<string, Record<string, string[]>> {
@@ -92,17 +32,10 @@ function parseUnit(text: string): Record<string, Record<string, string[]>> {
 
 const read = (p: string): string => readFileSync(new URL(p, import.meta.url), 'utf8');
 
-describe('the YAML subset parser', () => {
-  it('reads maps, lists of scalars and lists of maps, and refuses what it does not know', () => {
-    expect(parseYaml('a: 1 # c\nb:\n  - x\n  - "y z"\nc:\n  - from: f\n    to: t\nd:\n  e: g\n')).toEqual({
-      a: '1', b: ['x', 'y z'], c: [{ from: 'f', to: 't' }], d: { e: 'g' },
-    });
-    expect(() => parseYaml('a: [1, 2]\n')).toThrow(/unsupported/);
-  });
-});
-
 describe('electron-builder.yml', () => {
-  const cfg = parseYaml(read('./electron-builder.yml')) as Record<string, Yaml>;
+  const cfg = load(read('./electron-builder.yml')) as Record<string, Yaml>;
+  const linux = cfg.linux as Record<string, Yaml>;
+  const deb = cfg.deb as Record<string, Yaml>;
 
   it('names the app and writes to release/', () => {
     expect(cfg.appId).toBe('org.mosixview.app');
@@ -121,9 +54,47 @@ describe('electron-builder.yml', () => {
   });
 
   it('builds an AppImage and a deb for Linux', () => {
-    const targets = (cfg.linux as Record<string, Yaml>).target as Yaml[];
+    const targets = linux.target as Yaml[];
     const names = targets.map((t) => (typeof t === 'string' ? t : (t as Record<string, string>).target));
     expect(names).toEqual(expect.arrayContaining(['AppImage', 'deb']));
+  });
+
+  it("keeps electron-builder's default deb dependencies and adds ours", () => {
+    // Setting `depends` replaces the defaults; ask the installed electron-builder for them.
+    const require = createRequire(import.meta.url);
+    const fpm = require('app-builder-lib/out/targets/FpmTarget.js') as { default: { prototype: { getDefaultDepends(t: string): string[] } } };
+    const defaults = fpm.default.prototype.getDefaultDepends.call({}, 'deb');
+    expect(defaults.length).toBeGreaterThan(5);
+    expect(deb.depends).toEqual(expect.arrayContaining([...defaults, 'openssh-client']));
+    expect(deb.depends).toContain('libasound2 | libasound2t64');
+  });
+
+  it('names a maintainer with an e-mail address, in the config and in package.json', () => {
+    expect(linux.maintainer).toMatch(/^[^<>]+ <[^@\s<>]+@[^@\s<>]+\.[a-z]+>$/);
+    const pkg = JSON.parse(read('../package.json')) as { author?: { name?: string; email?: string } };
+    expect(pkg.author?.email).toMatch(/@/);
+  });
+
+  it('has an icon at every size a desktop wants, drawn from one SVG', () => {
+    expect(linux.icon).toBe('build/icons');
+    for (const size of [16, 32, 48, 64, 128, 256, 512]) {
+      const png = readFileSync(new URL(`./icons/${size}x${size}.png`, import.meta.url));
+      // PNG header, then IHDR's width and height (big-endian) at bytes 16 and 20.
+      expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+      expect([png.readUInt32BE(16), png.readUInt32BE(20)], `${size}x${size}.png`).toEqual([size, size]);
+    }
+    expect(existsSync(new URL('./icons/mosixview.svg', import.meta.url))).toBe(true);
+  });
+
+  it('the same SVG is the favicon of every window (headless too)', () => {
+    expect(read('../renderer/index.html')).toMatch(/<link rel="icon" type="image\/svg\+xml" href="icon.svg" \/>/);
+    expect(read('./build.mjs')).toContain("cp('build/icons/mosixview.svg', 'dist/renderer/icon.svg')");
+  });
+
+  it('downloads no Electron and rebuilds nothing at build time', () => {
+    expect(cfg.electronDist).toBe('node_modules/electron/dist');
+    expect(cfg.npmRebuild).toBe(false);
+    expect(cfg.nodeGypRebuild).toBe(false);
   });
 
   it('is what `npm run dist` uses', () => {

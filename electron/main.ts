@@ -1,20 +1,22 @@
 /** Electron entry: thin on purpose; the wiring lives in app/electronApp.ts and is unit-tested. */
 import * as electron from 'electron';
 import { join } from 'node:path';
-import { parseStartOptions, USAGE } from './core/cliOptions.js';
+import { parseStartOptions, startInfo } from './core/cliOptions.js';
+import { mosixviewArgs } from './core/electronArgv.js';
 import { createClusterService } from './core/createService.js';
 import { registerScheme, startElectronApp } from './app/electronApp.js';
 
 const options = (() => {
   try {
-    return parseStartOptions(process.argv.slice(electron.app.isPackaged ? 1 : 2).filter((a) => !a.startsWith('--inspect')));
+    return parseStartOptions(mosixviewArgs(process.argv, electron.app.isPackaged));
   } catch (e) {
     process.stderr.write(`mosixview: ${(e as Error).message}\n`);
     process.exit(2);
   }
 })();
-if (options.help) {
-  process.stdout.write(USAGE + '\n');
+const info = startInfo(options);
+if (info !== undefined) {
+  process.stdout.write(info + '\n');
   process.exit(0);
 }
 

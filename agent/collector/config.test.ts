@@ -42,4 +42,16 @@ describe('collector settings', () => {
     expect(r.problems[0]).toMatch(/collector\.json cannot be used \(.*JSON.*\): ignored$/);
     expect(loadSettings(pathsWith('[1]'), {}).problems[0]).toMatch(/is not a JSON object: ignored$/);
   });
+
+  it("the packaged /etc/mosixview/collector.json applies when the state directory has none of its own", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mvcfg-'));
+    const etc = join(dir, 'etc-collector.json');
+    writeFileSync(etc, '{"retentionDays": 7}');
+    const state = { dir: join(dir, 'state'), socket: '', pidFile: '', log: '' };
+    expect(collectorPaths(state, etc).config).toBe(etc);
+    expect(loadSettings(collectorPaths(state, etc), {}).settings.retentionDays).toBe(7);
+    mkdirSync(join(state.dir, 'collector'), { recursive: true });
+    writeFileSync(join(state.dir, 'collector', 'collector.json'), '{"retentionDays": 3}');
+    expect(loadSettings(collectorPaths(state, etc), {}).settings.retentionDays).toBe(3);
+  });
 });

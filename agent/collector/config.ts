@@ -1,9 +1,10 @@
 /**
  * Where the collector keeps things and how often it does what. Settings come from
- * <stateDir>/collector/collector.json, then environment variables (tests shorten the
+ * <stateDir>/collector/collector.json (or, when there is none, the packaged agent's
+ * /etc/mosixview/collector.json), then environment variables (tests shorten the
  * intervals that way), then the openMosix defaults.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CURRENT_DIR, DEFAULT_POLICY, type RotationPolicy } from './store/rotation.js';
 import type { StatePaths } from '../stateDir.js';
@@ -20,15 +21,19 @@ export interface CollectorPaths {
   selfFile: string;
 }
 
-export function collectorPaths(p: StatePaths): CollectorPaths {
+/** The packaged agent's settings (mosixview-agent.deb installs it as a conffile). */
+export const SYSTEM_COLLECTOR_CONFIG = '/etc/mosixview/collector.json';
+
+export function collectorPaths(p: StatePaths, systemConfig = SYSTEM_COLLECTOR_CONFIG): CollectorPaths {
   const dir = join(p.dir, 'collector');
+  const own = join(dir, 'collector.json');
   return {
     dir,
     current: join(dir, CURRENT_DIR),
     pidFile: join(dir, 'mosixcollector.pid'),
     socket: join(dir, 'collector.sock'),
     log: join(dir, 'collector.log'),
-    config: join(dir, 'collector.json'),
+    config: !existsSync(own) && existsSync(systemConfig) ? systemConfig : own,
     selfFile: join(dir, 'self.json'),
   };
 }

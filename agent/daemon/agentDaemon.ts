@@ -17,6 +17,7 @@ import { AGENT_VERSION } from '../version.js';
 import { ensureStateDir, type StatePaths } from '../stateDir.js';
 import type { AgentFeature, DaemonContext, FeatureFactory, Snapshot } from './feature.js';
 import { composeHandlers } from '../../shared/rpc/composeHandlers.js';
+import { supervisorOf, type DaemonInfo } from './daemonSocket.js';
 import { FEATURES } from './features.js';
 import { PeerService } from '../peer/peerService.js';
 
@@ -36,6 +37,8 @@ export class AgentDaemon {
   readonly peers: PeerService;
   private readonly subscribers = new Set<Endpoint>();
   private stopping = false;
+  /** Who runs this daemon: the packaged agent under systemd is never replaced by a GUI's attach. */
+  private readonly supervisor = supervisorOf(process.env);
 
   constructor(
     readonly paths: StatePaths,
@@ -91,7 +94,8 @@ export class AgentDaemon {
     await this.peers.start();
     this.tick();
     this.timer = setInterval(() => this.tick(), TICK_MS);
-    writeFileSync(this.paths.pidFile, JSON.stringify({ pid: process.pid, version: AGENT_VERSION }) + '\n');
+    const info: DaemonInfo = { pid: process.pid, version: AGENT_VERSION, ...(this.supervisor ? { supervisor: this.supervisor } : {}) };
+    writeFileSync(this.paths.pidFile, JSON.stringify(info) + '\n');
   }
 
   stop(): void {
@@ -180,6 +184,7 @@ export class AgentDaemon {
         pid: process.pid,
         stateDir: this.paths.dir,
         node: process.versions.node,
+        ...(this.supervisor ? { supervisor: this.supervisor } : {}),
       }),
       sample: () => this.current().sample,
       procs: () => this.current().procs,

@@ -27,6 +27,12 @@ async function connectCurrentDaemon(paths: StatePaths): Promise<Socket | undefin
   if (!sock) return undefined;
   const info = daemonInfo(paths);
   if (info && info.version === AGENT_VERSION) return sock;
+  if (info?.supervisor) {
+    // The node's packaged agent: its service manager owns it, so it stays; the GUI reads its
+    // version in hello and tells the admin what to do.
+    process.stderr.write(`mosixview-agent: attached to the node's agent ${info.version} run by ${info.supervisor} (this copy is ${AGENT_VERSION})\n`);
+    return sock;
+  }
   sock.destroy();
   process.stderr.write(`mosixview-agent: replacing daemon ${info?.version ?? '(unknown version)'} with ${AGENT_VERSION}\n`);
   await stopDaemon(paths);

@@ -14,9 +14,26 @@ export function tryConnect(path: string): Promise<Socket | undefined> {
   });
 }
 
-export function daemonInfo(paths: StatePaths): { pid: number; version: string } | undefined {
+export interface DaemonInfo {
+  pid: number;
+  version: string;
+  supervisor?: 'systemd';
+}
+
+/** systemd gives every service it runs an INVOCATION_ID (systemd.exec(5)). */
+export function supervisorOf(env: NodeJS.ProcessEnv): 'systemd' | undefined {
+  return env.INVOCATION_ID ? 'systemd' : undefined;
+}
+
+export function withoutSupervisor(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out = { ...env };
+  delete out.INVOCATION_ID;
+  return out;
+}
+
+export function daemonInfo(paths: StatePaths): DaemonInfo | undefined {
   try {
-    const info = JSON.parse(readFileSync(paths.pidFile, 'utf8')) as { pid: number; version: string };
+    const info = JSON.parse(readFileSync(paths.pidFile, 'utf8')) as DaemonInfo;
     return typeof info.pid === 'number' ? info : undefined;
   } catch {
     return undefined;
@@ -76,7 +93,9 @@ export function spawnDaemon(paths: StatePaths, bundle: string): void {
   const child = spawn(process.execPath, [bundle, 'daemon'], {
     detached: true,
     stdio: ['ignore', log, log],
-    env: process.env,
+    // A daemon started by attach is nobody's service, even when attach runs inside one (a GUI
+    // started from a systemd unit or a terminal of a user service): it must not claim to be.
+    env: withoutSupervisor(process.env),
   });
   child.unref();
 }

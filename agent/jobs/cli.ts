@@ -17,7 +17,7 @@ import { describeStarted, mpsLines, parseMpsArgs } from './cliText.js';
 
 export const JOB_TOOLS = ['mosrun', 'migrate', 'mps', ...RUN_MODE_SCRIPTS] as const;
 
-const MIGRATE_USAGE = 'usage: migrate PID {NODE | home | best | kill | stop | cont | lock | unlock | check | nice N}';
+export const MIGRATE_USAGE = 'usage: migrate PID {NODE | home | best | kill | stop | cont | lock | unlock | check | nice N}';
 
 type Out = (s: string) => void;
 /** A little more than the agent's sample interval. */

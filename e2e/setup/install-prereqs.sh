@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on Debian/Ubuntu: OpenSSH server and client,
-# Chromium, Xvfb, iproute2, util-linux (unshare/nsenter) and CRIU >= 4.
+# Chromium, Xvfb, iproute2, util-linux (unshare/nsenter), CRIU >= 4, and lintian,
+# systemd-analyze and man for the node package checks.
 # CRIU: Debian 12's criu 3.17 fails on current kernels, so when no criu >= 4 is on
 # PATH we unpack Debian trixie's criu and the libraries it needs into a private
 # prefix (never system-wide) and run it through trixie's own dynamic loader.
@@ -14,7 +15,7 @@ fail() { echo "install-prereqs: $*" >&2; exit 1; }
 
 if [ "$(id -u)" != 0 ]; then
   missing=""
-  for c in sshd ssh chromium ip unshare nsenter; do
+  for c in sshd ssh chromium ip unshare nsenter lintian systemd-analyze man; do
     [ -x "/usr/sbin/$c" ] || have "$c" || missing="$missing $c"
   done
   [ -z "$missing" ] || fail "missing:$missing. Run 'sudo bash e2e/setup/install-prereqs.sh' once (needs root: apt-get and network namespaces)."
@@ -27,6 +28,10 @@ have chromium || need_apt+=(chromium)
 have Xvfb || need_apt+=(xvfb)
 have ip || need_apt+=(iproute2)
 have unshare || need_apt+=(util-linux)
+# The node package's checks (build/package-node/packageNode.test.ts).
+have lintian || need_apt+=(lintian)
+have systemd-analyze || need_apt+=(systemd)
+have man || need_apt+=(man-db)
 have curl || true
 
 apt_updated=0

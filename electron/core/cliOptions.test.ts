@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseStartOptions } from './cliOptions.js';
+import { parseStartOptions, startInfo, USAGE } from './cliOptions.js';
 import { EMBEDDED_CLUSTER, ProfileError } from './profile.js';
 import { errorOf } from './errorOf.test-util.js';
 
@@ -27,7 +27,7 @@ describe('parseStartOptions', () => {
   it('with no arguments monitors this machine (embedded default)', () => {
     const o = parseStartOptions([], dir);
     expect(o.cluster).toBe(EMBEDDED_CLUSTER);
-    expect(o).toEqual({ cluster: EMBEDDED_CLUSTER, listenPort: 0, open: true, help: false });
+    expect(o).toEqual({ cluster: EMBEDDED_CLUSTER, listenPort: 0, open: true, help: false, version: false });
   });
 
   it('reads headless and help switches', () => {
@@ -135,5 +135,11 @@ describe('parseStartOptions', () => {
     const e = errorOf(() => parseStartOptions(['--map', 'bad.map'], dir));
     expect(e.message).toContain(`${join(dir, 'bad.map')}:2:`);
     expect(e.message).toMatch(/node 1 is already defined on line 1/);
+  });
+
+  it('--version and --help print on stdout instead of starting', () => {
+    expect(startInfo(parseStartOptions(['--version'], dir))).toMatch(/^mosixview \d+\.\d+\.\d+$/);
+    expect(startInfo(parseStartOptions(['--help'], dir))).toBe(USAGE);
+    expect(startInfo(parseStartOptions([], dir))).toBeUndefined();
   });
 });

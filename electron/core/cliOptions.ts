@@ -1,6 +1,7 @@
 /** Command-line options of `npm start` / the Electron app / the headless mode (README "Options"). */
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
+import { PKG_VERSION } from '../../shared/agentVersion.js';
 import { clusterFromProfile, loadProfileFile, EMBEDDED_CLUSTER, ProfileError, type ClusterConfig, type SshSettings } from './profile.js';
 
 export interface StartOptions {
@@ -10,6 +11,7 @@ export interface StartOptions {
   /** Headless mode: open Chromium in app mode on the URL. */
   open: boolean;
   help: boolean;
+  version: boolean;
 }
 
 export const USAGE = `usage: npm start -- [options]
@@ -28,7 +30,9 @@ export const USAGE = `usage: npm start -- [options]
   --cluster-key FILE      the cluster key installed on the nodes (created if missing;
                           default: NAME.cluster-key next to the profile, or ~/.config/mosixview/keys/)
   --listen PORT           headless mode: port on 127.0.0.1 (default: any free port)
-  --no-open               headless mode: print the URL, do not open a browser`;
+  --no-open               headless mode: print the URL, do not open a browser
+  --version               print the version
+  -h, --help              print this help`;
 
 export function parseStartOptions(argv: readonly string[], cwd = process.cwd()): StartOptions {
   const ssh: SshSettings = {};
@@ -36,7 +40,7 @@ export function parseStartOptions(argv: readonly string[], cwd = process.cwd()):
   let profile: string | undefined;
   let map: string | undefined;
   let clusterKey: string | undefined;
-  const out: StartOptions = { cluster: EMBEDDED_CLUSTER, listenPort: 0, open: true, help: false };
+  const out: StartOptions = { cluster: EMBEDDED_CLUSTER, listenPort: 0, open: true, help: false, version: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (): string => {
@@ -71,6 +75,7 @@ export function parseStartOptions(argv: readonly string[], cwd = process.cwd()):
       case '--no-open': out.open = false; break;
       case '-h':
       case '--help': out.help = true; break;
+      case '--version': out.version = true; break;
       default:
         throw new ProfileError(`unknown option "${arg}"\n${USAGE}`);
     }
@@ -88,4 +93,11 @@ export function parseStartOptions(argv: readonly string[], cwd = process.cwd()):
   }
   if (clusterKey) out.cluster = { ...out.cluster, clusterKeyFile: clusterKey };
   return out;
+}
+
+/** What `--help` / `--version` print on stdout (then the app exits 0), or undefined to start. */
+export function startInfo(o: StartOptions): string | undefined {
+  if (o.help) return USAGE;
+  if (o.version) return `mosixview ${PKG_VERSION}`;
+  return undefined;
 }

@@ -158,6 +158,19 @@ describe('NodeSession', () => {
     expect(err.message).toContain('no route to host');
   });
 
+  it("a node's packaged agent (systemd) of another version is used as it is, and the row says what to do", async () => {
+    const launcher = new FakeLauncher([{ hello: { version: '0.1.0+0ddba11a', supervisor: 'systemd' } }]);
+    const { views } = startSession(launcher);
+    const up = await until('up', () => views.find((v) => v.status === 'up'));
+    expect(up.agentVersion).toBe('0.1.0+0ddba11a');
+    expect(up.agentNote).toMatch(/packaged agent 0\.1\.0\+0ddba11a \(systemd service\), this GUI carries 0\.1\.0\+cafebabe: upgrade the mosixview-agent package/);
+  });
+
+  it('an agent the GUI uploaded itself carries no such note', async () => {
+    const { views } = startSession(new FakeLauncher());
+    expect((await until('up', () => views.find((v) => v.status === 'up'))).agentNote).toBeUndefined();
+  });
+
   it('an agent speaking another protocol version is refused with a clear reason', async () => {
     const launcher = new FakeLauncher([{ hello: { protocol: AGENT_PROTOCOL_VERSION + 1, version: '9.9.9+abcdef01' } }]);
     const { views } = startSession(launcher);

@@ -5,6 +5,7 @@
  */
 import { RpcEndpoint } from '../../shared/rpc/rpcEndpoint.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
+import { agentVersionNote, protocolMismatch } from './agentVersionNote.js';
 import { AGENT_PROTOCOL_VERSION, ATTACH_EXIT_STOPPED, type AgentEvents, type AgentRequests } from '../../shared/protocol/agent.js';
 import type { MembershipView, NodeId, NodeView } from '../../shared/domain/node.js';
 import { LaunchError, type AgentChannel, type AgentLauncher } from './agentChannel.js';
@@ -197,9 +198,7 @@ export class NodeSession {
     try {
       const startup = (async () => {
         const hello = await ep.request('hello', { client: 'gui', version: this.clientVersion }, 20000);
-        if (hello.protocol !== AGENT_PROTOCOL_VERSION) {
-          throw new Error(`agent ${hello.version} speaks protocol ${hello.protocol}, this GUI ${AGENT_PROTOCOL_VERSION}`);
-        }
+        if (hello.protocol !== AGENT_PROTOCOL_VERSION) throw new Error(protocolMismatch(hello, AGENT_PROTOCOL_VERSION));
         const membership = await this.setup?.(ep);
         const sample = await ep.request('sample', null);
         await ep.request('subscribe', { intervalMs: 1000 });
@@ -207,7 +206,7 @@ export class NodeSession {
         this.endpoint = ep;
         wasUp = true;
         this.startNext = false;
-        this.update({ status: 'up', reason: undefined, sample, agentVersion: hello.version, warning: undefined, isolated: undefined, ownMap: undefined, ...membership });
+        this.update({ status: 'up', reason: undefined, sample, agentVersion: hello.version, agentNote: agentVersionNote(hello, this.clientVersion), warning: undefined, isolated: undefined, ownMap: undefined, ...membership });
       })();
       const outcome = await Promise.race([startup.then(() => ended), ended]);
       startup.catch(() => undefined);

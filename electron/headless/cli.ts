@@ -5,7 +5,7 @@
  */
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { parseStartOptions, USAGE } from '../core/cliOptions.js';
+import { parseStartOptions, startInfo } from '../core/cliOptions.js';
 import { createClusterService } from '../core/createService.js';
 import { startHeadlessServer } from './headlessServer.js';
 import { openInBrowser } from './openBrowser.js';
@@ -19,8 +19,9 @@ async function main(): Promise<void> {
     process.stderr.write(`mosixview: ${(e as Error).message}\n`);
     process.exit(2);
   }
-  if (options.help) {
-    process.stdout.write(USAGE + '\n');
+  const info = startInfo(options);
+  if (info !== undefined) {
+    process.stdout.write(info + '\n');
     return;
   }
   const service = createClusterService(options.cluster);

@@ -67,6 +67,8 @@ export interface NodeView {
   reason?: string;
   sample?: NodeSample;
   agentVersion?: string;
+  /** The node's packaged agent (run by systemd) is of another version than this GUI's: what to do. */
+  agentNote?: string;
   /** A problem of a node that is up, e.g. it cannot reach its peers. */
   warning?: string;
   /** Set while the node's peers drop its load exchange as forged (it holds another cluster key): its lamp is not green. */

@@ -23,6 +23,9 @@ export interface AgentHello {
   stateDir: string;
   /** Node.js version the agent runs on. */
   node: string;
+  /** Set when a service manager runs the daemon (the node's packaged agent): the GUI then
+   * attaches to it as it is and never replaces it with a daemon of its own version. */
+  supervisor?: 'systemd';
 }
 
 /**

@@ -96,4 +96,10 @@ describe('the row of a node', () => {
     await waitFor(() => expect(message().textContent).toContain("installing the profile's map failed: node 3 is not connected"));
     expect(fb.calls('membership.installMap')).toEqual([{ nodeId: 3 }]);
   });
+
+  it("with the node's packaged agent of another version: green, and what to upgrade", () => {
+    show(up({ agentNote: "runs the node's packaged agent 0.1.0+0ddba11a (systemd service), this GUI carries 0.1.0+cafebabe: upgrade the mosixview-agent package on the node (or this GUI) so both are the same version" }));
+    expect(screen.getByRole('img', { name: 'Node 3 up' })).toBeTruthy();
+    expect(message().textContent).toContain("runs the node's packaged agent 0.1.0+0ddba11a (systemd service)");
+  });
 });

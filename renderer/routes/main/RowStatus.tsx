@@ -11,7 +11,7 @@ import { HostKeyRejected } from './HostKeyDialog.js';
 export function RowStatus({ node, actionError, bridge }: { node: NodeView; actionError: string | undefined; bridge: MosixviewBridge }) {
   const [installError, setInstallError] = useState<string | undefined>(undefined);
   const up = node.status === 'up';
-  const text = up ? [node.isolated, node.ownMap, installError, actionError ?? node.warning].some(Boolean) : !!node.reason;
+  const text = up ? [node.isolated, node.ownMap, node.agentNote, installError, actionError ?? node.warning].some(Boolean) : !!node.reason;
   const install = async () => {
     try {
       const [r] = await bridge.invoke('membership.installMap', { nodeId: node.id });
@@ -30,6 +30,7 @@ export function RowStatus({ node, actionError, bridge }: { node: NodeView; actio
           <button type="button" onClick={() => void install()}>Install the profile&apos;s map on node {node.id}</button>
         </span>
       )}
+      {up && node.agentNote && <span className="row-note">{node.agentNote}</span>}
       {up && installError && <span className="row-cutoff">{installError}</span>}
       {up && (actionError ?? node.warning)}
     </td>

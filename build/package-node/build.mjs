@@ -1,0 +1,176 @@
+// `npm run package:node`: dist/packages/mosixview-agent_VERSION_all.deb, what a cluster node
+// needs without the GUI: the agent (one file, Node.js built-ins only), the openMosix tools
+// on PATH, systemd units for the agent and the collector, man pages, and /etc/mosixview/.
+// Built with dpkg-deb alone (no debhelper), so it runs wherever the tests run.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+
+const ROOT = join(dirname(new URL(import.meta.url).pathname), '..', '..');
+const BUNDLE = join(ROOT, 'dist/agent/mosixview-agent.cjs');
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+const NAME = 'mosixview-agent';
+const VERSION = pkg.version;
+const MAINTAINER = `${pkg.author.name} <${pkg.author.email}>`;
+
+/** What each tool is, for its man page's NAME line (the SYNOPSIS is the tool's own --help). */
+export const TOOL_SUMMARY = {
+  mosctl: 'control and query the node (openMosix mosctl)',
+  setpe: "install or read the node's cluster map (openMosix setpe)",
+  mosrun: 'start a job that may migrate (openMosix mosrun)',
+  migrate: 'move, stop or check a job (openMosix migrate)',
+  mps: 'list processes with the node each job runs on (openMosix mps)',
+  mon: "watch the cluster's load in a terminal (openMosix mon)",
+  mosixcollector: "record the cluster's history (openMosix mosixcollector)",
+  nomig: 'run a job that never migrates (mosrun run mode)',
+  runhome: 'run a job on its home node (mosrun run mode)',
+  runon: 'run a job on a given node (mosrun run mode)',
+  cpujob: 'run a CPU-bound job (mosrun run mode)',
+  iojob: 'run an I/O-bound job (mosrun run mode)',
+  nodecay: 'run a job without load decay (mosrun run mode)',
+  slowdecay: 'run a job with slow load decay (mosrun run mode)',
+  fastdecay: 'run a job with fast load decay (mosrun run mode)',
+};
+
+const roff = (s) => s.replace(/\\/g, '\\e').replace(/^([.'])/gm, '\\&$1').replace(/-/g, '\\-');
+
+function manPage(tool, usage) {
+  const date = new Date(Number(process.env.SOURCE_DATE_EPOCH ?? Date.now() / 1000) * 1000).toISOString().slice(0, 10);
+  return [
+    `.TH ${tool.toUpperCase()} 1 "${date}" "Mosixview ${VERSION}" "Mosixview"`,
+    '.SH NAME',
+    `${tool} \\- ${roff(TOOL_SUMMARY[tool])}`,
+    '.SH SYNOPSIS',
+    '.nf',
+    roff(usage.replace(/^usage: /, '')),
+    '.fi',
+    '.SH DESCRIPTION',
+    `.B ${tool}`,
+    `talks to the node's Mosixview agent (the mosixview\\-agent service) over its socket in /var/lib/mosixview.`,
+    `It keeps the name and meaning of the openMosix tool. \\fB${tool} \\-\\-help\\fR prints the synopsis, \\fB${tool} \\-\\-version\\fR the version.`,
+    '.SH FILES',
+    '.TP',
+    '/etc/mosixview/hpc.map',
+    "the node's cluster map (install it with setpe \\-w \\-f /etc/mosixview/hpc.map)",
+    '.TP',
+    '/etc/mosixview/collector.json',
+    "the collector's settings",
+    '.SH SEE ALSO',
+    Object.keys(TOOL_SUMMARY).filter((t) => t !== tool).map((t) => `.BR ${t} (1)`).join(',\n'),
+    '',
+  ].join('\n');
+}
+
+function write(path, text, mode = 0o644) {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+  chmodSync(path, mode);
+}
+
+export function buildNodePackage(outDir = join(ROOT, 'dist/packages')) {
+  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run "node build/build.mjs" first`);
+  const stage = join(outDir, `${NAME}_${VERSION}_all`);
+  rmSync(stage, { recursive: true, force: true });
+  const at = (p) => join(stage, p);
+
+  write(at('usr/lib/mosixview/mosixview-agent.cjs'), readFileSync(BUNDLE), 0o755);
+  for (const tool of Object.keys(TOOL_SUMMARY)) {
+    write(at(`usr/bin/${tool}`), `#!/bin/sh\n# ${tool}: ${TOOL_SUMMARY[tool]}, from the mosixview-agent package\nexec /usr/bin/node /usr/lib/mosixview/mosixview-agent.cjs ${tool} "$@"\n`, 0o755);
+    const usage = execFileSync(process.execPath, [BUNDLE, tool, '--help'], { encoding: 'utf8' }).trimEnd();
+    write(at(`usr/share/man/man1/${tool}.1.gz`), gzipSync(manPage(tool, usage), { level: 9 }));
+  }
+  write(at('usr/lib/systemd/system/mosixview-agent.service'), readFileSync(join(ROOT, 'build/systemd/mosixview-agent.service')));
+  write(at('usr/lib/systemd/system/mosixview-collector.service'), readFileSync(join(ROOT, 'build/package-node/mosixview-collector.service')));
+  write(at('etc/mosixview/hpc.map'), readFileSync(join(ROOT, 'build/package-node/hpc.map')));
+  write(at('etc/mosixview/collector.json'), readFileSync(join(ROOT, 'build/package-node/collector.json')));
+  write(at(`usr/share/doc/${NAME}/copyright`), [
+    'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/',
+    'Upstream-Name: Mosixview',
+    '',
+    'Files: *',
+    `Copyright: 2026 ${pkg.author.name}`,
+    'License: GPL-2+',
+    ' On Debian systems, the full text of the GNU General Public License version 2',
+    ' can be found in the file /usr/share/common-licenses/GPL-2.',
+    '',
+  ].join('\n'));
+  write(at(`usr/share/doc/${NAME}/changelog.gz`), gzipSync(
+    `${NAME} (${VERSION}) unstable; urgency=medium\n\n  * Package of the Mosixview node agent and the openMosix tools.\n\n -- ${MAINTAINER}  ${new Date(Number(process.env.SOURCE_DATE_EPOCH ?? Date.now() / 1000) * 1000).toUTCString().replace('GMT', '+0000')}\n`,
+    { level: 9 },
+  ));
+
+  const size = Number(execFileSync('du', ['-sk', '--exclude=DEBIAN', stage], { encoding: 'utf8' }).split('\t')[0]);
+  write(at('DEBIAN/control'), [
+    `Package: ${NAME}`,
+    `Version: ${VERSION}`,
+    'Architecture: all',
+    `Maintainer: ${MAINTAINER}`,
+    `Installed-Size: ${size}`,
+    'Depends: nodejs (>= 18)',
+    'Recommends: criu (>= 4)',
+    'Section: admin',
+    'Priority: optional',
+    'Homepage: https://mosixview.org',
+    'Description: Mosixview node agent and openMosix tools',
+    ' The agent of a Mosixview cluster node: it samples the node, balances load',
+    ' with its peers in the openMosix way, starts jobs (mosrun) and migrates them',
+    ' live with CRIU, and can record the cluster history (mosixcollector). The',
+    ' openMosix tools mosctl, setpe, mosrun, migrate, mps and mon talk to it.',
+    ' It runs as a systemd service.',
+    '',
+  ].join('\n'));
+  write(at('DEBIAN/conffiles'), '/etc/mosixview/collector.json\n/etc/mosixview/hpc.map\n');
+  // The usual maintainer scripts of a package with services (as debhelper writes them).
+  write(at('DEBIAN/postinst'), `#!/bin/sh
+set -e
+if [ "$1" = configure ] || [ "$1" = abort-upgrade ] || [ "$1" = abort-deconfigure ] || [ "$1" = abort-remove ]; then
+\tif [ -d /run/systemd/system ]; then
+\t\tsystemctl --system daemon-reload >/dev/null || true
+\t\tdeb-systemd-helper unmask mosixview-agent.service >/dev/null || true
+\t\tif deb-systemd-helper --quiet was-enabled mosixview-agent.service; then
+\t\t\tdeb-systemd-helper enable mosixview-agent.service >/dev/null || true
+\t\telse
+\t\t\tdeb-systemd-helper update-state mosixview-agent.service >/dev/null || true
+\t\tfi
+\t\tdeb-systemd-invoke restart mosixview-agent.service >/dev/null || true
+\tfi
+fi
+`, 0o755);
+  write(at('DEBIAN/prerm'), `#!/bin/sh
+set -e
+if [ -d /run/systemd/system ] && [ "$1" = remove ]; then
+\tdeb-systemd-invoke stop mosixview-collector.service mosixview-agent.service >/dev/null || true
+fi
+`, 0o755);
+  write(at('DEBIAN/postrm'), `#!/bin/sh
+set -e
+if [ -d /run/systemd/system ]; then
+\tsystemctl --system daemon-reload >/dev/null || true
+fi
+if [ "$1" = purge ]; then
+\tif [ -x "/usr/bin/deb-systemd-helper" ]; then
+\t\tdeb-systemd-helper purge mosixview-agent.service mosixview-collector.service >/dev/null || true
+\tfi
+\trm -rf /var/lib/mosixview
+fi
+`, 0o755);
+
+  const files = (d) => readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? files(join(d, f)) : [join(d, f)]));
+  const sums = files(stage)
+    .filter((f) => !relative(stage, f).startsWith('DEBIAN/') && !relative(stage, f).startsWith('etc/'))
+    .map((f) => `${createHash('md5').update(readFileSync(f)).digest('hex')}  ${relative(stage, f)}`)
+    .sort((a, b) => a.slice(34).localeCompare(b.slice(34)));
+  write(at('DEBIAN/md5sums'), sums.join('\n') + '\n');
+
+  const deb = join(outDir, `${NAME}_${VERSION}_all.deb`);
+  execFileSync('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', stage, deb], { stdio: ['ignore', 'ignore', 'inherit'] });
+  rmSync(stage, { recursive: true, force: true });
+  return deb;
+}
+
+if (process.argv[1] && new URL(import.meta.url).pathname === process.argv[1]) {
+  console.log(`built ${buildNodePackage()}`);
+}
