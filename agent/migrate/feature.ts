@@ -40,6 +40,11 @@ function buildMigrate(ctx: DaemonContext, services: ServicesFor<'jobs'>): PartsP
     log,
     failpoint: fileFailpoints(ctx.paths.dir),
     onOutcome: (o) => services.moves?.record(o),
+    progress: (p) => ctx.broadcast('jobs.progress', p),
+    jobBytes: (key) => {
+      const mine = (ctx.latest()?.procs ?? []).filter((p) => p.job && jobKey(p.job) === key);
+      return mine.length ? mine.reduce((a, p) => a + p.rssKb * 1024, 0) : undefined;
+    },
   });
 
   /** runon / parallel: start the recorded remote copies; retried each second until done. */
@@ -65,7 +70,8 @@ function buildMigrate(ctx: DaemonContext, services: ServicesFor<'jobs'>): PartsP
   };
 
   ctx.peers.registerHandlers('migrate', peerHandlers);
-  ctx.peers.setTransferDir((h) => target.dirOf(h.transfer));
+  ctx.peers.setTransferDir((h) => target.transferDir(h.transfer));
+  ctx.peers.setPagesHandler((h, channel) => target.acceptPages(h.pages, h.from, channel));
   const migration: MigrationService = {
     candidates,
     away: () => service.registry.list().filter((r) => r.where !== 0 && r.state === 'away').length,

@@ -14,6 +14,7 @@ import { checkKeyChange, deriveKey, readClusterKey, writeClusterKey } from './cl
 import { keyId } from '../../shared/clusterKey.js';
 import { clearMembership, loadMembership, readLeftAt, readMapOrigin, saveMembership, type Membership } from './membership.js';
 import { DEFAULT_PEER_PORT, PeerNet } from './peerNet.js';
+import type { PagesHandler } from './pageLink.js';
 import { maxTransferBytes } from './transferHeader.js';
 import { ExchangeSocket, SEQ_FILE, seqMarkFile, type ExchangeEnvelope } from './exchangeSocket.js';
 
@@ -25,6 +26,7 @@ export class PeerService {
   private declared: Declared<Handlers<PeerRequests>>[] = [{ by: 'the peer service', handlers: { 'peer.hello': () => ({ nodeId: 0, version: '' }) } }];
   private readonly listeners = new Set<(env: ExchangeEnvelope, address: string) => void>();
   private transferDir: (h: TransferHeader) => string;
+  private pagesHandler: PagesHandler | undefined;
   private lastError: string | undefined;
   /** The key the channel runs with (read at start): what cluster.info reports and a new key is checked against. */
   private key: Buffer | undefined;
@@ -46,6 +48,11 @@ export class PeerService {
     const declared = [...this.declared, { by, handlers: h }];
     this.handlers = composeHandlers(declared, 'peer request');
     this.declared = declared;
+  }
+
+  /** Where incoming page channels go (the migration's target side). */
+  setPagesHandler(fn: PagesHandler): void {
+    this.pagesHandler = fn;
   }
 
   setTransferDir(fn: (h: TransferHeader) => string): void {
@@ -80,6 +87,7 @@ export class PeerService {
         'peer.hello': () => ({ nodeId: selfId, version: this.version }),
       },
       transferDir: (h) => this.transferDir(h),
+      onPages: (h, ch) => (this.pagesHandler ? this.pagesHandler(h, ch) : Promise.reject(new Error('this node takes no migrations yet'))),
       maxTransferBytes: this.maxTransferBytes,
     });
     const exchange = new ExchangeSocket(
