@@ -18,6 +18,7 @@ import type { LocalSteps } from './localSteps.js';
 import type { Clock, Log } from './ports.js';
 import type { PageChannel, PagesSeen } from '../jobs/pageChannel.js';
 import { noFailpoints, type Failpoint } from './failpoints.js';
+import { checkPages, PAGE_PART, splitPart } from './incomingPages.js';
 
 /** How long a restored copy waits for the source's commit before it is discarded. */
 export const COMMIT_WAIT_MS = 30_000;
@@ -36,9 +37,6 @@ interface Incoming {
   /** Why a page server failed: the source's CRIU only sees it go away, and asks. */
   pagesError?: string;
 }
-
-/** The part of a migration a page channel or transfer carries, after "--" in its name: none, a pre-copy round, the final dump. */
-const PAGE_PART = /^(|final|pre[1-9][0-9]?)$/;
 
 /** How long a status question waits for page servers that may be exiting just then. */
 const PAGES_SETTLE_MS = 2000;
@@ -165,7 +163,7 @@ export class TargetSide {
    * Resolves once it runs.
    */
   async acceptPages(channelId: string, from: NodeId, channel: PageChannel): Promise<void> {
-    const [id = '', sub = ''] = channelId.split('--');
+    const { id, part: sub } = splitPart(channelId);
     const m = this.incoming.get(id);
     if (!m || m.phase !== 'receiving' || m.from !== from) throw new RpcError('ENOMIGRATION', `no migration ${id} from node ${from} is waiting for its memory here`);
     if (!PAGE_PART.test(sub) || m.pages.has(sub)) throw new RpcError('EINVAL', `unexpected page channel ${channelId}`);
@@ -185,7 +183,7 @@ export class TargetSide {
 
   /** The directory of a transfer named after a page channel ("<id>--final" goes into final/). */
   transferDir(name: string): string {
-    const [id = '', sub = ''] = name.split('--');
+    const { id, part: sub } = splitPart(name);
     this.dirOf(id);
     if (!PAGE_PART.test(sub)) throw new RpcError('EINVAL', `unexpected transfer ${name}: after "--" only final or preN`);
     return this.subDir(id, sub);
@@ -198,7 +196,7 @@ export class TargetSide {
     m.phase = 'restoring';
     let r: { pid: number; restoreMs: number };
     try {
-      if (sent || m.pages.size) await this.checkPages(id, m, sent ?? {});
+      if (sent || m.pages.size) await checkPages(id, { from: m.from, here: this.d.jobs.nodeId }, m.pages, sent ?? {});
       r = await this.d.steps.restoreHere(this.pathOf(id), job, { id, from: m.from, to: this.d.jobs.nodeId });
     } catch (e) {
       this.discard(id);
@@ -212,28 +210,6 @@ export class TargetSide {
     m.phase = 'restored';
     m.cancel = this.d.clock.timer(() => this.discard(id), this.d.commitWaitMs ?? COMMIT_WAIT_MS);
     return r;
-  }
-
-  /** Every byte of memory the source sent arrived, unchanged, on every page channel: else no restore. */
-  private async checkPages(id: string, m: Incoming, sent: Record<string, PagesSeen>): Promise<void> {
-    const here = this.d.jobs.nodeId;
-    const subs = new Set([...Object.keys(sent), ...m.pages.keys()]);
-    for (const sub of subs) {
-      const what = sub ? `the job's memory (${sub})` : "the job's memory";
-      const arriving = m.pages.get(sub);
-      const s = sent[sub];
-      if (!s || !arriving) throw new RpcError('ERESTORE', `migration ${id}: ${what} ${arriving ? "came without the source's byte count" : 'never arrived'} on node ${here}`);
-      let got: PagesSeen;
-      try {
-        got = await arriving;
-      } catch (e) {
-        throw new RpcError('ERESTORE', `receiving ${what} failed on node ${here}: ${(e as Error).message}`);
-      }
-      // TLS checked every byte that arrived (agent/jobs/pageChannel.ts): equal counts mean all of them.
-      if (got.bytes !== s.bytes) {
-        throw new RpcError('ERESTORE', `${what} did not all arrive: node ${m.from} sent ${s.bytes} bytes, node ${here} received ${got.bytes}`);
-      }
-    }
   }
 
   private async commit(id: string, record: PeerJobRequests['mig.commit']['req']['migration']): Promise<JobRecord> {
