@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tlsClientOptions, tlsServerOptions } from '../peer/peerNet.js';
+import { tlsClientOptions, tlsServerOptions } from '../peer/peerTls.js';
 import { IN_FLIGHT_BYTES, StreamPageChannel, type PagesSeen } from './pageChannel.js';
 
 const key = randomBytes(32);

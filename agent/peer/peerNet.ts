@@ -1,7 +1,8 @@
 /**
  * The agents' own network: TLS 1.2 with the cluster's pre-shared key (no certificates to
  * manage; a peer without the key fails the handshake and can send nothing), carrying
- * JSON-lines requests, or on a connection of its own a bulk transfer of files.
+ * JSON-lines requests, or on a connection of its own a bulk transfer of files or a
+ * migration's page channel (pageLink.ts).
  */
 import tls from 'node:tls';
 import { isIP, type Socket } from 'node:net';
@@ -14,18 +15,10 @@ import { isPagesHeader, openPages, servePages, type PagesHandler } from './pageL
 import type { StreamPageChannel } from '../jobs/pageChannel.js';
 import { checkHeader, DEFAULT_MAX_TRANSFER_BYTES, receiveFiles, sendFiles } from './transfer.js';
 import { ConnectionCaps, DEFAULT_PEER_LIMITS, type PeerLimits } from './connectionCaps.js';
+import { tlsClientOptions, tlsServerOptions } from './peerTls.js';
 
 export { DEFAULT_PEER_LIMITS, type PeerLimits } from './connectionCaps.js';
 
-/**
- * TLS 1.2 with the cluster key, AEAD and forward secrecy first. AES-128-GCM (with DHE, as
- * OpenSSL has no ECDHE-PSK-AES-GCM for TLS 1.2) carried a page channel ~1.7x as fast as
- * ChaCha20-Poly1305 between two Node processes here (median 315 vs 184 MiB/s, 7 alternating
- * runs of 512 MiB); migration memory goes through this. A Node whose server cannot use
- * dhparam 'auto' (older than 18.16) drops the DHE suites and the next one is agreed on.
- */
-const CIPHERS = 'DHE-PSK-AES128-GCM-SHA256:ECDHE-PSK-CHACHA20-POLY1305:ECDHE-PSK-AES256-CBC-SHA384:PSK-AES256-GCM-SHA384';
-const IDENTITY = 'mosixview';
 export const DEFAULT_PEER_PORT = 7249;
 /** Connect and TLS handshake; generous, since an agent on a node pegged by jobs answers slowly. */
 const CONNECT_TIMEOUT_MS = 15_000;
@@ -33,30 +26,6 @@ const REDIAL_AFTER_IDLE_MS = 5000;
 const PAGES_STALL_MS = 60_000;
 /** A transfer with no progress for this long is given up (its migration then fails safely). */
 export const STALL_MS = 10_000;
-
-/** How a client reaches a peer: TLS 1.2 with the cluster's pre-shared key, no certificates. */
-export function tlsClientOptions(key: Buffer): tls.ConnectionOptions {
-  return {
-    ciphers: CIPHERS,
-    minVersion: 'TLSv1.2',
-    maxVersion: 'TLSv1.2',
-    checkServerIdentity: () => undefined,
-    pskCallback: () => ({ psk: key, identity: IDENTITY }),
-  };
-}
-
-/** How the peer port answers: the same suite and key; a client without the key fails the handshake. */
-export function tlsServerOptions(key: Buffer): tls.TlsOptions {
-  return {
-    ciphers: CIPHERS,
-    minVersion: 'TLSv1.2',
-    maxVersion: 'TLSv1.2',
-    pskIdentityHint: IDENTITY,
-    pskCallback: (_s, identity) => (identity === IDENTITY ? key : null),
-    // Well-known groups of sufficient strength (RFC 7919), for the DHE suite.
-    dhparam: 'auto',
-  };
-}
 
 type Client = RpcEndpoint<PeerRequests, Record<never, never>>;
 
