@@ -95,8 +95,8 @@ export async function copyJob(c: CopyJob): Promise<{ dump: DumpResult; pages: Re
 async function withTargetsReason(c: CopyJob, e: unknown): Promise<never> {
   const there = await c.link.request(c.to, 'mig.status', { id: c.id }, 5000).catch(() => undefined);
   if (!there?.pagesError) throw e;
-  const err = e as RpcError;
-  throw new RpcError(err.code ?? 'EDUMP', `${there.pagesError}; so ${err.message.charAt(0).toLowerCase()}${err.message.slice(1)}`);
+  const why = (e as Error).message;
+  throw new RpcError(e instanceof RpcError ? e.code : 'EDUMP', `${there.pagesError}; so ${why.charAt(0).toLowerCase()}${why.slice(1)}`);
 }
 
 /**
