@@ -133,21 +133,17 @@ function buildBalance(ctx: DaemonContext, services: ServicesFor<never>): PartsPr
 
   const peerHandlers: Handlers<PeerRequests> = {
     'balance.sendHome': ({ home }) => balancer.sendJobsOf(home),
-    'balance.arriving': ({ job }) => {
-      if (typeof job !== 'string' || !/^\d+\.\d+$/.test(job)) throw new RpcError('EINVAL', `arriving needs { job: "HOME.ID" }, got ${JSON.stringify(job)}`);
-      balancer.expectArrival(job);
-      return null;
-    },
+    'balance.arriving': ({ job }) => (balancer.expectArrival(job), null),
     'balance.sample': () => {
       const s = ctx.latest()?.sample;
       if (!s) throw new RpcError('EIO', 'no sample yet');
       return s;
     },
   };
-  ctx.peers.registerHandlers('balance', peerHandlers);
 
   return {
     handlers,
+    peerHandlers,
     services: {
       clusterView: { view: () => balancer.view(), reported: () => balancer.view('reported') },
       controls: { flags: () => balancer.flags() },

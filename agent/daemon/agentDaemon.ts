@@ -68,6 +68,7 @@ export class AgentDaemon {
       },
     };
     this.features = buildFeatures(factories, ctx).features;
+    this.peers.declareFeatures(this.features);
     // Composed once, before anything listens: a request name served twice stops the daemon here.
     this.featureHandlers = composeHandlers<Handlers<AgentRequests>>([
       { by: 'daemon', handlers: this.ownHandlers(() => undefined as never) },

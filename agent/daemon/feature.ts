@@ -1,16 +1,18 @@
 /**
  * A daemon feature (jobs and migration, the balancing core, the collector) plugs into
  * the daemon through this interface, so each lives in its own directory. A feature says
- * what it serves (requests), what services it provides the others and which it needs;
+ * what it serves (requests, peer requests), what services it provides the others and which it needs;
  * the daemon (agentDaemon.ts, buildFeatures.ts) builds the features in that order and
  * hands each the one services object.
  */
 import type { Handlers } from '../../shared/rpc/rpcEndpoint.js';
 import type { AgentEvents, AgentRequests } from '../../shared/protocol/agent.js';
+import type { PeerRequests, TransferHeader } from '../../shared/protocol/peer.js';
 import type { NodeSample } from '../../shared/domain/node.js';
 import type { ProcInfo } from '../../shared/domain/process.js';
 import type { StatePaths } from '../stateDir.js';
 import type { PeerService } from '../peer/peerService.js';
+import type { PagesHandler } from '../peer/pageLink.js';
 import type { DaemonServices, ServiceName } from './services.js';
 
 export interface Snapshot {
@@ -34,6 +36,12 @@ export interface DaemonContext {
 export interface FeatureParts {
   /** The requests this feature serves; a name another feature (or the daemon) serves too stops the daemon at start-up. */
   handlers?: Handlers<AgentRequests>;
+  /** The peer requests this feature serves to other agents; the daemon registers them under the feature's name, and a name served twice stops it at start-up. */
+  peerHandlers?: Handlers<PeerRequests>;
+  /** Where the files of an incoming bulk transfer go (one feature at most declares it; else under the state directory's incoming/). */
+  transferDir?(h: TransferHeader): string;
+  /** Where incoming page channels (CRIU's memory pages of a migration) go (one feature at most declares it; else they are refused). */
+  pagesHandler?: PagesHandler;
   /** The services this feature declared it provides (FeatureFactory.provides), now built. */
   services?: Partial<DaemonServices>;
   start?(): Promise<void> | void;

@@ -68,7 +68,6 @@ export class JobsService {
   }
 
   setNodeId(node: NodeId): NodeId {
-    if (!Number.isInteger(node) || node < 1) throw new RpcError('EINVAL', `a node ID is a whole number from 1, got ${node}`);
     writeNodeId(this.opts.stateDir, node);
     return this.nodeId;
   }
@@ -186,8 +185,8 @@ export class JobsService {
     if (job) this.registry.note(job.ref, { state: sig === 'STOP' ? 'stopped' : 'running' });
   }
 
+  /** `nice` is checked where requests come in (agent and peer validators, shared/protocol/). */
   renice(t: ProcTarget, nice: number): void {
-    if (!Number.isInteger(nice) || nice < -20 || nice > 19) throw new RpcError('EINVAL', `nice must be a whole number from -20 to 19, got ${nice}`);
     const { job, pids } = this.resolve(t);
     const moving = job && movingRefusal(job, 'renice');
     if (moving) throw moving;

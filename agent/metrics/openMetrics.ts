@@ -6,7 +6,7 @@
  * Base units (seconds, bytes), counters end in _total, every family has HELP and TYPE, every
  * sample carries node="N".
  */
-import type { JobState } from '../../shared/jobs/job.js';
+import { JOB_STATES, type JobState } from '../../shared/jobs/job.js';
 
 export type MetricsFormat = 'openmetrics' | 'prometheus';
 
@@ -40,7 +40,6 @@ export interface NodeFigures {
   exchange: Record<ExchangeVerdict, number>;
 }
 
-export const JOB_STATES: JobState[] = ['running', 'stopped', 'frozen', 'away', 'pending', 'exited', 'killed', 'lost'];
 
 type Labels = [string, string][];
 interface Sample {

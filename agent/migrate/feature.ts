@@ -69,9 +69,6 @@ function buildMigrate(ctx: DaemonContext, services: ServicesFor<'jobs'>): PartsP
     }
   };
 
-  ctx.peers.registerHandlers('migrate', peerHandlers);
-  ctx.peers.setTransferDir((h) => target.transferDir(h.transfer));
-  ctx.peers.setPagesHandler((h, channel) => target.acceptPages(h.pages, h.from, channel));
   const migration: MigrationService = {
     candidates,
     away: () => service.registry.list().filter((r) => r.where !== 0 && r.state === 'away').length,
@@ -95,6 +92,12 @@ function buildMigrate(ctx: DaemonContext, services: ServicesFor<'jobs'>): PartsP
 
   return {
     services: { migration },
+    peerHandlers,
+    // Images of a migration land where the target side restores them from (a pre-copy
+    // round's or the final dump's in their own subdirectory).
+    transferDir: (h) => target.transferDir(h.transfer),
+    // A migration's memory pages arrive on a page channel of their own, into the target's page server.
+    pagesHandler: (h, channel) => target.acceptPages(h.pages, h.from, channel),
     handlers: {
       'jobs.signal': (p) => control.signal(p, p.signal),
       'jobs.renice': (p) => control.renice(p, p.nice),

@@ -7,8 +7,7 @@ import type { NodeId } from '../../shared/domain/node.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import type { PagesSeen } from '../jobs/pageChannel.js';
 
-/** The part a page channel or transfer carries, after "--" in its name: none (one dump), a pre-copy round, the final dump. */
-export const PAGE_PART = /^(|final|pre[1-9][0-9]?)$/;
+export { PAGE_PART } from '../../shared/protocol/peerJobs.js';
 
 /** Migration id and part of a page channel's or transfer's name ("<id>", "<id>--pre1", "<id>--final"). */
 export function splitPart(name: string): { id: string; part: string } {

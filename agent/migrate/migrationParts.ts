@@ -61,11 +61,7 @@ export function migrationParts(d: MigrationPartsDeps): MigrationParts {
     'mig.facts': async () => ({ ...(await steps.facts()), blocksGuests: d.blocksGuests() }),
     ...target.handlers(),
     'mig.moved': ({ ref, where, migration: m }) => (steps.noteMoved(ref, where, m), null),
-    'jobs.ended': ({ ref, on, state, exitStatus }) => {
-      if (!['exited', 'killed', 'lost'].includes(state)) throw new RpcError('EINVAL', `not an end state: ${String(state)}`);
-      steps.noteEnded(ref, on, state, exitStatus);
-      return null;
-    },
+    'jobs.ended': ({ ref, on, state, exitStatus }) => (steps.noteEnded(ref, on, state, exitStatus), null),
     'jobs.startRemote': (spec) => {
       if (d.blocksGuests() && spec.ref.home !== jobs.nodeId) throw new RpcError('EBLOCKED', `node ${jobs.nodeId} blocks guest processes (mosctl block)`);
       return jobs.startJobHere(spec);

@@ -6,6 +6,8 @@
 import type { JobRecord } from '../../shared/jobs/job.js';
 import type { PeerRequests, TransferResult } from '../../shared/protocol/peer.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
+import { validateRequest } from '../../shared/protocol/validate.js';
+import { PEER_VALIDATORS } from '../../shared/protocol/peer.validate.js';
 import type { PageChannel } from '../jobs/pageChannel.js';
 import { jobRecord, PAGE_BYTES, STATE, TEST_CRIU, testNode, type TestNode } from './migrationNode.test-util.js';
 import { Orchestrator } from './orchestrator.js';
@@ -42,6 +44,8 @@ export function scriptedPeer(self: TestNode, script: PeerScript, nodes = [1, 2, 
     async request(node, method, params) {
       self.events.push(method);
       sent.push({ node, method, params });
+      // What the orchestrator sends must pass the peer channel's check (agent/peer/peerService.ts).
+      validateRequest(PEER_VALIDATORS, method, params);
       const answer = (script[method] ?? willing[method]) as ((p: unknown) => unknown) | undefined;
       if (!answer) throw new RpcError('ENOMETHOD', `the stand-in has no answer to ${method}`);
       return answer(params) as never;
@@ -78,7 +82,7 @@ export function targetNode(node: TestNode = testNode(2), opts: { blocksGuests?: 
   });
   const served = side.handlers();
   const call = <K extends keyof TargetRequests>(method: K, params: TargetRequests[K]['req']): Promise<TargetRequests[K]['res']> =>
-    Promise.resolve().then(() => (served[method] as (p: typeof params) => TargetRequests[K]['res'])(params));
+    Promise.resolve().then(() => (served[method] as (p: unknown) => TargetRequests[K]['res'])(validateRequest(PEER_VALIDATORS, method, params)));
   const status = async (id: string) => (await call('mig.status', { id })).phase;
   return { node, side, call, status };
 }

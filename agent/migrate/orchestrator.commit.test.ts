@@ -97,6 +97,31 @@ describe('the commit answer is lost', () => {
     expect(node.jobs.registry.get('1.100')).toMatchObject({ state: 'away', where: 2 });
   });
 
+  it('a resent commit that fails at once is retried every few seconds, not in a loop', async () => {
+    const { node, orch, target, peer } = lostCommit();
+    runJob(node);
+    target.status = 'restored';
+    await expect(orch.migrate({ ref: { home: 1, id: 100 } }, 2)).rejects.toMatchObject({ code: 'EUNCERTAIN' });
+    await node.advance(10 * SETTLE_RETRY_MS);
+    const commits = peer.sent.filter((x) => x.method === 'mig.commit').length;
+    // The first commit, one resend at once, then one per retry interval.
+    expect(commits).toBeLessThanOrEqual(1 + 1 + 10);
+    expect(commits).toBeGreaterThanOrEqual(1 + 10);
+  });
+
+  it('a second move of a job still frozen by an unconfirmed hand-over is refused before the target hears of it', async () => {
+    const { node, orch, peer } = lostCommit();
+    runJob(node);
+    await expect(orch.migrate({ ref: { home: 1, id: 100 } }, 2)).rejects.toMatchObject({ code: 'EUNCERTAIN' });
+    const sentBefore = peer.sent.filter((x) => x.method !== 'mig.status').length;
+    await expect(orch.migrate({ ref: { home: 1, id: 100 } }, 3)).rejects.toMatchObject({
+      code: 'EMOVING',
+      message: expect.stringMatching(/^cannot move job 1\.100: it was handed to node 2, which has not confirmed it yet/),
+    });
+    // Nothing went to any target: a mig.begin there would have discarded the first move's copy.
+    expect(peer.sent.filter((x) => x.method !== 'mig.status').length).toBe(sentBefore);
+  });
+
   it('the target says it does not have the job: only then the copy here resumes, with a note', async () => {
     const { node, orch, target } = lostCommit();
     const { pid } = runJob(node);

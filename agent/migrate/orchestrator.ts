@@ -14,6 +14,7 @@ import type { NodeId } from '../../shared/domain/node.js';
 import { jobKey, type JobRef } from '../../shared/domain/process.js';
 import type { JobRecord } from '../../shared/jobs/job.js';
 import type { ProcTarget } from '../../shared/protocol/agentJobs.js';
+import { movingRefusal } from '../jobs/moving.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import type { JobsService } from '../jobs/jobsService.js';
 import type { LocalSteps } from './localSteps.js';
@@ -77,6 +78,10 @@ export class Orchestrator {
     const key = jobKey(job.ref);
     const dest = this.resolve(job, to);
     if (this.moving.has(key)) throw new RpcError('EBUSY', `job ${key} is being moved already: wait until that move has finished`);
+    // A job frozen by an unconfirmed hand-over is refused before any target hears of it: a
+    // mig.begin there would discard the first move's restored copy and undo that move.
+    const frozen = movingRefusal(job, 'move');
+    if (frozen) throw frozen;
     this.moving.add(key);
     try {
       return await this.moveHere(job, dest);
@@ -236,9 +241,12 @@ export class Orchestrator {
           return;
         }
         if (phase === 'restored') {
-          // The commit itself was lost: send it again.
+          // The commit itself was lost: send it again. A resend that fails (at once, if the
+          // target refuses connections) waits like any other retry instead of spinning.
           const link = this.d.link();
-          if (link) await link.request(to, 'mig.commit', { id, migration: { from: link.selfId, to, bytes: 0, freezeMs: 0 } }).catch(() => undefined);
+          const sent = link ? await link.request(to, 'mig.commit', { id, migration: { from: link.selfId, to, bytes: 0, freezeMs: 0 } }).then(() => true, () => false) : false;
+          if (sent) continue;
+          await clock.sleep(SETTLE_RETRY_MS);
           continue;
         }
         if (phase === 'unknown' && !told) {

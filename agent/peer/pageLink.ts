@@ -5,20 +5,11 @@
  * After that line the connection carries CRIU's page-xfer bytes, both ways.
  */
 import type { Duplex } from 'node:stream';
-import type { NodeId } from '../../shared/domain/node.js';
+import type { PagesHeader } from '../../shared/protocol/peer.js';
+import { pagesHeader } from '../../shared/protocol/peer.validate.js';
 import { StreamPageChannel } from '../jobs/pageChannel.js';
 
-export interface PagesHeader {
-  pages: string;
-  from: NodeId;
-}
-
-const SAFE_ID = /^[A-Za-z0-9._-]{1,120}$/;
-
-export function isPagesHeader(h: unknown): h is PagesHeader {
-  const x = h as PagesHeader;
-  return !!x && typeof x === 'object' && typeof x.pages === 'string' && SAFE_ID.test(x.pages) && Number.isInteger(x.from) && x.from > 0;
-}
+export type { PagesHeader };
 
 /**
  * What the target's agent does with an incoming page channel: resolves once its page server
@@ -63,16 +54,23 @@ export function openPages(sock: Duplex, header: PagesHeader, onBytes?: (n: numbe
   });
 }
 
-/** Target side: hands the channel to `handler`, which answers ready (or refuses) through `ready`. */
-export function servePages(sock: Duplex, header: PagesHeader, rest: Buffer, handler: PagesHandler | undefined, who: string): void {
-  if (!handler) {
-    sock.end(JSON.stringify({ ok: false, error: `${who} takes no page channels (not in a cluster?)` }) + '\n');
-    return;
+/**
+ * Target side: checks the header (a bad one is refused, naming the field), then hands the
+ * channel to `handler`, which answers ready (or refuses) through `ready`.
+ */
+export function servePages(sock: Duplex, raw: unknown, rest: Buffer, handler: PagesHandler | undefined, who: string): void {
+  const refuse = (why: string) => void (sock.destroyed || sock.end(JSON.stringify({ ok: false, error: `${who}: ${why}` }) + '\n'));
+  let header: PagesHeader;
+  try {
+    header = pagesHeader.check(raw, '');
+  } catch (e) {
+    return refuse(`bad page channel header: ${(e as Error).message}`);
   }
+  if (!handler) return refuse('takes no page channels (not in a cluster?)');
   if (rest.length) sock.unshift(rest);
   const channel = new StreamPageChannel(header.pages, sock);
   handler(header, channel).then(
     () => void sock.write(JSON.stringify({ ok: true }) + '\n'),
-    (e: Error) => void (sock.destroyed || sock.end(JSON.stringify({ ok: false, error: `${who}: ${e.message}` }) + '\n')),
+    (e: Error) => refuse(e.message),
   );
 }

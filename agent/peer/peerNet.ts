@@ -11,7 +11,7 @@ import { RpcError } from '../../shared/protocol/rpc.js';
 import type { NodeId } from '../../shared/domain/node.js';
 import type { MapNode } from '../../shared/hpcMap.js';
 import type { PeerRequests, TransferHeader, TransferResult } from '../../shared/protocol/peer.js';
-import { isPagesHeader, openPages, servePages, type PagesHandler } from './pageLink.js';
+import { openPages, servePages, type PagesHandler } from './pageLink.js';
 import type { StreamPageChannel } from '../jobs/pageChannel.js';
 import { checkHeader, DEFAULT_MAX_TRANSFER_BYTES, receiveFiles, sendFiles } from './transfer.js';
 import { ConnectionCaps, DEFAULT_PEER_LIMITS, type PeerLimits } from './connectionCaps.js';
@@ -253,7 +253,6 @@ export class PeerNet {
       }
       if (parsed && typeof parsed === 'object' && 'transfer' in parsed) void this.serveTransfer(sock, parsed, rest);
       else if (parsed && typeof parsed === 'object' && 'pages' in parsed) {
-        if (!isPagesHeader(parsed)) return void sock.destroy();
         sock.setTimeout(PAGES_STALL_MS, () => sock.destroy(new Error(`no page data for ${PAGES_STALL_MS / 1000} s`)));
         servePages(sock, parsed, rest, this.opts.onPages, `node ${this.opts.selfId}`);
       } else this.serveRpc(sock, Buffer.concat([buf.subarray(0, nl + 1), rest]));

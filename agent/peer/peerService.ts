@@ -1,7 +1,8 @@
 /**
  * The daemon's membership in the cluster: key and map on disk, and the peer channel and
- * load exchange running whenever both are present. Features register their peer request
- * handlers and exchange listeners here.
+ * load exchange running whenever both are present. The daemon hands it the peer request
+ * handlers, transfer landing and page-channel handler its features declare (FeatureParts); features listen to
+ * the exchange here.
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,8 @@ import { composeHandlers, type Declared } from '../../shared/rpc/composeHandlers
 import type { ExchangeStats, PeerRequests, TransferHeader } from '../../shared/protocol/peer.js';
 import type { ClusterConfigure, ClusterInfo } from '../../shared/protocol/agent.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
+import { validated } from '../../shared/protocol/validate.js';
+import { PEER_VALIDATORS } from '../../shared/protocol/peer.validate.js';
 import { checkKeyChange, deriveKey, readClusterKey, writeClusterKey } from './clusterSecrets.js';
 import { keyId } from '../../shared/clusterKey.js';
 import { clearMembership, loadMembership, readLeftAt, readMapOrigin, saveMembership, type Membership } from './membership.js';
@@ -17,6 +20,14 @@ import { DEFAULT_PEER_PORT, PeerNet } from './peerNet.js';
 import type { PagesHandler } from './pageLink.js';
 import { maxTransferBytes } from './transferHeader.js';
 import { ExchangeSocket, SEQ_FILE, seqMarkFile, type ExchangeEnvelope } from './exchangeSocket.js';
+
+/** What one feature declares for the peer channel (agent/daemon/feature.ts FeatureParts). */
+export interface PeerParts {
+  name: string;
+  peerHandlers?: Handlers<PeerRequests>;
+  transferDir?: (h: TransferHeader) => string;
+  pagesHandler?: PagesHandler;
+}
 
 export class PeerService {
   net: PeerNet | undefined;
@@ -43,6 +54,26 @@ export class PeerService {
     this.transferDir = (h) => join(this.stateDir, 'incoming', h.transfer);
   }
 
+  /**
+   * What the features declare for the peer channel, under each feature's name: their peer
+   * requests (a name already served, peer.hello included, throws naming both owners) and
+   * where incoming transfers and page channels land (one feature at most says so, each).
+   */
+  declareFeatures(features: readonly PeerParts[]): void {
+    for (const f of features) if (f.peerHandlers) this.registerHandlers(f.name, f.peerHandlers);
+    const landing = features.filter((f) => f.transferDir);
+    if (landing.length > 1) throw new Error(`two features say where incoming transfers land: ${landing.map((f) => f.name).join(' and ')}: let one of them declare transferDir`);
+    if (landing[0]) this.transferDir = landing[0].transferDir!;
+    const pages = features.filter((f) => f.pagesHandler);
+    if (pages.length > 1) throw new Error(`two features take incoming page channels: ${pages.map((f) => f.name).join(' and ')}: let one of them declare pagesHandler`);
+    if (pages[0]) this.pagesHandler = pages[0].pagesHandler;
+  }
+
+  /** Whether incoming page channels have somewhere to go (a feature declared pagesHandler). */
+  takesPages(): boolean {
+    return this.pagesHandler !== undefined;
+  }
+
   /** A feature's peer requests; a name already served (peer.hello included) throws, naming both owners. */
   registerHandlers(by: string, h: Handlers<PeerRequests>): void {
     const declared = [...this.declared, { by, handlers: h }];
@@ -50,13 +81,19 @@ export class PeerService {
     this.declared = declared;
   }
 
-  /** Where incoming page channels go (the migration's target side). */
-  setPagesHandler(fn: PagesHandler): void {
-    this.pagesHandler = fn;
+  /** The peer requests served (peer.hello and the features'), e.g. to check each has a validator. */
+  requestNames(): string[] {
+    return this.declared.flatMap((d) => Object.keys(d.handlers ?? {}));
   }
 
-  setTransferDir(fn: (h: TransferHeader) => string): void {
-    this.transferDir = fn;
+  /** Which feature serves a peer request (undefined: nobody). */
+  servedBy(name: string): string | undefined {
+    return this.declared.find((d) => Object.hasOwn(d.handlers ?? {}, name))?.by;
+  }
+
+  /** Where the files of an incoming transfer go. */
+  transferDirOf(h: TransferHeader): string {
+    return this.transferDir(h);
   }
 
   onExchange(cb: (env: ExchangeEnvelope, address: string) => void): () => void {
@@ -82,11 +119,17 @@ export class PeerService {
       nodes,
       key: deriveKey(key, 'peer-tls'),
       port: this.port,
-      handlers: {
-        ...this.handlers,
-        'peer.hello': () => ({ nodeId: selfId, version: this.version }),
-      },
-      transferDir: (h) => this.transferDir(h),
+      // Every peer request is checked once here (shared/protocol/peer.validate.ts), as the
+      // daemon checks its clients': a bad one is an EINVAL answer naming the field, and the
+      // handlers get typed parameters only.
+      handlers: validated(
+        {
+          ...this.handlers,
+          'peer.hello': () => ({ nodeId: selfId, version: this.version }),
+        },
+        PEER_VALIDATORS,
+      ),
+      transferDir: (h) => this.transferDirOf(h),
       onPages: (h, ch) => (this.pagesHandler ? this.pagesHandler(h, ch) : Promise.reject(new Error('this node takes no migrations yet'))),
       maxTransferBytes: this.maxTransferBytes,
     });

@@ -22,6 +22,11 @@ export type JobState =
   /** Gone without an exit status (e.g. its process vanished while the agent was down). */
   | 'lost';
 
+/** Every job state, for checks at run time (a record from a peer, the metrics' labels). */
+export const JOB_STATES = ['running', 'stopped', 'frozen', 'away', 'pending', 'exited', 'killed', 'lost'] as const satisfies readonly JobState[];
+// A state added to JobState but not to JOB_STATES does not compile.
+export const JOB_STATES_COMPLETE: [Exclude<JobState, (typeof JOB_STATES)[number]>] extends [never] ? true : never = true;
+
 export interface MigrationRecord {
   from: NodeId;
   to: NodeId;

@@ -7,7 +7,7 @@ import { array, bool, dict, int, none, obj, optional, str, type Validator, type 
 
 const text = str({ max: 4096 });
 const paths = array(text, { max: 1024 });
-const targetFacts: Validator<TargetFacts> = obj({
+export const targetFacts: Validator<TargetFacts> = obj({
   node: int(0, MAX_NODE),
   criu: obj({ path: optional(text), version: optional(text), problem: optional(text), preDump: bool }),
   blocksGuests: bool,
@@ -15,15 +15,18 @@ const targetFacts: Validator<TargetFacts> = obj({
   localRoots: paths,
 });
 
+/** The fields of a JobSpec (mosrun's start; a peer's remote start adds the job's identity). */
+export const jobSpecFields = {
+  argv,
+  cwd: absPath,
+  mode: runMode,
+  env: optional(dict(str({ max: 1 << 20 }), 4096)),
+  jobsDir: optional(absPath),
+  nodes: optional(array(nodeId, { max: MAX_NODE })),
+};
+
 export const jobAgentValidators = {
-  'jobs.start': obj({
-    argv,
-    cwd: absPath,
-    mode: runMode,
-    env: optional(dict(str({ max: 1 << 20 }), 4096)),
-    jobsDir: optional(absPath),
-    nodes: optional(array(nodeId, { max: MAX_NODE })),
-  }),
+  'jobs.start': obj(jobSpecFields),
   'jobs.list': none,
   'jobs.get': obj({ ref: jobRef }),
   'jobs.signal': procTarget({}, { signal: jobSignal }),

@@ -74,8 +74,14 @@ const TARGET_WORDS = 'say which process: "pid" (a process ID on that node) or "r
  * A process by PID or a job by its identity, with the request's other fields: two shapes,
  * told apart by which of "pid" and "ref" is there (both or neither is refused).
  */
-export function procTarget<B extends Shape, E extends Shape>(base: B, extra: E): Validator<(ObjOf<B & { pid: typeof pid }> | ObjOf<B & { ref: typeof jobRef }>) & ObjOf<E>> {
-  const byPid = obj({ ...base, pid, ...extra });
+/**
+ * "pid" of a process target: a process ID, or, at a job's home, the job number mosrun printed
+ * (a job started elsewhere by runon or -p has a number above any PID: REMOTE_ID_BASE, job.ts).
+ */
+export const targetPid = int(1, Number.MAX_SAFE_INTEGER, 'a process ID (or, at the job\'s home, the job number mosrun printed)');
+
+export function procTarget<B extends Shape, E extends Shape>(base: B, extra: E): Validator<(ObjOf<B & { pid: typeof targetPid }> | ObjOf<B & { ref: typeof jobRef }>) & ObjOf<E>> {
+  const byPid = obj({ ...base, pid: targetPid, ...extra });
   const byRef = obj({ ...base, ref: jobRef, ...extra });
   return custom(TARGET_WORDS, (v, at) => {
     if (!isRecord(v)) throw invalid(at, `expected an object: ${TARGET_WORDS}, got ${show(v)}`);

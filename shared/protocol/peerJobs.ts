@@ -12,6 +12,12 @@ import type { JobSignal } from './agentJobs.js';
 
 export type MigrationPhase = 'receiving' | 'restored' | 'running' | 'discarded';
 
+/**
+ * The part of a migration a page channel or transfer carries, after "--" in its name: none
+ * (one dump), a pre-copy round ("pre1".."pre99"), the final dump after pre-copy.
+ */
+export const PAGE_PART = /^(|final|pre[1-9][0-9]?)$/;
+
 export type PeerJobRequests = {
   'mig.facts': { req: null; res: TargetFacts };
   'mig.begin': { req: { id: string; job: JobRecord }; res: null };

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RpcError } from './rpc.js';
+import { refusal } from './refusal.test-util.js';
 import { array, bool, custom, dict, int, none, num, obj, oneOf, optional, refine, show, str, validated, validateRequest } from './validate.js';
 
-/** The message of the RpcError a check throws (and that it is EINVAL). */
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(RpcError);
-    expect((e as RpcError).code).toBe('EINVAL');
-    return (e as Error).message;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('validator kit', () => {
   it('int: whole numbers within the range; the message names the field, the range and what came', () => {

@@ -3,25 +3,16 @@
  * before validation moved to dispatch (jobParams.ts, params.ts, the inline checks).
  */
 import { describe, expect, it } from 'vitest';
-import { RpcError } from './rpc.js';
+import { refusal } from './refusal.test-util.js';
 import { API_CHANNELS } from './api.js';
 import { API_VALIDATORS } from './api.validate.js';
 import { AGENT_VALIDATORS } from './agent.validate.js';
 import { validateRequest } from './validate.js';
+import { REMOTE_ID_BASE } from '../jobs/job.js';
 
 const api = (channel: string, req: unknown) => validateRequest(API_VALIDATORS, channel, req);
 const agent = (channel: string, req: unknown) => validateRequest(AGENT_VALIDATORS, channel, req);
 
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(RpcError);
-    expect((e as RpcError).code).toBe('EINVAL');
-    return (e as Error).message;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('every channel has its validator', () => {
   it('the API: every channel the preload allows has one, and no validator names a channel that is not one', () => {
@@ -132,6 +123,14 @@ describe('agent protocol (was inline in the daemon and its features)', () => {
     expect(refusal(() => agent('history.observe', { nodes: [] }))).toMatch(/^self: expected a node number/);
     expect(refusal(() => agent('history.observe', { self: 1, nodes: [{ id: 1, host: 'a', status: 'sideways' }] }))).toMatch(/^nodes\[0\]\.status: expected one of/);
     expect(refusal(() => agent('history.checkpoint', { label: 'x'.repeat(201) }))).toMatch(/^label: expected a text of at most 200/);
+  });
+
+  it('a job started elsewhere is named at its home by the job number mosrun printed, above any PID (migrate ID kill)', () => {
+    const id = REMOTE_ID_BASE + 2;
+    expect(agent('jobs.signal', { pid: id, signal: 'KILL' })).toEqual({ pid: id, signal: 'KILL' });
+    expect(agent('jobs.migrate', { pid: id, to: 'home' })).toEqual({ pid: id, to: 'home' });
+    expect(api('job.signal', { nodeId: 1, pid: id, signal: 'KILL' })).toEqual({ nodeId: 1, pid: id, signal: 'KILL' });
+    expect(refusal(() => agent('jobs.signal', { pid: 0, signal: 'KILL' }))).toMatch(/^pid: expected a process ID/);
   });
 
   it('jobs: the same targets as the API, by pid or ref alone', () => {

@@ -6,6 +6,8 @@
  */
 import type { PeerRequests } from '../../../shared/protocol/peer.js';
 import { RpcError, asRpcError } from '../../../shared/protocol/rpc.js';
+import { validateRequest } from '../../../shared/protocol/validate.js';
+import { PEER_VALIDATORS } from '../../../shared/protocol/peer.validate.js';
 import type { PageChannel } from '../../jobs/pageChannel.js';
 import type { PeerLink } from '../ports.js';
 import type { SimCluster } from './simCluster.js';
@@ -56,7 +58,15 @@ export function simLink(c: SimCluster, self: number, inc: Incarnation): PeerLink
           Promise.resolve()
             .then(() => {
               if (!handler) throw new RpcError('ENOMETHOD', `no such request: ${method}`);
-              return handler(clone(params));
+              // Checked as the peer channel checks it (agent/peer/peerService.ts): a request the real channel would refuse is a violation here.
+              let checked: unknown;
+              try {
+                checked = validateRequest(PEER_VALIDATORS, method, clone(params));
+              } catch (e) {
+                c.violations.push(`t=${world.now}: node ${self} sent ${method} that the peer channel refuses: ${(e as Error).message}`);
+                throw e;
+              }
+              return handler(checked);
             })
             .then(
               (r) => answer(() => resolve(clone(r) as PeerRequests[K]['res'])),
