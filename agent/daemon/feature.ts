@@ -12,6 +12,7 @@ import type { NodeSample } from '../../shared/domain/node.js';
 import type { ProcInfo } from '../../shared/domain/process.js';
 import type { StatePaths } from '../stateDir.js';
 import type { PeerService } from '../peer/peerService.js';
+import type { PagesHandler } from '../peer/pageLink.js';
 import type { DaemonServices, ServiceName } from './services.js';
 
 export interface Snapshot {
@@ -39,6 +40,8 @@ export interface FeatureParts {
   peerHandlers?: Handlers<PeerRequests>;
   /** Where the files of an incoming bulk transfer go (one feature at most declares it; else under the state directory's incoming/). */
   transferDir?(h: TransferHeader): string;
+  /** Where incoming page channels (CRIU's memory pages of a migration) go (one feature at most declares it; else they are refused). */
+  pagesHandler?: PagesHandler;
   /** The services this feature declared it provides (FeatureFactory.provides), now built. */
   services?: Partial<DaemonServices>;
   start?(): Promise<void> | void;

@@ -66,4 +66,14 @@ describe('features declare their peer requests; the daemon registers them', () =
       expect(() => d.peers.transferDirOf({ transfer: 'm-1', from: 2, files: [] })).toThrow('no migration m-1 is waiting for its images');
     });
   });
+
+  it('incoming page channels go to the migrate feature; two features declaring pagesHandler stop the daemon, naming both', () => {
+    withDir((dir) => {
+      expect(daemon(dir).peers.takesPages()).toBe(true);
+      expect(daemon(dir, []).peers.takesPages()).toBe(false);
+      const a = defineFeature({ name: 'alpha', build: () => ({ pagesHandler: async () => undefined }) });
+      const b = defineFeature({ name: 'beta', build: () => ({ pagesHandler: async () => undefined }) });
+      expect(() => daemon(dir, [a, b])).toThrow('two features take incoming page channels: alpha and beta: let one of them declare pagesHandler');
+    });
+  });
 });

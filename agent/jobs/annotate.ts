@@ -34,6 +34,7 @@ export function annotateJobs(procs: ProcInfo[], { records, here, user, criu: fac
     if (!r) return { ...p, cantMove: NOT_A_JOB };
     const q: ProcInfo = { ...p, job: r.ref, where: 0 };
     if (r.ref.home !== here) q.guestFrom = r.ref.home;
+    if (r.state === 'frozen' && r.moving) q.moving = { from: r.moving.from, to: r.moving.to };
     const why = summarizeReasons([modeForbidsMigration(r.mode), r.locked ? 'it is locked' : undefined, criu].filter((s): s is string => !!s));
     if (why) q.cantMove = why;
     return q;

@@ -12,6 +12,7 @@ import type { JobRecord } from '../../shared/jobs/job.js';
 import { MOSRUN_USAGE, RUN_MODE_SCRIPTS, parseMosrunArgs, scriptToMosrunArgs, type RunModeScript } from '../../shared/jobs/runModes.js';
 import { jobKey } from '../../shared/domain/process.js';
 import { CliError, connectDaemon, type DaemonClient } from '../cli/daemonClient.js';
+import { jobOfPid, watchProgress } from './migrateProgress.js';
 import { describeStarted, mpsLines, parseMpsArgs } from './cliText.js';
 
 export const JOB_TOOLS = ['mosrun', 'migrate', 'mps', ...RUN_MODE_SCRIPTS] as const;
@@ -107,9 +108,17 @@ async function migrate(args: string[], out: Out): Promise<void> {
       default: {
         if (what !== 'home' && what !== 'best' && !/^\d+$/.test(what)) throw new CliError(MIGRATE_USAGE);
         const to = what === 'home' || what === 'best' ? what : Number(what);
-        const r = await d.request('jobs.migrate', { pid, to }, 10 * 60_000);
+        const job = jobOfPid(await d.request('jobs.list', null), pid);
+        const watch = await watchProgress(d, job && jobKey(job.ref), process.stdout.isTTY ? process.stdout : undefined);
+        let r;
+        try {
+          r = await d.request('jobs.migrate', { pid, to }, 10 * 60_000);
+        } finally {
+          watch.stop();
+        }
         const m = r.lastMigration;
-        out(`job ${jobKey(r.ref)} now runs on node ${r.where}${m ? ` (frozen ${m.freezeMs} ms, ${m.bytes} bytes moved)` : ''}`);
+        const path = watch.path();
+        out(`job ${jobKey(r.ref)} now runs on node ${r.where}${m ? ` (frozen ${m.freezeMs} ms, ${m.bytes} bytes moved)` : ''}${path ? `; ${path}` : ''}`);
       }
     }
   });

@@ -14,10 +14,12 @@
  *   `restore -d` exits; mosrun never sets one.
  */
 import { spawn } from 'node:child_process';
+import type { Duplex } from 'node:stream';
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join, relative } from 'node:path';
 import type { CriuFacts } from '../../shared/jobs/targetFacts.js';
 import { processTree, signalPids } from './procTree.js';
+import type { PagesSeen, StreamPageChannel } from './pageChannel.js';
 
 export interface CriuResult {
   code: number | null;
@@ -54,10 +56,12 @@ export function criuEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv
   return { ...env, CRIU_FAULT: env.CRIU_FAULT || '130' };
 }
 
-export function runCriu(criu: string, args: string[], timeoutMs: number, cwd?: string): Promise<CriuResult> {
+/** `withFd3`: CRIU gets a socket as fd 3 (its --ps-socket), handed to this callback. */
+export function runCriu(criu: string, args: string[], timeoutMs: number, cwd?: string, withFd3?: (fd3: Duplex) => void): Promise<CriuResult> {
   const t0 = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(criu, args, { cwd, env: criuEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(criu, args, { cwd, env: criuEnv(), stdio: withFd3 ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'] });
+    if (withFd3) withFd3(child.stdio[3] as Duplex);
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -68,8 +72,8 @@ export function runCriu(criu: string, args: string[], timeoutMs: number, cwd?: s
       signalPids(child.pid ? processTree(child.pid) : [], 'SIGKILL');
       child.kill('SIGKILL');
     }, timeoutMs);
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', (e) => (stderr += `${e.message}\n`));
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -148,22 +152,44 @@ export interface DumpOptions {
   prevDir?: string;
   /** Memory only, the job keeps running (an iteration before the final dump). */
   pre?: boolean;
+  /** The memory pages go to the target's page server through this channel, not to -D. */
+  pages?: StreamPageChannel;
   timeoutMs: number;
   node: string;
 }
 
-export async function dump(criu: string, o: DumpOptions): Promise<CriuResult> {
+export async function dump(criu: string, o: DumpOptions): Promise<CriuResult & { pages?: PagesSeen }> {
   const args = [o.pre ? 'pre-dump' : 'dump', '-t', String(o.pid), '-D', o.dir, '-o', o.pre ? 'pre-dump.log' : 'dump.log', ...COMMON];
   if (!o.pre) args.push('--leave-stopped');
   if (o.pre || o.prevDir) args.push('--track-mem');
   // CRIU takes the previous images' path relative to -D.
   if (o.prevDir) args.push('--prev-images-dir', relative(o.dir, o.prevDir));
-  const r = await runCriu(criu, args, o.timeoutMs);
+  if (o.pages) args.push('--page-server', '--ps-socket', '3');
+  let seen: Promise<PagesSeen> | undefined;
+  const r = await runCriu(criu, args, o.timeoutMs, undefined, o.pages ? (fd3) => (seen = o.pages!.bridge(fd3, 'send')) : undefined);
   if (r.code !== 0) {
+    o.pages?.close();
     const log = readLog(join(o.dir, o.pre ? 'pre-dump.log' : 'dump.log'));
     throw new CriuError(explainCriu(o.pre ? 'Pre-copy of the job' : 'Checkpoint of the job', o.node, r, log), log);
   }
-  return r;
+  return seen ? { ...r, pages: await seen } : r;
+}
+
+/**
+ * The target's end of a page channel: `criu page-server --ps-socket 3` writes the pages that
+ * arrive into `dir` (pagemap and pages images) and ends when the source's dump says so.
+ */
+export async function pageServer(criu: string, dir: string, pages: StreamPageChannel, timeoutMs: number, node: string, prevDir?: string): Promise<CriuResult & { pages: PagesSeen }> {
+  const args = ['page-server', '-D', dir, '-o', 'page-server.log', '--ps-socket', '3', ...COMMON];
+  if (prevDir) args.push('--prev-images-dir', relative(dir, prevDir));
+  let seen: Promise<PagesSeen> | undefined;
+  const r = await runCriu(criu, args, timeoutMs, undefined, (fd3) => (seen = pages.bridge(fd3, 'receive')));
+  if (r.code !== 0) {
+    pages.close();
+    const log = readLog(join(dir, 'page-server.log'));
+    throw new CriuError(explainCriu('Receiving the job\'s memory', node, r, log), log);
+  }
+  return { ...r, pages: await seen! };
 }
 
 /** Restores the tree stopped and detached; returns the root's PID in this node's namespace. */

@@ -6,6 +6,7 @@
  */
 import type { FileFact } from './cantMove.js';
 import type { CriuFacts } from '../../shared/jobs/targetFacts.js';
+import type { PageChannel, PagesSeen } from './pageChannel.js';
 
 /** A job's processes on this node, by the PID of its init. */
 export interface ProcessHost {
@@ -34,8 +35,13 @@ export interface ImageFile {
 /** CRIU, as the protocol uses it. */
 export interface Checkpointer {
   facts(refresh?: boolean): Promise<CriuFacts>;
-  /** Checkpoints the tree into `dir` and leaves it stopped (SIGCONT resumes it unchanged). */
-  dump(pid: number, dir: string, opts: { pre?: boolean; prevDir?: string }): Promise<{ ms: number }>;
+  /**
+   * Checkpoints the tree into `dir` and leaves it stopped (SIGCONT resumes it unchanged);
+   * with `pages`, the memory pages go through that channel to the target instead of `dir`.
+   */
+  dump(pid: number, dir: string, opts: { pre?: boolean; prevDir?: string; pages?: PageChannel }): Promise<{ ms: number; pages?: PagesSeen }>;
+  /** The target's end of a page channel: the pages that arrive are written into `dir`. */
+  pageServer(dir: string, pages: PageChannel, opts?: { prevDir?: string }): Promise<{ ms: number; pages: PagesSeen }>;
   /** Restores the tree from `dir`, stopped; its init's PID in this node's namespace. */
   restore(dir: string): Promise<{ pid: number; ms: number }>;
 }

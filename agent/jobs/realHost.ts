@@ -6,7 +6,8 @@ import type { CriuFacts } from '../../shared/jobs/targetFacts.js';
 import { readSmallFile } from '../sampler/procfs.js';
 import { syncDir, writeAtomic } from '../stateDir.js';
 import { gatherFiles } from './checks.js';
-import { dump, locateCriu, probeCriu, restore } from './criu.js';
+import { dump, locateCriu, pageServer, probeCriu, restore } from './criu.js';
+import { StreamPageChannel, type PageChannel } from './pageChannel.js';
 import type { Checkpointer, ImageFile, ProcessHost, StateFiles } from './host.js';
 import { processTree, readStat, renicePids, sameProcess, signalPids, stoppedIn } from './procTree.js';
 
@@ -101,7 +102,14 @@ export function realCheckpointer(opts: { configured?: string; env?: NodeJS.Proce
   };
   return {
     facts,
-    dump: async (pid, dir, o) => dump(await path(), { pid, dir, timeoutMs: opts.timeoutMs, node: opts.node(), ...o }),
+    dump: async (pid, dir, o) => dump(await path(), { pid, dir, timeoutMs: opts.timeoutMs, node: opts.node(), ...o, pages: o.pages && streamOf(o.pages) }),
+    pageServer: async (dir, pages, o = {}) => pageServer(await path(), dir, streamOf(pages), opts.timeoutMs, opts.node(), o.prevDir),
     restore: async (dir) => restore(await path(), dir, opts.timeoutMs, opts.node()),
   };
+}
+
+/** The real checkpointer bridges only real page channels (a simulation brings its own of both). */
+function streamOf(ch: PageChannel): StreamPageChannel {
+  if (!(ch instanceof StreamPageChannel)) throw new Error('internal: a page channel that is not a byte stream reached CRIU');
+  return ch;
 }

@@ -40,6 +40,11 @@ function buildMigrate(ctx: DaemonContext, services: ServicesFor<'jobs'>): PartsP
     log,
     failpoint: fileFailpoints(ctx.paths.dir),
     onOutcome: (o) => services.moves?.record(o),
+    progress: (p) => ctx.broadcast('jobs.progress', p),
+    jobBytes: (key) => {
+      const mine = (ctx.latest()?.procs ?? []).filter((p) => p.job && jobKey(p.job) === key);
+      return mine.length ? mine.reduce((a, p) => a + p.rssKb * 1024, 0) : undefined;
+    },
   });
 
   /** runon / parallel: start the recorded remote copies; retried each second until done. */
@@ -88,8 +93,11 @@ function buildMigrate(ctx: DaemonContext, services: ServicesFor<'jobs'>): PartsP
   return {
     services: { migration },
     peerHandlers,
-    // Images of a migration land where the target side restores them from.
-    transferDir: (h) => target.dirOf(h.transfer),
+    // Images of a migration land where the target side restores them from (a pre-copy
+    // round's or the final dump's in their own subdirectory).
+    transferDir: (h) => target.transferDir(h.transfer),
+    // A migration's memory pages arrive on a page channel of their own, into the target's page server.
+    pagesHandler: (h, channel) => target.acceptPages(h.pages, h.from, channel),
     handlers: {
       'jobs.signal': (p) => control.signal(p, p.signal),
       'jobs.renice': (p) => control.renice(p, p.nice),

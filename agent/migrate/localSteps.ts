@@ -26,12 +26,17 @@ import type { TargetFacts } from '../../shared/jobs/targetFacts.js';
 import type { JobRecord, MigrationRecord } from '../../shared/jobs/job.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import type { ImageFile } from '../jobs/host.js';
+import type { PageChannel, PagesSeen } from '../jobs/pageChannel.js';
 import type { JobsService } from '../jobs/jobsService.js';
 
 export interface DumpResult {
   dir: string;
+  /** The images left in `dir` to send (with a page channel: all but the memory pages). */
   files: ImageFile[];
+  /** Everything the migration moves: the files and the pages streamed. */
   bytes: number;
+  /** What went through the page channel, for the target to check. */
+  pages?: PagesSeen;
   /** ms (source clock) when the job was frozen. */
   frozenAt: number;
   dumpMs: number;
@@ -84,23 +89,27 @@ export class LocalSteps {
     return this.jobs.check({ ref }, target);
   }
 
-  /** A memory pass while the job runs on; only where the kernel tracks dirty pages. */
-  async preDump(key: string, dir: string, prevDir?: string): Promise<{ dir: string; bytes: number; ms: number }> {
+  /**
+   * A memory pass while the job runs on (only where the kernel tracks dirty pages): the pages
+   * dirtied since the pass in `prevDir` (all, for the first) go through `pages` to the target.
+   */
+  async preDump(key: string, dir: string, prevDir: string | undefined, pages: PageChannel): Promise<{ dir: string; ms: number; pages: PagesSeen }> {
     const r = this.here(key);
     await this.criuReady();
     if (!(await this.jobs.criu()).preDump) {
       throw new RpcError('ENOTSUP', `${this.node()} cannot pre-copy memory (its kernel lacks soft-dirty tracking, CONFIG_MEM_SOFT_DIRTY): migrate with a single dump`);
     }
     this.jobs.files.mkdir(dir);
-    const res = await this.jobs.checkpointer.dump(r.pid, dir, { pre: true, ...(prevDir ? { prevDir } : {}) });
-    return { dir, bytes: this.jobs.files.images(dir).reduce((a, f) => a + f.size, 0), ms: res.ms };
+    const res = await this.jobs.checkpointer.dump(r.pid, dir, { pre: true, pages, ...(prevDir ? { prevDir } : {}) });
+    if (!res.pages) throw new RpcError('EDUMP', `the pre-copy on ${this.node()} sent no memory`);
+    return { dir, ms: res.ms, pages: res.pages };
   }
 
   /**
    * Checkpoints the job and leaves it frozen here: resumeSource undoes it, killSource ends
    * it. Recorded as frozen before CRIU touches it, so a restart knows to resume it.
    */
-  async prepareDump(key: string, dir: string, move: Move, opts: { prevDir?: string } = {}): Promise<DumpResult> {
+  async prepareDump(key: string, dir: string, move: Move, opts: { prevDir?: string; pages?: PageChannel } = {}): Promise<DumpResult> {
     const r = this.here(key);
     if (r.state === 'frozen') throw new RpcError('EBUSY', `job ${key} is already being migrated`);
     await this.criuReady();
@@ -114,8 +123,10 @@ export class LocalSteps {
     try {
       this.jobs.files.mkdir(dir);
       const res = await this.jobs.checkpointer.dump(r.pid, dir, opts);
-      const files = this.jobs.files.images(dir);
-      return { dir, files, bytes: files.reduce((a, f) => a + f.size, 0), frozenAt, dumpMs: res.ms };
+      // The logs and stats stay here: they are for this node's admin, not for the restore.
+      const files = this.jobs.files.images(dir).filter((f) => !/(^|\/)(.*\.log|stats-dump)$/.test(f.name));
+      const local = files.reduce((a, f) => a + f.size, 0);
+      return { dir, files, bytes: local + (res.pages?.bytes ?? 0), frozenAt, dumpMs: res.ms, ...(res.pages ? { pages: res.pages } : {}) };
     } catch (e) {
       this.resumeSource(key, (e as Error).message);
       throw new RpcError('EDUMP', (e as Error).message);

@@ -8,8 +8,8 @@ import { runPlan } from './sim/explore.js';
 import type { Fault, StepKind } from './sim/world.js';
 
 /** The step of the fault-free migration where `node` does `kind` (the n-th such, from 0). */
-async function stepOf(node: number, kind: StepKind, what = '', nth = 0): Promise<number> {
-  const base = await runPlan([]);
+async function stepOf(node: number, kind: StepKind, what = '', nth = 0, precopy = false): Promise<number> {
+  const base = await runPlan([], [], precopy);
   const hits = base.steps.filter((s) => s.node === node && s.kind === kind && s.what.includes(what));
   const s = hits[nth];
   if (!s) throw new Error(`the fault-free migration has no ${kind} "${what}" by node ${node}`);
@@ -76,6 +76,33 @@ describe('migration holes, each closed', () => {
   it('a source that dies after its dump resumes the job when it is back; the target discards its images', async () => {
     const r = await runPlan(at(await stepOf(1, 'criu.dump'), 'crash-after'));
     expect(r.log.join('\n')).not.toMatch(/runs here now/);
+    expect(r.violations).toEqual([]);
+  });
+
+  it('after pre-copy, a target that dies just after its restore leaves no stopped copy behind', async () => {
+    const r = await runPlan(at(await stepOf(2, 'criu.restore', '', 0, true), 'crash-after'), [], true);
+    expect(r.outcome).toMatch(/^EMIGRATE: .*goes on here on node 1/);
+    expect(r.violations).toEqual([]);
+  });
+
+  it('pre-copy is chosen where the kernel tracks dirty pages, and the progress says so, round by round', async () => {
+    const r = await runPlan([], [], true);
+    expect(r.outcome).toBe('moved');
+    const phases = r.progress.map((p) => (p.phase === 'pre-copy' ? `pre-copy ${p.round}` : p.phase));
+    expect([...new Set(phases)]).toEqual(['checking', 'pre-copy 1', 'pre-copy 2', 'pre-copy 3', 'pre-copy 4', 'pre-copy 5', 'dumping', 'sending', 'restoring', 'committing', 'done']);
+    expect(r.progress.find((p) => p.path)).toMatchObject({ path: 'pre-copy', why: expect.stringMatching(/tracks dirty pages/) });
+    expect(r.progress.at(-1)).toMatchObject({ phase: 'done', freezeMs: expect.any(Number) });
+  });
+
+  it('one dump where the kernel does not track dirty pages, and the progress says why', async () => {
+    const r = await runPlan([]);
+    expect(r.progress.find((p) => p.path)).toMatchObject({ path: 'one dump', why: expect.stringMatching(/does not track dirty pages \(CONFIG_MEM_SOFT_DIRTY\)/) });
+    expect(r.progress.some((p) => p.phase === 'pre-copy')).toBe(false);
+  });
+
+  it("a target whose image disk runs full while the memory streams in: the admin is told that, not just that the source's CRIU lost its page server", async () => {
+    const r = await runPlan(at(await stepOf(2, 'pages.write'), 'fail'));
+    expect(r.outcome).toMatch(/^EDUMP: moving job 1\.100 to node 2 failed at its checkpoint, so it goes on here on node 1: .*the disk for checkpoint images on node 2 is full/);
     expect(r.violations).toEqual([]);
   });
 });

@@ -33,7 +33,7 @@ describe('migration protocol simulation', () => {
   it(`every single fault at every step, and ${PAIRS} pairs (seed ${SEED}): never twice, never lost`, async () => {
     const x = await explore({ pairs: PAIRS, seed: SEED });
     console.log(
-      `migration simulation: ${x.baseSteps} steps in a fault-free migration; ${x.singles} single-fault schedules, ` +
+      `migration simulation: ${JSON.stringify(x.baseSteps)} steps in a fault-free migration (one dump, pre-copy); ${x.singles} single-fault schedules, ` +
         `${x.pairs} fault pairs (seed ${SEED}); ${x.distinct} distinct schedules where every planned fault struck; outcomes ${JSON.stringify(x.outcomes)}`,
     );
     const shown = x.failures.slice(0, 5).map((f) => `plan ${JSON.stringify(f.plan)} (migrate: ${f.outcome}):\n  ${f.violations.join('\n  ')}`);

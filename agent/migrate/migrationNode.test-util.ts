@@ -11,12 +11,15 @@ import { posix } from 'node:path';
 import type { CriuFacts } from '../../shared/jobs/targetFacts.js';
 import type { JobRecord } from '../../shared/jobs/job.js';
 import type { Checkpointer, ImageFile, ProcessHost, StateFiles } from '../jobs/host.js';
+import type { PageChannel, PagesSeen } from '../jobs/pageChannel.js';
 import { JobsService } from '../jobs/jobsService.js';
 import { LocalSteps } from './localSteps.js';
 import type { Clock } from './ports.js';
 import { World } from './sim/world.js';
 
 export const STATE = '/state';
+/** The memory of every test job, in bytes. */
+export const PAGE_BYTES = 4096;
 export const TEST_CRIU: CriuFacts = { path: '/test/criu', version: '4.1.1', preDump: false };
 
 /** The state directory; `failWhen` makes a write or append throw ENOSPC, as a full disk does. */
@@ -124,13 +127,22 @@ export class FakeCriu implements Checkpointer {
 
   facts = async () => TEST_CRIU;
 
-  async dump(pid: number, dir: string): Promise<{ ms: number }> {
+  /** With a page channel, the memory (4096 bytes) goes through it instead of into `dir`, as with the real CRIU. */
+  async dump(pid: number, dir: string, opts: { pages?: PageChannel } = {}): Promise<{ ms: number; pages?: PagesSeen }> {
     this.events.push(`criu dump ${pid}`);
     if (this.dumpError) throw new Error(this.dumpError);
     this.procs.procs.set(pid, 'stopped');
     this.disk.put(`${dir}/core.img`, 'core');
-    this.disk.put(`${dir}/pages-1.img`, 'x'.repeat(4096));
+    if (opts.pages) return { ms: 100, pages: { bytes: PAGE_BYTES } };
+    this.disk.put(`${dir}/pages-1.img`, 'x'.repeat(PAGE_BYTES));
     return { ms: 100 };
+  }
+
+  /** The target's page server: the source's memory arrives whole. */
+  async pageServer(dir: string): Promise<{ ms: number; pages: PagesSeen }> {
+    this.events.push('criu page-server');
+    this.disk.put(`${dir}/pages-1.img`, 'x'.repeat(PAGE_BYTES));
+    return { ms: 100, pages: { bytes: PAGE_BYTES } };
   }
 
   async restore(dir: string): Promise<{ pid: number; ms: number }> {

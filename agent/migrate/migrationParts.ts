@@ -29,6 +29,10 @@ export interface MigrationPartsDeps {
   /** Where the end-to-end fault matrix may hold this agent (inert in production). */
   failpoint?: Failpoint;
   onOutcome?: OrchestratorDeps['onOutcome'];
+  /** Each step of a migration this node drives, as an event for the GUI sessions. */
+  progress?: OrchestratorDeps['progress'];
+  /** A job's resident memory in bytes (from the last sample), to say how much a migration moves. */
+  jobBytes?: OrchestratorDeps['jobBytes'];
 }
 
 export interface MigrationParts {
@@ -48,6 +52,7 @@ export function migrationParts(d: MigrationPartsDeps): MigrationParts {
   const target = new TargetSide({ jobs, steps, stateDir: d.stateDir, clock: d.clock, blocksGuests: d.blocksGuests, log: d.log, ...fp });
   const orch = new Orchestrator({
     jobs, steps, stateDir: d.stateDir, link: d.link, clock: d.clock, bestNode: d.bestNode, log: d.log, ...fp,
+    ...(d.progress ? { progress: d.progress } : {}), ...(d.jobBytes ? { jobBytes: d.jobBytes } : {}),
     restoreTimeoutMs: jobs.config.criuTimeoutMs + 15_000,
     ...(d.onOutcome ? { onOutcome: d.onOutcome } : {}),
   });

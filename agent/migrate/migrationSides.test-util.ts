@@ -8,7 +8,8 @@ import type { PeerRequests, TransferResult } from '../../shared/protocol/peer.js
 import { RpcError } from '../../shared/protocol/rpc.js';
 import { validateRequest } from '../../shared/protocol/validate.js';
 import { PEER_VALIDATORS } from '../../shared/protocol/peer.validate.js';
-import { jobRecord, STATE, TEST_CRIU, testNode, type TestNode } from './migrationNode.test-util.js';
+import type { PageChannel } from '../jobs/pageChannel.js';
+import { jobRecord, PAGE_BYTES, STATE, TEST_CRIU, testNode, type TestNode } from './migrationNode.test-util.js';
 import { Orchestrator } from './orchestrator.js';
 import type { PeerLink } from './ports.js';
 import { TargetSide, type TargetRequests } from './targetSide.js';
@@ -16,6 +17,8 @@ import { TargetSide, type TargetRequests } from './targetSide.js';
 type Answer<K extends keyof PeerRequests> = (params: PeerRequests[K]['req']) => PeerRequests[K]['res'] | Promise<PeerRequests[K]['res']>;
 export type PeerScript = { [K in keyof PeerRequests]?: Answer<K> } & {
   sendFiles?: (transfer: string, paths: string[]) => Promise<TransferResult>;
+  /** The page channel to the target's page server (a stand-in that carries nothing, unless given). */
+  openPages?: (id: string) => Promise<PageChannel>;
 };
 
 /**
@@ -50,7 +53,13 @@ export function scriptedPeer(self: TestNode, script: PeerScript, nodes = [1, 2, 
     async sendFiles(node, transfer, paths) {
       self.events.push('sendFiles');
       sent.push({ node, method: 'sendFiles', params: { transfer, paths } });
-      return script.sendFiles ? script.sendFiles(transfer, paths) : { bytes: 4100, dir: `/state/incoming/${transfer}` };
+      return script.sendFiles ? script.sendFiles(transfer, paths) : { bytes: 4, dir: `/state/incoming/${transfer}` };
+    },
+    async openPages(node, id) {
+      self.events.push('openPages');
+      sent.push({ node, method: 'openPages', params: { id } });
+      if (script.openPages) return script.openPages(id);
+      return { id, bytes: () => PAGE_BYTES, close: () => undefined };
     },
   };
 }

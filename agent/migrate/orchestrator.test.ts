@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { RpcError } from '../../shared/protocol/rpc.js';
-import { jobRecord, runJob, STATE, testNode, type TestNode } from './migrationNode.test-util.js';
+import { jobRecord, PAGE_BYTES, runJob, STATE, testNode, type TestNode } from './migrationNode.test-util.js';
 import { sourceNode, type PeerScript } from './migrationSides.test-util.js';
 import { Orchestrator } from './orchestrator.js';
 
@@ -14,12 +14,12 @@ import { Orchestrator } from './orchestrator.js';
 const steps = (n: TestNode) => n.events.filter((e) => !e.startsWith('append'));
 
 describe('a migration without faults', () => {
-  it('checks, freezes and dumps, sends, has the target restore, records the hand-over, commits, then kills the copy here', async () => {
+  it('checks, opens the page channel, freezes and dumps, sends, has the target restore, records the hand-over, commits, then kills the copy here', async () => {
     const { node, orch } = sourceNode();
     const { pid } = runJob(node);
     const moved = await orch.migrate({ ref: { home: 1, id: 100 } }, 2);
     expect(steps(node)).toEqual([
-      'mig.facts', 'steps.checkMovable', 'mig.begin', 'steps.prepareDump', `criu dump ${pid}`, 'sendFiles',
+      'mig.facts', 'steps.checkMovable', 'mig.begin', 'openPages', 'steps.prepareDump', `criu dump ${pid}`, 'sendFiles',
       'mig.restore', 'steps.handOver', 'mig.commit', 'steps.killSource', `SIGKILL ${pid}`,
     ]);
     expect(moved).toMatchObject({ ref: { home: 1, id: 100 }, state: 'away', where: 2 });
@@ -28,7 +28,7 @@ describe('a migration without faults', () => {
     expect(node.disk.list(`${STATE}/outgoing`)).toEqual([]);
   });
 
-  it('the hand-over is on disk before the commit is sent, and the commit says from, to and how much', async () => {
+  it('the hand-over is on disk before the commit is sent; the restore carries the bytes the page channel took, the commit says from, to, how much and which way', async () => {
     let onDisk: unknown;
     const { node, orch, peer } = sourceNode({
       'mig.commit': () => {
@@ -41,15 +41,19 @@ describe('a migration without faults', () => {
     const id = (peer.sent.find((s) => s.method === 'mig.begin')!.params as { id: string }).id;
     expect(id).toBe(`1.100-1-${node.world.now}`);
     expect(onDisk).toMatchObject({ state: 'frozen', frozenBy: 'checkpoint', pendingCommit: { to: 2, id } });
-    expect(peer.sent.find((s) => s.method === 'mig.commit')!.params).toEqual({ id, migration: { from: 1, to: 2, bytes: 4100, freezeMs: 0 } });
+    expect(peer.sent.find((s) => s.method === 'mig.restore')!.params).toMatchObject({ id, pages: { '': { bytes: PAGE_BYTES } } });
+    expect(peer.sent.find((s) => s.method === 'mig.commit')!.params).toEqual({
+      id, migration: { from: 1, to: 2, bytes: 4 + PAGE_BYTES, freezeMs: 0, path: 'one dump', phases: { dumpMs: 0, sendMs: 0, restoreMs: 0 } },
+    });
   });
 
-  it('a job of another home tells its home where it went; the images go to the target under the migration id', async () => {
+  it('a job of another home tells its home where it went; the images but the memory (streamed) go to the target under the migration id', async () => {
     const { node, orch, peer } = sourceNode();
     runJob(node, { ref: { home: 3, id: 7 } });
     await orch.migrate({ ref: { home: 3, id: 7 } }, 2);
     const id = (peer.sent.find((s) => s.method === 'mig.begin')!.params as { id: string }).id;
-    expect(peer.sent.find((s) => s.method === 'sendFiles')).toMatchObject({ node: 2, params: { transfer: id, paths: [`${STATE}/outgoing/${id}/core.img`, `${STATE}/outgoing/${id}/pages-1.img`] } });
+    expect(peer.sent.find((s) => s.method === 'sendFiles')).toMatchObject({ node: 2, params: { transfer: id, paths: [`${STATE}/outgoing/${id}/core.img`] } });
+    expect(peer.sent.find((s) => s.method === 'openPages')).toMatchObject({ node: 2, params: { id } });
     expect(peer.sent.find((s) => s.method === 'mig.moved')).toMatchObject({ node: 3, params: { ref: { home: 3, id: 7 }, where: 2 } });
     expect(node.jobs.registry.get('3.7')).toBeUndefined(); // a guest that left is forgotten here
   });
@@ -100,14 +104,16 @@ describe('a failure after the freeze and before the commit: the job goes on here
     expect(node.events).not.toContain(`SIGKILL ${pid}`);
   });
 
-  it('CRIU cannot dump it: it goes on here, and the target drops the migration it began', async () => {
+  it('CRIU cannot dump it: it goes on here, the target is asked whether its page server failed first, and drops the migration it began', async () => {
     const { node, orch, peer } = sourceNode();
     const { pid } = runJob(node);
     node.criu.dumpError = 'Checkpoint of the job failed: no space for the images';
-    await expect(orch.migrate({ ref: { home: 1, id: 100 } }, 2)).rejects.toMatchObject({ code: 'EDUMP', message: 'Checkpoint of the job failed: no space for the images' });
+    await expect(orch.migrate({ ref: { home: 1, id: 100 } }, 2)).rejects.toMatchObject({
+      code: 'EDUMP', message: 'moving job 1.100 to node 2 failed at its checkpoint, so it goes on here on node 1: Checkpoint of the job failed: no space for the images',
+    });
     expect(node.procs.procs.get(pid!)).toBe('running');
     expect(node.jobs.registry.get('1.100')).toMatchObject({ state: 'running', note: 'migration failed, the job goes on here: Checkpoint of the job failed: no space for the images' });
-    expect(peer.sent.map((s) => s.method)).toEqual(['mig.facts', 'mig.begin', 'mig.abort']);
+    expect(peer.sent.map((s) => s.method)).toEqual(['mig.facts', 'mig.begin', 'openPages', 'mig.status', 'mig.abort']);
   });
 
   it('the target refuses the commit and says it does not have the job: it goes on here', async () => {

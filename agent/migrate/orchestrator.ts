@@ -20,6 +20,8 @@ import type { JobsService } from '../jobs/jobsService.js';
 import type { LocalSteps } from './localSteps.js';
 import type { Clock, Log, PeerLink } from './ports.js';
 import { noFailpoints, type Failpoint } from './failpoints.js';
+import { copyJob, handToTarget, type CopyJob, type Report } from './copyJob.js';
+import type { MigrationProgress } from '../../shared/jobs/migrationProgress.js';
 
 export type Destination = NodeId | 'home' | 'best';
 
@@ -37,6 +39,10 @@ export interface OrchestratorDeps {
   failpoint?: Failpoint;
   /** Told how each move started here ended (the agent's metrics count them). */
   onOutcome?: (o: MoveOutcome) => void;
+  /** Where progress goes (the GUI's sessions and the migrate tool). */
+  progress?: (p: MigrationProgress) => void;
+  /** The job's memory as last sampled (for the choice of way, and progress). */
+  jobBytes?: (key: string) => number | undefined;
 }
 
 /** moved: runs on the target, frozen freezeMs; uncertain: handed over, not confirmed yet. */
@@ -107,38 +113,51 @@ export class Orchestrator {
     const link = this.link();
     const self = link.selfId;
     const key = jobKey(job.ref);
+    const report = this.reporter(job, to);
     const untouched = (e: unknown) =>
       new RpcError(e instanceof RpcError ? e.code : 'EMIGRATE', `job ${key} stays here on node ${self}, untouched: ${(e as Error).message}`);
-    const facts = await link.request(to, 'mig.facts', null).catch((e) => Promise.reject(untouched(e)));
+    const failed = (e: RpcError) => {
+      report({ phase: 'failed', message: e.message });
+      return e;
+    };
+    report({ phase: 'checking' });
+    const facts = await link.request(to, 'mig.facts', null).catch((e) => Promise.reject(failed(untouched(e))));
     const reasons = await steps.checkMovable(job.ref, facts);
-    if (reasons.length) throw new RpcError('ECANTMOVE', `job ${key} cannot move to node ${to}: ${reasons.join('; ')}`);
+    if (reasons.length) throw failed(new RpcError('ECANTMOVE', `job ${key} cannot move to node ${to}: ${reasons.join('; ')}`));
     const id = `${key}-${self}-${clock.now()}`;
     const dir = join(this.d.stateDir, 'outgoing', id);
-    await link.request(to, 'mig.begin', { id, job }).catch((e) => Promise.reject(untouched(e)));
+    await link.request(to, 'mig.begin', { id, job }).catch((e) => Promise.reject(failed(untouched(e))));
     const abort = () => link.request(to, 'mig.abort', { id }).catch(() => undefined);
-    let dump;
+    const copy: CopyJob = {
+      jobs, steps, link, clock, report, key, job, to, id, dir,
+      fp: this.d.failpoint ?? noFailpoints,
+      restoreTimeoutMs: this.d.restoreTimeoutMs,
+      jobBytes: this.d.jobBytes?.(key),
+    };
+    let copied;
     try {
-      dump = await steps.prepareDump(key, dir, { id, from: self, to });
+      copied = await copyJob(copy);
     } catch (e) {
       void abort();
-      throw e; // prepareDump has resumed the job already
+      this.removeImages(dir);
+      // Not frozen yet (a pre-copy round, the page channel), or prepareDump resumed it already.
+      throw failed(e instanceof RpcError && e.code === 'EDUMP' ? new RpcError('EDUMP', `moving job ${key} to node ${to} failed at its checkpoint, so it goes on here on node ${self}: ${(e as Error).message}`) : untouched(e));
     }
-    const fp = this.d.failpoint ?? noFailpoints;
+    const { dump } = copied;
+    let handed;
     try {
-      await fp('after-dump');
-      await link.sendFiles(to, id, dump.files.map((f) => join(dir, f.name)));
-      await fp('after-transfer');
-      await link.request(to, 'mig.restore', { id, job: jobs.job(key) }, this.d.restoreTimeoutMs);
-      steps.handOver(key, to, id);
+      handed = await handToTarget(copy, dump, copied.pages);
     } catch (e) {
-      const why = (e as Error).message;
+      const why = `${(e as Error).message}`;
       steps.resumeSource(key, `node ${to}: ${why}`);
       void abort();
       this.removeImages(dir);
-      throw new RpcError('EMIGRATE', `moving job ${key} to node ${to} failed, so it goes on here on node ${self}: ${why}`);
+      throw failed(new RpcError('EMIGRATE', `moving job ${key} to node ${to} failed, so it goes on here on node ${self}: ${why}`));
     }
-    await fp('before-commit');
-    const record = { from: self, to, bytes: dump.bytes };
+    await copy.fp('before-commit');
+    report({ phase: 'committing' });
+    const phases = { dumpMs: copied.dumpedAt - dump.frozenAt, sendMs: handed.sentAt - copied.dumpedAt, restoreMs: handed.restoredAt - handed.sentAt };
+    const record = { from: self, to, bytes: dump.bytes, path: copied.path, phases };
     const freezeMs = () => clock.now() - dump.frozenAt;
     let moved: JobRecord;
     try {
@@ -149,23 +168,31 @@ export class Orchestrator {
       if (phase === 'none') {
         steps.resumeSource(key, `node ${to} did not take it (${(e as Error).message})`);
         this.removeImages(dir);
-        throw new RpcError('EMIGRATE', `moving job ${key} to node ${to} failed, so it goes on here on node ${self}: ${(e as Error).message}`);
+        throw failed(new RpcError('EMIGRATE', `moving job ${key} to node ${to} failed, so it goes on here on node ${self}: ${(e as Error).message}`));
       }
       if (phase !== 'running') {
         this.d.log(`job ${key}: no answer to the commit from node ${to} (${(e as Error).message}); keeping it frozen until node ${to} says whether it runs it`);
         void this.settle(key, to, id);
-        throw new RpcError(
+        throw failed(new RpcError(
           'EUNCERTAIN',
           `job ${key} was handed to node ${to}, which did not confirm: the copy here stays frozen until node ${to} answers, so it never runs twice (it settles by itself; mps shows where it runs)`,
-        );
+        ));
       }
       moved = jobs.registry.get(key) ?? job;
     }
-    const frozeMs = freezeMs();
-    this.finish(key, to, dir, { ...record, freezeMs: frozeMs, at: clock.now() }, job.ref);
-    this.d.onOutcome?.({ outcome: 'moved', freezeMs: frozeMs });
+    // The freeze as the source sees it, the commit's answer included.
+    const frozen = freezeMs();
+    this.finish(key, to, dir, { ...record, freezeMs: frozen, at: clock.now() }, job.ref);
+    this.d.onOutcome?.({ outcome: 'moved', freezeMs: frozen });
+    report({ phase: 'done', freezeMs: frozen });
     // Seen from here, the job now runs on `to` (the target's own record says 0: "here").
-    return { ...moved, where: to, state: 'away' };
+    return { ...moved, where: to, state: 'away', ...(moved.lastMigration ? { lastMigration: { ...moved.lastMigration, freezeMs: frozen } } : {}) };
+  }
+
+  /** Progress of one migration of `job` to `to`, as events for the GUI and the migrate tool. */
+  private reporter(job: JobRecord, to: NodeId): Report {
+    const from = this.link().selfId;
+    return (p) => this.d.progress?.({ ...p, ref: job.ref, from, to, at: this.d.clock.now() });
   }
 
   private askStatus(to: NodeId, id: string): Promise<Phase> {

@@ -6,6 +6,7 @@
  */
 import type { NodeId } from '../../shared/domain/node.js';
 import type { PeerRequests, TransferResult } from '../../shared/protocol/peer.js';
+import type { PageChannel } from '../jobs/pageChannel.js';
 
 export interface Clock {
   now(): number;
@@ -21,6 +22,8 @@ export interface PeerLink {
   request<K extends keyof PeerRequests & string>(node: NodeId, method: K, params: PeerRequests[K]['req'], timeoutMs?: number): Promise<PeerRequests[K]['res']>;
   /** Sends the files (paths) to `node` as transfer `transfer`; resolves when all arrived intact. */
   sendFiles(node: NodeId, transfer: string, paths: string[]): Promise<TransferResult>;
+  /** Opens migration `id`'s page channel to `node`; resolves once its page server waits. */
+  openPages(node: NodeId, id: string, onBytes?: (bytes: number) => void): Promise<PageChannel>;
 }
 
 

@@ -16,7 +16,9 @@ import type { JobsService } from '../jobs/jobsService.js';
 import { CommitLog } from './commitLog.js';
 import type { LocalSteps } from './localSteps.js';
 import type { Clock, Log } from './ports.js';
+import type { PageChannel, PagesSeen } from '../jobs/pageChannel.js';
 import { noFailpoints, type Failpoint } from './failpoints.js';
+import { checkPages, PAGE_PART, splitPart } from './incomingPages.js';
 
 /** How long a restored copy waits for the source's commit before it is discarded. */
 export const COMMIT_WAIT_MS = 30_000;
@@ -30,7 +32,14 @@ interface Incoming {
   from: NodeId;
   phase: Phase;
   cancel?: () => void;
+  /** What each page server received, once it ended: '' for a single dump, 'pre1'.., 'final'. */
+  pages: Map<string, Promise<PagesSeen>>;
+  /** Why a page server failed: the source's CRIU only sees it go away, and asks. */
+  pagesError?: string;
 }
+
+/** How long a status question waits for page servers that may be exiting just then. */
+const PAGES_SETTLE_MS = 2000;
 
 export type TargetRequests = Pick<PeerJobRequests, 'mig.begin' | 'mig.restore' | 'mig.commit' | 'mig.abort' | 'mig.status'>;
 
@@ -112,10 +121,11 @@ export class TargetSide {
     for (const d of jobs.files.list(root)) {
       if (this.incoming.has(d)) continue;
       const dir = join(root, d);
-      const pid = Number(jobs.files.read(join(dir, 'restored.pid'))?.trim());
+      // After pre-copy the restore ran in final/.
+      const pid = Number((jobs.files.read(join(dir, 'restored.pid')) ?? jobs.files.read(join(dir, 'final', 'restored.pid')))?.trim());
       if (pid > 0 && !known.has(pid) && jobs.host.alive(pid) && jobs.host.stopped([pid]).length) jobs.host.signal([pid], 'SIGKILL');
       // A restore still running (log written in the last minute) is looked at again later.
-      if (!pid && clock.now() - jobs.files.mtime(join(dir, 'restore.log')) < 60_000) {
+      if (!pid && clock.now() - Math.max(jobs.files.mtime(join(dir, 'restore.log')), jobs.files.mtime(join(dir, 'final', 'restore.log'))) < 60_000) {
         busy = true;
         continue;
       }
@@ -127,10 +137,10 @@ export class TargetSide {
   handlers(): Handlers<TargetRequests> {
     return {
       'mig.begin': ({ id, job }) => this.begin(id, job),
-      'mig.restore': ({ id, job }) => this.restore(id, job),
+      'mig.restore': ({ id, job, pages }) => this.restore(id, job, pages),
       'mig.commit': ({ id, migration }) => this.commit(id, migration),
       'mig.abort': ({ id }) => (this.discard(id), null),
-      'mig.status': ({ id }) => ({ phase: this.status(id) }),
+      'mig.status': ({ id }) => this.statusReport(id),
     };
   }
 
@@ -142,17 +152,51 @@ export class TargetSide {
     // A new migration of the job means its source settled every earlier one: those are dead.
     for (const [other, m] of this.incoming) if (m.key === key && other !== id) this.discard(other);
     // A source that dies mid-transfer never calls back: drop its half-sent images later.
-    this.incoming.set(id, { key, from: sourceOfMigration(id), phase: 'receiving', cancel: this.d.clock.timer(() => this.discard(id), RECEIVE_WAIT_MS) });
+    this.incoming.set(id, { key, from: sourceOfMigration(id), phase: 'receiving', pages: new Map(), cancel: this.d.clock.timer(() => this.discard(id), RECEIVE_WAIT_MS) });
     return null;
   }
 
-  private async restore(id: string, job: JobRecord): Promise<{ pid: number; restoreMs: number }> {
+  /**
+   * A page channel of a migration that began here ("<id>" for a single dump, "<id>--preN" and
+   * "<id>--final" with pre-copy): CRIU's page server writes the pages into the migration's
+   * directory (pre-N and final: each round over the one before) as the source dumps them.
+   * Resolves once it runs.
+   */
+  async acceptPages(channelId: string, from: NodeId, channel: PageChannel): Promise<void> {
+    const { id, part: sub } = splitPart(channelId);
+    const m = this.incoming.get(id);
+    if (!m || m.phase !== 'receiving' || m.from !== from) throw new RpcError('ENOMIGRATION', `no migration ${id} from node ${from} is waiting for its memory here`);
+    if (!PAGE_PART.test(sub) || m.pages.has(sub)) throw new RpcError('EINVAL', `unexpected page channel ${channelId}`);
+    const dir = this.subDir(id, sub);
+    const rounds = [...m.pages.keys()].filter((k) => k.startsWith('pre')).map((k) => Number(k.slice(3)));
+    const prev = sub === 'final' || sub.startsWith('pre') ? Math.max(0, ...rounds.filter((n) => sub === 'final' || n < Number(sub.slice(3)))) : 0;
+    this.d.jobs.files.mkdir(dir);
+    const r = this.d.jobs.checkpointer.pageServer(dir, channel, prev ? { prevDir: this.subDir(id, `pre${prev}`) } : {}).then((x) => x.pages);
+    r.catch((e: Error) => void (m.pagesError ??= e.message));
+    m.pages.set(sub, r);
+  }
+
+  /** Where a page channel's or transfer's images go: the migration's directory, or its pre-N / final part. */
+  subDir(id: string, sub: string): string {
+    return sub === '' ? this.pathOf(id) : join(this.pathOf(id), sub === 'final' ? 'final' : `pre-${sub.slice(3)}`);
+  }
+
+  /** The directory of a transfer named after a page channel ("<id>--final" goes into final/). */
+  transferDir(name: string): string {
+    const { id, part: sub } = splitPart(name);
+    this.dirOf(id);
+    if (!PAGE_PART.test(sub)) throw new RpcError('EINVAL', `unexpected transfer ${name}: after "--" only final or preN`);
+    return this.subDir(id, sub);
+  }
+
+  private async restore(id: string, job: JobRecord, sent?: Record<string, PagesSeen>): Promise<{ pid: number; restoreMs: number }> {
     const m = this.incoming.get(id);
     if (!m || m.phase !== 'receiving') throw new RpcError('ENOMIGRATION', `no migration ${id} is waiting for its restore here`);
     m.cancel?.();
     m.phase = 'restoring';
     let r: { pid: number; restoreMs: number };
     try {
+      if (sent || m.pages.size) await checkPages(id, { from: m.from, here: this.d.jobs.nodeId }, m.pages, sent ?? {});
       r = await this.d.steps.restoreHere(this.pathOf(id), job, { id, from: m.from, to: this.d.jobs.nodeId });
     } catch (e) {
       this.discard(id);
@@ -171,6 +215,7 @@ export class TargetSide {
   private async commit(id: string, record: PeerJobRequests['mig.commit']['req']['migration']): Promise<JobRecord> {
     const fp = this.d.failpoint ?? noFailpoints;
     await fp('target-before-commit');
+    const committing = this.d.clock.now();
     const m = this.incoming.get(id);
     const { jobs, steps } = this.d;
     if (!m && this.commits.has(id)) {
@@ -195,9 +240,23 @@ export class TargetSide {
     // From here the commit log answers for it.
     this.incoming.delete(id);
     await fp('target-after-commit-logged');
-    const r = steps.resumeRestored(m.key, record);
+    const r = steps.resumeRestored(m.key, record.phases ? { ...record, phases: { ...record.phases, commitMs: this.d.clock.now() - committing } } : record);
     this.cleanup(id);
     return r;
+  }
+
+  /** The phase; while the memory comes in, also why a page server here failed, if one did. */
+  private async statusReport(id: string): Promise<{ phase: MigrationPhase | 'none' | 'unknown'; pagesError?: string }> {
+    const m = this.incoming.get(id);
+    if (m?.phase === 'receiving' && m.pages.size && !m.pagesError) {
+      // The source asks as soon as its dump failed: the page server here may be exiting still.
+      let cancel = () => {};
+      const waited = new Promise<void>((r) => (cancel = this.d.clock.timer(r, PAGES_SETTLE_MS)));
+      await Promise.race([Promise.allSettled(m.pages.values()), waited]);
+      cancel();
+    }
+    const phase = this.status(id);
+    return m?.pagesError ? { phase, pagesError: m.pagesError } : { phase };
   }
 
   private status(id: string): MigrationPhase | 'none' | 'unknown' {

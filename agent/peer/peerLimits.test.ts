@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import tls from 'node:tls';
-import { PeerNet, tlsClientOptions, type PeerLimits } from './peerNet.js';
+import { PeerNet, type PeerLimits } from './peerNet.js';
+import { tlsClientOptions } from './peerTls.js';
 import { deriveKey } from './clusterSecrets.js';
 import type { MapNode } from '../../shared/hpcMap.js';
 

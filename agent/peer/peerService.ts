@@ -1,7 +1,7 @@
 /**
  * The daemon's membership in the cluster: key and map on disk, and the peer channel and
  * load exchange running whenever both are present. The daemon hands it the peer request
- * handlers and transfer landing its features declare (FeatureParts); features listen to
+ * handlers, transfer landing and page-channel handler its features declare (FeatureParts); features listen to
  * the exchange here.
  */
 import { hostname } from 'node:os';
@@ -17,6 +17,7 @@ import { checkKeyChange, deriveKey, readClusterKey, writeClusterKey } from './cl
 import { keyId } from '../../shared/clusterKey.js';
 import { clearMembership, loadMembership, readLeftAt, readMapOrigin, saveMembership, type Membership } from './membership.js';
 import { DEFAULT_PEER_PORT, PeerNet } from './peerNet.js';
+import type { PagesHandler } from './pageLink.js';
 import { maxTransferBytes } from './transferHeader.js';
 import { ExchangeSocket, SEQ_FILE, seqMarkFile, type ExchangeEnvelope } from './exchangeSocket.js';
 
@@ -25,6 +26,7 @@ export interface PeerParts {
   name: string;
   peerHandlers?: Handlers<PeerRequests>;
   transferDir?: (h: TransferHeader) => string;
+  pagesHandler?: PagesHandler;
 }
 
 export class PeerService {
@@ -35,6 +37,7 @@ export class PeerService {
   private declared: Declared<Handlers<PeerRequests>>[] = [{ by: 'the peer service', handlers: { 'peer.hello': () => ({ nodeId: 0, version: '' }) } }];
   private readonly listeners = new Set<(env: ExchangeEnvelope, address: string) => void>();
   private transferDir: (h: TransferHeader) => string;
+  private pagesHandler: PagesHandler | undefined;
   private lastError: string | undefined;
   /** The key the channel runs with (read at start): what cluster.info reports and a new key is checked against. */
   private key: Buffer | undefined;
@@ -54,13 +57,21 @@ export class PeerService {
   /**
    * What the features declare for the peer channel, under each feature's name: their peer
    * requests (a name already served, peer.hello included, throws naming both owners) and
-   * where incoming transfers land (one feature at most says so).
+   * where incoming transfers and page channels land (one feature at most says so, each).
    */
   declareFeatures(features: readonly PeerParts[]): void {
     for (const f of features) if (f.peerHandlers) this.registerHandlers(f.name, f.peerHandlers);
     const landing = features.filter((f) => f.transferDir);
     if (landing.length > 1) throw new Error(`two features say where incoming transfers land: ${landing.map((f) => f.name).join(' and ')}: let one of them declare transferDir`);
     if (landing[0]) this.transferDir = landing[0].transferDir!;
+    const pages = features.filter((f) => f.pagesHandler);
+    if (pages.length > 1) throw new Error(`two features take incoming page channels: ${pages.map((f) => f.name).join(' and ')}: let one of them declare pagesHandler`);
+    if (pages[0]) this.pagesHandler = pages[0].pagesHandler;
+  }
+
+  /** Whether incoming page channels have somewhere to go (a feature declared pagesHandler). */
+  takesPages(): boolean {
+    return this.pagesHandler !== undefined;
   }
 
   /** A feature's peer requests; a name already served (peer.hello included) throws, naming both owners. */
@@ -119,6 +130,7 @@ export class PeerService {
         PEER_VALIDATORS,
       ),
       transferDir: (h) => this.transferDirOf(h),
+      onPages: (h, ch) => (this.pagesHandler ? this.pagesHandler(h, ch) : Promise.reject(new Error('this node takes no migrations yet'))),
       maxTransferBytes: this.maxTransferBytes,
     });
     const exchange = new ExchangeSocket(

@@ -12,6 +12,7 @@ import { startHeadless } from '../support/app.js';
 import { on, tool, type Counter } from '../support/jobs.js';
 import { downCluster, sshExec, upCluster, type TestCluster } from '../cluster/testCluster.js';
 import { kill9, sleep } from '../cluster/sys.js';
+import type { JobRecord, MigrationRecord } from '../../shared/jobs/job.js';
 import { formatMigration } from './migrationReport.js';
 
 export const REPS = 3;
@@ -43,11 +44,18 @@ setInterval(() => {
   fs.renameSync('count.tmp', 'count');
 }, 100);`;
 
-/** Per repetition. Mosixview: freeze from the tool, `migrate` timed on node 1 (cmdMs) and over ssh from here (totalMs), bytes moved; baseline: criu dump / restore timed on the node, both ssh commands from here. */
+/** Where one Mosixview freeze went, from the target's record of the migration (MigrationRecord.phases). */
+export interface FreezePhases { dumpMs: number; sendMs: number; restoreMs: number; commitMs: number }
+
+/**
+ * Per repetition. Mosixview: freeze from the tool, `migrate` timed on node 1 (cmdMs) and over
+ * ssh from here (totalMs), bytes moved, where the freeze went; baseline: criu dump / restore
+ * timed on the node, both ssh commands from here.
+ */
 export interface SizeResult {
   label: string;
   bytes: number;
-  freezeMs: number[]; cmdMs: number[]; totalMs: number[]; moved: number[];
+  freezeMs: number[]; cmdMs: number[]; totalMs: number[]; moved: number[]; phases: FreezePhases[]; path: string[];
   dumpMs: number[]; restoreMs: number[]; baseTotalMs: number[];
 }
 
@@ -71,12 +79,13 @@ let seq = 0;
  * and PID as [key, pid]) and waits until the job counts: 1 GiB takes a while to touch.
  */
 async function startJob(c: TestCluster, start: (dir: string) => Promise<[string, number]>): Promise<Job> {
-  const dir = `${c.dir}/bench-${++seq}`;
+  // On the shared file system: the job's cwd must exist on every node it runs on.
+  const dir = `${c.dir}/shared/bench-${process.pid}-${++seq}`;
   mkdirSync(dir, { recursive: true });
   writeFileSync(`${dir}/job.js`, JOB_JS);
   const read = (): string[] => (existsSync(`${dir}/count`) ? readFileSync(`${dir}/count`, 'utf8').split(' ') : ['0', '', '']);
   const [key, pid] = await start(dir);
-  const job: Job = { dir, stdout: `${c.dir}/jobs/${key}/stdout`, pid, key, count: () => Number(read()[0]), host: () => read()[1] ?? '', ok: () => read()[2] === 'ok' };
+  const job: Job = { dir, stdout: `${c.jobsDir}/${key}/stdout`, pid, key, count: () => Number(read()[0]), host: () => read()[1] ?? '', ok: () => read()[2] === 'ok' };
   const until = Date.now() + 60_000;
   while (job.count() < 3) {
     if (Date.now() > until) throw new Error(`the job in ${dir} does not count`);
@@ -133,6 +142,14 @@ async function verify(c: TestCluster, job: Job, node: number, before: number): P
   if (!job.ok()) throw new Error(`invalid run: the job in ${job.dir} lost memory contents on node ${node}`);
 }
 
+/** The target's own record of the job's last migration: its agent's registry file, read from the host (node.stateDir). */
+function targetRecord(c: TestCluster, node: number, key: string): MigrationRecord {
+  const file = `${c.nodes.find((n) => n.id === node)!.stateDir}/jobs/${key}.json`;
+  const m = (JSON.parse(readFileSync(file, 'utf8')) as JobRecord).lastMigration;
+  if (!m) throw new Error(`${file} holds no last migration`);
+  return m;
+}
+
 const nodeMs = (cmd: string): string => `t0=$(date +%s%N); ${cmd}; rc=$?; t1=$(date +%s%N); echo "ms $(( (t1 - t0) / 1000000 ))"; exit $rc`;
 const msOf = (out: string): number => Number(/^ms (\d+)$/m.exec(out)?.[1] ?? NaN);
 
@@ -148,11 +165,16 @@ async function mosixviewRep(c: TestCluster, job: Job, r: SizeResult): Promise<vo
   const m = /now runs on node 2 \(frozen (\d+) ms, (\d+) bytes moved\)/.exec(out);
   if (!m) throw new Error(`migrate printed no freeze time: ${out}`);
   await verify(c, job, 2, before);
+  const rec = targetRecord(c, 2, job.key);
+  const p = rec.phases;
+  if (!p) throw new Error(`node 2's record of job ${job.key} says nothing of where the freeze went: ${JSON.stringify(rec)}`);
+  r.phases.push({ dumpMs: p.dumpMs, sendMs: p.sendMs, restoreMs: p.restoreMs, commitMs: p.commitMs ?? NaN });
+  r.path.push(rec.path ?? '?');
   r.freezeMs.push(Number(m[1]));
   r.moved.push(Number(m[2]));
   r.cmdMs.push(msOf(out));
   r.totalMs.push(wallMs);
-  log(`${r.label} mosixview: frozen ${m[1]} ms, migrate ${msOf(out)} ms, over ssh ${wallMs.toFixed(0)} ms, ${m[2]} bytes`);
+  log(`${r.label} mosixview: frozen ${m[1]} ms (dump ${p.dumpMs}, send ${p.sendMs}, restore ${p.restoreMs}, commit ${p.commitMs}; ${rec.path}), migrate ${msOf(out)} ms, over ssh ${wallMs.toFixed(0)} ms, ${m[2]} bytes`);
   // Back home, untimed, so every repetition starts from node 1.
   const back = job.count();
   // Away, the home node knows the job by its job id (the PID mosrun printed first).
@@ -186,7 +208,7 @@ async function criuMove(c: TestCluster, job: Job, from: number, to: number, img:
 }
 
 async function baselineRep(c: TestCluster, job: Job, r: SizeResult): Promise<void> {
-  const img = `${c.dir}/bench-img`;
+  const img = `${c.dir}/shared/bench-img`;
   const t = await criuMove(c, job, 1, 2, img);
   r.dumpMs.push(t.dumpMs);
   r.restoreMs.push(t.restoreMs);
@@ -199,7 +221,7 @@ async function baselineRep(c: TestCluster, job: Job, r: SizeResult): Promise<voi
 function killJobs(c: TestCluster): void {
   for (const p of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
     try {
-      if (readlinkSync(`/proc/${p}/cwd`).startsWith(`${c.dir}/bench-`)) kill9(Number(p));
+      if (readlinkSync(`/proc/${p}/cwd`).startsWith(`${c.dir}/shared/bench-`)) kill9(Number(p));
     } catch {
       /* gone, or not ours to read */
     }
@@ -252,7 +274,7 @@ export async function benchMigration(): Promise<MigrationResult> {
     for (let i = 0; i < REPS; i++) sshLoginMs.push((await timedSsh(c, 1, 'true')).wallMs);
     const sizes: SizeResult[] = [];
     for (const s of SIZES) {
-      const r: SizeResult = { ...s, freezeMs: [], cmdMs: [], totalMs: [], moved: [], dumpMs: [], restoreMs: [], baseTotalMs: [] };
+      const r: SizeResult = { ...s, freezeMs: [], cmdMs: [], totalMs: [], moved: [], phases: [], path: [], dumpMs: [], restoreMs: [], baseTotalMs: [] };
       const mv = await startMosrunJob(c, s.bytes);
       const plain = await startPlainJob(c, s.bytes);
       for (let i = 0; i < REPS; i++) {

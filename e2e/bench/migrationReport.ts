@@ -1,7 +1,7 @@
 /** The migration benchmark's section of docs/BENCHMARKS.md: the table and what it measured. */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { benchMigration, REPS, type MigrationResult } from './migration.js';
+import { benchMigration, REPS, type FreezePhases, type MigrationResult } from './migration.js';
 import { machine, machineLine, median, ms, ratio } from './report.js';
 
 const runs = (xs: number[]): string => `${ms(median(xs))} (${xs.map(ms).join(', ')})`;
@@ -18,6 +18,18 @@ export function formatMigration(res: MigrationResult): string {
     lines.push(
       `| ${r.label} | ${mib(median(r.moved))} | ${runs(r.freezeMs)} | ${runs(r.dumpMs)} | ${runs(r.restoreMs)} | ${runs(base)} | ${ratio(median(r.freezeMs) / b)} | ${runs(r.cmdMs)} | ${ratio(median(r.cmdMs) / b)} | ${runs(r.totalMs)} | ${runs(r.baseTotalMs)} | ${ratio(median(r.totalMs) / median(r.baseTotalMs))} |`,
     );
+  }
+  lines.push(
+    '',
+    '**Where the freeze goes** (Mosixview, from the target\'s record of each migration, `lastMigration.phases`; medians, ms): *dump* = `criu dump` on node 1 while its memory streams to node 2\'s page server over TLS; *transfer tail* = sending the other images once the dump is done; *restore* = node 2\'s check of every image and `criu restore`; *commit* = the commit on node 2 (its log synced, the job resumed) as node 2 timed it; the rest of the freeze is the commit\'s round trip back to node 1.',
+    '',
+    '| job memory | way | freeze | dump | transfer tail | restore | commit | rest | baseline dump | baseline restore |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const r of res.sizes) {
+    const ph = (k: keyof FreezePhases): number => median(r.phases.map((p) => p[k]));
+    const rest = median(r.freezeMs.map((f, i) => f - r.phases[i]!.dumpMs - r.phases[i]!.sendMs - r.phases[i]!.restoreMs - r.phases[i]!.commitMs));
+    lines.push(`| ${r.label} | ${[...new Set(r.path)].join(', ')} | ${ms(median(r.freezeMs))} | ${ms(ph('dumpMs'))} | ${ms(ph('sendMs'))} | ${ms(ph('restoreMs'))} | ${ms(ph('commitMs'))} | ${ms(rest)} | ${ms(median(r.dumpMs))} | ${ms(median(r.restoreMs))} |`);
   }
   lines.push('', 'Times in ms: the median of the repetitions, then the repetitions in the order they ran. MiB moved: median size of the images Mosixview sent.',
     `One \`ssh node1 true\` takes ${runs(res.sshLoginMs)} ms here (root's ~/.bashrc runs \`pyenv init\` at every login): the over-ssh columns carry one such login for Mosixview, two for the baseline.`);
@@ -47,7 +59,7 @@ export async function migrationSection(): Promise<string> {
   return [
     `**Measured:** on a 2-node test cluster (e2e/cluster/testCluster.ts: network namespaces with real sshd, one machine, one disk), a job started with \`mosrun\` on node 1, \`node job.js SIZE\`:`,
     'a Buffer of SIZE bytes, filled, then every 100 ms one 4-byte write into one of 256 pages and its counter written to a file. It is moved with `migrate PID 2`, run over ssh on node 1.',
-    '*Freeze* is what the tool prints: from the start of the CRIU dump on node 1 to the commit (dump, images sent agent to agent over the TLS peer channel, restore on node 2, commit; agent/migrate/orchestrator.ts).',
+    '*Freeze* is what the tool prints: from the start of the CRIU dump on node 1 to the commit (agent/migrate/orchestrator.ts): `criu dump --page-server` on node 1 streams the memory pages as it dumps them over the agents\' TLS peer channel to `criu page-server` on node 2, which writes them into the migration\'s directory; then the other (small) images follow, node 2 checks that every byte arrived and restores, and the commit.',
     '*Mosixview total* is the wall time of the `migrate` command on node 1 (so also its checks, the commit and the tool\'s own start); *over ssh* is that of the whole `ssh node1 migrate PID 2` from the benchmark, ssh login included.',
     'After every move the job must count on node 2 with its memory intact (it checks the last value it wrote and 64 spots of the buffer) and run exactly once, or the run fails; it then moves home, untimed.',
     '',

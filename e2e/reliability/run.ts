@@ -37,7 +37,7 @@ async function sim(): Promise<string> {
     'running copy, and no copy resumed from a stale state; at the end: exactly one copy (or none after an admin\'s',
     'KILL), not frozen, recorded truthfully on its node and at its home.',
     '',
-    `- fault-free migration: ${x.baseSteps} steps`,
+    `- fault-free migrations: ${Object.entries(x.baseSteps).map(([k, v]) => `${k} ${v} steps`).join(', ')} (pre-copy with a CRIU stand-in whose kernel tracks dirty pages)`,
     `- single faults: ${x.singles} schedules (every fault that can strike each step)`,
     `- pairs of faults: ${x.pairs} (seed ${SEED}); ${x.distinct} schedules in all where every planned fault struck`,
     `- what \`migrate\` answered: ${outcomes}`,

@@ -132,11 +132,13 @@ describe('jobs API (main process)', () => {
     expect(await api['node.files']({ nodeId: 1, path: '~' })).toEqual(listing);
   });
 
-  it("forwards every node's jobs.changed as job.changed with the node's ID", () => {
+  it("forwards every node's jobs.changed as job.changed and jobs.progress as job.progress, with the node's ID", () => {
     const { listeners, emitted } = fakeCtx({ 1: {}, 2: {} });
-    expect(listeners.map((l) => [l.id, l.event])).toEqual([[1, 'jobs.changed'], [2, 'jobs.changed']]);
-    listeners[1]!.cb(rec({ state: 'stopped' }));
-    expect(emitted).toEqual([['job.changed', { nodeId: 2, record: rec({ state: 'stopped' }) }]]);
+    expect(listeners.map((l) => [l.id, l.event])).toEqual([[1, 'jobs.changed'], [1, 'jobs.progress'], [2, 'jobs.changed'], [2, 'jobs.progress']]);
+    listeners.find((l) => l.id === 2 && l.event === 'jobs.changed')!.cb(rec({ state: 'stopped' }));
+    const progress = { ref: rec({}).ref, from: 2, to: 3, at: 1, phase: 'dumping' as const };
+    listeners.find((l) => l.id === 2 && l.event === 'jobs.progress')!.cb(progress);
+    expect(emitted).toEqual([['job.changed', { nodeId: 2, record: rec({ state: 'stopped' }) }], ['job.progress', { nodeId: 2, progress }]]);
   });
 
   it('status of a job: one process, the user\'s command with its state and the CPU of the whole job', async () => {

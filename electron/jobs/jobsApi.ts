@@ -30,7 +30,10 @@ interface Located {
 }
 
 export function makeJobsApi(ctx: ServiceContext): JobHandlers {
-  for (const s of ctx.sessions()) s.onAgentEvent('jobs.changed', (record) => ctx.emit('job.changed', { nodeId: s.id, record }));
+  for (const s of ctx.sessions()) {
+    s.onAgentEvent('jobs.changed', (record) => ctx.emit('job.changed', { nodeId: s.id, record }));
+    s.onAgentEvent('jobs.progress', (progress) => ctx.emit('job.progress', { nodeId: s.id, progress }));
+  }
 
   const ids = () => ctx.sessions().map((s) => s.id);
   const up = (id: NodeId): NodeSession | undefined => ctx.sessions().find((s) => s.id === id && s.view.status === 'up');

@@ -23,6 +23,8 @@ export interface ProcInfo {
   cantMove?: string;
   /** Set when the process runs here as a guest: its home node. */
   guestFrom?: NodeId;
+  /** Set while its job is in the middle of a migration: where it is going (or coming from). */
+  moving?: { from: NodeId; to: NodeId };
   /**
    * Set on the home node's row of its job that runs elsewhere (`where` = that node), as
    * openMosix's deputy kept it in the home's process list under the job's PID. Not a process

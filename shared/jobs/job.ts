@@ -34,6 +34,13 @@ export interface MigrationRecord {
   freezeMs: number;
   bytes: number;
   at: number;
+  /** Way the memory went ('one dump', 'pre-copy'). */
+  path?: string;
+  /**
+   * Where the freeze went, ms: the dump (the memory streaming meanwhile), sending the other
+   * images, the target's check and restore, and the commit (the target's log sync and resume).
+   */
+  phases?: { dumpMs: number; sendMs: number; restoreMs: number; commitMs?: number };
 }
 
 export interface JobRecord {

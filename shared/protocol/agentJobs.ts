@@ -3,6 +3,7 @@ import type { NodeId } from '../domain/node.js';
 import type { JobRef } from '../domain/process.js';
 import type { JobRecord, JobSpec } from '../jobs/job.js';
 import type { TargetFacts } from '../jobs/targetFacts.js';
+import type { MigrationProgress } from '../jobs/migrationProgress.js';
 
 /** A job's process by its job identity, or any process of this node by PID. */
 export type ProcTarget = { ref: JobRef } | { pid: number };
@@ -38,4 +39,6 @@ export type JobAgentRequests = {
 export type JobAgentEvents = {
   /** A job's record changed (started, stopped, exited, migrated ...). */
   'jobs.changed': JobRecord;
+  /** A migration this node drives got on (phase, bytes moved, freeze time when done). */
+  'jobs.progress': MigrationProgress;
 };

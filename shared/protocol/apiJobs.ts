@@ -5,6 +5,7 @@ import type { JobRecord } from '../jobs/job.js';
 import type { RunMode } from '../jobs/runModes.js';
 import type { JobSignal } from './agentJobs.js';
 import type { DirEntry } from './agentFiles.js';
+import type { MigrationProgress } from '../jobs/migrationProgress.js';
 
 /**
  * One process of the cluster: a PID on node `nodeId`, or a job by its identity. A job is
@@ -67,6 +68,8 @@ export type JobApiRequests = {
 export type JobApiEvents = {
   /** A job's record changed on node `nodeId` (started, stopped, exited, migrated ...). */
   'job.changed': { nodeId: NodeId; record: JobRecord };
+  /** A migration driven by node `nodeId` got on. */
+  'job.progress': { nodeId: NodeId; progress: MigrationProgress };
 };
 
 /** Runtime list of this feature's channels, checked complete against the map. */
@@ -82,4 +85,4 @@ export const JOB_API_CHANNELS = Object.keys({
   'node.guests': 1,
   'node.files': 1,
 } satisfies Record<keyof JobApiRequests, 1>) as (keyof JobApiRequests)[];
-export const JOB_API_EVENTS = Object.keys({ 'job.changed': 1 } satisfies Record<keyof JobApiEvents, 1>) as (keyof JobApiEvents)[];
+export const JOB_API_EVENTS = Object.keys({ 'job.changed': 1, 'job.progress': 1 } satisfies Record<keyof JobApiEvents, 1>) as (keyof JobApiEvents)[];

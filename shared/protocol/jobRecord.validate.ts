@@ -18,7 +18,16 @@ export const migrationId = refine(str({ min: 1, max: 120, want: 'a migration id 
   /^[A-Za-z0-9._-]+$/.test(id) && id !== '.' && id !== '..' ? undefined : { says: `expected a migration id (letters, digits, ".", "_" and "-", as the source made it), got ${show(id)}` },
 );
 
-const migrationFields = { from: nodeId, to: nodeId, freezeMs: ms, bytes: count };
+/** Where a migration's freeze went (shared/jobs/job.ts MigrationRecord.phases). */
+const freezePhases = obj({ dumpMs: ms, sendMs: ms, restoreMs: ms, commitMs: optional(ms) }, 'the freeze by phase: an object with dumpMs, sendMs, restoreMs, commitMs? (milliseconds)');
+const migrationFields = {
+  from: nodeId,
+  to: nodeId,
+  freezeMs: ms,
+  bytes: count,
+  path: optional(oneOf(['one dump', 'pre-copy'] as const, 'the way the memory went: "one dump" or "pre-copy"')),
+  phases: optional(freezePhases),
+};
 /** A migration as the commit carries it (the target stamps its own time). */
 export const unstampedMigration: Validator<Omit<MigrationRecord, 'at'>> = obj(migrationFields);
 export const migrationRecord: Validator<MigrationRecord> = obj({ ...migrationFields, at: ms });

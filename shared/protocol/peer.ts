@@ -19,6 +19,15 @@ export interface TransferHeader {
   files: { name: string; size: number; sha256: string }[];
 }
 
+/**
+ * First line of a page channel connection (agent/peer/pageLink.ts): `pages` names the
+ * channel ("<migration id>", "<id>--preN", "<id>--final"); CRIU's page-xfer bytes follow.
+ */
+export interface PagesHeader {
+  pages: string;
+  from: NodeId;
+}
+
 export interface TransferResult {
   bytes: number;
   /** Where the receiver put the files. */

@@ -12,18 +12,30 @@ import type { JobSignal } from './agentJobs.js';
 
 export type MigrationPhase = 'receiving' | 'restored' | 'running' | 'discarded';
 
+/**
+ * The part of a migration a page channel or transfer carries, after "--" in its name: none
+ * (one dump), a pre-copy round ("pre1".."pre99"), the final dump after pre-copy.
+ */
+export const PAGE_PART = /^(|final|pre[1-9][0-9]?)$/;
+
 export type PeerJobRequests = {
   'mig.facts': { req: null; res: TargetFacts };
   'mig.begin': { req: { id: string; job: JobRecord }; res: null };
-  'mig.restore': { req: { id: string; job: JobRecord }; res: { pid: number; restoreMs: number } };
+  /**
+   * `pages`: what the source sent through each of the migration's page channels ('' for a
+   * single dump; 'pre1'.., 'final' with pre-copy), for the target to check before it restores.
+   */
+  'mig.restore': { req: { id: string; job: JobRecord; pages?: Record<string, { bytes: number }> }; res: { pid: number; restoreMs: number } };
   'mig.commit': { req: { id: string; migration: Omit<MigrationRecord, 'at'> }; res: JobRecord };
   'mig.abort': { req: { id: string }; res: null };
   /**
    * 'none': the target never had it, or discarded it; it will never run there. 'running':
    * the target committed to it (it may have ended or moved on since). 'unknown': older than
    * the target's commit log reaches back; the source must not resume on its own.
+   * `pagesError`: why a page server of the migration failed there (a source's CRIU only sees
+   * its page server go away).
    */
-  'mig.status': { req: { id: string }; res: { phase: MigrationPhase | 'none' | 'unknown' } };
+  'mig.status': { req: { id: string }; res: { phase: MigrationPhase | 'none' | 'unknown'; pagesError?: string } };
   /** To the home node: its job moved between two other nodes. */
   'mig.moved': { req: { ref: JobRef; where: NodeId; migration?: MigrationRecord }; res: null };
   /** To the home node: its job ended on node `on` (told until the home answers). */

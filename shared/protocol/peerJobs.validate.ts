@@ -1,14 +1,23 @@
 /** One validator per peer request of migration and remote starts (peerJobs.ts), run once in the peer channel's dispatch. */
-import type { PeerJobRequests } from './peerJobs.js';
+import { PAGE_PART, type PeerJobRequests } from './peerJobs.js';
 import { jobSpecFields } from './agentJobs.validate.js';
 import { jobRef, jobSignal, migrateTo, nice, nodeId } from './fields.validate.js';
 import { jobRecord, migrationId, migrationRecord, unstampedMigration } from './jobRecord.validate.js';
-import { int, none, obj, oneOf, optional, type Validators } from './validate.js';
+import { dict, int, none, obj, oneOf, optional, refine, show, type Validators } from './validate.js';
+
+/** What the source sent on each page channel of a migration, by part ('' one dump, 'pre1'.., 'final'). */
+const pagesSent = refine(
+  dict(obj({ bytes: int(0, Number.MAX_SAFE_INTEGER, 'a byte count (a whole number from 0)') }), 101, 'the bytes sent on each page channel: an object of parts ("", "pre1".."pre99", "final") to { bytes }'),
+  (m) => {
+    const bad = Object.keys(m).find((k) => !PAGE_PART.test(k));
+    return bad === undefined ? undefined : { says: `unknown page channel part ${show(bad)}: send "" (one dump), "pre1".."pre99" or "final"` };
+  },
+);
 
 export const peerJobValidators = {
   'mig.facts': none,
   'mig.begin': obj({ id: migrationId, job: jobRecord }),
-  'mig.restore': obj({ id: migrationId, job: jobRecord }),
+  'mig.restore': obj({ id: migrationId, job: jobRecord, pages: optional(pagesSent) }),
   'mig.commit': obj({ id: migrationId, migration: unstampedMigration }),
   'mig.abort': obj({ id: migrationId }),
   'mig.status': obj({ id: migrationId }),

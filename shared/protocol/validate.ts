@@ -142,12 +142,16 @@ export function obj<S extends Shape>(shape: S, want?: string): Validator<ObjOf<S
   });
 }
 
-/** Keys to texts (an environment): at most `max` entries, every value a string. */
-export function dict(value: Validator<string>, max: number, want = `an object of at most ${max} names to texts`): Validator<Record<string, string>> {
+/** Keys to values (an environment: names to texts): at most `max` entries, every value checked. */
+export function dict<T>(value: Validator<T>, max: number, want = `an object of at most ${max} names to texts`): Validator<Record<string, T>> {
   return custom(want, (v, at) => {
     if (!isRecord(v) || Object.keys(v).length > max) throw expected(at, want, v);
-    const out: Record<string, string> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = value.check(x, fieldPath(at, k));
+    const out: Record<string, T> = {};
+    for (const [k, x] of Object.entries(v)) {
+      // Assigning "__proto__" would set the object's prototype, not add an entry.
+      if (k === '__proto__') throw invalid(fieldPath(at, k), 'not a name any request takes');
+      out[k] = value.check(x, fieldPath(at, k));
+    }
     return out;
   });
 }

@@ -5,24 +5,21 @@
  * once (or not at all when the admin killed it), on the newest state, and nothing may stay
  * frozen. The invariant "at most one running copy" is checked after every event.
  */
-import { validateRequest } from '../../../shared/protocol/validate.js';
-import { PEER_VALIDATORS } from '../../../shared/protocol/peer.validate.js';
 import type { MoveOutcome } from '../orchestrator.js';
 import { jobKey } from '../../../shared/domain/process.js';
+import type { MigrationProgress } from '../../../shared/jobs/migrationProgress.js';
 import type { JobRecord } from '../../../shared/jobs/job.js';
-import type { PeerRequests } from '../../../shared/protocol/peer.js';
-import { RpcError, asRpcError } from '../../../shared/protocol/rpc.js';
+import { RpcError } from '../../../shared/protocol/rpc.js';
 import type { PeerLink } from '../ports.js';
 import { SimNode, type Incarnation, type SimProc, type Universe } from './simNode.js';
+import { clone, simLink } from './simLink.js';
 import { Crash, World, type Fault, type PlannedFault, type StepRecord } from './world.js';
 
-const LATENCY = 5;
 /** A partition lasts this long; a crashed agent is back after RESTART_MS. */
 export const PARTITION_MS = 20_000;
 export const RESTART_MS = 3000;
 /** Virtual time a run goes on after its last fault: past the commit wait (30 s), the leftover sweep (60 s) and many settling retries. */
 const SETTLE_MS = 3 * 60_000;
-const TRANSFER_STALL_MS = 10_000;
 
 export const JOB = { home: 1, id: 100 };
 const KEY = jobKey(JOB);
@@ -33,12 +30,10 @@ export interface RunResult {
   fired: PlannedFault[];
   outcome: string;
   adminReplies: string[];
+  progress: MigrationProgress[];
   log: string[];
   moveOutcomes: MoveOutcome[];
 }
-
-const clone = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
-const asWireError = (e: unknown) => (e instanceof Crash ? e : asRpcError(e));
 
 export class SimCluster implements Universe {
   readonly world: World;
@@ -56,15 +51,21 @@ export class SimCluster implements Universe {
   /** What each admin command answered, in order ("CONT@1: EMOVING: ..."). */
   readonly adminReplies: string[] = [];
 
-  /** `adminAt`: admin commands at given virtual times, besides those the plan puts at steps. */
-  constructor(plan: PlannedFault[], private readonly adminAt: { at: number; fault: Fault }[] = []) {
+  /** Every progress report, in order ("dumping", "done" ...). */
+  readonly progressSeen: MigrationProgress[] = [];
+
+  /**
+   * `adminAt`: admin commands at given virtual times, besides those the plan puts at steps.
+   * `precopy`: the nodes' kernels track dirty pages, so the (big) job moves by pre-copy.
+   */
+  constructor(plan: PlannedFault[], private readonly adminAt: { at: number; fault: Fault }[] = [], precopy = false) {
     this.world = new World(plan);
     this.world.onWorldFault = (f, s) => this.worldFault(f, s);
-    for (const id of [1, 2]) this.nodes.set(id, new SimNode(id, this));
+    for (const id of [1, 2]) this.nodes.set(id, new SimNode(id, this, precopy));
   }
 
-  private node(id: number): SimNode {
-    return this.nodes.get(id)!;
+  progress(p: MigrationProgress): void {
+    this.progressSeen.push(p);
   }
 
   resumed(node: number, p: SimProc): void {
@@ -76,96 +77,23 @@ export class SimCluster implements Universe {
     if (!this.killSent) this.violations.push(`t=${this.world.now}: the running copy of job ${p.key} on node ${node} was killed, and no admin asked for it: the job is lost`);
   }
 
-  private cut(): boolean {
+  link(self: number, inc: Incarnation): PeerLink {
+    return simLink(this, self, inc);
+  }
+
+  node(id: number): SimNode {
+    return this.nodes.get(id)!;
+  }
+
+  cut(): boolean {
     return this.world.now < this.cutUntil;
   }
 
-  link(self: number, inc: Incarnation): PeerLink {
-    const world = this.world;
-    const other = () => [...this.nodes.keys()];
-    return {
-      selfId: self,
-      nodes: other().map((id) => ({ id })),
-      request: <K extends keyof PeerRequests & string>(to: number, method: K, params: PeerRequests[K]['req'], timeoutMs = 15_000) => {
-        const node = this.node(self);
-        const f = node.step(inc, 'net.request', `${method} to node ${to}`);
-        const answered = new Promise<PeerRequests[K]['res']>((resolve, reject) => {
-          let done = false;
-          const settle = (fn: () => void) => {
-            if (done || !inc.alive) return;
-            done = true;
-            fn();
-          };
-          world.after(timeoutMs, () => settle(() => reject(new RpcError('ETIMEDOUT', `no answer to "${method}" within ${timeoutMs / 1000} s`))));
-          if (f === 'drop-request' || this.cut()) return;
-          world.after(LATENCY, () => {
-            const target = this.node(to).inc;
-            if (!target || this.cut()) {
-              if (!this.cut()) world.after(LATENCY, () => settle(() => reject(new RpcError('EPEER', `cannot reach the agent of node ${to}`))));
-              return;
-            }
-            const handler = target.parts.peerHandlers[method as keyof typeof target.parts.peerHandlers] as ((p: unknown) => unknown) | undefined;
-            const closers = this.inbound.get(target) ?? new Set();
-            this.inbound.set(target, closers);
-            const onClose = (e: Error) => world.after(LATENCY, () => settle(() => reject(e)));
-            closers.add(onClose);
-            const answer = (fn: () => void) => {
-              closers.delete(onClose);
-              if (!target.alive || f === 'drop-answer' || this.cut()) return;
-              world.after(LATENCY, () => settle(fn));
-            };
-            Promise.resolve()
-              .then(() => {
-                if (!handler) throw new RpcError('ENOMETHOD', `no such request: ${method}`);
-                // Checked as the peer channel checks it (agent/peer/peerService.ts): a request the real channel would refuse is a violation here.
-                let checked: unknown;
-                try {
-                  checked = validateRequest(PEER_VALIDATORS, method, clone(params));
-                } catch (e) {
-                  this.violations.push(`t=${world.now}: node ${self} sent ${method} that the peer channel refuses: ${(e as Error).message}`);
-                  throw e;
-                }
-                return handler(checked);
-              })
-              .then(
-                (r) => answer(() => resolve(clone(r) as PeerRequests[K]['res'])),
-                (e) => (e instanceof Crash ? undefined : answer(() => reject(asWireError(e)))),
-              );
-          });
-        });
-        node.after(f);
-        return answered;
-      },
-      sendFiles: (to, transfer, paths) => {
-        const src = this.node(self);
-        const f = src.step(inc, 'net.sendFiles', `images of ${transfer} to node ${to}`);
-        const files = paths.map((p): [string, string] => [p.split('/').pop()!, src.files.get(p) ?? '']);
-        const sent = new Promise<{ bytes: number; dir: string }>((resolve, reject) => {
-          const settle = (fn: () => void) => inc.alive && fn();
-          if (f === 'drop-request' || this.cut()) {
-            world.after(TRANSFER_STALL_MS, () => settle(() => reject(new Error(`no progress for ${TRANSFER_STALL_MS / 1000} s (link to node ${to} lost?)`))));
-            return;
-          }
-          world.after(50, () => {
-            const target = this.node(to).inc;
-            if (!target) return world.after(LATENCY, () => settle(() => reject(new Error(`cannot reach the agent of node ${to}`))));
-            try {
-              if (f === 'fail') throw new Error(`the disk for checkpoint images on node ${to} is full (simulated)`);
-              const dir = target.parts.target.dirOf(transfer);
-              this.node(to).receive(target, dir, files);
-              const bytes = files.reduce((a, [, t]) => a + t.length, 0);
-              world.after(LATENCY, () => settle(() => resolve({ bytes, dir })));
-            } catch (e) {
-              // A receiver that dies closes the connection: the sender hears of it.
-              const why = e instanceof Crash ? new Error(`the receiving agent closed the connection during the transfer`) : (e as Error);
-              world.after(LATENCY, () => settle(() => reject(why)));
-            }
-          });
-        });
-        src.after(f);
-        return sent;
-      },
-    };
+  /** Calls back with an error for every request a node's agent is serving when it dies. */
+  closers(inc: Incarnation): Set<(e: Error) => void> {
+    const set = this.inbound.get(inc) ?? new Set();
+    this.inbound.set(inc, set);
+    return set;
   }
 
   private restartLater(id: number): void {
@@ -275,6 +203,7 @@ export class SimCluster implements Universe {
     this.violations.push(...this.world.errors);
     return {
       violations: this.violations, steps: this.world.steps, fired: this.world.fired, outcome: this.outcome, adminReplies: this.adminReplies,
+      progress: this.progressSeen,
       log: [...this.nodes.values()].flatMap((n) => (n.inc ? n.inc.log : [])),
       moveOutcomes: this.moveOutcomes,
     };

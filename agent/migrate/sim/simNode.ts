@@ -7,17 +7,14 @@
  */
 import type { MoveOutcome } from '../orchestrator.js';
 import type { JobRecord } from '../../../shared/jobs/job.js';
-import type { CriuFacts } from '../../../shared/jobs/targetFacts.js';
 import { JobsService } from '../../jobs/jobsService.js';
-import type { Checkpointer, ImageFile, ProcessHost, StateFiles } from '../../jobs/host.js';
+import type { ImageFile, ProcessHost, StateFiles } from '../../jobs/host.js';
+import { SIM_JOB_BYTES, simCheckpointer } from './simCriu.js';
+import type { MigrationProgress } from '../../../shared/jobs/migrationProgress.js';
 import { migrationParts, type MigrationParts } from '../migrationParts.js';
 import type { Clock, PeerLink } from '../ports.js';
 import { Crash, type Fault, type StepKind, type World } from './world.js';
 import { SimDisk } from './simDisk.js';
-
-export const DUMP_MS = 120;
-export const RESTORE_MS = 150;
-const CRIU: CriuFacts = { path: '/sim/criu', version: '4.1.1', preDump: false };
 
 export interface SimProc {
   pid: number;
@@ -43,6 +40,8 @@ export interface Universe {
   link(node: number, inc: Incarnation): PeerLink;
   /** The node's agent dies (and is restarted later). */
   crash(node: number): void;
+  /** A migration's progress, as the agent broadcasts it. */
+  progress(p: MigrationProgress): void;
 }
 
 export interface Incarnation {
@@ -67,7 +66,8 @@ export class SimNode {
   private nextPid = 100;
   private nextStart = 1;
 
-  constructor(readonly id: number, private readonly u: Universe) {}
+  /** `tracksDirty`: the node's kernel tracks dirty pages (its migrations may pre-copy). */
+  constructor(readonly id: number, private readonly u: Universe, private readonly tracksDirty = false) {}
 
   get world(): World {
     return this.u.world;
@@ -98,7 +98,7 @@ export class SimNode {
     }
   }
 
-  private live(inc: Incarnation): void {
+  live(inc: Incarnation): void {
     if (!inc.alive) throw new Crash(this.id);
   }
 
@@ -118,7 +118,7 @@ export class SimNode {
       mapNodeId: () => this.id,
       host: this.host(inc),
       files: this.stateFiles(inc),
-      checkpointer: this.criu(inc),
+      checkpointer: simCheckpointer(this, inc, this.tracksDirty),
       config: { jobsDir: '/jobs', sharedRoots: ['/'], localRoots: [], blockGuests: false, criuTimeoutMs: 10_000 },
       log,
     });
@@ -127,6 +127,8 @@ export class SimNode {
       jobs: inc.jobs, stateDir: '/state', clock: this.clock(inc), link: () => link,
       blocksGuests: () => false, bestNode: () => undefined, log,
       onOutcome: (o) => this.u.moveOutcomes.push(o),
+      jobBytes: () => SIM_JOB_BYTES,
+      progress: (p) => this.u.progress(p),
     });
     this.inc = inc;
     inc.parts.recover();
@@ -196,53 +198,6 @@ export class SimNode {
     };
   }
 
-  /** CRIU runs as a program of its own: once started, it finishes even if the agent dies. */
-  private criu(inc: Incarnation): Checkpointer {
-    return {
-      facts: async () => (this.live(inc), CRIU),
-      dump: (pid, dir) => {
-        const f = this.step(inc, 'criu.dump', `dump ${pid} into ${dir}`);
-        const p = this.procs.get(pid);
-        if (!p) return Promise.reject(new Error(`Checkpoint of the job failed: no process ${pid}`));
-        const before = p.state;
-        p.state = 'seized';
-        const done = new Promise<{ ms: number }>((resolve, reject) => {
-          this.world.after(DUMP_MS, () => {
-            if (f === 'fail' || !this.procs.has(pid)) {
-              if (this.procs.has(pid)) p.state = before;
-              if (inc.alive) reject(new Error('Checkpoint of the job failed on the node (simulated CRIU failure)'));
-              return;
-            }
-            p.state = 'stopped';
-            this.writeFile(`${dir}/core.img`, JSON.stringify({ key: p.key, epoch: p.epoch, adminStopped: p.adminStopped }));
-            this.writeFile(`${dir}/pages-1.img`, 'x'.repeat(4096));
-            if (inc.alive) resolve({ ms: DUMP_MS });
-          });
-        });
-        this.after(f);
-        return done;
-      },
-      restore: (dir) => {
-        const f = this.step(inc, 'criu.restore', `restore from ${dir}`);
-        const done = new Promise<{ pid: number; ms: number }>((resolve, reject) => {
-          this.world.after(RESTORE_MS, () => {
-            const core = this.files.get(`${dir}/core.img`);
-            if (f === 'fail' || !core) {
-              if (inc.alive) reject(new Error(`Restore of the job failed on node ${this.id}: ${core ? 'simulated CRIU failure' : 'no images'}`));
-              return;
-            }
-            const img = JSON.parse(core) as { key: string; epoch: number; adminStopped: boolean };
-            const p = this.spawn(img.key, img.epoch, 'stopped', img.adminStopped);
-            this.writeFile(`${dir}/restored.pid`, String(p.pid));
-            if (inc.alive) resolve({ pid: p.pid, ms: RESTORE_MS });
-          });
-        });
-        this.after(f);
-        return done;
-      },
-    };
-  }
-
   get files(): Map<string, string> {
     return this.disk.files;
   }
@@ -283,6 +238,14 @@ export class SimNode {
       this.writeFile(`${dir}/${name}`, text);
       this.after(f);
     }
+  }
+
+  /** The page server here writes the pages that came through a page channel. */
+  receivePages(inc: Incarnation, dir: string, pages: string): void {
+    const f = this.step(inc, 'pages.write', `${dir}/pages-1.img`);
+    if (f === 'fail') throw new SimError('ENOSPC', `the disk for checkpoint images on node ${this.id} is full (simulated)`);
+    this.writeFile(`${dir}/pages-1.img`, pages);
+    this.after(f);
   }
 
   /** Reads the job record straight from this node's disk (what a restarted agent would find). */

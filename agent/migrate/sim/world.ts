@@ -10,7 +10,9 @@
 export type StepKind =
   | 'net.request'
   | 'net.sendFiles'
+  | 'net.openPages'
   | 'transfer.write'
+  | 'pages.write'
   | 'disk.write'
   | 'disk.append'
   | 'criu.dump'
@@ -42,7 +44,9 @@ const ANY_STEP: Fault[] = ['crash-before', 'crash-after', 'crash-other', 'partit
 const BY_KIND: Record<StepKind, Fault[]> = {
   'net.request': ['drop-request', 'drop-answer'],
   'net.sendFiles': ['fail', 'drop-request'],
+  'net.openPages': ['fail', 'drop-request'],
   'transfer.write': ['fail'],
+  'pages.write': ['fail'],
   'disk.write': ['fail'],
   'disk.append': ['fail'],
   'criu.dump': ['fail'],

@@ -271,4 +271,22 @@ describe('Migrator', () => {
     }
     expect((screen.getByRole('slider', { name: 'Nice' }) as HTMLInputElement).disabled).toBe(true);
   });
+
+  it('shows a migration of its job as it happens: the way, the phase, the memory sent and the freeze when done', async () => {
+    const fb = setup();
+    await waitFor(() => expect(screen.getByLabelText('Runs on').textContent).toBe('node 1'));
+    const MiB = 1024 * 1024;
+    const at = { ref, from: 1, to: 3, at: 1 };
+    fb.emit('job.progress', { nodeId: 1, progress: { ...at, phase: 'checking', path: 'one dump', why: "node 1's kernel does not track dirty pages (CONFIG_MEM_SOFT_DIRTY), so the job stays frozen while its memory is copied" } });
+    expect(screen.getByRole('status', { name: 'Migration progress' }).textContent).toMatch(/checking node 3: one dump/);
+    fb.emit('job.progress', { nodeId: 1, progress: { ...at, phase: 'dumping', bytes: 40 * MiB, totalBytes: 100 * MiB, bytesPerS: 20 * MiB } });
+    expect(screen.getByRole('status', { name: 'Migration progress' }).textContent).toBe('frozen, dumping: memory to node 3 40 of 100 MiB at 20 MiB/s');
+    expect((screen.getByRole('progressbar', { name: 'Memory sent' }) as HTMLProgressElement).value).toBeCloseTo(0.4);
+    // Another job's progress is not this one's.
+    fb.emit('job.progress', { nodeId: 1, progress: { ...at, ref: { home: 1, id: 9 }, phase: 'restoring' } });
+    expect(screen.getByRole('status', { name: 'Migration progress' }).textContent).toMatch(/^frozen, dumping/);
+    fb.emit('job.progress', { nodeId: 1, progress: { ...at, phase: 'done', freezeMs: 812 } });
+    expect(screen.getByRole('status', { name: 'Migration progress' }).textContent).toBe('moved to node 3, frozen 812 ms');
+    expect(screen.queryByRole('progressbar', { name: 'Memory sent' })).toBeNull();
+  });
 });

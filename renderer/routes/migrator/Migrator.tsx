@@ -10,6 +10,7 @@ import { Lamp } from '../../components/Lamp.js';
 import { MigratorStatus } from './MigratorStatus.js';
 import { NiceSlider } from './NiceSlider.js';
 import { migratorView } from './migratorView.js';
+import { ProgressLine } from './ProgressLine.js';
 import { useWindowTitle, windowTitles } from '../../windowTitle.js';
 
 export const STATUS_REFRESH_MS = 1000;
@@ -163,6 +164,7 @@ export function Migrator({ nodeId, which, bridge }: { nodeId: NodeId; which: str
           {/* Long sentences wrap within the column instead of pushing it under the nodes. */}
           {view.headline?.kind === 'moving' && <p role="status" aria-label="Moving" className="moving" style={TEXT_WIDTH}>{view.headline.text}</p>}
           {view.headline?.kind === 'unreachable' && <p role="status" aria-label="Unreachable" className="moving" style={TEXT_WIDTH}>{view.headline.text}</p>}
+          <ProgressLine bridge={bridge} job={status?.job?.ref} />
           <NiceSlider
             nice={status?.proc?.nice}
             disabled={control.disabled}

@@ -1,9 +1,12 @@
 import { jobKey, type JobRef } from '../../../shared/domain/process.js';
 
-/** The process box's icons: green for a migrated process, a lock (with the reason) for one that cannot move. */
-export function MoveMarks({ migrated, cantMove, job }: { migrated?: string | undefined; cantMove?: string | undefined; job?: JobRef | undefined }) {
+/** The process box's icons: moving now, green for a migrated process, a lock (with the reason) for one that cannot move. */
+export function MoveMarks({ migrated, cantMove, job, moving }: { migrated?: string | undefined; cantMove?: string | undefined; job?: JobRef | undefined; moving?: string | undefined }) {
   return (
     <span className="move-marks">
+      {moving && (
+        <span role="img" aria-label={`Moving: ${moving}`} title={`moving: ${moving}`} className="mark-moving">⇄</span>
+      )}
       {migrated ? (
         <span role="img" aria-label={`Migrated: ${migrated}`} title={`migrated: ${migrated}`} className="mark-migrated">●</span>
       ) : job ? (

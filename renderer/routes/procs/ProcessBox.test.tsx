@@ -136,4 +136,9 @@ describe('ProcessBox (the Mosixview client)', () => {
     render(<ProcessBox nodeId={1} bridge={fb.bridge} />);
     expect((await screen.findByRole('alert')).textContent).toBe('Cannot list the processes of node 1: node 1 (h1) is not connected: link cut');
   });
+
+  it('marks a job in the middle of a migration, with where it goes', async () => {
+    setup([proc({ pid: 4321, command: 'sleep', args: '/bin/sleep 300', state: 'T', job: { home: 1, id: 4321 }, moving: { from: 1, to: 3 } })]);
+    expect(await screen.findByRole('img', { name: 'Moving: from node 1 to node 3' })).toBeTruthy();
+  });
 });

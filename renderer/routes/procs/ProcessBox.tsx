@@ -122,7 +122,7 @@ function Row({ nodeId, row }: { nodeId: NodeId; row: BoxRow }) {
   const migrated = guest && !internal ? `guest from node ${p.guestFrom}` : undefined;
   return (
     <tr aria-label={label} className={`proc-row${migrated ? ' proc-migrated' : ''}${internal ? ' muted' : ''}`} {...activate(() => openMigrator(nodeId, which))}>
-      <td>{internal ? null : <MoveMarks migrated={migrated} cantMove={p.cantMove} job={p.job} />}</td>
+      <td>{internal ? null : <MoveMarks migrated={migrated} cantMove={p.cantMove} job={p.job} moving={p.moving && `from node ${p.moving.from} to node ${p.moving.to}`} />}</td>
       <td className="num">{p.pid}</td>
       <td className="num">{guest ? p.guestFrom : p.where}</td>
       <td>{p.user}</td>
