@@ -111,6 +111,11 @@ describe('a metric history window', () => {
     expect(lines()[0]!.alpha).toBeLessThan(0.5);
     fireEvent.mouseLeave(screen.getByRole('table', { name: 'Load history per node' }));
     expect(lines().every((l) => l.alpha === 1)).toBe(true);
+    // From the keyboard: the node's button in focus highlights as hovering does.
+    act(() => within(row).getByRole('button', { name: 'Highlight node 2' }).focus());
+    expect(lines().at(-1)).toMatchObject({ colour: nodeColour(2), width: 2.5 });
+    act(() => within(row).getByRole('button', { name: 'Highlight node 2' }).blur());
+    expect(lines().every((l) => l.alpha === 1)).toBe(true);
     fireEvent.click(within(row).getByRole('button', { name: 'Highlight node 2' }));
     expect(within(row).getByRole('button', { name: 'Highlight node 2' }).getAttribute('aria-pressed')).toBe('true');
     expect(lines().at(-1)).toMatchObject({ colour: nodeColour(2), width: 2.5 });
