@@ -15,12 +15,15 @@ const LAST = T0 + 40 * M;
 
 /** The canvas as tests see it: the strokes of the last drawing, with their style. */
 let strokes: { colour: string; width: number; alpha: number }[] = [];
+/** Per drawing of a chart: whether the per-node table was in the page then. */
+let draws: { table: boolean }[] = [];
 beforeEach(() => {
   vi.useFakeTimers();
   strokes = [];
+  draws = [];
   const ctx = {
     fillStyle: '', strokeStyle: '', lineWidth: 1, globalAlpha: 1, lineJoin: 'miter',
-    setTransform() {}, setLineDash() {}, clearRect() { strokes = []; }, fillRect() {}, save() {}, restore() {}, rect() {}, clip() {}, beginPath() {}, moveTo() {}, lineTo() {}, closePath() {}, fill() {},
+    setTransform() {}, setLineDash() {}, clearRect() { strokes = []; draws.push({ table: document.querySelector('table.history-nodes') !== null }); }, fillRect() {}, save() {}, restore() {}, rect() {}, clip() {}, beginPath() {}, moveTo() {}, lineTo() {}, closePath() {}, fill() {},
     stroke() { strokes.push({ colour: String(this.strokeStyle), width: this.lineWidth, alpha: this.globalAlpha }); },
   };
   vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(ctx as never);
@@ -45,7 +48,8 @@ function open(spec = LOAD_WINDOW) {
   render(<MetricHistoryWindow bridge={fb.bridge} spec={spec} />);
   return fb;
 }
-const settle = () => act(async () => { await vi.advanceTimersByTimeAsync(5); });
+// A frame and a task: the per-node table joins after the charts are painted.
+const settle = () => act(async () => { await vi.advanceTimersByTimeAsync(20); });
 const shown = () => screen.getByRole('status', { name: 'Shown range' }).textContent ?? '';
 const lines = () => strokes.filter((s) => [1, 2, 3].map(nodeColour).includes(s.colour));
 
@@ -69,6 +73,15 @@ describe('a metric history window', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Zoom in' }));
     await settle();
     expect(shown()).toMatch(/^2026-11-29 03:28:21 – 15:28:21 \(12 h\)$/);
+  });
+
+  it('draws the chart once, before the per-node table is laid out, and adds the table after', async () => {
+    open();
+    await settle();
+    await settle();
+    expect(draws).toEqual([{ table: false }]);
+    expect(screen.getByRole('table', { name: 'Load history per node' })).toBeTruthy();
+    expect(screen.getAllByRole('row', { name: /^Node \d history$/ })).toHaveLength(3);
   });
 
   it('moves a cursor with the keys, reads every node\'s value under it, and zooms around it', async () => {
@@ -97,6 +110,11 @@ describe('a metric history window', () => {
     expect(lines().at(-1)).toMatchObject({ colour: nodeColour(2), width: 2.5, alpha: 1 });
     expect(lines()[0]!.alpha).toBeLessThan(0.5);
     fireEvent.mouseLeave(screen.getByRole('table', { name: 'Load history per node' }));
+    expect(lines().every((l) => l.alpha === 1)).toBe(true);
+    // From the keyboard: the node's button in focus highlights as hovering does.
+    act(() => within(row).getByRole('button', { name: 'Highlight node 2' }).focus());
+    expect(lines().at(-1)).toMatchObject({ colour: nodeColour(2), width: 2.5 });
+    act(() => within(row).getByRole('button', { name: 'Highlight node 2' }).blur());
     expect(lines().every((l) => l.alpha === 1)).toBe(true);
     fireEvent.click(within(row).getByRole('button', { name: 'Highlight node 2' }));
     expect(within(row).getByRole('button', { name: 'Highlight node 2' }).getAttribute('aria-pressed')).toBe('true');

@@ -1,9 +1,10 @@
 /**
  * Mosixload and Mosixmem: the load (or mem, rmem, tmem) of every node as lines, opening on
  * the recorded range, with a cursor that reads every node's value, highlighting, checkpoints,
- * zoom (buttons, wheel, keys, drag), and the per-node table.
+ * zoom (buttons, wheel, keys, drag), and the per-node table. The table joins after the
+ * charts are on the screen: laying out its rows first delayed the first drawn chart.
  */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { MosixviewBridge } from '../../shared/protocol/api.js';
 import { HistoryChart } from './chart/HistoryChart.js';
 import { ChartToolbar } from './chart/ChartToolbar.js';
@@ -30,6 +31,7 @@ export function MetricHistoryWindow({ bridge, spec }: { bridge: MosixviewBridge;
   const [hovered, setHovered] = useState<number>();
   const [pinned, setPinned] = useState<number>();
   const highlight = hovered ?? pointed ?? pinned;
+  const withTable = useAfterPaint(!!series);
 
   const zoomTo = (from: number, to: number) => recorded && setView(viewOf(clampRange([from, to], recorded), recorded));
   const zoom = (factor: number, anchor?: number) => {
@@ -65,10 +67,25 @@ export function MetricHistoryWindow({ bridge, spec }: { bridge: MosixviewBridge;
           <p className="checkpoint-list" aria-label="Checkpoints">
             {series.checkpoints.length ? `Checkpoints: ${series.checkpoints.map((c) => `${c.label || 'unnamed'} at ${clock(c.t)}`).join(', ')}` : 'No checkpoints in this range'}
           </p>
-          <NodeTable series={series} spec={spec} backup={backup} range={range} cursor={cursor} highlight={highlight} pinned={pinned}
-            onHover={setHovered} onPin={setPinned} />
+          {withTable && <NodeTable series={series} spec={spec} backup={backup} range={range} cursor={cursor} highlight={highlight} pinned={pinned}
+            onHover={setHovered} onPin={setPinned} />}
         </>
       )}
     </HistoryFrame>
   );
+}
+
+/** False until `ready` has been true across a paint (the next frame, then the task after it), then true for good. */
+function useAfterPaint(ready: boolean): boolean {
+  const [done, setDone] = useState(false);
+  useEffect(() => {
+    if (!ready || done) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => (timer = setTimeout(() => setDone(true), 0)));
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [ready, done]);
+  return done;
 }

@@ -1,7 +1,8 @@
 /**
  * The per-node table of a metric history window: what a screen reader reads instead of the
  * chart (colour, host, average and peak over the shown range, the value at the cursor), and
- * where a node is chosen: hovering a row or pressing its node button highlights its line.
+ * where a node is chosen: hovering a row, focusing its node button (the keyboard's hover) or
+ * pressing it highlights its band and line and dims the others.
  */
 import type { HistorySeries } from '../../shared/protocol/agentHistory.js';
 import { columnOf } from '../../shared/history/seriesMerge.js';
@@ -41,7 +42,8 @@ export function NodeTable({ series, spec, backup, range, cursor, highlight, pinn
             <tr key={n.id} aria-label={`Node ${n.id} history`} className={n.id === highlight ? 'lit' : undefined} onMouseEnter={() => onHover(n.id)}>
               <td>
                 <button type="button" className="highlight-node" aria-pressed={pinned === n.id} aria-label={`Highlight node ${n.id}`}
-                  title="Highlight this node's line (press again to stop)" onClick={() => onPin(pinned === n.id ? undefined : n.id)}>
+                  title="Highlight this node's line (press again to stop)" onClick={() => onPin(pinned === n.id ? undefined : n.id)}
+                  onFocus={() => onHover(n.id)} onBlur={() => onHover(undefined)}>
                   {n.id}
                 </button>
               </td>

@@ -32,9 +32,11 @@ export function fakeHistoryAgent(started: number, seconds: Second[] = []) {
       if (!per.has(s.id)) per.set(s.id, new Map(req.metrics.map((k) => [k, new MinMaxBuckets(from, to, grid.buckets, undefined, next)])));
       for (const [k, b] of per.get(s.id)!) b.add(s.t, k === 'load' ? s.load : (s.mem ?? 0));
     }
+    // As the agent answers: no columns after the one holding the last record (they hold nothing yet).
+    const end = columnOf(grid, next) + 1;
     const nodes: NodeSeries[] = [...per.entries()].sort(([a], [b]) => a - b).map(([id, m]) => ({
       id, host: `node${id}`,
-      series: Object.fromEntries([...m].map(([k, b]) => [k, { min: b.min.slice(first), max: b.max.slice(first), mean: b.series().mean.slice(first), stats: b.stats(), settled: b.settledStats() }])),
+      series: Object.fromEntries([...m].map(([k, b]) => [k, { min: b.min.slice(first, end), max: b.max.slice(first, end), mean: b.series().mean.slice(first, end), stats: b.stats(), settled: b.settledStats() }])),
     }));
     return { backup: req.backup ?? null, started: h.started, last, from, to, buckets: grid.buckets, first, next, nodes, checkpoints: h.checkpoints.filter((c) => c.t >= readFrom && c.t <= to) };
   };

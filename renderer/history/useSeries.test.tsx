@@ -64,6 +64,35 @@ describe('the data of a history window', () => {
     expect(fb.calls('history.series')[2]!.since).toBe(now.series!.next);
   });
 
+  it('refreshes Memory history the same way: the refresh asks for the new columns alone, and gets only those', async () => {
+    const agent = fakeHistoryAgent(T0);
+    for (let t = 0; t <= 40 * 60; t++) agent.h.seconds.push({ t: T0 + t * 1000, id: 1, load: 0, mem: 1000 + t });
+    const answered: number[] = [];
+    const fb = fakeBridge({ 'history.series': (req) => {
+      const a = agent.answer(req);
+      answered.push(a.nodes[0]!.series.mem!.max.length);
+      return a;
+    } });
+    const metrics = ['mem', 'rmem', 'tmem'] as const;
+    const hook = renderHook(() => useSeries(fb.bridge, [...metrics], { backup: undefined, view: { mode: 'recorded' }, refresh: true, collector: choice(T0 + 40 * M) }));
+    await settle();
+    const first = hook.result.current.series!;
+    const step = (first.to - first.from) / first.buckets;
+    for (let t = 40 * 60 + 1; t <= 40 * 60 + 12; t++) agent.h.seconds.push({ t: T0 + t * 1000, id: 1, load: 0, mem: 1000 + t });
+    await act(async () => { await vi.advanceTimersByTimeAsync(REFRESH_MS); });
+    await settle();
+    const [open, refresh] = fb.calls('history.series');
+    expect(open).toMatchObject({ recorded: true, metrics });
+    expect(refresh).toEqual({ from: first.from, to: first.to, buckets: first.buckets, since: first.next, metrics });
+    // From the column holding the last answer's last record to the one holding the new last record: 12 s on 5 s columns.
+    const newColumns = Math.floor((T0 + (40 * 60 + 12) * 1000 - first.next) / step) + 1;
+    expect(newColumns).toBe(3);
+    expect(answered).toEqual([Math.floor((first.next - first.from) / step) + 1, newColumns]);
+    const mem = hook.result.current.series!.nodes[0]!.series.mem!;
+    expect(mem.stats.samples).toBe(40 * 60 + 13);
+    expect(mem.stats.peak).toBe(1000 + 40 * 60 + 12);
+  });
+
   it('reads a zoomed range whole, on finer columns, and keeps drawing the old ones meanwhile', async () => {
     const { fb, hook } = setup(40);
     await settle();

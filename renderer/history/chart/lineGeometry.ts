@@ -37,32 +37,54 @@ export function visibleColumns(g: Grid, from: number, to: number): [number, numb
   return [Math.max(0, columnOf(g, from) - 1), Math.min(g.buckets - 1, columnOf(g, to) + 1)];
 }
 
+/**
+ * Straight over the column arrays, no object per column: a day of 64 nodes is ~46,000
+ * columns, and this runs on the way to the first drawn chart (docs/BENCHMARKS.md).
+ */
 export function nodeShapes(m: Columns, g: Grid, range: readonly [number, number], x: Scale, y: Scale, scale = 1): { lines: Segment[]; bands: Segment[] } {
   const [c0, c1] = visibleColumns(g, range[0], range[1]);
   const lines: Segment[] = [];
   const bands: Segment[] = [];
-  let run: { c: number; v: ColumnValue }[] = [];
+  const { min, max, mean } = m;
+  let line: number[] = [];
+  let top: number[] = [];
+  let bottom: number[] = [];
+  let runStart = -1;
   const close = () => {
-    if (run.length === 1) {
+    const n = line.length / 2;
+    if (n === 1) {
       // A lone column: a stroke across it, or it would be a dot.
-      const { c, v } = run[0]!;
-      const xs = x(columnStart(g, c));
-      const xe = x(columnStart(g, c + 1));
-      lines.push([xs, y(v.mean), xe, y(v.mean)]);
-      bands.push([xs, y(v.max), xe, y(v.max), xe, y(v.min), xs, y(v.min)]);
-    } else if (run.length > 1) {
-      const xm = run.map(({ c }) => x((columnStart(g, c) + columnStart(g, c + 1)) / 2));
-      lines.push(run.flatMap(({ v }, i) => [xm[i]!, y(v.mean)]));
-      const band = run.flatMap(({ v }, i) => [xm[i]!, y(v.max)]);
-      for (let i = run.length - 1; i >= 0; i--) band.push(xm[i]!, y(run[i]!.v.min));
-      bands.push(band);
+      const xs = x(columnStart(g, runStart));
+      const xe = x(columnStart(g, runStart + 1));
+      const [ym, yhi, ylo] = [line[1]!, top[1]!, bottom[1]!];
+      lines.push([xs, ym, xe, ym]);
+      bands.push([xs, yhi, xe, yhi, xe, ylo, xs, ylo]);
+    } else if (n > 1) {
+      lines.push(line);
+      for (let i = bottom.length - 2; i >= 0; i -= 2) top.push(bottom[i]!, bottom[i + 1]!);
+      bands.push(top);
     }
-    run = [];
+    line = [];
+    top = [];
+    bottom = [];
+    runStart = -1;
   };
+  let start = columnStart(g, c0);
   for (let c = c0; c <= c1; c++) {
-    const v = columnValue(m, g, c, scale);
-    if (v) run.push({ c, v });
-    else close();
+    const next = columnStart(g, c + 1);
+    const i = c - g.first;
+    const lo = min[i];
+    const hi = max[i];
+    if (lo === null || lo === undefined || hi === null || hi === undefined) close();
+    else {
+      if (runStart < 0) runStart = c;
+      const mv = mean?.[i];
+      const xm = x((start + next) / 2);
+      line.push(xm, y((mv === null || mv === undefined ? (lo + hi) / 2 : mv) / scale));
+      top.push(xm, y(hi / scale));
+      bottom.push(xm, y(lo / scale));
+    }
+    start = next;
   }
   close();
   return { lines, bands };
