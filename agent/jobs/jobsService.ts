@@ -270,7 +270,7 @@ export class JobsService {
    * this node that run elsewhere are added, under their PID, with the node they run on.
    */
   annotate(procs: ProcInfo[]): ProcInfo[] {
-    return annotateJobs(procs, { records: this.registry.list(), here: this.nodeId, user: this.user, criu: this.criuFacts });
+    return annotateJobs(procs, { records: this.registry.list(), here: this.nodeId, user: this.user, criu: this.criuFacts, cwdProblem: (cwd) => this.cwdProblem(cwd) });
   }
 
   /** Why a job in `cwd` could go nowhere, as far as is known now (the balancer's candidates; never waits). */
