@@ -16,18 +16,21 @@ export interface AnnotateFacts {
   user: string;
   /** Undefined until the first CRIU probe ends. */
   criu: CriuFacts | undefined;
+  /** Why a job in that working directory could go nowhere (no other node shares it), as known now. */
+  cwdProblem?: (cwd: string) => string | undefined;
 }
 
 /**
  * Marks job processes and guests; every other process says why it cannot move. Jobs of
  * this node that run elsewhere are added, under their PID, with the node they run on.
  */
-export function annotateJobs(procs: ProcInfo[], { records, here, user, criu: facts }: AnnotateFacts): ProcInfo[] {
+export function annotateJobs(procs: ProcInfo[], { records, here, user, criu: facts, cwdProblem }: AnnotateFacts): ProcInfo[] {
   const deputies = awayHere(records, here).map((r) => deputyRow(r, user));
   const running = records.filter((r) => r.where === 0 && r.pid);
   const owner = descendantsIn(procs, running.map((r) => r.pid!));
   const byInit = new Map(running.map((r) => [r.pid!, r]));
   const criu = facts && criuProblem(0, facts);
+  const shared = new Map(running.map((r) => [r.pid!, cwdProblem?.(r.cwd)]));
   return procs.map((p) => {
     const init = owner.get(p.pid);
     const r = init === undefined ? undefined : byInit.get(init);
@@ -35,7 +38,7 @@ export function annotateJobs(procs: ProcInfo[], { records, here, user, criu: fac
     const q: ProcInfo = { ...p, job: r.ref, where: 0 };
     if (r.ref.home !== here) q.guestFrom = r.ref.home;
     if (r.state === 'frozen' && r.moving) q.moving = { from: r.moving.from, to: r.moving.to };
-    const why = summarizeReasons([modeForbidsMigration(r.mode), r.locked ? 'it is locked' : undefined, criu].filter((s): s is string => !!s));
+    const why = summarizeReasons([modeForbidsMigration(r.mode), r.locked ? 'it is locked' : undefined, criu, shared.get(init!)].filter((s): s is string => !!s));
     if (why) q.cantMove = why;
     return q;
   }).concat(deputies);

@@ -62,4 +62,34 @@ describe('why a process cannot move', () => {
     expect(visibleOn('/homework/x', { sharedRoots: ['/home'], localRoots: [] }, view)).toBe(false);
     expect(visibleOn('/tmp/x', view, { sharedRoots: ['/'], localRoots: [] })).toBe(false);
   });
+
+  it('without configured shared roots, what the agent found out decides, and the reason says how it knows', () => {
+    const detect = { sharedRoots: [], localRoots: ['/proc'] };
+    const facts: MoveFacts = {
+      ...base, source: { ...base.source, ...detect }, target: { ...target, ...detect },
+      files: [
+        { pid: 10, where: 'working directory', kind: 'dir', path: '/tmp/run' },
+        { pid: 10, where: 'fd 3', kind: 'file', path: '/tmp/run/job.js' },
+        { pid: 10, where: 'mapped file', kind: 'file', path: '/usr/lib/libc.so.6' },
+        { pid: 10, where: 'fd 4', kind: 'file', path: '/nowhere/x' },
+      ],
+      seen: new Map([
+        ['/tmp/run', { visible: false, why: 'a marker file written in /tmp/run here is not seen there' }],
+        ['/tmp/run/job.js', { visible: false, why: 'a marker file written in /tmp/run here is not seen there' }],
+        ['/usr/lib/libc.so.6', { visible: true }],
+      ]),
+    };
+    expect(cantMoveReasons(facts)).toEqual([
+      '/tmp/run (working directory of process 10) is not visible on node 3: a marker file written in /tmp/run here is not seen there',
+      '/tmp/run/job.js (fd 3 of process 10) is not visible on node 3: a marker file written in /tmp/run here is not seen there',
+      '/nowhere/x (fd 4 of process 10) is not visible on node 3: it is outside the shared paths',
+    ]);
+    // A configured root still overrides what was found; a local root always wins.
+    const configured = { sharedRoots: ['/tmp'], localRoots: ['/proc'] };
+    expect(cantMoveReasons({ ...facts, source: { ...facts.source, ...configured }, target: { ...target, ...configured }, files: facts.files.slice(0, 3) })).toEqual([]);
+    const local = { sharedRoots: [], localRoots: ['/usr'] };
+    expect(cantMoveReasons({ ...facts, target: { ...target, ...local }, files: [facts.files[2]!] })).toEqual([
+      '/usr/lib/libc.so.6 (mapped file of process 10) is not visible on node 3: it is under /usr, which localRoots names as node-local',
+    ]);
+  });
 });

@@ -4,7 +4,8 @@
  */
 import type { NodeId } from '../../shared/domain/node.js';
 import { modeForbidsMigration, type RunMode } from '../../shared/jobs/runModes.js';
-import type { CriuFacts, PathView, TargetFacts } from '../../shared/jobs/targetFacts.js';
+import type { CriuFacts, PathView, TargetFacts, Visibility } from '../../shared/jobs/targetFacts.js';
+import { firstRootOf, under } from './sharedPaths.js';
 
 export const MIN_CRIU_MAJOR = 4;
 
@@ -34,6 +35,11 @@ export interface MoveFacts {
   source: { node: NodeId; criu: CriuFacts } & PathView;
   target?: TargetFacts;
   files: FileFact[];
+  /**
+   * What the agent found out about each file's path on the target (or, without one, on
+   * any other node): agent/jobs/shareDetector.ts. Configured roots override it.
+   */
+  seen?: ReadonlyMap<string, Visibility>;
 }
 
 /** Devices that exist, with the same meaning, on every Linux node. */
@@ -59,15 +65,24 @@ export function criuProblem(node: NodeId, c: CriuFacts): string | undefined {
   return undefined;
 }
 
-const under = (path: string, root: string) => root === '/' || path === root || path.startsWith(root.endsWith('/') ? root : `${root}/`);
-
-/** True when `path` is seen the same way on both nodes. */
+/** True when `path` is seen the same way on both nodes by their configuration (sharedRoots, localRoots). */
 export function visibleOn(path: string, a: PathView, b: PathView): boolean {
   const shared = (v: PathView) => v.sharedRoots.some((r) => under(path, r)) && !v.localRoots.some((r) => under(path, r));
   return shared(a) && shared(b);
 }
 
-function fileReason(f: FileFact, src: PathView, dst: PathView, targetName: string): string | undefined {
+/** Why the file is not visible on the target: a configured local root, else what was found out; undefined when it is. */
+function pathReason(f: FileFact, src: PathView, dst: PathView, targetName: string, seen: MoveFacts['seen']): string | undefined {
+  const who = `${f.where} of process ${f.pid}`;
+  const local = firstRootOf(f.path, src.localRoots) ?? firstRootOf(f.path, dst.localRoots);
+  if (local) return `${f.path} (${who}) is not visible on ${targetName}: it is under ${local}, which localRoots names as node-local`;
+  if (visibleOn(f.path, src, dst)) return undefined;
+  const v = seen?.get(f.path);
+  if (v?.visible) return undefined;
+  return `${f.path} (${who}) is not visible on ${targetName}: ${v ? v.why : 'it is outside the shared paths'}`;
+}
+
+function fileReason(f: FileFact, src: PathView, dst: PathView, targetName: string, seen: MoveFacts['seen']): string | undefined {
   const who = `${f.where} of process ${f.pid}`;
   switch (f.kind) {
     case 'tty':
@@ -90,7 +105,7 @@ function fileReason(f: FileFact, src: PathView, dst: PathView, targetName: strin
           ? `it holds a deleted file of ${Math.round(f.deletedSize / 1048576)} MB (${f.path}, ${who}); only deleted files up to 1 MB are carried along`
           : undefined;
       }
-      return visibleOn(f.path, src, dst) ? undefined : `${f.path} (${who}) is not visible on ${targetName}: it is outside the shared paths`;
+      return pathReason(f, src, dst, targetName, seen);
     default:
       return undefined;
   }
@@ -119,7 +134,7 @@ export function cantMoveReasons(f: MoveFacts): string[] {
   const dstView: PathView = t ?? f.source;
   const seen = new Set<string>();
   for (const file of f.files) {
-    const r = fileReason(file, f.source, dstView, name);
+    const r = fileReason(file, f.source, dstView, name, f.seen);
     // Many threads and fds share one cause; say it once per object.
     const key = `${file.kind}:${file.path}`;
     if (r && !seen.has(key)) {

@@ -5,7 +5,8 @@
  *   criu          path of criu (env MOSIXVIEW_CRIU); else `criu` on PATH, /usr/sbin, /usr/local/sbin
  *   jobsDir       where job directories go (env MOSIXVIEW_JOBS_DIR); default ~/.mosixview/jobs,
  *                 i.e. the home directory, which clusters usually share over NFS
- *   sharedRoots   paths every node sees alike (env MOSIXVIEW_SHARED_ROOTS, colon-separated)
+ *   sharedRoots   paths every node sees alike (env MOSIXVIEW_SHARED_ROOTS, colon-separated);
+ *                 default none: the agent finds out what is shared (shareDetector.ts)
  *   localRoots    paths that are this node's own (env MOSIXVIEW_LOCAL_ROOTS, colon-separated)
  *   blockGuests   refuse guest jobs (until the balancing core's mosctl block takes over)
  *   criuTimeoutMs limit for one criu call (env MOSIXVIEW_CRIU_TIMEOUT_MS)
@@ -24,8 +25,11 @@ export interface JobsConfig extends PathView {
   criuTimeoutMs: number;
 }
 
-/** Node-local by default on most clusters: files there do not exist on other nodes. */
-export const DEFAULT_LOCAL_ROOTS = ['/proc', '/sys', '/run', '/dev/shm', '/tmp', '/var/tmp'];
+/**
+ * Node-local on every node, whatever is mounted: kernel and per-boot file systems. Whether
+ * /tmp or /home is shared is found out (shareDetector.ts), not assumed.
+ */
+export const DEFAULT_LOCAL_ROOTS = ['/proc', '/sys', '/run', '/dev/shm'];
 
 const list = (s: string | undefined): string[] | undefined => (s ? s.split(':').filter(Boolean) : undefined);
 
@@ -68,7 +72,8 @@ export function loadJobsConfig(stateDir: string, env: NodeJS.ProcessEnv = proces
   const file = existsSync(path) ? readJobsFile(path) : {};
   const cfg: JobsConfig = {
     jobsDir: env.MOSIXVIEW_JOBS_DIR || file.jobsDir || join(homedir(), '.mosixview', 'jobs'),
-    sharedRoots: list(env.MOSIXVIEW_SHARED_ROOTS) ?? file.sharedRoots ?? ['/'],
+    // Not "/": without a shared file system that would promise files the target does not have.
+    sharedRoots: list(env.MOSIXVIEW_SHARED_ROOTS) ?? file.sharedRoots ?? [],
     localRoots: list(env.MOSIXVIEW_LOCAL_ROOTS) ?? file.localRoots ?? DEFAULT_LOCAL_ROOTS,
     blockGuests: file.blockGuests ?? false,
     criuTimeoutMs: Number(env.MOSIXVIEW_CRIU_TIMEOUT_MS) || file.criuTimeoutMs || 120_000,

@@ -21,6 +21,7 @@ import { agentUser, endedAway } from './awayJobs.js';
 import { annotateJobs } from './annotate.js';
 import { startNodesProblem } from './startNodes.js';
 import { log } from '../log/log.js';
+import { filesSeen, type ShareDetector } from './shareDetector.js';
 
 export { REMOTE_ID_BASE };
 
@@ -38,6 +39,8 @@ export interface JobsServiceOptions {
   checkpointer?: Checkpointer;
   config?: JobsConfig;
   log?: (m: string) => void;
+  /** What other nodes really share (the peer layer's); without it, only configured roots count. */
+  shares?: Pick<ShareDetector, 'towards' | 'anywhere' | 'cwdProblem'>;
 }
 
 export class JobsService {
@@ -267,7 +270,12 @@ export class JobsService {
    * this node that run elsewhere are added, under their PID, with the node they run on.
    */
   annotate(procs: ProcInfo[]): ProcInfo[] {
-    return annotateJobs(procs, { records: this.registry.list(), here: this.nodeId, user: this.user, criu: this.criuFacts });
+    return annotateJobs(procs, { records: this.registry.list(), here: this.nodeId, user: this.user, criu: this.criuFacts, cwdProblem: (cwd) => this.cwdProblem(cwd) });
+  }
+
+  /** Why a job in `cwd` could go nowhere, as far as is known now (the balancer's candidates; never waits). */
+  cwdProblem(cwd: string): string | undefined {
+    return this.opts.shares?.cwdProblem(cwd);
   }
 
   /** Full check with open files, for the migrator and before a migration. */
@@ -282,9 +290,11 @@ export class JobsService {
     }
     const source = { node: this.nodeId, criu, sharedRoots: this.config.sharedRoots, localRoots: this.config.localRoots };
     if (!job) return cantMoveReasons({ isJob: false, locked: false, source, files: [] });
+    const files = this.host.openFiles(pids);
+    const seen = this.opts.shares && (await filesSeen(this.opts.shares, files, job.cwd, target?.node));
     return cantMoveReasons({
-      isJob: true, locked: job.locked, mode: job.mode, home: job.ref.home, source, files: this.host.openFiles(pids),
-      ...(target ? { target } : {}),
+      isJob: true, locked: job.locked, mode: job.mode, home: job.ref.home, source, files,
+      ...(target ? { target } : {}), ...(seen ? { seen } : {}),
     });
   }
 }

@@ -37,6 +37,12 @@ describe('job candidates', () => {
     expect(c.map((j) => [j.key, j.cantMove])).toEqual([['1.10', criu], ['1.11', undefined]]);
     expect(movableJobs({ id: 1, flags }, c, 0, DEFAULT_DECIDE).map((j) => j.key)).toEqual(['1.11']);
   });
+  it('a job whose working directory no other node shares is no candidate, and says why (the balancer never tries it)', () => {
+    const why = 'its working directory /tmp is not shared with another node: a marker file written in /tmp here is not seen there (nodes 2, 3)';
+    const c = jobCandidates([rec(10), rec(11, { cwd: '/home/ann' })], [proc(100, 10, 100), proc(101, 11, 100)], (cwd) => (cwd === '/tmp' ? why : undefined));
+    expect(c.map((j) => [j.key, j.cantMove])).toEqual([['1.10', why], ['1.11', undefined]]);
+    expect(movableJobs({ id: 1, flags }, c, 0, DEFAULT_DECIDE).map((j) => j.key)).toEqual(['1.11']);
+  });
   it('carries the move that brought the job here, so the balancer holds it (who moved it is the balancer\'s to say)', () => {
     const now = 1_000_000;
     const arrived = rec(5, { migrations: 1, lastMigration: { from: 2, to: 1, freezeMs: 100, bytes: 1, at: now - 500 } });

@@ -16,12 +16,13 @@ export function loadMode(mode: RunMode): JobMode {
   return mode.kind === 'cpujob' || mode.kind === 'iojob' || mode.kind === 'nodecay' || mode.kind === 'fastdecay' ? mode.kind : 'slowdecay';
 }
 
-export function jobCandidates(records: readonly JobRecord[], procs: readonly ProcInfo[]): JobCandidate[] {
+/** `cwdProblem`: why a job in that working directory could go nowhere (no other node shares it), as known now. */
+export function jobCandidates(records: readonly JobRecord[], procs: readonly ProcInfo[], cwdProblem?: (cwd: string) => string | undefined): JobCandidate[] {
   return records
     .filter((r) => r.where === 0 && (r.state === 'running' || r.state === 'stopped'))
     .map((r) => {
       const mine = procs.filter((p) => p.job && jobKey(p.job) === jobKey(r.ref));
-      const annotated = mine.find((p) => p.cantMove)?.cantMove;
+      const annotated = mine.find((p) => p.cantMove)?.cantMove ?? cwdProblem?.(r.cwd);
       return {
         key: jobKey(r.ref),
         home: r.ref.home,

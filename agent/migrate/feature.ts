@@ -23,7 +23,7 @@ function buildMigrate(ctx: DaemonContext, services: ServicesFor<'jobs'>): PartsP
   const log = (m: string) => agentLog.warn(m);
   const blocks = () => services.controls?.flags().block ?? service.config.blockGuests;
   const link = () => ctx.peers.net;
-  const candidates = (): JobCandidate[] => jobCandidates(service.registry.list(), ctx.latest()?.procs ?? []);
+  const candidates = (): JobCandidate[] => jobCandidates(service.registry.list(), ctx.latest()?.procs ?? [], (cwd) => service.cwdProblem(cwd));
   const { target, orch, control, peerHandlers, recover } = migrationParts({
     jobs: service,
     stateDir: ctx.paths.dir,

@@ -30,7 +30,8 @@ writeFileSync(join(root, 'job.js'), JOB);
 
 function node(id: number): { jobs: JobsService; mig: LocalSteps } {
   const stateDir = join(root, `n${id}`);
-  const env = { MOSIXVIEW_CRIU: CRIU, MOSIXVIEW_CRIU_TIMEOUT_MS: "4000", MOSIXVIEW_NODE_ID: String(id), MOSIXVIEW_JOBS_DIR: join(root, 'jobs'), MOSIXVIEW_LOCAL_ROOTS: '/proc:/sys' };
+  // Two "nodes" on one machine see every file alike: said, since the agent no longer assumes "/".
+  const env = { MOSIXVIEW_CRIU: CRIU, MOSIXVIEW_CRIU_TIMEOUT_MS: "4000", MOSIXVIEW_NODE_ID: String(id), MOSIXVIEW_JOBS_DIR: join(root, 'jobs'), MOSIXVIEW_LOCAL_ROOTS: '/proc:/sys', MOSIXVIEW_SHARED_ROOTS: '/' };
   const jobs = new JobsService({ stateDir, env });
   return { jobs, mig: new LocalSteps(jobs) };
 }

@@ -27,6 +27,8 @@ async function procStat(cluster: TestCluster, node: number, pid: number): Promis
 
 /** Starts /bin/sleep ARG as a "no migration" job from advanced execution; returns the job's PID and identity. */
 async function startSleepJob(page: Page, arg: string): Promise<{ pid: number; key: string }> {
+  // The working directory is the SSH user's home once node 1 has found the other nodes share it.
+  await expect(page.getByRole('textbox', { name: 'Working directory' })).toHaveValue('/root', { timeout: 30_000 });
   await page.getByRole('textbox', { name: 'Program' }).fill('/bin/sleep');
   await page.getByRole('textbox', { name: 'Arguments' }).fill(arg);
   await page.getByRole('radio', { name: 'no migration' }).check();
@@ -98,6 +100,7 @@ test('a job started by advanced execution (no migration, /bin/sleep 300) appears
 test('advanced execution of a program that does not exist says so, with exit status 127 and the shell\'s words', async ({ app }) => {
   await allUp(app.page, [1]);
   const exec = await app.openRoute(routes.exec(1));
+  await expect(exec.getByRole('textbox', { name: 'Working directory' })).toHaveValue('/root', { timeout: 30_000 });
   await exec.getByRole('textbox', { name: 'Program' }).fill('/no/such/program');
   await exec.getByRole('button', { name: 'Execute' }).click();
   await expect(exec.getByRole('alert', { name: 'Result' })).toHaveText(

@@ -54,6 +54,19 @@ describe('jobs API (main process)', () => {
     expect(calls).toEqual([{ id: 1, method: 'jobs.start', params: { argv: ['/bin/sleep', '300'], cwd: '/tmp', mode: { kind: 'nomig' }, nodes: [1, 2, 3] } }]);
   });
 
+  it('asks the start node\'s agent whether a job started so could move, and for its shared home', async () => {
+    const pre = { reasons: ['its working directory /tmp is not shared with another node'], sharedWith: [] };
+    const wd = { home: '/home/ann', shared: true };
+    const { api, calls } = fakeCtx({ 1: {}, 2: { 'jobs.precheck': pre, 'jobs.workdir': wd } });
+    expect(await api['job.precheck']({ nodeId: 2, argv: ['/bin/sleep'], cwd: '/tmp', mode: { kind: 'plain' } })).toEqual(pre);
+    expect(await api['node.workdir']({ nodeId: 2 })).toEqual(wd);
+    expect(calls).toEqual([
+      { id: 2, method: 'jobs.precheck', params: { argv: ['/bin/sleep'], cwd: '/tmp', mode: { kind: 'plain' } } },
+      { id: 2, method: 'jobs.workdir', params: null },
+    ]);
+    await expect(api['node.workdir']({ nodeId: 9 })).rejects.toThrow(/no node 9/);
+  });
+
   it('refuses a start on a node not in the map, and asks no agent (parameters: apiJobs.validate.test.ts)', async () => {
     const { api, calls } = fakeCtx({ 1: { 'jobs.start': [] } });
     await expect(api['job.start']({ nodeId: 9, argv: ['x'], cwd: '/', mode: { kind: 'nomig' } })).rejects.toThrow(/no node 9/);

@@ -142,6 +142,8 @@ export function makeJobsApi(ctx: ServiceContext): JobHandlers {
       // learns which from the job directory when asked.
       return Promise.all(records.map((r) => (r.state === 'away' ? s.request('jobs.get', { ref: r.ref }).catch(() => r) : r)));
     },
+    'job.precheck': async ({ nodeId, argv, cwd, mode }) => ctx.session(nodeId).request('jobs.precheck', { argv, cwd, mode }, PRECHECK_TIMEOUT_MS),
+    'node.workdir': async ({ nodeId }) => ctx.session(nodeId).request('jobs.workdir', null, PRECHECK_TIMEOUT_MS),
     'job.signal': async (req) => {
       const l = await runningAt(req);
       return ctx.session(l.nodeId).request('jobs.signal', { ...l.target, signal: req.signal });
@@ -181,6 +183,8 @@ export function makeJobsApi(ctx: ServiceContext): JobHandlers {
 }
 
 const MIGRATE_TIMEOUT_MS = 10 * 60_000;
+/** The agent asks every other node (each within its own limit) what it shares. */
+const PRECHECK_TIMEOUT_MS = 30_000;
 /** A start waits for the program to run on every node it goes to (remote copies too). */
 const START_TIMEOUT_MS = 60_000;
 

@@ -2,7 +2,7 @@
 import type { NodeId } from '../domain/node.js';
 import type { JobRef } from '../domain/process.js';
 import type { JobRecord, JobSpec } from '../jobs/job.js';
-import type { TargetFacts } from '../jobs/targetFacts.js';
+import type { MigrationPrecheck, SharedWorkdir, TargetFacts } from '../jobs/targetFacts.js';
 import type { MigrationProgress } from '../jobs/migrationProgress.js';
 
 /** A job's process by its job identity, or any process of this node by PID. */
@@ -25,6 +25,10 @@ export type JobAgentRequests = {
   'jobs.facts': { req: null; res: TargetFacts };
   /** Why the process cannot move (to the target, when given); empty when it can. */
   'jobs.check': { req: ProcTarget & { target?: TargetFacts }; res: { reasons: string[] } };
+  /** Before a start: what would keep a job started so from moving (its mode, CRIU, files not shared). */
+  'jobs.precheck': { req: Pick<JobSpec, 'argv' | 'cwd' | 'mode'>; res: MigrationPrecheck };
+  /** The agent user's home, and whether the other nodes see it (a job's default working directory). */
+  'jobs.workdir': { req: null; res: SharedWorkdir };
   /** This node's ID for job identities, until the cluster map gives it one. */
   'jobs.setNodeId': { req: { node: NodeId }; res: { node: NodeId } };
   /** migrate PID {N|home|best}: done by the cluster-wide orchestrator (peer channel). */

@@ -34,6 +34,8 @@ export const jobAgentValidators = {
   'jobs.lock': procTarget({}, { locked: bool }),
   'jobs.facts': none,
   'jobs.check': procTarget({}, { target: optional(targetFacts) }),
+  'jobs.precheck': obj({ argv, cwd: absPath, mode: runMode }),
+  'jobs.workdir': none,
   'jobs.setNodeId': obj({ node: nodeId }),
   'jobs.migrate': procTarget({}, { to: migrateTo }),
   'jobs.forget': obj({ ref: jobRef, unreachable: optional(bool) }),

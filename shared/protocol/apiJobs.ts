@@ -3,6 +3,7 @@ import type { NodeId } from '../domain/node.js';
 import type { JobRef, ProcInfo } from '../domain/process.js';
 import type { JobRecord } from '../jobs/job.js';
 import type { RunMode } from '../jobs/runModes.js';
+import type { MigrationPrecheck, SharedWorkdir } from '../jobs/targetFacts.js';
 import type { JobSignal } from './agentJobs.js';
 import type { DirEntry } from './agentFiles.js';
 import type { MigrationProgress } from '../jobs/migrationProgress.js';
@@ -48,6 +49,10 @@ export type JobApiRequests = {
   'job.list': { req: { nodeId: NodeId }; res: JobRecord[] };
   /** Advanced execution: one record per started (or, for remote nodes, pending) copy. */
   'job.start': { req: JobStartRequest; res: JobRecord[] };
+  /** Advanced execution's "Can it migrate?", asked of the start node's agent before Execute. */
+  'job.precheck': { req: JobStartRequest; res: MigrationPrecheck };
+  /** The default working directory: the node's agent user's home, where the other nodes share it. */
+  'node.workdir': { req: { nodeId: NodeId }; res: SharedWorkdir };
   'job.signal': { req: ApiProcTarget & { signal: JobSignal }; res: null };
   /** Nice -20..19. */
   'job.renice': { req: ApiProcTarget & { nice: number }; res: null };
@@ -76,6 +81,8 @@ export type JobApiEvents = {
 export const JOB_API_CHANNELS = Object.keys({
   'job.list': 1,
   'job.start': 1,
+  'job.precheck': 1,
+  'node.workdir': 1,
   'job.signal': 1,
   'job.renice': 1,
   'job.lock': 1,

@@ -8,6 +8,8 @@ const target = procTarget({ nodeId }, {});
 export const jobApiValidators = {
   'job.list': obj({ nodeId }),
   'job.start': obj({ nodeId, argv, cwd: absPath, mode: runMode }),
+  'job.precheck': obj({ nodeId, argv, cwd: absPath, mode: runMode }),
+  'node.workdir': obj({ nodeId }),
   'job.signal': procTarget({ nodeId }, { signal: jobSignal }),
   'job.renice': procTarget({ nodeId }, { nice }),
   'job.lock': procTarget({ nodeId }, { locked: bool }),

@@ -6,7 +6,7 @@
  */
 import type { NodeId } from '../domain/node.js';
 import type { JobRef } from '../domain/process.js';
-import type { TargetFacts } from '../jobs/targetFacts.js';
+import type { FileStamp, ShareMarker, TargetFacts } from '../jobs/targetFacts.js';
 import type { JobRecord, MigrationRecord, RemoteJobSpec } from '../jobs/job.js';
 import type { JobSignal } from './agentJobs.js';
 
@@ -45,6 +45,11 @@ export type PeerJobRequests = {
   /** The home node's kill/stop/cont/renice for its job running on the node asked. */
   'mig.signal': { req: { ref: JobRef; signal: JobSignal }; res: null };
   'mig.renice': { req: { ref: JobRef; nice: number }; res: null };
+  /**
+   * What is shared between the asking node and this one: whether each marker file it wrote
+   * is seen here (same name, same token), and each file's stamp here (null: not here).
+   */
+  'share.look': { req: { markers: ShareMarker[]; files: string[] }; res: { markers: boolean[]; files: (FileStamp | null)[] } };
   /** runon / parallel: start this job here, with the identity its home node gave it. */
   'jobs.startRemote': { req: RemoteJobSpec; res: JobRecord };
 };

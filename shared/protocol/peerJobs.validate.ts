@@ -1,9 +1,9 @@
 /** One validator per peer request of migration and remote starts (peerJobs.ts), run once in the peer channel's dispatch. */
 import { PAGE_PART, type PeerJobRequests } from './peerJobs.js';
 import { jobSpecFields } from './agentJobs.validate.js';
-import { jobRef, jobSignal, migrateTo, nice, nodeId } from './fields.validate.js';
+import { absPath, jobRef, jobSignal, migrateTo, nice, nodeId } from './fields.validate.js';
 import { jobRecord, migrationId, migrationRecord, unstampedMigration } from './jobRecord.validate.js';
-import { dict, int, none, obj, oneOf, optional, refine, show, type Validators } from './validate.js';
+import { array, custom, dict, int, invalid, none, obj, oneOf, optional, refine, show, type Validators } from './validate.js';
 
 /** What the source sent on each page channel of a migration, by part ('' one dump, 'pre1'.., 'final'). */
 const pagesSent = refine(
@@ -13,6 +13,18 @@ const pagesSent = refine(
     return bad === undefined ? undefined : { says: `unknown page channel part ${show(bad)}: send "" (one dump), "pre1".."pre99" or "final"` };
   },
 );
+/** Text made of `digits` hex digits after `prefix`: a marker's name or token, never a path. */
+const hexText = (prefix: string, digits: number) => {
+  const re = new RegExp(`^${prefix.replace(/\./g, '\\.')}[0-9a-f]{${digits}}$`);
+  return custom<string>(`"${prefix}" and ${digits} hex digits`, (v, at) => {
+    if (typeof v !== 'string' || !re.test(v)) throw invalid(at, `expected "${prefix}" and ${digits} hex digits, got ${show(v)}`);
+    return v;
+  });
+};
+/** How many markers and files one share.look may ask about. */
+export const MAX_SHARE_MARKERS = 64;
+export const MAX_SHARE_FILES = 1024;
+const shareMarker = obj({ dir: absPath, name: hexText('.mosixview-share-', 32), token: hexText('', 64) });
 
 export const peerJobValidators = {
   'mig.facts': none,
@@ -26,5 +38,6 @@ export const peerJobValidators = {
   'mig.migrate': obj({ ref: jobRef, to: migrateTo }),
   'mig.signal': obj({ ref: jobRef, signal: jobSignal }),
   'mig.renice': obj({ ref: jobRef, nice }),
+  'share.look': obj({ markers: array(shareMarker, { max: MAX_SHARE_MARKERS }), files: array(absPath, { max: MAX_SHARE_FILES }) }),
   'jobs.startRemote': obj({ ...jobSpecFields, ref: jobRef }),
 } satisfies Validators<PeerJobRequests>;

@@ -7,6 +7,8 @@ import { refusal } from './refusal.test-util.js';
 import { API_CHANNELS } from './api.js';
 import { API_VALIDATORS } from './api.validate.js';
 import { AGENT_VALIDATORS } from './agent.validate.js';
+import { PEER_VALIDATORS } from './peer.validate.js';
+import { MAX_SHARE_FILES } from './peerJobs.validate.js';
 import { validateRequest } from './validate.js';
 import { REMOTE_ID_BASE } from '../jobs/job.js';
 
@@ -139,5 +141,29 @@ describe('agent protocol (was inline in the daemon and its features)', () => {
     expect(refusal(() => agent('jobs.setNodeId', { node: 0 }))).toMatch(/^node: expected a node number/);
     expect(refusal(() => agent('jobs.start', { argv: ['x'], cwd: '/', mode: { kind: 'nomig' }, env: { PATH: 1 } }))).toBe('env.PATH: expected a text of at most 1048576 characters (may be empty), got 1');
     expect(refusal(() => agent('fs.list', { path: 'etc' }))).toMatch(/^path: expected an absolute path/);
+  });
+});
+
+describe('can it migrate, and what is shared', () => {
+  const peer = (channel: string, req: unknown) => validateRequest(PEER_VALIDATORS, channel, req);
+  const marker = { dir: '/home/ann', name: `.mosixview-share-${'a'.repeat(32)}`, token: 'b'.repeat(64) };
+
+  it('job.precheck takes what job.start takes; node.workdir a node', () => {
+    const req = { nodeId: 1, argv: ['/bin/sleep', '9'], cwd: '/home/ann', mode: { kind: 'plain' } };
+    expect(api('job.precheck', req)).toEqual(req);
+    expect(refusal(() => api('job.precheck', { ...req, cwd: 'work' }))).toMatch(/^cwd: expected an absolute path/);
+    expect(agent('jobs.precheck', { argv: ['x'], cwd: '/', mode: { kind: 'nomig' } })).toEqual({ argv: ['x'], cwd: '/', mode: { kind: 'nomig' } });
+    expect(refusal(() => api('node.workdir', { nodeId: 0 }))).toMatch(/^nodeId: expected a node number/);
+    expect(agent('jobs.workdir', null)).toBeNull();
+  });
+
+  it('share.look: a marker is a name of its own (never a path) and a token; absolute files; bounded lists', () => {
+    expect(peer('share.look', { markers: [marker], files: ['/usr/lib/x.so'] })).toEqual({ markers: [marker], files: ['/usr/lib/x.so'] });
+    expect(refusal(() => peer('share.look', { markers: [{ ...marker, name: '../../etc/passwd' }], files: [] }))).toBe(
+      'markers[0].name: expected ".mosixview-share-" and 32 hex digits, got "../../etc/passwd"',
+    );
+    expect(refusal(() => peer('share.look', { markers: [{ ...marker, token: 'short' }], files: [] }))).toMatch(/^markers\[0\]\.token: expected "" and 64 hex digits/);
+    expect(refusal(() => peer('share.look', { markers: [], files: ['lib.so'] }))).toMatch(/^files\[0\]: expected an absolute path/);
+    expect(refusal(() => peer('share.look', { markers: [], files: Array(MAX_SHARE_FILES + 1).fill('/x') }))).toMatch(/^files: /);
   });
 });

@@ -12,6 +12,8 @@ import { useWindowTitle, windowTitles } from '../../windowTitle.js';
 import { FileBrowser, parentOf } from './FileBrowser.js';
 import { HostChooser, ParallelChooser, type Range } from './HostChooser.js';
 import { splitArgs } from './splitArgs.js';
+import { MigrationCheck, useMigrationCheck, useSharedWorkdir } from './MigrationCheck.js';
+import type { JobStartRequest } from '../../../shared/protocol/apiJobs.js';
 
 /** The run modes of HOWTO 12.2.8 (plus mosrun's plain start), and whether the host chooser applies. */
 export const EXEC_MODES: { kind: RunModeKind; label: string; chooser: 'none' | 'host' | 'parallel' }[] = [
@@ -61,7 +63,9 @@ export function AdvancedExecution({ bridge, initialNode }: { bridge: MosixviewBr
   useWindowTitle(windowTitles.exec(startNode));
   const [program, setProgram] = useState('');
   const [args, setArgs] = useState('');
-  const [cwd, setCwd] = useState('/tmp');
+  // Empty until the node says its home is shared: a node-local default (/tmp) could never move.
+  const [cwd, setCwd] = useState('');
+  const workdirHint = useSharedWorkdir(bridge, startNode, (home) => setCwd((typed) => typed || home));
   const [kind, setKind] = useState<RunModeKind>('plain');
   const [target, setTarget] = useState<NodeId | undefined>(undefined);
   const [range, setRange] = useState<Range | undefined>(undefined);
@@ -73,11 +77,23 @@ export function AdvancedExecution({ bridge, initialNode }: { bridge: MosixviewBr
   const chosen = target ?? startNode;
   const shownRange = range ?? { first: nodes[0] ?? 1, last: nodes[nodes.length - 1] ?? 1, invert: false };
 
+  /** The job the form describes now, or undefined while it is incomplete (nothing to ask about). */
+  const described = (): JobStartRequest | undefined => {
+    if (startNode === undefined || !program.trim() || !cwd.startsWith('/')) return undefined;
+    try {
+      return { nodeId: startNode, argv: [program.trim(), ...splitArgs(args)], cwd, mode: modeOf(kind, chosen, shownRange) };
+    } catch {
+      return undefined; // an unclosed quote: Execute says so
+    }
+  };
+  const check = useMigrationCheck(bridge, described());
+
   const execute = async () => {
     setResult(undefined);
     try {
       if (startNode === undefined) throw new Error('no node to start on: the cluster has no nodes yet');
       if (!program.trim()) throw new Error('choose a program first (type its path or use Browse)');
+      if (!cwd.trim()) throw new Error('choose a working directory first: one that every node shares, so the job can move');
       if (!cwd.startsWith('/')) throw new Error('the working directory must be an absolute path, starting with /');
       const argv = [program.trim(), ...splitArgs(args)];
       const mode = modeOf(kind, chosen, shownRange);
@@ -122,7 +138,11 @@ export function AdvancedExecution({ bridge, initialNode }: { bridge: MosixviewBr
           />
         )}
         <label className="exec-row">Arguments <input aria-label="Arguments" value={args} onChange={(e) => setArgs(e.target.value)} size={50} title="split like a shell does ('...' and &quot;...&quot; quote, \ escapes); no shell runs them" /></label>
-        <label className="exec-row">Working directory <input aria-label="Working directory" value={cwd} onChange={(e) => setCwd(e.target.value)} size={30} /></label>
+        <label className="exec-row">
+          Working directory{' '}
+          <input aria-label="Working directory" value={cwd} onChange={(e) => setCwd(e.target.value)} size={40} placeholder="a directory every node shares" aria-describedby="workdir-hint" />
+        </label>
+        <p id="workdir-hint" className="field-hint">{!cwd && workdirHint}</p>
         <fieldset className="run-modes" role="radiogroup" aria-label="Run mode">
           <legend>How to start</legend>
           {EXEC_MODES.map((m) => (
@@ -136,6 +156,7 @@ export function AdvancedExecution({ bridge, initialNode }: { bridge: MosixviewBr
           <HostChooser nodes={nodes} value={chooser === 'host' ? chosen : undefined} onChange={setTarget} disabled={chooser !== 'host'} />
           <ParallelChooser nodes={nodes} range={shownRange} onChange={setRange} disabled={chooser !== 'parallel'} />
         </div>
+        <MigrationCheck answer={check} />
         <div className="exec-row">
           <button type="submit" disabled={busy}>Execute</button>
           {startNode !== undefined && (
