@@ -42,7 +42,8 @@ const logs: string[] = [];
 
 async function node(id: number): Promise<Node> {
   const stateDir = join(root, `n${id}`);
-  const env = { MOSIXVIEW_CRIU: CRIU, MOSIXVIEW_NODE_ID: String(id), MOSIXVIEW_JOBS_DIR: join(root, 'jobs'), MOSIXVIEW_LOCAL_ROOTS: '/proc:/sys' };
+  // Two "nodes" on one machine see every file alike: said, since the agent no longer assumes "/".
+  const env = { MOSIXVIEW_CRIU: CRIU, MOSIXVIEW_NODE_ID: String(id), MOSIXVIEW_JOBS_DIR: join(root, 'jobs'), MOSIXVIEW_LOCAL_ROOTS: '/proc:/sys', MOSIXVIEW_SHARED_ROOTS: '/' };
   const jobs = new JobsService({ stateDir, env });
   let net: PeerNet | undefined;
   const parts = migrationParts({
