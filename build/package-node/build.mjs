@@ -54,7 +54,7 @@ function manPage(tool, usage) {
     '.SH FILES',
     '.TP',
     '/etc/mosixview/hpc.map',
-    "the node's cluster map (install it with setpe \\-w \\-f /etc/mosixview/hpc.map)",
+    "the node's cluster map, applied at every start of the agent (after editing it: systemctl restart mosixview\\-agent, or setpe \\-w \\-f /etc/mosixview/hpc.map)",
     '.TP',
     '/etc/mosixview/collector.json',
     "the collector's settings",
