@@ -3,7 +3,8 @@
  *   attach [--embedded] [--start|--stop]
  *                         relay stdio to the node's daemon (what the GUI runs over SSH);
  *                         --stop stops it until --start (the GUI's Stop/Start agent)
- *   daemon                run the daemon in the foreground (systemd, or started by attach)
+ *   daemon [--map FILE]   run the daemon in the foreground (systemd, or started by attach);
+ *                         --map: apply this map file at start (the service's /etc/mosixview/hpc.map)
  *   stop                  stop the running daemon
  *   --version             print the agent version
  */
@@ -23,10 +24,13 @@ import { isAbsolute, resolve } from 'node:path';
 import { mosixcollector } from './collector/collectorCli.js';
 import { toolInfo } from './cli/toolInfo.js';
 import { log } from './log/log.js';
+import { applyMapFileAtStart, parseDaemonArgs } from './peer/mapFileAtStart.js';
+import { hostname } from 'node:os';
 
-const USAGE = `usage: mosixview-agent {attach [--embedded] [--start|--stop] | daemon | stop | status | install-tools DIR | --version | TOOL ARGS}\n  TOOL: ${TOOLS.join(', ')}`;
+const USAGE = `usage: mosixview-agent {attach [--embedded] [--start|--stop] | daemon [--map FILE] | stop | status | install-tools DIR | --version | TOOL ARGS}\n  TOOL: ${TOOLS.join(', ')}`;
 
-async function runDaemon(): Promise<void> {
+async function runDaemon(args: string[]): Promise<void> {
+  const { mapFile } = parseDaemonArgs(args);
   const paths = statePaths();
   ensureStateDir(paths);
   // Started by attach, stderr is paths.log: the logger then appends to it by name and rotates it.
@@ -38,6 +42,11 @@ async function runDaemon(): Promise<void> {
     process.exit(1);
   }
   await clearStaleSocket(paths);
+  // Before the peer service reads the map: the node joins the cluster its file describes.
+  if (mapFile) {
+    const note = applyMapFileAtStart(paths.dir, mapFile, hostname());
+    log[note.level](note.message);
+  }
   // Ends with process.exitCode: 0, or what the error policy set (see unexpectedErrors.ts).
   const daemon = new AgentDaemon(paths, () => process.exit());
   installDaemonErrorPolicy(paths.dir, () => daemon.stop());
@@ -78,7 +87,7 @@ async function main(argv: string[]): Promise<void> {
     case 'attach':
       return attach(statePaths(), bundle, rest.includes('--embedded'), rest.includes('--stop') ? 'stop' : rest.includes('--start') ? 'start' : 'attach');
     case 'daemon':
-      return runDaemon();
+      return runDaemon(rest);
     case 'stop': {
       const stopped = await stopDaemon(statePaths());
       process.stdout.write(stopped ? 'agent stopped\n' : 'no agent was running\n');

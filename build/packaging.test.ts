@@ -107,9 +107,9 @@ describe('mosixview-agent.service', () => {
   const unit = parseUnit(read('./systemd/mosixview-agent.service'));
   const svc = unit.Service!;
 
-  it("runs the installed agent's daemon command in the foreground", () => {
+  it("runs the installed agent's daemon command in the foreground, applying /etc/mosixview/hpc.map at start", () => {
     expect(svc.ExecStart).toHaveLength(1);
-    expect(svc.ExecStart![0]!.split(/\s+/)).toEqual(['/usr/bin/node', '/usr/lib/mosixview/mosixview-agent.cjs', 'daemon']);
+    expect(svc.ExecStart![0]!.split(/\s+/)).toEqual(['/usr/bin/node', '/usr/lib/mosixview/mosixview-agent.cjs', 'daemon', '--map', '/etc/mosixview/hpc.map']);
     expect(svc.Type).toEqual(['simple']);
     expect(svc.Restart).toEqual(['on-failure']);
   });

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { attachAndHello } from './attachClient.test-util.js';
@@ -35,8 +35,8 @@ afterAll(() => {
 
 const version = (bundle: string) => execFileSync(process.execPath, [bundle, '--version'], { encoding: 'utf8' }).trim();
 
-async function daemonOf(bundle: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const d = spawn(process.execPath, [bundle, 'daemon'], { env, stdio: 'ignore' });
+async function daemonOf(bundle: string, env: NodeJS.ProcessEnv, args: string[] = []): Promise<ChildProcess> {
+  const d = spawn(process.execPath, [bundle, 'daemon', ...args], { env, stdio: 'ignore' });
   children.push(d);
   for (let i = 0; i < 200 && !existsSync(join(env.MOSIXVIEW_STATE_DIR!, 'agent.pid')); i++) await new Promise((r) => setTimeout(r, 100));
   return d;
@@ -84,4 +84,25 @@ describe('attach and a daemon of another version', () => {
     a.child.stdin.end();
     spawnSync(process.execPath, [BUNDLE, 'stop'], { env, timeout: 10000 });
   }, 90000);
+});
+
+describe('the packaged agent at its start (ExecStart ... daemon --map /etc/mosixview/hpc.map)', () => {
+  it('joins the cluster its map file describes, and a GUI attaching later sees that map, from that file', async () => {
+    const env = await stateDir('map-file');
+    const map = join(dir, 'hpc.map');
+    writeFileSync(map, `# this cluster\n1 ${hostname()} 1\n2 10.77.0.2 1\n`);
+    const d = await daemonOf(packaged, { ...env, INVOCATION_ID: '00112233445566778899aabbccddeeff' }, ['--map', map]);
+    const a = await attachAndHello(BUNDLE, env, [], (c) => children.push(c));
+    expect(a.hello.pid).toBe(d.pid);
+    const info = await a.ep.request('cluster.info', null);
+    expect(info).toMatchObject({ nodeId: 1, mapBy: 'file', mapFile: map, map: [{ id: 1, host: hostname() }, { id: 2, host: '10.77.0.2' }] });
+    a.child.stdin.end();
+    spawnSync(process.execPath, [BUNDLE, 'stop'], { env, timeout: 10000 });
+  }, 90000);
+
+  it('refuses an option it does not know, naming it', () => {
+    const r = spawnSync(process.execPath, [packaged, 'daemon', '--colour'], { encoding: 'utf8', timeout: 10000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('daemon: unknown option "--colour" (usage: daemon [--map FILE])\n');
+  });
 });

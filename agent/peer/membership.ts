@@ -48,8 +48,11 @@ export function loadMembership(stateDir: string, hostname: string): Membership |
   return selfId && nodes.some((n) => n.id === selfId) ? { selfId, nodes } : undefined;
 }
 
-/** Validates and stores a map (and optionally this node's ID); throws MapError on a bad map. Joining again ends a setpe -off. */
-export function saveMembership(stateDir: string, mapText: string, selfId: NodeId | undefined, hostname: string, by: MapOrigin = 'setpe'): Membership {
+/**
+ * Validates and stores a map (and optionally this node's ID); throws MapError on a bad map. Joining
+ * again ends a setpe -off. `file`: the map file it came from (by 'file': applied at the agent's start).
+ */
+export function saveMembership(stateDir: string, mapText: string, selfId: NodeId | undefined, hostname: string, by: MapOrigin = 'setpe', file?: string): Membership {
   // From a client's request (cluster.configure): JSON may carry anything.
   if (typeof mapText !== 'string') throw new Error(`the map must be the text of a map file (hpc.map syntax), not ${JSON.stringify(mapText)}`);
   const nodes = parseHpcMap(mapText, 'map');
@@ -60,7 +63,7 @@ export function saveMembership(stateDir: string, mapText: string, selfId: NodeId
   writeAtomic(join(stateDir, MAP_FILE), mapText.endsWith('\n') ? mapText : mapText + '\n', 0o644);
   if (selfId !== undefined) writeAtomic(join(stateDir, NODE_ID_FILE), `${selfId}\n`, 0o644);
   else rmSync(join(stateDir, NODE_ID_FILE), { force: true });
-  writeAtomic(join(stateDir, MAP_ORIGIN_FILE), `${by}\n`, 0o644);
+  writeAtomic(join(stateDir, MAP_ORIGIN_FILE), by === 'file' && file ? `file ${file}\n` : `${by}\n`, 0o644);
   rmSync(join(stateDir, LEFT_FILE), { force: true });
   return { selfId: id, nodes };
 }
@@ -82,7 +85,14 @@ function readWord(file: string): string | undefined {
 /** Who installed the map; null when not recorded (a map from an older agent counts as the node's own). */
 export function readMapOrigin(stateDir: string): MapOrigin | null {
   const w = readWord(join(stateDir, MAP_ORIGIN_FILE));
+  if (w === 'file' || w?.startsWith('file ')) return 'file';
   return w === 'gui' || w === 'setpe' ? w : null;
+}
+
+/** The map file the agent applied its map from at its start (map origin 'file'), or undefined. */
+export function readMapFile(stateDir: string): string | undefined {
+  const w = readWord(join(stateDir, MAP_ORIGIN_FILE));
+  return w?.startsWith('file ') ? w.slice(5) : undefined;
 }
 
 /** When the admin left the cluster with setpe -off (ISO time), or null. */

@@ -15,7 +15,7 @@ import { validated } from '../../shared/protocol/validate.js';
 import { PEER_VALIDATORS } from '../../shared/protocol/peer.validate.js';
 import { checkKeyChange, deriveKey, readClusterKey, writeClusterKey } from './clusterSecrets.js';
 import { keyId } from '../../shared/clusterKey.js';
-import { clearMembership, loadMembership, readLeftAt, readMapOrigin, saveMembership, type Membership } from './membership.js';
+import { clearMembership, loadMembership, readLeftAt, readMapFile, readMapOrigin, saveMembership, type Membership } from './membership.js';
 import { DEFAULT_PEER_PORT, PeerNet } from './peerNet.js';
 import type { PagesHandler } from './pageLink.js';
 import { maxTransferBytes } from './transferHeader.js';
@@ -191,6 +191,7 @@ export class PeerService {
       nodeId: this.membership?.selfId ?? null,
       map: this.membership?.nodes ?? [],
       mapBy: this.membership ? readMapOrigin(this.stateDir) : null,
+      ...(this.membership && readMapFile(this.stateDir) ? { mapFile: readMapFile(this.stateDir) } : {}),
       leftAt: readLeftAt(this.stateDir),
       keyInstalled: key !== undefined,
       keyId: key ? keyId(key) : null,

@@ -54,7 +54,7 @@ function manPage(tool, usage) {
     '.SH FILES',
     '.TP',
     '/etc/mosixview/hpc.map',
-    "the node's cluster map (install it with setpe \\-w \\-f /etc/mosixview/hpc.map)",
+    "the node's cluster map, applied at every start of the agent (after editing it: systemctl restart mosixview\\-agent, or setpe \\-w \\-f /etc/mosixview/hpc.map)",
     '.TP',
     '/etc/mosixview/collector.json',
     "the collector's settings",
@@ -70,16 +70,17 @@ function write(path, text, mode = 0o644) {
   chmodSync(path, mode);
 }
 
-export function buildNodePackage(outDir = join(ROOT, 'dist/packages')) {
-  if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run "node build/build.mjs" first`);
+/** `bundle`: the agent file to package (another build of it, for a test of a node whose agent differs from the GUI's). */
+export function buildNodePackage(outDir = join(ROOT, 'dist/packages'), { bundle = BUNDLE } = {}) {
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run "node build/build.mjs" first`);
   const stage = join(outDir, `${NAME}_${VERSION}_all`);
   rmSync(stage, { recursive: true, force: true });
   const at = (p) => join(stage, p);
 
-  write(at('usr/lib/mosixview/mosixview-agent.cjs'), readFileSync(BUNDLE), 0o755);
+  write(at('usr/lib/mosixview/mosixview-agent.cjs'), readFileSync(bundle), 0o755);
   for (const tool of Object.keys(TOOL_SUMMARY)) {
     write(at(`usr/bin/${tool}`), `#!/bin/sh\n# ${tool}: ${TOOL_SUMMARY[tool]}, from the mosixview-agent package\nexec /usr/bin/node /usr/lib/mosixview/mosixview-agent.cjs ${tool} "$@"\n`, 0o755);
-    const usage = execFileSync(process.execPath, [BUNDLE, tool, '--help'], { encoding: 'utf8' }).trimEnd();
+    const usage = execFileSync(process.execPath, [bundle, tool, '--help'], { encoding: 'utf8' }).trimEnd();
     write(at(`usr/share/man/man1/${tool}.1.gz`), gzipSync(manPage(tool, usage), { level: 9 }));
   }
   write(at('usr/lib/systemd/system/mosixview-agent.service'), readFileSync(join(ROOT, 'build/systemd/mosixview-agent.service')));

@@ -67,6 +67,14 @@ describe('the node package', () => {
     for (const t of TOOLS) expect(readFileSync(join(tree, 'usr/bin', t), 'utf8')).toContain(`exec /usr/bin/node /usr/lib/mosixview/mosixview-agent.cjs ${t} "$@"`);
   });
 
+  it("its agent unit applies /etc/mosixview/hpc.map at every start; the map it ships names no nodes, so it changes nothing until the admin writes it", () => {
+    const unit = readFileSync(join(tree, 'usr/lib/systemd/system/mosixview-agent.service'), 'utf8');
+    expect(unit.split('\n').filter((l) => l.startsWith('ExecStart='))).toEqual(['ExecStart=/usr/bin/node /usr/lib/mosixview/mosixview-agent.cjs daemon --map /etc/mosixview/hpc.map']);
+    const map = readFileSync(join(tree, 'etc/mosixview/hpc.map'), 'utf8');
+    expect(map.split('\n').every((l) => l.replace(/#.*/, '').trim() === '')).toBe(true);
+    expect(map).toContain('applied at every start of the agent');
+  });
+
   it('the collector settings it installs are ones the collector accepts', async () => {
     const { loadSettings, collectorPaths } = await import('../../agent/collector/config.js');
     const p = collectorPaths({ dir: join(out, 'state'), socket: '', pidFile: '', log: '' }, join(tree, 'etc/mosixview/collector.json'));

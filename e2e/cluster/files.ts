@@ -1,6 +1,6 @@
 /** The files of a run: keys, per-node sshd configs, known_hosts, map and profile. */
 import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { TestCluster, TestNode } from './types.js';
+import { NODE_STATE_DIR, type TestCluster, type TestNode } from './types.js';
 import { run } from './sys.js';
 
 export const CRIU_PATH = '/opt/mosixview-criu/bin/criu';
@@ -46,9 +46,12 @@ export function nodeInitScript(c: TestCluster, n: TestNode, repo: string): strin
     'set -e',
     `hostname ${n.hostname}`,
     ...(hidden ? [`mount --bind ${repo} /mnt`] : []),
+    ...(n.ownSystem ? ownSystemMounts(n) : []),
     'mount -t tmpfs -o mode=1777,size=1g mvt-tmp /tmp',
     'mount -t tmpfs -o mode=1777,size=256m mvt-vartmp /var/tmp',
-    `mount --bind ${n.dir}/varlib /var/lib`,
+    n.ownSystem
+      ? `mkdir -p ${NODE_STATE_DIR} && mount --bind ${n.stateDir} ${NODE_STATE_DIR}`
+      : `mount --bind ${n.dir}/varlib /var/lib`,
     `mount --bind ${c.rootHome} /root`,
     `mount --bind ${c.dir}/home/users /home`,
     `mount --bind ${c.dir}/sbin /usr/local/sbin`,
@@ -57,6 +60,26 @@ export function nodeInitScript(c: TestCluster, n: TestNode, repo: string): strin
     ...(hidden ? [`mkdir -p ${repo}`, `mount --move /mnt ${repo}`] : []),
     `exec ${SSHD} -D -f ${n.sshdConfig} -E ${n.sshdLog}`,
   ].join('\n');
+}
+
+/**
+ * A node with a system of its own (TestNode.ownSystem): /usr, /etc and /var become overlays,
+ * the machine's tree below and the node's changes on a tmpfs mounted in the node's own mount
+ * namespace, so they vanish with the node and the machine never sees them (a package installed
+ * there, its dpkg database, dpkg.log, man-db's cache). The mounts that follow (the state dir,
+ * passwd, the CRIU wrapper) go on top as on every node. systemd's runtime directory is hidden:
+ * systemd is not PID 1 in a node, and maintainer scripts must not reach the machine's.
+ */
+function ownSystemMounts(n: TestNode): string[] {
+  const top = `${n.dir}/system`;
+  return [
+    `mount -t tmpfs -o mode=0755,size=512m mvt-system ${top}`,
+    ...['usr', 'etc', 'var'].flatMap((d) => [
+      `mkdir -p ${top}/${d} ${top}/${d}.work`,
+      `mount -t overlay mvt-${d} -o lowerdir=/${d},upperdir=${top}/${d},workdir=${top}/${d}.work /${d}`,
+    ]),
+    'if [ -d /run/systemd ]; then mount -t tmpfs -o mode=0755,size=1m mvt-nosystemd /run/systemd; fi',
+  ];
 }
 
 /** The nodes' `criu` on PATH (their /usr/local/sbin), seen from the machine. */
@@ -107,6 +130,7 @@ export async function writeFiles(c: TestCluster): Promise<void> {
   const known: string[] = [];
   for (const n of c.nodes) {
     mkdirSync(n.stateDir, { recursive: true, mode: 0o700 });
+    if (n.ownSystem) mkdirSync(`${n.dir}/system`);
     await keygen(`${n.dir}/host_ed25519`, n.hostname);
     const [type, key] = readFileSync(`${n.dir}/host_ed25519.pub`, 'utf8').trim().split(/\s+/);
     known.push(`${n.address} ${type} ${key}`);

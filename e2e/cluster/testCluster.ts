@@ -31,6 +31,8 @@ export interface UpOptions {
   signal?: AbortSignal;
   /** 'tests': owned by a test run, so a later test run may remove it once its owner died. */
   purpose?: 'tests' | 'manual';
+  /** Nodes (IDs) with a system of their own, where a test may install packages (TestNode.ownSystem). */
+  ownSystem?: number[];
 }
 
 const saveState = (c: TestCluster): void => writeFileSync(`${c.dir}/cluster.json`, `${JSON.stringify(c, null, 2)}\n`);
@@ -155,6 +157,8 @@ export async function upCluster(opts: UpOptions): Promise<TestCluster> {
     throw new Error(`nodes must be an integer from 1 to ${MAX_NODES}, got ${count}`);
   }
   if (process.getuid?.() !== 0) throw new Error('the test cluster needs root (network namespaces)');
+  const strange = (opts.ownSystem ?? []).filter((id) => !Number.isInteger(id) || id < 1 || id > count);
+  if (strange.length > 0) throw new Error(`ownSystem names nodes ${strange.join(', ')}, but the cluster has nodes 1 to ${count}`);
   mkdirSync('/run/sshd', { recursive: true }); // sshd's privilege separation directory
 
   const runId = claimRunDir();
@@ -201,6 +205,7 @@ export async function upCluster(opts: UpOptions): Promise<TestCluster> {
           expectedCpus: pinned ? 1 : cpus.count,
           pinnedCpu: pinned ? cpus.first : null,
           pid: 0,
+          ...(opts.ownSystem?.includes(id) ? { ownSystem: true } : {}),
         };
       }),
     };

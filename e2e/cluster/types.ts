@@ -31,6 +31,12 @@ export interface TestNode {
   pinnedCpu: number | null;
   /** PID (root namespace) of the node's `unshare`; 0 until started. Its child sshd is PID 1 inside. */
   pid: number;
+  /**
+   * The node has a system of its own: /usr, /etc and /var are overlays in its mount namespace
+   * (the machine's below, the node's writes on a tmpfs that goes with the node), so a test may
+   * `dpkg -i` there and leave the machine untouched. Its /var/lib/mosixview is still stateDir.
+   */
+  ownSystem?: boolean;
 }
 
 export interface TestCluster {

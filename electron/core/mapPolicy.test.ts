@@ -26,6 +26,9 @@ describe('mapPlan (the node wins)', () => {
     const five = parseHpcMap('1 10.0.0.1 5\n');
     expect(mapPlan(3, profile, info({ map: five, mapBy: 'setpe' })).ownMap).toBe('node 3 has its own map (setpe -w), 5 nodes; the profile has 4; Mosixview keeps it (the node wins)');
     expect(mapPlan(3, profile, info({ map: five, mapBy: 'gui' })).ownMap).toBe('node 3 has a map from another Mosixview profile, 5 nodes; the profile has 4; Mosixview keeps it (the node wins)');
+    expect(mapPlan(3, profile, info({ map: five, mapBy: 'file', mapFile: '/etc/mosixview/hpc.map' })).ownMap).toBe(
+      "node 3 has its own map (/etc/mosixview/hpc.map, applied at the agent's start), 5 nodes; the profile has 4; Mosixview keeps it (the node wins)",
+    );
     expect(mapPlan(3, profile, info({ map: five, mapBy: null })).ownMap).toBe('node 3 has its own map, 5 nodes; the profile has 4; Mosixview keeps it (the node wins)');
     const moved = parseHpcMap('1 10.0.0.1 1\n2 10.0.0.7 1\n3 10.0.0.3 2\n');
     expect(mapPlan(3, profile, info({ map: moved, mapBy: 'setpe' }))).toEqual({

@@ -22,6 +22,7 @@ const KEPT = '; Mosixview keeps it (the node wins)';
 function whose(info: ClusterInfo): string {
   if (info.mapBy === 'setpe') return 'its own map (setpe -w)';
   if (info.mapBy === 'gui') return 'a map from another Mosixview profile';
+  if (info.mapBy === 'file') return `its own map (${info.mapFile ?? 'its map file'}, applied at the agent's start)`;
   return 'its own map';
 }
 

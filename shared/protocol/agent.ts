@@ -44,8 +44,11 @@ export interface PeerTraffic {
   forgedAgoMs: number | null;
 }
 
-/** Who installed the node's map: the GUI, or the admin on the node (setpe -w); null: none, or not recorded. */
-export type MapOrigin = 'gui' | 'setpe';
+/**
+ * Who installed the node's map: the GUI, the admin on the node (setpe -w), or the agent at its
+ * start from its map file (the packaged agent's /etc/mosixview/hpc.map); null: none, or not recorded.
+ */
+export type MapOrigin = 'gui' | 'setpe' | 'file';
 
 /** This node's membership in a cluster, as its agent knows it. */
 export interface ClusterInfo {
@@ -54,6 +57,8 @@ export interface ClusterInfo {
   map: MapNode[];
   /** Who installed the map (null when not recorded: maps of older agents count as the node's own). */
   mapBy: MapOrigin | null;
+  /** With mapBy 'file': the map file the agent applied at its start (e.g. /etc/mosixview/hpc.map). */
+  mapFile?: string;
   /** When the admin ran `setpe -off` (ISO time); the GUI then installs no map until told to. */
   leftAt: string | null;
   keyInstalled: boolean;
@@ -85,8 +90,8 @@ export interface ClusterConfigure {
   rotateFrom?: string;
   mapText?: string;
   nodeId?: number;
-  /** Who installs the map: 'gui' (Mosixview) or 'setpe' (the admin on the node, the default). */
-  by?: MapOrigin;
+  /** Who installs the map: 'gui' (Mosixview) or 'setpe' (the admin on the node, the default); 'file' is the agent's own. */
+  by?: Exclude<MapOrigin, 'file'>;
   /** setpe -off: leave the cluster; recorded, so that no GUI puts the map back unasked. */
   off?: boolean;
 }
