@@ -21,6 +21,8 @@ import { agentUser, endedAway } from './awayJobs.js';
 import { annotateJobs } from './annotate.js';
 import { startNodesProblem } from './startNodes.js';
 import { log } from '../log/log.js';
+import { accountHere, ownedBy, ownJobsDir, runsAsOther } from './jobOwners.js';
+import type { Owned } from '../daemon/requestAccess.js';
 
 export { REMOTE_ID_BASE };
 
@@ -98,7 +100,7 @@ export class JobsService {
       const id = this.nextRemoteId();
       out.push(
         this.registry.put({
-          ref: { home: here, id }, argv: [...spec.argv], cwd: spec.cwd, mode: spec.mode, dir: '', startedAt: Date.now(),
+          ref: { home: here, id }, ...(spec.owner ? { owner: spec.owner } : {}), argv: [...spec.argv], cwd: spec.cwd, mode: spec.mode, dir: '', startedAt: Date.now(),
           state: 'pending', where: node, locked: false, migrations: 0, targets: [node],
           note: `to be started on node ${node} through the cluster channel`,
         }),
@@ -112,7 +114,10 @@ export class JobsService {
     const here = this.nodeId;
     const given = 'ref' in spec ? spec.ref : undefined;
     const freeId = (pid: number) => (pid > 0 && !this.registry.get({ home: here, id: pid }) ? pid : this.nextRemoteId());
-    const { record, unshare } = await spawnJob(spec, here, spec.jobsDir ?? this.config.jobsDir, given, freeId);
+    // Another user's job runs as them, with their groups and home, its files in their home.
+    const runAs = runsAsOther(spec.owner) ? accountHere(spec.owner, `node ${here}`) : undefined;
+    const jobsDir = spec.jobsDir ?? (runAs ? ownJobsDir(runAs) : this.config.jobsDir);
+    const { record, unshare } = await spawnJob(spec, here, jobsDir, given, freeId, runAs);
     const key = jobKey(record.ref);
     // Our child while we live: learn of its end at once, not at the next sample.
     unshare?.once('exit', () => {
@@ -151,6 +156,19 @@ export class JobsService {
     for (const r of here) if (this.host.tree(r.pid!).includes(pid)) return r;
     const home = this.nodeId;
     return here.find((r) => r.ref.home === home && r.ref.id === pid);
+  }
+
+  /** Whose job or process a request names (the permission rule's question); undefined for one unknown here. */
+  ownerOf(params: unknown): Owned | undefined {
+    return ownedBy(params, {
+      jobOf: (t) => {
+        if (t.ref) return this.registry.get(t.ref);
+        if (t.pid === undefined) return undefined;
+        const home = this.nodeId;
+        return this.jobOfPid(t.pid) ?? this.registry.list().find((x) => x.ref.home === home && x.ref.id === t.pid);
+      },
+      uidOf: (pid) => this.host.uidOf?.(pid),
+    });
   }
 
   /** PIDs a request acts on: the whole job when it is one, else the process alone. */

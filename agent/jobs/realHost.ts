@@ -8,7 +8,7 @@ import { syncDir, writeAtomic } from '../stateDir.js';
 import { gatherFiles } from './checks.js';
 import { dump, locateCriu, probeCriu, restore } from './criu.js';
 import type { Checkpointer, ImageFile, ProcessHost, StateFiles } from './host.js';
-import { processTree, readStat, renicePids, sameProcess, signalPids, stoppedIn } from './procTree.js';
+import { processTree, processUid, readStat, renicePids, sameProcess, signalPids, stoppedIn } from './procTree.js';
 
 export const realProcessHost: ProcessHost = {
   alive: sameProcess,
@@ -18,6 +18,7 @@ export const realProcessHost: ProcessHost = {
   stopped: stoppedIn,
   renice: renicePids,
   openFiles: gatherFiles,
+  uidOf: processUid,
   adoptAffinity(pids) {
     const list = /Cpus_allowed_list:\s*(\S+)/.exec(readSmallFile('/proc/self/status') ?? '')?.[1];
     if (!list) return;

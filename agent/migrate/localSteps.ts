@@ -23,7 +23,7 @@ import type { NodeId } from '../../shared/domain/node.js';
 import { jobKey, type JobRef } from '../../shared/domain/process.js';
 import { criuProblem } from '../jobs/cantMove.js';
 import type { TargetFacts } from '../../shared/jobs/targetFacts.js';
-import type { JobRecord, MigrationRecord } from '../../shared/jobs/job.js';
+import { ROOT_OWNER, type JobRecord, type MigrationRecord } from '../../shared/jobs/job.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import type { ImageFile } from '../jobs/host.js';
 import type { JobsService } from '../jobs/jobsService.js';
@@ -169,6 +169,14 @@ export class LocalSteps {
       res = await this.jobs.checkpointer.restore(restoreDir);
     } catch (e) {
       throw new RpcError('ERESTORE', (e as Error).message);
+    }
+    // CRIU restores the credentials of the images: the copy must run as the owner the
+    // record names, never as another uid (images from a source that lied about either).
+    const owner = meta.owner ?? ROOT_OWNER;
+    const uid = this.jobs.host.uidOf?.(res.pid);
+    if (uid !== undefined && uid !== owner.uid) {
+      this.jobs.host.signal([res.pid], 'SIGKILL');
+      throw new RpcError('ERESTORE', `the restored copy of job ${key} ran as uid ${uid}, but the job is ${owner.user}'s (uid ${owner.uid}): it was discarded; the source keeps the job`);
     }
     this.jobs.host.adoptAffinity(this.jobs.host.tree(res.pid));
     const start = this.jobs.host.startTime(res.pid);

@@ -2,7 +2,7 @@
 import type { PeerJobRequests } from './peerJobs.js';
 import { jobSpecFields } from './agentJobs.validate.js';
 import { jobRef, jobSignal, migrateTo, nice, nodeId } from './fields.validate.js';
-import { jobRecord, migrationId, migrationRecord, unstampedMigration } from './jobRecord.validate.js';
+import { jobOwner, jobRecord, migrationId, migrationRecord, unstampedMigration } from './jobRecord.validate.js';
 import { int, none, obj, oneOf, optional, type Validators } from './validate.js';
 
 export const peerJobValidators = {
@@ -17,5 +17,6 @@ export const peerJobValidators = {
   'mig.migrate': obj({ ref: jobRef, to: migrateTo }),
   'mig.signal': obj({ ref: jobRef, signal: jobSignal }),
   'mig.renice': obj({ ref: jobRef, nice }),
-  'jobs.startRemote': obj({ ...jobSpecFields, ref: jobRef }),
+  // The owner is the home's identified caller: the target runs the job as that uid.
+  'jobs.startRemote': obj({ ...jobSpecFields, ref: jobRef, owner: optional(jobOwner) }),
 } satisfies Validators<PeerJobRequests>;
