@@ -33,6 +33,13 @@ export interface TestNode {
   pid: number;
 }
 
+export interface TestUser {
+  name: string;
+  uid: number;
+  /** Seen from the machine; /home/<name> inside a node. */
+  home: string;
+}
+
 export interface TestCluster {
   runId: string;
   /**
@@ -46,7 +53,9 @@ export interface TestCluster {
   /** Where mosrun puts job directories by default (~/.mosixview/jobs of root), seen from the machine. */
   jobsDir: string;
   /** A non-root user on every node (same key as root), with a shared home. */
-  user: { name: string; uid: number; home: string };
+  user: TestUser;
+  /** A second non-root user, set up like the first: jobs of two users on one agent. */
+  user2: TestUser;
   profilePath: string;
   mapPath: string;
   knownHostsPath: string;
