@@ -50,3 +50,16 @@ export function accountHere(owner: JobOwner, node: string, code: ErrorCode = 'EP
 export function ownJobsDir(a: Account): string {
   return join(a.home, '.mosixview', 'jobs');
 }
+
+/**
+ * The uid in a restored job's tree (init first) that does not fit its owner, or undefined:
+ * CRIU restores the images' credentials, so a source that lied about either is caught here.
+ * The init is the agent's (runAsUser.ts); every other process is the owner's. A job of the
+ * agent's own user (root) may run anything, as it could have started it so.
+ */
+export function strangerIn(uids: readonly (number | undefined)[], owner: JobOwner, agentUid = process.getuid?.() ?? 0): number | undefined {
+  if (owner.uid === agentUid) return undefined;
+  const [init, ...rest] = uids;
+  if (init !== undefined && init !== agentUid && init !== owner.uid) return init;
+  return rest.find((u) => u !== undefined && u !== owner.uid);
+}

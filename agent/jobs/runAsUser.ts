@@ -1,7 +1,7 @@
 /**
  * A job of another user, started by the agent (root): its directory and files are made by
- * that user, in their home, and the job's init drops to their uid, group and supplementary
- * groups before anything of the job runs. Root never creates a file in a directory the user
+ * that user, in their home, and the job's command runs with their uid, group and
+ * supplementary groups. Root never creates a file in a directory the user
  * controls: a link they planted there would make root write where they may not.
  */
 import { spawnSync } from 'node:child_process';
@@ -13,9 +13,13 @@ import type { Account } from './accounts.js';
 export const JOB_FILES = ['stdout', 'stderr', 'exit'] as const;
 
 /**
- * setpriv (util-linux, as unshare and setsid) between unshare and setsid: it execs, so the
- * namespace's init stays one process; --init-groups takes the supplementary groups from the
- * node's account database (initgroups(3)), which Node's spawn would drop.
+ * setpriv (util-linux, as unshare and setsid) runs the command as the user: the job's init
+ * (its PID namespace's 1, the fixed shell that records the exit status) stays root. CRIU needs
+ * that: its parasite mounts a /proc of the namespace in the init, which a process of an
+ * ordinary user may not ("can't dump unprivileged task whose /proc doesn't belong to it").
+ * Every process of the command runs as the user. --init-groups takes the supplementary
+ * groups from the node's account database (initgroups(3)), which Node's spawn would drop.
+ * Only numbers go into the shell text.
  */
 export function asUserArgv(a: Account): string[] {
   return ['setpriv', `--reuid=${a.uid}`, `--regid=${a.gid}`, '--init-groups', '--'];

@@ -30,9 +30,9 @@ import { readStat } from './procTree.js';
 /** fd 3 is the exit file: closed for the command, written by the init after it. */
 export const JOB_INIT = '"$@" 3>&-; echo $? >&3';
 
-/** unshare's arguments; with `runAs`, the namespace's init drops to that user before setsid (runAsUser.ts). */
+/** unshare's arguments; with `runAs`, the init runs the command as that user (runAsUser.ts). */
 export function jobArgv(argv: readonly string[], runAs?: Account): string[] {
-  return ['--pid', '--fork', ...(runAs ? asUserArgv(runAs) : []), 'setsid', 'sh', '-c', JOB_INIT, 'mosixview-job', ...argv];
+  return ['--pid', '--fork', 'setsid', 'sh', '-c', runAs ? `${asUserArgv(runAs).join(' ')} ${JOB_INIT}` : JOB_INIT, 'mosixview-job', ...argv];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -102,8 +102,9 @@ async function execOutcome(init: number, dir: string, waitMs = EXEC_WAIT_MS): Pr
     const own = readSmallFile(`/proc/${init}/cmdline`);
     for (const kid of childrenOf(init)) {
       const cmd = readSmallFile(`/proc/${kid}/cmdline`);
-      // Empty while a process execs or once it is a zombie: not an answer yet.
-      if (cmd && own && cmd !== own) return { ran: true };
+      // Empty while a process execs or once it is a zombie: not an answer yet; setpriv
+      // (another user's job) is only on its way to the program.
+      if (cmd && own && cmd !== own && !cmd.startsWith('setpriv\0')) return { ran: true };
     }
     if (!running(init)) return { status: exitStatusIn(dir) };
     await sleep(2);

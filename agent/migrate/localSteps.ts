@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import type { NodeId } from '../../shared/domain/node.js';
 import { jobKey, type JobRef } from '../../shared/domain/process.js';
 import { criuProblem } from '../jobs/cantMove.js';
+import { strangerIn } from '../jobs/jobOwners.js';
 import type { TargetFacts } from '../../shared/jobs/targetFacts.js';
 import { ROOT_OWNER, type JobRecord, type MigrationRecord } from '../../shared/jobs/job.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
@@ -173,8 +174,9 @@ export class LocalSteps {
     // CRIU restores the credentials of the images: the copy must run as the owner the
     // record names, never as another uid (images from a source that lied about either).
     const owner = meta.owner ?? ROOT_OWNER;
-    const uid = this.jobs.host.uidOf?.(res.pid);
-    if (uid !== undefined && uid !== owner.uid) {
+    const uidOf = this.jobs.host.uidOf;
+    const uid = uidOf && strangerIn(this.jobs.host.tree(res.pid).map((p) => uidOf(p)), owner);
+    if (uid !== undefined) {
       this.jobs.host.signal([res.pid], 'SIGKILL');
       throw new RpcError('ERESTORE', `the restored copy of job ${key} ran as uid ${uid}, but the job is ${owner.user}'s (uid ${owner.uid}): it was discarded; the source keeps the job`);
     }

@@ -1,12 +1,13 @@
 /**
  * Every user, one agent: two non-root users of the 4-node test cluster, each logged in over
- * ssh and typing the openMosix tools, talk to the node's one agent (root's). A starts a job
- * and moves it; B sees it (as with ps) but may neither move nor kill it, at its home or on the
- * node it runs on; A kills it. On the node it moved to, the job's processes run as A.
+ * ssh and typing the openMosix tools, talk to the node's one agent (root's). A starts a job;
+ * B sees it (as with ps) but may neither move, stop nor kill it, at its home or on the node
+ * it runs on; A moves it and kills it. The job's command runs as A, on every node; its init
+ * (the agent's fixed shell, the PID namespace's 1) and unshare are root's.
  */
 import { chownSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { test, expect } from '../support/fixtures.js';
-import { counterJs, manualMigrationsOnly, tool } from '../support/jobs.js';
+import { agentDaemonPid, counterJs, manualMigrationsOnly, tool } from '../support/jobs.js';
 import { sshExec, type TestCluster, type TestUser } from '../cluster/testCluster.js';
 
 test.describe.configure({ timeout: 240_000 });
@@ -23,13 +24,13 @@ async function processesIn(c: TestCluster, dir: string): Promise<Record<number, 
   return out;
 }
 
-test('two users on one agent: A starts and moves her job, B can neither move nor kill it, A kills it; it runs as A where it moved', async ({ cluster }) => {
-  const a = cluster.user;
-  const b = cluster.user2;
-  const dir = `${cluster.dir}/shared/users-${process.pid}-${Date.now()}`;
+
+/** A job of `u`'s, started with mosrun over ssh on node 1 in a directory of the shared file system. */
+async function startAs(c: TestCluster, u: TestUser) {
+  const dir = `${c.dir}/shared/users-${process.pid}-${Date.now()}`;
   mkdirSync(dir);
   writeFileSync(`${dir}/job.js`, counterJs());
-  chownSync(dir, a.uid, a.uid);
+  chownSync(dir, u.uid, u.uid);
   const counted = () => {
     try {
       return readFileSync(`${dir}/count`, 'utf8').split(' ');
@@ -37,52 +38,75 @@ test('two users on one agent: A starts and moves her job, B can neither move nor
       return ['0', ''];
     }
   };
-
-  const started = await as(cluster, a, 1, `cd ${dir} && ${tool(cluster, 'mosrun')} ${process.execPath} job.js`);
+  const started = await as(c, u, 1, `cd ${dir} && ${tool(c, 'mosrun')} ${process.execPath} job.js`);
   expect(started.code, started.stderr).toBe(0);
   const m = /job (1\.\d+) started, pid (\d+)/.exec(started.stdout);
   expect(m, started.stdout).not.toBeNull();
   const [, key, pid] = m as unknown as [string, string, string];
   await expect.poll(() => Number(counted()[0]), { timeout: 20_000 }).toBeGreaterThan(2);
-  // Its directory is in A's home, and A's.
-  expect(statSync(`${a.home}/.mosixview/jobs/${key}/stdout`).uid).toBe(a.uid);
-  const uids = `${a.uid}/${a.uid}/${a.uid}/${a.uid}`;
-  expect(await processesIn(cluster, dir)).toEqual({ 1: [`node ${uids}`, `sh ${uids}`], 2: [], 3: [], 4: [] });
+  const uids = `${u.uid}/${u.uid}/${u.uid}/${u.uid}`;
+  return { dir, key, pid, uids, count: () => Number(counted()[0]), host: () => counted()[1] };
+}
 
-  const moved = await as(cluster, a, 1, `${tool(cluster, 'migrate')} ${pid} 2`);
-  expect(moved.code, moved.stderr).toBe(0);
-  expect(moved.stdout).toContain(`job ${key} now runs on node 2`);
-  await expect.poll(() => counted()[1], { timeout: 15_000 }).toBe('mvnode2');
-  // Exactly one copy, on node 2, restored with A's uid (real, effective, saved, fs).
-  expect(await processesIn(cluster, dir)).toEqual({ 1: [], 2: [`node ${uids}`, `sh ${uids}`], 3: [], 4: [] });
+const ROOT = '0/0/0/0';
+const refusalOf = (c: TestCluster, key: string, verb: string) =>
+  `job ${key} belongs to ${c.user.name} (uid ${c.user.uid}), and you are ${c.user2.name} (uid ${c.user2.uid}): only its owner or root may ${verb} it; ask ${c.user.name} or the node's admin`;
 
-  // B sees it as ps would: at its home, under A's name, on node 2.
+test("two users on one agent: B sees A's job but may not move, stop or kill it; A kills it", async ({ cluster }) => {
+  const [a, b] = [cluster.user, cluster.user2];
+  const job = await startAs(cluster, a);
+  // Its directory is in A's home, and A's; its command runs as A.
+  expect(statSync(`${a.home}/.mosixview/jobs/${job.key}/stdout`).uid).toBe(a.uid);
+  expect(await processesIn(cluster, job.dir)).toEqual({ 1: [`node ${job.uids}`, `sh ${ROOT}`, `unshare ${ROOT}`], 2: [], 3: [], 4: [] });
+
+  // B sees it as ps would, under A's name.
   const seen = await as(cluster, b, 1, `${tool(cluster, 'mps')} -j -u ${a.name}`);
   expect(seen.code, seen.stderr).toBe(0);
-  expect(seen.stdout).toMatch(new RegExp(`^\\s*${pid}\\s+2\\s+${key.replace('.', '\\.')}\\s+M\\s.*job\\.js`, 'm'));
+  expect(seen.stdout).toMatch(new RegExp(`^\\s*${job.pid}\\s+0\\s+${job.key.replace('.', '\\.')}\\s+[RS]\\s.*job\\.js`, 'm'));
+  for (const [what, verb] of [['3', 'move'], ['kill', 'kill'], ['stop', 'stop'], ['lock', 'lock'], ['nice 5', 'renice']] as const) {
+    const r = await as(cluster, b, 1, `${tool(cluster, 'migrate')} ${job.pid} ${what}`);
+    expect([r.code, r.stderr]).toEqual([1, `migrate: ${refusalOf(cluster, job.key, verb)}\n`]);
+  }
+  // Nor the agent's settings: those are root's.
+  const stop = await as(cluster, b, 1, `${tool(cluster, 'mosctl')} block`);
+  expect(stop.code).not.toBe(0);
+  expect(stop.stderr).toContain(`is for the node's admin, and you are ${b.name} (uid ${b.uid}): run it as root`);
+  expect(await processesIn(cluster, job.dir)).toEqual({ 1: [`node ${job.uids}`, `sh ${ROOT}`, `unshare ${ROOT}`], 2: [], 3: [], 4: [] });
+  const before = job.count();
+  await expect.poll(job.count, { timeout: 5_000 }).toBeGreaterThan(before);
 
-  // B may not move or kill it: at its home, nor by its PID on node 2.
-  const refusal = (verb: string) => `job ${key} belongs to ${a.name} (uid ${a.uid}), and you are ${b.name} (uid ${b.uid}): only its owner or root may ${verb} it; ask ${a.name} or the node's admin`;
-  const bMove = await as(cluster, b, 1, `${tool(cluster, 'migrate')} ${pid} 3`);
-  expect([bMove.code, bMove.stderr]).toEqual([1, `migrate: ${refusal('move')}\n`]);
-  const bKill = await as(cluster, b, 1, `${tool(cluster, 'migrate')} ${pid} kill`);
-  expect([bKill.code, bKill.stderr]).toEqual([1, `migrate: ${refusal('kill')}\n`]);
+  const aKill = await as(cluster, a, 1, `${tool(cluster, 'migrate')} ${job.pid} kill`);
+  expect(aKill.code, aKill.stderr).toBe(0);
+  await expect.poll(() => processesIn(cluster, job.dir), { timeout: 15_000 }).toEqual({ 1: [], 2: [], 3: [], 4: [] });
+  const record = JSON.parse(readFileSync(`${cluster.nodes[0]!.stateDir}/jobs/${job.key}.json`, 'utf8'));
+  expect([record.state, record.owner]).toEqual(['killed', { uid: a.uid, user: a.name }]);
+});
+
+test("A moves her job: it runs as A on the node it moved to; B may not kill it there nor at home; A's kill from home ends it", async ({ cluster }) => {
+  const [a, b] = [cluster.user, cluster.user2];
+  // CRIU reads a job's limits with prlimit(2): for a process of another uid than its own that needs CAP_SYS_RESOURCE.
+  const agent = agentDaemonPid(cluster, 1);
+  const capEff = BigInt(`0x${/^CapEff:\s*(\S+)/m.exec(readFileSync(`/proc/${agent}/status`, 'utf8'))![1]}`);
+  expect((capEff >> 24n) & 1n, `node 1's agent lacks CAP_SYS_RESOURCE (CapEff ${capEff.toString(16)}): CRIU cannot checkpoint a job of another user here; run the tests where root has every capability`).toBe(1n);
+
+  const job = await startAs(cluster, a);
+  const moved = await as(cluster, a, 1, `${tool(cluster, 'migrate')} ${job.pid} 2`);
+  expect(moved.code, moved.stderr).toBe(0);
+  expect(moved.stdout).toContain(`job ${job.key} now runs on node 2`);
+  await expect.poll(job.host, { timeout: 15_000 }).toBe('mvnode2');
+  // Exactly one copy, on node 2, its command restored with A's uid (real, effective, saved, fs).
+  expect(await processesIn(cluster, job.dir)).toEqual({ 1: [], 2: [`node ${job.uids}`, `sh ${ROOT}`], 3: [], 4: [] });
+
+  const bKill = await as(cluster, b, 1, `${tool(cluster, 'migrate')} ${job.pid} kill`);
+  expect([bKill.code, bKill.stderr]).toEqual([1, `migrate: ${refusalOf(cluster, job.key, 'kill')}\n`]);
   const there = (await sshExec(cluster, 2, `${tool(cluster, 'mps')} -j`)).stdout;
-  const pidThere = new RegExp(`^\\s*(\\d+)\\s+0\\s+${key.replace('.', '\\.')}\\s`, 'm').exec(there)?.[1];
+  const pidThere = new RegExp(`^\\s*(\\d+)\\s+0\\s+${job.key.replace('.', '\\.')}\\s`, 'm').exec(there)?.[1];
   expect(pidThere, there).toBeDefined();
   const bKillThere = await as(cluster, b, 2, `${tool(cluster, 'migrate')} ${pidThere} kill`);
-  expect([bKillThere.code, bKillThere.stderr]).toEqual([1, `migrate: ${refusal('kill')}\n`]);
-  const bStop = await as(cluster, b, 2, `${tool(cluster, 'migrate')} ${pidThere} stop`);
-  expect([bStop.code, bStop.stderr]).toEqual([1, `migrate: ${refusal('stop')}\n`]);
-  expect(await processesIn(cluster, dir)).toEqual({ 1: [], 2: [`node ${uids}`, `sh ${uids}`], 3: [], 4: [] });
-  const before = Number(counted()[0]);
-  await expect.poll(() => Number(counted()[0]), { timeout: 5_000 }).toBeGreaterThan(before);
+  expect([bKillThere.code, bKillThere.stderr]).toEqual([1, `migrate: ${refusalOf(cluster, job.key, 'kill')}\n`]);
+  expect(await processesIn(cluster, job.dir)).toEqual({ 1: [], 2: [`node ${job.uids}`, `sh ${ROOT}`], 3: [], 4: [] });
 
-  // A kills it, at its home: the kill goes to node 2, and no copy is left anywhere.
-  const aKill = await as(cluster, a, 1, `${tool(cluster, 'migrate')} ${pid} kill`);
+  const aKill = await as(cluster, a, 1, `${tool(cluster, 'migrate')} ${job.pid} kill`);
   expect(aKill.code, aKill.stderr).toBe(0);
-  await expect.poll(() => processesIn(cluster, dir), { timeout: 15_000 }).toEqual({ 1: [], 2: [], 3: [], 4: [] });
-  const record = () => JSON.parse(readFileSync(`${cluster.nodes[0]!.stateDir}/jobs/${key}.json`, 'utf8'));
-  await expect.poll(() => record().state, { timeout: 15_000 }).toBe('killed');
-  expect(record().owner).toEqual({ uid: a.uid, user: a.name });
+  await expect.poll(() => processesIn(cluster, job.dir), { timeout: 15_000 }).toEqual({ 1: [], 2: [], 3: [], 4: [] });
 });
