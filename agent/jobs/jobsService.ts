@@ -52,7 +52,7 @@ export class JobsService {
   private criuFacts: CriuFacts | undefined;
   /** Jobs we told to die: their init leaves no exit status. */
   private readonly killedByUs = new Set<string>();
-  /** Jobs run as the agent's user. */
+  /** The agent's user: the owner shown for jobs recorded before owners were. */
   private readonly user = agentUser();
 
   constructor(private readonly opts: JobsServiceOptions) {
@@ -160,15 +160,13 @@ export class JobsService {
 
   /** Whose job or process a request names (the permission rule's question); undefined for one unknown here. */
   ownerOf(params: unknown): Owned | undefined {
-    return ownedBy(params, {
-      jobOf: (t) => {
-        if (t.ref) return this.registry.get(t.ref);
-        if (t.pid === undefined) return undefined;
-        const home = this.nodeId;
-        return this.jobOfPid(t.pid) ?? this.registry.list().find((x) => x.ref.home === home && x.ref.id === t.pid);
-      },
-      uidOf: (pid) => this.host.uidOf?.(pid),
-    });
+    return ownedBy(params, { jobOf: (t) => (t.ref ? this.registry.get(t.ref) : t.pid === undefined ? undefined : this.jobNamed(t.pid)), uidOf: (pid) => this.host.uidOf?.(pid) });
+  }
+
+  /** The job of a PID here, or of the PID mosrun printed at its home (also while it is away). */
+  private jobNamed(pid: number): JobRecord | undefined {
+    const home = this.nodeId;
+    return this.jobOfPid(pid) ?? this.registry.list().find((x) => x.ref.home === home && x.ref.id === pid);
   }
 
   /** PIDs a request acts on: the whole job when it is one, else the process alone. */
@@ -221,10 +219,7 @@ export class JobsService {
 
   /** `migrate PID lock`: by job identity, or by a PID of the job (the one mosrun printed too). */
   lockTarget(t: ProcTarget, locked: boolean): JobRecord {
-    const home = this.nodeId;
-    const r = 'ref' in t
-      ? this.job(t.ref)
-      : this.jobOfPid(t.pid) ?? this.registry.list().find((x) => x.ref.home === home && x.ref.id === t.pid && x.state === 'away');
+    const r = 'ref' in t ? this.job(t.ref) : this.jobOfPid(t.pid) ?? [this.jobNamed(t.pid)].find((x) => x?.state === 'away');
     if (!r) throw new RpcError('ENOTJOB', `process ${'pid' in t ? t.pid : ''} is not a mosrun job on this node: only jobs can be locked`);
     if (r.where !== 0) {
       throw new RpcError('EAWAY', `job ${jobKey(r.ref)} runs on node ${r.where} now: lock it there (in the migrator of the job, or with "migrate PID lock" on node ${r.where})`);
