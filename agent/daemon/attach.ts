@@ -88,6 +88,9 @@ export async function attach(paths: StatePaths, bundle: string, embedded: boolea
       process.stderr.write(`mosixview-agent: ${describeAdminStop(stopped)}\n`);
       process.exit(ATTACH_EXIT_STOPPED);
     }
+    if (process.getuid?.() !== 0 && !sameUser(paths)) {
+      die(`the node's agent (${paths.dir}, root's) is not running, and only root may start it: start it (systemctl start mosixview-agent), or log in as root`);
+    }
     await clearStaleSocket(paths);
     if (embedded) {
       const daemon = new AgentDaemon(paths, () => process.exit());
