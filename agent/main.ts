@@ -9,7 +9,7 @@
  *   --version             print the agent version
  */
 import { AGENT_VERSION } from './version.js';
-import { statePaths, ensureStateDir } from './stateDir.js';
+import { clientStatePaths, statePaths, ensureStateDir } from './stateDir.js';
 import { attach } from './daemon/attach.js';
 import { AgentDaemon } from './daemon/agentDaemon.js';
 import { clearStaleSocket, stopDaemon, tryConnect } from './daemon/daemonSocket.js';
@@ -85,7 +85,7 @@ async function main(argv: string[]): Promise<void> {
       process.stdout.write(AGENT_VERSION + '\n');
       return;
     case 'attach':
-      return attach(statePaths(), bundle, rest.includes('--embedded'), rest.includes('--stop') ? 'stop' : rest.includes('--start') ? 'start' : 'attach');
+      return attach(clientStatePaths(), bundle, rest.includes('--embedded'), rest.includes('--stop') ? 'stop' : rest.includes('--start') ? 'start' : 'attach');
     case 'daemon':
       return runDaemon(rest);
     case 'stop': {

@@ -8,6 +8,7 @@ import type { AgentEvents, AgentRequests } from '../../shared/protocol/agent.js'
 import { DEFAULT_DECAY } from '../../shared/balancing/types.js';
 import { NO_FLAGS } from '../../shared/protocol/balanceFlags.js';
 import { statePaths } from '../stateDir.js';
+import { proveIdentity } from '../daemon/proveIdentity.js';
 import { AgentDaemon } from '../daemon/agentDaemon.js';
 import { ControlsStore, sanitizeControls } from './controlsStore.js';
 import { balanceFeature } from './feature.js';
@@ -50,6 +51,7 @@ describe('balance feature in the daemon', () => {
     await new Promise<void>((r, j) => (sock.once('connect', r), sock.once('error', j)));
     const ep = new RpcEndpoint<AgentRequests, Record<never, never>, Record<never, never>, AgentEvents>((l) => sock.write(l), {});
     sock.on('data', (d: Buffer) => ep.receive(d));
+    await proveIdentity(ep);
     return { ep, sock };
   }
 

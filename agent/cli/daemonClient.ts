@@ -1,7 +1,8 @@
 /** The CLI tools' way to this node's agent daemon (its unix socket). */
 import { RpcEndpoint } from '../../shared/rpc/rpcEndpoint.js';
 import type { AgentEvents, AgentRequests } from '../../shared/protocol/agent.js';
-import { statePaths } from '../stateDir.js';
+import { clientStatePaths } from '../stateDir.js';
+import { proveIdentity } from '../daemon/proveIdentity.js';
 import { tryConnect } from '../daemon/daemonSocket.js';
 import { AGENT_VERSION } from '../version.js';
 
@@ -10,7 +11,7 @@ export type DaemonClient = RpcEndpoint<AgentRequests, Record<never, never>, Reco
 export class CliError extends Error {}
 
 export async function connectDaemon(): Promise<DaemonClient> {
-  const paths = statePaths();
+  const paths = clientStatePaths();
   const sock = await tryConnect(paths.socket);
   if (!sock) {
     throw new CliError(
@@ -27,5 +28,10 @@ export async function connectDaemon(): Promise<DaemonClient> {
   // A migration or other work in progress is settled by the agent itself once it is back.
   sock.on('close', () => ep.close('the agent on this node stopped before it answered (crashed or restarted); when it is back it settles what it was doing by itself: see mps or mosctl status'));
   await ep.request('hello', { client: 'cli', version: AGENT_VERSION });
+  // What a tool may do follows who runs it: their own jobs, or all of them as root.
+  await proveIdentity(ep).catch((e: Error) => {
+    sock.destroy();
+    throw new CliError(`the agent could not tell who you are: ${e.message}`);
+  });
   return Object.assign(ep, { end: () => sock.end() });
 }

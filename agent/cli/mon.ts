@@ -8,7 +8,7 @@
 import { connect } from 'node:net';
 import type { NodeId, NodeSample } from '../../shared/domain/node.js';
 import type { ClusterViewReply } from '../../shared/protocol/agentBalance.js';
-import { statePaths } from '../stateDir.js';
+import { clientStatePaths } from '../stateDir.js';
 import { CliError, connectDaemon, type DaemonClient } from './daemonClient.js';
 
 /** A failure as the RPC layer or the socket reports it. */
@@ -48,7 +48,7 @@ function socketError(path: string): Promise<Failure> {
 }
 
 async function connectForMon(): Promise<DaemonClient> {
-  const socket = statePaths().socket;
+  const socket = clientStatePaths().socket;
   try {
     return await connectDaemon();
   } catch (e) {
@@ -100,7 +100,7 @@ export function monFrame(answer: ViewAnswer, own: NodeSample | undefined, now: D
   const alone = !failed
     ? 'not in a cluster (no map installed): this node only'
     : failed.code === 'ETIMEDOUT' || failed.code === 'ECLOSED'
-      ? agentProblem(failed, statePaths().socket)
+      ? agentProblem(failed, clientStatePaths().socket)
       : `the agent could not give the cluster view (${failed.message}): this node only`;
   const head = ids.length ? `mon: ${ids.length} node(s), ${up} up; this is node ${view.self ?? '?'}` : `mon: ${alone}`;
   return [`${head}    ${clock}    q or Ctrl-C quits`, '', ' node  host            state', ...rows];

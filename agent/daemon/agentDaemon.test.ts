@@ -9,6 +9,7 @@ import { AGENT_PROTOCOL_VERSION, type AgentEvents, type AgentRequests } from '..
 import type { NodeSample } from '../../shared/domain/node.js';
 import { statePaths, type StatePaths } from '../stateDir.js';
 import { AgentDaemon } from './agentDaemon.js';
+import { proveIdentity } from './proveIdentity.js';
 import { log } from '../log/log.js';
 import { AGENT_VALIDATORS } from '../../shared/protocol/agent.validate.js';
 
@@ -49,6 +50,8 @@ async function client(paths: StatePaths): Promise<{ ep: Client; sock: Socket }> 
   const ep: Client = new RpcEndpoint((l) => sock.write(l), {}, { timeoutMs: 10000 });
   sock.on('data', (d: Buffer) => ep.receive(d));
   sock.on('close', () => ep.close('socket closed'));
+  // As the tools do: the caller (root here) proves who it is before it acts.
+  await proveIdentity(ep);
   return { ep, sock };
 }
 

@@ -5,7 +5,8 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { hostname } from 'node:os';
-import { rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { RpcEndpoint, type Handlers } from '../../shared/rpc/rpcEndpoint.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
@@ -23,6 +24,11 @@ import { AGENT_VALIDATORS } from '../../shared/protocol/agent.validate.js';
 import { FEATURES } from './features.js';
 import { PeerService } from '../peer/peerService.js';
 import { log } from '../log/log.js';
+import { CallerChallenges } from './callerIdentity.js';
+import { closeConnection, guardedHandlers, type Connection } from './requestGuard.js';
+import { userName } from '../jobs/accounts.js';
+import type { DaemonServices } from './services.js';
+import type { CallerInfo } from '../../shared/protocol/agent.js';
 
 export const TICK_MS = 1000;
 
@@ -42,6 +48,10 @@ export class AgentDaemon {
   private stopping = false;
   /** Who runs this daemon: the packaged agent under systemd is never replaced by a GUI's attach. */
   private readonly supervisor = supervisorOf(process.env);
+  /** The uid this daemon runs as: root serves every local user, any other uid only itself. */
+  private readonly uid = process.getuid?.() ?? 0;
+  private readonly challenges: CallerChallenges;
+  private readonly services: Readonly<DaemonServices>;
 
   constructor(
     readonly paths: StatePaths,
@@ -67,7 +77,10 @@ export class AgentDaemon {
         for (const ep of this.subscribers) ep.emit(event, data);
       },
     };
-    this.features = buildFeatures(factories, ctx).features;
+    this.challenges = new CallerChallenges(join(paths.dir, 'callers'), { selfUid: this.uid, userName });
+    const built = buildFeatures(factories, ctx);
+    this.features = built.features;
+    this.services = built.services;
     this.peers.declareFeatures(this.features);
     // Composed once, before anything listens: a request name served twice stops the daemon here.
     this.featureHandlers = composeHandlers<Handlers<AgentRequests>>([
@@ -80,7 +93,7 @@ export class AgentDaemon {
 
   /** The requests this daemon serves (its own and its features'), e.g. to check each has a validator. */
   requestNames(): string[] {
-    return Object.keys({ ...this.featureHandlers, ...this.ownHandlers(() => undefined as never) });
+    return Object.keys({ ...this.featureHandlers, ...this.ownHandlers(() => undefined as never), 'auth.challenge': 0, 'auth.prove': 0 });
   }
 
   get speed(): number {
@@ -98,6 +111,10 @@ export class AgentDaemon {
         resolve();
       });
     });
+    // Root's agent serves every local user: anyone may connect (connecting needs write
+    // permission on the socket), and each proves who they are before acting (callerIdentity.ts).
+    if (this.uid === 0) chmodSync(this.paths.socket, 0o666);
+    this.challenges.prepare();
     for (const f of this.features) await f.start?.();
     await this.peers.start();
     this.tick();
@@ -118,14 +135,22 @@ export class AgentDaemon {
     this.onStop();
   }
 
-  /** Serves the protocol on a byte stream pair (a socket, or the process's stdio). */
-  serve(input: Readable, output: Writable, onClose?: () => void): Endpoint {
+  /** The agent's own user: the caller on its stdio (embedded attach), where no one else can be. */
+  selfCaller(): CallerInfo {
+    return { uid: this.uid, user: userName(this.uid) };
+  }
+
+  /** Serves the protocol on a byte stream pair (a socket: caller unknown until proved; or the process's stdio). */
+  serve(input: Readable, output: Writable, onClose?: () => void, caller?: CallerInfo): Endpoint {
+    const conn: Connection = caller ? { caller } : {};
+    const guard = { agentUid: this.uid, challenges: this.challenges, ownerOf: (p: unknown) => this.services.jobs?.ownerOf(p) };
     const ep: Endpoint = new RpcEndpoint(
       (line) => {
         output.write(line);
       },
       // Every request is checked once here (shared/protocol/agent.validate.ts): handlers get typed parameters, and a bad one is an EINVAL answer, never a crash.
-      validated({ ...this.featureHandlers, ...this.ownHandlers(() => ep) } as Handlers<AgentRequests>, AGENT_VALIDATORS),
+      // Then who asks (requestGuard.ts): a user acts on their own jobs only, root on all.
+      validated(guardedHandlers({ ...this.featureHandlers, ...this.ownHandlers(() => ep) } as Handlers<AgentRequests>, conn, guard), AGENT_VALIDATORS),
       {
         onProtocolError: (p) => {
           log.warn(`dropping a client that sent ${p}`);
@@ -135,6 +160,7 @@ export class AgentDaemon {
     );
     input.on('data', (chunk: Buffer) => ep.receive(chunk));
     const close = () => {
+      closeConnection(conn);
       this.subscribers.delete(ep);
       ep.close('client went away');
       onClose?.();

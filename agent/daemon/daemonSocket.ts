@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { RpcEndpoint } from '../../shared/rpc/rpcEndpoint.js';
 import type { AgentRequests } from '../../shared/protocol/agent.js';
 import type { StatePaths } from '../stateDir.js';
+import { proveIdentity } from './proveIdentity.js';
 
 export function tryConnect(path: string): Promise<Socket | undefined> {
   return new Promise((resolve) => {
@@ -59,6 +60,8 @@ export async function stopDaemon(paths: StatePaths, timeoutMs = 5000): Promise<b
   if (!sock) return false;
   const ep = new RpcEndpoint<AgentRequests, Record<never, never>>((l) => sock.write(l));
   sock.on('data', (d) => ep.receive(d));
+  // Stopping is root's (or the agent's own user's): proved first; an older agent never asks.
+  await proveIdentity(ep).catch(() => undefined);
   await ep.request('shutdown', null, 2000).catch(() => undefined);
   sock.destroy();
   const until = Date.now() + timeoutMs;

@@ -25,7 +25,7 @@ export function agentUser(): string {
 /** The row of a job away in its home's process list. */
 export function deputyRow(r: JobRecord, user: string): ProcInfo {
   return {
-    pid: r.ref.id, ppid: 0, user, command: basename(r.argv[0] ?? '?'), args: r.argv.join(' '),
+    pid: r.ref.id, ppid: 0, user: r.owner?.user ?? user, command: basename(r.argv[0] ?? '?'), args: r.argv.join(' '),
     state: 'M', cpu: 0, rssKb: 0, nice: 0, where: r.where, away: r.ref,
   };
 }

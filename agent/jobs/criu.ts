@@ -101,6 +101,8 @@ const EXPLAIN: [RegExp, (node: string) => string][] = [
   [/Can't fork for \d+: File exists/, (n) => `a process ID the job needs is taken on ${n}`],
   [/Unexpected rt vDSO area bounds|vdso/i, (n) => `CRIU on ${n} does not understand this kernel: install CRIU >= 4`],
   [/No space left on device/, (n) => `the disk for checkpoint images on ${n} is full`],
+  // prlimit(2) on a process of another uid needs CAP_SYS_RESOURCE (a container may drop it).
+  [/Can't get rlimit/, (n) => `CRIU on ${n} may not read the limits of a job of another user: the agent lacks CAP_SYS_RESOURCE; run it as root with every capability (systemd: no CapabilityBoundingSet that drops it)`],
   [/Permission denied|Operation not permitted/, (n) => `CRIU on ${n} lacks privileges: the agent must run as root (or CRIU needs CAP_CHECKPOINT_RESTORE)`],
   [/No such file or directory/, (n) => `a file the job uses is missing on ${n}`],
   [/magic doesn't match|Unable to (open|read).*\.img|Corrupted|unexpected EOF|bad magic|Can't read/i, () => 'the checkpoint image is damaged or incomplete'],

@@ -22,6 +22,8 @@ export interface ProcessHost {
   renice(pids: readonly number[], nice: number): void;
   /** Files the processes have open or mapped (for the can-it-move check). */
   openFiles(pids: readonly number[]): FileFact[];
+  /** Whose process it is (procTree.ts uidFromStatus); a simulation without users leaves it out. */
+  uidOf?(pid: number): number | undefined;
   /** Gives a restored job this node's CPUs (CRIU restores the source's affinity). */
   adoptAffinity(pids: readonly number[]): void;
 }

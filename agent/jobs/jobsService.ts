@@ -22,6 +22,8 @@ import { annotateJobs } from './annotate.js';
 import { startNodesProblem } from './startNodes.js';
 import { log } from '../log/log.js';
 import { filesSeen, type ShareDetector } from './shareDetector.js';
+import { accountHere, ownedBy, ownJobsDir, runsAsOther } from './jobOwners.js';
+import type { Owned } from '../daemon/requestAccess.js';
 
 export { REMOTE_ID_BASE };
 
@@ -53,7 +55,7 @@ export class JobsService {
   private criuFacts: CriuFacts | undefined;
   /** Jobs we told to die: their init leaves no exit status. */
   private readonly killedByUs = new Set<string>();
-  /** Jobs run as the agent's user. */
+  /** The agent's user: the owner shown for jobs recorded before owners were. */
   private readonly user = agentUser();
 
   constructor(private readonly opts: JobsServiceOptions) {
@@ -101,7 +103,7 @@ export class JobsService {
       const id = this.nextRemoteId();
       out.push(
         this.registry.put({
-          ref: { home: here, id }, argv: [...spec.argv], cwd: spec.cwd, mode: spec.mode, dir: '', startedAt: Date.now(),
+          ref: { home: here, id }, ...(spec.owner ? { owner: spec.owner } : {}), argv: [...spec.argv], cwd: spec.cwd, mode: spec.mode, dir: '', startedAt: Date.now(),
           state: 'pending', where: node, locked: false, migrations: 0, targets: [node],
           note: `to be started on node ${node} through the cluster channel`,
         }),
@@ -115,7 +117,10 @@ export class JobsService {
     const here = this.nodeId;
     const given = 'ref' in spec ? spec.ref : undefined;
     const freeId = (pid: number) => (pid > 0 && !this.registry.get({ home: here, id: pid }) ? pid : this.nextRemoteId());
-    const { record, unshare } = await spawnJob(spec, here, spec.jobsDir ?? this.config.jobsDir, given, freeId);
+    // Another user's job runs as them, with their groups and home, its files in their home.
+    const runAs = runsAsOther(spec.owner) ? accountHere(spec.owner, `node ${here}`) : undefined;
+    const jobsDir = spec.jobsDir ?? (runAs ? ownJobsDir(runAs) : this.config.jobsDir);
+    const { record, unshare } = await spawnJob(spec, here, jobsDir, given, freeId, runAs);
     const key = jobKey(record.ref);
     // Our child while we live: learn of its end at once, not at the next sample.
     unshare?.once('exit', () => {
@@ -154,6 +159,17 @@ export class JobsService {
     for (const r of here) if (this.host.tree(r.pid!).includes(pid)) return r;
     const home = this.nodeId;
     return here.find((r) => r.ref.home === home && r.ref.id === pid);
+  }
+
+  /** Whose job or process a request names (the permission rule's question); undefined for one unknown here. */
+  ownerOf(params: unknown): Owned | undefined {
+    return ownedBy(params, { jobOf: (t) => (t.ref ? this.registry.get(t.ref) : t.pid === undefined ? undefined : this.jobNamed(t.pid)), uidOf: (pid) => this.host.uidOf?.(pid) });
+  }
+
+  /** The job of a PID here, or of the PID mosrun printed at its home (also while it is away). */
+  private jobNamed(pid: number): JobRecord | undefined {
+    const home = this.nodeId;
+    return this.jobOfPid(pid) ?? this.registry.list().find((x) => x.ref.home === home && x.ref.id === pid);
   }
 
   /** PIDs a request acts on: the whole job when it is one, else the process alone. */
@@ -206,10 +222,7 @@ export class JobsService {
 
   /** `migrate PID lock`: by job identity, or by a PID of the job (the one mosrun printed too). */
   lockTarget(t: ProcTarget, locked: boolean): JobRecord {
-    const home = this.nodeId;
-    const r = 'ref' in t
-      ? this.job(t.ref)
-      : this.jobOfPid(t.pid) ?? this.registry.list().find((x) => x.ref.home === home && x.ref.id === t.pid && x.state === 'away');
+    const r = 'ref' in t ? this.job(t.ref) : this.jobOfPid(t.pid) ?? [this.jobNamed(t.pid)].find((x) => x?.state === 'away');
     if (!r) throw new RpcError('ENOTJOB', `process ${'pid' in t ? t.pid : ''} is not a mosrun job on this node: only jobs can be locked`);
     if (r.where !== 0) {
       throw new RpcError('EAWAY', `job ${jobKey(r.ref)} runs on node ${r.where} now: lock it there (in the migrator of the job, or with "migrate PID lock" on node ${r.where})`);

@@ -108,3 +108,20 @@ export function renicePids(pids: readonly number[], nice: number): void {
 export function stoppedIn(pids: readonly number[]): number[] {
   return pids.filter((p) => readStat(p)?.state === 'T');
 }
+
+/**
+ * Whose process it is, from the Uid line of /proc/PID/status (real, effective, saved, fs):
+ * one uid when all four agree; a process whose uids differ (a setuid program) counts as
+ * root's, so no user acts on it through the agent.
+ */
+export function uidFromStatus(status: string): number | undefined {
+  const m = /^Uid:\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)/m.exec(status);
+  if (!m) return undefined;
+  const ids = m.slice(1, 5).map(Number);
+  return ids.every((u) => u === ids[0]) ? ids[0] : 0;
+}
+
+export function processUid(pid: number): number | undefined {
+  const t = readSmallFile(`/proc/${pid}/status`);
+  return t === undefined ? undefined : uidFromStatus(t);
+}

@@ -9,7 +9,7 @@ import { gatherFiles } from './checks.js';
 import { dump, locateCriu, pageServer, probeCriu, restore } from './criu.js';
 import { StreamPageChannel, type PageChannel } from './pageChannel.js';
 import type { Checkpointer, ImageFile, ProcessHost, StateFiles } from './host.js';
-import { processTree, readStat, renicePids, sameProcess, signalPids, stoppedIn } from './procTree.js';
+import { processTree, processUid, readStat, renicePids, sameProcess, signalPids, stoppedIn } from './procTree.js';
 
 export const realProcessHost: ProcessHost = {
   alive: sameProcess,
@@ -19,6 +19,7 @@ export const realProcessHost: ProcessHost = {
   stopped: stoppedIn,
   renice: renicePids,
   openFiles: gatherFiles,
+  uidOf: processUid,
   adoptAffinity(pids) {
     const list = /Cpus_allowed_list:\s*(\S+)/.exec(readSmallFile('/proc/self/status') ?? '')?.[1];
     if (!list) return;

@@ -16,7 +16,9 @@
  * The start answers once the program has been executed, or with the shell's reason why not.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { asUserArgv, openJobFiles, prepareJobDirAs, writeAsUser } from './runAsUser.js';
+import { jobEnv, type Account } from './accounts.js';
 import { join } from 'node:path';
 import type { JobRef } from '../../shared/domain/process.js';
 import type { JobRecord, JobSpec } from '../../shared/jobs/job.js';
@@ -28,8 +30,9 @@ import { readStat } from './procTree.js';
 /** fd 3 is the exit file: closed for the command, written by the init after it. */
 export const JOB_INIT = '"$@" 3>&-; echo $? >&3';
 
-export function jobArgv(argv: readonly string[]): string[] {
-  return ['--pid', '--fork', 'setsid', 'sh', '-c', JOB_INIT, 'mosixview-job', ...argv];
+/** unshare's arguments; with `runAs`, the init runs the command as that user (runAsUser.ts). */
+export function jobArgv(argv: readonly string[], runAs?: Account): string[] {
+  return ['--pid', '--fork', 'setsid', 'sh', '-c', runAs ? `${asUserArgv(runAs).join(' ')} ${JOB_INIT}` : JOB_INIT, 'mosixview-job', ...argv];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -99,8 +102,9 @@ async function execOutcome(init: number, dir: string, waitMs = EXEC_WAIT_MS): Pr
     const own = readSmallFile(`/proc/${init}/cmdline`);
     for (const kid of childrenOf(init)) {
       const cmd = readSmallFile(`/proc/${kid}/cmdline`);
-      // Empty while a process execs or once it is a zombie: not an answer yet.
-      if (cmd && own && cmd !== own) return { ran: true };
+      // Empty while a process execs or once it is a zombie: not an answer yet; setpriv
+      // (another user's job) is only on its way to the program.
+      if (cmd && own && cmd !== own && !cmd.startsWith('setpriv\0')) return { ran: true };
     }
     if (!running(init)) return { status: exitStatusIn(dir) };
     await sleep(2);
@@ -159,20 +163,25 @@ export async function spawnJob(
   jobsDir: string,
   given?: JobRef,
   freeId: (pid: number) => number = (pid) => pid,
+  runAs?: Account,
 ): Promise<Started> {
   if (!spec.argv.length || !spec.argv[0]) throw new Error('no command given');
   if (!existsSync(spec.cwd)) throw new Error(`the working directory ${spec.cwd} does not exist on this node`);
-  mkdirSync(jobsDir, { recursive: true, mode: 0o700 });
-  closeLeakedFds();
   // The ID is only known after the fork; the files must be open before it.
   const tmp = join(jobsDir, `.new-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
-  mkdirSync(tmp, { mode: 0o700 });
-  const fds = ['stdout', 'stderr', 'exit'].map((n) => openSync(join(tmp, n), 'a', 0o600));
+  if (runAs) {
+    prepareJobDirAs(runAs, jobsDir, tmp);
+  } else {
+    mkdirSync(jobsDir, { recursive: true, mode: 0o700 });
+    mkdirSync(tmp, { mode: 0o700 });
+  }
+  closeLeakedFds();
+  const fds = openJobFiles(tmp, runAs);
   let child: ReturnType<typeof spawn>;
   try {
-    child = spawn('unshare', jobArgv(spec.argv), {
+    child = spawn('unshare', jobArgv(spec.argv, runAs), {
       cwd: spec.cwd,
-      env: spec.env ?? process.env,
+      env: runAs ? jobEnv(runAs, spec.env) : spec.env ?? process.env,
       // Own process group: stopping or killing the daemon's group leaves jobs alone.
       detached: true,
       stdio: ['ignore', fds[0]!, fds[1]!, fds[2]!],
@@ -214,6 +223,7 @@ export async function spawnJob(
   child.unref();
   const record: JobRecord = {
     ref,
+    ...(spec.owner ? { owner: spec.owner } : {}),
     argv: [...spec.argv],
     cwd: spec.cwd,
     mode: spec.mode,
@@ -232,7 +242,8 @@ export async function spawnJob(
     if (isStartFailureStatus(status)) {
       record.startError = cleanStartError(tail(join(dir, 'stderr')));
       // For the home node of a remote start, which sees the job only through this directory.
-      writeFileSync(join(dir, START_FAILED_FILE), `${status}\n`, { mode: 0o600 });
+      if (runAs) writeAsUser(runAs, join(dir, START_FAILED_FILE), `${status}\n`);
+      else writeFileSync(join(dir, START_FAILED_FILE), `${status}\n`, { mode: 0o600 });
     }
     return { record };
   }

@@ -56,7 +56,8 @@ function buildMigrate(ctx: DaemonContext, services: ServicesFor<'jobs'>): PartsP
     try {
       for (const r of service.registry.list().filter((x) => x.state === 'pending' && x.targets?.length)) {
         const node = r.targets![0]!;
-        const spec: JobSpec = { argv: r.argv, cwd: r.cwd, mode: r.mode };
+        // The copy runs as the job's owner there too.
+        const spec: JobSpec = { argv: r.argv, cwd: r.cwd, mode: r.mode, ...(r.owner ? { owner: r.owner } : {}) };
         try {
           const started = await net.request(node, 'jobs.startRemote', { ...spec, ref: r.ref }, 30_000);
           service.registry.record({ ...r, state: 'away', where: node, dir: started.dir, note: `started on node ${node}` });

@@ -22,8 +22,9 @@ import { join } from 'node:path';
 import type { NodeId } from '../../shared/domain/node.js';
 import { jobKey, type JobRef } from '../../shared/domain/process.js';
 import { criuProblem } from '../jobs/cantMove.js';
+import { strangerIn } from '../jobs/jobOwners.js';
 import type { TargetFacts } from '../../shared/jobs/targetFacts.js';
-import type { JobRecord, MigrationRecord } from '../../shared/jobs/job.js';
+import { ROOT_OWNER, type JobRecord, type MigrationRecord } from '../../shared/jobs/job.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import type { ImageFile } from '../jobs/host.js';
 import type { PageChannel, PagesSeen } from '../jobs/pageChannel.js';
@@ -180,6 +181,15 @@ export class LocalSteps {
       res = await this.jobs.checkpointer.restore(restoreDir);
     } catch (e) {
       throw new RpcError('ERESTORE', (e as Error).message);
+    }
+    // CRIU restores the credentials of the images: the copy must run as the owner the
+    // record names, never as another uid (images from a source that lied about either).
+    const owner = meta.owner ?? ROOT_OWNER;
+    const uidOf = this.jobs.host.uidOf;
+    const uid = uidOf && strangerIn(this.jobs.host.tree(res.pid).map((p) => uidOf(p)), owner);
+    if (uid !== undefined) {
+      this.jobs.host.signal([res.pid], 'SIGKILL');
+      throw new RpcError('ERESTORE', `the restored copy of job ${key} ran as uid ${uid}, but the job is ${owner.user}'s (uid ${owner.uid}): it was discarded; the source keeps the job`);
     }
     this.jobs.host.adoptAffinity(this.jobs.host.tree(res.pid));
     const start = this.jobs.host.startTime(res.pid);

@@ -19,6 +19,7 @@ import type { Clock, Log } from './ports.js';
 import type { PageChannel, PagesSeen } from '../jobs/pageChannel.js';
 import { noFailpoints, type Failpoint } from './failpoints.js';
 import { checkPages, PAGE_PART, splitPart } from './incomingPages.js';
+import { accountHere, runsAsOther } from '../jobs/jobOwners.js';
 
 /** How long a restored copy waits for the source's commit before it is discarded. */
 export const COMMIT_WAIT_MS = 30_000;
@@ -148,6 +149,8 @@ export class TargetSide {
     this.pathOf(id);
     const { jobs } = this.d;
     if (this.d.blocksGuests() && job.ref.home !== jobs.nodeId) throw new RpcError('EBLOCKED', `node ${jobs.nodeId} blocks guest processes (mosctl block)`);
+    // The job runs as its owner here too: this node must know that uid before images come.
+    if (runsAsOther(job.owner)) accountHere(job.owner, `node ${jobs.nodeId}`, 'ECANTMOVE');
     const key = jobKey(job.ref);
     // A new migration of the job means its source settled every earlier one: those are dead.
     for (const [other, m] of this.incoming) if (m.key === key && other !== id) this.discard(other);

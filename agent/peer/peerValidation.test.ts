@@ -65,7 +65,9 @@ describe('peer requests are validated in the peer channel dispatch', () => {
     expect(await refused('balance.arriving', { job: '../x' })).toBe('EINVAL job: expected a job key "HOME.ID" (e.g. "1.496"), got "../x"');
     expect(await refused('jobs.ended', { ref: { home: 1, id: 5 }, on: 2, state: 'running' })).toBe('EINVAL state: expected an end state: "exited", "killed" or "lost", got "running"');
     expect(await refused('mig.begin', { id: '../../etc', job: JOB })).toMatch(/^EINVAL id: expected a migration id .*got "..\/..\/etc"$/);
-    expect(await refused('mig.begin', { id: 'm1', job: { ...JOB, owner: 'root' } })).toBe('EINVAL job.owner: unknown field: send only ref, argv, cwd, mode, dir, startedAt, state, where, pid, pidStart, locked, migrations, lastMigration, exitStatus, startError, targets, frozenBy, moving, stateBeforeFreeze, note, pendingCommit');
+    expect(await refused('mig.begin', { id: 'm1', job: { ...JOB, shell: 'root' } })).toBe('EINVAL job.shell: unknown field: send only ref, owner, argv, cwd, mode, dir, startedAt, state, where, pid, pidStart, locked, migrations, lastMigration, exitStatus, startError, targets, frozenBy, moving, stateBeforeFreeze, note, pendingCommit');
+    // The owner travels with the job: a uid the kernel would take as "no change" never does.
+    expect(await refused('mig.begin', { id: 'm1', job: { ...JOB, owner: { uid: 4294967295, user: 'x' } } })).toBe('EINVAL job.owner.uid: expected a user ID (a whole number from 0 to 4294967294), got 4294967295');
     expect(await refused('mig.begin', { id: 'm1', job: { ...JOB, state: 'zombie' } })).toMatch(/^EINVAL job.state: expected one of "running", .*got "zombie"$/);
     expect(await refused('mig.begin', { id: 'm1', job: { ...JOB, lastMigration: { ...JOB.lastMigration, bytes: -1 } } })).toBe('EINVAL job.lastMigration.bytes: expected a whole number from 0, got -1');
     expect(await refused('mig.begin', { id: 'm1', job: { ...JOB, cwd: 'relative' } })).toMatch(/^EINVAL job.cwd: expected an absolute path/);

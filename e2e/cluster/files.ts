@@ -1,10 +1,13 @@
 /** The files of a run: keys, per-node sshd configs, known_hosts, map and profile. */
 import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { NODE_STATE_DIR, type TestCluster, type TestNode } from './types.js';
+import { NODE_STATE_DIR, type TestCluster, type TestNode, type TestUser } from './types.js';
 import { run } from './sys.js';
 
 export const CRIU_PATH = '/opt/mosixview-criu/bin/criu';
 export const SSHD = '/usr/sbin/sshd';
+
+/** The cluster's non-root users (a cluster file of an older run may lack the second). */
+export const testUsers = (c: TestCluster): TestUser[] => [c.user, ...(c.user2 ? [c.user2] : [])];
 
 function sshdConfig(c: TestCluster, n: TestNode): string {
   return [
@@ -18,7 +21,7 @@ function sshdConfig(c: TestCluster, n: TestNode): string {
     'UsePAM no',
     'StrictModes no',
     'PermitRootLogin prohibit-password',
-    `AllowUsers root ${c.user.name}`,
+    `AllowUsers root ${testUsers(c).map((u) => u.name).join(' ')}`,
     'ClientAliveInterval 0',
     // Tests open many channels over one connection. MaxStartups stays at OpenSSH's default
     // (10:30:100), as on a real node: the GUI bounds its concurrent handshakes below it.
@@ -119,16 +122,23 @@ export async function writeFiles(c: TestCluster): Promise<void> {
   writeFileSync(c.emptyKnownHostsPath, '');
   for (const d of ['sbin', 'etc', 'home/users']) mkdirSync(`${c.dir}/${d}`, { recursive: true });
   mkdirSync(c.rootHome, { recursive: true, mode: 0o700 });
-  mkdirSync(c.user.home, { recursive: true });
-  chownSync(c.user.home, c.user.uid, c.user.uid);
+  for (const u of testUsers(c)) {
+    mkdirSync(u.home, { recursive: true });
+    chownSync(u.home, u.uid, u.uid);
+  }
   writeFileSync(criuWrapper(c), criuWrapperScript(), { mode: 0o755 });
-  writeFileSync(`${c.dir}/etc/passwd`, `${readFileSync('/etc/passwd', 'utf8').trimEnd()}\n${c.user.name}:x:${c.user.uid}:${c.user.uid}:Mosixview test user:/home/${c.user.name}:/bin/sh\n`);
-  writeFileSync(`${c.dir}/etc/group`, `${readFileSync('/etc/group', 'utf8').trimEnd()}\n${c.user.name}:x:${c.user.uid}:\n`);
+  const passwd = testUsers(c).map((u) => `${u.name}:x:${u.uid}:${u.uid}:Mosixview test user:/home/${u.name}:/bin/sh\n`).join('');
+  const group = testUsers(c).map((u) => `${u.name}:x:${u.uid}:\n`).join('');
+  writeFileSync(`${c.dir}/etc/passwd`, `${readFileSync('/etc/passwd', 'utf8').trimEnd()}\n${passwd}`);
+  writeFileSync(`${c.dir}/etc/group`, `${readFileSync('/etc/group', 'utf8').trimEnd()}\n${group}`);
   // The jobs' working directories live on the shared file system, where every user may write.
   mkdirSync(`${c.dir}/shared`, { recursive: true, mode: 0o1777 });
   chmodSync(`${c.dir}/shared`, 0o1777);
   const known: string[] = [];
   for (const n of c.nodes) {
+    // A node's /var/lib, as on a real one: every user passes through it to the agent's socket.
+    mkdirSync(`${n.dir}/varlib`, { recursive: true, mode: 0o755 });
+    chmodSync(`${n.dir}/varlib`, 0o755);
     mkdirSync(n.stateDir, { recursive: true, mode: 0o700 });
     if (n.ownSystem) mkdirSync(`${n.dir}/system`);
     await keygen(`${n.dir}/host_ed25519`, n.hostname);

@@ -15,7 +15,7 @@ import { nodeInitScript, writeFiles } from './files.js';
 import { sshExec } from './nodeOps.js';
 import { ip, listLinks, listNetns, parsePrefix, prefixesOverlap, processRunning, run, usedPrefixes, waitUntil } from './sys.js';
 
-export type { SshOptions, SshResult, TestCluster, TestNode } from './types.js';
+export type { SshOptions, SshResult, TestCluster, TestNode, TestUser } from './types.js';
 export { downAll, downCluster, downDeadTestClusters, leftovers, listRunIds, readClusterFile } from './teardown.js';
 export { CRIU_PATH } from './files.js';
 export { cutLink, inNode, nodeNsPid, nodeProcessCount, restoreLink, signalInNode, sshExec } from './nodeOps.js';
@@ -176,6 +176,7 @@ export async function upCluster(opts: UpOptions): Promise<TestCluster> {
       rootHome: `${dir}/home/root`,
       jobsDir: `${dir}/home/root/.mosixview/jobs`,
       user: { name: 'mvuser', uid: 1500, home: `${dir}/home/users/mvuser` },
+      user2: { name: 'mvuser2', uid: 1501, home: `${dir}/home/users/mvuser2` },
       profilePath: `${dir}/profile.json`,
       mapPath: `${dir}/hpc.map`,
       knownHostsPath: `${dir}/known_hosts`,

@@ -39,6 +39,13 @@ export interface TestNode {
   ownSystem?: boolean;
 }
 
+export interface TestUser {
+  name: string;
+  uid: number;
+  /** Seen from the machine; /home/<name> inside a node. */
+  home: string;
+}
+
 export interface TestCluster {
   runId: string;
   /**
@@ -52,7 +59,9 @@ export interface TestCluster {
   /** Where mosrun puts job directories by default (~/.mosixview/jobs of root), seen from the machine. */
   jobsDir: string;
   /** A non-root user on every node (same key as root), with a shared home. */
-  user: { name: string; uid: number; home: string };
+  user: TestUser;
+  /** A second non-root user, set up like the first: jobs of two users on one agent. */
+  user2: TestUser;
   profilePath: string;
   mapPath: string;
   knownHostsPath: string;

@@ -68,16 +68,19 @@ test('as unkind as a real cluster: /tmp, /var/tmp and the agent state are each n
   expect(env.stdout.trim().split('\n')).toEqual(['/usr/local/sbin/criu', '1']); // MOSIXVIEW_FAILPOINTS only
 });
 
-test('a non-root user logs in to every node with a shared home of its own', async () => {
+test('two non-root users log in to every node, each with a shared home of their own', async () => {
   const k = c();
-  for (const n of k.nodes) {
-    const r = await sshExec(k, n.id, 'id -un; id -u; echo "$HOME"; touch ~/.x && echo writes-home; ls /var/lib/mosixview 2>&1 | head -1', { user: k.user.name });
-    expect(r.code, r.stderr).toBe(0);
-    const [name, uid, home, writes, state] = r.stdout.trim().split('\n');
-    expect([name, Number(uid), home, writes]).toEqual([k.user.name, k.user.uid, `/home/${k.user.name}`, 'writes-home']);
-    expect(state).toMatch(/Permission denied/);
+  for (const u of [k.user, k.user2]) {
+    for (const n of k.nodes) {
+      const r = await sshExec(k, n.id, 'id -un; id -u; echo "$HOME"; touch ~/.x && echo writes-home; ls /var/lib/mosixview 2>&1 | head -1', { user: u.name });
+      expect(r.code, r.stderr).toBe(0);
+      const [name, uid, home, writes, state] = r.stdout.trim().split('\n');
+      expect([name, Number(uid), home, writes]).toEqual([u.name, u.uid, `/home/${u.name}`, 'writes-home']);
+      expect(state).toMatch(/Permission denied/);
+    }
+    expect(existsSync(`${u.home}/.x`)).toBe(true);
   }
-  expect(existsSync(`${k.user.home}/.x`)).toBe(true);
+  expect(k.user.uid).not.toBe(k.user2.uid);
 });
 
 test('node 2 sees a different number of CPUs', async () => {

@@ -43,8 +43,24 @@ export interface MigrationRecord {
   phases?: { dumpMs: number; sendMs: number; restoreMs: number; commitMs?: number };
 }
 
+/**
+ * Whom a job runs as: the caller who started it, as its home agent identified them
+ * (agent/daemon/callerIdentity.ts). Every node it visits runs it with this uid, and looks up
+ * the user's groups and home in its own account database (same uids on every node).
+ */
+export interface JobOwner {
+  uid: number;
+  /** The user's name at the job's home (for messages and the process list). */
+  user: string;
+}
+
+/** Jobs recorded before owners were: they ran as the agent's user, root. */
+export const ROOT_OWNER: JobOwner = { uid: 0, user: 'root' };
+
 export interface JobRecord {
   ref: JobRef;
+  /** Whom the job runs as; absent in records of older agents (root). */
+  owner?: JobOwner;
   argv: string[];
   cwd: string;
   mode: RunMode;
@@ -96,6 +112,11 @@ export interface JobSpec {
   jobsDir?: string;
   /** Node IDs known in the cluster (for parallel with invert). */
   nodes?: NodeId[];
+  /**
+   * Whom to run it as. Never taken from a client: the daemon sets it to the identified
+   * caller (agent/daemon/requestGuard.ts); a peer's remote start carries the home's.
+   */
+  owner?: JobOwner;
 }
 
 /** startJobHere's input: the spec plus the identity the home node gave it (remote starts). */

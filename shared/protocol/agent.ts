@@ -96,9 +96,22 @@ export interface ClusterConfigure {
   off?: boolean;
 }
 
+/** The caller a connection acts for, once proved (root may act on every job). */
+export interface CallerInfo {
+  uid: number;
+  user: string;
+}
+
 /** Requests every agent serves from the start: identity, samples, speed. */
 export type CoreAgentRequests = {
   hello: { req: { client: 'gui' | 'cli'; version: string }; res: AgentHello };
+  /**
+   * Who the caller is (agent/daemon/callerIdentity.ts): the client claims its uid, the agent
+   * writes a nonce into `file`, readable by that uid alone; auth.prove sends it back.
+   */
+  'auth.challenge': { req: { uid: number }; res: { file: string } };
+  /** The nonce read from the challenge's file: from now on this connection acts as that uid. */
+  'auth.prove': { req: { nonce: string }; res: CallerInfo };
   /** A fresh sample, taken now. */
   sample: { req: null; res: NodeSample };
   /** Start (on) or stop (off) the "sample" event of every tick (1 s) on this connection. */

@@ -1,6 +1,7 @@
 /** One validator per request of the whole agent protocol (agent.ts), run once in the daemon's dispatch. */
 import type { AgentRequests, CoreAgentRequests } from './agent.js';
 import { MAX_NODE } from './fields.validate.js';
+import { MAX_UID } from './jobRecord.validate.js';
 import { speed } from './api.validate.js';
 import { bool, int, none, obj, oneOf, optional, orNull, str, type Validators } from './validate.js';
 import { jobAgentValidators, fileAgentValidators } from './agentJobs.validate.js';
@@ -11,6 +12,8 @@ const keyIdText = str({ max: 64, want: 'a key ID (as cluster.info shows it)' });
 
 const coreAgentValidators = {
   hello: obj({ client: oneOf(['gui', 'cli'] as const), version: str({ max: 200 }) }),
+  'auth.challenge': obj({ uid: int(0, MAX_UID, `your user ID (0 to ${MAX_UID})`) }),
+  'auth.prove': obj({ nonce: str({ min: 1, max: 200, want: 'the nonce read from the challenge file' }) }),
   sample: none,
   subscribe: obj({ on: bool }),
   procs: none,

@@ -11,7 +11,7 @@ export const ERROR_CODES = {
   EINVAL: 'a request parameter is missing, malformed or out of range: fix the value the message names',
   ENOCHANNEL: 'the window asked the main process for a request it does not serve: reload the window; if it stays, the window and the main process are of different builds',
   ENOMETHOD: 'the other side does not serve this request: its agent is of another version; reconnect the node so Mosixview deploys its own agent',
-  EPERM: 'not allowed: the request came from an untrusted sender, or the agent lacks the right (renice below 0): act from a Mosixview window, or run the agent as root',
+  EPERM: 'not allowed: the request came from an untrusted sender, needs root, or the agent lacks the right (renice below 0): act from a Mosixview window, run it as root, or run the agent as root',
 
   // Connections
   ETIMEDOUT: 'no answer in time: the node or its agent is overloaded or unreachable; try again, and look at its row in the main window',
@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   EBUSY: 'the job is in a state that refuses this now (not started yet, being moved, running elsewhere): wait, or do what the message says first',
   EMOVING: 'the job is being moved and is frozen meanwhile: try again in a few seconds; it settles by itself',
   EALREADY: 'it already is as asked (Home on a job at home, Best on the best node): nothing to do',
+  ENOTOWNER: "the job or process belongs to another user: only its owner or root may signal, renice, move, lock or kill it; ask its owner or the node's admin",
   EEXIST: 'the job already runs on the target node: a second copy is refused; nothing to do',
 
   // Migration

@@ -3,7 +3,7 @@
  * source sends the whole record, its target answers with one. Every field is checked and an
  * unknown one refused, so a peer's record never puts a field on disk that this agent does not know.
  */
-import { JOB_STATES, type JobRecord, type MigrationRecord } from '../jobs/job.js';
+import { JOB_STATES, type JobOwner, type JobRecord, type MigrationRecord } from '../jobs/job.js';
 import { absPath, argv, jobRef, MAX_NODE, MAX_PID, nodeId, runMode } from './fields.validate.js';
 import { array, bool, int, num, obj, oneOf, optional, refine, show, str, type Validator } from './validate.js';
 
@@ -34,9 +34,20 @@ export const migrationRecord: Validator<MigrationRecord> = obj({ ...migrationFie
 
 const text = str({ max: 65536 });
 
+/** uid_t is 32 bits and (uid_t)-1 means "no change" to the kernel: never an owner. */
+export const MAX_UID = 0xfffffffe;
+export const jobOwner: Validator<JobOwner> = obj(
+  {
+    uid: int(0, MAX_UID, `a user ID (a whole number from 0 to ${MAX_UID})`),
+    user: refine(str({ min: 1, max: 256, want: 'a user name' }), (u) => (/^[^\s:/]+$/.test(u) ? undefined : { says: `expected a user name (no blanks, ":" or "/"), got ${show(u)}` })),
+  },
+  'the job\'s owner { uid, user }',
+);
+
 export const jobRecord: Validator<JobRecord> = obj(
   {
     ref: jobRef,
+    owner: optional(jobOwner),
     argv,
     cwd: absPath,
     mode: runMode,

@@ -2,7 +2,7 @@
 import { PAGE_PART, type PeerJobRequests } from './peerJobs.js';
 import { jobSpecFields } from './agentJobs.validate.js';
 import { absPath, jobRef, jobSignal, migrateTo, nice, nodeId } from './fields.validate.js';
-import { jobRecord, migrationId, migrationRecord, unstampedMigration } from './jobRecord.validate.js';
+import { jobOwner, jobRecord, migrationId, migrationRecord, unstampedMigration } from './jobRecord.validate.js';
 import { array, custom, dict, int, invalid, none, obj, oneOf, optional, refine, show, type Validators } from './validate.js';
 
 /** What the source sent on each page channel of a migration, by part ('' one dump, 'pre1'.., 'final'). */
@@ -39,5 +39,6 @@ export const peerJobValidators = {
   'mig.signal': obj({ ref: jobRef, signal: jobSignal }),
   'mig.renice': obj({ ref: jobRef, nice }),
   'share.look': obj({ markers: array(shareMarker, { max: MAX_SHARE_MARKERS }), files: array(absPath, { max: MAX_SHARE_FILES }) }),
-  'jobs.startRemote': obj({ ...jobSpecFields, ref: jobRef }),
+  // The owner is the home's identified caller: the target runs the job as that uid.
+  'jobs.startRemote': obj({ ...jobSpecFields, ref: jobRef, owner: optional(jobOwner) }),
 } satisfies Validators<PeerJobRequests>;
