@@ -18,13 +18,15 @@ export interface AnnotateFacts {
   criu: CriuFacts | undefined;
   /** Why a job in that working directory could go nowhere (no other node shares it), as known now. */
   cwdProblem?: (cwd: string) => string | undefined;
+  /** Why a job of this owner cannot move from here (another user's, and CRIU may not checkpoint it). */
+  ownerProblem?: (owner: JobRecord['owner']) => string | undefined;
 }
 
 /**
  * Marks job processes and guests; every other process says why it cannot move. Jobs of
  * this node that run elsewhere are added, under their PID, with the node they run on.
  */
-export function annotateJobs(procs: ProcInfo[], { records, here, user, criu: facts, cwdProblem }: AnnotateFacts): ProcInfo[] {
+export function annotateJobs(procs: ProcInfo[], { records, here, user, criu: facts, cwdProblem, ownerProblem }: AnnotateFacts): ProcInfo[] {
   const deputies = awayHere(records, here).map((r) => deputyRow(r, user));
   const running = records.filter((r) => r.where === 0 && r.pid);
   const owner = descendantsIn(procs, running.map((r) => r.pid!));
@@ -38,7 +40,7 @@ export function annotateJobs(procs: ProcInfo[], { records, here, user, criu: fac
     const q: ProcInfo = { ...p, job: r.ref, where: 0 };
     if (r.ref.home !== here) q.guestFrom = r.ref.home;
     if (r.state === 'frozen' && r.moving) q.moving = { from: r.moving.from, to: r.moving.to };
-    const why = summarizeReasons([modeForbidsMigration(r.mode), r.locked ? 'it is locked' : undefined, criu, shared.get(init!)].filter((s): s is string => !!s));
+    const why = summarizeReasons([modeForbidsMigration(r.mode), r.locked ? 'it is locked' : undefined, criu, ownerProblem?.(r.owner), shared.get(init!)].filter((s): s is string => !!s));
     if (why) q.cantMove = why;
     return q;
   }).concat(deputies);

@@ -5,7 +5,9 @@
 import type { NodeId } from '../../shared/domain/node.js';
 import { modeForbidsMigration, type RunMode } from '../../shared/jobs/runModes.js';
 import type { CriuFacts, PathView, TargetFacts, Visibility } from '../../shared/jobs/targetFacts.js';
+import type { JobOwner } from '../../shared/jobs/job.js';
 import { firstRootOf, under } from './sharedPaths.js';
+import { otherUidReason } from './otherUids.js';
 
 export const MIN_CRIU_MAJOR = 4;
 
@@ -40,6 +42,9 @@ export interface MoveFacts {
    * any other node): agent/jobs/shareDetector.ts. Configured roots override it.
    */
   seen?: ReadonlyMap<string, Visibility>;
+  /** The job's owner when another user than the agent's, and whether CRIU here may checkpoint that (otherUids.ts). */
+  otherOwner?: JobOwner;
+  checkpointsOtherUids?: boolean;
 }
 
 /** Devices that exist, with the same meaning, on every Linux node. */
@@ -123,6 +128,7 @@ export function cantMoveReasons(f: MoveFacts): string[] {
   else if (f.locked) out.push('it is locked: unlock it first (migrator or "migrate PID unlock")');
   const src = criuProblem(0, f.source.criu);
   if (src) out.push(src);
+  if (f.otherOwner && f.checkpointsOtherUids === false) out.push(otherUidReason(f.otherOwner));
   const t = f.target;
   const name = t ? `node ${t.node}` : 'other nodes';
   if (t) {

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import type { NodeId } from '../../shared/domain/node.js';
 import { jobKey, type JobRef, type ProcInfo } from '../../shared/domain/process.js';
 import { REMOTE_ID_BASE, type JobRecord, type JobSpec, type RemoteJobSpec } from '../../shared/jobs/job.js';
-import { cantMoveReasons } from './cantMove.js';
 import type { CriuFacts, TargetFacts } from '../../shared/jobs/targetFacts.js';
 import { remoteTargets } from '../../shared/jobs/runModes.js';
 import type { ProcTarget, JobSignal } from '../../shared/protocol/agentJobs.js';
@@ -21,7 +20,9 @@ import { agentUser, endedAway } from './awayJobs.js';
 import { annotateJobs } from './annotate.js';
 import { startNodesProblem } from './startNodes.js';
 import { log } from '../log/log.js';
-import { filesSeen, type ShareDetector } from './shareDetector.js';
+import type { ShareDetector } from './shareDetector.js';
+import { checkMove } from './moveCheck.js';
+import { otherUidProblem } from './otherUids.js';
 import { accountHere, ownedBy, ownJobsDir, runsAsOther } from './jobOwners.js';
 import type { Owned } from '../daemon/requestAccess.js';
 
@@ -283,7 +284,7 @@ export class JobsService {
    * this node that run elsewhere are added, under their PID, with the node they run on.
    */
   annotate(procs: ProcInfo[]): ProcInfo[] {
-    return annotateJobs(procs, { records: this.registry.list(), here: this.nodeId, user: this.user, criu: this.criuFacts, cwdProblem: (cwd) => this.cwdProblem(cwd) });
+    return annotateJobs(procs, { records: this.registry.list(), here: this.nodeId, user: this.user, criu: this.criuFacts, cwdProblem: (cwd) => this.cwdProblem(cwd), ownerProblem: otherUidProblem });
   }
 
   /** Why a job in `cwd` could go nowhere, as far as is known now (the balancer's candidates; never waits). */
@@ -291,23 +292,8 @@ export class JobsService {
     return this.opts.shares?.cwdProblem(cwd);
   }
 
-  /** Full check with open files, for the migrator and before a migration. */
-  async check(t: ProcTarget, target?: TargetFacts): Promise<string[]> {
-    const criu = await this.criu();
-    let job: JobRecord | undefined;
-    let pids: number[] = [];
-    try {
-      ({ job, pids } = this.resolve(t));
-    } catch (e) {
-      return [(e as Error).message];
-    }
-    const source = { node: this.nodeId, criu, sharedRoots: this.config.sharedRoots, localRoots: this.config.localRoots };
-    if (!job) return cantMoveReasons({ isJob: false, locked: false, source, files: [] });
-    const files = this.host.openFiles(pids);
-    const seen = this.opts.shares && (await filesSeen(this.opts.shares, files, job.cwd, target?.node));
-    return cantMoveReasons({
-      isJob: true, locked: job.locked, mode: job.mode, home: job.ref.home, source, files,
-      ...(target ? { target } : {}), ...(seen ? { seen } : {}),
-    });
+  /** Full check with open files, for the migrator and before a migration (moveCheck.ts). */
+  check(t: ProcTarget, target?: TargetFacts): Promise<string[]> {
+    return checkMove(this, this.opts.shares, t, target);
   }
 }
