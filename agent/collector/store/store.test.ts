@@ -164,7 +164,7 @@ describe('history store', () => {
       if (JSON.stringify(visibleAll(before)) !== fullJson[whole]) expect(visibleAll(before), `cut at ${cut}`).toEqual(visibleAll(full.slice(0, whole)));
       expect(got[got.length - 1]!.t).toBe(9_999_999_999_000);
     }
-  });
+  }, 120_000); // exhaustive (every byte): seconds on a quiet machine, far more on a busy one
 
   it('crash recovery: zeros or garbage after the last record (power loss) are dropped', () => {
     const recs = writeDay(10);
