@@ -1,19 +1,11 @@
 // @vitest-environment jsdom
 /** The main window's host key dialog: one prompt, a new cluster's many, a rejected node asked again. */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { HostKeyPrompt } from '../../../shared/protocol/api.js';
-import { clusterActions } from '../../store/clusterStore.js';
-import { renderCluster, row, rowMessage, upView } from './mainWindow.test-util.js';
+import { freshStoreEachTest, renderCluster, row, rowMessage, upView } from './mainWindow.test-util.js';
 
-beforeEach(() => {
-  clusterActions.reset();
-});
-
-afterEach(() => {
-  cleanup();
-  vi.useRealTimers();
-});
+freshStoreEachTest();
 
 describe('MainWindow host keys', () => {
   it('the host key dialog shows the fingerprint and Accept answers yes', async () => {

@@ -1,24 +1,16 @@
 // @vitest-environment jsdom
 /** The main window's speed sliders: debounce, errors per row, one shared range, and replay greying them. */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { ClusterMoment } from '../../../shared/protocol/agentHistory.js';
 import { RpcError } from '../../../shared/protocol/rpc.js';
 import { clusterActions, useCluster } from '../../store/clusterStore.js';
-import { renderCluster, row, rowMessage, upView } from './mainWindow.test-util.js';
+import { freshStoreEachTest, renderCluster, row, rowMessage, upView } from './mainWindow.test-util.js';
 
 const lampRenders = vi.hoisted(() => new Map<number, number>());
 vi.mock('../../components/Lamp.js', async (importOriginal) => (await import('./lampCounter.test-util.js')).countingLamp(await importOriginal(), lampRenders));
 
-beforeEach(() => {
-  clusterActions.reset();
-  lampRenders.clear();
-});
-
-afterEach(() => {
-  cleanup();
-  vi.useRealTimers();
-});
+freshStoreEachTest(lampRenders);
 
 describe('MainWindow speed', () => {
   it('moving a speed slider sets the speed after the debounce, once', async () => {

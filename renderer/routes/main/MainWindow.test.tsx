@@ -1,23 +1,15 @@
 // @vitest-environment jsdom
 /** The main window's rows: map order, one row re-rendered per update, Autorefresh, the efficiency bar. */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { clusterEfficiency } from '../../../shared/loadFigures.js';
-import { clusterActions, useCluster } from '../../store/clusterStore.js';
-import { MAP_ORDER, renderCluster, row, rowMessage, upView } from './mainWindow.test-util.js';
+import { useCluster } from '../../store/clusterStore.js';
+import { MAP_ORDER, freshStoreEachTest, renderCluster, row, rowMessage, upView } from './mainWindow.test-util.js';
 
 const lampRenders = vi.hoisted(() => new Map<number, number>());
 vi.mock('../../components/Lamp.js', async (importOriginal) => (await import('./lampCounter.test-util.js')).countingLamp(await importOriginal(), lampRenders));
 
-beforeEach(() => {
-  clusterActions.reset();
-  lampRenders.clear();
-});
-
-afterEach(() => {
-  cleanup();
-  vi.useRealTimers();
-});
+freshStoreEachTest(lampRenders);
 
 describe('MainWindow', () => {
   it('shows 100 nodes in map order with accessible controls', async () => {

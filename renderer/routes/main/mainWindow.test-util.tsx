@@ -1,10 +1,23 @@
 /** The main window's test stand-ins: node views, a bridge wired to the store as renderer/main.tsx wires it, row lookups. */
-import { act, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, vi } from 'vitest';
+import { act, cleanup, render, screen, within } from '@testing-library/react';
 import type { ClusterSnapshot, HostKeyPrompt } from '../../../shared/protocol/api.js';
 import type { NodeSample, NodeView } from '../../../shared/domain/node.js';
 import { clusterActions } from '../../store/clusterStore.js';
 import { MainWindow } from './MainWindow.js';
 import { fakeBridge } from '../../components/fakeBridge.test-util.js';
+
+/** Each test starts from an empty store (and a cleared render counter) and ends unmounted on real timers. */
+export function freshStoreEachTest(renders?: Map<number, number>): void {
+  beforeEach(() => {
+    clusterActions.reset();
+    renders?.clear();
+  });
+  afterEach(() => {
+    cleanup();
+    vi.useRealTimers();
+  });
+}
 
 export function sample(t: number, over: Partial<NodeSample> = {}): NodeSample {
   return {
