@@ -128,3 +128,25 @@ test("A moves her job: it runs as A on the node it moved to (where CRIU may chec
   expect(aKill.code, aKill.stderr).toBe(0);
   await expect.poll(() => processesIn(cluster, job.dir), { timeout: 15_000 }).toEqual({ 1: [], 2: [], 3: [], 4: [] });
 });
+
+test("runon: A's job started on node 2 runs there as A; B may not kill it; A's kill from home ends it", async ({ cluster }) => {
+  const [a, b] = [cluster.user, cluster.user2];
+  const dir = `${cluster.dir}/shared/users-runon-${process.pid}-${Date.now()}`;
+  mkdirSync(dir);
+  writeFileSync(`${dir}/job.js`, counterJs());
+  chownSync(dir, a.uid, a.uid);
+  const started = await as(cluster, a, 1, `cd ${dir} && ${tool(cluster, 'runon')} 2 ${process.execPath} job.js`);
+  expect(started.code, started.stderr).toBe(0);
+  const key = /job (1\.\d+) started on node 2/.exec(started.stdout)?.[1];
+  expect(key, started.stdout).toBeDefined();
+  const uids = `${a.uid}/${a.uid}/${a.uid}/${a.uid}`;
+  // One copy, on node 2, its command as A (its init and unshare root's, as at home).
+  await expect.poll(() => processesIn(cluster, dir), { timeout: 20_000 }).toEqual({ 1: [], 2: [`node ${uids}`, `sh ${ROOT}`, `unshare ${ROOT}`], 3: [], 4: [] });
+  const id = key!.split('.')[1];
+  const bKill = await as(cluster, b, 1, `${tool(cluster, 'migrate')} ${id} kill`);
+  expect([bKill.code, bKill.stderr]).toEqual([1, `migrate: ${refusalOf(cluster, key!, 'kill')}\n`]);
+  expect(await processesIn(cluster, dir)).toEqual({ 1: [], 2: [`node ${uids}`, `sh ${ROOT}`, `unshare ${ROOT}`], 3: [], 4: [] });
+  const aKill = await as(cluster, a, 1, `${tool(cluster, 'migrate')} ${id} kill`);
+  expect(aKill.code, aKill.stderr).toBe(0);
+  await expect.poll(() => processesIn(cluster, dir), { timeout: 15_000 }).toEqual({ 1: [], 2: [], 3: [], 4: [] });
+});
