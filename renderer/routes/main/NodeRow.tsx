@@ -22,7 +22,6 @@ export const NodeRow = memo(function NodeRow({ id, bridge, onOpenNode }: {
   // One subscription per row, compared field by field: a view that changes nothing shown re-renders nothing.
   const row = useCluster(useShallow((st) => rowFigures(st, id)));
   if (!row) return null;
-  const up = row.status === 'up';
 
   const setSpeed = async (speed: number) => {
     try {
@@ -43,7 +42,7 @@ export const NodeRow = memo(function NodeRow({ id, bridge, onOpenNode }: {
         <button type="button" className="procs-button" aria-label={`Processes of node ${id}`} title="process box (Mosixview client)" onClick={() => openWindow(routes.procs(id), `procs-${id}`)}>procs</button>
       </td>
       <td>
-        <SpeedSlider id={id} speed={row.speed} max={row.speedMax} disabled={!up || row.replaying} why={row.replaying ? REPLAY_NOTE : undefined} onCommit={setSpeed} />
+        <SpeedSlider id={id} speed={row.speed} max={row.speedMax} disabled={row.speed === undefined || row.replaying} why={row.replaying ? REPLAY_NOTE : undefined} onCommit={setSpeed} />
       </td>
       <td><Bar label={`Load of node ${id}`} percent={row.loadPercent} tone={toneOf(row.loadPercent)} /></td>
       <td><Bar label={`Memory of node ${id}`} percent={row.memPercent} text={row.memText} /></td>
