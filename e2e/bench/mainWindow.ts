@@ -270,7 +270,7 @@ export function mainWindowSection(r: MainWindowBench, m = machine()): string {
     '(renderer/store/wireCluster.ts), a row re-renders only when a figure it shows changed (renderer/routes/main/rowFigures.ts),',
     'and each bar is `contain: strict` (a new figure lays out and paints that bar alone).',
     'What is left is mostly the messages: 128 WebSocket messages a second, each its own task (receive, parse, dispatch), were about',
-    'half of the main window\'s time in the traces and most of the baseline\'s; one batched event a second from the main process',
+    'half of the main window\'s time in the traces (the baseline pays the same); one batched event a second from the main process',
     '(electron/core/clusterService.ts emits a `node.view` per node) would remove most of that, and the 16 ms goal needs it.',
     '',
     'Reproduce: `npm run bench -- --only mainwindow` (3 minutes; `--minutes N` for a shorter or longer run), or',
