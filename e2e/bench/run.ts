@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only NAME]`: runs the benchmarks and rewrites their sections of
+ * `npm run bench [-- --only NAME] [--minutes N]` (--minutes: mainwindow's length): runs the benchmarks and rewrites their sections of
  * docs/BENCHMARKS.md (see report.ts). Expects a fresh `node build/build.mjs` (npm run bench
  * does it). Sections of benchmarks not run here are left as they are.
  */
@@ -9,6 +9,7 @@ import { BENCHMARKS_MD, machine, machineLine, writeBenchSection } from './report
 import { BALANCING_TITLE, balancingSection } from './balancing.js';
 import { MIGRATION_TITLE, migrationSection } from './migrationReport.js';
 import { HISTORY_TITLE, benchHistory, historySection } from './history.js';
+import { MAINWINDOW_TITLE, benchMainWindow, mainWindowSection, minutesArg } from './mainWindow.js';
 
 interface Bench {
   title: string;
@@ -21,6 +22,7 @@ const BENCHES: Record<string, Bench> = {
   migration: { title: MIGRATION_TITLE, run: migrationSection },
   // historySection carries its own heading: strip it, run() adds the title.
   history: { title: HISTORY_TITLE, run: async () => historySection(await benchHistory()).replace(/^## [^\n]*\n\n/, '') },
+  mainwindow: { title: MAINWINDOW_TITLE, run: async () => mainWindowSection(await benchMainWindow(minutesArg(process.argv.slice(2)))) },
   'sample-cost': {
     title: 'Agent sample vs ps',
     async run() {

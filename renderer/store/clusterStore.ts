@@ -1,6 +1,7 @@
 /**
  * Cluster state in the renderer: one slice of node views keyed by node ID. Rows select
- * their own node, so an update of one node re-renders only its row. The state changes only
+ * what they show of their own node, so an update of one node re-renders only its row, and
+ * only if something shown changed (routes/main/rowFigures.ts). The state changes only
  * through `clusterActions` (the lint rule in eslint.config.mjs refuses `useCluster.setState`
  * elsewhere), so what `mode` means is decided here, once.
  */
@@ -68,9 +69,17 @@ export const clusterActions = {
     });
   },
   applyView(v: NodeView): void {
+    clusterActions.applyViews([v]);
+  },
+  /** Live views of many nodes as one change (one render of the window; of one node, the last wins). */
+  applyViews(views: readonly NodeView[]): void {
     const st = useCluster.getState();
-    if (st.mode !== 'live' || !(v.id in st.nodes)) return;
-    useCluster.setState({ nodes: { ...st.nodes, [v.id]: v }, speedMax: widenSpeedMax(st.speedMax, [v]) });
+    if (st.mode !== 'live') return;
+    const known = views.filter((v) => v.id in st.nodes);
+    if (known.length === 0) return;
+    const nodes = { ...st.nodes };
+    for (const v of known) nodes[v.id] = v;
+    useCluster.setState({ nodes, speedMax: widenSpeedMax(st.speedMax, known) });
   },
   addPrompt(p: HostKeyPrompt): void {
     useCluster.setState((st) => ({ prompts: [...st.prompts.filter((x) => x.promptId !== p.promptId), p] }));

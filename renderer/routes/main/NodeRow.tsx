@@ -1,10 +1,11 @@
 import { memo } from 'react';
-import { useCluster, selectNode, clusterActions } from '../../store/clusterStore.js';
+import { useShallow } from 'zustand/react/shallow';
+import { useCluster, clusterActions } from '../../store/clusterStore.js';
 import { Lamp } from '../../components/Lamp.js';
 import { Bar, toneOf } from '../../components/Bar.js';
 import { SpeedSlider } from './SpeedSlider.js';
 import { RowStatus } from './RowStatus.js';
-import { formatKb, loadPercent, memoryUsedPercent } from '../../../shared/loadFigures.js';
+import { rowFigures } from './rowFigures.js';
 import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 import { openWindow } from '../../windows.js';
 import { routes } from '../../../shared/windows.js';
@@ -18,18 +19,9 @@ export const NodeRow = memo(function NodeRow({ id, bridge, onOpenNode }: {
   bridge: MosixviewBridge;
   onOpenNode: (id: number) => void;
 }) {
-  const node = useCluster(selectNode(id));
-  const nslookup = useCluster((s) => s.nslookup);
-  const actionError = useCluster((s) => s.actionErrors[id]);
-  const replaying = useCluster((s) => s.mode === 'replay');
-  const speedMax = useCluster((s) => s.speedMax);
-  if (!node) return null;
-  const s = node.status === 'up' ? node.sample : undefined;
-  const load = s && loadPercent(s);
-  const mem = s && memoryUsedPercent(s);
-  const name = nslookup
-    ? `${s?.hostname ?? node.host}${node.address && node.address !== (s?.hostname ?? node.host) ? ` (${node.address})` : ''}`
-    : node.host;
+  // One subscription per row, compared field by field: a view that changes nothing shown re-renders nothing.
+  const row = useCluster(useShallow((st) => rowFigures(st, id)));
+  if (!row) return null;
 
   const setSpeed = async (speed: number) => {
     try {
@@ -41,27 +33,21 @@ export const NodeRow = memo(function NodeRow({ id, bridge, onOpenNode }: {
   };
 
   return (
-    <tr aria-label={`Node ${id} row`} className={`node-row node-${node.status}`}>
-      <td><Lamp id={id} status={node.status} reason={node.reason} cutOff={node.isolated} /></td>
+    <tr aria-label={`Node ${id} row`} className={`node-row node-${row.status}`}>
+      <td><Lamp id={id} status={row.status} reason={row.reason} cutOff={row.isolated} /></td>
       <td className="host-cell">
-        <button type="button" className="host-button" aria-label={`Node ${id}`} title={`${node.host}: node configuration`} onClick={() => onOpenNode(id)}>
-          {name}
+        <button type="button" className="host-button" aria-label={`Node ${id}`} title={`${row.host}: node configuration`} onClick={() => onOpenNode(id)}>
+          {row.name}
         </button>
         <button type="button" className="procs-button" aria-label={`Processes of node ${id}`} title="process box (Mosixview client)" onClick={() => openWindow(routes.procs(id), `procs-${id}`)}>procs</button>
       </td>
       <td>
-        <SpeedSlider id={id} speed={s?.speed} max={speedMax} disabled={!s || replaying} why={replaying ? REPLAY_NOTE : undefined} onCommit={setSpeed} />
+        <SpeedSlider id={id} speed={row.speed} max={row.speedMax} disabled={row.speed === undefined || row.replaying} why={row.replaying ? REPLAY_NOTE : undefined} onCommit={setSpeed} />
       </td>
-      <td><Bar label={`Load of node ${id}`} percent={load} tone={toneOf(load)} /></td>
-      <td>
-        <Bar
-          label={`Memory of node ${id}`}
-          percent={mem}
-          text={s ? `${Math.round(mem ?? 0)}% used, ${formatKb(s.mem.availableKb)} available` : undefined}
-        />
-      </td>
-      <td className="cpus" aria-label={`CPUs of node ${id}`}>{s ? s.cpus : '-'}</td>
-      <RowStatus node={node} actionError={actionError} bridge={bridge} />
+      <td><Bar label={`Load of node ${id}`} percent={row.loadPercent} tone={toneOf(row.loadPercent)} /></td>
+      <td><Bar label={`Memory of node ${id}`} percent={row.memPercent} text={row.memText} /></td>
+      <td className="cpus" aria-label={`CPUs of node ${id}`}>{row.cpus ?? '-'}</td>
+      <RowStatus node={row} actionError={row.actionError} bridge={bridge} />
     </tr>
   );
 });

@@ -45,7 +45,7 @@ export function snapshotOf(nodes: NodeView[], prompts: HostKeyPrompt[] = []): Cl
   return { name: 'testcluster', source: 'profile', nodes, hostKeyPrompts: prompts };
 }
 
-/** The shared stand-in with the main window's channels, wired to the store as renderer/main.tsx does. */
+/** The shared stand-in with the main window's channels, wired to the store as renderer/main.tsx does, but each view applied at once (no frames: store/wireCluster.ts). */
 export function clusterBridge(snapshot: ClusterSnapshot) {
   const fb = fakeBridge({ 'cluster.get': () => snapshot, 'cluster.refresh': () => snapshot, 'node.setSpeed': (r) => ({ speed: r.speed }), 'hostKey.answer': () => null, 'hostKey.askAgain': () => null });
   fb.bridge.on('node.view', (v) => clusterActions.applyView(v));

@@ -1,0 +1,76 @@
+// @vitest-environment jsdom
+/** Node views gathered and applied together: when the flushes run, and what they apply. */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { NodeView } from '../../shared/domain/node.js';
+import { fakeBridge } from '../components/fakeBridge.test-util.js';
+import { clusterActions, useCluster } from './clusterStore.js';
+import { throttledFrames, VIEW_FLUSH_MS, wireClusterEvents } from './wireCluster.js';
+
+const up = (id: number, load: number): NodeView => ({ id, host: `n${id}`, status: 'up', sample: { t: 1, hostname: `n${id}`, cpus: 4, demand: load, load, util: 0, mem: { totalKb: 1, freeKb: 1, availableKb: 1 }, speed: 10000, procCount: 1 } });
+
+beforeEach(() => clusterActions.reset());
+afterEach(() => vi.useRealTimers());
+
+describe('throttledFrames', () => {
+  it('runs in the next frame, then no sooner than the gap after the last run', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'requestAnimationFrame', 'Date'] });
+    const schedule = throttledFrames(VIEW_FLUSH_MS, () => Date.now());
+    const runs: number[] = [];
+    const t0 = Date.now();
+    schedule(() => runs.push(Date.now() - t0));
+    expect(runs).toEqual([]); // never inside the message's own task
+    vi.advanceTimersByTime(20);
+    expect(runs).toHaveLength(1);
+    const first = runs[0]!;
+
+    schedule(() => runs.push(Date.now() - t0));
+    vi.advanceTimersByTime(VIEW_FLUSH_MS - 30);
+    expect(runs).toHaveLength(1);
+    vi.advanceTimersByTime(60);
+    expect(runs).toHaveLength(2);
+    expect(runs[1]! - first).toBeGreaterThanOrEqual(VIEW_FLUSH_MS);
+
+    // After a quiet spell longer than the gap: the next frame again.
+    vi.advanceTimersByTime(2 * VIEW_FLUSH_MS);
+    const quiet = Date.now() - t0;
+    schedule(() => runs.push(Date.now() - t0));
+    vi.advanceTimersByTime(20);
+    expect(runs).toHaveLength(3);
+    expect(runs[2]! - quiet).toBeLessThanOrEqual(20);
+  });
+});
+
+describe('wireClusterEvents', () => {
+  it('asks for one flush per batch; the flush applies every waiting node, the latest view of each', () => {
+    const fb = fakeBridge({});
+    const flushes: (() => void)[] = [];
+    wireClusterEvents(fb.bridge, (run) => flushes.push(run));
+    clusterActions.applySnapshot({ name: 'c', source: 'profile', nodes: [up(1, 0), up(2, 0), up(3, 0)], hostKeyPrompts: [] });
+
+    fb.emit('node.view', up(1, 1));
+    fb.emit('node.view', up(2, 1));
+    fb.emit('node.view', up(1, 3));
+    fb.emit('node.view', up(9, 1)); // not a node of this window
+    expect(flushes).toHaveLength(1);
+    expect(useCluster.getState().nodes[1]!.sample!.load).toBe(0); // nothing before the flush
+
+    flushes.shift()!();
+    const { nodes } = useCluster.getState();
+    expect([nodes[1]!.sample!.load, nodes[2]!.sample!.load, nodes[3]!.sample!.load]).toEqual([3, 1, 0]);
+    expect(nodes[9]).toBeUndefined();
+
+    fb.emit('node.view', up(3, 2));
+    expect(flushes).toHaveLength(1); // the next batch asks again
+  });
+
+  it('paused (Autorefresh off), a flush applies nothing', () => {
+    const fb = fakeBridge({});
+    const flushes: (() => void)[] = [];
+    wireClusterEvents(fb.bridge, (run) => flushes.push(run));
+    clusterActions.applySnapshot({ name: 'c', source: 'profile', nodes: [up(1, 0)], hostKeyPrompts: [] });
+    clusterActions.pause();
+    fb.emit('node.view', up(1, 5));
+    flushes.shift()!();
+    expect(useCluster.getState().nodes[1]!.sample!.load).toBe(0);
+  });
+});
