@@ -88,7 +88,10 @@ describe("a job of another user", () => {
     // A job of root's, its record claiming nobody: CRIU restores root, and the agent refuses it.
     const plain = node(5);
     const target = node(6);
-    const [r] = await plain.jobs.start({ ...spec, owner: undefined, jobsDir: join(root, 'jobs-root') });
+    // Its own directory: two counters renaming count.tmp in one directory would crash each other.
+    const cwd = join(root, 'work-root');
+    mkdirSync(cwd, { recursive: true });
+    const [r] = await plain.jobs.start({ ...spec, owner: undefined, cwd, jobsDir: join(root, 'jobs-root') });
     killed.push(r!.pid!);
     const key = jobKey(r!.ref);
     const move = { id: `${key}-5-1`, from: 5, to: 6 };
@@ -102,6 +105,7 @@ describe("a job of another user", () => {
 
   it("a restore keeps the user's uid where CRIU may checkpoint other uids; elsewhere the job is said unable to move, before any dump", async () => {
     const r = n1.jobs.registry.list().find((x) => x.owner?.uid === owner.uid && x.state === 'running')!;
+    expect(r, JSON.stringify(n1.jobs.registry.list())).toBeDefined();
     const key = jobKey(r.ref);
     if (!checkpointsOtherUids()) {
       // This project's build machines: root without CAP_SYS_RESOURCE (CRIU's prlimit on another uid fails).
