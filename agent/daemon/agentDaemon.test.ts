@@ -245,3 +245,20 @@ describe('AgentDaemon (in process)', () => {
     await expect(ep.request('hello', { client: 'cli', version: 'test' })).resolves.toMatchObject({ pid: process.pid });
   });
 });
+
+describe('the process list a client asks for', () => {
+  it('carries what the features know at the moment of asking, not at the last sample (a job that ended since is no longer shown away)', async () => {
+    const { defineFeature } = await import('./feature.js');
+    let mark = 'before';
+    const marking = defineFeature({ name: 'marking', build: () => ({ annotateProcs: (procs) => procs.map((p) => ({ ...p, command: mark })) }) });
+    const paths = tempPaths();
+    const d = new AgentDaemon(paths, () => undefined, [marking], undefined, measure);
+    daemons.push(d);
+    await d.start();
+    const { ep } = await client(paths);
+    expect(new Set((await ep.request('procs', null)).map((p) => p.command))).toEqual(new Set(['before']));
+    mark = 'after';
+    // Asked at once, well within the sampling second.
+    expect(new Set((await ep.request('procs', null)).map((p) => p.command))).toEqual(new Set(['after']));
+  });
+});

@@ -3,6 +3,7 @@
  * protocol to every client (the GUI's SSH session through `attach`, the CLI tools)
  * on a unix socket in its state directory.
  */
+import type { ProcInfo } from '../../shared/domain/process.js';
 import { createServer, type Server, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,6 +43,8 @@ export class AgentDaemon {
   /** Kept in memory: the sampler asks for the speed every tick. */
   private speedState: SpeedState;
   private latest: Snapshot | undefined;
+  /** The last sample's processes before the features marked them: marked again when a client asks. */
+  private rawProcs: ProcInfo[] = [];
   private readonly features: AgentFeature[];
   readonly peers: PeerService;
   private readonly subscribers = new Set<Endpoint>();
@@ -179,9 +182,8 @@ export class AgentDaemon {
   private tick(): void {
     try {
       const raw = this.sampler.sample();
-      let procs = raw.procs;
-      for (const f of this.features) if (f.annotateProcs) procs = f.annotateProcs(procs);
-      this.latest = { sample: raw.sample, procs };
+      this.rawProcs = raw.procs;
+      this.latest = { sample: raw.sample, procs: this.annotated(raw.procs) };
     } catch (e) {
       log.error(`sampling failed: ${(e as Error).message}`);
       return;
@@ -203,6 +205,21 @@ export class AgentDaemon {
     for (const ep of this.subscribers) ep.emit('sample', this.latest.sample);
   }
 
+  private annotated(raw: ProcInfo[]): ProcInfo[] {
+    let procs = raw;
+    for (const f of this.features) if (f.annotateProcs) procs = f.annotateProcs(procs);
+    return procs;
+  }
+
+  /**
+   * The processes as the features know them now: a job that ended, moved or was locked since the
+   * last sample is shown so at once (mosrun -w returns, then mps must not show the job away).
+   */
+  private procsNow(): ProcInfo[] {
+    this.current();
+    return this.annotated(this.rawProcs);
+  }
+
   private current(): Snapshot {
     if (!this.latest) this.tick();
     if (!this.latest) throw new RpcError('EIO', 'the agent cannot read /proc on this node');
@@ -222,7 +239,7 @@ export class AgentDaemon {
         ...(this.supervisor ? { supervisor: this.supervisor } : {}),
       }),
       sample: () => this.current().sample,
-      procs: () => this.current().procs,
+      procs: () => this.procsNow(),
       subscribe: ({ on }) => {
         if (on === true) this.subscribers.add(self());
         else this.subscribers.delete(self());
