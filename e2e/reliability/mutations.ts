@@ -38,14 +38,14 @@ export const MUTATIONS: Mutation[] = [
   {
     name: 'the source resumes on a lost commit answer without asking',
     file: 'agent/migrate/orchestrator.ts',
-    from: 'const phase = await this.askStatus(to, id);',
+    from: "// Lost, refused or answered from an earlier commit: the target's status decides.\n      const phase = await this.askStatus(to, id);",
     to: "const phase: Phase = 'none';",
   },
   {
     name: 'the source sends the commit without recording its hand-over',
-    file: 'agent/migrate/orchestrator.ts',
-    from: "steps.handOver(key, to, id);\n    } catch (e) {",
-    to: "void 0;\n    } catch (e) {",
+    file: 'agent/migrate/copyJob.ts',
+    from: "  c.steps.handOver(key, to, id);\n  return { sentAt, restoredAt };",
+    to: "  return { sentAt, restoredAt };",
   },
   {
     name: 'a restored copy is recorded as running before it is resumed',
