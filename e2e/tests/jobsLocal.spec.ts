@@ -55,6 +55,9 @@ test.beforeAll(async () => {
     // A stored calibration keeps the daemon's start quick; node-id as jobs.setNodeId writes it.
     writeFileSync(`${n.stateDir}/speed.json`, JSON.stringify({ calibrated: 40000 }) + '\n');
     writeFileSync(`${n.stateDir}/node-id`, `${n.id}\n`);
+    // These daemons run without a cluster (no key, no map): no peer to ask what it sees, so the
+    // admin's jobs.json says what every node shares here (the shared directory, the shared homes, the host's /usr).
+    writeFileSync(`${n.stateDir}/jobs.json`, JSON.stringify({ sharedRoots: [`${c().dir}/shared`, '/root', '/usr'] }) + '\n');
   }
   await startDaemon(1);
   await startDaemon(3);
