@@ -8,7 +8,7 @@ import type { ProcTarget } from '../../shared/protocol/agentJobs.js';
 import { cantMoveReasons } from './cantMove.js';
 import type { JobsService } from './jobsService.js';
 import { runsAsOther } from './jobOwners.js';
-import { checkpointsOtherUids } from './otherUids.js';
+import { selfCheckpointsOtherUids } from './otherUids.js';
 import { filesSeen, type ShareDetector } from './shareDetector.js';
 
 export async function checkMove(jobs: JobsService, shares: Pick<ShareDetector, 'towards' | 'anywhere'> | undefined, t: ProcTarget, target?: TargetFacts): Promise<string[]> {
@@ -27,6 +27,6 @@ export async function checkMove(jobs: JobsService, shares: Pick<ShareDetector, '
   return cantMoveReasons({
     isJob: true, locked: job.locked, mode: job.mode, home: job.ref.home, source, files,
     ...(target ? { target } : {}), ...(seen ? { seen } : {}),
-    ...(runsAsOther(job.owner) ? { otherOwner: job.owner, checkpointsOtherUids: checkpointsOtherUids() } : {}),
+    ...(runsAsOther(job.owner) ? { otherOwner: job.owner, checkpointsOtherUids: selfCheckpointsOtherUids() } : {}),
   });
 }

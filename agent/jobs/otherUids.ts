@@ -23,11 +23,14 @@ export function otherUidReason(owner: JobOwner): string {
 
 let selfMay: boolean | undefined;
 
-/** The reason a job of `owner` cannot move from here, if any (the agent's capabilities do not change: read once). */
+/** This agent's answer; its capabilities do not change while it runs, so /proc is read once. */
+export function selfCheckpointsOtherUids(): boolean {
+  return (selfMay ??= checkpointsOtherUids());
+}
+
+/** The reason a job of `owner` cannot move from here, if any. */
 export function otherUidProblem(owner: JobOwner | undefined): string | undefined {
-  if (!runsAsOther(owner)) return undefined;
-  selfMay ??= checkpointsOtherUids();
-  return selfMay ? undefined : otherUidReason(owner);
+  return runsAsOther(owner) && !selfCheckpointsOtherUids() ? otherUidReason(owner) : undefined;
 }
 
 function readSelfStatus(): string {
