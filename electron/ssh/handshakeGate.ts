@@ -2,7 +2,8 @@
  * At most `limit` SSH handshakes at a time from this process. sshd drops unauthenticated
  * connections beyond its MaxStartups (default 10:30:100: from the 11th on, 30 % and more are
  * refused), so opening 64 nodes at once would lose some at random. A handshake holds its
- * place from TCP connect (or channel open) until authenticated or failed.
+ * place from TCP connect (or channel open) until sshd no longer counts it: failed, or
+ * authenticated and one round trip later (sshConnect.ts, postAuthRoundTrip).
  */
 export const MAX_CONCURRENT_HANDSHAKES = 8;
 

@@ -86,8 +86,35 @@ function connectHop(hop: Hop, opts: ConnectOptions, channel?: () => Promise<Dupl
     const files = readKnownHostsFiles([hop.knownHostsFile, ...hop.globalFiles]);
     const open = channel ?? (() => tcpTo(hop.hostName, hop.port));
     const cert = await hostCertVerdict(files, hop.hostName, hop.port, open, opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
-    return handshake(channel ? { ...hop, sock: await channel() } : hop, opts, cert);
+    const client = await handshake(channel ? { ...hop, sock: await channel() } : hop, opts, cert);
+    await postAuthRoundTrip(client, opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
+    return client;
   }, opts.signal);
+}
+
+/**
+ * sshd counts a connection against MaxStartups until its monitor closes the start-up pipe, just
+ * after USERAUTH_SUCCESS has gone out: 'ready' comes first, and under load the next handshake's
+ * connect reached sshd while up to three finished ones were still counted (CI dropped one). A
+ * reply from the authenticated server comes from the post-auth process, forked after that
+ * pipe is closed, so the place is kept until one such round trip (a request to cancel a
+ * forwarding that does not exist: OpenSSH answers failure, at no cost).
+ */
+function postAuthRoundTrip(client: SshClient, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      client.off('close', done);
+      resolve();
+    };
+    client.once('close', done);
+    try {
+      client.unforwardIn('127.0.0.1', 0, done);
+    } catch {
+      done();
+    }
+  });
 }
 
 /** `cert`: the host's certificate, checked against the CAs of known_hosts (hostCertCheck.ts). */
