@@ -11,6 +11,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { startHeadlessServer } from '../../electron/headless/headlessServer.js';
 import type { ApiService } from '../../electron/core/clusterTypes.js';
+import { tickedViews } from '../../electron/core/viewBatch.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import type { NodeView } from '../../shared/domain/node.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js';
@@ -52,12 +53,18 @@ export function simulatedCluster() {
   };
 }
 
-/** The API as the headless server serves it, with the simulated cluster behind it instead of 128 SSH sessions. */
+/**
+ * The API as the headless server serves it, with the simulated cluster behind it instead of 128 SSH sessions;
+ * its node views go out as ClusterService sends them, gathered per tick (electron/core/viewBatch.ts).
+ */
 function simulatedService(cluster: ReturnType<typeof simulatedCluster>) {
   const listeners = new Set<(event: string, data: unknown) => void>();
+  const ticked = tickedViews((views) => listeners.forEach((l) => l('cluster.views', { views })));
   const service = {
     start() {},
-    stop() {},
+    stop() {
+      ticked.stop();
+    },
     subscribe(cb: (event: string, data: unknown) => void) {
       listeners.add(cb);
       return () => listeners.delete(cb);
@@ -67,7 +74,7 @@ function simulatedService(cluster: ReturnType<typeof simulatedCluster>) {
       throw new RpcError('EFAIL', `${String(channel)} is not part of this benchmark`);
     },
   };
-  return { service: service as unknown as ApiService, emit: (views: NodeView[]) => views.forEach((v) => listeners.forEach((l) => l('node.view', v))) };
+  return { service: service as unknown as ApiService, emit: (views: NodeView[]) => views.forEach((v) => ticked.add(v)) };
 }
 
 /** The main window's row layout as it was before this benchmark (renderer/styles.css, 2026-11-29), fixed so the baseline does not move with the app. */
@@ -214,6 +221,7 @@ export async function benchMainWindow(minutes: number): Promise<MainWindowBench>
     await browser.close();
     await baseline.close();
     await server.close();
+    sim.service.stop();
   }
 }
 

@@ -133,8 +133,8 @@ describe('startElectronApp', () => {
     void gone.loadURL('mosixview://app/index.html');
     gone.close();
 
-    t.emit('node.view', { id: 1, host: 'a', status: 'up' });
-    const expected = [['mosixview:event', 'node.view', { id: 1, host: 'a', status: 'up' }]];
+    t.emit('cluster.views', { views: [{ id: 1, host: 'a', status: 'up' }] });
+    const expected = [['mosixview:event', 'cluster.views', { views: [{ id: 1, host: 'a', status: 'up' }] }]];
     expect(main!.webContents.sent).toEqual(expected);
     expect(node.webContents.sent).toEqual(expected);
     expect(strayed.webContents.sent).toEqual([]);

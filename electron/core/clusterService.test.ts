@@ -44,6 +44,9 @@ function makeService(ids = [5, 2, 9, 1], launcher: (id: number, decide: HostKeyD
   return { svc, launchers, deciders, events };
 }
 
+/** Every node view sent, in order, out of the cluster.views events. */
+const pushedViews = (events: Ev[]): NodeView[] => events.flatMap((e) => (e.event === 'cluster.views' ? e.data.views : []));
+
 function promptInfo(nodeId: number, fingerprint: string): Omit<HostKeyPrompt, 'promptId'> {
   return { nodeId, host: `10.0.0.${nodeId}`, port: 22, keyType: 'ssh-ed25519', fingerprint, knownHostsFile: '/home/u/.ssh/known_hosts' };
 }
@@ -101,13 +104,11 @@ describe('ClusterService', () => {
     await expect(svc.dispatch('node.setSpeed', { nodeId: 2, speed: 20000 })).rejects.toMatchObject({ code: 'ENODEDOWN' });
   });
 
-  it('started: emits node.view events and forwards setSpeed to the node agent', async () => {
+  it('started: emits the views in cluster.views events and forwards setSpeed to the node agent', async () => {
     const { svc, events, launchers } = makeService([5, 2]);
     svc.start();
     await until('both up', () => svc.snapshot().nodes.every((n) => n.status === 'up'));
-    const views = events.filter((e) => e.event === 'node.view').map((e) => e.data as NodeView);
-    expect(views.some((v) => v.id === 5 && v.status === 'up')).toBe(true);
-    expect(views.some((v) => v.id === 2 && v.status === 'up')).toBe(true);
+    await until('both up on the wire', () => [5, 2].every((id) => pushedViews(events).some((v) => v.id === id && v.status === 'up')));
     // IP hosts resolve to themselves.
     expect(svc.snapshot().nodes.map((n) => n.address)).toEqual(['10.0.0.5', '10.0.0.2']);
     await expect(svc.dispatch('node.setSpeed', { nodeId: 2, speed: 25000 })).resolves.toEqual({ speed: 25000 });
@@ -162,8 +163,8 @@ describe('ClusterService', () => {
     await svc.dispatch('hostKey.answer', { promptId: first.promptId, accept: false });
     await until('node 2 down', () => viewOf(svc, 2).status === 'down');
     expect(viewOf(svc, 2)).toMatchObject({ status: 'down', hostKeyRejected: true, reason: expect.stringMatching(/not accepted/) });
-    const pushed = events.filter((e) => e.event === 'node.view').map((e) => e.data as NodeView).filter((v) => v.id === 2);
-    expect(pushed.at(-1)).toMatchObject({ status: 'down', hostKeyRejected: true });
+    await until('node 2 down on the wire', () => pushedViews(events).filter((v) => v.id === 2).at(-1)?.status === 'down');
+    expect(pushedViews(events).filter((v) => v.id === 2).at(-1)).toMatchObject({ status: 'down', hostKeyRejected: true });
     await sleep(TIMING.backoffMaxMs * 3);
     expect(promptsOf(events, 2)).toHaveLength(1); // no nagging by itself
 

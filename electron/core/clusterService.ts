@@ -15,12 +15,15 @@ import { HostKeyPrompts } from './hostKeyPrompts.js';
 import { coreHandlers } from './coreApi.js';
 import { composeApi, dispatchApi } from './apiDispatch.js';
 import { resolveAddress } from './nodeAddress.js';
+import { tickedViews, type TickedViews } from './viewBatch.js';
 
 export class ClusterService implements ApiService {
   private readonly sessions: NodeSessions;
   private readonly hostKeys: HostKeyPrompts;
   private readonly listeners = new Set<Emit>();
   private readonly handlers: ApiHandlers;
+  /** Node views go out together, once per tick (viewBatch.ts). */
+  private readonly views: TickedViews;
   readonly membership: ClusterMembership | undefined;
 
   constructor(
@@ -28,12 +31,13 @@ export class ClusterService implements ApiService {
     deps: ServiceDeps,
   ) {
     this.hostKeys = new HostKeyPrompts(this.emit);
+    this.views = tickedViews((views) => this.emit('cluster.views', { views }), deps.viewTickMs);
     const membership = config.source === 'profile' && deps.keys
       ? new ClusterMembership(config.nodes, deps.keys, (s) => this.emit('clusterKey.state', s), deps.membershipTiming)
       : undefined;
     this.membership = membership;
     const emitView = (v: NodeView) => {
-      this.emit('node.view', this.hostKeys.mark(v));
+      this.views.add(this.hostKeys.mark(v));
       membership?.noteView(v);
     };
     this.sessions = new NodeSessions(config, deps, this.hostKeys.decide, emitView, membership);
@@ -66,6 +70,7 @@ export class ClusterService implements ApiService {
     this.membership?.stop();
     for (const s of this.sessions.all()) s.stop();
     this.hostKeys.stop();
+    this.views.stop();
   }
 
   /** Subscribes to every API event; returns the unsubscribe function. */
@@ -90,7 +95,7 @@ export class ClusterService implements ApiService {
 
   private emitNode(id: NodeId): void {
     const s = this.sessions.find(id);
-    if (s) this.emit('node.view', this.hostKeys.mark(s.view));
+    if (s) this.views.add(this.hostKeys.mark(s.view));
   }
 
   private readonly emit: Emit = (event, data) => {

@@ -33,6 +33,8 @@ export interface ServiceDeps {
   /** The profile's cluster key file: its key goes on every node of a profile cluster, with the map and the node's ID. */
   keys?: ClusterKeyStore;
   membershipTiming?: MembershipTiming;
+  /** How long node views gather before they go out as one event (viewBatch.ts; tests shorten it). */
+  viewTickMs?: number;
 }
 
 /** What the front doors (Electron IPC, the headless WebSocket) need of the cluster service. */

@@ -28,10 +28,10 @@ describe('startHeadlessServer', () => {
     const { ws } = await h.open(await h.signIn(), h.server.origin);
     const c = collector(ws!);
     expect(h.svc.listeners.size).toBe(1);
-    h.svc.emit('node.view', { id: 1, host: 'n1', status: 'down', reason: 'unreachable' });
-    expect(await c.next((m) => m.event === 'node.view')).toEqual({
-      event: 'node.view',
-      data: { id: 1, host: 'n1', status: 'down', reason: 'unreachable' },
+    h.svc.emit('cluster.views', { views: [{ id: 1, host: 'n1', status: 'down', reason: 'unreachable' }] });
+    expect(await c.next((m) => m.event === 'cluster.views')).toEqual({
+      event: 'cluster.views',
+      data: { views: [{ id: 1, host: 'n1', status: 'down', reason: 'unreachable' }] },
     });
     ws!.close();
     await new Promise<void>((r) => ws!.once('close', () => r()));

@@ -41,25 +41,29 @@ describe('throttledFrames', () => {
 });
 
 describe('wireClusterEvents', () => {
-  it('asks for one flush per batch; the flush applies every waiting node, the latest view of each', () => {
+  it('asks for one flush per batch of events; the flush applies every waiting node, the latest view of each, in one store update', () => {
     const fb = fakeBridge({});
     const flushes: (() => void)[] = [];
     wireClusterEvents(fb.bridge, (run) => flushes.push(run));
     clusterActions.applySnapshot({ name: 'c', source: 'profile', nodes: [up(1, 0), up(2, 0), up(3, 0)], hostKeyPrompts: [] });
 
-    fb.emit('node.view', up(1, 1));
-    fb.emit('node.view', up(2, 1));
-    fb.emit('node.view', up(1, 3));
-    fb.emit('node.view', up(9, 1)); // not a node of this window
+    fb.emit('cluster.views', { views: [up(1, 1), up(2, 1)] });
+    fb.emit('cluster.views', { views: [up(1, 3), up(9, 1)] }); // 9: not a node of this window
     expect(flushes).toHaveLength(1);
     expect(useCluster.getState().nodes[1]!.sample!.load).toBe(0); // nothing before the flush
 
+    let updates = 0;
+    const off = useCluster.subscribe(() => updates++);
     flushes.shift()!();
+    off();
+    expect(updates).toBe(1);
     const { nodes } = useCluster.getState();
     expect([nodes[1]!.sample!.load, nodes[2]!.sample!.load, nodes[3]!.sample!.load]).toEqual([3, 1, 0]);
     expect(nodes[9]).toBeUndefined();
 
-    fb.emit('node.view', up(3, 2));
+    fb.emit('cluster.views', { views: [] });
+    expect(flushes).toHaveLength(0); // nothing to apply, no frame asked for
+    fb.emit('cluster.views', { views: [up(3, 2)] });
     expect(flushes).toHaveLength(1); // the next batch asks again
   });
 
@@ -69,7 +73,7 @@ describe('wireClusterEvents', () => {
     wireClusterEvents(fb.bridge, (run) => flushes.push(run));
     clusterActions.applySnapshot({ name: 'c', source: 'profile', nodes: [up(1, 0)], hostKeyPrompts: [] });
     clusterActions.pause();
-    fb.emit('node.view', up(1, 5));
+    fb.emit('cluster.views', { views: [up(1, 5)] });
     flushes.shift()!();
     expect(useCluster.getState().nodes[1]!.sample!.load).toBe(0);
   });

@@ -1,8 +1,8 @@
 /**
- * The cluster events every window wires into its store (renderer/main.tsx). Node views come
- * one message per node, each second from every node, each node at its own moment: they are
- * gathered and applied together, at most every VIEW_FLUSH_MS and in a frame, so 128 nodes cost a
- * few renders, layouts and paints a second instead of up to 128 (or one per frame).
+ * The cluster events every window wires into its store (renderer/main.tsx). Node views come as
+ * `cluster.views`, one message per tick of the main process with the nodes whose view changed
+ * (electron/core/viewBatch.ts); what arrives is applied in an animation frame, at most every
+ * VIEW_FLUSH_MS, in one store update: a few renders, layouts and paints a second, not one per node.
  */
 import type { NodeView } from '../../shared/domain/node.js';
 import type { MosixviewBridge } from '../../shared/protocol/api.js';
@@ -36,10 +36,11 @@ export function wireClusterEvents(bridge: MosixviewBridge, schedule: (run: () =>
     pending.clear();
     clusterActions.applyViews(views);
   };
-  bridge.on('node.view', (v) => {
+  bridge.on('cluster.views', ({ views }) => {
+    if (views.length === 0) return;
     if (pending.size === 0) schedule(flush);
     // A newer view of the same node replaces the waiting one (Map keeps the first arrival's order).
-    pending.set(v.id, v);
+    for (const v of views) pending.set(v.id, v);
   });
   bridge.on('hostKey.prompt', (p) => clusterActions.addPrompt(p));
   bridge.on('hostKey.resolved', ({ promptId }) => clusterActions.removePrompt(promptId));

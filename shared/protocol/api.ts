@@ -43,7 +43,11 @@ export type CoreApiRequests = {
 };
 
 export type CoreApiEvents = {
-  'node.view': NodeView;
+  /**
+   * Node views, one event per tick of the main process (electron/core/viewBatch.ts): the latest
+   * view of each node whose view changed in it, not one event per node and sample.
+   */
+  'cluster.views': { views: NodeView[] };
   'hostKey.prompt': HostKeyPrompt;
   'hostKey.resolved': { promptId: string };
 };
@@ -63,7 +67,7 @@ const CORE_API_CHANNELS = Object.keys({
 } satisfies Record<keyof CoreApiRequests, 1>) as (keyof CoreApiRequests)[];
 
 const CORE_API_EVENTS = Object.keys({
-  'node.view': 1,
+  'cluster.views': 1,
   'hostKey.prompt': 1,
   'hostKey.resolved': 1,
 } satisfies Record<keyof CoreApiEvents, 1>) as (keyof CoreApiEvents)[];

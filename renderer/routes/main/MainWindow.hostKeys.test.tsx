@@ -76,16 +76,16 @@ describe('MainWindow host keys', () => {
 
   it('a rejected node says "host key rejected" in its row; Ask again asks the main process to connect again', async () => {
     const { emit, calls } = await renderCluster([upView(1), upView(2)]);
-    emit('node.view', { id: 2, host: 'node2.cluster', status: 'down', reason: 'host key of node2.cluster (ssh-ed25519 SHA256:x) was not accepted: not connecting', hostKeyRejected: true });
+    emit('cluster.views', { views: [{ id: 2, host: 'node2.cluster', status: 'down', reason: 'host key of node2.cluster (ssh-ed25519 SHA256:x) was not accepted: not connecting', hostKeyRejected: true }] });
     expect(rowMessage(2)!.textContent).toMatch(/^host key rejected/);
     expect(rowMessage(2)!.querySelector('[title]')!.getAttribute('title')).toMatch(/SHA256:x/);
     fireEvent.click(within(row(2)).getByRole('button', { name: 'Ask again about the host key of node 2' }));
     await waitFor(() => expect(calls('hostKey.askAgain')).toEqual([{ nodeId: 2 }]));
     // A node down for another reason offers no such button.
-    emit('node.view', { id: 1, host: 'node1.cluster', status: 'down', reason: 'link cut' });
+    emit('cluster.views', { views: [{ id: 1, host: 'node1.cluster', status: 'down', reason: 'link cut' }] });
     expect(within(row(1)).queryByRole('button', { name: /Ask again/ })).toBeNull();
     // Once it is asked again the mark is gone.
-    emit('node.view', { id: 2, host: 'node2.cluster', status: 'connecting' });
+    emit('cluster.views', { views: [{ id: 2, host: 'node2.cluster', status: 'connecting' }] });
     expect(within(row(2)).queryByRole('button', { name: /Ask again/ })).toBeNull();
   });
 });

@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
 /**
- * The main window at 128 nodes: a round of views (every node's, once a second) re-renders
- * only the rows whose figures changed, and the window renders once per round, not once per view.
+ * The main window at 128 nodes: a round of views (every node's, once a second, in one
+ * cluster.views event as the main process's tick sends them) re-renders only the rows whose
+ * figures changed, and the window renders once per round, not once per view.
  */
 import { Profiler } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -51,7 +52,7 @@ describe('the main window at 128 nodes', () => {
     const commitsBefore = commits();
 
     // Every node reports its new second; only node 77's load moved (one task more on its 4 CPUs).
-    for (const id of IDS) emit('node.view', view(id, 2, id === 77 ? (77 % 9) * 0.5 + 1 : undefined));
+    emit('cluster.views', { views: IDS.map((id) => view(id, 2, id === 77 ? (77 % 9) * 0.5 + 1 : undefined)) });
     frame();
 
     expect(changedRows(before)).toEqual([77]);
@@ -65,7 +66,7 @@ describe('the main window at 128 nodes', () => {
     const before = new Map(lampRenders);
     const commitsBefore = commits();
 
-    for (const id of IDS) emit('node.view', view(id, 2, 7));
+    emit('cluster.views', { views: IDS.map((id) => view(id, 2, 7)) });
     frame();
 
     expect(changedRows(before)).toEqual(IDS);
@@ -75,10 +76,10 @@ describe('the main window at 128 nodes', () => {
     expect(screen.getByLabelText('CPUs of all nodes').textContent).toBe(String(128 * 4));
   });
 
-  it('of one node that reported twice in a frame, the later view is shown', async () => {
+  it('of one node that came in two events in a frame, the later view is shown', async () => {
     const { emit, frame } = await renderWindow();
-    emit('node.view', view(5, 2, 1));
-    emit('node.view', { id: 5, host: 'node5.cluster', status: 'down', reason: 'link cut' });
+    emit('cluster.views', { views: [view(5, 2, 1)] });
+    emit('cluster.views', { views: [{ id: 5, host: 'node5.cluster', status: 'down', reason: 'link cut' }] });
     frame();
     expect(within(row(5)).getByRole('img', { name: 'Node 5 down' }).getAttribute('title')).toBe('link cut');
   });

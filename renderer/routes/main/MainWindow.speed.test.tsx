@@ -65,7 +65,7 @@ describe('speed sliders', () => {
     await act(async () => {
       await vi.advanceTimersByTimeAsync(1000);
     });
-    emit('node.view', upView(3, 2, { speed: 90000 }));
+    emit('cluster.views', { views: [upView(3, 2, { speed: 90000 })] });
     expect(slider(3).value).toBe('90000');
     expect(slider(3).max).toBe(max);
     expect(slider(4).max).toBe(max);
@@ -76,12 +76,12 @@ describe('speed sliders', () => {
     expect(slider(1).max).toBe(slider(2).max);
     expect(Number(slider(2).max)).toBeGreaterThan(200000);
     const before = new Map(lampRenders);
-    emit('node.view', upView(1, 2, { speed: 20000 }));
+    emit('cluster.views', { views: [upView(1, 2, { speed: 20000 })] });
     expect(slider(1).max).toBe(slider(2).max);
     expect([...lampRenders].filter(([id, n]) => before.get(id) !== n).map(([id]) => id)).toEqual([1]);
 
     // mosctl setspeed on the node itself, beyond the range: the range widens so the thumb is not pinned at the end.
-    emit('node.view', upView(2, 2, { speed: 900000 }));
+    emit('cluster.views', { views: [upView(2, 2, { speed: 900000 })] });
     expect(Number(slider(2).max)).toBeGreaterThanOrEqual(900000);
     expect(slider(1).max).toBe(slider(2).max);
   });

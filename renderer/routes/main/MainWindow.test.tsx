@@ -30,13 +30,13 @@ describe('MainWindow', () => {
     expect(screen.getByLabelText('CPUs of all nodes').textContent).toBe('400');
   });
 
-  it('one node.view update re-renders only that node’s row', async () => {
+  it('one node’s new view re-renders only that node’s row', async () => {
     const { emit } = await renderCluster();
     expect(lampRenders.size).toBe(100);
     const before = new Map(lampRenders);
 
     // A busier node 50: also changes the efficiency and the main window's footer.
-    emit('node.view', upView(50, 2, { load: 4, cpus: 8 }));
+    emit('cluster.views', { views: [upView(50, 2, { load: 4, cpus: 8 })] });
     expect(within(row(50)).getByRole('progressbar', { name: 'Load of node 50' }).getAttribute('aria-valuenow')).toBe('50');
 
     const rerendered = MAP_ORDER.filter((id) => lampRenders.get(id) !== before.get(id));
@@ -45,7 +45,7 @@ describe('MainWindow', () => {
     expect(screen.getByLabelText('CPUs of all nodes').textContent).toBe('404');
 
     // And a second node, unrelated to the first.
-    emit('node.view', { id: 7, host: 'node7.cluster', status: 'down', reason: 'link cut' });
+    emit('cluster.views', { views: [{ id: 7, host: 'node7.cluster', status: 'down', reason: 'link cut' }] });
     expect(MAP_ORDER.filter((id) => lampRenders.get(id) !== before.get(id))).toEqual([50, 7]);
     expect(within(row(7)).getByRole('img', { name: 'Node 7 down' }).getAttribute('title')).toBe('link cut');
     expect(rowMessage(7)!.textContent).toBe('link cut');
@@ -54,19 +54,19 @@ describe('MainWindow', () => {
   it('ignores views of unknown nodes', async () => {
     const { emit } = await renderCluster([upView(1), upView(2)]);
     const before = new Map(lampRenders);
-    emit('node.view', upView(3, 5));
+    emit('cluster.views', { views: [upView(3, 5)] });
     expect(screen.queryByRole('row', { name: 'Node 3 row' })).toBeNull();
     expect(lampRenders).toEqual(before);
   });
 
-  it('with Autorefresh unchecked, node.view updates are not applied; checking it refreshes', async () => {
+  it('with Autorefresh unchecked, new views are not applied; checking it refreshes', async () => {
     const { emit, invoke } = await renderCluster([upView(1), upView(2)]);
     const auto = screen.getByRole('checkbox', { name: 'Autorefresh' }) as HTMLInputElement;
     expect(auto.checked).toBe(true);
     fireEvent.click(auto);
     expect(auto.checked).toBe(false);
 
-    emit('node.view', { id: 2, host: 'node2.cluster', status: 'down', reason: 'gone' });
+    emit('cluster.views', { views: [{ id: 2, host: 'node2.cluster', status: 'down', reason: 'gone' }] });
     expect(within(row(2)).getByRole('img', { name: 'Node 2 up' })).toBeTruthy();
     expect(useCluster.getState().nodes[2]!.status).toBe('up');
     expect(invoke).not.toHaveBeenCalledWith('cluster.refresh', null);
@@ -74,7 +74,7 @@ describe('MainWindow', () => {
     fireEvent.click(auto);
     expect(auto.checked).toBe(true);
     await waitFor(() => expect(invoke).toHaveBeenCalledWith('cluster.refresh', null));
-    emit('node.view', { id: 2, host: 'node2.cluster', status: 'down', reason: 'gone' });
+    emit('cluster.views', { views: [{ id: 2, host: 'node2.cluster', status: 'down', reason: 'gone' }] });
     expect(within(row(2)).getByRole('img', { name: 'Node 2 down' })).toBeTruthy();
   });
 
@@ -94,19 +94,19 @@ describe('MainWindow', () => {
     expect(bar().getAttribute('aria-valuenow')).toBe('100');
 
     const [a, b, c] = MAP_ORDER as [number, number, number];
-    emit('node.view', upView(a, 2, { load: 8 }));
+    emit('cluster.views', { views: [upView(a, 2, { load: 8 })] });
     // 8 tasks on node a's 4 CPUs, one on each of the 9 others: 13 of the 17 tasks have a CPU.
     expect(bar().getAttribute('aria-valuenow')).toBe('76');
     expect(bar().getAttribute('aria-valuenow')).toBe(expected());
 
-    emit('node.view', upView(b, 2, { load: 2, speed: 20000 }));
+    emit('cluster.views', { views: [upView(b, 2, { load: 2, speed: 20000 })] });
     expect(bar().getAttribute('aria-valuenow')).toBe(expected());
 
-    emit('node.view', { id: c, host: 'x', status: 'down', reason: 'off' });
+    emit('cluster.views', { views: [{ id: c, host: 'x', status: 'down', reason: 'off' }] });
     expect(bar().getAttribute('aria-valuenow')).toBe(expected());
     expect(bar().getAttribute('aria-valuetext')).toBe(`${expected()}% balanced`);
 
-    for (const id of MAP_ORDER.slice(0, 10)) emit('node.view', { id, host: 'x', status: 'down', reason: 'off' });
+    for (const id of MAP_ORDER.slice(0, 10)) emit('cluster.views', { views: [{ id, host: 'x', status: 'down', reason: 'off' }] });
     expect(bar().getAttribute('aria-valuenow')).toBeNull();
     expect(bar().getAttribute('aria-valuetext')).toBe('no node up');
   });

@@ -48,7 +48,7 @@ export function snapshotOf(nodes: NodeView[], prompts: HostKeyPrompt[] = []): Cl
 /** The shared stand-in with the main window's channels, wired to the store as renderer/main.tsx does, but each view applied at once (no frames: store/wireCluster.ts). */
 export function clusterBridge(snapshot: ClusterSnapshot) {
   const fb = fakeBridge({ 'cluster.get': () => snapshot, 'cluster.refresh': () => snapshot, 'node.setSpeed': (r) => ({ speed: r.speed }), 'hostKey.answer': () => null, 'hostKey.askAgain': () => null });
-  fb.bridge.on('node.view', (v) => clusterActions.applyView(v));
+  fb.bridge.on('cluster.views', ({ views }) => clusterActions.applyViews(views));
   fb.bridge.on('hostKey.prompt', (p) => clusterActions.addPrompt(p));
   fb.bridge.on('hostKey.resolved', ({ promptId }) => clusterActions.removePrompt(promptId));
   return fb;

@@ -1,0 +1,83 @@
+/** Node views gathered into one cluster.views event per tick: what a tick carries, and when ticks run. */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { NodeView } from '../../shared/domain/node.js';
+import { tickedViews, ViewBatch } from './viewBatch.js';
+
+const up = (id: number, load: number, t = 1): NodeView => ({ id, host: `n${id}`, status: 'up', sample: { t, hostname: `n${id}`, cpus: 4, demand: load, load, util: 0, mem: { totalKb: 8, freeKb: 2, availableKb: 4 }, speed: 10000, procCount: 1 } });
+
+afterEach(() => vi.useRealTimers());
+
+describe('ViewBatch', () => {
+  it('a take carries the latest view of each node that reported, in the order they first reported', () => {
+    const b = new ViewBatch();
+    b.add(up(3, 1));
+    b.add(up(1, 1));
+    b.add(up(3, 2));
+    expect(b.take()).toEqual([up(3, 2), up(1, 1)]);
+    expect(b.take()).toEqual([]);
+  });
+
+  it('add says whether the batch was empty (the caller asks for one tick per batch)', () => {
+    const b = new ViewBatch();
+    expect(b.add(up(1, 1))).toBe(true);
+    expect(b.add(up(2, 1))).toBe(false);
+    b.take();
+    expect(b.add(up(2, 2))).toBe(true);
+  });
+
+  it('a view equal to the one its node last sent is not sent again; a changed one is', () => {
+    const b = new ViewBatch();
+    b.add(up(1, 1));
+    b.add(up(2, 1));
+    b.take();
+    b.add(up(1, 1)); // the same again (e.g. re-emitted after a host-key answer)
+    b.add(up(2, 5));
+    expect(b.take()).toEqual([up(2, 5)]);
+    b.add({ id: 1, host: 'n1', status: 'down', reason: 'link cut' });
+    b.add(up(1, 1)); // down and back within one tick: nothing changed for the window
+    expect(b.take()).toEqual([]);
+  });
+});
+
+describe('tickedViews', () => {
+  it('emits one event per tick with every node that reported in it, the first a tick after the first view', () => {
+    vi.useFakeTimers();
+    const sent: NodeView[][] = [];
+    const t = tickedViews((views) => sent.push(views), 250);
+    for (let id = 1; id <= 128; id++) t.add(up(id, id));
+    expect(sent).toEqual([]);
+    vi.advanceTimersByTime(249);
+    expect(sent).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.map((v) => v.id)).toEqual(Array.from({ length: 128 }, (_, i) => i + 1));
+    vi.advanceTimersByTime(1000);
+    expect(sent).toHaveLength(1); // nothing new: no empty events
+    t.add(up(7, 9));
+    vi.advanceTimersByTime(250);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toEqual([up(7, 9)]);
+  });
+
+  it('a tick in which only unchanged views came emits nothing', () => {
+    vi.useFakeTimers();
+    const sent: NodeView[][] = [];
+    const t = tickedViews((views) => sent.push(views), 250);
+    t.add(up(1, 1));
+    vi.advanceTimersByTime(250);
+    t.add(up(1, 1));
+    vi.advanceTimersByTime(250);
+    expect(sent).toEqual([[up(1, 1)]]);
+  });
+
+  it('stop drops the waiting tick: nothing is emitted after it', () => {
+    vi.useFakeTimers();
+    const sent: NodeView[][] = [];
+    const t = tickedViews((views) => sent.push(views), 250);
+    t.add(up(1, 1));
+    t.stop();
+    t.add(up(2, 1)); // a session's last word as it stops
+    vi.advanceTimersByTime(1000);
+    expect(sent).toEqual([]);
+  });
+});
