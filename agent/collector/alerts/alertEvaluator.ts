@@ -11,6 +11,7 @@
  */
 import type { NodeId } from '../../../shared/domain/node.js';
 import type { Alert, AlertRuleName, AlertRules } from '../../../shared/alerts/alertRules.js';
+import type { AlertEvent as AgentAlertEvent } from '../../../shared/alerts/alertEvents.js';
 
 export interface NodeReading {
   id: NodeId;
@@ -21,13 +22,8 @@ export interface NodeReading {
   memAvailableMb: number;
 }
 
-export type EventRule = Extract<AlertRuleName, 'migrationFailed' | 'exchangeRefused'>;
-
-export interface AlertEvent {
-  rule: EventRule;
-  node: NodeId;
-  text: string;
-}
+/** What the evaluation needs of an agent's event (shared/alerts/alertEvents.ts). */
+export type AlertEvent = Pick<AgentAlertEvent, 'rule' | 'node' | 'text'>;
 
 export interface AlertChanges {
   raised: Alert[];
