@@ -5,6 +5,7 @@ import { NodeRow } from './NodeRow.js';
 import { HostKeyDialog } from './HostKeyDialog.js';
 import { ClusterKeyDialog } from './ClusterKeyDialog.js';
 import { HistoryBar } from '../../history/HistoryBar.js';
+import { AlertBanner } from './AlertBanner.js';
 import { openWindow } from '../../windows.js';
 import { routes } from '../../../shared/windows.js';
 import { useWindowTitle, windowTitles } from '../../windowTitle.js';
@@ -55,6 +56,7 @@ export function MainWindow({ bridge }: { bridge: MosixviewBridge }) {
         </label>
       </header>
       {connection === 'lost' && <p role="alert" className="banner">Connection lost: {connectionError}</p>}
+      <AlertBanner bridge={bridge} />
       <HistoryBar bridge={bridge} />
       <table className="nodes" aria-label="Cluster nodes">
         <thead>
