@@ -50,6 +50,7 @@ export function MainWindow({ bridge }: { bridge: MosixviewBridge }) {
           Autorefresh
         </label>
         <button type="button" onClick={() => void refresh()} disabled={replaying} title={pastNote}>Refresh</button>
+        <button type="button" onClick={() => openWindow(routes.alerts(), 'alerts')}>Alerts</button>
         <label>
           <input type="checkbox" checked={nslookup} onChange={(e) => clusterActions.setNslookup(e.target.checked)} />
           nslookup
