@@ -70,6 +70,18 @@ test.describe('alerts', () => {
       const banner = gui.page.getByRole('alert', { name: 'Alerts' });
       await expect(banner).toContainText(/Node 2 \([^)]+\): load since \d\d:\d\d:\d\d: load \d+% \(above 80%\) for more than 5 s/, { timeout: 20_000 });
       await gui.page.screenshot({ path: test.info().outputPath('alerts-banner.png') });
+      // The Alerts window: the rules as the admin set them, the active alert, a bad value named.
+      await expect(gui.page.getByRole('button', { name: 'Alerts' })).toBeVisible();
+      const win = await gui.openRoute(routes.alerts());
+      await win.setViewportSize({ width: 1200, height: 800 });
+      const form = win.getByRole('form', { name: 'Alert rules' });
+      await expect(form.getByLabel('Load above (%)')).toHaveValue('80', { timeout: 20_000 });
+      await expect(win.getByRole('table', { name: 'Active alerts' })).toContainText(/Node 2 \([^)]+\): load since/);
+      await form.getByLabel('Load high for more than (s)').fill('soon');
+      await form.getByRole('button', { name: 'Apply' }).click();
+      await expect(win.getByRole('alert', { name: 'Rules outcome' })).toHaveText('load.forS must be a number from 1 to 86400, not "soon"');
+      await win.screenshot({ path: test.info().outputPath('alerts-window.png'), fullPage: true });
+      await form.getByRole('button', { name: 'Revert' }).click();
       // The same alert as a mark in the load history, beside the checkpoints.
       const load = await gui.openRoute(routes.loadHistory());
       await expect(load.getByRole('img', { name: /^Load: \d+ node\(s\), 0 checkpoint\(s\), [1-9]\d* alert\(s\)$/ })).toBeVisible({ timeout: 20_000 });
