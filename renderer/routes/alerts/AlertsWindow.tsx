@@ -116,7 +116,7 @@ export function AlertsWindow({ bridge }: { bridge: MosixviewBridge }) {
             <button type="submit" disabled={busy}>Apply</button>{' '}
             <button type="button" disabled={busy || !draft} onClick={() => { setDraft(undefined); setOutcome(undefined); }}>Revert</button>
           </form>
-          {outcome && <p role={outcome.ok ? 'status' : 'alert'} aria-label="Rules outcome" className={outcome.ok ? '' : 'error'}>{outcome.text}</p>}
+          {outcome && <p role={outcome.ok ? 'status' : 'alert'} aria-label="Rules outcome" className={outcome.ok ? 'rules-outcome' : 'rules-outcome failed'}>{outcome.text}</p>}
           <h2>Active</h2>
           <AlertTable label="Active alerts" alerts={list.active} now={list.now} />
           <h2>Recent</h2>
