@@ -16,6 +16,7 @@ import { AdvancedExecution } from './routes/exec/AdvancedExecution.js';
 import { LOAD_WINDOW, MEM_WINDOW, MetricHistoryWindow } from './history/MetricHistoryWindow.js';
 import { ProcHistoryWindow } from './history/ProcHistoryWindow.js';
 import { AverageWindow } from './history/AverageWindow.js';
+import { AlertsWindow } from './routes/alerts/AlertsWindow.js';
 
 /** The route of this page's hash, followed as it changes. */
 export function useHashRoute(): Route | BadRoute {
@@ -56,6 +57,8 @@ export function RouteView({ route, bridge }: { route: Route | BadRoute; bridge: 
       return <ProcHistoryWindow bridge={bridge} />;
     case 'average':
       return <AverageWindow bridge={bridge} route={route} />;
+    case 'alerts':
+      return <AlertsWindow bridge={bridge} />;
     case 'bad':
       return <p role="alert">{route.why}</p>;
     default:

@@ -18,6 +18,7 @@ export const windowTitles = {
   migrator: (what: string, runsOn: NodeId | undefined) => `Migrator: ${what}${runsOn !== undefined ? ` on node ${runsOn}` : ''}`,
   exec: (id: NodeId | undefined) => `Advanced execution${id !== undefined ? `: node ${id}` : ''}`,
   average: (metric: string, id: number) => `Average ${metric} of node ${id}`,
+  alerts: () => 'Alerts',
 } as const;
 
 export function useWindowTitle(title: string): void {

@@ -13,6 +13,7 @@ const EXAMPLES: { [K in WindowKind]: RouteOf<K>[] } = {
   loadHistory: [{ kind: 'loadHistory' }],
   memHistory: [{ kind: 'memHistory' }],
   procHistory: [{ kind: 'procHistory' }],
+  alerts: [{ kind: 'alerts' }],
   average: [
     { kind: 'average', metric: 'load', nodeId: 2, range: { from: 1_700_000_000_000, to: 1_700_000_120_000 } },
     { kind: 'average', metric: 'tmem', nodeId: 4, backup: 'history-2026-11-28', range: { from: 1, to: 2 } },
@@ -33,7 +34,7 @@ describe('window routes and sizes', () => {
       ['', 'main'], ['node/3', 'node'], ['node/all', 'allNodes'], ['procs/2', 'procs'], ['remote/3', 'remote'],
       ['migrator/1/1.76', 'migrator'], ['migrator/1/4321', 'migrator'], ['exec?node=1', 'exec'], ['exec', 'exec'],
       ['history/load', 'loadHistory'], ['history/mem', 'memHistory'], ['history/procs', 'procHistory'],
-      ['history/average/load/2/current/1/2', 'average'], ['no-such-window', 'main'],
+      ['history/average/load/2/current/1/2', 'average'], ['alerts', 'alerts'], ['no-such-window', 'main'],
     ];
     for (const [route, kind] of kinds) expect(windowKindOf(route), route).toBe(kind);
   });

@@ -27,6 +27,7 @@ export const WINDOW_SIZES = {
   memHistory: { width: 1000, height: 760 },
   procHistory: { width: 820, height: 600 },
   average: { width: 380, height: 220 },
+  alerts: { width: 820, height: 640 },
 } as const satisfies Record<string, WindowSize>;
 
 export type WindowKind = keyof typeof WINDOW_SIZES;
@@ -46,7 +47,8 @@ export type Route =
   | { kind: 'loadHistory' }
   | { kind: 'memHistory' }
   | { kind: 'procHistory' }
-  | { kind: 'average'; metric: HistoryMetric; nodeId: NodeId; backup?: string; range?: { from: number; to: number } };
+  | { kind: 'average'; metric: HistoryMetric; nodeId: NodeId; backup?: string; range?: { from: number; to: number } }
+  | { kind: 'alerts' };
 
 /** A route that names a window but not well enough to open it: the window says why. */
 export interface BadRoute {
@@ -77,6 +79,8 @@ export const routes = {
   /** A node's average of one metric over a range (ms) of the current history or a backup. */
   average: (metric: HistoryMetric, nodeId: NodeId, backup: string | undefined, range?: { from: number; to: number }) =>
     `history/average/${metric}/${nodeId}/${backup ?? 'current'}${range ? `/${Math.round(range.from)}/${Math.round(range.to)}` : ''}`,
+  /** The alert rules (editable) and the active and recent alerts of the collector. */
+  alerts: () => 'alerts',
 } as const satisfies { [K in WindowKind]: (...args: never[]) => string };
 
 /** The route string of a read route (what its builder makes). */
@@ -134,6 +138,8 @@ export function parseRoute(route: string): Route | BadRoute {
     }
     case 'history':
       return historyRoute(second, third, rest);
+    case 'alerts':
+      return { kind: 'alerts' };
     default:
       return { kind: 'main' };
   }

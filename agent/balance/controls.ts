@@ -51,7 +51,9 @@ export type MosctlCommand =
   | { cmd: 'isup'; node?: NodeId }
   | { cmd: 'whois'; target?: WhoisTarget }
   /** The node's figures in the OpenMetrics text format (what Prometheus scrapes). */
-  | { cmd: 'metrics' };
+  | { cmd: 'metrics' }
+  /** The collector's alerts (active, recent, the rules), or KEY=VALUE changes of the rules. */
+  | { cmd: 'alerts'; set?: string[] };
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -62,6 +64,7 @@ export const MOSCTL_USAGE = [
   '       mosctl setspeed integer-value',
   '       mosctl setdecay interval [slow fast]',
   '       mosctl metrics',
+  '       mosctl alerts [set KEY=VALUE ...]   (on the collector\'s node; e.g. mosctl alerts set load.percent=80 load.forS=30)',
 ].join('\n');
 
 const USAGE_OF: Record<string, string> = {
@@ -70,6 +73,7 @@ const USAGE_OF: Record<string, string> = {
   status: 'mosctl status [openMosix_ID]',
   setspeed: `mosctl setspeed integer-value (${MIN_SPEED}..${MAX_SPEED}; 10000 = reference CPU)`,
   setdecay: 'mosctl setdecay interval [slow fast] (e.g. mosctl setdecay 1 975 926)',
+  alerts: 'mosctl alerts [set KEY=VALUE ...] (e.g. mosctl alerts set load.percent=80 load.forS=30 nodeDown.forS=20 memory.on=off)',
 };
 for (const g of ['getload', 'getspeed', 'getmem', 'getfree', 'getutil']) USAGE_OF[g] = `mosctl ${g} [openMosix_ID]`;
 
@@ -121,6 +125,11 @@ export function parseMosctl(args: readonly string[]): Parsed<MosctlCommand> {
     case 'getdecay':
     case 'metrics':
       return noMore({ cmd: word });
+    case 'alerts':
+      if (!rest.length) return { ok: true, value: { cmd: 'alerts' } };
+      if (rest[0] !== 'set') return fail(`"alerts" takes "set KEY=VALUE ...", not "${rest[0]}"`, usage);
+      if (rest.length < 2) return fail('"alerts set" needs at least one KEY=VALUE', usage);
+      return { ok: true, value: { cmd: 'alerts', set: rest.slice(1) } };
     case 'getload':
     case 'getspeed':
     case 'getmem':

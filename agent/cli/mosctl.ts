@@ -7,6 +7,7 @@ import { MOSCTL_USAGE, parseMosctl, type MosctlCommand } from '../balance/contro
 import type { NodeId, NodeSample } from '../../shared/domain/node.js';
 import { demandSourceLabel, speedSourceLabel } from '../../shared/loadFigures.js';
 import { CliError, connectDaemon, type DaemonClient } from './daemonClient.js';
+import { formatAlertList } from '../../shared/alerts/alertText.js';
 import { figuresOfSample, formatGet, formatOwnStatus, formatPeerStatus, formatReport, formatWhois } from '../balance/readers.js';
 
 export type MosctlAgent = Pick<DaemonClient, 'request'>;
@@ -97,6 +98,11 @@ export async function runMosctl(cmd: MosctlCommand, agent: MosctlAgent, out: (s:
     case 'metrics':
       out((await agent.request('metrics', { format: 'openmetrics' })).text.replace(/\n$/, ''));
       return 0;
+    case 'alerts': {
+      const list = cmd.set ? await agent.request('alerts.set', { set: cmd.set }) : await agent.request('alerts.list', null);
+      formatAlertList(list).forEach(out);
+      return 0;
+    }
     case 'whois': {
       const view = await agent.request('balance.view', null);
       let resolved: string[] = [];

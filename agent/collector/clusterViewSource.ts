@@ -9,6 +9,7 @@ import { RpcError } from '../../shared/protocol/rpc.js';
 import type { AgentEvents, AgentRequests } from '../../shared/protocol/agent.js';
 import type { ClusterViewNode } from '../../shared/protocol/agentHistory.js';
 import type { ProcInfo } from '../../shared/domain/process.js';
+import type { AlertEvent } from '../../shared/alerts/alertEvents.js';
 import { spawnDaemon, tryConnect, waitForSocket } from '../daemon/daemonSocket.js';
 import type { StatePaths } from '../stateDir.js';
 import { AGENT_VERSION } from '../version.js';
@@ -17,6 +18,10 @@ export interface ClusterViewSource {
   nodes(): Promise<ClusterViewNode[]>;
   /** The process list of the collector's own node. */
   procs(): Promise<ProcInfo[]>;
+  /** Events the agent saw since the last call (failed migrations, refused datagrams), for the alert rules. */
+  alertEvents?(): Promise<AlertEvent[]>;
+  /** Tells the agent alerts were raised or cleared, so its GUI sessions hear of it at once. */
+  reportAlerts?(c: { raised: number; cleared: number }): void;
   close(): void;
 }
 
@@ -27,6 +32,8 @@ export class DaemonViewSource implements ClusterViewSource {
   private lastSpawn = 0;
   /** An older daemon without the history requests: record this node alone from its samples. */
   private plainDaemon = false;
+  /** The last event read; undefined until the first read, which only learns where the agent's events stand (old ones are not news). */
+  private eventsSeen: number | undefined;
 
   constructor(
     private readonly paths: StatePaths,
@@ -51,6 +58,23 @@ export class DaemonViewSource implements ClusterViewSource {
   async procs(): Promise<ProcInfo[]> {
     const ep = await this.connect();
     return ep.request('procs', null, 5000).catch((e) => Promise.reject(this.drop(e)));
+  }
+
+  async alertEvents(): Promise<AlertEvent[]> {
+    const ep = await this.connect();
+    if (this.plainDaemon) return [];
+    const { events, next } = await ep.request('alerts.inputs', { since: this.eventsSeen ?? 0 }, 900).catch((e) => {
+      // An agent without the alerts feature: no events, but the view's rules still apply.
+      if (e instanceof RpcError && e.code === 'ENOMETHOD') return { events: [], next: 0 };
+      return Promise.reject(this.drop(e));
+    });
+    const fresh = this.eventsSeen === undefined ? [] : events;
+    this.eventsSeen = next;
+    return fresh;
+  }
+
+  reportAlerts(c: { raised: number; cleared: number }): void {
+    this.client?.ep.request('alerts.report', c, 900).catch(() => undefined);
   }
 
   close(): void {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_RULES } from '../../shared/alerts/alertRules.js';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +30,7 @@ describe('Collector', () => {
       },
       close: () => undefined,
     };
-    const c = new Collector(paths, { rotateEveryS: 100, retentionDays: 1, procsEveryS: 3 }, source, () => undefined, () => now);
+    const c = new Collector(paths, { rotateEveryS: 100, retentionDays: 1, procsEveryS: 3, alerts: DEFAULT_RULES }, source, () => undefined, () => now);
     for (let i = 0; i < 5; i++, now += 1000) {
       await c.tick();
       await c.settled();
@@ -64,7 +65,7 @@ describe('Collector', () => {
       }),
       close: () => undefined,
     };
-    const c = new Collector(paths, { rotateEveryS: 1000, retentionDays: 1, procsEveryS: 60 }, source, () => undefined, () => now);
+    const c = new Collector(paths, { rotateEveryS: 1000, retentionDays: 1, procsEveryS: 60, alerts: DEFAULT_RULES }, source, () => undefined, () => now);
     for (let i = 0; i < 4; i++, now += 1000) await c.tick();
     const seconds = () => {
       const r = HistoryReader.open(paths.current);
@@ -78,6 +79,31 @@ describe('Collector', () => {
     answer!();
     await c.settled();
     expect(seconds().procs).toEqual([2_000_000]);
+    c.stop();
+  });
+
+  it('evaluates the alert rules each second with no GUI: records the marks, and tells the agent', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'mvcol-'));
+    const paths = collectorPaths({ dir: state, socket: '', pidFile: '', log: '' });
+    let now = 3_000_000;
+    const reports: { raised: number; cleared: number }[] = [];
+    const events = [{ seq: 1, rule: 'migrationFailed' as const, node: 1, text: 'job 1.5 did not move to node 2: refused' }];
+    const source: ClusterViewSource = {
+      nodes: async () => [{ id: 1, host: 'a', status: 'up', sample: sample(now, 0.1) }, { id: 2, host: 'b', status: 'down' }],
+      procs: async () => [],
+      alertEvents: async () => events.splice(0),
+      reportAlerts: (c) => reports.push(c),
+      close: () => undefined,
+    };
+    const rules = { ...DEFAULT_RULES, nodeDown: { on: true, forS: 2 } };
+    const logged: string[] = [];
+    const c = new Collector(paths, { rotateEveryS: 1000, retentionDays: 1, procsEveryS: 60, alerts: rules }, source, (l) => logged.push(l), () => now);
+    for (let i = 0; i < 3; i++, now += 1000) await c.tick();
+    const r = HistoryReader.open(paths.current);
+    expect(r.alerts().map((a) => `${a.t} ${a.event} ${a.rule} ${a.node}`)).toEqual(['3000000 raised migrationFailed 1', '3002000 raised nodeDown 2']);
+    r.close();
+    expect(reports).toEqual([{ raised: 1, cleared: 0 }, { raised: 1, cleared: 0 }]);
+    expect(logged).toContain('alert raised: node 2 (b): node down: down for more than 2 s');
     c.stop();
   });
 });

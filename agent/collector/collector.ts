@@ -4,6 +4,7 @@
  * as a dated backup. The store syncs every second, so a crash loses at most that second.
  * Nothing stops it but `stop`: a second that cannot be written is a gap, a rotation that
  * fails is tried again, and each kind of failure is logged once until it works again.
+ * Each second also goes through the alert rules (alerts/collectorAlerts.ts), with no GUI needed.
  */
 import { createServer, type Server } from 'node:net';
 import { hostname } from 'node:os';
@@ -22,6 +23,7 @@ import type { ClusterViewSource } from './clusterViewSource.js';
 import type { CollectorPaths, CollectorSettings } from './config.js';
 import type { CollectorRequests } from './control.js';
 import { nodeIo, type WriteIo } from './store/writeIo.js';
+import { CollectorAlerts } from './alerts/collectorAlerts.js';
 
 export function toHistorySample(n: ClusterViewNode): HistoryNodeSample {
   const s = n.status === 'up' ? n.sample : undefined;
@@ -57,6 +59,7 @@ export class Collector {
   private rotationRetryAt = 0;
   /** The old history is saved (renamed) but a new one could not be started: the old writer records on, into the backup. */
   private savedAs: { name: string | undefined } | undefined;
+  private readonly alerts: CollectorAlerts;
 
   constructor(
     private readonly paths: CollectorPaths,
@@ -67,6 +70,7 @@ export class Collector {
     private readonly io: WriteIo = nodeIo,
   ) {
     this.problems = new ProblemLog(log);
+    this.alerts = new CollectorAlerts(settings.alerts, { record: (m) => this.writer.writeAlert(m), log, configFile: paths.config });
     try {
       this.writer = this.openWriter();
     } catch (e) {
@@ -97,6 +101,8 @@ export class Collector {
         checkpoint: ({ label }) => this.checkpoint(label),
         rotate: () => ({ backup: this.rotate(this.now(), true) ?? null }),
         status: () => this.status(),
+        alerts: () => this.alerts.list(this.now()),
+        'alerts.set': ({ set }) => this.alerts.set(set, this.now()),
       });
       sock.on('data', (d) => ep.receive(d));
       sock.on('error', () => sock.destroy());
@@ -243,6 +249,7 @@ export class Collector {
       }
       // This second is on disk before anything slower is asked for.
       this.flush();
+      if (nodes) await this.evaluateAlerts(t, nodes);
       if (t - this.lastProcs >= this.settings.procsEveryS * 1000 && !this.procsPending) this.procsPending = this.recordProcs(t);
       this.problems.ok('tick', t, 'the once-a-second recording');
     } catch (e) {
@@ -250,6 +257,15 @@ export class Collector {
     } finally {
       this.busy = false;
     }
+  }
+
+  /** The agent's events are asked after the second is on disk; an alert's mark is then flushed at once. */
+  private async evaluateAlerts(t: number, nodes: ClusterViewNode[]): Promise<void> {
+    const events = await (this.source.alertEvents?.() ?? Promise.resolve([])).catch(() => []);
+    const c = this.alerts.step(t, nodes, events);
+    if (!c.raised.length && !c.cleared.length) return;
+    this.flush();
+    this.source.reportAlerts?.({ raised: c.raised.length, cleared: c.cleared.length });
   }
 
   /**

@@ -3,6 +3,7 @@
  * rotation is retried, each kind of failure is logged once (with errno and directory)
  * until it recovers, and its status says what went wrong last.
  */
+import { DEFAULT_RULES } from '../../shared/alerts/alertRules.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,7 +44,7 @@ const source: ClusterViewSource = {
 };
 
 const collector = (s: Partial<CollectorSettings> = {}) =>
-  new Collector(paths, { rotateEveryS: 86_400, retentionDays: 0, procsEveryS: 86_400, ...s }, source, (l) => lines.push(l), () => now, io);
+  new Collector(paths, { rotateEveryS: 86_400, retentionDays: 0, procsEveryS: 86_400, alerts: DEFAULT_RULES, ...s }, source, (l) => lines.push(l), () => now, io);
 
 /** Ticks once a second from `from` to `to` - 1 (seconds after T0), running `at[s]` before second s. */
 async function run(c: Collector, from: number, to: number, at: Record<number, () => void> = {}): Promise<void> {

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CURRENT_DIR, DEFAULT_POLICY, type RotationPolicy } from './store/rotation.js';
 import type { StatePaths } from '../stateDir.js';
+import { DEFAULT_RULES, parseAlertSection, type AlertRules } from '../../shared/alerts/alertRules.js';
 
 export interface CollectorPaths {
   /** <stateDir>/collector: the current history, backups, pid file, control socket, log. */
@@ -41,16 +42,22 @@ export function collectorPaths(p: StatePaths, systemConfig = SYSTEM_COLLECTOR_CO
 export interface CollectorSettings extends RotationPolicy {
   /** Seconds between two process lists (openMosix: a minute). */
   procsEveryS: number;
+  /** The alert rules and hook (collector.json "alerts"; shared/alerts/alertRules.ts). */
+  alerts: AlertRules;
 }
 
-export const DEFAULT_SETTINGS: CollectorSettings = { ...DEFAULT_POLICY, procsEveryS: 60 };
+export const DEFAULT_SETTINGS: CollectorSettings = { ...DEFAULT_POLICY, procsEveryS: 60, alerts: DEFAULT_RULES };
+
+type Knob = Exclude<keyof CollectorSettings, 'alerts'>;
+/** The section of collector.json that is not a knob. */
+const ALERTS_KEY = 'alerts';
 
 function positive(v: unknown, allowZero = false): number | undefined {
   const n = typeof v === 'string' ? Number(v) : v;
   return typeof n === 'number' && Number.isFinite(n) && (n > 0 || (allowZero && n === 0)) ? n : undefined;
 }
 
-const KNOBS: { key: keyof CollectorSettings; env: string; zero: boolean }[] = [
+const KNOBS: { key: Knob; env: string; zero: boolean }[] = [
   { key: 'rotateEveryS', env: 'MOSIXVIEW_COLLECTOR_ROTATE_S', zero: false },
   { key: 'retentionDays', env: 'MOSIXVIEW_COLLECTOR_RETENTION_DAYS', zero: true },
   { key: 'procsEveryS', env: 'MOSIXVIEW_COLLECTOR_PROCS_S', zero: false },
@@ -71,8 +78,12 @@ export function loadSettings(paths: CollectorPaths, env: NodeJS.ProcessEnv = pro
     const err = e as NodeJS.ErrnoException;
     if (err.code !== 'ENOENT') problems.push(`${paths.config} cannot be used (${err.message}): ignored`);
   }
-  for (const k of Object.keys(file)) if (!KNOBS.some((n) => n.key === k)) problems.push(`${paths.config}: unknown setting "${k}" (known: ${KNOBS.map((n) => n.key).join(', ')})`);
-  const settings = { ...DEFAULT_SETTINGS };
+  for (const k of Object.keys(file)) {
+    if (k !== ALERTS_KEY && !KNOBS.some((n) => n.key === k)) problems.push(`${paths.config}: unknown setting "${k}" (known: ${[...KNOBS.map((n) => n.key), ALERTS_KEY].join(', ')})`);
+  }
+  const alerts = parseAlertSection(file[ALERTS_KEY], paths.config);
+  problems.push(...alerts.problems);
+  const settings = { ...DEFAULT_SETTINGS, alerts: alerts.rules };
   for (const { key, env: name, zero } of KNOBS) {
     const need = zero ? 'a number >= 0' : 'a number > 0';
     const fromFile = file[key] === undefined ? undefined : positive(file[key], zero);

@@ -2,12 +2,17 @@
 import { connect } from 'node:net';
 import { RpcEndpoint } from '../../shared/rpc/rpcEndpoint.js';
 import type { ProblemReport } from './problemLog.js';
+import type { AlertList } from '../../shared/alerts/alertRules.js';
 
 export type CollectorRequests = {
   checkpoint: { req: { label: string }; res: { t: number } };
   rotate: { req: null; res: { backup: string | null } };
   /** The last write problem (a full disk, a failed rotation...), or null. */
   status: { req: null; res: { pid: number; current: string; problem: ProblemReport | null } };
+  /** The rules, active and recent alerts (mosctl alerts, the GUI, through the agent's alerts.list). */
+  alerts: { req: null; res: AlertList };
+  /** KEY=VALUE changes of the rules, all or none, kept in collector.json. */
+  'alerts.set': { req: { set: string[] }; res: AlertList };
 };
 
 export function collectorRequest<K extends keyof CollectorRequests & string>(

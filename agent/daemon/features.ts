@@ -6,5 +6,6 @@ import { jobsFeature } from '../jobs/feature.js';
 import { migrateFeature } from '../migrate/feature.js';
 import { balanceFeature } from '../balance/feature.js';
 import { metricsFeature } from '../metrics/metricsFeature.js';
+import { alertsFeature } from '../alerts/alertsFeature.js';
 
-export const FEATURES: FeatureFactory[] = [filesFeature, jobsFeature, migrateFeature, balanceFeature, historyFeature, metricsFeature];
+export const FEATURES: FeatureFactory[] = [filesFeature, jobsFeature, alertsFeature, migrateFeature, balanceFeature, historyFeature, metricsFeature];

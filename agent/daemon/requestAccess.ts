@@ -52,6 +52,11 @@ export const REQUEST_ACCESS: Record<keyof AgentRequests, Access> = {
   'balance.bring': 'admin',
   'balance.ping': 'anyone',
   'balance.sampleOf': 'anyone',
+  'alerts.inputs': 'anyone',
+  'alerts.list': 'anyone',
+  'alerts.set': 'admin',
+  // The collector tells only that something changed; its GUI sessions read the list again.
+  'alerts.report': 'anyone',
   'history.clusterView': 'anyone',
   'history.observe': 'user',
   'history.status': 'anyone',

@@ -11,6 +11,7 @@ import type { ViewNode } from '../../shared/balancing/types.js';
 import type { JobCandidate } from '../balance/decide.js';
 import type { NodeFlags } from '../../shared/protocol/balanceFlags.js';
 import type { MoveOutcome } from '../migrate/orchestrator.js';
+import type { MigrationProgress } from '../../shared/jobs/migrationProgress.js';
 
 export interface ClusterViewService {
   /** Every node this node knows of, itself first, from the load exchange. */
@@ -38,6 +39,11 @@ export interface MoveTallyService {
   record(o: MoveOutcome): void;
 }
 
+/** Takes the events the collector's alert rules count (the alerts feature offers it, the migrate feature tells it). */
+export interface AlertEventsService {
+  migrationFailed(p: MigrationProgress): void;
+}
+
 export interface DaemonServices {
   /** Starts, signals and records jobs on this node (the jobs feature's). */
   jobs?: JobsService;
@@ -45,6 +51,7 @@ export interface DaemonServices {
   migration?: MigrationService;
   controls?: ControlsService;
   moves?: MoveTallyService;
+  alertEvents?: AlertEventsService;
 }
 
 export type ServiceName = keyof DaemonServices;

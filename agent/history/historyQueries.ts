@@ -184,7 +184,7 @@ export function seriesOf(r: HistoryReader, name: string | null, q: { from: numbe
       }])),
     }));
   const started = r.header.started;
-  return { backup: name, started, last, ...grid, first, next, nodes, checkpoints: r.checkpoints(readFrom, to) };
+  return { backup: name, started, last, ...grid, first, next, nodes, checkpoints: r.checkpoints(readFrom, to), alerts: r.alerts(readFrom, to) };
 }
 
 export function procHistory(p: CollectorPaths, req: { backup?: string; t?: number }): ProcHistory {

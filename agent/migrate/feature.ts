@@ -40,7 +40,10 @@ function buildMigrate(ctx: DaemonContext, services: ServicesFor<'jobs'>): PartsP
     log,
     failpoint: fileFailpoints(ctx.paths.dir),
     onOutcome: (o) => services.moves?.record(o),
-    progress: (p) => ctx.broadcast('jobs.progress', p),
+    progress: (p) => {
+      ctx.broadcast('jobs.progress', p);
+      if (p.phase === 'failed') services.alertEvents?.migrationFailed(p);
+    },
     jobBytes: (key) => {
       const mine = (ctx.latest()?.procs ?? []).filter((p) => p.job && jobKey(p.job) === key);
       return mine.length ? mine.reduce((a, p) => a + p.rssKb * 1024, 0) : undefined;

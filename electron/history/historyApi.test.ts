@@ -10,11 +10,15 @@ import { RpcError } from '../../shared/protocol/rpc.js';
 
 function fakeCtx(ids: number[]) {
   const calls: { id: number; method: string; params: unknown }[] = [];
+  const agentEvents: { id: number; event: string; cb: (d: unknown) => void }[] = [];
   const sessions = ids.map((id) => ({
+    onAgentEvent: (event: string, cb: (d: unknown) => void) => agentEvents.push({ id, event, cb }),
     id,
     view: { id, host: `h${id}`, status: 'up', sample: { t: 1, load: id } },
     request: vi.fn(async (method: string, params: unknown) => {
       calls.push({ id, method, params });
+      if (method === 'alerts.list' && id === 3) throw new RpcError('ENOTRUNNING', 'the collector is not running on this node');
+      if (method === 'alerts.list' || method === 'alerts.set') return { rules: {}, active: [], recent: [], now: id };
       if (method === 'history.status') return { host: `h${id}`, running: true, dir: '/x', backups: [] };
       if (['history.start', 'history.stop', 'history.checkpoint', 'history.rotate'].includes(method)) {
         return { message: `${method} done on h${id}`, status: { host: `h${id}`, running: method !== 'history.stop', dir: '/x', backups: method === 'history.rotate' ? ['mosixview-20240301-120000'] : [] } };
@@ -33,7 +37,7 @@ function fakeCtx(ids: number[]) {
     sessions: () => sessions,
     emit: (_e, d) => emitted.push(d),
   };
-  return { ctx, calls, emitted };
+  return { ctx, calls, emitted, agentEvents };
 }
 
 describe('history API (main process)', () => {
@@ -85,5 +89,22 @@ describe('history API (main process)', () => {
       [2, 'history.start', null],
       [2, 'history.stop', null],
     ]);
+  });
+
+  it('alerts are read and changed on the collector\'s node; its alerts.changed tells the windows, another node\'s does not', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'mvcfg-')), 'history.json');
+    const { ctx, calls, emitted, agentEvents } = fakeCtx([1, 2, 3]);
+    const api = makeHistoryApi(new CollectorChoiceStore(file), 60_000)(ctx);
+    await api['history.setCollector']!({ nodeId: 2 });
+    emitted.length = 0;
+    calls.length = 0;
+    expect(await api['alert.list']!(null)).toEqual({ nodeId: 2, list: { rules: {}, active: [], recent: [], now: 2 } });
+    expect(await api['alert.set']!({ set: ['load.percent=50'] })).toMatchObject({ nodeId: 2 });
+    expect(calls.map((c) => [c.id, c.method, c.params])).toEqual([[2, 'alerts.list', null], [2, 'alerts.set', { set: ['load.percent=50'] }]]);
+    for (const e of agentEvents.filter((x) => x.event === 'alerts.changed')) e.cb({ raised: 1, cleared: 0 });
+    expect(emitted).toEqual([{ nodeId: 2 }]);
+    // A node whose collector does not run: the banner is told why, not failed.
+    await api['history.setCollector']!({ nodeId: 3 });
+    expect(await api['alert.list']!(null)).toEqual({ nodeId: 3, list: null, error: 'the collector is not running on this node' });
   });
 });

@@ -2,8 +2,10 @@
  * The history API in the main process: reads go to the agent on the collector's node,
  * and while the GUI runs it pushes its view of every node there once a second, so the
  * collector records the whole cluster (docs/HISTORY.md, "Where the data comes from").
+ * The alerts are the collector's too (it evaluates the rules): read and changed on its node.
  */
 import type { CollectorAction, CollectorChoice } from '../../shared/protocol/apiHistory.js';
+import type { NodeAlerts } from '../../shared/protocol/apiAlerts.js';
 import type { CollectorAnswer } from '../../shared/protocol/agentHistory.js';
 import type { ApiFeature, ApiHandlers, ServiceContext } from '../core/clusterTypes.js';
 import { CollectorChoiceStore } from './collectorChoice.js';
@@ -14,7 +16,7 @@ const STOP_TIMEOUT_MS = 30_000;
 type HistoryHandlers = Pick<
   ApiHandlers,
   | 'history.collector' | 'history.setCollector' | 'history.startCollector' | 'history.stopCollector' | 'history.checkpoint'
-  | 'history.rotate' | 'history.series' | 'history.procs' | 'history.at'
+  | 'history.rotate' | 'history.series' | 'history.procs' | 'history.at' | 'alert.list' | 'alert.set'
 >;
 
 export function makeHistoryApi(store = new CollectorChoiceStore(), intervalMs = OBSERVE_INTERVAL_MS): ApiFeature {
@@ -41,6 +43,20 @@ export function makeHistoryApi(store = new CollectorChoiceStore(), intervalMs = 
       ctx.emit('history.collectorChanged', c);
       return { message, choice: c };
     };
+
+    /** A node with no collector (or down) is no failure of the window: the banner says why it shows nothing. */
+    const alerts = async (): Promise<NodeAlerts> => {
+      try {
+        return { nodeId, list: await collectorSession().request('alerts.list', null) };
+      } catch (e) {
+        return { nodeId, list: null, error: (e as Error).message };
+      }
+    };
+    for (const s of ctx.sessions()) {
+      s.onAgentEvent('alerts.changed', () => {
+        if (s.id === nodeId) ctx.emit('alert.changed', { nodeId });
+      });
+    }
 
     const timer = setInterval(() => {
       const s = ctx.sessions().find((x) => x.id === nodeId);
@@ -69,6 +85,9 @@ export function makeHistoryApi(store = new CollectorChoiceStore(), intervalMs = 
       'history.series': async (req) => collectorSession().request('history.series', req),
       'history.procs': async (req) => collectorSession().request('history.procs', req),
       'history.at': async (req) => collectorSession().request('history.at', req),
+      'alert.list': alerts,
+      // A wrong change is the agent's EINVAL naming it: the window shows it where the admin typed.
+      'alert.set': async ({ set }) => ({ nodeId, list: await collectorSession().request('alerts.set', { set }) }),
     };
   };
 }

@@ -54,6 +54,24 @@ const shown = () => screen.getByRole('status', { name: 'Shown range' }).textCont
 const lines = () => strokes.filter((s) => [1, 2, 3].map(nodeColour).includes(s.colour));
 
 describe('a metric history window', () => {
+  it('shows the alerts raised as marks beside the checkpoints', async () => {
+    const fb = agentWithData();
+    render(<MetricHistoryWindow bridge={fb.bridge} spec={LOAD_WINDOW} />);
+    await settle();
+    expect(screen.queryByRole('img', { name: /alert/ })).toBeNull();
+    cleanup();
+    const agent = fakeHistoryAgent(T0);
+    for (let s = 0; s <= 600; s++) agent.h.seconds.push({ t: T0 + s * 1000, id: 1, load: 10, mem: 1_000_000 });
+    agent.h.alerts.push({ t: T0 + 3 * M, event: 'raised', rule: 'load', node: 1, text: 'load 95% (above 90%) for more than 60 s' }, { t: T0 + 4 * M, event: 'cleared', rule: 'load', node: 1, text: 'x' });
+    const choice: CollectorChoice = { nodeId: 1, status: { host: 'n1', running: true, started: T0, last: T0 + 600_000, dir: '/h', backups: [] } };
+    render(<MetricHistoryWindow bridge={fakeBridge({ 'history.collector': () => choice, 'history.series': agent.answer }).bridge} spec={LOAD_WINDOW} />);
+    await settle();
+    await settle();
+    expect(screen.getByRole('img', { name: 'Load: 1 node(s), 0 checkpoint(s), 1 alert(s)' })).toBeTruthy();
+    const marks = [...document.querySelectorAll('.alert-mark')];
+    expect(marks.map((m) => [m.textContent, m.getAttribute('title'), Number(m.getAttribute('data-t'))])).toEqual([['▲ node 1 load', 'load 95% (above 90%) for more than 60 s', T0 + 3 * M]]);
+  });
+
   it('opens on the recorded range, with round time ticks, and the whole day one click away', async () => {
     open();
     await settle();

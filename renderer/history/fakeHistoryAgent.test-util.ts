@@ -3,6 +3,7 @@
  * a list of recorded seconds with the agent's rules (columns, since, next, settled stats),
  * built on the shared downsampling. Tests add seconds to it while a window is open.
  */
+import type { AlertMark } from '../../shared/history/types.js';
 import type { HistorySeries, HistorySeriesRequest, NodeSeries } from '../../shared/protocol/agentHistory.js';
 import { MinMaxBuckets } from '../../shared/history/downsample.js';
 import { columnOf, columnStart } from '../../shared/history/seriesMerge.js';
@@ -16,7 +17,7 @@ export interface Second {
 }
 
 export function fakeHistoryAgent(started: number, seconds: Second[] = []) {
-  const h = { started, seconds, checkpoints: [] as { t: number; label: string }[] };
+  const h = { started, seconds, checkpoints: [] as { t: number; label: string }[], alerts: [] as AlertMark[] };
   const answer = (req: HistorySeriesRequest): HistorySeries => {
     const last = Math.max(h.started, ...h.seconds.map((s) => s.t));
     const fit = req.recorded ? gridFor(recordedRange(h.started, last), req.buckets, !req.backup) : undefined;
@@ -38,7 +39,7 @@ export function fakeHistoryAgent(started: number, seconds: Second[] = []) {
       id, host: `node${id}`,
       series: Object.fromEntries([...m].map(([k, b]) => [k, { min: b.min.slice(first, end), max: b.max.slice(first, end), mean: b.series().mean.slice(first, end), stats: b.stats(), settled: b.settledStats() }])),
     }));
-    return { backup: req.backup ?? null, started: h.started, last, from, to, buckets: grid.buckets, first, next, nodes, checkpoints: h.checkpoints.filter((c) => c.t >= readFrom && c.t <= to) };
+    return { backup: req.backup ?? null, started: h.started, last, from, to, buckets: grid.buckets, first, next, nodes, checkpoints: h.checkpoints.filter((c) => c.t >= readFrom && c.t <= to), alerts: h.alerts.filter((a) => a.t >= readFrom && a.t <= to) };
   };
   return { h, answer };
 }

@@ -52,6 +52,12 @@ describe('adding a refresh to the shown series', () => {
     const tie = mergeSeries(first, { ...refresh, nodes: [{ id: 1, host: 'one', series: { load: metric([3], [3], stats(3, 3, 30, 1), stats(null, null, null, 0)) } }] })!;
     expect(tie.nodes[0]!.series.load!.stats.peakT).toBe(21);
   });
+  it('keeps the alert marks before the refreshed columns and takes the others from the refresh, once each', () => {
+    const mark = (t: number, text: string) => ({ t, event: 'raised' as const, rule: 'load', node: 2, text });
+    const merged = mergeSeries({ ...first, alerts: [mark(5, 'a'), mark(31, 'open')] }, { ...refresh, alerts: [mark(31, 'open'), mark(44, 'b')] });
+    expect(merged!.alerts!.map((a) => a.text)).toEqual(['a', 'open', 'b']);
+  });
+
   it('keeps the checkpoints before the refreshed columns and takes the others from the refresh, once each', () => {
     expect(mergeSeries(first, refresh)!.checkpoints.map((c) => c.label)).toEqual(['a', 'open column', 'b']);
   });

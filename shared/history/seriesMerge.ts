@@ -80,5 +80,6 @@ export function mergeSeries(prev: HistorySeries, answer: HistorySeries): History
     first: prev.first,
     nodes,
     checkpoints: [...prev.checkpoints.filter((c) => c.t < cut), ...answer.checkpoints],
+    alerts: [...(prev.alerts ?? []).filter((a) => a.t < cut), ...(answer.alerts ?? [])],
   };
 }

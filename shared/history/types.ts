@@ -31,6 +31,15 @@ export interface Checkpoint {
   label: string;
 }
 
+/** An alert raised or cleared by the collector (shared/alerts/alertRules.ts), recorded beside the checkpoints. */
+export interface AlertMark {
+  t: number;
+  event: 'raised' | 'cleared';
+  rule: string;
+  node: number;
+  text: string;
+}
+
 /** The process list of the collector's node at one minute, trimmed to what the window shows. */
 export type HistoryProc = Pick<ProcInfo, 'pid' | 'user' | 'command' | 'args' | 'state' | 'cpu' | 'rssKb' | 'where'>;
 

@@ -10,6 +10,7 @@ import type { JobAgentEvents, JobAgentRequests } from './agentJobs.js';
 import type { BalanceAgentEvents, BalanceAgentRequests } from './agentBalance.js';
 import type { HistoryAgentEvents, HistoryAgentRequests } from './agentHistory.js';
 import type { FileAgentRequests } from './agentFiles.js';
+import type { AlertAgentEvents, AlertAgentRequests } from './agentAlerts.js';
 
 export const AGENT_PROTOCOL_VERSION = 1;
 
@@ -136,5 +137,5 @@ export type CoreAgentEvents = {
 };
 
 /** The whole agent protocol: one map of requests, one of events, composed per feature. */
-export type AgentRequests = CoreAgentRequests & JobAgentRequests & BalanceAgentRequests & HistoryAgentRequests & FileAgentRequests;
-export type AgentEvents = CoreAgentEvents & JobAgentEvents & BalanceAgentEvents & HistoryAgentEvents;
+export type AgentRequests = CoreAgentRequests & JobAgentRequests & BalanceAgentRequests & HistoryAgentRequests & FileAgentRequests & AlertAgentRequests;
+export type AgentEvents = CoreAgentEvents & JobAgentEvents & BalanceAgentEvents & HistoryAgentEvents & AlertAgentEvents;

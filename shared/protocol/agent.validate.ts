@@ -7,6 +7,7 @@ import { bool, int, none, obj, oneOf, optional, orNull, str, type Validators } f
 import { jobAgentValidators, fileAgentValidators } from './agentJobs.validate.js';
 import { balanceAgentValidators } from './agentBalance.validate.js';
 import { historyAgentValidators } from './agentHistory.validate.js';
+import { alertAgentValidators } from './agentAlerts.validate.js';
 
 const keyIdText = str({ max: 64, want: 'a key ID (as cluster.info shows it)' });
 
@@ -40,4 +41,5 @@ export const AGENT_VALIDATORS = {
   ...fileAgentValidators,
   ...balanceAgentValidators,
   ...historyAgentValidators,
+  ...alertAgentValidators,
 } satisfies Validators<AgentRequests>;

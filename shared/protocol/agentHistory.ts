@@ -1,6 +1,6 @@
 /** Agent requests and events for the collector and its history (issue: collector). docs/HISTORY.md */
 import type { NodeId, NodeSample, NodeView } from '../domain/node.js';
-import type { Checkpoint, MinMaxSeries, ProcSnapshot, SeriesStats } from '../history/types.js';
+import type { AlertMark, Checkpoint, MinMaxSeries, ProcSnapshot, SeriesStats } from '../history/types.js';
 
 /** One node as a cluster-view source knows it; `at` is when that knowledge was true. */
 /** The figures the collector records of a node; `t` is by the clock of the agent that answers. */
@@ -95,6 +95,8 @@ export interface HistorySeries {
   next: number;
   nodes: NodeSeries[];
   checkpoints: Checkpoint[];
+  /** Alerts raised and cleared in the range (absent from older agents). */
+  alerts?: AlertMark[];
 }
 
 export interface ProcHistory {

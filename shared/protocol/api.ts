@@ -8,6 +8,7 @@ import { JOB_API_CHANNELS, JOB_API_EVENTS, type JobApiEvents, type JobApiRequest
 import { BALANCE_API_CHANNELS, BALANCE_API_EVENTS, type BalanceApiEvents, type BalanceApiRequests } from './apiBalance.js';
 import { HISTORY_API_CHANNELS, HISTORY_API_EVENTS, type HistoryApiEvents, type HistoryApiRequests } from './apiHistory.js';
 import { MEMBERSHIP_API_CHANNELS, MEMBERSHIP_API_EVENTS, type MembershipApiEvents, type MembershipApiRequests } from './apiMembership.js';
+import { ALERT_API_CHANNELS, ALERT_API_EVENTS, type AlertApiEvents, type AlertApiRequests } from './apiAlerts.js';
 import { NODE_AGENT_API_CHANNELS, NODE_AGENT_API_EVENTS, type NodeAgentApiEvents, type NodeAgentApiRequests } from './apiNodeAgent.js';
 
 export interface HostKeyPrompt {
@@ -53,8 +54,8 @@ export type CoreApiEvents = {
 };
 
 /** The whole renderer -> main API: one map of requests, one of events, composed per feature. */
-export type ApiRequests = CoreApiRequests & JobApiRequests & BalanceApiRequests & HistoryApiRequests & MembershipApiRequests & NodeAgentApiRequests;
-export type ApiEvents = CoreApiEvents & JobApiEvents & BalanceApiEvents & HistoryApiEvents & MembershipApiEvents & NodeAgentApiEvents;
+export type ApiRequests = CoreApiRequests & JobApiRequests & BalanceApiRequests & HistoryApiRequests & MembershipApiRequests & NodeAgentApiRequests & AlertApiRequests;
+export type ApiEvents = CoreApiEvents & JobApiEvents & BalanceApiEvents & HistoryApiEvents & MembershipApiEvents & NodeAgentApiEvents & AlertApiEvents;
 
 /** Runtime lists, checked complete against the maps: the preload allows only these. */
 const CORE_API_CHANNELS = Object.keys({
@@ -72,8 +73,8 @@ const CORE_API_EVENTS = Object.keys({
   'hostKey.resolved': 1,
 } satisfies Record<keyof CoreApiEvents, 1>) as (keyof CoreApiEvents)[];
 
-export const API_CHANNELS: (keyof ApiRequests)[] = [...CORE_API_CHANNELS, ...JOB_API_CHANNELS, ...BALANCE_API_CHANNELS, ...HISTORY_API_CHANNELS, ...MEMBERSHIP_API_CHANNELS, ...NODE_AGENT_API_CHANNELS];
-export const API_EVENTS: (keyof ApiEvents)[] = [...CORE_API_EVENTS, ...JOB_API_EVENTS, ...BALANCE_API_EVENTS, ...HISTORY_API_EVENTS, ...MEMBERSHIP_API_EVENTS, ...NODE_AGENT_API_EVENTS];
+export const API_CHANNELS: (keyof ApiRequests)[] = [...CORE_API_CHANNELS, ...JOB_API_CHANNELS, ...BALANCE_API_CHANNELS, ...HISTORY_API_CHANNELS, ...MEMBERSHIP_API_CHANNELS, ...NODE_AGENT_API_CHANNELS, ...ALERT_API_CHANNELS];
+export const API_EVENTS: (keyof ApiEvents)[] = [...CORE_API_EVENTS, ...JOB_API_EVENTS, ...BALANCE_API_EVENTS, ...HISTORY_API_EVENTS, ...MEMBERSHIP_API_EVENTS, ...NODE_AGENT_API_EVENTS, ...ALERT_API_EVENTS];
 
 /** The renderer's way to the main process: over the preload (Electron) or the WebSocket (headless). */
 export interface MosixviewBridge {

@@ -8,6 +8,7 @@ import { balanceApiValidators } from './apiBalance.validate.js';
 import { historyApiValidators } from './apiHistory.validate.js';
 import { membershipApiValidators } from './apiMembership.validate.js';
 import { nodeAgentApiValidators } from './apiNodeAgent.validate.js';
+import { alertApiValidators } from './apiAlerts.validate.js';
 
 export const speed = int(MIN_SPEED, MAX_SPEED, `a speed (a whole number from ${MIN_SPEED} to ${MAX_SPEED}; 10000 = the reference CPU)`);
 
@@ -27,4 +28,5 @@ export const API_VALIDATORS = {
   ...historyApiValidators,
   ...membershipApiValidators,
   ...nodeAgentApiValidators,
+  ...alertApiValidators,
 } satisfies Validators<ApiRequests>;

@@ -5,7 +5,7 @@
 import { closeSync, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  decodeCheckpoint, decodeHeader, decodeNodes, decodeProcs, decodeSamples, RecordType, sampleHead, SampleCodecState, unlessDamaged,
+  decodeAlert, decodeCheckpoint, decodeHeader, decodeNodes, decodeProcs, decodeSamples, RecordType, sampleHead, SampleCodecState, unlessDamaged,
 } from './records.js';
 import { decodeEntries, lastAtOrBefore, type IndexEntry } from './indexFile.js';
 import { readFrameAt, scanFrames } from './logFile.js';
@@ -13,7 +13,7 @@ import { INDEX_FILE, LOG_FILE } from './historyWriter.js';
 import { decodeSummary, type MinuteSummary } from './summary.js';
 import { scanSummaries, SUMMARY_FILE } from './summaryFile.js';
 import { minuteOf } from '../../../shared/history/grid.js';
-import type { Checkpoint, HistoryHeader, NodeNames, ProcSnapshot, SampleRecord } from '../../../shared/history/types.js';
+import type { AlertMark, Checkpoint, HistoryHeader, NodeNames, ProcSnapshot, SampleRecord } from '../../../shared/history/types.js';
 
 export class HistoryReader {
   /** What reads cost so far: tests and the benchmark check that a day view skips the seconds. */
@@ -112,6 +112,14 @@ export class HistoryReader {
       .map((e) => readFrameAt(this.fd, e.offset))
       .map((f) => f && unlessDamaged(() => decodeCheckpoint(f.payload)))
       .filter((c) => c !== undefined);
+  }
+
+  alerts(from = -Infinity, to = Infinity): AlertMark[] {
+    return this.ofType(RecordType.Alert)
+      .filter((e) => e.t >= from && e.t <= to)
+      .map((e) => readFrameAt(this.fd, e.offset))
+      .map((f) => f && unlessDamaged(() => decodeAlert(f.payload)))
+      .filter((a) => a !== undefined);
   }
 
   /** Times of the stored process lists. */

@@ -10,9 +10,9 @@
 import { closeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { syncDir } from '../../stateDir.js';
-import { encodeCheckpoint, encodeHeader, encodeNodes, encodeProcs, encodeSamples, frame, FORMAT_VERSION, RecordType, SampleCodecState } from './records.js';
+import { encodeAlert, encodeCheckpoint, encodeHeader, encodeNodes, encodeProcs, encodeSamples, frame, FORMAT_VERSION, RecordType, SampleCodecState } from './records.js';
 import { encodeEntry, type IndexEntry } from './indexFile.js';
-import type { Checkpoint, HistoryHeader, NodeNames, ProcSnapshot, SampleRecord } from '../../../shared/history/types.js';
+import type { AlertMark, Checkpoint, HistoryHeader, NodeNames, ProcSnapshot, SampleRecord } from '../../../shared/history/types.js';
 import { encodeSummary, type MinuteAccumulator, type MinuteSummary } from './summary.js';
 import { SUMMARY_FILE } from './summaryFile.js';
 import { nodeIo, type WriteIo } from './writeIo.js';
@@ -130,6 +130,10 @@ export class HistoryWriter {
 
   writeCheckpoint(c: Checkpoint): void {
     this.append(RecordType.Checkpoint, encodeCheckpoint(c), c.t);
+  }
+
+  writeAlert(a: AlertMark): void {
+    this.append(RecordType.Alert, encodeAlert(a), a.t);
   }
 
   writeProcs(p: ProcSnapshot): void {

@@ -1,5 +1,5 @@
 /** The time of any record, for indexing it. */
-import { decodeCheckpoint, decodeNodes, decodeProcs, RecordType, sampleHead } from './records.js';
+import { decodeAlert, decodeCheckpoint, decodeNodes, decodeProcs, RecordType, sampleHead } from './records.js';
 
 export function recordTime(type: RecordType, payload: Uint8Array): number | undefined {
   try {
@@ -12,6 +12,8 @@ export function recordTime(type: RecordType, payload: Uint8Array): number | unde
         return decodeProcs(payload).t;
       case RecordType.Nodes:
         return decodeNodes(payload).t;
+      case RecordType.Alert:
+        return decodeAlert(payload).t;
       default:
         return undefined;
     }

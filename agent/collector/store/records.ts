@@ -4,7 +4,7 @@
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { ByteReader, ByteWriter, crc32 } from './bytes.js';
-import type { HistoryHeader, HistoryNodeSample, NodeNames, ProcSnapshot, SampleRecord, Checkpoint } from '../../../shared/history/types.js';
+import type { AlertMark, HistoryHeader, HistoryNodeSample, NodeNames, ProcSnapshot, SampleRecord, Checkpoint } from '../../../shared/history/types.js';
 
 export const FORMAT_VERSION = 1;
 export const MAGIC0 = 0x4d; // 'M'
@@ -23,6 +23,8 @@ export const enum RecordType {
   Nodes = 5,
   /** Only in mosix.sum: one minute's min/max/sum per node (summary.ts). */
   Summary = 6,
+  /** An alert raised or cleared (agent/collector/alerts/). */
+  Alert = 7,
 }
 
 export function frame(type: RecordType, payload: Uint8Array): Buffer {
@@ -99,6 +101,9 @@ export const decodeHeader = (b: Uint8Array) =>
   unjson<HistoryHeader>('header', b, (h) => isTime(h.v) && isTime(h.started) && typeof h.host === 'string');
 export const encodeCheckpoint = (c: Checkpoint) => json(c);
 export const decodeCheckpoint = (b: Uint8Array) => unjson<Checkpoint>('checkpoint', b, (c) => isTime(c.t) && typeof c.label === 'string');
+export const encodeAlert = (a: AlertMark) => json(a);
+export const decodeAlert = (b: Uint8Array) =>
+  unjson<AlertMark>('alert', b, (a) => isTime(a.t) && (a.event === 'raised' || a.event === 'cleared') && typeof a.rule === 'string' && Number.isInteger(a.node) && typeof a.text === 'string');
 export const encodeNodes = (n: NodeNames) => json(n);
 export const decodeNodes = (b: Uint8Array) =>
   unjson<NodeNames>('node names', b, (n) => isTime(n.t) && Array.isArray(n.nodes) && n.nodes.every((x) => isObj(x) && Number.isInteger(x.id) && typeof x.host === 'string'));

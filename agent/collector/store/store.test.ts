@@ -105,6 +105,27 @@ describe('history store', () => {
     r.close();
   });
 
+  it('reads back the alerts beside the checkpoints, by time range, also once the index is lost', () => {
+    const w = HistoryWriter.open(dir, 'mvnode1', 1_700_000_000_000);
+    const raised = { t: 1_700_000_005_000, event: 'raised' as const, rule: 'load', node: 2, text: 'load 180% (above 90%) for more than 60 s' };
+    const cleared = { ...raised, t: 1_700_000_009_000, event: 'cleared' as const };
+    for (let i = 0; i < 10; i++) w.writeSamples(rec(1_700_000_000_000 + i * 1000));
+    w.writeAlert(raised);
+    w.writeAlert(cleared);
+    w.flush();
+    w.close();
+    let r = HistoryReader.open(dir);
+    expect(r.alerts()).toEqual([raised, cleared]);
+    expect(r.alerts(raised.t + 1)).toEqual([cleared]);
+    expect(r.checkpoints()).toEqual([]);
+    r.close();
+    rmSync(join(dir, INDEX_FILE));
+    HistoryWriter.open(dir, 'mvnode1', 1_700_000_100_000).close(); // recovery rebuilds the index
+    r = HistoryReader.open(dir);
+    expect(r.alerts()).toEqual([raised, cleared]);
+    r.close();
+  });
+
   it('a range read starts at a keyframe from the index, not at the start of the file', () => {
     const recs = writeDay(KEYFRAME_EVERY * 5);
     const r = HistoryReader.open(dir);

@@ -14,7 +14,7 @@ import { timeTickLabel, timeTicks } from './ticks.js';
 import { CursorReadout } from './CursorReadout.js';
 import { usePointer } from './usePointer.js';
 import type { ValueAxis } from './valueAxis.js';
-import { CHECKPOINT_COLOUR } from './chartColours.js';
+import { ALERT_COLOUR, CHECKPOINT_COLOUR } from './chartColours.js';
 import type { Range } from './viewRange.js';
 
 export interface ChartProps {
@@ -110,12 +110,14 @@ export function HistoryChart(p: ChartProps) {
     k();
   };
 
+  // Alerts raised, as marks beside the checkpoints (cleared ones are in mosctl alerts and the banner's history).
+  const raised = (series.alerts ?? []).filter((a) => a.event === 'raised');
   const cursorX = p.cursor !== undefined && p.cursor >= range[0] && p.cursor <= range[1] ? x(p.cursor) : undefined;
   return (
     <figure className="history-chart" role="group" aria-label={p.title}>
       <figcaption>{p.title} <span className="unit">({p.unit})</span></figcaption>
       <div className="chart-box" ref={boxRef} style={{ height }} role="img"
-        aria-label={`${p.title}: ${nodes} node(s), ${series.checkpoints.length} checkpoint(s)`} data-drawn={nodes > 0 ? 'yes' : 'no'}>
+        aria-label={`${p.title}: ${nodes} node(s), ${series.checkpoints.length} checkpoint(s)${raised.length ? `, ${raised.length} alert(s)` : ''}`} data-drawn={nodes > 0 ? 'yes' : 'no'}>
         <canvas ref={canvasRef} style={{ width: '100%', height }} aria-hidden="true" />
         <div aria-hidden="true">
           {axis.ticks.map((v) => (
@@ -123,6 +125,12 @@ export function HistoryChart(p: ChartProps) {
           ))}
           {ticks.ticks.map((t) => (
             <span key={`t${t}`} className="time-tick" data-t={t} style={{ left: x(t), top: box.top + box.height + 3 }}>{timeTickLabel(t, ticks.step)}</span>
+          ))}
+          {raised.filter((a) => a.t >= range[0] && a.t <= range[1]).map((a) => (
+            <span key={`a${a.t}-${a.rule}-${a.node}`} className="alert-mark" data-t={a.t} title={a.text}
+              style={{ ...labelPlacement(x(a.t), width), top: 15, color: ALERT_COLOUR }}>
+              ▲ node {a.node} {a.rule}
+            </span>
           ))}
           {series.checkpoints.filter((c) => c.t >= range[0] && c.t <= range[1]).map((c) => (
             <span key={`c${c.t}-${c.label}`} className="checkpoint-label" data-t={c.t} style={{ ...labelPlacement(x(c.t), width), top: 1, color: CHECKPOINT_COLOUR }}>

@@ -5,6 +5,7 @@ import { NodeRow } from './NodeRow.js';
 import { HostKeyDialog } from './HostKeyDialog.js';
 import { ClusterKeyDialog } from './ClusterKeyDialog.js';
 import { HistoryBar } from '../../history/HistoryBar.js';
+import { AlertBanner } from './AlertBanner.js';
 import { openWindow } from '../../windows.js';
 import { routes } from '../../../shared/windows.js';
 import { useWindowTitle, windowTitles } from '../../windowTitle.js';
@@ -49,12 +50,14 @@ export function MainWindow({ bridge }: { bridge: MosixviewBridge }) {
           Autorefresh
         </label>
         <button type="button" onClick={() => void refresh()} disabled={replaying} title={pastNote}>Refresh</button>
+        <button type="button" onClick={() => openWindow(routes.alerts(), 'alerts')}>Alerts</button>
         <label>
           <input type="checkbox" checked={nslookup} onChange={(e) => clusterActions.setNslookup(e.target.checked)} />
           nslookup
         </label>
       </header>
       {connection === 'lost' && <p role="alert" className="banner">Connection lost: {connectionError}</p>}
+      <AlertBanner bridge={bridge} />
       <HistoryBar bridge={bridge} />
       <table className="nodes" aria-label="Cluster nodes">
         <thead>
