@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --only NAME] [--minutes N]` (--minutes: mainwindow's length): runs the benchmarks and rewrites their sections of
+ * `npm run bench [-- --only NAME] [--minutes N]` (--minutes: the length of mainwindow, default 3, or of soak,
+ * default 60; soak runs only when asked for by --only): runs the benchmarks and rewrites their sections of
  * docs/BENCHMARKS.md (see report.ts). Expects a fresh `node build/build.mjs` (npm run bench
  * does it). Sections of benchmarks not run here are left as they are.
  */
@@ -10,11 +11,14 @@ import { BALANCING_TITLE, balancingSection } from './balancing.js';
 import { MIGRATION_TITLE, migrationSection } from './migrationReport.js';
 import { HISTORY_TITLE, benchHistory, historySection } from './history.js';
 import { MAINWINDOW_TITLE, benchMainWindow, mainWindowSection, minutesArg } from './mainWindow.js';
+import { SOAK_TITLE, soakSection } from './soakReport.js';
 
 interface Bench {
   title: string;
   /** Markdown for the section, results included. */
   run(): Promise<string>;
+  /** Too long for a plain `npm run bench`: runs with --only NAME alone. */
+  onlyWhenAsked?: boolean;
 }
 
 const BENCHES: Record<string, Bench> = {
@@ -46,11 +50,12 @@ const BENCHES: Record<string, Bench> = {
     },
   },
   startup: { title: STARTUP_TITLE, run: () => startupSection() },
+  soak: { title: SOAK_TITLE, run: () => soakSection(process.argv.slice(2)), onlyWhenAsked: true },
 };
 
 function parseArgs(argv: string[]): string[] {
   const i = argv.indexOf('--only');
-  if (i < 0) return Object.keys(BENCHES);
+  if (i < 0) return Object.keys(BENCHES).filter((n) => !BENCHES[n]!.onlyWhenAsked);
   const name = argv[i + 1];
   if (!name || !BENCHES[name]) {
     throw new Error(`--only needs one of: ${Object.keys(BENCHES).join(', ')}${name ? ` (got "${name}")` : ''}`);

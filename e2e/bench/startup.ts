@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js';
 import { startHeadless } from '../support/app.js';
 import { lamp } from '../support/mainWindow.js';
@@ -84,7 +84,25 @@ async function makeCold(c: TestCluster): Promise<void> {
   }
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+/** Waits until every lamp says "Node N up" and every row's load bar has a value. */
+export async function completeMainWindow(page: Page, nodes: number, timeout = WINDOW_TIMEOUT_MS): Promise<void> {
+  // One in-page poll every 20 ms: Playwright's expect() backs off up to 1 s between tries,
+  // which would blur the figure more than the thing measured.
+  await page.waitForFunction(
+    (n: number) => {
+      for (let i = 1; i <= n; i++) {
+        if (!document.querySelector(`[role="img"][aria-label="Node ${i} up"]`)) return false;
+        const bar = document.querySelector(`[role="progressbar"][aria-label="Load of node ${i}"]`);
+        if (!bar?.hasAttribute('aria-valuenow')) return false;
+      }
+      return true;
+    },
+    nodes,
+    { polling: 20, timeout },
+  );
+}
+
+export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
@@ -120,18 +138,7 @@ async function timeApp(c: TestCluster, browser: Browser): Promise<AppRun> {
     const pageMs = performance.now() - t0;
     // One in-page poll every 20 ms: Playwright's expect() backs off up to 1 s between tries,
     // which would blur the figure more than the thing measured.
-    await page.waitForFunction(
-      (n: number) => {
-        for (let i = 1; i <= n; i++) {
-          if (!document.querySelector(`[role="img"][aria-label="Node ${i} up"]`)) return false;
-          const bar = document.querySelector(`[role="progressbar"][aria-label="Load of node ${i}"]`);
-          if (!bar?.hasAttribute('aria-valuenow')) return false;
-        }
-        return true;
-      },
-      nodes,
-      { polling: 20, timeout: WINDOW_TIMEOUT_MS },
-    );
+    await completeMainWindow(page, nodes);
     const totalMs = performance.now() - t0;
     // Untimed: the same state as a screen reader sees it (role and accessible name).
     for (let i = 1; i <= nodes; i++) {
