@@ -39,7 +39,11 @@ const readOr = (p: string, fallback = ''): string => {
   }
 };
 const rssKb = (pid: number): number => Number(/^VmRSS:\s+(\d+)/m.exec(readOr(`/proc/${pid}/status`))?.[1] ?? NaN);
-const ticksOf = (pid: number): number => cpuTicks(readOr(`/proc/${pid}/stat`, `${pid} (gone) X`));
+/** NaN once the process is gone (counted as a restart, not a crash of the benchmark). */
+const ticksOf = (pid: number): number => {
+  const stat = readOr(`/proc/${pid}/stat`);
+  return stat ? cpuTicks(stat) : NaN;
+};
 
 /** The agent processes of this cluster on the machine (seen from the root namespace), by role. */
 function agentProcesses(c: TestCluster): { daemons: number[]; attaches: number[]; collectors: number[] } {
@@ -65,6 +69,7 @@ interface Memory {
 }
 
 async function memory(mainPid: number, cdp: CDPSession, agents: number[]): Promise<Memory> {
+  await cdp.send('HeapProfiler.enable');
   await cdp.send('HeapProfiler.collectGarbage');
   const heap = await cdp.send('Runtime.getHeapUsage');
   return { mainRssKb: rssKb(mainPid), pageHeapBytes: heap.usedSize, agentRssKb: agents.map(rssKb) };
@@ -149,7 +154,7 @@ export async function benchSoak(minutes: number, nodes = SOAK_NODES): Promise<So
     const end = await memory(server.pid!, cdp, procs0.daemons);
     const ticks1 = new Map(all0.map((p) => [p, ticksOf(p)]));
     const t1 = Date.now();
-    const cpu = (pids: number[]) => pids.map((p) => corePercent(ticks1.get(p)! - ticks0.get(p)!, CLK_TCK, t1 - t0));
+    const cpu = (pids: number[]) => pids.map((p) => corePercent(ticks1.get(p)! - ticks0.get(p)!, CLK_TCK, t1 - t0)).filter(Number.isFinite);
     const procs1 = agentProcesses(c);
     const daemonsRestarted = procs0.daemons.filter((p) => !procs1.daemons.includes(p)).length;
 
