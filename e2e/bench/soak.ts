@@ -125,7 +125,7 @@ export async function benchSoak(minutes: number, nodes = SOAK_NODES): Promise<So
       if (m.type() === 'error' || m.type() === 'warning') consoleLines.push(`${m.type()}: ${m.text()}`);
     });
     page.on('pageerror', (e) => consoleLines.push(`pageerror: ${e.message}`));
-    await page.goto(app.url);
+    await page.goto(app.url, { timeout: 180_000 });
     await completeMainWindow(page, nodes);
     const autorefresh = page.getByRole('checkbox', { name: 'Autorefresh' });
     if (!(await autorefresh.isChecked())) await autorefresh.check();
