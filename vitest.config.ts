@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   esbuild: { jsx: 'automatic' },
   test: {
-    include: ['shared/**/*.test.ts', 'agent/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'build/**/*.test.ts'],
+    include: ['shared/**/*.test.ts', 'agent/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'build/**/*.test.ts', 'e2e/bench/**/*.test.ts'],
     environment: 'node',
     testTimeout: 20000,
     pool: 'forks',

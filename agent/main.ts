@@ -26,6 +26,8 @@ import { toolInfo } from './cli/toolInfo.js';
 import { log } from './log/log.js';
 import { applyMapFileAtStart, parseDaemonArgs } from './peer/mapFileAtStart.js';
 import { hostname } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
+import { runSpeedCheckHere, SPEED_CHECK_COMMAND } from './speed/speedWorker.js';
 
 const USAGE = `usage: mosixview-agent {attach [--embedded] [--start|--stop] | daemon [--map FILE] | stop | status | install-tools DIR | --version | TOOL ARGS}\n  TOOL: ${TOOLS.join(', ')}`;
 
@@ -88,6 +90,12 @@ async function main(argv: string[]): Promise<void> {
       return attach(clientStatePaths(), bundle, rest.includes('--embedded'), rest.includes('--stop') ? 'stop' : rest.includes('--start') ? 'start' : 'attach');
     case 'daemon':
       return runDaemon(rest);
+    case SPEED_CHECK_COMMAND:
+      // Only as the daemon's worker thread (speed/speedWorker.ts), never from a shell.
+      if (!isMainThread && rest[0]) return runSpeedCheckHere(rest[0]);
+      process.stderr.write(USAGE + '\n');
+      process.exit(2);
+      return;
     case 'stop': {
       const stopped = await stopDaemon(statePaths());
       process.stdout.write(stopped ? 'agent stopped\n' : 'no agent was running\n');

@@ -55,7 +55,7 @@ export function clusterEfficiency(nodes: readonly NodeView[]): number | undefine
 
 /** How a node's speed came about, in the configuration window and `mosctl status`. */
 export function speedSourceLabel(s: SpeedSource): string {
-  return s === 'admin' ? 'set by the admin' : 'calibrated';
+  return s === 'admin' ? 'set by the admin' : s === 'provisional' ? 'provisional: being calibrated' : 'calibrated';
 }
 
 /** Where a node's demand comes from, in `mosctl status`. */

@@ -26,6 +26,7 @@ function figureSources(s: NodeSample): string[] {
   const out: string[] = [];
   if (s.speedSource === 'calibrated') out.push(`Speed: ${s.speed}, ${speedSourceLabel('calibrated')} (CPU time of a fixed workload, checked at each agent start)`);
   if (s.speedSource === 'admin') out.push(`Speed: ${s.speed}, ${speedSourceLabel('admin')} (mosctl setspeed or the GUI; never re-measured)`);
+  if (s.speedSource === 'provisional') out.push(`Speed: ${s.speed}, ${speedSourceLabel('provisional')} (the standard speed until the first calibration ends, seconds after the agent's first start)`);
   if (s.demandSource) out.push(`Load: ${demandSourceLabel(s.demandSource)}`);
   return out;
 }

@@ -9,6 +9,9 @@ import { AGENT_PROTOCOL_VERSION, type AgentEvents, type AgentRequests } from '..
 import type { NodeSample } from '../../shared/domain/node.js';
 import { statePaths, type StatePaths } from '../stateDir.js';
 import { AgentDaemon } from './agentDaemon.js';
+import { SpeedStore } from '../speed/calibrate.js';
+import type { SpeedCheck } from '../speed/speedWorker.js';
+import { STANDARD_SPEED } from '../../shared/domain/node.js';
 import { proveIdentity } from './proveIdentity.js';
 import { log } from '../log/log.js';
 import { AGENT_VALIDATORS } from '../../shared/protocol/agent.validate.js';
@@ -30,7 +33,9 @@ function tempPaths(): StatePaths {
 
 /** This machine's speed as the tests' daemons measure it: no CPU time spent measuring. */
 let machineSpeed = 40000;
-const measure = { full: () => machineSpeed, quick: () => machineSpeed };
+const measure: SpeedCheck = async (dir, say) => {
+  new SpeedStore(dir, { full: () => machineSpeed, quick: () => machineSpeed }).startupCheck(say);
+};
 
 async function startDaemon(paths: StatePaths) {
   let stopped = 0;
@@ -129,12 +134,62 @@ describe('AgentDaemon (in process)', () => {
     await expect(again.ep.request('getSpeed', null)).resolves.toEqual({ speed: 25000, calibrated: 40000, source: 'admin' });
   });
 
+  it('serves a node never calibrated at once with the standard speed, provisional, and the calibrated one when the background check ends', async () => {
+    rmSync(join(paths.dir, 'speed.json'));
+    let finish!: () => void;
+    const gate = new Promise<void>((r) => (finish = r));
+    const started: string[] = [];
+    const slowCheck: SpeedCheck = async (dir, say) => {
+      started.push(dir);
+      await gate;
+      await measure(dir, say);
+    };
+    machineSpeed = 60000;
+    const d = new AgentDaemon(paths, () => undefined, undefined, undefined, slowCheck);
+    daemons.push(d);
+    await d.start();
+    expect(started).toEqual([paths.dir]);
+    const { ep } = await client(paths);
+    await ep.request('subscribe', { on: true });
+    const got: NodeSample[] = [];
+    ep.on('sample', (s) => void got.push(s));
+    expect(await ep.request('sample', null)).toMatchObject({ speed: STANDARD_SPEED, speedSource: 'provisional' });
+    await expect(ep.request('getSpeed', null)).resolves.toEqual({ speed: STANDARD_SPEED, source: 'provisional' });
+    finish();
+    await d.checkSpeed();
+    // Shown at once (republished), not only at the next tick.
+    for (let i = 0; i < 50 && !got.some((s) => s.speed === 60000); i++) await sleep(10);
+    expect(got.at(-1)).toMatchObject({ speed: 60000, speedSource: 'calibrated' });
+    await expect(ep.request('getSpeed', null)).resolves.toEqual({ speed: 60000, calibrated: 60000, source: 'calibrated' });
+  });
+
+  it("keeps the admin's speed set before the background check ran", async () => {
+    rmSync(join(paths.dir, 'speed.json'));
+    let finish!: () => void;
+    const gate = new Promise<void>((r) => (finish = r));
+    const slowCheck: SpeedCheck = async (dir, say) => {
+      await gate;
+      await measure(dir, say);
+    };
+    const d = new AgentDaemon(paths, () => undefined, undefined, undefined, slowCheck);
+    daemons.push(d);
+    await d.start();
+    const { ep } = await client(paths);
+    await expect(ep.request('setSpeed', { speed: 25000 })).resolves.toEqual({ speed: 25000 });
+    finish();
+    await d.checkSpeed();
+    // As before a calibration: a node whose admin set its speed is not measured (it is when they clear it).
+    await expect(ep.request('getSpeed', null)).resolves.toEqual({ speed: 25000, source: 'admin' });
+    expect(JSON.parse(readFileSync(join(paths.dir, 'speed.json'), 'utf8'))).toEqual({ source: 'admin', speed: 25000 });
+  });
+
   it('replaces at start a calibrated speed that a fresh measurement contradicts, and logs it', async () => {
     machineSpeed = 85000;
     const logged: string[] = [];
     log.setTarget({ tag: 'mosixview-agent', journal: true, write: (s) => void logged.push(s), now: Date.now });
     try {
-      await startDaemon(paths);
+      const { d } = await startDaemon(paths);
+      await d.checkSpeed();
     } finally {
       log.configure('mosixview-agent');
     }

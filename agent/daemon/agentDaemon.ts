@@ -13,7 +13,8 @@ import { RpcEndpoint, type Handlers } from '../../shared/rpc/rpcEndpoint.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import { AGENT_PROTOCOL_VERSION, type AgentEvents, type AgentRequests } from '../../shared/protocol/agent.js';
 import { Sampler } from '../sampler/sampler.js';
-import { SpeedStore, speedSource, type SpeedMeasure, type SpeedState } from '../speed/calibrate.js';
+import { SpeedStore, speedInUse, speedSource, type SpeedState } from '../speed/calibrate.js';
+import { workerSpeedCheck, type SpeedCheck } from '../speed/speedWorker.js';
 import { AGENT_VERSION } from '../version.js';
 import { ensureStateDir, type StatePaths } from '../stateDir.js';
 import type { AgentFeature, DaemonContext, FeatureFactory, Snapshot } from './feature.js';
@@ -42,6 +43,9 @@ export class AgentDaemon {
   private readonly speedStore: SpeedStore;
   /** Kept in memory: the sampler asks for the speed every tick. */
   private speedState: SpeedState;
+  private readonly speedCheck: SpeedCheck;
+  /** The background speed check under way, if any. */
+  private checking: Promise<void> | undefined;
   private latest: Snapshot | undefined;
   /** The last sample's processes before the features marked them: marked again when a client asks. */
   private rawProcs: ProcInfo[] = [];
@@ -61,13 +65,13 @@ export class AgentDaemon {
     private readonly onStop: () => void = () => process.exit(0),
     factories: FeatureFactory[] = FEATURES,
     bundle: string = process.argv[1] ?? '',
-    speedMeasure?: SpeedMeasure,
+    speedCheck?: SpeedCheck,
   ) {
     ensureStateDir(paths);
-    this.speedStore = new SpeedStore(paths.dir, speedMeasure);
-    // A speed calibrated while the machine was busy, or by an older agent's wall clock, is
-    // measured again here; one the admin set is kept as it is.
-    this.speedState = this.speedStore.startupCheck((m) => log.info(m));
+    this.speedStore = new SpeedStore(paths.dir);
+    // The stored speed serves from the first sample on; start() checks it in the background.
+    this.speedState = this.speedStore.read();
+    this.speedCheck = speedCheck ?? workerSpeedCheck(bundle);
     this.sampler = new Sampler({ selfPids: () => [process.pid], speed: () => this.speed, speedSource: () => speedSource(this.speedState) });
     this.peers = new PeerService(paths.dir, AGENT_VERSION);
     const ctx: DaemonContext = {
@@ -100,7 +104,26 @@ export class AgentDaemon {
   }
 
   get speed(): number {
-    return this.speedState.admin ?? this.speedState.calibrated!;
+    return speedInUse(this.speedState);
+  }
+
+  /**
+   * A speed calibrated while the machine was busy, or by an older agent's wall clock, is
+   * measured again, and a node never calibrated is calibrated (provisional speed until then),
+   * off the daemon's thread; one the admin set is kept as it is. Resolves when done.
+   */
+  checkSpeed(): Promise<void> {
+    if (this.speedState.admin !== undefined) return Promise.resolve();
+    this.checking ??= this.speedCheck(this.paths.dir, (m) => log.info(m))
+      .then(
+        () => {
+          this.speedState = this.speedStore.read();
+          this.republish();
+        },
+        (e: unknown) => log.error(`speed check failed: ${(e as Error).message}`),
+      )
+      .finally(() => (this.checking = undefined));
+    return this.checking;
   }
 
   /** Listens on the socket; throws EADDRINUSE when another daemon already serves it. */
@@ -122,6 +145,7 @@ export class AgentDaemon {
     await this.peers.start();
     this.tick();
     this.timer = setInterval(() => this.tick(), TICK_MS);
+    void this.checkSpeed();
     const info: DaemonInfo = { pid: process.pid, version: AGENT_VERSION, ...(this.supervisor ? { supervisor: this.supervisor } : {}) };
     writeFileSync(this.paths.pidFile, JSON.stringify(info) + '\n');
   }

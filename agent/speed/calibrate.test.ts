@@ -3,8 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_SPEED, MIN_SPEED } from '../../shared/domain/node.js';
-import { calibrateSpeed, RECHECK_MARGIN, REFERENCE_MS, SpeedStore, speedFromMs, type SpeedMeasure } from './calibrate.js';
+import { MAX_SPEED, MIN_SPEED, STANDARD_SPEED } from '../../shared/domain/node.js';
+import { calibrateSpeed, RECHECK_MARGIN, REFERENCE_MS, SpeedStore, speedFromMs, speedInUse, speedSource, type SpeedMeasure } from './calibrate.js';
 
 const dirs: string[] = [];
 const hogs: ChildProcess[] = [];
@@ -58,7 +58,9 @@ describe('SpeedStore', () => {
 
   it("marks the admin's speed as such, and clearing it goes back to the calibrated one", () => {
     const dir = tmp();
-    const store = new SpeedStore(dir, measure(20000).m);
+    new SpeedStore(dir, measure(20000).m).load();
+    const { m, calls } = measure(1);
+    const store = new SpeedStore(dir, m);
     expect(store.setSpeed(15000)).toEqual({ calibrated: 20000, timedBy: 'cpu-time', admin: 15000 });
     expect(fileOf(dir)).toEqual({ source: 'admin', speed: 15000, calibrated: 20000, timedBy: 'cpu-time' });
     expect(new SpeedStore(dir, measure(1).m).current()).toBe(15000);
@@ -66,6 +68,37 @@ describe('SpeedStore', () => {
     expect(new SpeedStore(dir, measure(1).m).current()).toBe(20000);
     expect(fileOf(dir)).toMatchObject({ source: 'calibrated', speed: 20000 });
     expect(() => store.setSpeed(5)).toThrow(RangeError);
+    expect(calls).toEqual({ full: 0, quick: 0 });
+  });
+
+  it('measures nothing when the admin sets a speed on a node never calibrated (the daemon serves on that thread)', () => {
+    const dir = tmp();
+    const { m, calls } = measure(20000);
+    expect(new SpeedStore(dir, m).setSpeed(15000)).toEqual({ admin: 15000 });
+    expect(fileOf(dir)).toEqual({ source: 'admin', speed: 15000 });
+    expect(calls).toEqual({ full: 0, quick: 0 });
+  });
+
+  it('keeps a speed the admin set while a calibration was measuring (it runs in a worker thread)', () => {
+    const dir = tmp();
+    const m: SpeedMeasure = {
+      full: () => {
+        new SpeedStore(dir).setSpeed(25000); // the daemon's setSpeed, during the measurement
+        return 60000;
+      },
+      quick: () => 60000,
+    };
+    expect(new SpeedStore(dir, m).startupCheck(() => {})).toEqual({ admin: 25000, calibrated: 60000, timedBy: 'cpu-time' });
+    expect(fileOf(dir)).toEqual({ source: 'admin', speed: 25000, calibrated: 60000, timedBy: 'cpu-time' });
+  });
+
+  it('says the speed is provisional, and the standard speed, while nothing was calibrated nor set', () => {
+    expect(speedSource({})).toBe('provisional');
+    expect(speedInUse({})).toBe(STANDARD_SPEED);
+    expect(speedSource({ calibrated: 30000 })).toBe('calibrated');
+    expect(speedInUse({ calibrated: 30000 })).toBe(30000);
+    expect(speedSource({ calibrated: 30000, admin: 20000 })).toBe('admin');
+    expect(speedInUse({ calibrated: 30000, admin: 20000 })).toBe(20000);
   });
 
   it('recalibrates when the file is damaged or lacks a calibrated value', () => {

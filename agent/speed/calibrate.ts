@@ -114,7 +114,12 @@ const validSpeed = (v: unknown): v is number =>
   typeof v === 'number' && Number.isFinite(v) && v >= MIN_SPEED && v <= MAX_SPEED;
 
 export function speedSource(s: SpeedState): SpeedSource {
-  return s.admin !== undefined ? 'admin' : 'calibrated';
+  return s.admin !== undefined ? 'admin' : s.calibrated !== undefined ? 'calibrated' : 'provisional';
+}
+
+/** The speed in use: the admin's, else the calibrated one, else the standard speed until the first calibration ends. */
+export function speedInUse(s: SpeedState): number {
+  return s.admin ?? s.calibrated ?? STANDARD_SPEED;
 }
 
 export class SpeedStore {
@@ -179,20 +184,28 @@ export class SpeedStore {
     return s.admin ?? (s.calibrated as number);
   }
 
-  /** Admin override; undefined goes back to the calibrated speed. */
+  /** Admin override; undefined goes back to the calibrated speed. Measures nothing: the daemon's thread must stay free. */
   setSpeed(speed: number | undefined): SpeedState {
     if (speed !== undefined && !validSpeed(speed)) {
       throw new RangeError(`speed must be ${MIN_SPEED}..${MAX_SPEED}, got ${speed}`);
     }
-    const s = this.load();
+    const s = this.read();
     if (speed === undefined) delete s.admin;
     else s.admin = Math.round(speed);
     this.write(s);
     return s;
   }
 
+  /**
+   * Measures, then writes the figure into the file as it is by then: the admin may have set
+   * a speed meanwhile (the measurement runs in a worker thread while the daemon serves).
+   */
   private calibrate(s: SpeedState): SpeedState {
-    s.calibrated = this.measure.full();
+    const measured = this.measure.full();
+    const now = this.read();
+    if (now.admin !== undefined) s.admin = now.admin;
+    else delete s.admin;
+    s.calibrated = measured;
     s.timedBy = 'cpu-time';
     this.write(s);
     return s;

@@ -227,9 +227,10 @@ export async function benchMainWindow(minutes: number): Promise<MainWindowBench>
 
 export const MAINWINDOW_TITLE = `The main window at ${NODES} nodes: one update`;
 
-export function minutesArg(argv: string[]): number {
+/** `--minutes N` of the command line (mainwindow's default 3; soak passes its own). */
+export function minutesArg(argv: string[], fallback = 3): number {
   const i = argv.indexOf('--minutes');
-  if (i < 0) return 3;
+  if (i < 0) return fallback;
   const m = Number(argv[i + 1]);
   if (!(m > 0)) throw new Error(`--minutes needs a positive number (got "${argv[i + 1] ?? ''}")`);
   return m;

@@ -1,20 +1,24 @@
 /**
- * `npm run bench [-- --only NAME] [--minutes N]` (--minutes: mainwindow's length): runs the benchmarks and rewrites their sections of
+ * `npm run bench [-- --only NAME] [--minutes N]` (--minutes: the length of mainwindow, default 3, or of soak,
+ * default 60; soak runs only when asked for by --only): runs the benchmarks and rewrites their sections of
  * docs/BENCHMARKS.md (see report.ts). Expects a fresh `node build/build.mjs` (npm run bench
  * does it). Sections of benchmarks not run here are left as they are.
  */
 import { benchSampleCost, formatSampleCost } from './sampleCost.js';
-import { benchStartup, formatStartup, NODES, REPS } from './startup.js';
+import { STARTUP_TITLE, startupSection } from './startupReport.js';
 import { BENCHMARKS_MD, machine, machineLine, writeBenchSection } from './report.js';
 import { BALANCING_TITLE, balancingSection } from './balancing.js';
 import { MIGRATION_TITLE, migrationSection } from './migrationReport.js';
 import { HISTORY_TITLE, benchHistory, historySection } from './history.js';
 import { MAINWINDOW_TITLE, benchMainWindow, mainWindowSection, minutesArg } from './mainWindow.js';
+import { SOAK_TITLE, soakSection } from './soakReport.js';
 
 interface Bench {
   title: string;
   /** Markdown for the section, results included. */
   run(): Promise<string>;
+  /** Too long for a plain `npm run bench`: runs with --only NAME alone. */
+  onlyWhenAsked?: boolean;
 }
 
 const BENCHES: Record<string, Bench> = {
@@ -45,43 +49,13 @@ const BENCHES: Record<string, Bench> = {
       ].join('\n');
     },
   },
-  startup: {
-    title: `Start to first complete main window, ${NODES} nodes`,
-    async run() {
-      const m = machine();
-      const r = await benchStartup();
-      return [
-        `**Measured:** on a ${NODES}-node test cluster (network namespaces with real sshd, e2e/cluster/testCluster.ts),`,
-        'from spawning the headless server (`node dist/electron/headless.cjs --no-open --profile P`) until Chromium shows',
-        `every lamp as "Node N up" (role img) and every row's load progress bar has \`aria-valuenow\`, polled in the page every 20 ms.`,
-        'Chromium is launched once before all runs and not counted; each run opens a fresh browser context.',
-        '',
-        '- *cold*: before each cold run the agent daemons are stopped (`pkill` in each node), the installed agent',
-        '  (the run\'s shared agentDir) and every node\'s state dir are deleted, so the run includes the probe for Node.js,',
-        '  the SFTP upload, starting 16 daemons and their first speed calibration.',
-        '- *warm*: right after the cold run: the agent is installed and the 16 daemons the previous app left running',
-        '  are reused (a GUI restart).',
-        '',
-        `**Baseline:** what one would do by hand: ${NODES} parallel system \`ssh\` (the cluster's key, known_hosts and empty`,
-        'config, as `sshExec` in e2e/cluster/testCluster.ts) each running `cat /proc/loadavg /proc/meminfo >/dev/null && nproc`,',
-        `timed until all ${NODES} have returned. One untimed warm-up of both, then ${REPS} repetitions alternating`,
-        'cold app, ssh fan-out, warm app. All nodes and the client share the machine\'s CPUs, so the figures include CPU contention',
-        'between 16 sshd sessions, the app and Chromium. Do not run it alongside `npm run test:e2e`: its global setup',
-        'removes every test cluster on the machine.',
-        '',
-        machineLine(m),
-        '',
-        formatStartup(r),
-        '',
-        'Reproduce (root, Linux): `npm run bench -- --only startup`, or `node build/build.mjs && npx tsx e2e/bench/startup.ts` to print the table only.',
-      ].join('\n');
-    },
-  },
+  startup: { title: STARTUP_TITLE, run: () => startupSection() },
+  soak: { title: SOAK_TITLE, run: () => soakSection(process.argv.slice(2)), onlyWhenAsked: true },
 };
 
 function parseArgs(argv: string[]): string[] {
   const i = argv.indexOf('--only');
-  if (i < 0) return Object.keys(BENCHES);
+  if (i < 0) return Object.keys(BENCHES).filter((n) => !BENCHES[n]!.onlyWhenAsked);
   const name = argv[i + 1];
   if (!name || !BENCHES[name]) {
     throw new Error(`--only needs one of: ${Object.keys(BENCHES).join(', ')}${name ? ` (got "${name}")` : ''}`);

@@ -1,5 +1,6 @@
 /** How the main process reaches one node's agent: over SSH, or a local child process. */
 import type { Readable, Writable } from 'node:stream';
+import type { StartPhases } from './startPhases.js';
 
 /** A running `mosixview-agent attach`, whatever carries it. */
 export interface AgentChannel {
@@ -8,6 +9,8 @@ export interface AgentChannel {
   stderr: Readable;
   close(): void;
   onExit(cb: (code: number | null, signal: string | null) => void): void;
+  /** How long opening it took, phase by phase, where the launcher knows (SSH). */
+  opened?: Pick<StartPhases, 'ssh' | 'probe' | 'upload'>;
 }
 
 /**

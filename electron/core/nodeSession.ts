@@ -10,6 +10,7 @@ import { AGENT_PROTOCOL_VERSION, ATTACH_EXIT_STOPPED, type AgentEvents, type Age
 import type { MembershipView, NodeId, NodeView } from '../../shared/domain/node.js';
 import { LaunchError, type AgentChannel, type AgentLauncher } from './agentChannel.js';
 import { log } from './log.js';
+import { startLine } from './startPhases.js';
 
 /** The row of a node whose agent this GUI stopped (after a restart the node's own record says who and when). */
 export const STOPPED_REASON = 'agent stopped by the admin (Stop agent in this Mosixview): it stays stopped until "Start agent"';
@@ -201,11 +202,16 @@ export class NodeSession {
 
     try {
       const startup = (async () => {
+        const t0 = performance.now();
         const hello = await ep.request('hello', { client: 'gui', version: this.clientVersion }, 20000);
         if (hello.protocol !== AGENT_PROTOCOL_VERSION) throw new Error(protocolMismatch(hello, AGENT_PROTOCOL_VERSION));
+        const t1 = performance.now();
         const membership = await this.setup?.(ep);
+        const t2 = performance.now();
         const sample = await ep.request('sample', null);
         await ep.request('subscribe', { on: true });
+        const o = channel.opened ?? { ssh: 0, probe: 0, upload: 0 };
+        log.info(startLine(this.id, this.current.host, { ...o, agent: t1 - t0, setup: t2 - t1, sample: performance.now() - t2 }));
         lastSample = Date.now();
         this.endpoint = ep;
         wasUp = true;

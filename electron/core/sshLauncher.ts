@@ -15,6 +15,7 @@ export class SshLauncher implements AgentLauncher {
 
   async open(signal: AbortSignal, mode: AttachMode = 'attach'): Promise<AgentChannel> {
     let client;
+    const t0 = performance.now();
     try {
       client = await connectSsh(this.node, { hostKeyDecision: this.decide, signal });
     } catch (e) {
@@ -22,12 +23,14 @@ export class SshLauncher implements AgentLauncher {
       if (e instanceof SshError && e.kind === 'hostkey-rejected') throw new LaunchError(e.message, 'manual');
       throw e;
     }
+    const sshMs = performance.now() - t0;
     try {
       const deployed = await deployAgent(client, this.node, this.bundle);
       const channel = await startAgent(client, deployed, attachArgs(mode), {});
       channel.onExit(() => client.end());
       return {
         ...channel,
+        opened: { ssh: sshMs, probe: deployed.probeMs, upload: deployed.uploadMs },
         close: () => {
           channel.close();
           client.end();

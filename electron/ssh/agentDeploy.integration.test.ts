@@ -67,7 +67,8 @@ describe('deployAgent + startAgent over a real sshd', () => {
     const mtime = statSync(file).mtimeMs;
     await new Promise((r) => setTimeout(r, 20));
     const second = await deployAgent(client, { host: '127.0.0.1', ssh }, bundle);
-    expect(second).toEqual({ ...first, uploaded: false });
+    expect(second).toEqual({ ...first, uploaded: false, probeMs: second.probeMs, uploadMs: 0 });
+    expect(first.uploadMs).toBeGreaterThan(0);
     expect(statSync(file).mtimeMs).toBe(mtime);
   });
 

@@ -22,8 +22,11 @@ export interface NodeMemory {
  * (kernels without schedstat). docs/LOAD-MODEL.md.
  */
 export type DemandSource = 'schedstat' | 'state';
-/** 'calibrated': timed by the agent; 'admin': set by the admin (mosctl setspeed, the GUI's slider). */
-export type SpeedSource = 'calibrated' | 'admin';
+/**
+ * 'calibrated': timed by the agent; 'admin': set by the admin (mosctl setspeed, the GUI's slider);
+ * 'provisional': STANDARD_SPEED while a node never calibrated is being calibrated (its first seconds).
+ */
+export type SpeedSource = 'calibrated' | 'admin' | 'provisional';
 
 /** One sample of a node, taken by its agent from /proc once per refresh. */
 export interface NodeSample {

@@ -1,0 +1,49 @@
+/**
+ * The start-up section of docs/BENCHMARKS.md: runs e2e/bench/startup.ts for each cluster size
+ * (one test cluster at a time: the machine holds one) and says which size could not be
+ * measured and why, instead of dropping it.
+ */
+import { benchStartup, formatStartup, NODE_COUNTS, REPS, type StartupResult } from './startup.js';
+import { machine, machineLine } from './report.js';
+
+export const STARTUP_TITLE = 'Start to first complete main window, 16 and 64 nodes';
+
+export async function startupSection(counts: number[] = NODE_COUNTS): Promise<string> {
+  const m = machine();
+  const results: StartupResult[] = [];
+  const failed: string[] = [];
+  for (const n of counts) {
+    try {
+      results.push(await benchStartup(n));
+    } catch (e) {
+      failed.push(`**${n} nodes could not be measured:** ${(e as Error).message.split('\n').slice(0, 6).join(' ')}`);
+    }
+  }
+  const sizes = counts.join(' and ');
+  return [
+    `**Measured:** on test clusters of ${sizes} nodes, one after the other (network namespaces with real sshd, e2e/cluster/testCluster.ts),`,
+    'from spawning the headless server (`node dist/electron/headless.cjs --no-open --profile P`) until Chromium shows',
+    `every lamp as "Node N up" (role img) and every row's load progress bar has \`aria-valuenow\`, polled in the page every 20 ms.`,
+    'Chromium is launched once per cluster and not counted; each run opens a fresh browser context.',
+    '',
+    '- *cold*: before each cold run the agent daemons are stopped (`pkill` in each node), the installed agent',
+    '  (the run\'s shared agentDir) and every node\'s state dir are deleted, so the run includes the probe for Node.js,',
+    '  the SFTP upload and starting every daemon; the first speed calibration runs in a worker thread of each daemon',
+    '  at nice 19 while the row is already shown (speed provisional, agent/speed/speedWorker.ts), so it is no longer on the path.',
+    '- *warm*: right after the cold run: the agent is installed and the daemons the previous app left running',
+    '  are reused (a GUI restart).',
+    '',
+    '**Baseline:** what one would do by hand, for each cluster its own: as many parallel system `ssh` as nodes (the cluster\'s key,',
+    'known_hosts and empty config, as `sshExec` in e2e/cluster/nodeOps.ts) each running `cat /proc/loadavg /proc/meminfo >/dev/null && nproc`,',
+    `timed until all have returned. Per cluster one untimed warm-up of both, then ${REPS} repetitions alternating`,
+    'cold app, ssh fan-out, warm app. All nodes and the client share the machine\'s CPUs, so the figures include CPU contention',
+    'between the sshd sessions, the agents, the app and Chromium. Do not run it alongside `npm run test:e2e`: its global setup',
+    'removes every test cluster on the machine.',
+    '',
+    machineLine(m),
+    '',
+    ...(results.length ? [formatStartup(results), ''] : []),
+    ...failed.flatMap((f) => [f, '']),
+    'Reproduce (root, Linux): `npm run bench -- --only startup`, or `node build/build.mjs && npx tsx e2e/bench/startup.ts [--nodes 16,64]` to print the tables only.',
+  ].join('\n');
+}
