@@ -150,7 +150,7 @@ test('updates keep the scroll position; a node taken off the network is named wi
   const job = await startJob(cluster, 1, `${TAG}5`);
   try {
     const win = await openFromMain(app.page);
-    await win.setViewportSize({ width: 1180, height: 360 });
+    await win.setViewportSize({ width: 1180, height: 240 });
     await expect(jobRow(win, job.key)).toBeVisible({ timeout: 20_000 });
     const scroller = win.locator('.table-scroll');
     expect(await scroller.evaluate((el) => el.scrollHeight - el.clientHeight)).toBeGreaterThan(120);

@@ -42,10 +42,12 @@ export function ClusterProcTable({ rows, sort, onSort, selected, onSelect, onOpe
     key === undefined ? undefined : [...(body.current?.querySelectorAll<HTMLElement>(ROW_SELECTOR) ?? [])].find((el) => el.dataset.key === key);
 
   // Reordering rows moves their elements, and a moved element loses the focus: give it back.
+  // Only to the selected row: focusing another would select it, and a job missing from one
+  // update (between two nodes' answers, mid-migration) would lose the admin's selection.
   useLayoutEffect(() => {
     if (!rowFocused.current || body.current?.contains(document.activeElement)) return;
     if (document.activeElement && document.activeElement !== document.body) return;
-    rowEl(focusKey)?.focus({ preventScroll: true });
+    rowEl(selected ?? focusKey)?.focus({ preventScroll: true });
   });
   // A press or a focus anywhere else ends "the focus is on a row".
   useEffect(() => {

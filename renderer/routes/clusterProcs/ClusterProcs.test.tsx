@@ -160,4 +160,23 @@ describe('the cluster processes window', () => {
     expect(screen.getByRole('row', { name: 'Process 1 on node 1' })).toBe(init);
     expect(within(init).getAllByRole('cell')[0]).toBe(initCell);
   });
+  it('a selected job missing from one update (between the nodes\' answers mid-migration) keeps the selection, and its focus when it is back', async () => {
+    let procs = lists();
+    const fb = fakeBridge({ 'node.procs': ({ nodeId }) => procs[nodeId] ?? [], 'job.list': ({ nodeId }) => (nodeId === 3 ? [RECORD] : []) });
+    loadNodes([1, 3]);
+    render(<ClusterProcs bridge={fb.bridge} />);
+    const job = await screen.findByRole('row', { name: 'Job 1.600' });
+    act(() => job.focus());
+    expect(job.getAttribute('aria-selected')).toBe('true');
+    const full = procs;
+    procs = { 1: full[1]!, 3: [proc({ pid: 1 })] };
+    await fb.emit('job.changed', { nodeId: 1, record: RECORD });
+    await waitFor(() => expect(screen.queryByRole('row', { name: 'Job 1.600' })).toBeNull());
+    expect(screen.getAllByRole('row').filter((r) => r.getAttribute('aria-selected') === 'true')).toEqual([]);
+    procs = full;
+    await fb.emit('job.changed', { nodeId: 1, record: RECORD });
+    const back = await screen.findByRole('row', { name: 'Job 1.600' });
+    expect(back.getAttribute('aria-selected')).toBe('true');
+    expect(document.activeElement).toBe(back);
+  });
 });
