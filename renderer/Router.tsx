@@ -10,6 +10,7 @@ import { parseRoute, type BadRoute, type Route } from '../shared/windows.js';
 import { MainWindow } from './routes/main/MainWindow.js';
 import { NodeWindow } from './routes/node/NodeWindow.js';
 import { ProcessBox } from './routes/procs/ProcessBox.js';
+import { ClusterProcs } from './routes/clusterProcs/ClusterProcs.js';
 import { RemoteProcs } from './routes/remote/RemoteProcs.js';
 import { Migrator } from './routes/migrator/Migrator.js';
 import { AdvancedExecution } from './routes/exec/AdvancedExecution.js';
@@ -39,6 +40,8 @@ export function RouteView({ route, bridge }: { route: Route | BadRoute; bridge: 
       return <NodeWindow which="all" bridge={bridge} />;
     case 'procs':
       return <ProcessBox nodeId={route.nodeId} bridge={bridge} />;
+    case 'clusterProcs':
+      return <ClusterProcs bridge={bridge} />;
     case 'remote':
       return <RemoteProcs nodeId={route.nodeId} bridge={bridge} />;
     case 'migrator': {

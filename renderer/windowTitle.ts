@@ -13,6 +13,7 @@ export const windowTitles = {
   node: (id: NodeId, host: string | undefined) => `Node ${id}${host ? `: ${host}` : ''} — configuration`,
   allNodes: () => 'All nodes — configuration',
   processBox: (id: NodeId) => `Process box: node ${id}`,
+  clusterProcs: () => 'Cluster processes',
   remote: (id: NodeId) => `Remote processes: node ${id}`,
   /** "job 1.76" once the process is known to be a job, else "process 1234"; where it runs while it runs. */
   migrator: (what: string, runsOn: NodeId | undefined) => `Migrator: ${what}${runsOn !== undefined ? ` on node ${runsOn}` : ''}`,

@@ -7,6 +7,7 @@ const EXAMPLES: { [K in WindowKind]: RouteOf<K>[] } = {
   node: [{ kind: 'node', nodeId: 3 }, { kind: 'node', nodeId: 100 }],
   allNodes: [{ kind: 'allNodes' }],
   procs: [{ kind: 'procs', nodeId: 2 }],
+  clusterProcs: [{ kind: 'clusterProcs' }],
   remote: [{ kind: 'remote', nodeId: 3 }],
   migrator: [{ kind: 'migrator', nodeId: 1, process: { pid: 4321 } }, { kind: 'migrator', nodeId: 1, process: { job: { home: 3, id: 77 } } }],
   exec: [{ kind: 'exec' }, { kind: 'exec', nodeId: 2 }],
@@ -31,7 +32,7 @@ describe('window routes and sizes', () => {
 
   it('names the kind of every window route', () => {
     const kinds: [string, string][] = [
-      ['', 'main'], ['node/3', 'node'], ['node/all', 'allNodes'], ['procs/2', 'procs'], ['remote/3', 'remote'],
+      ['', 'main'], ['node/3', 'node'], ['node/all', 'allNodes'], ['procs/2', 'procs'], ['procs/all', 'clusterProcs'], ['remote/3', 'remote'],
       ['migrator/1/1.76', 'migrator'], ['migrator/1/4321', 'migrator'], ['exec?node=1', 'exec'], ['exec', 'exec'],
       ['history/load', 'loadHistory'], ['history/mem', 'memHistory'], ['history/procs', 'procHistory'],
       ['history/average/load/2/current/1/2', 'average'], ['alerts', 'alerts'], ['no-such-window', 'main'],
@@ -57,6 +58,7 @@ describe('window routes and sizes', () => {
   it('builds the routes the windows have always had', () => {
     expect(routes.node(3)).toBe('node/3');
     expect(routes.allNodes()).toBe('node/all');
+    expect(routes.clusterProcs()).toBe('procs/all');
     expect(routes.migrator(1, 4321)).toBe('migrator/1/4321');
     expect(routes.migrator(1, { home: 1, id: 76 })).toBe('migrator/1/1.76');
     expect(routes.exec(1)).toBe('exec?node=1');
@@ -64,7 +66,7 @@ describe('window routes and sizes', () => {
   });
 
   it('says what is missing from a route that names a window but not what it shows', () => {
-    expect(parseRoute('procs/x')).toEqual({ kind: 'bad', window: 'procs', why: 'This window needs a node number, e.g. #/procs/1.' });
+    expect(parseRoute('procs/x')).toEqual({ kind: 'bad', window: 'procs', why: 'This window needs a node number, e.g. #/procs/1 (or #/procs/all for every node).' });
     expect(parseRoute('migrator/1/abc')).toMatchObject({ kind: 'bad', why: 'The migrator needs a process: #/migrator/NODE/PID.' });
     expect(parseRoute('history/nope')).toMatchObject({ kind: 'bad', why: 'There is no history window "nope".' });
     expect(parseRoute('node/x')).toMatchObject({ kind: 'bad', window: 'node' });

@@ -20,6 +20,7 @@ export const WINDOW_SIZES = {
   node: { width: 620, height: 480 },
   allNodes: { width: 640, height: 760 },
   procs: { width: 900, height: 600 },
+  clusterProcs: { width: 1180, height: 680 },
   remote: { width: 860, height: 480 },
   migrator: { width: 660, height: 640 },
   exec: { width: 780, height: 680 },
@@ -41,6 +42,7 @@ export type Route =
   | { kind: 'node'; nodeId: NodeId }
   | { kind: 'allNodes' }
   | { kind: 'procs'; nodeId: NodeId }
+  | { kind: 'clusterProcs' }
   | { kind: 'remote'; nodeId: NodeId }
   | { kind: 'migrator'; nodeId: NodeId; process: MigratorProcess }
   | { kind: 'exec'; nodeId?: NodeId }
@@ -69,6 +71,8 @@ export const routes = {
   node: (nodeId: NodeId) => `node/${nodeId}`,
   allNodes: () => 'node/all',
   procs: (nodeId: NodeId) => `procs/${nodeId}`,
+  /** Every process of every node that is up, in one table. */
+  clusterProcs: () => 'procs/all',
   remote: (nodeId: NodeId) => `remote/${nodeId}`,
   /** A PID on the node, or a job by identity (HOME.ID). */
   migrator: (nodeId: NodeId, process: number | JobRef) => `migrator/${nodeId}/${typeof process === 'number' ? process : jobKey(process)}`,
@@ -124,6 +128,8 @@ export function parseRoute(route: string): Route | BadRoute {
       if (second === 'all') return { kind: 'allNodes' };
       return nodeId === undefined ? bad('node', `There is no node ${second ?? ''} in this cluster: #/node/N or #/node/all.`) : { kind: 'node', nodeId };
     case 'procs':
+      if (second === 'all') return { kind: 'clusterProcs' };
+      return nodeId === undefined ? bad(name, 'This window needs a node number, e.g. #/procs/1 (or #/procs/all for every node).') : { kind: name, nodeId };
     case 'remote':
       return nodeId === undefined ? bad(name, `This window needs a node number, e.g. #/${name}/1.`) : { kind: name, nodeId };
     case 'migrator': {

@@ -61,6 +61,7 @@ test('every window, light and dark, at 1200x800 and its own size: titled, nothin
       { route: routes.node(3), file: 'node-3', title: 'Node 3: mvnode3 — configuration', ready: (p) => expect(p.getByRole('status', { name: 'Guests here' })).toHaveText(/guests? here/, { timeout: 15_000 }) },
       { route: routes.allNodes(), file: 'node-all', title: 'All nodes — configuration', ready: (p) => expect(p.getByRole('status', { name: 'Guests here' }).first()).toHaveText(/guests? here/, { timeout: 15_000 }) },
       { route: routes.procs(1), file: 'procs-1', title: 'Process box: node 1', ready: (p) => expect(p.getByRole('row', { name: `Job ${job.key}`, exact: true })).toBeVisible({ timeout: 15_000 }) },
+      { route: routes.clusterProcs(), file: 'cluster-procs', title: 'Cluster processes', ready: (p) => expect(p.getByRole('row', { name: `Job ${job.key}`, exact: true }).getByRole('cell').nth(9)).toHaveText('node 3', { timeout: 15_000 }) },
       { route: routes.remote(3), file: 'remote-3', title: 'Remote processes: node 3', ready: (p) => expect(p.getByRole('table', { name: 'Guests of node 3' })).toBeVisible({ timeout: 15_000 }) },
       { route: routes.migrator(1, parseJobKey(job.key)!), file: 'migrator', title: `Migrator: job ${job.key} on node 3`, ready: (p) => expect(p.getByLabel('Runs on')).toHaveText('node 3', { timeout: 15_000 }) },
       { route: routes.exec(1), file: 'exec', title: 'Advanced execution: node 1', ready: (p) => expect(p.getByRole('combobox', { name: 'Start from node' })).toHaveValue('1', { timeout: 15_000 }) },

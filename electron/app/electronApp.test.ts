@@ -58,6 +58,7 @@ describe('startElectronApp', () => {
     expect(sizeOf('node/3')).toEqual(WINDOW_SIZES.node);
     expect(sizeOf('node/all')).toEqual(WINDOW_SIZES.allNodes);
     expect(sizeOf('procs/2')).toEqual(WINDOW_SIZES.procs);
+    expect(sizeOf('procs/all')).toEqual(WINDOW_SIZES.clusterProcs);
     expect(sizeOf('migrator/1/1.76')).toEqual(WINDOW_SIZES.migrator);
     expect(sizeOf('exec?node=1')).toEqual(WINDOW_SIZES.exec);
     expect(sizeOf('history/mem')).toEqual(WINDOW_SIZES.memHistory);

@@ -55,6 +55,7 @@ export function MainWindow({ bridge }: { bridge: MosixviewBridge }) {
           <input type="checkbox" checked={nslookup} onChange={(e) => clusterActions.setNslookup(e.target.checked)} />
           nslookup
         </label>
+        <button type="button" onClick={() => openWindow(routes.clusterProcs(), 'cluster-procs')}>Cluster processes</button>
       </header>
       {connection === 'lost' && <p role="alert" className="banner">Connection lost: {connectionError}</p>}
       <AlertBanner bridge={bridge} />
