@@ -7,6 +7,10 @@ import type { CollectorAction, CollectorChoice } from '../../shared/protocol/api
 import type { CollectorAnswer } from '../../shared/protocol/agentHistory.js';
 import type { ApiFeature, ApiHandlers, ServiceContext } from '../core/clusterTypes.js';
 import { CollectorChoiceStore } from './collectorChoice.js';
+import { exportToFile } from './exportFile.js';
+
+/** A page of an export is a few MB read from disk: more than a request's usual time on a busy node. */
+const EXPORT_PAGE_TIMEOUT_MS = 60_000;
 
 export const OBSERVE_INTERVAL_MS = 1000;
 const STOP_TIMEOUT_MS = 30_000;
@@ -14,7 +18,7 @@ const STOP_TIMEOUT_MS = 30_000;
 type HistoryHandlers = Pick<
   ApiHandlers,
   | 'history.collector' | 'history.setCollector' | 'history.startCollector' | 'history.stopCollector' | 'history.checkpoint'
-  | 'history.rotate' | 'history.series' | 'history.procs' | 'history.at'
+  | 'history.rotate' | 'history.series' | 'history.procs' | 'history.at' | 'history.export' | 'history.exportFile'
 >;
 
 export function makeHistoryApi(store = new CollectorChoiceStore(), intervalMs = OBSERVE_INTERVAL_MS): ApiFeature {
@@ -69,6 +73,12 @@ export function makeHistoryApi(store = new CollectorChoiceStore(), intervalMs = 
       'history.series': async (req) => collectorSession().request('history.series', req),
       'history.procs': async (req) => collectorSession().request('history.procs', req),
       'history.at': async (req) => collectorSession().request('history.at', req),
+      'history.export': async (req) => collectorSession().request('history.export', req, EXPORT_PAGE_TIMEOUT_MS),
+      // Every page from the node that answered the first, even if the choice changes meanwhile.
+      'history.exportFile': async ({ format, export: req }) => {
+        const s = collectorSession();
+        return exportToFile(ctx.saveDialog, (q) => s.request('history.export', q, EXPORT_PAGE_TIMEOUT_MS), req, format);
+      },
     };
   };
 }
