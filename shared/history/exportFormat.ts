@@ -135,9 +135,10 @@ export class ExportWriter {
       nodes: this.info.nodes,
       columns: cols,
     };
-    const text = JSON.stringify(meta, null, 1);
-    // The rows go on as the last member, one per line.
-    return `${text.slice(0, text.lastIndexOf('}')).trimEnd()},\n "rows": [`;
+    // One member a line, one entry of a list a line (64 nodes' columns stay readable), and the rows last, one a line.
+    const member = ([k, v]: [string, unknown]) =>
+      Array.isArray(v) && v.length ? ` ${JSON.stringify(k)}: [\n${v.map((x) => `  ${JSON.stringify(x)}`).join(',\n')}\n ]` : ` ${JSON.stringify(k)}: ${JSON.stringify(v)}`;
+    return `{\n${Object.entries(meta).map(member).join(',\n')},\n "rows": [`;
   }
 
   rows(rows: readonly ExportRow[]): string {
@@ -153,7 +154,7 @@ export class ExportWriter {
   }
 
   end(): string {
-    return this.format === 'csv' ? '' : `${this.count ? '\n' : ''} ]\n}\n`;
+    return this.format === 'csv' ? '' : `${this.count ? '\n ' : ''}]\n}\n`;
   }
 
   private line(t: number, v: readonly (number | null)[] | null): string {
