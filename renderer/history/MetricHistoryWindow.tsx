@@ -33,7 +33,7 @@ export function MetricHistoryWindow({ bridge, spec }: { bridge: MosixviewBridge;
   const [pinned, setPinned] = useState<number>();
   const highlight = hovered ?? pointed ?? pinned;
   const withTable = useAfterPaint(!!series);
-  const exp = useExport(bridge, spec.family, series, backup);
+  const exp = useExport(bridge, spec.family, series, range, backup);
 
   const zoomTo = (from: number, to: number) => recorded && setView(viewOf(clampRange([from, to], recorded), recorded));
   const zoom = (factor: number, anchor?: number) => {

@@ -1,19 +1,23 @@
 /**
- * Export from a history window (docs/HISTORY.md, "Export"): the range the chart's columns
- * cover and the nodes chosen in its table, every recorded second as stored. In the desktop
+ * Export from a history window (docs/HISTORY.md, "Export"): the range the chart shows and
+ * the nodes chosen in its table, every recorded second as stored. In the desktop
  * app the main process asks where to save and writes the file (history.exportFile); in a
  * browser the window asks for the pages itself and the file is a download.
  */
 import type { MosixviewBridge } from '../../shared/protocol/api.js';
-import type { HistoryExportRequest, HistorySeries } from '../../shared/protocol/agentHistory.js';
+import type { HistoryExportRequest } from '../../shared/protocol/agentHistory.js';
 import { MIME, type ExportFormat } from '../../shared/history/exportFormat.js';
 import { runExport } from '../../shared/history/exportRun.js';
 
 export type ExportRange = Omit<HistoryExportRequest, 'after'>;
 
-/** The seconds the table's figures are of: its columns' whole extent, both ends included (as history.series reads them). */
-export function shownExportRange(series: Pick<HistorySeries, 'from' | 'to'>): { from: number; to: number } {
-  return { from: series.from, to: series.to };
+/**
+ * The range the chart shows (its time axis), both ends included. Its columns may reach past
+ * it, up to a column at either end (they lie on round steps) and, for the live history, into
+ * the future; the file says what the admin saw, not the columns asked for.
+ */
+export function shownExportRange(range: readonly [number, number]): { from: number; to: number } {
+  return { from: Math.floor(range[0]), to: Math.ceil(range[1]) };
 }
 
 export type ExportSaved = { where: 'file'; path: string; rows: number } | { where: 'download'; fileName: string; rows: number } | null;

@@ -16,7 +16,7 @@ export function describeSaved(s: NonNullable<ExportSaved>, nodes: number): strin
   return s.where === 'file' ? `Saved ${what} to ${s.path}` : `Exported ${what} as ${s.fileName} (downloaded)`;
 }
 
-export function useExport(bridge: MosixviewBridge, family: ExportFamily, series: HistorySeries | undefined, backup: string | undefined) {
+export function useExport(bridge: MosixviewBridge, family: ExportFamily, series: HistorySeries | undefined, range: readonly [number, number] | undefined, backup: string | undefined) {
   const [unchosen, setUnchosen] = useState<ReadonlySet<number>>(new Set());
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<FrameExport['outcome']>();
@@ -29,13 +29,13 @@ export function useExport(bridge: MosixviewBridge, family: ExportFamily, series:
     });
   }, []);
   const nodes = series?.nodes.map((n) => n.id).filter((id) => !unchosen.has(id)) ?? [];
-  const unavailable = busy ? 'an export is running' : !series ? 'the history is not read yet' : nodes.length === 0 ? 'tick at least one node in the table' : undefined;
+  const unavailable = busy ? 'an export is running' : !series || !range ? 'the history is not read yet' : nodes.length === 0 ? 'tick at least one node in the table' : undefined;
 
   const run = (format: ExportFormat) => {
-    if (!series || unavailable) return;
+    if (!range || unavailable) return;
     setBusy(true);
     setOutcome(undefined);
-    const req = { family, ...shownExportRange(series), nodes, ...(backup ? { backup } : {}) };
+    const req = { family, ...shownExportRange(range), nodes, ...(backup ? { backup } : {}) };
     exportHistory(bridge, req, format, !!window.mosixview).then(
       (saved) => setOutcome(saved ? { ok: true, text: describeSaved(saved, nodes.length) } : undefined),
       (e: Error) => setOutcome({ ok: false, text: `The export failed: ${e.message}` }),
