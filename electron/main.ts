@@ -6,6 +6,7 @@ import { mosixviewArgs } from './core/electronArgv.js';
 import { createClusterService } from './core/createService.js';
 import { registerScheme, startElectronApp } from './app/electronApp.js';
 import { log } from './core/log.js';
+import { electronSaveDialog } from './app/saveDialog.js';
 
 const options = (() => {
   try {
@@ -23,7 +24,7 @@ if (info !== undefined) {
 }
 
 registerScheme(electron);
-const service = createClusterService(options.cluster);
+const service = createClusterService(options.cluster, { saveDialog: electronSaveDialog(electron) });
 startElectronApp(electron, service, {
   rendererDir: join(__dirname, '../renderer'),
   preload: join(__dirname, 'preload.cjs'),

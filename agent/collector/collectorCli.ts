@@ -15,13 +15,20 @@ import { describeWriteError } from './store/writeErrors.js';
 import { Collector } from './collector.js';
 import { DaemonViewSource } from './clusterViewSource.js';
 import { log as agentLog } from '../log/log.js';
+import { exportCommand } from './exportCommand.js';
 
-export const USAGE = `usage: mosixcollector {-d | -k | -c | -n [label] | -r | -h}
+export const USAGE = `usage: mosixcollector {-d | -k | -c | -n [label] | -r | --export FROM TO [options] | -h}
   -d          start the collector as a daemon (one per node; history in <state>/collector)
   -k          stop the collector
   -c          stop the collector and delete the current history
   -n [label]  write a checkpoint (a blue line in the load and memory history)
   -r          save the current history as a dated backup and start a new one
+  --export FROM TO [--format csv|json] [--nodes 1,2,...] [--history load|mem] [--backup NAME]
+              print every recorded second from FROM to TO (both included) as CSV (default:
+              one row per second, one column per node and metric) or JSON; every node
+              recorded in the range unless --nodes; the load history unless --history mem.
+              FROM, TO: 2026-11-29T14:00:00Z, "2026-11-29 14:00" (local time), 14:00,
+              today, yesterday, now, -1h, -30m, -1h30m, -2d, @SECONDS
   -h, -help   this help`;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -138,7 +145,7 @@ export async function mosixcollector(args: string[], out: (s: string) => void, b
 }
 
 /** One mosixcollector option on the collector at `p`: the tool runs it, and the agent for the GUI (history.*). */
-export async function collectorCommand(p: CollectorPaths, args: string[], out: (s: string) => void, bundle: string): Promise<void> {
+export async function collectorCommand(p: CollectorPaths, args: string[], out: (s: string) => void, bundle: string, write?: (text: string) => Promise<void> | void): Promise<void> {
   const [opt, ...rest] = args;
   switch (opt) {
     case '-d':
@@ -165,6 +172,8 @@ export async function collectorCommand(p: CollectorPaths, args: string[], out: (
       out(backup ? `history saved as ${backup}; a new one started` : 'there was no history to save; a new one started');
       return;
     }
+    case '--export':
+      return exportCommand(p, rest, write);
     case '-h':
     case '-help':
     case '--help':

@@ -67,6 +67,7 @@ export const REQUEST_ACCESS: Record<keyof AgentRequests, Access> = {
   'history.series': 'anyone',
   'history.procs': 'anyone',
   'history.at': 'anyone',
+  'history.export': 'anyone',
   // The agent (root) would list directories the caller may not read.
   'fs.list': 'admin',
 };

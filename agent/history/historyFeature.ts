@@ -14,7 +14,8 @@ import { collectorCommand } from '../collector/collectorCli.js';
 import { CliError } from '../cli/daemonClient.js';
 import { mergeViews, type ViewSource } from './mergeViews.js';
 import { observedSource, reportedSource } from './viewSources.js';
-import { clusterAt, collectorStatus, historySeries, procHistory } from './historyQueries.js';
+import { clusterAt, collectorStatus, historySeries, procHistory, withReader } from './historyQueries.js';
+import { exportPage } from './historyExport.js';
 
 /** A GUI that stopped pushing for this long is gone: its view no longer counts. */
 const OBSERVED_TTL_MS = 5000;
@@ -58,6 +59,7 @@ function buildHistory(ctx: DaemonContext, services: ServicesFor<never>): Feature
       'history.series': (req) => historySeries(paths, req),
       'history.procs': (req) => procHistory(paths, req),
       'history.at': (req) => clusterAt(paths, req),
+      'history.export': (req) => withReader(paths, req.backup, (r, name) => exportPage(r, name, req)),
     },
   };
 }

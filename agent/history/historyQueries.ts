@@ -33,7 +33,7 @@ function historyDir(p: CollectorPaths, backup: unknown): { dir: string; name: st
   return { dir: join(p.dir, backup), name: backup };
 }
 
-function withReader<T>(p: CollectorPaths, backup: unknown, fn: (r: HistoryReader, name: string | null) => T): T {
+export function withReader<T>(p: CollectorPaths, backup: unknown, fn: (r: HistoryReader, name: string | null) => T): T {
   const { dir, name } = historyDir(p, backup);
   let r: HistoryReader;
   try {

@@ -35,6 +35,20 @@ export const TOOL_SUMMARY = {
   fastdecay: 'run a job with fast load decay (mosrun run mode)',
 };
 
+/** What a tool's --help cannot hold: sections of its own, as plain text (each string a paragraph). */
+const TOOL_SECTIONS = {
+  mosixcollector: {
+    EXPORT: [
+      'mosixcollector --export FROM TO prints every second the collector recorded from FROM to TO (both included) to stdout, exactly as stored: not resampled. It reads the history files of this node directly; no daemon is needed. The history windows of Mosixview write the same file (File, Export CSV... or Export JSON...).',
+      'FROM and TO: 2026-11-29T14:00:00Z or 2026-11-29T14:00+01:00 (ISO 8601), "2026-11-29 14:00" or 2026-11-29 (this node\'s local time), 14:00 (today), today, yesterday, now, -1h, -30m, -1h30m, -2d (before now), or @SECONDS since 1970. A time that cannot be read is refused, naming it and the forms taken.',
+      '--format csv (default): one row per recorded second and one column per node and metric. The header names each column: time (UTC) in ISO 8601, time (epoch ms), then e.g. node 2 (n2) load (%) or node 2 (n2) mem (kB). A node down or not recorded that second has an empty cell; a stretch with no record (the collector stopped, or a second it could not write) is one row of empty cells at its first missing second. In gnuplot: set datafile separator ","; plot "f.csv" using 2:3 with lines title columnheader.',
+      '--format json: the same rows with what they are: family, range, nodes, columns (node, metric, unit) and rows of {time, t, values}, null for an empty cell.',
+      '--nodes 1,2,...: these nodes, in this order (default: every node recorded up in the range). --history load (default: load in % of the node\'s CPUs) or mem (mem, rmem, tmem in kB). --backup NAME: a saved history (mosixview-YYYYMMDD-HHMMSS) instead of the current one.',
+      'Example: mosixcollector --export -1h now --nodes 1,2 > last-hour.csv',
+    ],
+  },
+};
+
 const roff = (s) => s.replace(/\\/g, '\\e').replace(/^([.'])/gm, '\\&$1').replace(/-/g, '\\-');
 
 function manPage(tool, usage) {
@@ -51,6 +65,7 @@ function manPage(tool, usage) {
     `.B ${tool}`,
     `talks to the node's Mosixview agent (the mosixview\\-agent service) over its socket in /var/lib/mosixview.`,
     `It keeps the name and meaning of the openMosix tool. \\fB${tool} \\-\\-help\\fR prints the synopsis, \\fB${tool} \\-\\-version\\fR the version.`,
+    ...Object.entries(TOOL_SECTIONS[tool] ?? {}).flatMap(([title, paragraphs]) => [`.SH ${title}`, ...paragraphs.flatMap((p, i) => [...(i ? ['.PP'] : []), roff(p)])]),
     '.SH FILES',
     '.TP',
     '/etc/mosixview/hpc.map',

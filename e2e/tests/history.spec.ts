@@ -169,7 +169,7 @@ test('the collector records the cluster; load history, checkpoint, process histo
     const rotated = /history saved as (\S+); a new one started/.exec(await run(cluster, 1, `${bin} -r`));
     expect(rotated, 'mosixcollector -r names the backup').not.toBeNull();
     await load.reload();
-    await load.locator('summary', { hasText: 'File' }).click();
+    await load.getByRole('button', { name: 'File' }).click();
     await load.getByRole('menuitem', { name: `Open backup ${rotated![1]}` }).click();
     await expect(load.getByText(`Backup ${rotated![1]} of the collector`)).toBeVisible({ timeout: 20_000 });
     await expect(load.getByRole('img', { name: /^Load: \d+ node\(s\), 1 checkpoint\(s\)$/ })).toBeVisible({ timeout: 20_000 });
@@ -253,7 +253,7 @@ test('the collector is started, checkpointed, rotated and stopped from the main 
     // The backup's name is shown whole, not cut short.
     expect(await answer.evaluate((el) => el.scrollWidth - el.clientWidth)).toBe(0);
     await load.reload();
-    await load.locator('summary', { hasText: 'File' }).click();
+    await load.getByRole('button', { name: 'File' }).click();
     await load.getByRole('menuitem', { name: `Open backup ${backup}` }).click();
     await expect(load.getByText(`Backup ${backup} of the collector`)).toBeVisible({ timeout: 20_000 });
     await expect(load.getByLabel('Checkpoints')).toContainText(`${mark} at`, { timeout: 20_000 });

@@ -48,6 +48,7 @@ export class ClusterService implements ApiService {
       session: (id) => this.sessions.get(id),
       sessions: () => this.sessions.all(),
       emit: (event, data) => this.emit(event, data),
+      ...(deps.saveDialog ? { saveDialog: deps.saveDialog } : {}),
     };
     const core = coreHandlers({
       sessions: this.sessions,

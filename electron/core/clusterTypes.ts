@@ -8,6 +8,7 @@ import type { AgentLauncher } from './agentChannel.js';
 import type { NodeSession, SessionTiming } from './nodeSession.js';
 import type { ClusterKeyStore } from './clusterKeyFile.js';
 import type { ClusterMembership, MembershipTiming } from './clusterMembership.js';
+import type { SaveDialog } from '../history/exportFile.js';
 
 export type Emit = <E extends keyof ApiEvents>(event: E, data: ApiEvents[E]) => void;
 export type ApiHandlers = { [C in keyof ApiRequests]: (req: ApiRequests[C]['req']) => Promise<ApiRequests[C]['res']> };
@@ -20,6 +21,8 @@ export interface ServiceContext {
   session(nodeId: number): NodeSession;
   sessions(): NodeSession[];
   emit: Emit;
+  /** The desktop app's save dialog; absent in the headless mode (a browser downloads instead). */
+  saveDialog?: SaveDialog;
 }
 export type ApiFeature = (ctx: ServiceContext) => Partial<ApiHandlers>;
 export type HostKeyDecision = (prompt: Omit<HostKeyPrompt, 'promptId'>) => Promise<boolean>;
@@ -35,6 +38,7 @@ export interface ServiceDeps {
   membershipTiming?: MembershipTiming;
   /** How long node views gather before they go out as one event (viewBatch.ts; tests shorten it). */
   viewTickMs?: number;
+  saveDialog?: SaveDialog;
 }
 
 /** What the front doors (Electron IPC, the headless WebSocket) need of the cluster service. */

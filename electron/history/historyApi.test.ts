@@ -107,4 +107,19 @@ describe('history API (main process)', () => {
     await api['history.setCollector']!({ nodeId: 3 });
     expect(await api['alert.list']!(null)).toEqual({ nodeId: 3, list: null, error: 'the collector is not running on this node' });
   });
+
+  it('export pages come from the collector\'s node; a file is saved only where the app has a save dialog', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'mvcfg-')), 'history.json');
+    const { ctx, calls } = fakeCtx([1, 2]);
+    const api = makeHistoryApi(new CollectorChoiceStore(file), 60_000)(ctx);
+    await api['history.setCollector']!({ nodeId: 2 });
+    calls.length = 0;
+    const page = { family: 'load' as const, from: 1000, to: 5000, nodes: [1], after: 2000 };
+    await api['history.export']!(page);
+    expect(calls.map((c) => [c.id, c.method, c.params])).toEqual([[2, 'history.export', page]]);
+    // Headless: no dialog, so the window downloads instead; nothing is asked of the node.
+    calls.length = 0;
+    await expect(api['history.exportFile']!({ format: 'csv', export: { family: 'load', from: 1000, to: 5000 } })).rejects.toThrow(/in a browser the export is a download/);
+    expect(calls).toEqual([]);
+  });
 });

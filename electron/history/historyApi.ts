@@ -9,6 +9,10 @@ import type { NodeAlerts } from '../../shared/protocol/apiAlerts.js';
 import type { CollectorAnswer } from '../../shared/protocol/agentHistory.js';
 import type { ApiFeature, ApiHandlers, ServiceContext } from '../core/clusterTypes.js';
 import { CollectorChoiceStore } from './collectorChoice.js';
+import { exportToFile } from './exportFile.js';
+
+/** A page of an export is a few MB read from disk: more than a request's usual time on a busy node. */
+const EXPORT_PAGE_TIMEOUT_MS = 60_000;
 
 export const OBSERVE_INTERVAL_MS = 1000;
 const STOP_TIMEOUT_MS = 30_000;
@@ -16,7 +20,8 @@ const STOP_TIMEOUT_MS = 30_000;
 type HistoryHandlers = Pick<
   ApiHandlers,
   | 'history.collector' | 'history.setCollector' | 'history.startCollector' | 'history.stopCollector' | 'history.checkpoint'
-  | 'history.rotate' | 'history.series' | 'history.procs' | 'history.at' | 'alert.list' | 'alert.set'
+  | 'history.rotate' | 'history.series' | 'history.procs' | 'history.at' | 'history.export' | 'history.exportFile'
+  | 'alert.list' | 'alert.set'
 >;
 
 export function makeHistoryApi(store = new CollectorChoiceStore(), intervalMs = OBSERVE_INTERVAL_MS): ApiFeature {
@@ -88,6 +93,12 @@ export function makeHistoryApi(store = new CollectorChoiceStore(), intervalMs = 
       'alert.list': alerts,
       // A wrong change is the agent's EINVAL naming it: the window shows it where the admin typed.
       'alert.set': async ({ set }) => ({ nodeId, list: await collectorSession().request('alerts.set', { set }) }),
+      'history.export': async (req) => collectorSession().request('history.export', req, EXPORT_PAGE_TIMEOUT_MS),
+      // Every page from the node that answered the first, even if the choice changes meanwhile.
+      'history.exportFile': async ({ format, export: req }) => {
+        const s = collectorSession();
+        return exportToFile(ctx.saveDialog, (q) => s.request('history.export', q, EXPORT_PAGE_TIMEOUT_MS), req, format);
+      },
     };
   };
 }

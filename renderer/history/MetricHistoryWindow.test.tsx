@@ -33,6 +33,7 @@ beforeEach(() => {
 afterEach(() => {
   cleanup();
   vi.restoreAllMocks();
+  vi.unstubAllGlobals();
   vi.useRealTimers();
 });
 
@@ -162,5 +163,110 @@ describe('a metric history window', () => {
     await settle();
     expect(fb.calls('history.series').at(-1)!.metrics).toEqual(['mem', 'rmem', 'tmem']);
     expect(screen.getByRole('cell', { name: 'Average of node 1 value' }).textContent).not.toBe('-');
+  });
+});
+
+describe('File, Export', () => {
+  const withExport = () => {
+    const agent = fakeHistoryAgent(T0);
+    for (let s = 0; s <= 40 * 60; s++) for (const id of [1, 2, 3]) if (!(id === 3 && s > 100 && s < 200)) agent.h.seconds.push({ t: T0 + s * 1000, id, load: 10 * id + (s % 7) / 3, mem: 1_000_000 * id });
+    const choice: CollectorChoice = { nodeId: 1, status: { host: 'n1', running: true, started: T0, last: LAST, dir: '/h', backups: [] } };
+    const fb = fakeBridge({
+      'history.collector': () => choice,
+      'history.series': agent.answer,
+      'history.export': (q) => agent.exportPage(q, 500),
+      'history.exportFile': () => ({ path: '/home/admin/history-load.csv', rows: 2401 }),
+    });
+    render(<MetricHistoryWindow bridge={fb.bridge} spec={LOAD_WINDOW} />);
+    return { fb, agent };
+  };
+  const menuButton = () => screen.getByRole('button', { name: 'File' });
+  afterEach(() => {
+    delete window.mosixview;
+  });
+
+  it('is a menu button: the arrow keys move through its items, Escape closes it and gives the focus back', async () => {
+    withExport();
+    await settle();
+    await settle();
+    expect(menuButton().getAttribute('aria-haspopup')).toBe('menu');
+    expect(screen.queryByRole('menu')).toBeNull();
+    fireEvent.click(menuButton());
+    expect(menuButton().getAttribute('aria-expanded')).toBe('true');
+    const menu = screen.getByRole('menu', { name: 'File' });
+    expect(within(menu).getAllByRole('menuitem').map((m) => [m.textContent, (m as HTMLButtonElement).disabled])).toEqual([
+      ['Current history', false], ['No older backups yet', true], ['Export CSV…', false], ['Export JSON…', false],
+    ]);
+    expect(document.activeElement!.textContent).toBe('Current history');
+    fireEvent.keyDown(document.activeElement!, { key: 'ArrowDown' });
+    expect(document.activeElement!.textContent).toBe('Export CSV…'); // the disabled item is skipped
+    fireEvent.keyDown(document.activeElement!, { key: 'End' });
+    expect(document.activeElement!.textContent).toBe('Export JSON…');
+    fireEvent.keyDown(document.activeElement!, { key: 'ArrowDown' });
+    expect(document.activeElement!.textContent).toBe('Current history');
+    fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
+    expect(screen.queryByRole('menu')).toBeNull();
+    expect(document.activeElement).toBe(menuButton());
+  });
+
+  it('in a browser: downloads every second of the table\'s range for the nodes ticked in it, as the agent pages them', async () => {
+    const { fb, agent } = withExport();
+    await settle();
+    await settle();
+    // jsdom's Blob cannot be read back: this one keeps the parts it was made of.
+    vi.stubGlobal('Blob', class {
+      constructor(readonly parts: string[], readonly options: { type: string }) {}
+    });
+    const blobs: { parts: string[]; options: { type: string } }[] = [];
+    URL.createObjectURL = vi.fn((b: never) => (blobs.push(b), 'blob:export'));
+    URL.revokeObjectURL = vi.fn();
+    const clicked = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      expect(this.download).toMatch(/^history-load-\d{8}T\d{6}Z-\d{8}T\d{6}Z\.csv$/);
+    });
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Export node 2' }));
+    fireEvent.click(menuButton());
+    fireEvent.click(screen.getByRole('menuitem', { name: 'Export CSV…' }));
+    await settle();
+    expect(clicked).toHaveBeenCalledTimes(1);
+    const pages = fb.calls('history.export');
+    // The range the chart shows (the recorded one), not its columns, which reach past it for the live history.
+    expect(shown()).toMatch(/^2026-11-29 03:28:21 – 04:08:21 \(40 min\)$/);
+    expect(agent.answer(fb.calls('history.series').at(-1)!).to).toBeGreaterThan(LAST);
+    expect(pages[0]).toEqual({ family: 'load', from: T0, to: LAST, nodes: [1, 3] });
+    expect(pages.length).toBe(5); // 2401 seconds, 500 a page
+    expect(blobs[0]!.options.type).toBe('text/csv;charset=utf-8');
+    const lines = blobs[0]!.parts.join('').trim().split('\n');
+    expect(lines[0]).toBe('time (UTC),time (epoch ms),node 1 (node1) load (%),node 3 (node3) load (%)');
+    expect(lines.length).toBe(1 + 2401);
+    // Exactly the seconds the agent holds: node 3 empty while it was not recorded, never shifted.
+    const at = (s: number) => lines[1 + s]!.split(',');
+    const want = (id: number, s: number) => agent.h.seconds.find((x) => x.t === T0 + s * 1000 && x.id === id)!.load;
+    expect(at(150)).toEqual([new Date(T0 + 150_000).toISOString(), String(T0 + 150_000), String(want(1, 150)), '']);
+    expect(at(250)).toEqual([new Date(T0 + 250_000).toISOString(), String(T0 + 250_000), String(want(1, 250)), String(want(3, 250))]);
+    expect(screen.getByRole('status', { name: 'Export' }).textContent).toMatch(/^Exported 2401 recorded seconds of 2 nodes as history-load-.*\.csv \(downloaded\)$/);
+  });
+
+  it('in the desktop app: the main process saves it where the admin chose', async () => {
+    window.mosixview = { invoke: vi.fn(), on: vi.fn() };
+    const { fb } = withExport();
+    await settle();
+    await settle();
+    fireEvent.click(menuButton());
+    fireEvent.click(screen.getByRole('menuitem', { name: 'Export JSON…' }));
+    await settle();
+    expect(fb.calls('history.exportFile')).toEqual([{ format: 'json', export: { family: 'load', from: T0, to: LAST, nodes: [1, 2, 3] } }]);
+    expect(fb.calls('history.export')).toEqual([]);
+    expect(screen.getByRole('status', { name: 'Export' }).textContent).toBe('Saved 2401 recorded seconds of 3 nodes to /home/admin/history-load.csv');
+  });
+
+  it('with no node ticked the export items say why they are off', async () => {
+    withExport();
+    await settle();
+    await settle();
+    for (const id of [1, 2, 3]) fireEvent.click(screen.getByRole('checkbox', { name: `Export node ${id}` }));
+    fireEvent.click(menuButton());
+    const csv = screen.getByRole('menuitem', { name: 'Export CSV…' }) as HTMLButtonElement;
+    expect(csv.disabled).toBe(true);
+    expect(csv.title).toBe('tick at least one node in the table');
   });
 });

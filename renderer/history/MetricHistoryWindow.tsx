@@ -16,6 +16,7 @@ import { useCollector } from './useHistory.js';
 import { useSeries } from './useSeries.js';
 import { clock } from './timeFormat.js';
 import type { WindowSpec } from './windowSpecs.js';
+import { useExport } from './useExport.js';
 
 export { LOAD_WINDOW, MEM_WINDOW, type WindowSpec } from './windowSpecs.js';
 
@@ -32,6 +33,7 @@ export function MetricHistoryWindow({ bridge, spec }: { bridge: MosixviewBridge;
   const [pinned, setPinned] = useState<number>();
   const highlight = hovered ?? pointed ?? pinned;
   const withTable = useAfterPaint(!!series);
+  const exp = useExport(bridge, spec.family, series, range, backup);
 
   const zoomTo = (from: number, to: number) => recorded && setView(viewOf(clampRange([from, to], recorded), recorded));
   const zoom = (factor: number, anchor?: number) => {
@@ -54,6 +56,7 @@ export function MetricHistoryWindow({ bridge, spec }: { bridge: MosixviewBridge;
       started={series?.started}
       refresh={{ on: refresh, set: setRefresh, reload }}
       error={error}
+      exports={exp.frame}
     >
       <ChartToolbar view={view} range={range} widest={widest} onView={setView} onZoom={(f) => zoom(f)} />
       {!series && !error && <p role="status">Reading the history…</p>}
@@ -68,7 +71,7 @@ export function MetricHistoryWindow({ bridge, spec }: { bridge: MosixviewBridge;
             {series.checkpoints.length ? `Checkpoints: ${series.checkpoints.map((c) => `${c.label || 'unnamed'} at ${clock(c.t)}`).join(', ')}` : 'No checkpoints in this range'}
           </p>
           {withTable && <NodeTable series={series} spec={spec} backup={backup} range={range} cursor={cursor} highlight={highlight} pinned={pinned}
-            onHover={setHovered} onPin={setPinned} />}
+            onHover={setHovered} onPin={setPinned} unchosen={exp.unchosen} onChoose={exp.choose} />}
         </>
       )}
     </HistoryFrame>

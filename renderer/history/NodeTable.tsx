@@ -1,8 +1,9 @@
 /**
  * The per-node table of a metric history window: what a screen reader reads instead of the
  * chart (colour, host, average and peak over the shown range, the value at the cursor), and
- * where a node is chosen: hovering a row, focusing its node button (the keyboard's hover) or
- * pressing it highlights its band and line and dims the others.
+ * where a node is chosen: its Export checkbox says whether File, Export writes it; hovering
+ * a row, focusing its node button (the keyboard's hover) or pressing it highlights its band
+ * and line and dims the others.
  */
 import type { HistorySeries } from '../../shared/protocol/agentHistory.js';
 import { columnOf } from '../../shared/history/seriesMerge.js';
@@ -24,22 +25,29 @@ export interface NodeTableProps {
   pinned: number | undefined;
   onHover: (id: number | undefined) => void;
   onPin: (id: number | undefined) => void;
+  /** Nodes left out of File, Export (all are in by default). */
+  unchosen: ReadonlySet<number>;
+  onChoose: (id: number, chosen: boolean) => void;
 }
 
-export function NodeTable({ series, spec, backup, range, cursor, highlight, pinned, onHover, onPin }: NodeTableProps) {
+export function NodeTable({ series, spec, backup, range, cursor, highlight, pinned, onHover, onPin, unchosen, onChoose }: NodeTableProps) {
   const atCursor = (id: number) =>
     cursor === undefined ? '' : describeValue(columnValue(series.nodes.find((n) => n.id === id)?.series[spec.main], series, columnOf(series, cursor)), spec.format);
   const level = (v: number | null | undefined) => (spec.main === 'load' && v != null ? `level-${levelOf(v)}` : undefined);
   return (
     <table className="history-nodes" aria-label={`${spec.title} per node`} onMouseLeave={() => onHover(undefined)}>
       <thead>
-        <tr><th>Node</th><th>Colour</th><th>Host</th><th>Average</th><th>Peak</th><th>Peak at</th><th className="at-cursor">{cursor !== undefined ? `At ${clock(cursor)}` : 'At cursor'}</th><th /></tr>
+        <tr><th title="Nodes File, Export writes">Export</th><th>Node</th><th>Colour</th><th>Host</th><th>Average</th><th>Peak</th><th>Peak at</th><th className="at-cursor">{cursor !== undefined ? `At ${clock(cursor)}` : 'At cursor'}</th><th /></tr>
       </thead>
       <tbody>
         {series.nodes.map((n) => {
           const st = n.series[spec.main]?.stats;
           return (
             <tr key={n.id} aria-label={`Node ${n.id} history`} className={n.id === highlight ? 'lit' : undefined} onMouseEnter={() => onHover(n.id)}>
+              <td>
+                <input type="checkbox" aria-label={`Export node ${n.id}`} title="Include this node in File, Export" checked={!unchosen.has(n.id)}
+                  onChange={(e) => onChoose(n.id, e.target.checked)} />
+              </td>
               <td>
                 <button type="button" className="highlight-node" aria-pressed={pinned === n.id} aria-label={`Highlight node ${n.id}`}
                   title="Highlight this node's line (press again to stop)" onClick={() => onPin(pinned === n.id ? undefined : n.id)}

@@ -4,7 +4,8 @@
  * built on the shared downsampling. Tests add seconds to it while a window is open.
  */
 import type { AlertMark } from '../../shared/history/types.js';
-import type { HistorySeries, HistorySeriesRequest, NodeSeries } from '../../shared/protocol/agentHistory.js';
+import type { HistoryExportPage, HistoryExportRequest, HistorySeries, HistorySeriesRequest, NodeSeries } from '../../shared/protocol/agentHistory.js';
+import { EXPORT_FAMILIES } from '../../shared/history/exportFormat.js';
 import { MinMaxBuckets } from '../../shared/history/downsample.js';
 import { columnOf, columnStart } from '../../shared/history/seriesMerge.js';
 import { gridFor, recordedRange } from '../../shared/history/grid.js';
@@ -41,5 +42,22 @@ export function fakeHistoryAgent(started: number, seconds: Second[] = []) {
     }));
     return { backup: req.backup ?? null, started: h.started, last, from, to, buckets: grid.buckets, first, next, nodes, checkpoints: h.checkpoints.filter((c) => c.t >= readFrom && c.t <= to), alerts: h.alerts.filter((a) => a.t >= readFrom && a.t <= to) };
   };
-  return { h, answer };
+  /** history.export as the agent pages it: the seconds of from..to after `after`, `pageRows` at most. */
+  const exportPage = (req: HistoryExportRequest, pageRows = 1000): HistoryExportPage => {
+    const metrics = EXPORT_FAMILIES[req.family].metrics.map((m) => m.metric);
+    const inRange = h.seconds.filter((s) => s.t >= req.from && s.t <= req.to);
+    const ids = req.nodes ?? [...new Set(inRange.map((s) => s.id))].sort((a, b) => a - b);
+    const times = [...new Set(inRange.filter((s) => req.after === undefined || s.t > req.after).map((s) => s.t))].sort((a, b) => a - b);
+    const at = new Map(inRange.map((s) => [`${s.t}:${s.id}`, s]));
+    const rows = times.slice(0, pageRows).map((t) => ({
+      t,
+      v: ids.flatMap((id) => {
+        const s = at.get(`${t}:${id}`);
+        return metrics.map((k) => (s ? (k === 'load' ? s.load : (s.mem ?? 0)) : null));
+      }),
+    }));
+    const head = { family: req.family, from: req.from, to: req.to, collector: 'n1', backup: req.backup ?? null, nodes: ids.map((id) => ({ id, host: `node${id}` })) };
+    return { head, rows, ...(times.length > pageRows ? { next: rows[rows.length - 1]!.t } : {}) };
+  };
+  return { h, answer, exportPage };
 }

@@ -1,6 +1,7 @@
 /** What Mosixload and Mosixmem show: their charts, units, axes and the metric of the per-node table. */
 import type { HistoryMetric } from '../../shared/protocol/agentHistory.js';
 import { formatKbShort } from './timeFormat.js';
+import type { ExportFamily } from '../../shared/history/exportFormat.js';
 import { loadAxis, memoryAxis, type ValueAxis } from './chart/valueAxis.js';
 
 export interface ChartSpec {
@@ -17,6 +18,8 @@ export interface ChartSpec {
 
 export interface WindowSpec {
   title: string;
+  /** What File, Export writes: every metric of the family (shared/history/exportFormat.ts). */
+  family: ExportFamily;
   /** The metric of the per-node table and the average buttons. */
   main: HistoryMetric;
   charts: ChartSpec[];
@@ -29,6 +32,7 @@ const mb = (v: number) => formatKbShort(v * 1024);
 
 export const LOAD_WINDOW: WindowSpec = {
   title: 'Load history',
+  family: 'load',
   main: 'load',
   charts: [{ metric: 'load', title: 'Load', unit: '% of the node’s CPUs; yellow above 50, red above 80', levels: true, axis: loadAxis, format: percent }],
   format: percent,
@@ -36,6 +40,7 @@ export const LOAD_WINDOW: WindowSpec = {
 
 export const MEM_WINDOW: WindowSpec = {
   title: 'Memory history',
+  family: 'mem',
   main: 'mem',
   charts: [
     { metric: 'mem', title: 'mem: available memory', unit: 'MB', scale: 1024, axis: memoryAxis, format: mb },

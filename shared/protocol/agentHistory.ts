@@ -1,6 +1,7 @@
 /** Agent requests and events for the collector and its history (issue: collector). docs/HISTORY.md */
 import type { NodeId, NodeSample, NodeView } from '../domain/node.js';
 import type { AlertMark, Checkpoint, MinMaxSeries, ProcSnapshot, SeriesStats } from '../history/types.js';
+import type { ExportFamily, ExportHead, ExportRow } from '../history/exportFormat.js';
 
 /** One node as a cluster-view source knows it; `at` is when that knowledge was true. */
 /** The figures the collector records of a node; `t` is by the clock of the agent that answers. */
@@ -107,6 +108,28 @@ export interface ProcHistory {
   at: ProcSnapshot | null;
 }
 
+/**
+ * One page of an export (shared/history/exportFormat.ts): the recorded seconds of from..to
+ * (both included) after `after`, as stored. Pages keep each answer a few MB however long the range.
+ */
+export interface HistoryExportRequest {
+  backup?: string;
+  family: ExportFamily;
+  from: number;
+  to: number;
+  /** The nodes, in column order; absent: every node recorded up in the range. */
+  nodes?: number[];
+  /** Only seconds after this time: the last page's `next`. */
+  after?: number;
+}
+
+export interface HistoryExportPage {
+  head: ExportHead;
+  rows: ExportRow[];
+  /** More seconds follow: ask again with `after` this and `nodes` the head's. */
+  next?: number;
+}
+
 /** A recorded second as the main window's rows show it (figures not recorded are derived: docs/HISTORY.md). */
 export interface ClusterMoment {
   t: number;
@@ -131,5 +154,6 @@ export type HistoryAgentRequests = {
   'history.procs': { req: { backup?: string; t?: number }; res: ProcHistory };
   /** The cluster as recorded at time t (the last second at or before it), for replay. */
   'history.at': { req: { backup?: string; t: number }; res: ClusterMoment | null };
+  'history.export': { req: HistoryExportRequest; res: HistoryExportPage };
 };
 export type HistoryAgentEvents = Record<never, never>;

@@ -2,6 +2,7 @@
 import type { NodeView } from '../domain/node.js';
 import { CHECKPOINT_LABEL_MAX, type HistoryAgentRequests, type HistoryMetric } from './agentHistory.js';
 import { nodeId } from './fields.validate.js';
+import { EXPORT_FAMILY_NAMES } from '../history/exportFormat.js';
 import { array, bool, custom, int, invalid, isRecord, none, num, obj, oneOf, optional, refine, show, str, type Validators } from './validate.js';
 
 /** The metric names, kept complete against HistoryMetric: compared as values, so "toString" is none of them. */
@@ -29,6 +30,19 @@ export const historySeries = refine(
 );
 export const historyProcs = obj({ backup: optional(backup), t: optional(time) });
 export const historyAt = obj({ backup: optional(backup), t: time });
+const exportShape = {
+  backup: optional(backup),
+  family: oneOf(EXPORT_FAMILY_NAMES, `a history to export (${EXPORT_FAMILY_NAMES.join(', ')})`),
+  from: time,
+  to: time,
+  // Node 0: a node outside any cluster records itself under 0 (docs/HISTORY.md).
+  nodes: optional(array(int(0, 65535, 'a node number (0 to 65535)'), { min: 1, max: 65535, want: 'a list of node numbers, or leave it out for every node' })),
+};
+const fromBeforeTo = (r: { from: number; to: number }) =>
+  r.to < r.from ? { at: 'to', says: `the range ends (${r.to}) before it starts (${r.from}): give from before to` } : undefined;
+/** An export's range and nodes (the desktop app's save), and one page of it (after: the last page's next). */
+export const historyExportRange = refine(obj(exportShape), fromBeforeTo);
+export const historyExport = refine(obj({ ...exportShape, after: optional(time) }), fromBeforeTo);
 
 /**
  * A row of the GUI's pushed view: its identity and status are checked here; its figures are
@@ -53,4 +67,5 @@ export const historyAgentValidators = {
   'history.series': historySeries,
   'history.procs': historyProcs,
   'history.at': historyAt,
+  'history.export': historyExport,
 } satisfies Validators<HistoryAgentRequests>;

@@ -1,6 +1,7 @@
 /** Renderer -> main API for the collector and its history (issue: collector). docs/HISTORY.md */
 import type { NodeId } from '../domain/node.js';
-import type { ClusterMoment, CollectorStatus, HistorySeries, HistorySeriesRequest, ProcHistory } from './agentHistory.js';
+import type { ClusterMoment, CollectorStatus, HistoryExportPage, HistoryExportRequest, HistorySeries, HistorySeriesRequest, ProcHistory } from './agentHistory.js';
+import type { ExportFormat } from '../history/exportFormat.js';
 
 export interface CollectorChoice {
   /** The node whose collector the history windows read (default 1, kept per profile). */
@@ -27,6 +28,13 @@ export type HistoryApiRequests = {
   'history.series': { req: HistorySeriesRequest; res: HistorySeries };
   'history.procs': { req: { backup?: string; t?: number }; res: ProcHistory };
   'history.at': { req: { backup?: string; t: number }; res: ClusterMoment | null };
+  /** One page of an export from the collector's node (a browser window builds its download from them). */
+  'history.export': { req: HistoryExportRequest; res: HistoryExportPage };
+  /**
+   * The desktop app: asks where to save (its save dialog), then writes the whole export there
+   * from the main process. Null when the admin cancelled the dialog.
+   */
+  'history.exportFile': { req: { format: ExportFormat; export: Omit<HistoryExportRequest, 'after'> }; res: { path: string; rows: number } | null };
 };
 export type HistoryApiEvents = {
   'history.collectorChanged': CollectorChoice;
@@ -42,6 +50,8 @@ export const HISTORY_API_CHANNELS = Object.keys({
   'history.series': 1,
   'history.procs': 1,
   'history.at': 1,
+  'history.export': 1,
+  'history.exportFile': 1,
 } satisfies Record<keyof HistoryApiRequests, 1>) as (keyof HistoryApiRequests)[];
 export const HISTORY_API_EVENTS = Object.keys({
   'history.collectorChanged': 1,

@@ -1,8 +1,8 @@
 /** One validator per request of the history API (apiHistory.ts), run in the main process's dispatch. */
 import type { HistoryApiRequests } from './apiHistory.js';
 import { nodeId } from './fields.validate.js';
-import { checkpointLabel, historyAt, historyProcs, historySeries } from './agentHistory.validate.js';
-import { none, obj, type Validators } from './validate.js';
+import { checkpointLabel, historyAt, historyExport, historyExportRange, historyProcs, historySeries } from './agentHistory.validate.js';
+import { none, obj, oneOf, type Validators } from './validate.js';
 
 export const historyApiValidators = {
   'history.collector': none,
@@ -14,4 +14,6 @@ export const historyApiValidators = {
   'history.series': historySeries,
   'history.procs': historyProcs,
   'history.at': historyAt,
+  'history.export': historyExport,
+  'history.exportFile': obj({ format: oneOf(['csv', 'json'] as const, 'csv or json'), export: historyExportRange }),
 } satisfies Validators<HistoryApiRequests>;

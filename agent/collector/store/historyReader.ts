@@ -56,9 +56,10 @@ export class HistoryReader {
 
   /**
    * Calls `each` for every samples record with from <= t <= to, starting at the last
-   * keyframe before `from` (found in the index) instead of the start of the day.
+   * keyframe before `from` (found in the index) instead of the start of the day. `each`
+   * returning false stops the read there (a page of an export is full).
    */
-  samples(from: number, to: number, each: (r: SampleRecord) => void): void {
+  samples(from: number, to: number, each: (r: SampleRecord) => unknown): void {
     const keys = this.ofType(RecordType.Samples);
     const k = lastAtOrBefore(keys, from);
     const start = k >= 0 ? keys[k]!.offset : 0;
@@ -72,7 +73,7 @@ export class HistoryReader {
       if (!rec) return void (synced = false);
       this.decoded.samples++;
       if (rec.t > to) return false;
-      if (rec.t >= from) each(rec);
+      if (rec.t >= from && each(rec) === false) return false;
     });
   }
 
