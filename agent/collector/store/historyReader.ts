@@ -108,19 +108,20 @@ export class HistoryReader {
   }
 
   checkpoints(from = -Infinity, to = Infinity): Checkpoint[] {
-    return this.ofType(RecordType.Checkpoint)
-      .filter((e) => e.t >= from && e.t <= to)
-      .map((e) => readFrameAt(this.fd, e.offset))
-      .map((f) => f && unlessDamaged(() => decodeCheckpoint(f.payload)))
-      .filter((c) => c !== undefined);
+    return this.indexed(RecordType.Checkpoint, decodeCheckpoint, from, to);
   }
 
   alerts(from = -Infinity, to = Infinity): AlertMark[] {
-    return this.ofType(RecordType.Alert)
+    return this.indexed(RecordType.Alert, decodeAlert, from, to);
+  }
+
+  /** The records of one indexed type with from <= t <= to, decoded; a damaged one is left out. */
+  private indexed<T>(type: RecordType, decode: (payload: Uint8Array) => T, from: number, to: number): T[] {
+    return this.ofType(type)
       .filter((e) => e.t >= from && e.t <= to)
       .map((e) => readFrameAt(this.fd, e.offset))
-      .map((f) => f && unlessDamaged(() => decodeAlert(f.payload)))
-      .filter((a) => a !== undefined);
+      .map((f) => f && unlessDamaged(() => decode(f.payload)))
+      .filter((x): x is T => x !== undefined);
   }
 
   /** Times of the stored process lists. */
