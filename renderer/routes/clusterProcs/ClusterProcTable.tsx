@@ -10,6 +10,7 @@ import { COLUMNS, type ColumnKey, type SortOrder } from './procOrder.js';
 import { rowLabel, type ClusterRow } from './clusterRows.js';
 import type { TreeRow } from './procTree.js';
 import { stepOfKey, stepSelection } from './liveRows.js';
+import { useKeepScrollPlace } from './useKeepScrollPlace.js';
 
 interface TableProps {
   rows: readonly TreeRow[];
@@ -33,6 +34,7 @@ function pageRows(body: HTMLTableSectionElement | null): number {
 
 export function ClusterProcTable({ rows, sort, onSort, selected, onSelect, onOpen, tree }: TableProps) {
   const body = useRef<HTMLTableSectionElement>(null);
+  useKeepScrollPlace(body);
   /** Whether the admin's focus is on a row: a row moved by an update is focused again. */
   const rowFocused = useRef(false);
   const keys = rows.map((r) => r.row.key);
