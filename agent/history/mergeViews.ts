@@ -17,7 +17,7 @@ export function mergeViews(sources: readonly ViewSource[], now: number, staleMs 
   const best = new Map<number, { node: ClusterViewNode; at: number }>();
   for (const src of sources) {
     for (const n of src.nodes) {
-      const at = n.status === 'up' && n.sample ? n.sample.t : src.at;
+      const at = n.status === 'up' && n.sample ? n.sample.t : n.at ?? src.at;
       const cur = best.get(n.id);
       // Equal times: a sample beats a bare status.
       if (!cur || at > cur.at || (at === cur.at && !cur.node.sample && n.sample)) {

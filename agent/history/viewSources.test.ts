@@ -15,7 +15,7 @@ describe('view sources', () => {
     const src = reportedSource([vn(1, { self: true, ageMs: 0 }), vn(2, { t: 1 }), vn(3, { up: false })], now, (id) => hosts[id]);
     expect(src.nodes).toEqual([
       { id: 2, host: 'n2', status: 'up', sample: { t: now - 700, load: 1.5, cpus: 4, speed: 20000, util: 40, mem: { totalKb: 8000, availableKb: 3000, freeKb: 1000 } } },
-      { id: 3, host: 'n3', status: 'down' },
+      { id: 3, host: 'n3', status: 'down', at: now - 700 }, // down from silence since its last news
     ]);
     // Merged as the collector does: a node 2 hours behind in clock is still up.
     expect(mergeViews([src], now).map((n) => [n.id, n.status])).toEqual([[2, 'up'], [3, 'down']]);

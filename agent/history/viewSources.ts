@@ -14,7 +14,8 @@ export function reportedSource(view: readonly ViewNode[], now: number, hostOf: (
     .filter((v) => !v.self)
     .map((v) => {
       const host = hostOf(v.node) ?? '';
-      if (!v.up) return { id: v.node, host, status: 'down' };
+      // Down from silence: nothing newer than the last news says so, and a fresher source may know better.
+      if (!v.up) return { id: v.node, host, status: 'down', at: now - v.ageMs };
       const mem = { totalKb: v.memTotalKb, availableKb: v.memAvailKb, freeKb: v.memFreeKb ?? v.memAvailKb };
       return { id: v.node, host, status: 'up', sample: { t: now - v.ageMs, load: v.load, cpus: v.cpus, speed: v.speed, util: v.util, mem } };
     });

@@ -12,6 +12,11 @@ export interface ClusterViewNode<S = ViewFigures> {
   host: string;
   status: 'up' | 'down';
   sample?: S;
+  /**
+   * For a status without a sample: when its evidence was last current, if older than its
+   * source's (the load exchange calls a node down from silence, as old as its last news).
+   */
+  at?: number;
 }
 
 export interface CollectorStatus {
