@@ -18,7 +18,8 @@ test('a malformed map file is refused with its file and line', async ({ cluster 
 
 test('refusing node, node without Node.js and an agent printing garbage: each row says why, the others work', async ({ browser, cluster }) => {
   const garbage = join(cluster.dir, 'garbage-node');
-  writeFileSync(garbage, '#!/bin/sh\nif [ "$1" = "-e" ]; then printf 20.0.0; exit 0; fi\necho "Welcome! This is not an agent."\nsleep 60\n');
+  // Answers the deploy's Node.js probe as node does (`--version`), then prints garbage where the agent should speak.
+  writeFileSync(garbage, '#!/bin/sh\nif [ "$1" = "--version" ]; then echo v20.0.0; exit 0; fi\nif [ "$1" = "-e" ]; then printf 20.0.0; exit 0; fi\necho "Welcome! This is not an agent."\nsleep 60\n');
   chmodSync(garbage, 0o755);
   const profile = profileVariant(cluster, {
     nodes: { '2': { nodePath: garbage }, '3': { nodePath: '/nonexistent/bin/node' }, '4': { port: 2222 } },
