@@ -3,7 +3,9 @@
  *   attach [--embedded] [--start|--stop]
  *                         relay stdio to the node's daemon (what the GUI runs over SSH);
  *                         --stop stops it until --start (the GUI's Stop/Start agent)
- *   daemon [--map FILE]   run the daemon in the foreground (systemd, or started by attach);
+ *   daemon [--map FILE] [--ready-fd N]
+ *                         run the daemon in the foreground (systemd, or started by attach or
+ *                         the GUI's start script, which waits for "ready" on descriptor N);
  *                         --map: apply this map file at start (the service's /etc/mosixview/hpc.map)
  *   stop                  stop the running daemon
  *   --version             print the agent version
@@ -26,13 +28,14 @@ import { toolInfo } from './cli/toolInfo.js';
 import { log } from './log/log.js';
 import { applyMapFileAtStart, parseDaemonArgs } from './peer/mapFileAtStart.js';
 import { hostname } from 'node:os';
-import { isMainThread } from 'node:worker_threads';
+import { closeSync, writeSync } from 'node:fs';
+import { isMainThread, parentPort } from 'node:worker_threads';
 import { runSpeedCheckHere, SPEED_CHECK_COMMAND } from './speed/speedWorker.js';
 
-const USAGE = `usage: mosixview-agent {attach [--embedded] [--start|--stop] | daemon [--map FILE] | stop | status | install-tools DIR | --version | TOOL ARGS}\n  TOOL: ${TOOLS.join(', ')}`;
+const USAGE = `usage: mosixview-agent {attach [--embedded] [--start|--stop] | daemon [--map FILE] [--ready-fd N] | stop | status | install-tools DIR | --version | TOOL ARGS}\n  TOOL: ${TOOLS.join(', ')}`;
 
 async function runDaemon(args: string[]): Promise<void> {
-  const { mapFile } = parseDaemonArgs(args);
+  const { mapFile, readyFd } = parseDaemonArgs(args);
   const paths = statePaths();
   ensureStateDir(paths);
   // Started by attach, stderr is paths.log: the logger then appends to it by name and rotates it.
@@ -65,6 +68,20 @@ async function runDaemon(args: string[]): Promise<void> {
   installTools(process.argv[1] ?? '');
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => daemon.stop());
   log.info(`daemon ${process.pid} (version ${AGENT_VERSION}) serving ${paths.socket}`);
+  if (readyFd !== undefined) sayReady(readyFd);
+}
+
+/**
+ * Tells the GUI's start script that the socket serves (electron/ssh/daemonStart.ts), then lets
+ * go of the descriptor: the script's read ends there, and it is no pipe for this daemon's life.
+ */
+function sayReady(fd: number): void {
+  try {
+    writeSync(fd, 'ready\n');
+    closeSync(fd);
+  } catch (e) {
+    log.warn(`could not say ready on descriptor ${fd}: ${(e as Error).message}`);
+  }
 }
 
 // A tool piped into `head` must end quietly when the reader goes away.
@@ -91,8 +108,8 @@ async function main(argv: string[]): Promise<void> {
     case 'daemon':
       return runDaemon(rest);
     case SPEED_CHECK_COMMAND:
-      // Only as the daemon's worker thread (speed/speedWorker.ts), never from a shell.
-      if (!isMainThread && rest[0]) return runSpeedCheckHere(rest[0]);
+      // Only as the daemon's worker thread when run from source (speed/speedWorker.ts), never from a shell.
+      if (!isMainThread && rest[0]) return runSpeedCheckHere(rest[0], (message) => parentPort?.postMessage({ log: message }));
       process.stderr.write(USAGE + '\n');
       process.exit(2);
       return;

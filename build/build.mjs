@@ -3,6 +3,7 @@
 import { build } from 'esbuild';
 import { cp, mkdir, readFile, rm } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
+import { speedWorkerCode } from './speedWorkerCode.mjs';
 
 const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
 const define = { __PKG_VERSION__: JSON.stringify(pkg.version) };
@@ -12,11 +13,14 @@ await rm('dist', { recursive: true, force: true });
 await mkdir('dist/renderer', { recursive: true });
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+// The speed check's worker runs this string, not the whole agent (agent/speed/speedWorker.ts).
+const agentDefine = { ...define, __SPEED_WORKER_CODE__: JSON.stringify(await speedWorkerCode()) };
 await Promise.all([
   build({
     ...common,
     entryPoints: ['agent/main.ts'],
     outfile: 'dist/agent/mosixview-agent.cjs',
+    define: agentDefine,
     platform: 'node',
     target: 'node18',
     format: 'cjs',

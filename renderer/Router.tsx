@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'react';
 import type { MosixviewBridge } from '../shared/protocol/api.js';
 import { jobKey } from '../shared/domain/process.js';
-import { parseRoute, type BadRoute, type Route } from '../shared/windows.js';
+import { parseRoute, routeString, type BadRoute, type Route } from '../shared/windows.js';
 import { MainWindow } from './routes/main/MainWindow.js';
 import { NodeWindow } from './routes/node/NodeWindow.js';
 import { ProcessBox } from './routes/procs/ProcessBox.js';
@@ -14,10 +14,11 @@ import { ClusterProcs } from './routes/clusterProcs/ClusterProcs.js';
 import { RemoteProcs } from './routes/remote/RemoteProcs.js';
 import { Migrator } from './routes/migrator/Migrator.js';
 import { AdvancedExecution } from './routes/exec/AdvancedExecution.js';
-import { LOAD_WINDOW, MEM_WINDOW, MetricHistoryWindow } from './history/MetricHistoryWindow.js';
+import { IO_WINDOW, LOAD_WINDOW, MEM_WINDOW, MetricHistoryWindow } from './history/MetricHistoryWindow.js';
 import { ProcHistoryWindow } from './history/ProcHistoryWindow.js';
 import { AverageWindow } from './history/AverageWindow.js';
 import { AlertsWindow } from './routes/alerts/AlertsWindow.js';
+import { MigrationMonitor } from './routes/monitor/MigrationMonitor.js';
 
 /** The route of this page's hash, followed as it changes. */
 export function useHashRoute(): Route | BadRoute {
@@ -56,12 +57,17 @@ export function RouteView({ route, bridge }: { route: Route | BadRoute; bridge: 
       return <MetricHistoryWindow key="load" bridge={bridge} spec={LOAD_WINDOW} />;
     case 'memHistory':
       return <MetricHistoryWindow key="mem" bridge={bridge} spec={MEM_WINDOW} />;
+    case 'ioHistory':
+      return <MetricHistoryWindow key="io" bridge={bridge} spec={IO_WINDOW} />;
+    // Keyed: a click in a history chart opens it at another moment, read afresh.
     case 'procHistory':
-      return <ProcHistoryWindow bridge={bridge} />;
+      return <ProcHistoryWindow key={routeString(route)} bridge={bridge} at={route.at} />;
     case 'average':
       return <AverageWindow bridge={bridge} route={route} />;
     case 'alerts':
       return <AlertsWindow bridge={bridge} />;
+    case 'monitor':
+      return <MigrationMonitor bridge={bridge} />;
     case 'bad':
       return <p role="alert">{route.why}</p>;
     default:

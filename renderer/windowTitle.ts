@@ -20,6 +20,7 @@ export const windowTitles = {
   exec: (id: NodeId | undefined) => `Advanced execution${id !== undefined ? `: node ${id}` : ''}`,
   average: (metric: string, id: number) => `Average ${metric} of node ${id}`,
   alerts: () => 'Alerts',
+  monitor: () => 'Migration monitor',
 } as const;
 
 export function useWindowTitle(title: string): void {

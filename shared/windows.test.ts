@@ -13,8 +13,15 @@ const EXAMPLES: { [K in WindowKind]: RouteOf<K>[] } = {
   exec: [{ kind: 'exec' }, { kind: 'exec', nodeId: 2 }],
   loadHistory: [{ kind: 'loadHistory' }],
   memHistory: [{ kind: 'memHistory' }],
-  procHistory: [{ kind: 'procHistory' }],
+  ioHistory: [{ kind: 'ioHistory' }],
+  procHistory: [
+    { kind: 'procHistory' },
+    { kind: 'procHistory', at: { t: 1_700_000_000_000 } },
+    { kind: 'procHistory', at: { t: 1_700_000_000_000, node: 3 } },
+    { kind: 'procHistory', at: { t: 1_700_000_000_000, node: 2, backup: 'mosixview-20261128-120000' } },
+  ],
   alerts: [{ kind: 'alerts' }],
+  monitor: [{ kind: 'monitor' }],
   average: [
     { kind: 'average', metric: 'load', nodeId: 2, range: { from: 1_700_000_000_000, to: 1_700_000_120_000 } },
     { kind: 'average', metric: 'tmem', nodeId: 4, backup: 'history-2026-11-28', range: { from: 1, to: 2 } },
@@ -34,8 +41,8 @@ describe('window routes and sizes', () => {
     const kinds: [string, string][] = [
       ['', 'main'], ['node/3', 'node'], ['node/all', 'allNodes'], ['procs/2', 'procs'], ['procs/all', 'clusterProcs'], ['remote/3', 'remote'],
       ['migrator/1/1.76', 'migrator'], ['migrator/1/4321', 'migrator'], ['exec?node=1', 'exec'], ['exec', 'exec'],
-      ['history/load', 'loadHistory'], ['history/mem', 'memHistory'], ['history/procs', 'procHistory'],
-      ['history/average/load/2/current/1/2', 'average'], ['alerts', 'alerts'], ['no-such-window', 'main'],
+      ['history/load', 'loadHistory'], ['history/mem', 'memHistory'], ['history/io', 'ioHistory'], ['history/procs', 'procHistory'],
+      ['history/average/load/2/current/1/2', 'average'], ['alerts', 'alerts'], ['monitor', 'monitor'], ['no-such-window', 'main'],
     ];
     for (const [route, kind] of kinds) expect(windowKindOf(route), route).toBe(kind);
   });
@@ -63,11 +70,15 @@ describe('window routes and sizes', () => {
     expect(routes.migrator(1, { home: 1, id: 76 })).toBe('migrator/1/1.76');
     expect(routes.exec(1)).toBe('exec?node=1');
     expect(routes.average('load', 2, undefined, { from: 1.4, to: 2.6 })).toBe('history/average/load/2/current/1/3');
+    expect(routes.procHistory()).toBe('history/procs');
+    expect(routes.procHistory({ t: 1_700_000_000_000.4, node: 2 })).toBe('history/procs/current/1700000000000/2');
   });
 
   it('says what is missing from a route that names a window but not what it shows', () => {
     expect(parseRoute('procs/x')).toEqual({ kind: 'bad', window: 'procs', why: 'This window needs a node number, e.g. #/procs/1 (or #/procs/all for every node).' });
     expect(parseRoute('migrator/1/abc')).toMatchObject({ kind: 'bad', why: 'The migrator needs a process: #/migrator/NODE/PID.' });
+    expect(parseRoute('history/procs/current/soon')).toMatchObject({ kind: 'bad', window: 'procHistory', why: expect.stringContaining('#/history/procs/current/TIME_MS/NODE') });
+    expect(parseRoute('history/procs/current/1700000000000/x')).toMatchObject({ kind: 'bad', window: 'procHistory' });
     expect(parseRoute('history/nope')).toMatchObject({ kind: 'bad', why: 'There is no history window "nope".' });
     expect(parseRoute('node/x')).toMatchObject({ kind: 'bad', window: 'node' });
     expect(parseRoute('no-such-window')).toEqual({ kind: 'main' });

@@ -8,6 +8,7 @@
 import type { NodeId } from './domain/node.js';
 import { jobKey, parseJobKey, type JobRef } from './domain/process.js';
 import type { HistoryMetric } from './protocol/agentHistory.js';
+import { HISTORY_METRIC_NAMES } from './protocol/agentHistory.validate.js';
 
 export interface WindowSize {
   width: number;
@@ -26,12 +27,21 @@ export const WINDOW_SIZES = {
   exec: { width: 780, height: 680 },
   loadHistory: { width: 1000, height: 640 },
   memHistory: { width: 1000, height: 760 },
+  ioHistory: { width: 1000, height: 760 },
   procHistory: { width: 820, height: 600 },
   average: { width: 380, height: 220 },
   alerts: { width: 820, height: 640 },
+  monitor: { width: 1100, height: 760 },
 } as const satisfies Record<string, WindowSize>;
 
 export type WindowKind = keyof typeof WINDOW_SIZES;
+
+/** Where the process history opens: a moment (ms) of the current history or a backup, on one node or on all. */
+export interface ProcHistoryMoment {
+  t: number;
+  node?: NodeId;
+  backup?: string;
+}
 
 /** What the migrator acts on: a PID on its node, or a job by identity (followed as it moves). */
 export type MigratorProcess = { pid: number } | { job: JobRef };
@@ -48,9 +58,11 @@ export type Route =
   | { kind: 'exec'; nodeId?: NodeId }
   | { kind: 'loadHistory' }
   | { kind: 'memHistory' }
-  | { kind: 'procHistory' }
+  | { kind: 'ioHistory' }
+  | { kind: 'procHistory'; at?: ProcHistoryMoment }
   | { kind: 'average'; metric: HistoryMetric; nodeId: NodeId; backup?: string; range?: { from: number; to: number } }
-  | { kind: 'alerts' };
+  | { kind: 'alerts' }
+  | { kind: 'monitor' };
 
 /** A route that names a window but not well enough to open it: the window says why. */
 export interface BadRoute {
@@ -79,12 +91,18 @@ export const routes = {
   exec: (nodeId?: NodeId) => (nodeId === undefined ? 'exec' : `exec?node=${nodeId}`),
   loadHistory: () => 'history/load',
   memHistory: () => 'history/mem',
-  procHistory: () => 'history/procs',
+  /** Disk read/write and network receive/send of every node. */
+  ioHistory: () => 'history/io',
+  /** The stored lists; with a moment, the lists of that minute (on one node, or all), e.g. from a click in the load history. */
+  procHistory: (at?: ProcHistoryMoment) =>
+    at ? `history/procs/${at.backup ?? 'current'}/${Math.round(at.t)}${at.node !== undefined ? `/${at.node}` : ''}` : 'history/procs',
   /** A node's average of one metric over a range (ms) of the current history or a backup. */
   average: (metric: HistoryMetric, nodeId: NodeId, backup: string | undefined, range?: { from: number; to: number }) =>
     `history/average/${metric}/${nodeId}/${backup ?? 'current'}${range ? `/${Math.round(range.from)}/${Math.round(range.to)}` : ''}`,
   /** The alert rules (editable) and the active and recent alerts of the collector. */
   alerts: () => 'alerts',
+  /** The migration monitor: the nodes as a ring, the jobs as dots, the moves as they happen. */
+  monitor: () => 'monitor',
 } as const satisfies { [K in WindowKind]: (...args: never[]) => string };
 
 /** The route string of a read route (what its builder makes). */
@@ -98,6 +116,8 @@ export function routeString(r: Route): string {
       return routes.exec(r.nodeId);
     case 'average':
       return routes.average(r.metric, r.nodeId, r.backup, r.range);
+    case 'procHistory':
+      return routes.procHistory(r.at);
     default:
       return routes[r.kind]();
   }
@@ -114,7 +134,7 @@ export function routeOfUrl(url: string): string {
   return i < 0 ? '' : url.slice(i + 1).replace(/^\/+/, '');
 }
 
-const METRICS: readonly HistoryMetric[] = ['load', 'mem', 'rmem', 'tmem'];
+const METRICS = HISTORY_METRIC_NAMES;
 const nodeIdOf = (s: string | undefined) => (s !== undefined && /^\d+$/.test(s) ? Number(s) : undefined);
 const bad = (window: WindowKind, why: string): BadRoute => ({ kind: 'bad', window, why });
 
@@ -146,6 +166,8 @@ export function parseRoute(route: string): Route | BadRoute {
       return historyRoute(second, third, rest);
     case 'alerts':
       return { kind: 'alerts' };
+    case 'monitor':
+      return { kind: 'monitor' };
     default:
       return { kind: 'main' };
   }
@@ -154,7 +176,8 @@ export function parseRoute(route: string): Route | BadRoute {
 function historyRoute(which: string | undefined, metricPart: string | undefined, [idPart, backupPart, fromPart, toPart]: string[]): Route | BadRoute {
   if (which === 'load') return { kind: 'loadHistory' };
   if (which === 'mem') return { kind: 'memHistory' };
-  if (which === 'procs') return { kind: 'procHistory' };
+  if (which === 'io') return { kind: 'ioHistory' };
+  if (which === 'procs') return procHistoryRoute(metricPart, idPart, backupPart);
   if (which !== 'average') return bad('average', `There is no history window "${which ?? ''}".`);
   const metric = METRICS.find((m) => m === metricPart);
   const nodeId = nodeIdOf(idPart);
@@ -165,6 +188,19 @@ function historyRoute(which: string | undefined, metricPart: string | undefined,
     kind: 'average', metric, nodeId,
     ...(backupPart && backupPart !== 'current' ? { backup: backupPart } : {}),
     ...(fromPart && toPart && Number.isFinite(from) && Number.isFinite(to) ? { range: { from, to } } : {}),
+  };
+}
+
+/** history/procs[/BACKUP|current/T[/NODE]] */
+function procHistoryRoute(backupPart: string | undefined, tPart: string | undefined, nodePart: string | undefined): Route | BadRoute {
+  if (backupPart === undefined) return { kind: 'procHistory' };
+  const node = nodeIdOf(nodePart);
+  if (!tPart || !/^\d+$/.test(tPart) || (nodePart !== undefined && node === undefined)) {
+    return bad('procHistory', 'The process history at a moment needs its time and may name a node: #/history/procs/current/TIME_MS or #/history/procs/current/TIME_MS/NODE.');
+  }
+  return {
+    kind: 'procHistory',
+    at: { t: Number(tPart), ...(node !== undefined ? { node } : {}), ...(backupPart !== 'current' ? { backup: backupPart } : {}) },
   };
 }
 

@@ -5,13 +5,25 @@ const stats = (forged: number, replayed: number) => ({ accepted: 10, forged, sta
 
 describe('EventLog', () => {
   it('gives the events after a sequence number, and all of them to a reader from before a restart', () => {
-    const log = new EventLog();
+    const log = new EventLog(1700);
     log.add({ rule: 'migrationFailed', node: 1, text: 'a' });
     log.add({ rule: 'migrationFailed', node: 1, text: 'b' });
-    expect(log.since(0)).toEqual({ events: [{ seq: 1, rule: 'migrationFailed', node: 1, text: 'a' }, { seq: 2, rule: 'migrationFailed', node: 1, text: 'b' }], next: 2 });
+    expect(log.since(0)).toEqual({ events: [{ seq: 1, rule: 'migrationFailed', node: 1, text: 'a' }, { seq: 2, rule: 'migrationFailed', node: 1, text: 'b' }], next: 2, boot: 1700 });
     expect(log.since(1).events.map((e) => e.text)).toEqual(['b']);
-    expect(log.since(2)).toEqual({ events: [], next: 2 });
+    expect(log.since(2)).toEqual({ events: [], next: 2, boot: 1700 });
     expect(log.since(57).events).toHaveLength(2);
+  });
+
+  it('tells where it stands (its run and newest event), and gives a reader of another run all it keeps', () => {
+    const log = new EventLog(1700);
+    expect(log.mark()).toEqual({ boot: 1700, seq: 0 });
+    log.add({ rule: 'migrationFailed', node: 1, text: 'a' });
+    log.add({ rule: 'migrationFailed', node: 1, text: 'b' });
+    expect(log.mark()).toEqual({ boot: 1700, seq: 2 });
+    expect(log.since(1, 1700)).toEqual({ events: [{ seq: 2, rule: 'migrationFailed', node: 1, text: 'b' }], next: 2, boot: 1700 });
+    // A reader whose cursor is of the run before a restart: the numbers started again, so all of them.
+    expect(log.since(1, 1600).events.map((e) => e.text)).toEqual(['a', 'b']);
+    expect(log.since(5, 1600).events.map((e) => e.text)).toEqual(['a', 'b']);
   });
 
   it(`keeps the last ${KEEP_EVENTS}`, () => {

@@ -1,5 +1,5 @@
 /** The events an agent keeps for the collector's alert rules, and the exchange's refusals in words. Pure. */
-import type { AlertEvent } from '../../shared/alerts/alertEvents.js';
+import type { AlertEvent, EventLogMark } from '../../shared/alerts/alertEvents.js';
 import type { PeerTraffic } from '../../shared/protocol/agent.js';
 import type { ExchangeStats } from '../../shared/protocol/peer.js';
 
@@ -10,15 +10,26 @@ export class EventLog {
   private events: AlertEvent[] = [];
   private seq = 0;
 
+  /** `boot` names this run of the agent: the log lives in memory, so its numbers start again after a restart. */
+  constructor(readonly boot = Date.now()) {}
+
+  mark(): EventLogMark {
+    return { boot: this.boot, seq: this.seq };
+  }
+
   add(e: Omit<AlertEvent, 'seq'>): void {
     this.events.push({ ...e, seq: ++this.seq });
     if (this.events.length > KEEP_EVENTS) this.events.splice(0, this.events.length - KEEP_EVENTS);
   }
 
-  /** The events after `since`; a `since` beyond the last (this agent restarted since the collector last asked) means all. */
-  since(since: number): { events: AlertEvent[]; next: number } {
-    const from = since > this.seq ? 0 : since;
-    return { events: this.events.filter((e) => e.seq > from), next: this.seq };
+  /**
+   * The events after `since` of run `boot`; a cursor of another run, or (from a reader that
+   * names no run) a `since` beyond the last, means this agent restarted since: all of them.
+   */
+  since(since: number, boot?: number): { events: AlertEvent[]; next: number; boot: number } {
+    const otherRun = boot !== undefined ? boot !== this.boot : since > this.seq;
+    const from = otherRun ? 0 : since;
+    return { events: this.events.filter((e) => e.seq > from), next: this.seq, boot: this.boot };
   }
 }
 

@@ -10,6 +10,7 @@ import { Balancer, NO_MIGRATION } from './balancer.js';
 import { DEFAULT_DECAY } from '../../shared/balancing/types.js';
 import { NO_FLAGS } from '../../shared/protocol/balanceFlags.js';
 import type { StoredControls } from './controlsStore.js';
+import type { EventLogMark } from '../../shared/alerts/alertEvents.js';
 
 const MAP: MapNode[] = [1, 2, 3].map((id) => ({ id, host: `10.0.0.${id}`, aliases: [], line: id }));
 
@@ -35,7 +36,7 @@ class FakeMigration implements MigrationService {
 }
 
 /** A few nodes wired through an in-memory "exchange": send() delivers to the addressee. */
-function cluster(ids = [1, 2, 3], opts: { migration?: (id: number) => MigrationService | undefined } = {}) {
+function cluster(ids = [1, 2, 3], opts: { migration?: (id: number) => MigrationService | undefined; alertLog?: (id: number) => EventLogMark | undefined } = {}) {
   let now = 1_000_000;
   const saved = new Map<number, StoredControls>();
   const nodes = new Map<number, Balancer>();
@@ -52,6 +53,7 @@ function cluster(ids = [1, 2, 3], opts: { migration?: (id: number) => MigrationS
           nodes.get(msg.to)?.receive(msg.from, JSON.parse(JSON.stringify(msg)));
         },
         migration: () => opts.migration?.(id),
+        alertLog: () => opts.alertLog?.(id),
         store: { load: () => saved.get(id) ?? { flags: { ...NO_FLAGS }, decay: { ...DEFAULT_DECAY } }, save: (c) => saved.set(id, c) },
       }),
     );
@@ -120,6 +122,19 @@ describe('Balancer: infod over the exchange', () => {
     for (const b of c.nodes.values()) b.onSample(snap(sample(c.now())));
     c.nodes.get(2)!.gossip();
     expect(c.nodes.get(1)!.view().find((v) => v.node === 2)?.block).toBe(true);
+  });
+
+  it('where the node\'s alert events stand travels in its entry, as of its last sample', () => {
+    let seq = 3;
+    const c = cluster([1, 2], { alertLog: (id) => (id === 2 ? { boot: 42, seq } : undefined) });
+    for (const b of c.nodes.values()) b.onSample(snap(sample(c.now())));
+    seq = 5; // a new event after the sample: told with the next one
+    c.nodes.get(2)!.gossip();
+    expect(c.nodes.get(1)!.view().find((v) => v.node === 2)?.alertLog).toEqual({ boot: 42, seq: 3 });
+    c.advance(1000);
+    c.nodes.get(2)!.onSample(snap(sample(c.now())));
+    c.nodes.get(2)!.gossip();
+    expect(c.nodes.get(1)!.view().map((v) => [v.node, v.alertLog])).toEqual([[1, undefined], [2, { boot: 42, seq: 5 }]]);
   });
 });
 

@@ -13,6 +13,7 @@ import { localLoad } from './gain.js';
 import { summarizeReasons } from '../jobs/cantMove.js';
 import type { Rng } from './rng.js';
 import type { DecayParams, InfoMessage, ViewNode } from '../../shared/balancing/types.js';
+import type { EventLogMark } from '../../shared/alerts/alertEvents.js';
 import type { FlagName, NodeFlags } from '../../shared/protocol/balanceFlags.js';
 import type { AvoidedTarget, HeldJob, MoveReport } from '../../shared/protocol/agentBalance.js';
 import type { MigrationService } from '../daemon/services.js';
@@ -38,6 +39,8 @@ export interface BalancerDeps {
   checkJob?(job: string): Promise<string[]>;
   /** Why a target cannot take jobs, from its own facts (mig.facts), or undefined when they show nothing. */
   targetProblem?(node: NodeId): Promise<string | undefined>;
+  /** Where this node's own alert events stand, told in its entry so the collector's node asks only when it moved. */
+  alertLog?(): EventLogMark | undefined;
 }
 
 export const NO_MIGRATION =
@@ -142,6 +145,7 @@ export class Balancer {
     void this.checks?.tick(raw.map((j) => j.key));
     this.tracker.observe(snap.procs, s.t, this.controls.decay);
     const infod = this.sync();
+    const alertLog = this.deps.alertLog?.();
     infod?.update({
       load: this.exported,
       speed: s.speed,
@@ -150,7 +154,9 @@ export class Balancer {
       memTotalKb: s.mem.totalKb,
       memFreeKb: s.mem.freeKb,
       util: s.util,
+      ...(s.io ? { io: s.io } : {}),
       block: this.controls.flags.block,
+      ...(alertLog ? { alertLog } : {}),
     });
     if (!infod) {
       this.note = 'not in a cluster: no map installed (setpe -w -f MAP, or open the cluster in Mosixview)';

@@ -58,6 +58,8 @@ function buildBalance(ctx: DaemonContext, services: ServicesFor<never>): PartsPr
       if (f.blocksGuests) return `node ${node} blocks guests (mosctl block)`;
       return criuProblem(node, f.criu);
     },
+    // Read at each sample: the alerts feature is built before this one, or not at all.
+    alertLog: () => services.alertEvents?.mark(),
   });
   let timer: ReturnType<typeof setInterval> | undefined;
   let unlisten: (() => void) | undefined;

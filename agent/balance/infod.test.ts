@@ -169,4 +169,26 @@ describe('Infod', () => {
     expect(reported.map((v) => [v.node, v.load, v.memFreeKb])).toEqual([[1, own.load, 42], [2, 0.5, 7]]);
     expect(d.receive({ from: 2, to: 1, entries: [entry(2, 2, 2, { memFreeKb: Number.NaN })] })).toBe(0);
   });
+
+  it('carries each node\'s disk and network rates for the collector, and drops an entry whose rates are not figures', () => {
+    const io = { diskReadBps: 1, diskWriteBps: 2, netRxBps: 3, netTxBps: 4 };
+    const d = new Infod(1, [1, 2], { clock: () => 0, rng: seededRng(1) });
+    d.update({ ...own, io });
+    d.receive({ from: 2, to: 1, entries: [entry(2, 1, 1, { io: { netRxBps: 45_000, netTxBps: 12_000 } })] });
+    expect(d.view('reported').map((v) => [v.node, v.io])).toEqual([[1, io], [2, { netRxBps: 45_000, netTxBps: 12_000 }]]);
+    for (const bad of [{ netRxBps: -1 }, { diskReadBps: 'x' }, { netTxBps: Number.POSITIVE_INFINITY }, 7, null]) {
+      expect(d.receive({ from: 2, to: 1, entries: [entry(2, 2, 2, { io: bad as never })] })).toBe(0);
+    }
+  });
+
+  it('carries where each node\'s alert events stand, and drops an entry whose mark is not two whole numbers', () => {
+    const d = new Infod(1, [1, 2], { clock: () => 0, rng: seededRng(1) });
+    d.update({ ...own, alertLog: { boot: 1700, seq: 4 } });
+    expect(d.tick()!.entries[0]!.alertLog).toEqual({ boot: 1700, seq: 4 });
+    d.receive({ from: 2, to: 1, entries: [entry(2, 1, 1, { alertLog: { boot: 99, seq: 0 } })] });
+    expect(d.view('reported').map((v) => [v.node, v.alertLog])).toEqual([[1, { boot: 1700, seq: 4 }], [2, { boot: 99, seq: 0 }]]);
+    for (const bad of [{ boot: 99, seq: -1 }, { boot: 99 }, { boot: 'x', seq: 1 }, { boot: 99, seq: 1.5 }, 7, null]) {
+      expect(d.receive({ from: 2, to: 1, entries: [entry(2, 2, 2, { alertLog: bad as never })] })).toBe(0);
+    }
+  });
 });

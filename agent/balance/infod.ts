@@ -11,6 +11,7 @@
 import type { NodeId } from '../../shared/domain/node.js';
 import { pick, type Rng } from './rng.js';
 import type { InfoEntry, InfoMessage, ViewNode } from '../../shared/balancing/types.js';
+import { copyWith } from '../copyWith.js';
 
 export const DEFAULT_PERIOD_MS = 500;
 export const DEFAULT_WINDOW = 16;
@@ -37,7 +38,24 @@ function valid(e: InfoEntry | null): e is InfoEntry {
   if (typeof e !== 'object' || e === null) return false;
   const nums = [e.node, e.load, e.speed, e.cpus, e.memAvailKb, e.memTotalKb, e.util, e.t, e.seq];
   const free = e.memFreeKb === undefined || (typeof e.memFreeKb === 'number' && Number.isFinite(e.memFreeKb));
-  return free && nums.every((x) => typeof x === 'number' && Number.isFinite(x)) && Number.isInteger(e.node) && e.node > 0 && e.cpus > 0 && e.speed > 0 && e.load >= 0;
+  return free && validIo(e.io) && validMark(e.alertLog) && nums.every((x) => typeof x === 'number' && Number.isFinite(x)) && Number.isInteger(e.node) && e.node > 0 && e.cpus > 0 && e.speed > 0 && e.load >= 0;
+}
+
+/** Absent, or the node's run and newest event number as whole numbers not below zero (agent/alerts/peerEventPull.ts). */
+function validMark(m: unknown): boolean {
+  if (m === undefined) return true;
+  if (typeof m !== 'object' || m === null) return false;
+  const r = m as Record<string, unknown>;
+  return [r.boot, r.seq].every((x) => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0);
+}
+
+const IO_RATES = ['diskReadBps', 'diskWriteBps', 'netRxBps', 'netTxBps'] as const;
+/** Absent, or rates each absent or a finite figure not below zero. */
+function validIo(io: unknown): boolean {
+  if (io === undefined) return true;
+  if (typeof io !== 'object' || io === null) return false;
+  const r = io as Record<string, unknown>;
+  return IO_RATES.every((k) => r[k] === undefined || (typeof r[k] === 'number' && Number.isFinite(r[k]) && r[k] >= 0));
 }
 
 /**
@@ -131,6 +149,8 @@ export class Infod {
     const e: InfoEntry = { node: this.self, load: o.load, speed: o.speed, cpus: o.cpus, memAvailKb: o.memAvailKb, memTotalKb: o.memTotalKb, util: o.util, t: this.opts.clock(), seq: this.seq };
     if (o.block !== undefined) e.block = o.block;
     if (o.memFreeKb !== undefined) e.memFreeKb = o.memFreeKb;
+    if (o.io !== undefined) e.io = o.io;
+    if (o.alertLog !== undefined) e.alertLog = { ...o.alertLog };
     return e;
   }
 
@@ -181,13 +201,14 @@ export class Infod {
     const now = this.opts.clock();
     const out: ViewNode[] = [];
     const mine = this.ownEntry();
-    if (mine) out.push({ ...mine, up: true, ageMs: 0, self: true });
+    if (mine) out.push(copyWith(mine, { up: true, ageMs: 0, self: true }));
     const others = [...this.table.values()].sort((a, b) => a.entry.node - b.entry.node);
     for (const k of others) {
       const p = this.pending.get(k.entry.node);
       if (p && now - p.at >= SETTLE_MS) this.pending.delete(k.entry.node);
       const extra = which === 'balancing' && p && now - p.at < SETTLE_MS ? Math.max(0, p.base + p.load - k.entry.load) : 0;
-      out.push({ ...k.entry, load: k.entry.load + extra, up: isUp(k, now, this.downAfterMs), ageMs: now - k.heardAt, self: false });
+      // Every sample (the balancer's decision) and every request for the view: copyWith, not a spread (copyWith.ts).
+      out.push(copyWith(k.entry, { load: k.entry.load + extra, up: isUp(k, now, this.downAfterMs), ageMs: now - k.heardAt, self: false }));
     }
     return out;
   }

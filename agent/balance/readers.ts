@@ -62,6 +62,17 @@ export function formatPeerStatus(v: ViewNode | undefined, id: NodeId, map: reado
 }
 
 /** `mosctl status` about this node: its figures, membership, controls, balancer and exchange counters. */
+/** Where this node's map came from, so an admin knows what to change (the GUI, setpe, or the packaged map file). */
+export function mapOriginLine(c: Pick<ClusterInfo, 'nodeId' | 'mapBy' | 'mapFile'>): string | undefined {
+  if (c.nodeId === null) return undefined;
+  switch (c.mapBy) {
+    case 'gui': return 'Map: installed by Mosixview (the GUI that opened this cluster)';
+    case 'setpe': return 'Map: installed with setpe';
+    case 'file': return `Map: read at the agent's start from ${c.mapFile ?? 'its map file'}`;
+    default: return 'Map: who installed it is not recorded (an older agent did)';
+  }
+}
+
 export function formatOwnStatus(s: NodeSample, c: ClusterInfo, b: BalanceState | undefined): string[] {
   const out = [`This node (${s.hostname}) is up: speed ${s.speed}, ${s.cpus} CPU(s), load ${s.load.toFixed(2)}, utilisation ${Math.round(s.util)}%`];
   out.push(
@@ -69,6 +80,8 @@ export function formatOwnStatus(s: NodeSample, c: ClusterInfo, b: BalanceState |
       ? `Not in a cluster: no map installed (setpe -w -f /etc/hpc.map, or open the cluster in Mosixview)`
       : `Node ${c.nodeId} of ${c.map.length}; cluster key ${c.keyInstalled ? 'installed' : 'MISSING'}; peer channel ${c.listening ? `listening on port ${c.port}` : `not running${c.problem ? `: ${c.problem}` : ''}`}`,
   );
+  const origin = mapOriginLine(c);
+  if (origin) out.push(origin);
   if (b) {
     const f = b.flags;
     out.push(`Flags: stay ${onOff(f.stay)}, lstay ${onOff(f.lstay)}, block ${onOff(f.block)}, quiet ${onOff(f.quiet)} (automigration ${onOff(!f.stay)})`);

@@ -64,7 +64,7 @@ describe('mosctl', () => {
 
   it('status shows flags, decay, balancer and the exchange counters; status N one line', async () => {
     const s = (await mosctl(['status'])).lines.join('\n');
-    expect(s).toContain('Node 1 of 3; cluster key installed; peer channel listening on port 7249');
+    expect(s).toContain('Node 1 of 3; cluster key installed; peer channel listening on port 7249\nMap: installed with setpe');
     expect(s).toContain('Flags: stay off, lstay off, block on, quiet off (automigration on)');
     expect(s).toContain('Decay: interval 1 s, slowdecay 975, fastdecay 926');
     expect(s).toContain('Load exchange: 10 accepted, 2 forged, 0 stale, 1 replayed');

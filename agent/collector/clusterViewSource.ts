@@ -8,7 +8,9 @@ import { RpcEndpoint } from '../../shared/rpc/rpcEndpoint.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import type { AgentEvents, AgentRequests } from '../../shared/protocol/agent.js';
 import type { ClusterViewNode } from '../../shared/protocol/agentHistory.js';
-import type { ProcInfo } from '../../shared/domain/process.js';
+import type { NodeProcs } from '../../shared/history/types.js';
+import { hostname } from 'node:os';
+import { PEER_PROCS_TIMEOUT_MS, toHistoryProc } from '../history/clusterProcs.js';
 import type { AlertEvent } from '../../shared/alerts/alertEvents.js';
 import { spawnDaemon, tryConnect, waitForSocket } from '../daemon/daemonSocket.js';
 import type { StatePaths } from '../stateDir.js';
@@ -16,8 +18,8 @@ import { AGENT_VERSION } from '../version.js';
 
 export interface ClusterViewSource {
   nodes(): Promise<ClusterViewNode[]>;
-  /** The process list of the collector's own node. */
-  procs(): Promise<ProcInfo[]>;
+  /** The process list of every node of the view, or why a node's is missing. */
+  procs(): Promise<NodeProcs[]>;
   /** Events the agent saw since the last call (failed migrations, refused datagrams), for the alert rules. */
   alertEvents?(): Promise<AlertEvent[]>;
   /** Tells the agent alerts were raised or cleared, so its GUI sessions hear of it at once. */
@@ -34,6 +36,8 @@ export class DaemonViewSource implements ClusterViewSource {
   private plainDaemon = false;
   /** The last event read; undefined until the first read, which only learns where the agent's events stand (old ones are not news). */
   private eventsSeen: number | undefined;
+  /** The last cluster view: an older daemon's own process list is recorded under this node's ID in it. */
+  private lastView: ClusterViewNode[] = [];
 
   constructor(
     private readonly paths: StatePaths,
@@ -45,7 +49,7 @@ export class DaemonViewSource implements ClusterViewSource {
     const ep = await this.connect();
     if (!this.plainDaemon) {
       try {
-        return (await ep.request('history.clusterView', null, 900)).nodes;
+        return (this.lastView = (await ep.request('history.clusterView', null, 900)).nodes);
       } catch (e) {
         if (!(e instanceof RpcError && e.code === 'ENOMETHOD')) throw this.drop(e);
         this.plainDaemon = true;
@@ -55,9 +59,19 @@ export class DaemonViewSource implements ClusterViewSource {
     return [{ id: 0, host: s.hostname, status: 'up', sample: s }];
   }
 
-  async procs(): Promise<ProcInfo[]> {
+  async procs(): Promise<NodeProcs[]> {
     const ep = await this.connect();
-    return ep.request('procs', null, 5000).catch((e) => Promise.reject(this.drop(e)));
+    try {
+      // The agent asks every node at once, each with its deadline: its answer comes within that and a margin.
+      return (await ep.request('history.clusterProcs', null, PEER_PROCS_TIMEOUT_MS + 6000)).nodes;
+    } catch (e) {
+      if (!(e instanceof RpcError && e.code === 'ENOMETHOD')) throw this.drop(e);
+    }
+    // An older daemon: this node's own list, under its ID in the view (0 outside a cluster, as its samples).
+    const own = await ep.request('procs', null, 5000).catch((e) => Promise.reject(this.drop(e)));
+    const host = hostname();
+    const id = this.lastView.find((n) => n.host === host)?.id ?? 0;
+    return [{ id, host, procs: own.map(toHistoryProc) }];
   }
 
   async alertEvents(): Promise<AlertEvent[]> {

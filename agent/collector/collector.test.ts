@@ -3,7 +3,7 @@ import { DEFAULT_RULES } from '../../shared/alerts/alertRules.js';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Collector } from './collector.js';
+import { Collector, toHistorySample } from './collector.js';
 import { collectorPaths } from './config.js';
 import { HistoryReader } from './store/historyReader.js';
 import type { ClusterViewSource } from './clusterViewSource.js';
@@ -26,7 +26,7 @@ describe('Collector', () => {
       ],
       procs: async () => {
         procCalls++;
-        return [{ pid: 1, ppid: 0, user: 'root', command: 'init', args: 'init', state: 'S', cpu: 0, rssKb: 1, nice: 0, where: 0 }];
+        return [{ id: 1, host: 'a', procs: [{ pid: 1, user: 'root', command: 'init', args: 'init', state: 'S', cpu: 0, rssKb: 1, where: 0 }] }, { id: 2, host: 'b', missing: 'down' }];
       },
       close: () => undefined,
     };
@@ -43,6 +43,11 @@ describe('Collector', () => {
     expect(recs[0]!.up).toEqual([true, false]);
     expect(r.procTimes()).toEqual([1_000_000, 1_003_000]);
     expect(procCalls).toBe(2);
+    // Every node of the minute, a node without a list as missing with why (not as an empty list).
+    expect(r.procsAt(1_003_000)?.nodes).toEqual([
+      { id: 1, host: 'a', procs: [{ pid: 1, user: 'root', command: 'init', args: 'init', state: 'S', cpu: 0, rssKb: 1, where: 0 }] },
+      { id: 2, host: 'b', missing: 'down' },
+    ]);
     expect(r.checkpoints().map((k) => k.label)).toEqual(['x']);
     expect(r.namesAt(now)?.nodes).toEqual([{ id: 1, host: 'a' }, { id: 2, host: 'b' }]);
     r.close();
@@ -61,7 +66,7 @@ describe('Collector', () => {
     const source: ClusterViewSource = {
       nodes: async () => [{ id: 1, host: 'a', status: 'up', sample: sample(now, 1) }],
       procs: () => new Promise((resolve) => {
-        answer = () => resolve([{ pid: 7, ppid: 1, user: 'root', command: 'slow', args: 'slow', state: 'S', cpu: 0, rssKb: 1, nice: 0, where: 0 }]);
+        answer = () => resolve([{ id: 1, host: 'a', procs: [{ pid: 7, user: 'root', command: 'slow', args: 'slow', state: 'S', cpu: 0, rssKb: 1, where: 0 }] }]);
       }),
       close: () => undefined,
     };
@@ -105,5 +110,16 @@ describe('Collector', () => {
     expect(reports).toEqual([{ raised: 1, cleared: 0 }, { raised: 1, cleared: 0 }]);
     expect(logged).toContain('alert raised: node 2 (b): node down: down for more than 2 s');
     c.stop();
+  });
+});
+
+describe('toHistorySample', () => {
+  const sample = { t: 1, load: 1, cpus: 2, speed: 10000, util: 50, mem: { totalKb: 4, freeKb: 1, availableKb: 2 } };
+  it('records the rates a node measured, and 0 for a pair it did not (an older agent, its first second)', () => {
+    expect(toHistorySample({ id: 3, host: 'n3', status: 'up', sample: { ...sample, io: { diskReadBps: 1, diskWriteBps: 2, netRxBps: 3, netTxBps: 4 } } }))
+      .toMatchObject({ id: 3, up: true, diskReadBps: 1, diskWriteBps: 2, netRxBps: 3, netTxBps: 4 });
+    expect(toHistorySample({ id: 3, host: 'n3', status: 'up', sample: { ...sample, io: { netRxBps: 3, netTxBps: 4 } } }))
+      .toMatchObject({ diskReadBps: 0, diskWriteBps: 0, netRxBps: 3, netTxBps: 4 });
+    expect(toHistorySample({ id: 3, host: 'n3', status: 'up', sample })).toMatchObject({ diskReadBps: 0, diskWriteBps: 0, netRxBps: 0, netTxBps: 0 });
   });
 });

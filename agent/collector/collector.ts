@@ -1,19 +1,19 @@
 /**
  * The running collector: once a second it records every node the cluster view knows,
- * once a minute the process list of its own node, and once a day it saves the history
+ * once a minute the process list of every node (its agent asks them, agent/history/clusterProcs.ts), and once a day it saves the history
  * as a dated backup. The store syncs every second, so a crash loses at most that second.
  * Nothing stops it but `stop`: a second that cannot be written is a gap, a rotation that
  * fails is tried again, and each kind of failure is logged once until it works again.
  * Each second also goes through the alert rules (alerts/collectorAlerts.ts), with no GUI needed.
  */
+import { msToNextTick } from './tickClock.js';
 import { createServer, type Server } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { RpcEndpoint } from '../../shared/rpc/rpcEndpoint.js';
 import type { ClusterViewNode } from '../../shared/protocol/agentHistory.js';
-import type { HistoryNodeSample, HistoryProc } from '../../shared/history/types.js';
-import type { ProcInfo } from '../../shared/domain/process.js';
+import { NO_IO, type HistoryNodeSample } from '../../shared/history/types.js';
 import { HistoryWriter, INDEX_FILE, type DerivedFile } from './store/historyWriter.js';
 import { deleteExpired, saveCurrent, shouldRotate } from './store/rotation.js';
 import { SUMMARY_FILE } from './store/summaryFile.js';
@@ -27,16 +27,15 @@ import { CollectorAlerts } from './alerts/collectorAlerts.js';
 
 export function toHistorySample(n: ClusterViewNode): HistoryNodeSample {
   const s = n.status === 'up' ? n.sample : undefined;
-  if (!s) return { id: n.id, up: false, load: 0, cpus: 0, speed: 0, util: 0, tmemKb: 0, rmemKb: 0, memKb: 0 };
+  if (!s) return { id: n.id, up: false, load: 0, cpus: 0, speed: 0, util: 0, tmemKb: 0, rmemKb: 0, memKb: 0, ...NO_IO };
+  const io = s.io;
   return {
     id: n.id, up: true, load: s.load, cpus: s.cpus, speed: s.speed, util: s.util,
     tmemKb: s.mem.totalKb, rmemKb: s.mem.freeKb, memKb: s.mem.availableKb,
+    // Not measured is recorded as 0 (docs/HISTORY.md): the format has no "unknown".
+    diskReadBps: io?.diskReadBps ?? 0, diskWriteBps: io?.diskWriteBps ?? 0, netRxBps: io?.netRxBps ?? 0, netTxBps: io?.netTxBps ?? 0,
   };
 }
-
-export const toHistoryProc = (p: ProcInfo): HistoryProc => ({
-  pid: p.pid, user: p.user, command: p.command, args: p.args.slice(0, 200), state: p.state, cpu: p.cpu, rssKb: p.rssKb, where: p.where,
-});
 
 /** A rotation that failed is tried again after this long; the history goes on being recorded meanwhile. */
 export const ROTATION_RETRY_MS = 60_000;
@@ -48,7 +47,7 @@ const LAGGING: Record<DerivedFile, string> = {
 
 export class Collector {
   private writer: HistoryWriter;
-  private timer: ReturnType<typeof setInterval> | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
   private server: Server | undefined;
   private busy = false;
   private procsPending: Promise<void> | undefined;
@@ -113,14 +112,22 @@ export class Collector {
       this.server!.listen(this.paths.socket, resolve);
     });
     this.server.on('error', (e) => this.problems.fail('socket', `the control socket ${this.paths.socket} failed: ${e.message}`, this.now()));
-    this.timer = setInterval(() => void this.tick(), 1000);
+    // Each tick a fixed offset after a wall-clock second (tickClock.ts): an interval would drift and skip seconds.
+    const schedule = (): void => {
+      this.timer = setTimeout(() => {
+        if (this.stopped) return;
+        schedule();
+        void this.tick();
+      }, msToNextTick(this.now()));
+    };
+    schedule();
     await this.tick();
   }
 
   /** Never throws: it runs from a signal handler, and the pid file must still be released. */
   stop(): void {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     this.server?.close();
     try {
       rmSync(this.paths.socket, { force: true });
@@ -269,16 +276,16 @@ export class Collector {
   }
 
   /**
-   * The process list is read beside the seconds, not in their way: a slow answer (up to its
-   * 5 s timeout) must not hold back or skip the next seconds' records.
+   * The process lists are read beside the seconds, not in their way: a slow answer (each node
+   * has a few seconds) must not hold back or skip the next seconds' records.
    */
   private async recordProcs(t: number): Promise<void> {
     const w = this.writer;
     try {
-      const procs = await this.source.procs().catch(() => undefined);
-      if (procs && w === this.writer && !this.stopped) {
+      const nodes = await this.source.procs().catch(() => undefined);
+      if (nodes && w === this.writer && !this.stopped) {
         this.lastProcs = t;
-        w.writeProcs({ t, procs: procs.map(toHistoryProc) });
+        w.writeProcs({ t, nodes });
         this.flush(); // a list that cannot be written is a gap: the next comes in procsEveryS
       }
       this.problems.ok('procs', this.now(), 'recording the process list');

@@ -23,7 +23,7 @@ export const USAGE = `usage: mosixcollector {-d | -k | -c | -n [label] | -r | --
   -c          stop the collector and delete the current history
   -n [label]  write a checkpoint (a blue line in the load and memory history)
   -r          save the current history as a dated backup and start a new one
-  --export FROM TO [--format csv|json] [--nodes 1,2,...] [--history load|mem] [--backup NAME]
+  --export FROM TO [--format csv|json] [--nodes 1,2,...] [--history load|mem|io] [--backup NAME]
               print every recorded second from FROM to TO (both included) as CSV (default:
               one row per second, one column per node and metric) or JSON; every node
               recorded in the range unless --nodes; the load history unless --history mem.

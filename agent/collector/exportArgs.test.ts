@@ -55,7 +55,7 @@ describe('mosixcollector --export arguments', () => {
     [['-1h', 'now', '--format'], /--format needs a value/],
     [['-1h', 'now', '--nodes', '1,x'], /--nodes "1,x": "x" is not a node number \(0 to 65535\): give the node numbers separated by commas/],
     [['-1h', 'now', '--nodes'], /--nodes needs a list of nodes/],
-    [['-1h', 'now', '--history', 'io'], /--history "io" is not a history: give --history load or --history mem/],
+    [['-1h', 'now', '--history', 'cpu'], /--history "cpu" is not a history: give --history load or --history mem or --history io/],
     [['-1h', 'now', '-x'], /unknown option "-x" for --export/],
   ])('refuses %j, naming what was wrong and what to do', (args, err) => {
     expect(() => parseExportArgs(args, NOW)).toThrow(err);

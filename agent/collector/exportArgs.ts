@@ -1,5 +1,5 @@
 /**
- * `mosixcollector --export FROM TO [--format csv|json] [--nodes 1,2,...] [--history load|mem]
+ * `mosixcollector --export FROM TO [--format csv|json] [--nodes 1,2,...] [--history load|mem|io]
  * [--backup NAME]`: the words an admin types, checked before any file is read. Times are
  * the forms of date(1) and the history windows: ISO 8601, "2026-11-29 14:00" (this node's
  * local time unless it says Z or +01:00), "14:00" (today), "today", "yesterday", "now",
@@ -17,7 +17,7 @@ export interface ExportArgs {
   backup?: string;
 }
 
-export const EXPORT_USAGE = 'mosixcollector --export FROM TO [--format csv|json] [--nodes 1,2,...] [--history load|mem] [--backup NAME]';
+export const EXPORT_USAGE = 'mosixcollector --export FROM TO [--format csv|json] [--nodes 1,2,...] [--history load|mem|io] [--backup NAME]';
 
 export const TIME_FORMS =
   'a time like 2026-11-29T14:00:00Z, "2026-11-29 14:00" (local time), 14:00 (today), today, yesterday, now, -1h, -30m, -1h30m, -2d (before now) or @SECONDS since 1970';

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectorPaths, type CollectorPaths } from './config.js';
 import { HistoryWriter } from './store/historyWriter.js';
 import { collectorCommand } from './collectorCli.js';
+import { NO_IO } from '../../shared/history/types.js';
 
 const T0 = Date.UTC(2026, 10, 29, 14, 0, 0, 400);
 let base: string;
@@ -16,7 +17,7 @@ beforeAll(() => {
   w.writeNodes({ t: T0, nodes: [{ id: 1, host: 'n1' }, { id: 2, host: 'n2' }] });
   for (let s = 0; s < 120; s++) {
     if (s >= 60 && s < 70) continue; // stopped for ten seconds
-    w.writeSamples({ t: T0 + s * 1000, nodes: [1, 2].map((id) => ({ id, up: !(id === 2 && s < 5), load: (s % 9) / 4, cpus: 3, speed: 10000, util: 0, tmemKb: 4e6, rmemKb: 1e6 + s, memKb: 2e6 + s })) });
+    w.writeSamples({ t: T0 + s * 1000, nodes: [1, 2].map((id) => ({ id, up: !(id === 2 && s < 5), load: (s % 9) / 4, cpus: 3, speed: 10000, util: 0, tmemKb: 4e6, rmemKb: 1e6 + s, memKb: 2e6 + s, ...NO_IO })) });
     w.flush();
   }
   w.close();

@@ -2,13 +2,14 @@
  * "Stop agent" kept on the node: a file in the state dir that `attach` honours, so the
  * agent stays stopped across reconnects and GUI restarts (any GUI's) until `attach --start`
  * ("Start agent"). A daemon started by other means (systemd, `mosixview-agent daemon`) runs
- * regardless: the file only keeps attach from starting one.
+ * regardless: the file only keeps attach (and the GUI's start script) from starting one.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomic } from '../stateDir.js';
+import { ADMIN_STOP_FILE } from '../../shared/protocol/agent.js';
 
-export const STOP_FILE = 'stopped-by-admin';
+export const STOP_FILE = ADMIN_STOP_FILE;
 
 export interface AdminStop {
   /** ISO time of the stop. */

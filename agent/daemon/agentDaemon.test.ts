@@ -148,9 +148,12 @@ describe('AgentDaemon (in process)', () => {
     const d = new AgentDaemon(paths, () => undefined, undefined, undefined, slowCheck);
     daemons.push(d);
     await d.start();
-    expect(started).toEqual([paths.dir]);
+    // Not on the way of a starting cluster: the check waits for the GUI's first subscription.
     const { ep } = await client(paths);
+    await ep.request('hello', { client: 'gui', version: 'test' });
+    expect(started).toEqual([]);
     await ep.request('subscribe', { on: true });
+    expect(started).toEqual([paths.dir]);
     const got: NodeSample[] = [];
     ep.on('sample', (s) => void got.push(s));
     expect(await ep.request('sample', null)).toMatchObject({ speed: STANDARD_SPEED, speedSource: 'provisional' });
@@ -220,7 +223,7 @@ describe('AgentDaemon (in process)', () => {
     // "toString" is in every object: no lookup by `in` lets it through as a metric.
     await expect(ep.request('history.series', { buckets: 10, metrics: ['load', 'toString' as 'load'] })).rejects.toMatchObject({
       code: 'EINVAL',
-      message: 'metrics[1]: expected a metric name (load, mem, rmem, tmem), got "toString"',
+      message: 'metrics[1]: expected a metric name (load, mem, rmem, tmem, diskRead, diskWrite, netRx, netTx), got "toString"',
     });
     await expect(ep.request('jobs.signal', { signal: 'KILL' } as never)).rejects.toMatchObject({ code: 'EINVAL', message: expect.stringMatching(/say which process/) });
     await expect(ep.request('hello', { client: 'gui', version: '1', extra: 1 } as never)).rejects.toMatchObject({ code: 'EINVAL', message: 'extra: unknown field: send only client, version' });
@@ -315,5 +318,26 @@ describe('the process list a client asks for', () => {
     mark = 'after';
     // Asked at once, well within the sampling second.
     expect(new Set((await ep.request('procs', null)).map((p) => p.command))).toEqual(new Set(['after']));
+  });
+});
+
+describe('start-up', () => {
+  it('returns before the first sample (the daemon says ready meanwhile), which follows at once; a request before it samples', async () => {
+    const { defineFeature } = await import('./feature.js');
+    let samples = 0;
+    const counting = defineFeature({ name: 'counting', build: () => ({ onSample: () => void samples++ }) });
+    const paths = tempPaths();
+    const d = new AgentDaemon(paths, () => undefined, [counting], undefined, measure);
+    daemons.push(d);
+    await d.start();
+    expect(samples).toBe(0);
+    await new Promise((r) => setImmediate(r));
+    expect(samples).toBe(1);
+
+    const later = new AgentDaemon(tempPaths(), () => undefined, [counting], undefined, measure);
+    daemons.push(later);
+    await later.start();
+    const { ep } = await client(later.paths);
+    await expect(ep.request('sample', null)).resolves.toMatchObject({ cpus: expect.any(Number) });
   });
 });

@@ -14,7 +14,8 @@ import { RpcError } from '../../shared/protocol/rpc.js';
 import { AGENT_PROTOCOL_VERSION, type AgentEvents, type AgentRequests } from '../../shared/protocol/agent.js';
 import { Sampler } from '../sampler/sampler.js';
 import { SpeedStore, speedInUse, speedSource, type SpeedState } from '../speed/calibrate.js';
-import { workerSpeedCheck, type SpeedCheck } from '../speed/speedWorker.js';
+import { speedCheckPids, stopSpeedChecks, workerSpeedCheck, type SpeedCheck } from '../speed/speedWorker.js';
+import { deferredOnce, type DeferredOnce } from '../speed/deferredOnce.js';
 import { AGENT_VERSION } from '../version.js';
 import { ensureStateDir, type StatePaths } from '../stateDir.js';
 import type { AgentFeature, DaemonContext, FeatureFactory, Snapshot } from './feature.js';
@@ -33,6 +34,8 @@ import type { DaemonServices } from './services.js';
 import type { CallerInfo } from '../../shared/protocol/agent.js';
 
 export const TICK_MS = 1000;
+/** A daemon nobody subscribes to (started at boot) checks its speed this long after its start. */
+const SPEED_CHECK_LATEST_MS = 20_000;
 
 type Endpoint = RpcEndpoint<Record<never, never>, AgentEvents, AgentRequests>;
 
@@ -46,6 +49,8 @@ export class AgentDaemon {
   private readonly speedCheck: SpeedCheck;
   /** The background speed check under way, if any. */
   private checking: Promise<void> | undefined;
+  /** The start's speed check: at the first subscription (the node is shown), or SPEED_CHECK_LATEST_MS after start. */
+  private speedCheckSoon: DeferredOnce | undefined;
   private latest: Snapshot | undefined;
   /** The last sample's processes before the features marked them: marked again when a client asks. */
   private rawProcs: ProcInfo[] = [];
@@ -69,10 +74,10 @@ export class AgentDaemon {
   ) {
     ensureStateDir(paths);
     this.speedStore = new SpeedStore(paths.dir);
-    // The stored speed serves from the first sample on; start() checks it in the background.
+    // The stored speed serves from the first sample on; it is checked in the background (start()).
     this.speedState = this.speedStore.read();
     this.speedCheck = speedCheck ?? workerSpeedCheck(bundle);
-    this.sampler = new Sampler({ selfPids: () => [process.pid], speed: () => this.speed, speedSource: () => speedSource(this.speedState) });
+    this.sampler = new Sampler({ selfPids: () => [process.pid, ...speedCheckPids()], speed: () => this.speed, speedSource: () => speedSource(this.speedState) });
     this.peers = new PeerService(paths.dir, AGENT_VERSION);
     const ctx: DaemonContext = {
       paths,
@@ -143,9 +148,14 @@ export class AgentDaemon {
     this.challenges.prepare();
     for (const f of this.features) await f.start?.();
     await this.peers.start();
-    this.tick();
+    // The first sample reads every process in /proc (on a busy machine a tenth of a second):
+    // taken just after start() returns, so that the daemon says ready (and the GUI starts its
+    // identity proof over SSH) meanwhile; a request before it samples at once (current()).
+    setImmediate(() => {
+      if (!this.latest && !this.stopping) this.tick();
+    });
     this.timer = setInterval(() => this.tick(), TICK_MS);
-    void this.checkSpeed();
+    this.speedCheckSoon = deferredOnce(() => void this.checkSpeed(), SPEED_CHECK_LATEST_MS);
     const info: DaemonInfo = { pid: process.pid, version: AGENT_VERSION, ...(this.supervisor ? { supervisor: this.supervisor } : {}) };
     writeFileSync(this.paths.pidFile, JSON.stringify(info) + '\n');
   }
@@ -154,6 +164,8 @@ export class AgentDaemon {
     if (this.stopping) return;
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
+    this.speedCheckSoon?.cancel();
+    stopSpeedChecks();
     for (const f of this.features) void f.stop?.();
     this.peers.stop();
     this.server?.close();
@@ -267,6 +279,7 @@ export class AgentDaemon {
       subscribe: ({ on }) => {
         if (on === true) this.subscribers.add(self());
         else this.subscribers.delete(self());
+        this.speedCheckSoon?.now();
         return null;
       },
       getSpeed: () => ({ speed: this.speed, ...(this.speedState.calibrated !== undefined ? { calibrated: this.speedState.calibrated } : {}), source: speedSource(this.speedState) }),

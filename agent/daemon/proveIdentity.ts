@@ -1,24 +1,13 @@
-/**
- * The client's half of the identity challenge (agent/daemon/callerIdentity.ts): claim our
- * uid, read the nonce the agent left in a file only that uid can read, send it back.
- */
+/** The client's half of the identity challenge (shared/rpc/callerProof.ts), for a process on the node itself. */
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { RpcEndpoint } from '../../shared/rpc/rpcEndpoint.js';
 import type { AgentRequests, CallerInfo } from '../../shared/protocol/agent.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
+import { proveCaller, type ChallengeAsker } from '../../shared/rpc/callerProof.js';
 
-type Asker = Pick<RpcEndpoint<AgentRequests, Record<never, never>>, 'request'>;
-
-export async function proveIdentity(ep: Asker, uid = process.getuid?.() ?? 0): Promise<CallerInfo> {
-  const { file } = await ep.request('auth.challenge', { uid });
-  let nonce: string;
-  try {
-    nonce = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new RpcError('EPERM', `cannot read the agent's identity challenge ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): is the agent's state directory reachable for your user (mode 0711)?`);
-  }
-  return ep.request('auth.prove', { nonce });
+export function proveIdentity(ep: ChallengeAsker, uid = process.getuid?.() ?? 0): Promise<CallerInfo> {
+  return proveCaller(ep, uid, (file) => readFileSync(file, 'utf8'));
 }
 
 /**

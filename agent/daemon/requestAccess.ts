@@ -58,6 +58,8 @@ export const REQUEST_ACCESS: Record<keyof AgentRequests, Access> = {
   // The collector tells only that something changed; its GUI sessions read the list again.
   'alerts.report': 'anyone',
   'history.clusterView': 'anyone',
+  // Everyone sees every process, as with ps (and the Cluster processes window).
+  'history.clusterProcs': 'anyone',
   'history.observe': 'user',
   'history.status': 'anyone',
   'history.start': 'admin',

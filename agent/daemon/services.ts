@@ -12,6 +12,7 @@ import type { JobCandidate } from '../balance/decide.js';
 import type { NodeFlags } from '../../shared/protocol/balanceFlags.js';
 import type { MoveOutcome } from '../migrate/orchestrator.js';
 import type { MigrationProgress } from '../../shared/jobs/migrationProgress.js';
+import type { EventLogMark } from '../../shared/alerts/alertEvents.js';
 
 export interface ClusterViewService {
   /** Every node this node knows of, itself first, from the load exchange. */
@@ -42,6 +43,8 @@ export interface MoveTallyService {
 /** Takes the events the collector's alert rules count (the alerts feature offers it, the migrate feature tells it). */
 export interface AlertEventsService {
   migrationFailed(p: MigrationProgress): void;
+  /** Where this node's own events stand: the balancer tells it in the load exchange. */
+  mark(): EventLogMark;
 }
 
 export interface DaemonServices {

@@ -103,6 +103,6 @@ describe('the packaged agent at its start (ExecStart ... daemon --map /etc/mosix
   it('refuses an option it does not know, naming it', () => {
     const r = spawnSync(process.execPath, [packaged, 'daemon', '--colour'], { encoding: 'utf8', timeout: 10000 });
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('daemon: unknown option "--colour" (usage: daemon [--map FILE])\n');
+    expect(r.stderr).toBe('daemon: unknown option "--colour" (usage: daemon [--map FILE] [--ready-fd N])\n');
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HistoryWriter } from '../collector/store/historyWriter.js';
 import { HistoryReader } from '../collector/store/historyReader.js';
-import type { HistoryNodeSample, SampleRecord } from '../../shared/history/types.js';
+import { NO_IO, type HistoryNodeSample, type SampleRecord } from '../../shared/history/types.js';
 import type { HistoryExportRequest } from '../../shared/protocol/agentHistory.js';
 import { runExport } from '../../shared/history/exportRun.js';
 import { exportPage } from './historyExport.js';
@@ -18,6 +18,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const node = (id: number, s: number, up = true): HistoryNodeSample => ({
   id, up, load: up ? ((s * 7 + id * 13) % 300) / 100 : 0, cpus: 3, speed: 10000, util: 0, tmemKb: 8_000_000 * id, rmemKb: 1_000_000 + s, memKb: 2_000_000 + s * id,
+  ...(up ? { diskReadBps: s * 1024, diskWriteBps: id * 2048, netRxBps: (s % 9) * 45 * 1024, netTxBps: 1024 * 1024 + id * 1024 } : NO_IO),
 });
 
 /**
@@ -72,6 +73,13 @@ describe('exportPage', () => {
     const n3 = node(3, 120);
     const n1 = node(1, 120);
     expect(page.rows).toEqual([{ t: T0 + 120_000, v: [n3.memKb, n3.rmemKb, n3.tmemKb, n1.memKb, n1.rmemKb, n1.tmemKb] }]);
+  });
+
+  it('I/O: disk read, disk write, network receive, network send per node as stored (B/s)', () => {
+    const page = withReader((r) => exportPage(r, null, { family: 'io', from: T0 + 121_000, to: T0 + 121_000, nodes: [1, 3] }));
+    const [n1, n3] = [node(1, 121), node(3, 121)];
+    expect(page.rows).toEqual([{ t: T0 + 121_000, v: [n1, n3].flatMap((n) => [n.diskReadBps, n.diskWriteBps, n.netRxBps, n.netTxBps]) }]);
+    expect(page.rows[0]!.v.slice(0, 4)).toEqual([121 * 1024, 2048, 4 * 45 * 1024, 1025 * 1024]);
   });
 
   it('by default every node up at least once in the range; a node asked for but never recorded is all empty', () => {

@@ -16,6 +16,10 @@ import { mergeViews, type ViewSource } from './mergeViews.js';
 import { observedSource, reportedSource } from './viewSources.js';
 import { clusterAt, collectorStatus, historySeries, procHistory, withReader } from './historyQueries.js';
 import { exportPage } from './historyExport.js';
+import { SeriesCache } from './seriesCache.js';
+import { clusterProcs, toHistoryProc } from './clusterProcs.js';
+import type { Handlers } from '../../shared/rpc/rpcEndpoint.js';
+import type { PeerRequests } from '../../shared/protocol/peer.js';
 
 /** A GUI that stopped pushing for this long is gone: its view no longer counts. */
 const OBSERVED_TTL_MS = 5000;
@@ -24,6 +28,7 @@ function buildHistory(ctx: DaemonContext, services: ServicesFor<never>): Feature
   const paths = collectorPaths(ctx.paths);
   let observed: ViewSource | undefined;
   let selfId = readSelfId(paths.selfFile);
+  const seriesCache = new SeriesCache();
 
   const clusterView = () => {
     const now = Date.now();
@@ -36,10 +41,30 @@ function buildHistory(ctx: DaemonContext, services: ServicesFor<never>): Feature
     if (observed && now - observed.at <= OBSERVED_TTL_MS) sources.push(observed);
     return mergeViews(sources, now);
   };
+  const ownProcs = () => ctx.latest()?.procs.map(toHistoryProc);
+
+  const peerHandlers: Handlers<PeerRequests> = {
+    'history.procList': () => {
+      const procs = ownProcs();
+      if (!procs) throw new RpcError('EIO', 'this node has not read its processes yet');
+      return procs;
+    },
+  };
 
   return {
     handlers: {
       'history.clusterView': () => ({ nodes: clusterView() }),
+      // Every node of the view: the collector's process lists of the minute (clusterProcs.ts).
+      'history.clusterProcs': async () => {
+        const net = ctx.peers.net;
+        return {
+          nodes: await clusterProcs(clusterView(), {
+            self: ctx.peers.membership?.selfId ?? selfId ?? 0,
+            own: ownProcs,
+            ask: net && ((id) => net.request(id, 'history.procList', null)),
+          }),
+        };
+      },
       'history.observe': (req) => {
         observed = observedSource(req.nodes, Date.now());
         // The GUI knows which map entry this node is; remember it for records made without a GUI.
@@ -56,11 +81,12 @@ function buildHistory(ctx: DaemonContext, services: ServicesFor<never>): Feature
         return { message: await collectorSays(paths, ['-n', label], ctx.bundle), status: collectorStatus(paths) };
       },
       'history.rotate': async () => ({ message: await collectorSays(paths, ['-r'], ctx.bundle), status: collectorStatus(paths) }),
-      'history.series': (req) => historySeries(paths, req),
+      'history.series': (req) => historySeries(paths, req, seriesCache),
       'history.procs': (req) => procHistory(paths, req),
       'history.at': (req) => clusterAt(paths, req),
       'history.export': (req) => withReader(paths, req.backup, (r, name) => exportPage(r, name, req)),
     },
+    peerHandlers,
   };
 }
 

@@ -14,6 +14,7 @@ import { collectorPaths, type CollectorPaths } from '../collector/config.js';
 import { HistoryWriter } from '../collector/store/historyWriter.js';
 import { clusterAt, historySeries, procHistory } from './historyQueries.js';
 import { historyAgentValidators as V } from '../../shared/protocol/agentHistory.validate.js';
+import { NO_IO } from '../../shared/history/types.js';
 
 /** As the daemon serves them: checked by the channel's validator, then answered. */
 const series = (req: unknown) => historySeries(paths, V['history.series'].check(req, ''));
@@ -33,8 +34,8 @@ beforeAll(() => {
   w.writeNodes({ t: T0, nodes: [{ id: 1, host: 'a' }, { id: 2, host: 'b' }] });
   for (let s = 0; s < SECONDS; s++) {
     const t = T0 + s * 1000;
-    w.writeSamples({ t, nodes: [1, 2].map((id) => ({ id, up: s % 9 !== id, load: (s % 50) / 10, speed: 10000, cpus: 2, util: 50, tmemKb: 8e6, rmemKb: 1e6 + s, memKb: 2e6 - s })) });
-    if (s % 60 === 0) w.writeProcs({ t, procs: [{ pid: s + 1, user: 'u', command: 'c', args: '', state: 'R', cpu: 1, rssKb: 1, where: 0 }] });
+    w.writeSamples({ t, nodes: [1, 2].map((id) => ({ id, up: s % 9 !== id, load: (s % 50) / 10, speed: 10000, cpus: 2, util: 50, tmemKb: 8e6, rmemKb: 1e6 + s, memKb: 2e6 - s, ...NO_IO })) });
+    if (s % 60 === 0) w.writeProcs({ t, nodes: [{ id: 1, host: 'a', procs: [{ pid: s + 1, user: 'u', command: 'c', args: '', state: 'R', cpu: 1, rssKb: 1, where: 0 }] }] });
     if (s === 30) w.writeCheckpoint({ t, label: 'cp' });
   }
   w.close();
@@ -123,7 +124,7 @@ describe('history requests from a local client (properties)', () => {
   it.each(PROTO_KEYS)('regression: %j is not a metric: refused by name, not dropped', (key) => {
     expect(() => series({ buckets: 10, metrics: [key] })).toThrow(RpcError);
     expect(() => series({ buckets: 10, metrics: ['load', key] })).toThrow(
-      expect.objectContaining({ code: 'EINVAL', message: `metrics[1]: expected a metric name (load, mem, rmem, tmem), got ${JSON.stringify(key)}` }),
+      expect.objectContaining({ code: 'EINVAL', message: `metrics[1]: expected a metric name (load, mem, rmem, tmem, diskRead, diskWrite, netRx, netTx), got ${JSON.stringify(key)}` }),
     );
   });
 });

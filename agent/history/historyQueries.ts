@@ -7,19 +7,20 @@ import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import type {
-  ClusterMoment, CollectorStatus, HistoryMetric, HistorySeries, HistorySeriesRequest, NodeSeries, ProcHistory,
+  ClusterMoment, CollectorStatus, HistoryMetric, HistorySeries, HistorySeriesRequest, NodeSeries, ProcHistory, ProcHistoryRequest,
 } from '../../shared/protocol/agentHistory.js';
 import type { HistoryNodeSample, MinMaxSeries, SampleRecord } from '../../shared/history/types.js';
 import type { NodeSample } from '../../shared/domain/node.js';
 import { MinMaxBuckets, minuteEdges } from '../../shared/history/downsample.js';
-import { HISTORY_METRICS } from './metrics.js';
+import { HISTORY_METRICS, METRIC_ORDER } from './metrics.js';
 import { columnOf, columnStart } from '../../shared/history/seriesMerge.js';
 import { MINUTE, gridFor, minuteOf, recordedRange } from '../../shared/history/grid.js';
 import { HistoryReader } from '../collector/store/historyReader.js';
-import type { MinuteSummary } from '../collector/store/summary.js';
+import { FlatSummary } from '../collector/store/summary.js';
 import { backupTime, listBackups } from '../collector/store/rotation.js';
 import { runningCollector } from '../collector/pidFile.js';
 import type { CollectorPaths } from '../collector/config.js';
+import type { SeriesCache, WholeRead } from './seriesCache.js';
 
 const DAY = 86_400_000;
 const METRICS = HISTORY_METRICS;
@@ -73,8 +74,11 @@ export function collectorStatus(p: CollectorPaths): CollectorStatus {
   return status;
 }
 
-/** `req` arrives checked (shared/protocol/agentHistory.validate.ts); what is left here needs the history: since within from..to. */
-export function historySeries(p: CollectorPaths, req: HistorySeriesRequest): HistorySeries {
+/**
+ * `req` arrives checked (shared/protocol/agentHistory.validate.ts); what is left here needs the history: since within from..to.
+ * With `cache` (the daemon's), whole reads continue the last whole read of the same columns (seriesCache.ts).
+ */
+export function historySeries(p: CollectorPaths, req: HistorySeriesRequest, cache?: SeriesCache): HistorySeries {
   const { buckets } = req;
   const metrics = [...new Set(req.metrics)];
   const askedSince = req.since;
@@ -82,15 +86,19 @@ export function historySeries(p: CollectorPaths, req: HistorySeriesRequest): His
     if (req.recorded) {
       // A backup no longer grows: its columns need no room for more.
       const g = gridFor(recordedRange(r.header.started, r.lastTime()), buckets, name === null);
-      return onTheWire(seriesOf(r, name, { ...g, metrics }));
+      return onTheWire(whole(r, name, { ...g, metrics }));
     }
     const from = req.from ?? r.header.started;
     const to = Math.max(from + 1000, req.to ?? from + DAY);
     if (askedSince !== undefined && !(askedSince >= from && askedSince <= to)) {
       throw new RpcError('EINVAL', `since must lie within from..to (${from}..${to}): pass the last answer's "next", or leave it out for a full read`);
     }
-    return onTheWire(seriesOf(r, name, { from, to, buckets, metrics, ...(askedSince !== undefined ? { since: askedSince } : {}) }));
+    if (askedSince !== undefined) return onTheWire(seriesOf(r, name, { from, to, buckets, metrics, since: askedSince }));
+    return onTheWire(whole(r, name, { from, to, buckets, metrics }));
   });
+  function whole(r: HistoryReader, name: string | null, q: WholeRead): HistorySeries {
+    return cache ? cache.read(r, name, q) : seriesOf(r, name, q);
+  }
 }
 
 /** The columns from..to of a series (all three arrays), each value passed through `f`. */
@@ -153,11 +161,21 @@ export function seriesOf(r: HistoryReader, name: string | null, q: { from: numbe
       for (const k of metrics) m.get(k)!.add(rec.t, METRICS[k](n));
     }
   };
-  const minute = (s: MinuteSummary) => {
-    for (const n of s.nodes) {
-      if (!n.spans) continue;
-      const m = columns(n.id);
-      for (const k of metrics) m.get(k)!.addSpan(s.t, n.spans[k]);
+  // Per METRIC_ORDER index, the asked metric's name (undefined: not asked).
+  const asked = METRIC_ORDER.map((k) => (metrics.includes(k) ? k : undefined));
+  const minute = (s: FlatSummary) => {
+    const column = columnOf(grid, s.t); // a minute lies within one column (minuteEdges)
+    const { spans, ups, ids } = s;
+    for (let k = 0; k < s.nodes; k++) {
+      const up = ups[k]!;
+      if (!up) continue;
+      const m = columns(ids[k]!);
+      for (let i = 0; i < asked.length; i++) {
+        const key = asked[i];
+        if (key === undefined) continue;
+        const o = (k * FlatSummary.METRICS + i) * 4;
+        m.get(key)!.addSpanIn(column, s.t, spans[o]!, spans[o + 1]!, spans[o + 2]!, up, spans[o + 3]!);
+      }
     }
   };
   // Whole minutes inside [readFrom, to] (to is inclusive, like the raw read).
@@ -166,7 +184,7 @@ export function seriesOf(r: HistoryReader, name: string | null, q: { from: numbe
   if (!coarse || firstMinute >= end) r.samples(readFrom, to, second);
   else {
     let cursor = readFrom;
-    r.summaries(firstMinute, end - MINUTE, (s) => {
+    r.flatSummaries(firstMinute, end - MINUTE, (s) => {
       if (s.t > cursor) r.samples(cursor, s.t - 1, second);
       minute(s);
       cursor = s.t + MINUTE;
@@ -187,11 +205,16 @@ export function seriesOf(r: HistoryReader, name: string | null, q: { from: numbe
   return { backup: name, started, last, ...grid, first, next, nodes, checkpoints: r.checkpoints(readFrom, to), alerts: r.alerts(readFrom, to) };
 }
 
-export function procHistory(p: CollectorPaths, req: { backup?: string; t?: number }): ProcHistory {
+/** The process lists at `t` (the last record at or before it), of one node or of all (`req.node` absent). */
+export function procHistory(p: CollectorPaths, req: ProcHistoryRequest): ProcHistory {
   return withReader(p, req.backup, (r) => {
     const times = r.procTimes();
     const t = req.t ?? times[times.length - 1] ?? r.header.started;
-    return { started: r.header.started, times, at: r.procsAt(t) ?? null };
+    const snap = r.procsAt(t);
+    if (!snap) return { started: r.header.started, times, at: null, nodes: [] };
+    const nodes = snap.nodes.map((n) => ({ id: n.id, host: n.host, procs: n.procs ? n.procs.length : null, ...(n.missing !== undefined ? { missing: n.missing } : {}) }));
+    const at = req.node === undefined ? snap : { t: snap.t, nodes: snap.nodes.filter((n) => n.id === req.node) };
+    return { started: r.header.started, times, at, nodes };
   });
 }
 
@@ -199,6 +222,7 @@ export function toNodeSample(n: HistoryNodeSample, t: number, host: string): Nod
   return {
     t, hostname: host, cpus: n.cpus, demand: n.load, load: n.load, util: n.util, speed: n.speed, procCount: 0,
     mem: { totalKb: n.tmemKb, freeKb: n.rmemKb, availableKb: n.memKb },
+    io: { diskReadBps: n.diskReadBps, diskWriteBps: n.diskWriteBps, netRxBps: n.netRxBps, netTxBps: n.netTxBps },
   };
 }
 

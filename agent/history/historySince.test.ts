@@ -14,6 +14,7 @@ import { mergeSeries, columnOf } from '../../shared/history/seriesMerge.js';
 import { gridFor, recordedRange } from '../../shared/history/grid.js';
 import type { HistoryMetric, HistorySeries, HistorySeriesRequest } from '../../shared/protocol/agentHistory.js';
 import { historySeries, seriesOf } from './historyQueries.js';
+import { NO_IO } from '../../shared/history/types.js';
 
 const MIN = 60_000;
 /** 20.5 s into a minute: ragged ends everywhere. */
@@ -34,7 +35,7 @@ function write(first: number, n: number, ids: number[], mark?: number): void {
   if (first === 0) w.writeNodes({ t: T0, nodes: [1, 2, 3].map((id) => ({ id, host: `node${id}` })) });
   for (let s = first; s < first + n; s++) {
     const t = T0 + s * 1000;
-    w.writeSamples({ t, nodes: ids.map((id) => ({ id, up: !(id === 2 && s % 50 < 5), load: ((s * 7 + id * 13) % 37) / 10, speed: 10000, cpus: 2, util: 1, tmemKb: 8e6, rmemKb: 1e6, memKb: 2e6 + ((s * id) % 999) })) });
+    w.writeSamples({ t, nodes: ids.map((id) => ({ id, up: !(id === 2 && s % 50 < 5), load: ((s * 7 + id * 13) % 37) / 10, speed: 10000, cpus: 2, util: 1, tmemKb: 8e6, rmemKb: 1e6, memKb: 2e6 + ((s * id) % 999), ...NO_IO })) });
     if (s === mark) w.writeCheckpoint({ t, label: `at ${s}` });
     w.flush();
   }

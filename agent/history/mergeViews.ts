@@ -4,6 +4,7 @@
  * node whose newest sample is too old counts as down rather than frozen at its last load.
  */
 import type { ClusterViewNode } from '../../shared/protocol/agentHistory.js';
+import { copyWith } from '../copyWith.js';
 
 export interface ViewSource {
   nodes: ClusterViewNode[];
@@ -21,7 +22,8 @@ export function mergeViews(sources: readonly ViewSource[], now: number, staleMs 
       const cur = best.get(n.id);
       // Equal times: a sample beats a bare status.
       if (!cur || at > cur.at || (at === cur.at && !cur.node.sample && n.sample)) {
-        best.set(n.id, { node: { ...n, host: n.host || cur?.node.host || '' }, at });
+        // Every node of every source each second the collector asks: copyWith, not a spread (agent/copyWith.ts).
+        best.set(n.id, { node: copyWith(n, { host: n.host || cur?.node.host || '' }), at });
       }
     }
   }

@@ -12,7 +12,11 @@ export const HISTORY_METRICS: Record<HistoryMetric, (n: HistoryNodeSample) => nu
   mem: (n) => n.memKb,
   rmem: (n) => n.rmemKb,
   tmem: (n) => n.tmemKb,
+  diskRead: (n) => n.diskReadBps,
+  diskWrite: (n) => n.diskWriteBps,
+  netRx: (n) => n.netRxBps,
+  netTx: (n) => n.netTxBps,
 };
 
-/** Summaries store every metric, in this order. */
-export const METRIC_ORDER: readonly HistoryMetric[] = ['load', 'mem', 'rmem', 'tmem'];
+/** Summaries store every metric, in this order; all but load as whole numbers (summary.ts). */
+export const METRIC_ORDER: readonly HistoryMetric[] = ['load', 'mem', 'rmem', 'tmem', 'diskRead', 'diskWrite', 'netRx', 'netTx'];

@@ -20,6 +20,16 @@ describe('view sources', () => {
     // Merged as the collector does: a node 2 hours behind in clock is still up.
     expect(mergeViews([src], now).map((n) => [n.id, n.status])).toEqual([[2, 'up'], [3, 'down']]);
   });
+  it('carries the rates of the load exchange and of a GUI\'s rows, and leaves out rates that are not figures (not the row)', () => {
+    const io = { diskReadBps: 1024, diskWriteBps: 0, netRxBps: 45_000, netTxBps: 12_000 };
+    expect(reportedSource([vn(2, { io })], 10, () => 'x').nodes[0]!.sample!.io).toEqual(io);
+    const row = (rates: unknown): NodeView => ({
+      id: 1, host: 'a', status: 'up', sample: { t: 5, hostname: 'a', cpus: 2, demand: 1, load: 1, util: 50, mem: { totalKb: 4, freeKb: 1, availableKb: 2 }, speed: 10000, procCount: 3, io: rates as never },
+    });
+    expect(observedSource([row(io)], 1).nodes[0]!.sample!.io).toEqual(io);
+    const bad = observedSource([row({ netRxBps: -5 }), row('fast')], 1).nodes;
+    expect(bad.map((n) => [n.status, n.sample?.io])).toEqual([['up', undefined], ['up', undefined]]);
+  });
   it('without rmem in an entry (an older agent), free memory falls back to available', () => {
     const src = reportedSource([vn(2, { memFreeKb: undefined })], 10, () => 'x');
     expect(src.nodes[0]!.sample!.mem.freeKb).toBe(3000);

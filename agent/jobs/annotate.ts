@@ -1,4 +1,5 @@
 /** The process list's job column: which process belongs to which job, guests, and why a process cannot move. */
+import { copyWith } from '../copyWith.js';
 import type { NodeId } from '../../shared/domain/node.js';
 import type { ProcInfo } from '../../shared/domain/process.js';
 import type { JobRecord } from '../../shared/jobs/job.js';
@@ -36,8 +37,9 @@ export function annotateJobs(procs: ProcInfo[], { records, here, user, criu: fac
   return procs.map((p) => {
     const init = owner.get(p.pid);
     const r = init === undefined ? undefined : byInit.get(init);
-    if (!r) return { ...p, cantMove: NOT_A_JOB };
-    const q: ProcInfo = { ...p, job: r.ref, where: 0 };
+    // Every process at every sample: copyWith, not a spread (copyWith.ts).
+    if (!r) return copyWith(p, { cantMove: NOT_A_JOB });
+    const q: ProcInfo = copyWith(p, { job: r.ref, where: 0 as const });
     if (r.ref.home !== here) q.guestFrom = r.ref.home;
     if (r.state === 'frozen' && r.moving) q.moving = { from: r.moving.from, to: r.moving.to };
     const why = summarizeReasons([modeForbidsMigration(r.mode), r.locked ? 'it is locked' : undefined, criu, ownerProblem?.(r.owner), shared.get(init!)].filter((s): s is string => !!s));

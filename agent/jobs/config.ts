@@ -90,8 +90,11 @@ export function readNodeId(stateDir: string, fromMap: number | null | undefined,
   if (fromMap) return fromMap;
   const e = Number(env.MOSIXVIEW_NODE_ID);
   if (Number.isInteger(e) && e > 0) return e;
+  const file = join(stateDir, 'node-id');
+  // Asked at every sample outside a cluster: a missing file is the usual case, and a failed read throws (dear).
+  if (!existsSync(file)) return 0;
   try {
-    const f = Number(readFileSync(join(stateDir, 'node-id'), 'utf8').trim());
+    const f = Number(readFileSync(file, 'utf8').trim());
     if (Number.isInteger(f) && f > 0) return f;
   } catch {
     /* not set */

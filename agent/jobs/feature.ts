@@ -26,7 +26,7 @@ function buildJobs(ctx: DaemonContext): PartsProviding<'jobs'> {
   const shares = new ShareDetector({ link: () => ctx.peers.net, roots: () => [homedir(), service.config.jobsDir], now: Date.now });
   const service: JobsService = new JobsService({
     stateDir: ctx.paths.dir,
-    mapNodeId: () => ctx.peers.info().nodeId,
+    mapNodeId: () => ctx.peers.membership?.selfId ?? null,
     clusterNodes: () => ctx.peers.membership?.nodes.map((n) => n.id),
     onChange: (r) => ctx.broadcast('jobs.changed', r),
     shares,

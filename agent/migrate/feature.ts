@@ -76,8 +76,8 @@ function buildMigrate(ctx: DaemonContext, services: ServicesFor<'jobs'>): PartsP
   const migration: MigrationService = {
     candidates,
     away: () => service.registry.list().filter((r) => r.where !== 0 && r.state === 'away').length,
-    migrate: async (key, to) => {
-      await orch.migrate({ ref: service.job(key).ref }, to);
+    migrate: async (key, to, reason) => {
+      await orch.migrate({ ref: service.job(key).ref }, to, reason === 'admin' ? 'admin' : 'balancer');
     },
   };
 

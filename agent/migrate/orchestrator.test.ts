@@ -43,8 +43,16 @@ describe('a migration without faults', () => {
     expect(onDisk).toMatchObject({ state: 'frozen', frozenBy: 'checkpoint', pendingCommit: { to: 2, id } });
     expect(peer.sent.find((s) => s.method === 'mig.restore')!.params).toMatchObject({ id, pages: { '': { bytes: PAGE_BYTES } } });
     expect(peer.sent.find((s) => s.method === 'mig.commit')!.params).toEqual({
-      id, migration: { from: 1, to: 2, bytes: 4 + PAGE_BYTES, freezeMs: 0, path: 'one dump', phases: { dumpMs: 0, sendMs: 0, restoreMs: 0 } },
+      id, migration: { from: 1, to: 2, bytes: 4 + PAGE_BYTES, freezeMs: 0, path: 'one dump', phases: { dumpMs: 0, sendMs: 0, restoreMs: 0 }, by: 'admin' },
     });
+  });
+
+  it('a move the balancer started says so to the target and to the job\'s home (the migration monitor shows by whom)', async () => {
+    const { node, orch, peer } = sourceNode();
+    runJob(node, { ref: { home: 3, id: 7 } });
+    await orch.migrate({ ref: { home: 3, id: 7 } }, 2, 'balancer');
+    expect(peer.sent.find((s) => s.method === 'mig.commit')!.params).toMatchObject({ migration: { from: 1, to: 2, by: 'balancer' } });
+    expect(peer.sent.find((s) => s.method === 'mig.moved')!.params).toMatchObject({ migration: { from: 1, to: 2, by: 'balancer' } });
   });
 
   it('a job of another home tells its home where it went; the images but the memory (streamed) go to the target under the migration id', async () => {

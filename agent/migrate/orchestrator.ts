@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import type { NodeId } from '../../shared/domain/node.js';
 import { jobKey, type JobRef } from '../../shared/domain/process.js';
-import type { JobRecord } from '../../shared/jobs/job.js';
+import type { JobRecord, MoveCause } from '../../shared/jobs/job.js';
 import type { ProcTarget } from '../../shared/protocol/agentJobs.js';
 import { movingRefusal } from '../jobs/moving.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
@@ -64,8 +64,8 @@ export class Orchestrator {
     return link;
   }
 
-  /** `migrate PID {N|home|best}` and the migrator window, for a job here or away. */
-  async migrate(target: ProcTarget, to: Destination): Promise<JobRecord> {
+  /** `migrate PID {N|home|best}` and the migrator window, for a job here or away; the balancer says `by`. */
+  async migrate(target: ProcTarget, to: Destination, by: MoveCause = 'admin'): Promise<JobRecord> {
     const { jobs } = this.d;
     const job = 'ref' in target ? jobs.job(target.ref) : this.jobOfHomePid(target.pid);
     if (!job) throw new RpcError('ENOTJOB', `process ${'pid' in target ? target.pid : ''} was not started with mosrun: only mosrun jobs can migrate`);
@@ -84,7 +84,7 @@ export class Orchestrator {
     if (frozen) throw frozen;
     this.moving.add(key);
     try {
-      return await this.moveHere(job, dest);
+      return await this.moveHere(job, dest, by);
     } catch (e) {
       this.d.onOutcome?.({ outcome: (e as RpcError).code === 'EUNCERTAIN' ? 'uncertain' : 'failed' });
       throw e;
@@ -108,7 +108,7 @@ export class Orchestrator {
     return node;
   }
 
-  private async moveHere(job: JobRecord, to: NodeId): Promise<JobRecord> {
+  private async moveHere(job: JobRecord, to: NodeId, by: MoveCause): Promise<JobRecord> {
     const { steps, jobs, clock } = this.d;
     const link = this.link();
     const self = link.selfId;
@@ -157,7 +157,7 @@ export class Orchestrator {
     await copy.fp('before-commit');
     report({ phase: 'committing' });
     const phases = { dumpMs: copied.dumpedAt - dump.frozenAt, sendMs: handed.sentAt - copied.dumpedAt, restoreMs: handed.restoredAt - handed.sentAt };
-    const record = { from: self, to, bytes: dump.bytes, path: copied.path, phases };
+    const record = { from: self, to, bytes: dump.bytes, path: copied.path, phases, by };
     const freezeMs = () => clock.now() - dump.frozenAt;
     let moved: JobRecord;
     try {
@@ -208,7 +208,7 @@ export class Orchestrator {
     }
   }
 
-  private finish(key: string, to: NodeId, dir: string, m: { from: NodeId; to: NodeId; bytes: number; freezeMs: number; at: number }, ref: JobRef): void {
+  private finish(key: string, to: NodeId, dir: string, m: { from: NodeId; to: NodeId; bytes: number; freezeMs: number; at: number; by?: MoveCause }, ref: JobRef): void {
     this.d.steps.killSource(key, to);
     this.removeImages(dir);
     const link = this.d.link();

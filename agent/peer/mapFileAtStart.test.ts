@@ -108,6 +108,14 @@ describe('parseDaemonArgs', () => {
     expect(parseDaemonArgs(['--map', '/etc/mosixview/hpc.map'])).toEqual({ mapFile: '/etc/mosixview/hpc.map' });
     expect(() => parseDaemonArgs(['--map'])).toThrow('--map needs the map file, e.g. --map /etc/mosixview/hpc.map');
     expect(() => parseDaemonArgs(['--map', 'hpc.map'])).toThrow('--map needs an absolute path (the service runs in /), not "hpc.map"');
-    expect(() => parseDaemonArgs(['--colour'])).toThrow('unknown option "--colour" (usage: daemon [--map FILE])');
+    expect(() => parseDaemonArgs(['--colour'])).toThrow('unknown option "--colour" (usage: daemon [--map FILE] [--ready-fd N])');
+  });
+
+  it('takes --ready-fd N: the descriptor the GUI\'s start script waits on (a file descriptor number, above stderr)', () => {
+    expect(parseDaemonArgs(['--ready-fd', '3'])).toEqual({ readyFd: 3 });
+    expect(parseDaemonArgs(['--map', '/etc/mosixview/hpc.map', '--ready-fd', '9'])).toEqual({ mapFile: '/etc/mosixview/hpc.map', readyFd: 9 });
+    expect(() => parseDaemonArgs(['--ready-fd'])).toThrow('--ready-fd needs a file descriptor number above 2, e.g. --ready-fd 3');
+    expect(() => parseDaemonArgs(['--ready-fd', '1'])).toThrow('--ready-fd needs a file descriptor number above 2, e.g. --ready-fd 3');
+    expect(() => parseDaemonArgs(['--ready-fd', 'x'])).toThrow('--ready-fd needs a file descriptor number above 2, e.g. --ready-fd 3');
   });
 });

@@ -88,12 +88,21 @@ export function applyMapFileAtStart(stateDir: string, file: string, host: string
   }
 }
 
-/** `daemon [--map FILE]`: the service's options; anything else is refused, naming it. */
-export function parseDaemonArgs(args: readonly string[]): { mapFile?: string } {
-  const out: { mapFile?: string } = {};
+/**
+ * `daemon [--map FILE] [--ready-fd N]`: the service's options, and the descriptor on which the
+ * GUI's start script (electron/ssh/daemonStart.ts) waits for "ready"; anything else is refused, naming it.
+ */
+export function parseDaemonArgs(args: readonly string[]): { mapFile?: string; readyFd?: number } {
+  const out: { mapFile?: string; readyFd?: number } = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a !== '--map') throw new CliError(`unknown option "${a}" (usage: daemon [--map FILE])`);
+    if (a === '--ready-fd') {
+      const n = args[++i];
+      if (n === undefined || !/^\d+$/.test(n) || Number(n) < 3) throw new CliError('--ready-fd needs a file descriptor number above 2, e.g. --ready-fd 3');
+      out.readyFd = Number(n);
+      continue;
+    }
+    if (a !== '--map') throw new CliError(`unknown option "${a}" (usage: daemon [--map FILE] [--ready-fd N])`);
     const f = args[++i];
     if (f === undefined || f.startsWith('-')) throw new CliError('--map needs the map file, e.g. --map /etc/mosixview/hpc.map');
     if (!f.startsWith('/')) throw new CliError(`--map needs an absolute path (the service runs in /), not "${f}"`);

@@ -15,7 +15,7 @@ import { openPages, servePages, type PagesHandler } from './pageLink.js';
 import type { StreamPageChannel } from '../jobs/pageChannel.js';
 import { checkHeader, DEFAULT_MAX_TRANSFER_BYTES, receiveFiles, sendFiles } from './transfer.js';
 import { ConnectionCaps, DEFAULT_PEER_LIMITS, type PeerLimits } from './connectionCaps.js';
-import { tlsClientOptions, tlsServerOptions } from './peerTls.js';
+import { clientContext, tlsClientOptions, tlsServerOptions } from './peerTls.js';
 
 export { DEFAULT_PEER_LIMITS, type PeerLimits } from './connectionCaps.js';
 
@@ -57,6 +57,8 @@ export class PeerNet {
   private readonly open = new Set<Socket>();
   private readonly limits: PeerLimits;
   private readonly caps: ConnectionCaps;
+  /** One for every dial (building one each time was most of a dial's cost). */
+  private readonly clientContext = clientContext();
 
   constructor(private readonly opts: PeerNetOptions) {
     this.limits = { ...DEFAULT_PEER_LIMITS, ...opts.limits };
@@ -121,8 +123,7 @@ export class PeerNet {
     // A connection quiet for a while may have died with a cut link without either end knowing
     // (TCP notices only after minutes): the next request would vanish into it. Dial afresh.
     if (c && idle && idle.inFlight === 0 && Date.now() - idle.heardAt > (this.opts.redialAfterIdleMs ?? REDIAL_AFTER_IDLE_MS)) {
-      void c.then(({ sock }) => sock.destroy(), () => undefined);
-      this.clients.delete(nodeId);
+      this.abandon(nodeId, c);
       c = undefined;
     }
     if (!c) {
@@ -138,7 +139,10 @@ export class PeerNet {
       return await ep.request(method, params, timeoutMs);
     } catch (e) {
       // A connection that swallowed a request (link cut and back) is not trusted again.
-      if ((e as RpcError).code === 'ETIMEDOUT') sock.destroy();
+      if ((e as RpcError).code === 'ETIMEDOUT') {
+        if (this.clients.get(nodeId) === c) this.abandon(nodeId, c);
+        else sock.destroy();
+      }
       throw e;
     } finally {
       use.inFlight--;
@@ -178,7 +182,7 @@ export class PeerNet {
   private dial(nodeId: NodeId): Promise<tls.TLSSocket> {
     const host = this.address(nodeId);
     return new Promise((resolve, reject) => {
-      const sock = tls.connect({ host, port: this.opts.port, ...tlsClientOptions(this.opts.key) });
+      const sock = tls.connect({ host, port: this.opts.port, ...tlsClientOptions(this.opts.key, this.clientContext) });
       // No Nagle: CRIU's page-xfer and our requests wait for small answers, and Nagle with
       // delayed ACKs holds a small write back for up to 40 ms each time (a 10 MiB dump took
       // 3x the baseline's). Bulk data goes in large writes either way.
@@ -213,6 +217,22 @@ export class PeerNet {
       this.idle.delete(nodeId);
     });
     return { sock, ep };
+  }
+
+  /**
+   * Forgets the node's connection at once and closes it: its close comes later, when the
+   * next connection may already be dialling, and must not drop that one (it would stay open,
+   * unused, one more each time: 63 peers asked after a quiet while piled up hundreds).
+   */
+  private abandon(nodeId: NodeId, c: Promise<{ sock: tls.TLSSocket; ep: Client }>): void {
+    this.clients.delete(nodeId);
+    void c.then(({ sock }) => {
+      if (this.current.get(nodeId) === sock) {
+        this.current.delete(nodeId);
+        this.idle.delete(nodeId);
+      }
+      sock.destroy();
+    }, () => undefined);
   }
 
   private track(sock: Socket): void {

@@ -184,9 +184,18 @@ export class PeerService {
     return { keyHex: key.toString('hex'), keyId: keyId(key) };
   }
 
+  /** The load exchange's counters and each peer's datagrams: what a feature reads every sample, without info()'s file reads. */
+  traffic(): Pick<ClusterInfo, 'exchange' | 'peers'> {
+    const stats: ExchangeStats = this.exchange?.guard.stats ?? { accepted: 0, forged: 0, stale: 0, replayed: 0, ahead: 0 };
+    return {
+      exchange: { ...stats },
+      peers: this.exchange && this.membership ? this.exchange.traffic.report(this.membership.nodes, this.membership.selfId) : [],
+    };
+  }
+
   info(): ClusterInfo {
     const key = this.key;
-    const stats: ExchangeStats = this.exchange?.guard.stats ?? { accepted: 0, forged: 0, stale: 0, replayed: 0, ahead: 0 };
+    const { exchange, peers } = this.traffic();
     return {
       nodeId: this.membership?.selfId ?? null,
       map: this.membership?.nodes ?? [],
@@ -197,8 +206,8 @@ export class PeerService {
       keyId: key ? keyId(key) : null,
       listening: this.net !== undefined,
       port: this.port,
-      exchange: { ...stats },
-      peers: this.exchange && this.membership ? this.exchange.traffic.report(this.membership.nodes, this.membership.selfId) : [],
+      exchange,
+      peers,
       ...(this.lastError ? { problem: this.lastError } : {}),
     };
   }

@@ -3,7 +3,7 @@
  * key, no certificates to manage; a peer without the key fails the handshake and can send
  * nothing. Requests, file transfers and page channels all go through these.
  */
-import type tls from 'node:tls';
+import tls from 'node:tls';
 
 /**
  * TLS 1.2 with the cluster key, AEAD and forward secrecy first. AES-128-GCM (with DHE, as
@@ -15,15 +15,25 @@ import type tls from 'node:tls';
 const CIPHERS = 'DHE-PSK-AES128-GCM-SHA256:ECDHE-PSK-CHACHA20-POLY1305:ECDHE-PSK-AES256-CBC-SHA384:PSK-AES256-GCM-SHA384';
 const IDENTITY = 'mosixview';
 
-/** How a client reaches a peer: TLS 1.2 with the cluster's pre-shared key, no certificates. */
-export function tlsClientOptions(key: Buffer): tls.ConnectionOptions {
+/**
+ * How a client reaches a peer: TLS 1.2 with the cluster's pre-shared key, no certificates.
+ * Pass a `secureContext` from clientContext() to share one among many dials: without it each
+ * connection builds its own, about 9 ms of CPU (a collector's node dials 63 peers).
+ */
+export function tlsClientOptions(key: Buffer, secureContext?: tls.SecureContext): tls.ConnectionOptions {
   return {
     ciphers: CIPHERS,
     minVersion: 'TLSv1.2',
     maxVersion: 'TLSv1.2',
     checkServerIdentity: () => undefined,
     pskCallback: () => ({ psk: key, identity: IDENTITY }),
+    ...(secureContext ? { secureContext } : {}),
   };
+}
+
+/** The client side's TLS context (suites and versions; the key goes by pskCallback), built once per channel. */
+export function clientContext(): tls.SecureContext {
+  return tls.createSecureContext({ ciphers: CIPHERS, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' });
 }
 
 /** How the peer port answers: the same suite and key; a client without the key fails the handshake. */

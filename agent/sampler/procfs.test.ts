@@ -11,7 +11,9 @@ import {
   parseStat,
   parseStatus,
 } from './procText.js';
-import { ProcReader, readSmallFile } from './procfs.js';
+import { KeptFiles, ProcReader, readSmallFile } from './procfs.js';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { FakeRoot, statLine } from './fixture.test-util.js';
 
 describe('parseStat', () => {
@@ -127,6 +129,75 @@ describe('readSmallFile', () => {
       expect(readSmallFile(`${f.root}/nope`)).toBeUndefined();
     } finally {
       f.dispose();
+    }
+  });
+});
+
+describe('KeptFiles', () => {
+  it('keeps a /proc file open and reads what the kernel says now at each read', () => {
+    const kept = new KeptFiles();
+    const comm = readFileSync('/proc/self/comm', 'utf8');
+    try {
+      expect(kept.read('/proc/self/comm')).toBe(comm);
+      expect(kept.size).toBe(1);
+      // The kernel's name of the process changes under the open descriptor: the next read shows it.
+      writeFileSync('/proc/self/comm', 'kept-test');
+      expect(kept.read('/proc/self/comm')).toBe('kept-test\n');
+      expect(kept.size).toBe(1);
+    } finally {
+      writeFileSync('/proc/self/comm', comm.trimEnd());
+      kept.close();
+    }
+    expect(kept.size).toBe(0);
+  });
+
+  it('reads the same text as open + read + close, again and again, for files the sampler reads every second', () => {
+    const kept = new KeptFiles();
+    // The counters move between two reads: the devices listed do not.
+    const devices = (t: string | undefined) => t?.split('\n').map((l) => l.trim().split(/[\s:]+/)[0]);
+    try {
+      for (let i = 0; i < 3; i++) {
+        expect(kept.read('/proc/self/cgroup')).toBe(readSmallFile('/proc/self/cgroup'));
+        for (const path of ['/proc/diskstats', '/proc/net/dev']) expect(devices(kept.read(path))).toEqual(devices(readSmallFile(path)));
+      }
+      expect(kept.size).toBe(3);
+    } finally {
+      kept.close();
+    }
+  });
+
+  it('gives undefined for a missing file, reads an ordinary file afresh each time without keeping it', () => {
+    const f = new FakeRoot();
+    const kept = new KeptFiles();
+    try {
+      expect(kept.read(`${f.root}/nope`)).toBeUndefined();
+      f.file('nope', 'one\n');
+      expect(kept.read(`${f.root}/nope`)).toBe('one\n');
+      f.file('nope', 'two\n');
+      expect(kept.read(`${f.root}/nope`)).toBe('two\n');
+      expect(kept.size).toBe(0);
+    } finally {
+      kept.close();
+      f.dispose();
+    }
+  });
+
+  it('lets go of a file that cannot be read any more (its process ended) and looks for it afresh', async () => {
+    const child = spawn('sleep', ['30']);
+    const kept = new KeptFiles();
+    try {
+      const path = `/proc/${child.pid}/stat`;
+      expect(kept.read(path)).toMatch(/\(sleep\)/);
+      expect(kept.size).toBe(1);
+      await new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill();
+      });
+      expect(kept.read(path)).toBeUndefined();
+      expect(kept.size).toBe(0);
+    } finally {
+      child.kill();
+      kept.close();
     }
   });
 });

@@ -112,7 +112,7 @@ describe('Sampler on a fixture /proc', () => {
 describe('cpus', () => {
   it('counts Cpus_allowed_list', () => {
     const f = fake().file('proc/self/status', 'Cpus_allowed_list:\t0-3,6\n');
-    expect(nodeCpus(new ProcReader(f.root), 64)).toBe(5);
+    expect(nodeCpus(new ProcReader(f.root), () => 64)).toBe(5);
   });
   it('applies a cgroup v2 cpu.max quota on the own cgroup or an ancestor', () => {
     const f = fake()
@@ -121,7 +121,7 @@ describe('cpus', () => {
       .file('sys/fs/cgroup/cgroup.controllers', 'cpu memory\n')
       .file('sys/fs/cgroup/node/n1/cpu.max', 'max 100000\n')
       .file('sys/fs/cgroup/node/cpu.max', '250000 100000\n');
-    expect(nodeCpus(new ProcReader(f.root), 64)).toBe(3); // ceil(2.5)
+    expect(nodeCpus(new ProcReader(f.root), () => 64)).toBe(3); // ceil(2.5)
   });
   it('applies a cgroup v1 cfs quota', () => {
     const f = fake()
@@ -129,7 +129,7 @@ describe('cpus', () => {
       .file('proc/self/cgroup', '3:cpu,cpuacct:/docker/abc\n2:memory:/docker/abc\n')
       .file('sys/fs/cgroup/cpu,cpuacct/docker/abc/cpu.cfs_quota_us', '100000\n')
       .file('sys/fs/cgroup/cpu,cpuacct/docker/abc/cpu.cfs_period_us', '100000\n');
-    expect(nodeCpus(new ProcReader(f.root), 64)).toBe(1);
+    expect(nodeCpus(new ProcReader(f.root), () => 64)).toBe(1);
   });
   it('ignores an unlimited quota, never goes below 1, falls back without a list', () => {
     const f = fake()
@@ -137,11 +137,21 @@ describe('cpus', () => {
       .file('proc/self/cgroup', '1:cpu:/\n')
       .file('sys/fs/cgroup/cpu/cpu.cfs_quota_us', '-1\n')
       .file('sys/fs/cgroup/cpu/cpu.cfs_period_us', '100000\n');
-    expect(nodeCpus(new ProcReader(f.root), 64)).toBe(2);
+    expect(nodeCpus(new ProcReader(f.root), () => 64)).toBe(2);
     f.file('sys/fs/cgroup/cpu/cpu.cfs_quota_us', '20000\n');
-    expect(nodeCpus(new ProcReader(f.root), 64)).toBe(1);
+    expect(nodeCpus(new ProcReader(f.root), () => 64)).toBe(1);
     f.file('proc/self/status', 'Name:\tx\n').file('sys/fs/cgroup/cpu/cpu.cfs_quota_us', '-1\n');
-    expect(nodeCpus(new ProcReader(f.root), 6)).toBe(6);
+    expect(nodeCpus(new ProcReader(f.root), () => 6)).toBe(6);
+  });
+  it("asks for the OS's CPU count only when there is no affinity list (os.cpus() reads /proc/cpuinfo)", () => {
+    const f = fake().file('proc/self/status', 'Cpus_allowed_list:\t0-2\n');
+    let asked = 0;
+    const osCount = () => (asked++, 16);
+    expect(nodeCpus(new ProcReader(f.root), osCount)).toBe(3);
+    expect(asked).toBe(0);
+    f.file('proc/self/status', 'Name:\tx\n');
+    expect(nodeCpus(new ProcReader(f.root), osCount)).toBe(16);
+    expect(asked).toBe(1);
   });
 });
 
@@ -178,5 +188,34 @@ describe('memory', () => {
       .file('sys/fs/cgroup/memory/memory.limit_in_bytes', `${512 * 1024 * 1024}\n`)
       .file('sys/fs/cgroup/memory/memory.usage_in_bytes', `${512 * 1024 * 1024}\n`);
     expect(nodeMemory(new ProcReader(f.root))).toEqual({ totalKb: 524288, freeKb: 0, availableKb: 0 });
+  });
+});
+
+describe('Sampler disk and network rates', () => {
+  const diskstats = (read: number, written: number, partRead = 0) =>
+    `   8       0 sda 10 0 ${read / 512} 1 30 0 ${written / 512} 2 0 3 3\n   8       1 sda1 10 0 ${partRead / 512} 1 30 0 0 2 0 3 3\n 253       0 dm-0 1 0 ${read / 512} 0 0 0 ${written / 512} 0 0 0 0\n`;
+  const netDev = (rx: number, tx: number) =>
+    `Inter-| Receive | Transmit\n face |bytes packets errs drop fifo frame compressed multicast|bytes packets\n    lo: 999999 1 0 0 0 0 0 0 999999 1 0 0 0 0 0 0\n  eth0: ${rx} 1 0 0 0 0 0 0 ${tx} 1 0 0 0 0 0 0\n`;
+
+  it('gives bytes per second of the whole disks and of every interface but lo, from the second sample on', () => {
+    const f = fake().file('sys/block/sda/device/vendor', 'ATA\n').file('sys/block/dm-0/dm/name', 'vg-root\n')
+      .file('proc/diskstats', diskstats(0, 0)).file('proc/net/dev', netDev(1000, 2000));
+    const c = clock();
+    const s = new Sampler({ procRoot: f.root, speed: () => 1, now: c.now });
+    expect(s.sample().sample.io).toBeUndefined();
+    f.file('proc/diskstats', diskstats(1024 * 1024, 2048 * 1024, 512 * 1024)).file('proc/net/dev', netDev(1000 + 90_000, 2000 + 24_000));
+    c.advance(2000);
+    // sda alone: its partition and the dm device over it carry the same bytes again.
+    expect(s.sample().sample.io).toEqual({ diskReadBps: 512 * 1024, diskWriteBps: 1024 * 1024, netRxBps: 45_000, netTxBps: 12_000 });
+  });
+
+  it('leaves out the pair whose file it cannot read', () => {
+    const f = fake().file('proc/net/dev', netDev(0, 0));
+    const c = clock();
+    const s = new Sampler({ procRoot: f.root, speed: () => 1, now: c.now });
+    s.sample();
+    f.file('proc/net/dev', netDev(100, 300));
+    c.advance(1000);
+    expect(s.sample().sample.io).toEqual({ netRxBps: 100, netTxBps: 300 });
   });
 });

@@ -8,7 +8,8 @@ import { cpus as osCpus, hostname } from 'node:os';
 import type { DemandSource, NodeSample, SpeedSource } from '../../shared/domain/node.js';
 import type { ProcInfo } from '../../shared/domain/process.js';
 import { smoothLoad } from '../../shared/loadFigures.js';
-import { nodeCpus, nodeMemory } from './cgroup.js';
+import { cgroupPlace, nodeCpus, nodeMemory } from './cgroup.js';
+import { NodeIoSampler } from './nodeIo.js';
 import { ProcReader } from './procfs.js';
 import { isKernelThread } from './procText.js';
 import { endedWork, processDemand, waitSince, type ThreadWaits } from './runnable.js';
@@ -59,6 +60,7 @@ const NO_THREADS: ThreadWaits = new Map();
 
 export class Sampler {
   private readonly reader: ProcReader;
+  private readonly io: NodeIoSampler;
   private readonly selfPids: () => number[];
   private readonly speed: () => number;
   private readonly speedSource: (() => SpeedSource) | undefined;
@@ -74,6 +76,7 @@ export class Sampler {
 
   constructor(opts: SamplerOptions) {
     this.reader = new ProcReader(opts.procRoot ?? '/');
+    this.io = new NodeIoSampler(this.reader);
     this.selfPids = opts.selfPids ?? (() => []);
     this.speed = opts.speed;
     this.speedSource = opts.speedSource;
@@ -88,6 +91,8 @@ export class Sampler {
     const first = this.lastMono === undefined;
     const dtSec = first ? 0 : (mono - this.lastMono!) / 1000;
     const capNs = dtSec * 1e9;
+    // Read where the interval is timed: the process walk below takes longer with more processes.
+    const io = this.io.sample(dtSec);
     const users = r.users();
     const self = new Set(this.selfPids());
     const next = new Map<string, Seen>();
@@ -175,7 +180,8 @@ export class Sampler {
       if (vanished.has(s.pid)) next.set(key, s);
       else goneTicks += s.ticks + s.childTicks;
     }
-    const cpus = nodeCpus(r, osCpus().length);
+    const place = cgroupPlace(r);
+    const cpus = nodeCpus(r, () => osCpus().length, place);
     if (this.source === undefined && procs.length > 0) this.source = readSched ? 'schedstat' : 'state';
     const ended = endedWork(gainedChildTicks / CLOCK_TICKS_PER_SECOND, goneTicks / CLOCK_TICKS_PER_SECOND, dtSec, cpus - busy);
     const demand = (this.source === 'schedstat' ? demandTimed : demandNow) + ended;
@@ -193,11 +199,12 @@ export class Sampler {
         demand: round3(demand),
         load: round3(load),
         util: round1(Math.min(100, (100 * busy) / cpus)),
-        mem: nodeMemory(r),
+        mem: nodeMemory(r, place),
         speed: this.speed(),
         ...(this.speedSource ? { speedSource: this.speedSource() } : {}),
         ...(this.source ? { demandSource: this.source } : {}),
         procCount: procs.length,
+        ...(io ? { io } : {}),
       },
       procs,
     };

@@ -79,7 +79,7 @@ describe('SpeedStore', () => {
     expect(calls).toEqual({ full: 0, quick: 0 });
   });
 
-  it('keeps a speed the admin set while a calibration was measuring (it runs in a worker thread)', () => {
+  it('keeps a speed the admin set while a calibration was measuring (it runs off the daemon\'s thread)', () => {
     const dir = tmp();
     const m: SpeedMeasure = {
       full: () => {

@@ -198,7 +198,7 @@ export class SpeedStore {
 
   /**
    * Measures, then writes the figure into the file as it is by then: the admin may have set
-   * a speed meanwhile (the measurement runs in a worker thread while the daemon serves).
+   * a speed meanwhile (the measurement runs in a process of its own while the daemon serves).
    */
   private calibrate(s: SpeedState): SpeedState {
     const measured = this.measure.full();

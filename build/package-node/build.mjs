@@ -43,7 +43,7 @@ const TOOL_SECTIONS = {
       'FROM and TO: 2026-11-29T14:00:00Z or 2026-11-29T14:00+01:00 (ISO 8601), "2026-11-29 14:00" or 2026-11-29 (this node\'s local time), 14:00 (today), today, yesterday, now, -1h, -30m, -1h30m, -2d (before now), or @SECONDS since 1970. A time that cannot be read is refused, naming it and the forms taken.',
       '--format csv (default): one row per recorded second and one column per node and metric. The header names each column: time (UTC) in ISO 8601, time (epoch ms), then e.g. node 2 (n2) load (%) or node 2 (n2) mem (kB). A node down or not recorded that second has an empty cell; a stretch with no record (the collector stopped, or a second it could not write) is one row of empty cells at its first missing second. In gnuplot: set datafile separator ","; plot "f.csv" using 2:3 with lines title columnheader.',
       '--format json: the same rows with what they are: family, range, nodes, columns (node, metric, unit) and rows of {time, t, values}, null for an empty cell.',
-      '--nodes 1,2,...: these nodes, in this order (default: every node recorded up in the range). --history load (default: load in % of the node\'s CPUs) or mem (mem, rmem, tmem in kB). --backup NAME: a saved history (mosixview-YYYYMMDD-HHMMSS) instead of the current one.',
+      '--nodes 1,2,...: these nodes, in this order (default: every node recorded up in the range). --history load (default: load in % of the node\'s CPUs), mem (mem, rmem, tmem in kB) or io (diskRead, diskWrite, netRx, netTx in bytes per second). --backup NAME: a saved history (mosixview-YYYYMMDD-HHMMSS) instead of the current one.',
       'Example: mosixcollector --export -1h now --nodes 1,2 > last-hour.csv',
     ],
   },

@@ -34,7 +34,7 @@ const BENCHES: Record<string, Bench> = {
       const r = await benchSampleCost();
       return [
         `**Measured:** one \`Sampler.sample()\` of the agent (every process's pid, user, state, CPU, RSS, nice, command,`,
-        `and the schedstat of every thread of each process that ran in the interval, for its runnable time)`,
+        `and the schedstat of every thread of each process that ran in the interval, for its runnable time; and the disk and network counters of /proc/diskstats and /proc/net/dev)`,
         `on this machine with 1,000 extra sleeping processes and ${r.active} active Node.js processes (each runs ~15 ms a second,`,
         `so all ${r.activeThreads} of their threads are read every sample), samples 1 s apart as in the agent, warm`,
         `(owners cached, code optimised), ${r.runs} runs. Whatever else runs on the machine is sampled too.`,

@@ -4,7 +4,8 @@
  * and of the page at start and end, the CPU of each agent against an idle `node` process read
  * the same way in the same run, seconds missing from the collector's history, and every entry
  * logged (main process, agents, collector, page console). Needs root (test cluster).
- * Run: npm run bench -- --only soak [--minutes N] (default 60), or npx tsx e2e/bench/soak.ts [--minutes N]
+ * Run: npm run bench -- --only soak [--minutes N] (default 60), or npx tsx e2e/bench/soak.ts [--minutes N] [--nodes N]
+ * (the latter prints only; --nodes: a smaller cluster for a quick comparison, default 64)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
@@ -16,11 +17,12 @@ import { chromium, type Browser, type CDPSession, type Page } from '@playwright/
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js';
 import { startHeadless } from '../support/app.js';
 import { downCluster, sshExec, upCluster, type TestCluster } from '../cluster/testCluster.js';
+import { netnsPids } from '../cluster/sys.js';
 import { HistoryReader } from '../../agent/collector/store/historyReader.js';
 import { CURRENT_DIR } from '../../agent/collector/store/rotation.js';
 import { parseStartLine } from '../../electron/core/startPhases.js';
 import { completeMainWindow, stopChild } from './startup.js';
-import { corePercent, cpuTicks, growthPercent, missingSeconds, nodeSecondsMissing, tallyEntries, type SecondsCount } from './soakFigures.js';
+import { busiest, corePercent, cpuTicks, growthPercent, missingSeconds, nodeOfPids, nodeSecondsMissing, tallyEntries, type NodeCpu, type SecondsCount } from './soakFigures.js';
 import { median } from './report.js';
 import { minutesArg } from './mainWindow.js';
 
@@ -61,6 +63,21 @@ function agentProcesses(c: TestCluster): { daemons: number[]; attaches: number[]
   return out;
 }
 
+/**
+ * Each node's sshd session processes (not the listener) seen from the root namespace: with the
+ * GUI reaching each daemon's socket over SSH, the relaying is sshd's work, so it is counted.
+ */
+async function sshdSessions(c: TestCluster): Promise<number[][]> {
+  return Promise.all(
+    c.nodes.map(async (n) =>
+      (await netnsPids(n.netns)).filter((pid) => {
+        const title = readOr(`/proc/${pid}/cmdline`).replace(/\0/g, ' ');
+        return title.startsWith('sshd:') && !title.includes('[listener]');
+      }),
+    ),
+  );
+}
+
 interface Memory {
   mainRssKb: number;
   /** Page JS heap in use after a forced GC (CDP HeapProfiler.collectGarbage, Runtime.getHeapUsage). */
@@ -85,7 +102,11 @@ export interface SoakResult {
   trail: { min: number; mainRssKb: number; pageHeapBytes: number }[];
   /** % of one core over the measured window. */
   daemonCpu: number[];
+  /** The same per node (a daemon whose node was not found is left out): which agent is busy, not only how busy. */
+  daemonCpuByNode: NodeCpu[];
   attachCpu: number[];
+  /** Per node: its sshd session processes together (alive over the whole window). */
+  sshdCpu: number[];
   collectorCpu: number[];
   idleNodeCpu: number;
   daemonsRestarted: number;
@@ -139,7 +160,9 @@ export async function benchSoak(minutes: number, nodes = SOAK_NODES): Promise<So
     await sleep(warmupS * 1000);
     const procs0 = agentProcesses(c);
     if (procs0.daemons.length !== nodes) throw new Error(`${procs0.daemons.length} agent daemons run, expected ${nodes}`);
-    const all0 = [...procs0.daemons, ...procs0.attaches, ...procs0.collectors, idle.pid!];
+    const sshd0 = await sshdSessions(c);
+    const daemonNode = nodeOfPids(procs0.daemons, await Promise.all(c.nodes.map(async (n) => ({ node: n.id, pids: await netnsPids(n.netns) }))));
+    const all0 = [...procs0.daemons, ...procs0.attaches, ...procs0.collectors, ...sshd0.flat(), idle.pid!];
     const ticks0 = new Map(all0.map((p) => [p, ticksOf(p)]));
     const start = await memory(server.pid!, cdp, procs0.daemons);
     const t0 = Date.now();
@@ -177,7 +200,11 @@ export async function benchSoak(minutes: number, nodes = SOAK_NODES): Promise<So
     const collectorLines = lines(readOr(join(node1.stateDir, 'collector', 'collector.log')));
     return {
       nodes, minutes, warmupS, start, end, trail,
-      daemonCpu: cpu(procs0.daemons), attachCpu: cpu(procs0.attaches), collectorCpu: cpu(procs0.collectors), idleNodeCpu: cpu([idle.pid!])[0]!,
+      daemonCpu: cpu(procs0.daemons),
+      daemonCpuByNode: [...daemonNode].flatMap(([pid, node]) => cpu([pid]).map((v) => ({ node, cpu: v }))),
+      attachCpu: cpu(procs0.attaches),
+      sshdCpu: sshd0.map((pids) => cpu(pids).reduce((a, b) => a + b, 0)),
+      collectorCpu: cpu(procs0.collectors), idleNodeCpu: cpu([idle.pid!])[0]!,
       daemonsRestarted, history,
       errors: [
         { source: 'main process: GUI log (besides each node\'s start-up line)', entries: tallyEntries(guiLines) },
@@ -198,11 +225,28 @@ export async function benchSoak(minutes: number, nodes = SOAK_NODES): Promise<So
   }
 }
 
+/** --nodes N of the printing form: a smaller cluster for a quick before/after pair. */
+function nodesArg(argv: string[]): number {
+  const i = argv.indexOf('--nodes');
+  if (i < 0) return SOAK_NODES;
+  const n = Number(argv[i + 1]);
+  if (!Number.isInteger(n) || n < 2) throw new Error(`--nodes needs a whole number of nodes, 2 or more (got "${argv[i + 1] ?? ''}")`);
+  return n;
+}
+
 export const SOAK_TITLE = `Soak: ${SOAK_NODES} nodes watched for an hour`;
 
 const pct = (x: number): string => `${x.toFixed(2)} %`;
 const mb = (kb: number): string => `${(kb / 1024).toFixed(1)} MB`;
 const signed = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(1)} %`;
+
+/** The busiest three daemons and the collector node's own, each with its node: the median hides one busy agent. */
+function busiestRows(r: SoakResult): string[] {
+  const row = (label: string, x: NodeCpu) => `| ${label} | ${pct(x.cpu)} | ${pct(x.cpu - r.idleNodeCpu)} |`;
+  const top = busiest(r.daemonCpuByNode, 3).map((x, i) => row(`agent daemon, ${['busiest', '2nd busiest', '3rd busiest'][i]}: node ${x.node}`, x));
+  const collectorNode = r.daemonCpuByNode.find((x) => x.node === 1);
+  return [...top, ...(collectorNode ? [row('agent daemon of node 1 (the collector\'s node: pulls the peers\' alert events and process lists)', collectorNode)] : [])];
+}
 
 export function formatSoak(r: SoakResult): string {
   const spread = (xs: number[]) => (xs.length ? `${pct(median(xs))} / ${pct(Math.max(...xs))}` : 'n/a');
@@ -225,7 +269,9 @@ export function formatSoak(r: SoakResult): string {
     '| CPU, % of one core over the run | median / most | less the idle `node` |',
     '|---|---:|---:|',
     `| agent daemon (${r.daemonCpu.length}) | ${spread(r.daemonCpu)} | ${net(r.daemonCpu)} |`,
-    `| agent \`attach\` relay of the GUI's session (${r.attachCpu.length}) | ${spread(r.attachCpu)} | ${net(r.attachCpu)} |`,
+    ...busiestRows(r),
+    `| agent \`attach\` relay of the GUI's session (${r.attachCpu.length}: ${r.attachCpu.length ? 'nodes reached through a relay' : 'none, every daemon reached through its socket'}) | ${spread(r.attachCpu)} | ${net(r.attachCpu)} |`,
+    `| sshd session processes of a node (the GUI's connection, forwarding the socket; ${r.sshdCpu.length} nodes) | ${spread(r.sshdCpu)} | |`,
     `| collector on node 1 | ${spread(r.collectorCpu)} | ${net(r.collectorCpu)} |`,
     `| baseline: idle \`node\` (a 1 s timer doing nothing) | ${pct(r.idleNodeCpu)} | |`,
     '',
@@ -242,7 +288,8 @@ export function formatSoak(r: SoakResult): string {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  benchSoak(minutesArg(process.argv.slice(2), 60)).then(
+  const argv = process.argv.slice(2);
+  benchSoak(minutesArg(argv, 60), nodesArg(argv)).then(
     (r) => console.log(formatSoak(r)),
     (e: unknown) => {
       console.error(e);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { corePercent, cpuTicks, growthPercent, missingSeconds, nodeSecondsMissing, tallyEntries } from './soakFigures.js';
+import { busiest, corePercent, cpuTicks, nodeOfPids, growthPercent, missingSeconds, nodeSecondsMissing, tallyEntries } from './soakFigures.js';
 
 describe('the soak figures', () => {
   it('reads utime + stime from a stat line whose command holds spaces and parentheses', () => {
@@ -44,5 +44,16 @@ describe('the soak figures', () => {
   it('gives growth in percent of the start', () => {
     expect(growthPercent(200, 210)).toBe(5);
     expect(growthPercent(200, 190)).toBe(-5);
+  });
+
+  it('names the busiest nodes, busiest first, ties by node ID', () => {
+    const xs = [{ node: 1, cpu: 2.7 }, { node: 2, cpu: 0.9 }, { node: 3, cpu: 1.1 }, { node: 4, cpu: 1.1 }, { node: 5, cpu: 0.8 }];
+    expect(busiest(xs)).toEqual([{ node: 1, cpu: 2.7 }, { node: 3, cpu: 1.1 }, { node: 4, cpu: 1.1 }]);
+    expect(busiest(xs.slice(0, 2), 3)).toEqual([{ node: 1, cpu: 2.7 }, { node: 2, cpu: 0.9 }]);
+  });
+
+  it('finds each process\'s node from the nodes\' PID lists', () => {
+    const byPid = nodeOfPids([100, 200, 300], [{ node: 1, pids: [7, 100] }, { node: 2, pids: [300, 8] }]);
+    expect([...byPid]).toEqual([[100, 1], [300, 2]]);
   });
 });

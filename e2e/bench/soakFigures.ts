@@ -67,3 +67,21 @@ export function tallyEntries(lines: readonly string[]): { text: string; count: n
 
 /** (end - start) / start in %. */
 export const growthPercent = (start: number, end: number): number => (100 * (end - start)) / start;
+
+export interface NodeCpu {
+  node: number;
+  /** % of one core over the measured window. */
+  cpu: number;
+}
+
+/** The `n` busiest of `xs`, busiest first (ties by node ID, so a report reads the same each run). */
+export function busiest(xs: readonly NodeCpu[], n = 3): NodeCpu[] {
+  return [...xs].sort((a, b) => b.cpu - a.cpu || a.node - b.node).slice(0, n);
+}
+
+/** Each process's node from the node PID lists (one per node, as its network namespace holds them); a PID in none is left out. */
+export function nodeOfPids(pids: readonly number[], nodePids: readonly { node: number; pids: readonly number[] }[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const { node, pids: inNode } of nodePids) for (const p of inNode) if (pids.includes(p)) out.set(p, node);
+  return out;
+}

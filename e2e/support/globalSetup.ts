@@ -1,9 +1,11 @@
 /** Fails the run at once, with what to do, when a prerequisite of the end-to-end tests is missing. */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CHROMIUM_PATH } from './chromium.js';
 import { downDeadTestClusters } from '../cluster/testCluster.js';
 
-export default async function globalSetup(): Promise<void> {
+export default async function globalSetup(): Promise<() => void> {
   const problems: string[] = [];
   if (process.getuid?.() !== 0) problems.push('the end-to-end tests create network namespaces and need root');
   if (!existsSync(CHROMIUM_PATH)) problems.push(`Chromium is missing at ${CHROMIUM_PATH}`);
@@ -15,4 +17,9 @@ export default async function globalSetup(): Promise<void> {
   // Clusters left by a crashed earlier test run hold addresses and CPU: remove them first.
   // Live runs' clusters and hand-made ones (cluster:up, demo, benchmarks) are left alone.
   await downDeadTestClusters();
+  // The GUI's own state (its log, the daemons it found: daemons.json) goes to a directory of this run, given
+  // to the workers and the apps they start, and removed at the end: a run leaves nothing in root's home.
+  const state = mkdtempSync(join(tmpdir(), 'mv-e2e-state-'));
+  process.env.XDG_STATE_HOME = state;
+  return () => rmSync(state, { recursive: true, force: true });
 }

@@ -107,6 +107,42 @@ export async function schemeProblems(page: Page, scheme: 'light' | 'dark'): Prom
   if (scheme === 'dark' ? lb > 0.1 : lb < 0.6) problems.push(`in ${scheme} mode the window is ${bg}`);
   const contrast = (Math.max(lb, lf) + 0.05) / (Math.min(lb, lf) + 0.05);
   if (contrast < 7) problems.push(`in ${scheme} mode the text (${fg}) on ${bg} has a contrast of ${contrast.toFixed(1)}`);
+  for (const p of await barTextProblems(page, luminance)) problems.push(`in ${scheme} mode ${p}`);
+  return problems;
+}
+
+/**
+ * A bar's text runs over its fill and past it over the empty part (a short fill, a long text): every glyph
+ * must be readable on what lies under it, in each tone (WCAG AA for small text: contrast >= 4.5). Measured on
+ * probe bars of each tone made in the page with the page's own stylesheet; the part over the fill is the
+ * bar's ::before (a copy of its text clipped to the fill), the rest the bar's own text on its background.
+ */
+async function barTextProblems(page: Page, luminance: (css: string) => number): Promise<string[]> {
+  const tones = await page.evaluate(() =>
+    ['ok', 'warn', 'alert'].map((tone) => {
+      const el = document.createElement('div');
+      el.className = `bar bar-${tone}`;
+      el.dataset.text = el.textContent = '0.4 / 2.0 GiB';
+      el.style.setProperty('--bar-to', '20%');
+      document.body.append(el);
+      const [own, fill] = [getComputedStyle(el), getComputedStyle(el, '::before')];
+      const out = { tone, text: own.color, track: own.backgroundColor, fillText: fill.color, fill: fill.backgroundColor, fillContent: fill.content };
+      el.remove();
+      return out;
+    }),
+  );
+  const contrast = (a: string, b: string) => {
+    const [la, lb] = [luminance(a), luminance(b)];
+    return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+  };
+  const problems: string[] = [];
+  for (const t of tones) {
+    if (t.fillContent !== 'attr(data-text)' && !t.fillContent.startsWith('"')) problems.push(`a ${t.tone} bar has no text over its fill (::before content ${t.fillContent})`);
+    for (const [where, fg, bg] of [['past its fill', t.text, t.track], ['over its fill', t.fillText, t.fill]] as const) {
+      const c = contrast(fg, bg);
+      if (c < 4.5) problems.push(`a ${t.tone} bar's text ${where} (${fg} on ${bg}) has a contrast of ${c.toFixed(2)}`);
+    }
+  }
   return problems;
 }
 
@@ -114,12 +150,12 @@ export async function schemeProblems(page: Page, scheme: 'light' | 'dark'): Prom
 export function signalColours(page: Page): Promise<Record<string, string>> {
   return page.evaluate(() => {
     const out: Record<string, string> = {};
-    for (const sel of ['.lamp-up', '.lamp-down', '.lcd', '.bar-warn .bar-fill', '.bar-alert .bar-fill']) {
+    for (const sel of ['.lamp-up', '.lamp-down', '.lcd', '.bar-warn', '.bar-alert']) {
       const el = document.querySelector(sel);
       if (!el) continue;
       const st = getComputedStyle(el);
-      // A bar's fill holds no text: its inherited text colour follows the scheme and means nothing.
-      out[sel] = sel.includes('bar-fill') ? `${st.backgroundImage} ${st.backgroundColor}` : `${st.backgroundImage} ${st.backgroundColor} ${st.color}`;
+      // A bar's fill is its ::before; its empty part (background colour) and its text follow the scheme.
+      out[sel] = sel.startsWith('.bar') ? getComputedStyle(el, '::before').backgroundColor : `${st.backgroundImage} ${st.backgroundColor} ${st.color}`;
     }
     return out;
   });

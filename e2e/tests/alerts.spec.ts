@@ -5,7 +5,7 @@
  * history once the GUI opens; a node taken off the network raises "node down". The rules'
  * thresholds are lowered as an admin would: `mosctl alerts set` (kept in collector.json).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, expect } from '../support/fixtures.js';
@@ -14,7 +14,7 @@ import { allUp } from '../support/mainWindow.js';
 import { cutLink, restoreLink, sshExec, type TestCluster } from '../cluster/testCluster.js';
 import { run } from '../support/history.js';
 import { mosctl, out, resetFlags, startHog } from '../support/balancing.js';
-import { tool } from '../support/jobs.js';
+import { on, startCounter, tool, tryOn } from '../support/jobs.js';
 import { routes } from '../../shared/windows.js';
 
 // The collector choice is persisted per profile: a fresh config dir keeps it at node 1.
@@ -112,5 +112,24 @@ test.describe('alerts', () => {
     }
     // Back on the network: cleared once it has been up for clearForS.
     await expect.poll(() => out(cluster, 1, 'alerts'), { timeout: 60_000 }).toMatch(/^No active alerts\.\nRecent alerts \(\d+, newest first\):\n  Node 4 .*node down since .*, cleared at /);
+  });
+
+  test('a migration that fails on node 2 raises "migration failed" at the collector on node 1, with no GUI open', async ({ app, cluster }) => {
+    test.setTimeout(180_000);
+    await collectorWithoutGui(app, cluster);
+    const fault = `${cluster.nodes.find((n) => n.id === 3)!.stateDir}/fault-restore`;
+    const job = await startCounter(cluster, 2);
+    writeFileSync(fault, '');
+    try {
+      // The migrate tool on node 2 drives the move; node 3's restore fails, so the job goes on at node 2.
+      await tryOn(cluster, 2, `${tool(cluster, 'migrate')} ${job.pid} 3`);
+      await expect
+        .poll(() => out(cluster, 1, 'alerts'), { timeout: 60_000 })
+        .toMatch(new RegExp(`  Node 2 \\([^)]+\\): migration failed since .*job ${job.key.replace('.', '\\.')} did not move from node 2 to node 3`));
+    } finally {
+      rmSync(fault, { force: true });
+      await tryOn(cluster, 2, `${tool(cluster, 'migrate')} ${job.pid} kill`);
+    }
+    expect(await on(cluster, 1, 'cat /var/lib/mosixview/collector/collector.log')).toMatch(new RegExp(`alert raised: node 2 \\([^)]+\\): migration failed: job ${job.key.replace('.', '\\.')} did not move`));
   });
 });

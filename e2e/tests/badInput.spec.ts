@@ -24,6 +24,10 @@ test('refusing node, node without Node.js and an agent printing garbage: each ro
   const profile = profileVariant(cluster, {
     nodes: { '2': { nodePath: garbage }, '3': { nodePath: '/nonexistent/bin/node' }, '4': { port: 2222 } },
   });
+  // A daemon that an earlier test left running answers on its socket without Node.js being
+  // started (the GUI reaches it straight over SSH): stop them, so this GUI must start the agent
+  // with the node path it is given.
+  for (const id of [2, 3]) await sshExec(cluster, id, "pkill -KILL -f 'mosixview-agent-.*\\.cjs daemon'; true");
   const app = await launchApp(browser, ['--profile', profile]);
   try {
     const { page } = app;

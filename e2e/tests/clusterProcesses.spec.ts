@@ -148,6 +148,9 @@ test('jobs of two nodes in one table: counted, sorted, filtered, as a tree, foll
 
 test('updates keep the scroll position; a node taken off the network is named with why, the others stay listed', async ({ app, cluster }) => {
   const job = await startJob(cluster, 1, `${TAG}5`);
+  // Rows enough to scroll by themselves, whatever else the nodes run (the agents' own processes vary: no relay when the
+  // GUI reaches a daemon's socket, no speed check once it ended; CI once had only 105 px to scroll with 8 of them).
+  await on(cluster, 3, `for i in $(seq 16); do nohup sleep ${TAG}7 </dev/null >/dev/null 2>&1 & done`);
   try {
     const win = await openFromMain(app.page);
     await win.setViewportSize({ width: 1180, height: 240 });
@@ -187,6 +190,7 @@ test('updates keep the scroll position; a node taken off the network is named wi
     await expect(win.getByRole('status', { name: 'Missing nodes' })).toHaveCount(0, { timeout: 15_000 });
     await expect(win.getByRole('row', { name: /^Process \d+ on node 4$/ }).first()).toBeVisible();
   } finally {
+    await tryOn(cluster, 3, `pkill -f '^sleep ${TAG}7$'`);
     await tryOn(cluster, 1, `${tool(cluster, 'migrate')} ${job.pid} kill`);
   }
 });

@@ -29,16 +29,18 @@ test('the process history keeps a job that runs on node 3, under its PID, with W
   await on(cluster, 1, `MOSIXVIEW_COLLECTOR_PROCS_S=2 ${bin} -d`);
   try {
     const history = await app.openRoute(routes.procHistory());
-    // A list taken once the collector runs: the newest minute shows it.
+    // A list taken once the collector runs: the newest minute shows it. Node 1's list (the job's home) keeps it under its PID.
+    const away = history.getByRole('row', { name: `Process ${job.pid} of node 1, running on node 3`, exact: true });
     await expect.poll(async () => {
       await history.reload();
-      return history.getByRole('row', { name: `Process ${job.pid}, running on node 3`, exact: true }).count();
+      return away.count();
     }, { timeout: 30_000, intervals: [2_000] }).toBe(1);
-    const row = history.getByRole('row', { name: `Process ${job.pid}, running on node 3`, exact: true });
-    await expect(row.getByRole('cell').nth(1)).toHaveText('3');
-    await expect(row.getByRole('cell').nth(3)).toHaveText('node');
-    // Processes that run here read 0.
-    await expect(history.getByRole('row', { name: /^Process \d+$/ }).first().getByRole('cell').nth(1)).toHaveText('0');
+    // Cells: Node, PID, Where, User, Command (every node is shown, so the Node column is there).
+    await expect(away.getByRole('cell').nth(0)).toHaveText('1');
+    await expect(away.getByRole('cell').nth(2)).toHaveText('3');
+    await expect(away.getByRole('cell').nth(4)).toHaveText('node');
+    // Processes that run on their node read 0.
+    await expect(history.getByRole('row', { name: /^Process \d+ of node 1$/ }).first().getByRole('cell').nth(2)).toHaveText('0');
   } finally {
     await tryOn(cluster, 1, `${bin} -k`);
     await tryOn(cluster, 1, `${tool(cluster, 'migrate')} ${job.pid} kill`);

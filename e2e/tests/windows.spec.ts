@@ -17,6 +17,7 @@ import { applyLook, freshScreenshotDir, gapBetween, looksOf, overflowProblems, s
 import { cutLink, restoreLink } from '../cluster/testCluster.js';
 import { routes } from '../../shared/windows.js';
 import { parseJobKey } from '../../shared/domain/process.js';
+import { formatRateShort } from '../../renderer/ioFigures.js';
 
 // The collector choice is persisted per profile: a fresh config dir keeps it at node 1.
 process.env.MOSIXVIEW_CONFIG_DIR = mkdtempSync(join(tmpdir(), 'mvcfg-'));
@@ -64,9 +65,11 @@ test('every window, light and dark, at 1200x800 and its own size: titled, nothin
       { route: routes.clusterProcs(), file: 'cluster-procs', title: 'Cluster processes', ready: (p) => expect(p.getByRole('row', { name: `Job ${job.key}`, exact: true }).getByRole('cell').nth(9)).toHaveText('node 3', { timeout: 15_000 }) },
       { route: routes.remote(3), file: 'remote-3', title: 'Remote processes: node 3', ready: (p) => expect(p.getByRole('table', { name: 'Guests of node 3' })).toBeVisible({ timeout: 15_000 }) },
       { route: routes.migrator(1, parseJobKey(job.key)!), file: 'migrator', title: `Migrator: job ${job.key} on node 3`, ready: (p) => expect(p.getByLabel('Runs on')).toHaveText('node 3', { timeout: 15_000 }) },
+      { route: routes.monitor(), file: 'monitor', title: 'Migration monitor', ready: (p) => expect(p.getByRole('group', { name: 'Node 3', exact: true }).getByRole('button', { name: `Job ${job.key}`, exact: true })).toBeVisible({ timeout: 20_000 }) },
       { route: routes.exec(1), file: 'exec', title: 'Advanced execution: node 1', ready: (p) => expect(p.getByRole('combobox', { name: 'Start from node' })).toHaveValue('1', { timeout: 15_000 }) },
       { route: routes.loadHistory(), file: 'history-load', title: 'Load history', ready: (p) => expect(p.getByRole('row', { name: 'Node 4 history' })).toBeVisible({ timeout: 20_000 }) },
       { route: routes.memHistory(), file: 'history-mem', title: 'Memory history', ready: (p) => expect(p.getByRole('row', { name: 'Node 4 history' })).toBeVisible({ timeout: 20_000 }) },
+      { route: routes.ioHistory(), file: 'history-io', title: 'I/O history', ready: (p) => expect(p.getByRole('row', { name: 'Node 4 history' })).toBeVisible({ timeout: 20_000 }) },
       { route: routes.procHistory(), file: 'history-procs', title: 'Process history', ready: (p) => expect(p.getByRole('table', { name: /^Processes at / })).toBeVisible({ timeout: 30_000 }) },
       { route: routes.average('load', 2, undefined, { from: now - 120_000, to: now }), file: 'history-average', title: 'Average load of node 2', ready: (p) => expect(p.getByRole('progressbar', { name: 'Average load of node 2' })).toBeVisible({ timeout: 20_000 }) },
     ];
@@ -215,4 +218,29 @@ test('the host key dialog wraps its fingerprint and file names inside the window
   } finally {
     await app.stop();
   }
+});
+
+test('the Disk / Network column holds the widest figures a row can show, in every look', async ({ app, cluster }) => {
+  const { page } = app;
+  await allUp(page, cluster.nodes.map((n) => n.id));
+  // A short rate is at most four characters ("999k", "1.2M"): every row's figures set to four
+  // such pairs, and measured at once, before the next update writes the real ones back.
+  const widest = `${formatRateShort(999 * 1024)}/${formatRateShort(999 * 1024)}`;
+  const problems: string[] = [];
+  for (const look of looksOf('')) {
+    await applyLook(page, look);
+    const clipped = await page.evaluate((text) => {
+      const out: string[] = [];
+      for (const cell of document.querySelectorAll<HTMLElement>('td.io-cell')) {
+        for (const g of cell.querySelectorAll('[role=group]')) {
+          const last = g.lastChild;
+          if (last?.nodeType === Node.TEXT_NODE) last.textContent = text;
+        }
+        if (cell.scrollWidth > cell.clientWidth + 1) out.push(`"${cell.textContent}": ${cell.scrollWidth} px of it in ${cell.clientWidth} px`);
+      }
+      return out;
+    }, widest);
+    problems.push(...clipped.map((p) => `${look.name}-${look.scheme}: ${p}`));
+  }
+  expect(problems).toEqual([]);
 });

@@ -10,7 +10,12 @@ export interface AgentChannel {
   close(): void;
   onExit(cb: (code: number | null, signal: string | null) => void): void;
   /** How long opening it took, phase by phase, where the launcher knows (SSH). */
-  opened?: Pick<StartPhases, 'ssh' | 'probe' | 'upload'>;
+  opened?: Pick<StartPhases, 'ssh' | 'probe' | 'upload'> & {
+    /** From the probe's end until the channel was open (for the socket: connected and identity proved). */
+    attach?: number;
+    /** The daemon's socket straight over SSH, or a `mosixview-agent attach` process relaying to it. */
+    route?: ChannelRoute;
+  };
 }
 
 /**
@@ -23,6 +28,8 @@ export type AttachMode = 'attach' | 'start' | 'stop';
 export function attachArgs(mode: AttachMode): string[] {
   return mode === 'attach' ? [] : [`--${mode}`];
 }
+
+export type ChannelRoute = 'socket' | 'relay';
 
 /** Opens channels to one node's agent; errors carry a message an admin can act on. */
 export interface AgentLauncher {

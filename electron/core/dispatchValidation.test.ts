@@ -22,7 +22,7 @@ describe('main-process dispatch validates once, at the edge', () => {
     const svc = service(API_FEATURES);
     await expect(svc.dispatch('history.series', { buckets: 10, metrics: ['load', 'toString'] })).rejects.toMatchObject({
       code: 'EINVAL',
-      message: 'metrics[1]: expected a metric name (load, mem, rmem, tmem), got "toString"',
+      message: 'metrics[1]: expected a metric name (load, mem, rmem, tmem, diskRead, diskWrite, netRx, netTx), got "toString"',
     });
     await expect(svc.dispatch('job.signal', { nodeId: 1, signal: 'KILL' })).rejects.toMatchObject({ code: 'EINVAL', message: expect.stringMatching(/say which process/) });
     await expect(svc.dispatch('cluster.get', { all: true })).rejects.toMatchObject({ code: 'EINVAL', message: 'the request: expected null (this request takes no parameters), got {"all":true}' });

@@ -187,7 +187,9 @@ export class NodeSession {
         this.held = line || 'agent stopped by the admin: it stays stopped until "Start agent"';
         return finish(this.held);
       }
-      finish(`agent connection ended (${signal ? `signal ${signal}` : `exit code ${code}`})${tail ? `: ${tail}` : ''}`);
+      // No status at all: the agent's socket (or the SSH link) closed, with no process to report one.
+      const how = signal ? `signal ${signal}` : code !== null ? `exit code ${code}` : 'closed without an exit status';
+      finish(`agent connection ended (${how})${tail ? `: ${tail}` : ''}`);
     });
     ep.on('sample', (sample) => {
       if (this.stopped) return;
@@ -210,8 +212,8 @@ export class NodeSession {
         const t2 = performance.now();
         const sample = await ep.request('sample', null);
         await ep.request('subscribe', { on: true });
-        const o = channel.opened ?? { ssh: 0, probe: 0, upload: 0 };
-        log.info(startLine(this.id, this.current.host, { ...o, agent: t1 - t0, setup: t2 - t1, sample: performance.now() - t2 }));
+        const { attach = 0, route, ...o } = channel.opened ?? { ssh: 0, probe: 0, upload: 0 };
+        log.info(startLine(this.id, this.current.host, { ...o, agent: attach + t1 - t0, setup: t2 - t1, sample: performance.now() - t2 }, route));
         lastSample = Date.now();
         this.endpoint = ep;
         wasUp = true;

@@ -13,6 +13,13 @@ describe('the start-up line of a node', () => {
     expect(parseStartLine(line)).toEqual({ id: 12, phases: { ssh: 812, probe: 96, upload: 0, agent: 1503, setup: 12, sample: 4 } });
   });
 
+  it('says whether the agent was reached through its socket or a relay, and reads that back', () => {
+    const line = startLine(5, 'mvnode5', phases, 'socket');
+    expect(line).toBe('node 5 (mvnode5): up after 2427 ms: ssh 812, probe 96, upload 0, agent 1503, setup 12, sample 4, via socket');
+    expect(parseStartLine(line)?.route).toBe('socket');
+    expect(parseStartLine(startLine(5, 'mvnode5', phases, 'relay'))?.route).toBe('relay');
+  });
+
   it('reads nothing from other lines or a line missing a phase', () => {
     expect(parseStartLine('node 3 (h): agent connection ended (exit code 1)')).toBeUndefined();
     expect(parseStartLine('node 3 (h): up after 10 ms: ssh 5, probe 5')).toBeUndefined();

@@ -59,6 +59,25 @@ describe('tickedViews', () => {
     expect(sent[1]).toEqual([up(7, 9)]);
   });
 
+  it('by default, a second of 128 nodes each reporting at its own moment is one event, no row later than a second', () => {
+    vi.useFakeTimers();
+    const sent: { at: number; ids: number[] }[] = [];
+    const t = tickedViews((views) => sent.push({ at: Date.now(), ids: views.map((v) => v.id) }));
+    const start = Date.now();
+    // Node i reports at 4 + 7.8 * (i - 1) ms into each second (1000 / 128 apart).
+    for (let second = 0; second < 3; second++) {
+      for (let id = 1; id <= 128; id++) {
+        vi.advanceTimersByTime(start + second * 1000 + Math.round(((id - 0.5) * 1000) / 128) - Date.now());
+        t.add(up(id, id + second));
+      }
+      vi.advanceTimersByTime(start + (second + 1) * 1000 - Date.now());
+    }
+    vi.advanceTimersByTime(1000);
+    expect(sent.map((s) => s.ids.length)).toEqual([128, 128, 128]);
+    // Node 1 reported first in each second: it waited the longest, one tick.
+    expect(sent.map((s) => s.at - start)).toEqual([1004, 2004, 3004]);
+  });
+
   it('a tick in which only unchanged views came emits nothing', () => {
     vi.useFakeTimers();
     const sent: NodeView[][] = [];

@@ -5,11 +5,11 @@
  * path and what it must be, and the choice falls back to the default node. A new choice
  * keeps a refused file aside as FILE.bad before replacing it: nothing is lost.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { findJsonSyntaxError } from '../core/jsonSyntax.js';
+import { readJsonFile } from '../core/jsonFile.js';
 import { log as guiLog, type MainLog } from '../core/log.js';
 import { nearestName } from '../core/nearestName.js';
 import { describeIssues } from '../core/schemaIssues.js';
@@ -36,20 +36,10 @@ const KEYS = Object.keys(storedSchema.shape);
 type Read = { ok: true; data: Stored } | { ok: false; problem: string };
 
 function read(file: string): Read {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, data: {} };
-    return { ok: false, problem: `cannot read ${file}: ${(e as Error).message}` };
-  }
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    const p = findJsonSyntaxError(text);
-    return { ok: false, problem: `${file} is not valid JSON: ${p ? `line ${p.line}, column ${p.column}: ${p.message}` : (e as Error).message}` };
-  }
+  const j = readJsonFile(file);
+  if (!j.ok) return j;
+  const v = j.value;
+  if (v === undefined) return { ok: true, data: {} };
   const r = storedSchema.safeParse(v);
   // The checked value itself, not zod's copy: a profile named "__proto__" must survive.
   if (r.success) return { ok: true, data: v as Stored };

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import type { SshSettings } from '../core/profile.js';
 import type { AgentChannel } from '../core/agentChannel.js';
+import { daemonProbeLines, keyValues, parseDaemonProbe, type RunningDaemon } from './daemonProbe.js';
 
 export type { AgentChannel };
 
@@ -30,6 +31,8 @@ export interface DeployedAgent {
   /** Wall time of the probe (Node.js, installed agent) and of the upload (0 when none), for the start-up log line. */
   probeMs: number;
   uploadMs: number;
+  /** The node's agent daemon when one runs (its socket, version, the login's uid). */
+  daemon?: RunningDaemon;
 }
 
 export type AgentDeployErrorKind = 'no-node' | 'old-node' | 'probe' | 'upload';
@@ -85,12 +88,13 @@ export function probeScript(nodeCandidates: string[], agentDir: string, version:
     `  err=$(mkdir -p "$dir" 2>&1) || echo "mkdir=$err"`,
     `  echo agent=missing`,
     `fi`,
+    ...daemonProbeLines(),
     '',
   ].join('\n');
 }
 
 /** Runs a command with `input` on its stdin; any login shell works since the script itself is read by sh. */
-function execCollect(client: Client, command: string, input: string, timeoutMs: number): Promise<{ code: number | null; out: string; err: string }> {
+export function execCollect(client: Client, command: string, input: string, timeoutMs: number): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
     client.exec(command, (e, ch) => {
       if (e) return reject(e);
@@ -161,8 +165,7 @@ export async function deployAgent(client: Client, target: { host: string; ssh: S
     throw new AgentDeployError('probe', `cannot check for Node.js on ${host}: ${(e as Error).message}`, { cause: e });
   }
   const probeMs = performance.now() - t0;
-  const lines = res.out.split('\n');
-  const val = (k: string) => lines.filter((l) => l.startsWith(`${k}=`)).map((l) => l.slice(k.length + 1));
+  const val = keyValues(res.out);
   const file = val('file')[0];
   const state = val('agent')[0];
   if (!file || !state) {
@@ -186,7 +189,8 @@ export async function deployAgent(client: Client, target: { host: string; ssh: S
     const n = found[0]!;
     throw new AgentDeployError('old-node', `Node.js ${n.version} on ${host} is too old: need >= ${MIN_NODE_MAJOR} (found ${n.path}; install a newer one or set nodePath in the profile)`);
   }
-  if (state === 'present') return { nodePath: node.path, nodeVersion: node.version, agentFile: file, uploaded: false, probeMs, uploadMs: 0 };
+  const daemon = parseDaemonProbe(val);
+  if (state === 'present') return { nodePath: node.path, nodeVersion: node.version, agentFile: file, uploaded: false, probeMs, uploadMs: 0, ...(daemon ? { daemon } : {}) };
 
   const mkdirErr = val('mkdir')[0];
   if (mkdirErr !== undefined) throw new AgentDeployError('upload', `cannot create ${file.replace(/\/[^/]*$/, '')} on ${host}: ${mkdirErr}`);
@@ -196,7 +200,7 @@ export async function deployAgent(client: Client, target: { host: string; ssh: S
   } catch (e) {
     throw new AgentDeployError('upload', `cannot upload the agent to ${host}:${file}: ${(e as Error).message}`, { cause: e });
   }
-  return { nodePath: node.path, nodeVersion: node.version, agentFile: file, uploaded: true, probeMs, uploadMs: performance.now() - t1 };
+  return { nodePath: node.path, nodeVersion: node.version, agentFile: file, uploaded: true, probeMs, uploadMs: performance.now() - t1, ...(daemon ? { daemon } : {}) };
 }
 
 /** Runs `<node> <agentFile> attach ARGS...` with ENV on the node; JSON lines flow over its stdio. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HandshakeGate } from './handshakeGate.js';
+import { HandshakeGate, SshdGates } from './handshakeGate.js';
 
 const tick = () => new Promise((r) => setImmediate(r));
 
@@ -59,5 +59,74 @@ describe('HandshakeGate', () => {
     await tick();
     expect(ran).toBe(false);
     expect(gate.running).toBe(0);
+  });
+});
+
+describe('SshdGates', () => {
+  /** Starts `n` handshakes to `sshd`; each runs until its deferred settles. */
+  function start(gates: SshdGates, sshds: string[]) {
+    const running = new Map<string, number>();
+    const most = new Map<string, number>();
+    let all = 0;
+    let mostAll = 0;
+    const jobs = sshds.map(() => deferred());
+    const done = sshds.map((sshd, i) =>
+      gates.run(sshd, async () => {
+        running.set(sshd, (running.get(sshd) ?? 0) + 1);
+        most.set(sshd, Math.max(most.get(sshd) ?? 0, running.get(sshd)!));
+        mostAll = Math.max(mostAll, ++all);
+        try {
+          await jobs[i]!.promise;
+        } finally {
+          running.set(sshd, running.get(sshd)! - 1);
+          all--;
+        }
+      }),
+    );
+    // Settled by each test; a handler now keeps an early rejection from counting as unhandled.
+    done.forEach((p) => p.catch(() => undefined));
+    return { jobs, done, most, mostAll: () => mostAll, now: () => all };
+  }
+
+  it('bounds each sshd by its own places, not the other hosts', async () => {
+    const gates = new SshdGates(2, new HandshakeGate(100));
+    const r = start(gates, ['a', 'a', 'a', 'b', 'b', 'c']);
+    await tick();
+    expect(r.now()).toBe(5);
+    expect(gates.sshds).toBe(3);
+    r.jobs.forEach((d) => d.resolve());
+    await Promise.all(r.done);
+    expect(Object.fromEntries(r.most)).toEqual({ a: 2, b: 2, c: 1 });
+    expect(gates.sshds).toBe(0);
+  });
+
+  it('keeps the bound of the whole process over many sshds, and a place freed goes to the next waiting', async () => {
+    const gates = new SshdGates(2, new HandshakeGate(3));
+    const r = start(gates, ['a', 'b', 'c', 'd', 'e', 'f']);
+    await tick();
+    expect(r.now()).toBe(3);
+    r.jobs[0]!.reject(new Error('refused'));
+    await tick();
+    expect(r.now()).toBe(3);
+    r.jobs.forEach((d) => d.resolve());
+    const results = await Promise.allSettled(r.done);
+    expect(results.filter((x) => x.status === 'fulfilled')).toHaveLength(5);
+    expect(r.mostAll()).toBe(3);
+    expect(gates.sshds).toBe(0);
+  });
+
+  it('a caller that gives up while waiting for its sshd leaves without running', async () => {
+    const gates = new SshdGates(1, new HandshakeGate(10));
+    const first = deferred();
+    const busy = gates.run('a', () => first.promise);
+    const ac = new AbortController();
+    let ran = false;
+    const waiting = gates.run('a', async () => void (ran = true), ac.signal);
+    ac.abort(new Error('cancelled'));
+    await expect(waiting).rejects.toThrow('cancelled');
+    first.resolve();
+    await busy;
+    expect(ran).toBe(false);
+    expect(gates.sshds).toBe(0);
   });
 });

@@ -18,7 +18,7 @@ import {
   readKnownHostsFiles,
 } from './knownHosts.js';
 import { parseProxyJump, resolveSshHost } from './sshConfig.js';
-import { HandshakeGate } from './handshakeGate.js';
+import { SshdGates } from './handshakeGate.js';
 import { SharedConnections, type Lease } from './sharedConnections.js';
 import { planAuth, type AuthPlan } from './sshAuth.js';
 import { SshError, translateSshError } from './sshErrors.js';
@@ -74,15 +74,16 @@ function hostKeyAlgos(types: string[]): ServerHostKeyAlgorithm[] | undefined {
 }
 
 const pendingQuestions = new Map<string, Promise<boolean>>();
-const handshakes = new HandshakeGate();
+const handshakes = new SshdGates();
 const jumpConnections = new SharedConnections<SshClient>({ end: (c) => c.end(), onClose: (c, f) => c.once('close', f) });
 
 /**
- * A handshake holds a place in the gate (sshd's MaxStartups drops the ones beyond), and so
- * does the channel to the hop through a jump host: sshd counts it from the TCP connect.
+ * A handshake holds a place in its sshd's gate (sshd's MaxStartups drops the ones beyond), and
+ * so does the channel to the hop through a jump host: sshd counts it from the TCP connect.
+ * `sshd` names the gate: a direct host's own, or that of everything behind the same jump hosts.
  */
-function connectHop(hop: Hop, opts: ConnectOptions, channel?: () => Promise<Duplex>): Promise<SshClient> {
-  return handshakes.run(async () => {
+function connectHop(sshd: string, hop: Hop, opts: ConnectOptions, channel?: () => Promise<Duplex>): Promise<SshClient> {
+  return handshakes.run(sshd, async () => {
     const files = readKnownHostsFiles([hop.knownHostsFile, ...hop.globalFiles]);
     const open = channel ?? (() => tcpTo(hop.hostName, hop.port));
     const cert = await hostCertVerdict(files, hop.hostName, hop.port, open, opts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
@@ -278,18 +279,25 @@ export async function connectSsh(target: SshTarget, opts: ConnectOptions): Promi
   const releaseAll = () => leases.splice(0).reverse().forEach((l) => l.release());
   try {
     let key = '';
+    // Whose handshake places a hop takes: a host reached directly, its own; one behind jump
+    // hosts, those of everything behind the same jump hosts (their names are the jump host's to
+    // resolve, and two of them may be one sshd).
+    let path = '';
+    const gateOf = (hop: Hop) => path || `${hop.hostName}:${hop.port}`;
     for (const [i, hop] of hops.entries()) {
       key += `${hop.user}@${hop.hostName}:${hop.port}\0${hop.knownHostsFile}\0${hop.auth.tried.join(',')}\n`;
+      const sshd = gateOf(hop);
+      path += `${hop.hostName}:${hop.port}>`;
       const via = leases.at(-1);
       const open = () => {
         // Opened without the caller's signal: other nodes may wait on it too; each caller's signal ends its own wait.
         const shared = { ...opts, signal: undefined };
-        return connectHop(hop, shared, via && (() => forwardTo(via.connection, hop, where(hops[i - 1]!))));
+        return connectHop(sshd, hop, shared, via && (() => forwardTo(via.connection, hop, where(hops[i - 1]!))));
       };
       leases.push(await jumpConnections.acquire(key, open, opts.signal));
     }
     const via = leases.at(-1);
-    const client = await connectHop(final, opts, via && (() => forwardTo(via.connection, final, where(hops.at(-1)!))));
+    const client = await connectHop(gateOf(final), final, opts, via && (() => forwardTo(via.connection, final, where(hops.at(-1)!))));
     // Tearing down the node's connection lets go of the hops; the last node behind a hop closes it.
     client.once('close', releaseAll);
     return client;

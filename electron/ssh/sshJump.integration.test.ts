@@ -77,4 +77,22 @@ describe(`${NODES} nodes behind one ProxyJump host, the node's sshd at MaxStartu
     await logSettled(() => /Disconnected from user root/.test(jump.log()));
     expect(jump.log()).toMatch(/Disconnected from user root/);
   }, 60000);
+
+  it('a host reached directly keeps its own bound: as many nodes all to its sshd, none dropped', async () => {
+    const knownHostsFile = join(node.dir, 'known_hosts');
+    writeFileSync(knownHostsFile, `[127.0.0.1]:${node.port} ${node.hostKeys.ed25519.pubLine}\n`);
+    const ssh = { user: 'root', port: node.port, identityFile: node.clientKey.priv, knownHostsFile, sshConfigFile: join(node.dir, 'no_such_config'), useAgent: false };
+    const before = authenticated(node);
+    const opts = { globalKnownHostsFiles: [], hostKeyDecision: async () => false, readyTimeoutMs: 20000 };
+    const results = await Promise.allSettled(Array.from({ length: NODES }, (_, i) => connectSsh({ id: i + 1, host: '127.0.0.1', ssh }, opts)));
+    const clients = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    try {
+      expect(results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : []))).toEqual([]);
+      await logSettled(() => authenticated(node) >= before + NODES);
+      expect(authenticated(node)).toBe(before + NODES);
+      expect(node.log()).not.toMatch(/past MaxStartups/);
+    } finally {
+      await Promise.all(clients.map((c) => new Promise<void>((r) => (c.once('close', () => r()), c.end()))));
+    }
+  }, 60000);
 });

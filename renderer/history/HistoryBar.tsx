@@ -39,6 +39,7 @@ export function HistoryBar({ bridge }: { bridge: MosixviewBridge }) {
       </span>
       <button type="button" onClick={() => openWindow(routes.loadHistory(), 'history-load')}>Load history</button>
       <button type="button" onClick={() => openWindow(routes.memHistory(), 'history-mem')}>Memory history</button>
+      <button type="button" onClick={() => openWindow(routes.ioHistory(), 'history-io')}>I/O history</button>
       <button type="button" onClick={() => openWindow(routes.procHistory(), 'history-procs')}>Process history</button>
       {/* After the window buttons: what the controls show (a question, a note field, the answer) varies in width */}
       {current && <CollectorControls bridge={bridge} current={current} onChoice={setChoice} onError={setError} />}

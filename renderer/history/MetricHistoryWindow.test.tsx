@@ -4,16 +4,17 @@ import { act, cleanup, fireEvent, render, screen, within } from '@testing-librar
 import type { CollectorChoice } from '../../shared/protocol/apiHistory.js';
 import { fakeBridge } from '../components/fakeBridge.test-util.js';
 import { fakeHistoryAgent } from './fakeHistoryAgent.test-util.js';
-import { LOAD_WINDOW, MEM_WINDOW, MetricHistoryWindow } from './MetricHistoryWindow.js';
+import { IO_WINDOW, LOAD_WINDOW, MEM_WINDOW, MetricHistoryWindow } from './MetricHistoryWindow.js';
 import { nodeColour } from './chart/chartColours.js';
 import { RouteView } from '../Router.js';
+import { REFRESH_MS } from './useSeries.js';
 import { parseRoute } from '../../shared/windows.js';
 
 const M = 60_000;
 const T0 = new Date(2026, 10, 29, 3, 28, 21).getTime();
 const LAST = T0 + 40 * M;
 
-/** The canvas as tests see it: the strokes of the last drawing, with their style. */
+/** The canvas as tests see it: the line strokes of the last drawing, with their style (a band's faint bars, a path of vertical strokes only, are not lines). */
 let strokes: { colour: string; width: number; alpha: number }[] = [];
 /** Per drawing of a chart: whether the per-node table was in the page then. */
 let draws: { table: boolean }[] = [];
@@ -21,10 +22,12 @@ beforeEach(() => {
   vi.useFakeTimers();
   strokes = [];
   draws = [];
+  let vertical = true;
+  let lastX = 0;
   const ctx = {
     fillStyle: '', strokeStyle: '', lineWidth: 1, globalAlpha: 1, lineJoin: 'miter',
-    setTransform() {}, setLineDash() {}, clearRect() { strokes = []; draws.push({ table: document.querySelector('table.history-nodes') !== null }); }, fillRect() {}, save() {}, restore() {}, rect() {}, clip() {}, beginPath() {}, moveTo() {}, lineTo() {}, closePath() {}, fill() {},
-    stroke() { strokes.push({ colour: String(this.strokeStyle), width: this.lineWidth, alpha: this.globalAlpha }); },
+    setTransform() {}, setLineDash() {}, clearRect() { strokes = []; draws.push({ table: document.querySelector('table.history-nodes') !== null }); }, fillRect() {}, save() {}, restore() {}, rect() {}, clip() {}, beginPath() { vertical = true; }, moveTo(x: number) { lastX = x; }, lineTo(x: number) { if (x !== lastX) vertical = false; lastX = x; }, closePath() {}, fill() {},
+    stroke() { if (!(vertical && this.globalAlpha < 1)) strokes.push({ colour: String(this.strokeStyle), width: this.lineWidth, alpha: this.globalAlpha }); },
   };
   vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(ctx as never);
   vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(1000);
@@ -103,6 +106,24 @@ describe('a metric history window', () => {
     expect(screen.getAllByRole('row', { name: /^Node \d history$/ })).toHaveLength(3);
   });
 
+  it('draws the chart again only when a refresh brings something new: a history that does not grow is drawn once', async () => {
+    const agent = fakeHistoryAgent(T0);
+    for (let s = 0; s <= 40 * 60; s++) agent.h.seconds.push({ t: T0 + s * 1000, id: 1, load: 10 });
+    const choice: CollectorChoice = { nodeId: 1, status: { host: 'n1', running: false, started: T0, last: LAST, dir: '/h', backups: [] } };
+    const fb = fakeBridge({ 'history.collector': () => choice, 'history.series': agent.answer });
+    render(<MetricHistoryWindow bridge={fb.bridge} spec={LOAD_WINDOW} />);
+    await settle();
+    await settle();
+    await act(async () => { await vi.advanceTimersByTimeAsync(3 * REFRESH_MS); });
+    expect(fb.calls('history.series').filter((c) => c.since !== undefined)).toHaveLength(3);
+    expect(draws).toHaveLength(1);
+    agent.h.seconds.push({ t: LAST + 1000, id: 1, load: 90 });
+    await act(async () => { await vi.advanceTimersByTimeAsync(REFRESH_MS); });
+    await settle();
+    expect(draws).toHaveLength(2);
+    expect(screen.getByRole('img', { name: 'Load: 1 node(s), 0 checkpoint(s)' }).dataset.draws).toBe('2');
+  });
+
   it('moves a cursor with the keys, reads every node\'s value under it, and zooms around it', async () => {
     open();
     await settle();
@@ -151,6 +172,23 @@ describe('a metric history window', () => {
     }
     const labels = [...document.querySelectorAll('[aria-label="mem: available memory"] .value-tick')].map((e) => e.textContent);
     expect(labels).toEqual(['0 GB', '1 GB', '2 GB', '3 GB']);
+  });
+
+  it('draws the I/O history\'s four charts in rates on round ticks, and says what its table is of', async () => {
+    const fb = open(IO_WINDOW);
+    await settle();
+    await settle();
+    expect(fb.calls('history.series')[0]!.metrics).toEqual(['diskRead', 'diskWrite', 'netRx', 'netTx']);
+    for (const name of ['Disk read', 'Disk write', 'Network receive', 'Network send']) {
+      expect(screen.getByRole('img', { name: `${name}: 3 node(s), 1 checkpoint(s)` }).dataset.drawnNodes).toBe('3');
+    }
+    // The stand-in answers 1,000,000 B/s x node ID: node 3's 2.86 MB/s is the peak.
+    const labels = [...document.querySelectorAll('[aria-label="Network receive"] .value-tick')].map((e) => e.textContent);
+    expect(labels).toEqual(['0 MB/s', '1 MB/s', '2 MB/s', '3 MB/s']);
+    const table = screen.getByRole('table', { name: 'I/O history per node' });
+    expect(within(table).getByText('Average, peak and value at the cursor of Network receive')).toBeTruthy();
+    expect(screen.getByRole('cell', { name: 'Average of node 1 value' }).textContent).toBe('977 kB/s');
+    expect(screen.getByRole('cell', { name: 'Peak of node 3' }).textContent).toBe('2.9 MB/s');
   });
 
   it('reads the memory afresh when the route goes from the load to the memory window', async () => {
@@ -268,5 +306,54 @@ describe('File, Export', () => {
     const csv = screen.getByRole('menuitem', { name: 'Export CSV…' }) as HTMLButtonElement;
     expect(csv.disabled).toBe(true);
     expect(csv.title).toBe('tick at least one node in the table');
+  });
+});
+
+describe('a moment picked in a history chart', () => {
+  it('opens the process history at a moment picked: on a node\'s band that node, off any band every node; Enter and the button from the keyboard', async () => {
+    const opened = vi.spyOn(window, 'open').mockReturnValue(null);
+    open();
+    await settle();
+    await settle();
+    const plot = screen.getByRole('slider', { name: 'Cursor in Load' });
+    const [min, max] = [Number(plot.getAttribute('aria-valuemin')), Number(plot.getAttribute('aria-valuemax'))];
+    const route = () => decodeURI(String(opened.mock.calls.at(-1)?.[0])).replace(/^.*#\//, '');
+    const click = (x: number, y: number) => {
+      fireEvent.mouseDown(plot, { button: 0, clientX: x, clientY: y });
+      fireEvent.mouseUp(plot, { button: 0, clientX: x, clientY: y });
+    };
+    // Half way along, 30 % up a chart whose axis tops at 100 %: node 3's band (30 %).
+    const at = Math.round(min + (max - min) / 2);
+    click(460, 210);
+    expect(opened).toHaveBeenCalledTimes(1);
+    expect(opened.mock.calls[0]![1]).toBe('history-procs');
+    const [, , , t, node] = route().split('/');
+    expect(Math.abs(Number(t) - at)).toBeLessThanOrEqual(1);
+    expect(node).toBe('3');
+    // At the bottom, far from every band: every node.
+    click(460, 299);
+    expect(route()).toMatch(/^history\/procs\/current\/\d+$/);
+    // A drag is a zoom, not a pick.
+    fireEvent.mouseDown(plot, { button: 0, clientX: 100, clientY: 100 });
+    fireEvent.mouseMove(plot, { clientX: 300, clientY: 100 });
+    fireEvent.mouseUp(plot, { button: 0, clientX: 300, clientY: 100 });
+    expect(opened).toHaveBeenCalledTimes(2);
+    await settle();
+    // Keyboard: the cursor on a moment, node 2 pinned in the table, then Enter; or the toolbar's button.
+    fireEvent.mouseLeave(plot);
+    const button = screen.getByRole('button', { name: 'Processes at this minute' }) as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: 'Highlight node 2' }));
+    const cursor = screen.getByRole('slider', { name: 'Cursor in Load' });
+    act(() => cursor.focus());
+    fireEvent.keyDown(cursor, { key: 'Home' });
+    fireEvent.keyDown(cursor, { key: 'Enter' });
+    const home = Number(cursor.getAttribute('aria-valuenow'));
+    expect(route()).toBe(`history/procs/current/${Math.round(home)}/2`);
+    expect(button.disabled).toBe(false);
+    expect(button.title).toMatch(/^The process history at \d\d:\d\d:\d\d on node 2$/);
+    fireEvent.click(button);
+    expect(opened).toHaveBeenCalledTimes(4);
+    expect(route()).toBe(`history/procs/current/${Math.round(home)}/2`);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Mosixload and Mosixmem: the load (or mem, rmem, tmem) of every node as lines, opening on
+ * Mosixload, Mosixmem and the I/O history: the load (or mem, rmem, tmem; or disk and network rates) of every node as lines, opening on
  * the recorded range, with a cursor that reads every node's value, highlighting, checkpoints,
  * zoom (buttons, wheel, keys, drag), and the per-node table. The table joins after the
  * charts are on the screen: laying out its rows first delayed the first drawn chart.
@@ -17,8 +17,10 @@ import { useSeries } from './useSeries.js';
 import { clock } from './timeFormat.js';
 import type { WindowSpec } from './windowSpecs.js';
 import { useExport } from './useExport.js';
+import { routes } from '../../shared/windows.js';
+import { openWindow } from '../windows.js';
 
-export { LOAD_WINDOW, MEM_WINDOW, type WindowSpec } from './windowSpecs.js';
+export { IO_WINDOW, LOAD_WINDOW, MEM_WINDOW, type WindowSpec } from './windowSpecs.js';
 
 export function MetricHistoryWindow({ bridge, spec }: { bridge: MosixviewBridge; spec: WindowSpec }) {
   const { choice } = useCollector(bridge);
@@ -44,6 +46,9 @@ export function MetricHistoryWindow({ bridge, spec }: { bridge: MosixviewBridge;
   const outer = recorded && outerRange(recorded);
   const widest = !!range && !!outer && range[0] <= outer[0] && range[1] >= outer[1];
   const multi = spec.charts.length > 1;
+  // What explains a spike: the processes of that minute, on the node picked (or all); one process history window, sent there.
+  const openProcesses = (t: number, node: number | undefined) =>
+    openWindow(routes.procHistory({ t, ...(node !== undefined ? { node } : {}), ...(backup ? { backup } : {}) }), 'history-procs');
   return (
     <HistoryFrame
       title={spec.title}
@@ -58,14 +63,16 @@ export function MetricHistoryWindow({ bridge, spec }: { bridge: MosixviewBridge;
       error={error}
       exports={exp.frame}
     >
-      <ChartToolbar view={view} range={range} widest={widest} onView={setView} onZoom={(f) => zoom(f)} />
+      <ChartToolbar view={view} range={range} widest={widest} onView={setView} onZoom={(f) => zoom(f)}
+        onProcesses={cursor !== undefined ? () => openProcesses(cursor, highlight) : undefined}
+        processesAt={cursor !== undefined ? `${clock(cursor)}${highlight !== undefined ? ` on node ${highlight}` : ' on every node'}` : undefined} />
       {!series && !error && <p role="status">Reading the history…</p>}
       {series && range && (
         <>
           {spec.charts.map((c) => (
             <HistoryChart key={c.metric} series={series} range={range} metric={c.metric} title={c.title} unit={c.unit} scale={c.scale}
-              levels={c.levels} axis={c.axis(visiblePeak(series, c.metric, range, c.scale))} format={c.format} height={multi ? 190 : 340}
-              cursor={cursor} onCursor={setCursor} highlight={highlight} onPointNode={setPointed} onZoomRange={zoomTo} onZoomBy={zoom} />
+              levels={c.levels} axis={c.axis(visiblePeak(series, c.metric, range, c.scale))} format={c.format} height={multi ? (spec.chartHeight ?? 190) : 340}
+              cursor={cursor} onCursor={setCursor} highlight={highlight} onPointNode={setPointed} onZoomRange={zoomTo} onZoomBy={zoom} onPick={openProcesses} />
           ))}
           <p className="checkpoint-list" aria-label="Checkpoints">
             {series.checkpoints.length ? `Checkpoints: ${series.checkpoints.map((c) => `${c.label || 'unnamed'} at ${clock(c.t)}`).join(', ')}` : 'No checkpoints in this range'}

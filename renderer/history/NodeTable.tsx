@@ -34,8 +34,11 @@ export function NodeTable({ series, spec, backup, range, cursor, highlight, pinn
   const atCursor = (id: number) =>
     cursor === undefined ? '' : describeValue(columnValue(series.nodes.find((n) => n.id === id)?.series[spec.main], series, columnOf(series, cursor)), spec.format);
   const level = (v: number | null | undefined) => (spec.main === 'load' && v != null ? `level-${levelOf(v)}` : undefined);
+  // With several charts, which one the figures are of.
+  const of = spec.charts.length > 1 ? spec.charts.find((c) => c.metric === spec.main)?.title : undefined;
   return (
     <table className="history-nodes" aria-label={`${spec.title} per node`} onMouseLeave={() => onHover(undefined)}>
+      {of && <caption className="history-nodes-of">Average, peak and value at the cursor of {of}</caption>}
       <thead>
         <tr><th title="Nodes File, Export writes">Export</th><th>Node</th><th>Colour</th><th>Host</th><th>Average</th><th>Peak</th><th>Peak at</th><th className="at-cursor">{cursor !== undefined ? `At ${clock(cursor)}` : 'At cursor'}</th><th /></tr>
       </thead>

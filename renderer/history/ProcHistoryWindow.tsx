@@ -1,96 +1,122 @@
-/** Mosixhistory: the process list of the collector's node as it was at any stored minute. */
+/**
+ * Mosixhistory: the process lists of every node as they were at any stored minute (one list a
+ * minute), of all nodes or one, opened at the newest minute or at the moment a history chart
+ * was clicked (the route's time and node: shared/windows.ts routes.procHistory).
+ */
 import { useEffect, useRef, useState } from 'react';
 import type { MosixviewBridge } from '../../shared/protocol/api.js';
 import type { ProcHistory } from '../../shared/protocol/agentHistory.js';
-import { REMOTE_ID_BASE } from '../../shared/jobs/job.js';
+import type { ProcHistoryMoment } from '../../shared/windows.js';
 import { HistoryFrame } from './HistoryFrame.js';
 import { usePoll } from '../components/usePoll.js';
 import { useCollector } from './useHistory.js';
-import { clock, dateTime } from './timeFormat.js';
+import { dateTime } from './timeFormat.js';
+import { MissingNodes, nodeChoices, ProcHistoryTable } from './ProcHistoryTable.js';
 
 const REFRESH_MS = 20_000;
 
-export function ProcHistoryWindow({ bridge }: { bridge: MosixviewBridge }) {
+/** The index of the last time at or before `t` (the list in effect then), or the first. */
+export function indexAt(times: readonly number[], t: number): number {
+  let i = 0;
+  while (i + 1 < times.length && times[i + 1]! <= t) i++;
+  return i;
+}
+
+interface Shown {
+  backup: string | undefined;
+  node: number | undefined;
+  h: ProcHistory;
+}
+
+export function ProcHistoryWindow({ bridge, at }: { bridge: MosixviewBridge; at?: ProcHistoryMoment }) {
   const { choice } = useCollector(bridge);
-  const [backup, setBackup] = useState<string>();
-  const [hist, setHist] = useState<ProcHistory>();
+  const [backup, setBackup] = useState<string | undefined>(at?.backup);
+  const [node, setNode] = useState<number | undefined>(at?.node);
   const [index, setIndex] = useState<number>();
+  const [shown, setShown] = useState<Shown>();
   const [error, setError] = useState<string>();
+  // The moment the window was opened at, until the stored times are known to find its minute.
+  const wanted = useRef(at?.t);
 
   // The list of times, read again every 20 s of the current history (a backup does not change).
-  const { data: latest, error: listError } = usePoll(
-    () => bridge.invoke('history.procs', backup ? { backup } : {}),
+  // Each answer says what it was asked for: a node chosen meanwhile must not take another's lists.
+  const { data: polled, error: listError } = usePoll(
+    async (): Promise<Shown> => ({ backup, node, h: await bridge.invoke('history.procs', { ...(backup ? { backup } : {}), ...(node !== undefined ? { node } : {}) }) }),
     backup ? undefined : REFRESH_MS,
-    [bridge, backup, choice?.nodeId],
+    [bridge, backup, choice?.nodeId, node],
   );
-  // The collector stores a list every minute: new minutes join the slider, which follows them
-  // while it is at the newest one (where it starts); a new history (rotation) starts the slider again.
-  const follow = useRef(true);
-  follow.current = !hist || index === undefined || index >= hist.times.length - 1;
+  const latest = polled?.h;
+  // Kept while a chosen node's answer is read, so the slider and the chooser stay put (and keep the focus).
+  const [times, setTimes] = useState<number[]>();
+  // New minutes join the slider, which follows them while at the newest one (where it starts
+  // unless opened at a moment); a new history (rotation) starts the slider again.
+  const follow = useRef(at === undefined);
+  const started = useRef<number | undefined>(undefined);
   useEffect(() => {
-    if (!latest) {
-      setHist(undefined);
-      setIndex(undefined);
-      return;
+    if (!latest) return;
+    setTimes(latest.times);
+    const n = latest.times.length;
+    if (wanted.current !== undefined && n > 0) {
+      setIndex(indexAt(latest.times, wanted.current));
+      wanted.current = undefined;
+    } else if (wanted.current === undefined) {
+      const fresh = started.current !== latest.started;
+      setIndex((i) => (follow.current || fresh || i === undefined || i >= n ? n - 1 : i));
     }
-    setHist((old) => (old && old.started === latest.started ? { ...old, times: latest.times } : latest));
-    setIndex((i) => (follow.current || i === undefined || i >= latest.times.length ? latest.times.length - 1 : i));
+    started.current = latest.started;
   }, [latest]);
 
-  const t = hist && index !== undefined ? hist.times[index] : undefined;
+  const t = times && index !== undefined ? times[index] : undefined;
+  const fits = (s: Shown | undefined) => !!s && s.backup === backup && s.node === node && s.h.at?.t === t;
   useEffect(() => {
-    if (t === undefined || hist?.at?.t === t) return;
-    bridge.invoke('history.procs', { ...(backup ? { backup } : {}), t }).then(
+    if (t === undefined || fits(shown)) return;
+    if (fits(polled)) return setShown(polled);
+    let alive = true;
+    bridge.invoke('history.procs', { ...(backup ? { backup } : {}), t, ...(node !== undefined ? { node } : {}) }).then(
       (h) => {
-        setHist(h);
+        if (!alive) return;
+        setShown({ backup, node, h });
         setError(undefined);
       },
-      (e: Error) => setError(e.message),
+      (e: Error) => alive && setError(e.message),
     );
-  }, [bridge, backup, t, hist?.at?.t]);
+    return () => {
+      alive = false;
+    };
+    // fits() reads backup, node and shown
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [bridge, backup, t, node, shown, polled]);
 
-  const procs = hist?.at && hist.at.t === t ? hist.at.procs : undefined;
+  const h = fits(shown) ? shown!.h : undefined;
+  const chooserNodes = h?.nodes ?? latest?.nodes ?? [];
   return (
-    <HistoryFrame title="Process history" choice={choice} backup={backup} onBackup={setBackup} started={hist?.started} error={listError ?? error}>
-      {hist && hist.times.length === 0 && <p role="status">No process list stored yet (one is taken every minute).</p>}
-      {hist && hist.times.length > 0 && (
+    <HistoryFrame title="Process history" choice={choice} backup={backup} onBackup={(b) => { setBackup(b); setTimes(undefined); setIndex(undefined); follow.current = true; }} started={latest?.started ?? shown?.h.started}
+      error={listError ?? error}>
+      {times && times.length === 0 && <p role="status">No process list stored yet (one is taken every minute).</p>}
+      {times && times.length > 0 && (
         <div className="time-slider">
-          <input
-            type="range"
-            aria-label="History time"
-            min={0}
-            max={hist.times.length - 1}
-            step={1}
-            value={index ?? 0}
-            aria-valuetext={t !== undefined ? dateTime(t) : undefined}
-            onChange={(e) => setIndex(Number(e.target.value))}
-          />
-          <output aria-label="Shown time">{t !== undefined ? dateTime(t) : ''}</output>
+          <input type="range" aria-label="History time" min={0} max={times.length - 1} step={1} value={index ?? 0}
+            aria-valuetext={t !== undefined ? dateTime(t) : undefined} onChange={(e) => {
+              // Moved to the newest minute, it follows new ones again; anywhere else it stays.
+              follow.current = Number(e.target.value) === times.length - 1;
+              setIndex(Number(e.target.value));
+            }} />
+          <output aria-label="Shown time" data-t={t}>{t !== undefined ? dateTime(t) : ''}</output>
+          <label className="node-chooser">
+            Node{' '}
+            <select aria-label="Node" value={node === undefined ? 'all' : String(node)} onChange={(e) => setNode(e.target.value === 'all' ? undefined : Number(e.target.value))}>
+              <option value="all">All nodes</option>
+              {nodeChoices(chooserNodes, node).map((c) => <option key={c.id} value={String(c.id)}>{c.label}</option>)}
+            </select>
+          </label>
         </div>
       )}
-      {procs && (
-        <table className="procs" aria-label={`Processes at ${clock(t!)}`}>
-          <thead>
-            <tr>
-              <th>PID</th><th title="0 = running here, N = running on node N (a job of this node that migrated)">Where</th>
-              <th>User</th><th>Command</th><th>State</th><th>CPU %</th><th>RSS kB</th>
-            </tr>
-          </thead>
-          <tbody>
-            {procs.map((p, i) => {
-              // A job that runon or parallel started on another node never had a PID here.
-              const noPid = p.where > 0 && p.pid >= REMOTE_ID_BASE;
-              const who = noPid ? 'Job started on another node (no PID here)' : `Process ${p.pid}`;
-              // A PID may show twice: a job away keeps its PID at home, which a new process can reuse.
-              return (
-                <tr key={`${p.pid}-${p.where}-${i}`} aria-label={p.where ? `${who}, running on node ${p.where}` : who} className={p.where ? 'proc-row proc-migrated' : undefined}>
-                  <td>{noPid ? '-' : p.pid}</td><td>{p.where}</td><td>{p.user}</td><td title={p.args}>{p.command}</td><td>{p.state}</td>
-                  <td>{p.cpu.toFixed(1)}</td><td>{p.rssKb}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+      {h?.at && t !== undefined && (
+        <>
+          <MissingNodes nodes={h.nodes.filter((n) => node === undefined || n.id === node)} />
+          {node !== undefined && h.at.nodes.length === 0 && <p role="status">Node {node} is not in the list of this minute (not in the cluster then).</p>}
+          {(node === undefined || h.at.nodes.some((n) => n.procs)) && <ProcHistoryTable t={t} lists={h.at.nodes} allNodes={node === undefined} />}
+        </>
       )}
     </HistoryFrame>
   );

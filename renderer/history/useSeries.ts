@@ -9,7 +9,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { MosixviewBridge } from '../../shared/protocol/api.js';
 import type { CollectorChoice } from '../../shared/protocol/apiHistory.js';
 import type { HistoryMetric, HistorySeries, HistorySeriesRequest } from '../../shared/protocol/agentHistory.js';
-import { mergeSeries } from '../../shared/history/seriesMerge.js';
+import { addsNothing, mergeSeries } from '../../shared/history/seriesMerge.js';
 import { usePoll } from '../components/usePoll.js';
 import { gridFor, sameGrid, shownRange, type Grid, type Range, type Recorded, type View } from './chart/viewRange.js';
 
@@ -108,9 +108,10 @@ export function useSeries(bridge: MosixviewBridge, metrics: HistoryMetric[], q: 
       const s = await ask({ from: have.from, to: have.to, buckets: have.buckets, since: have.next });
       if (mine !== seq.current || base.current !== from) return;
       const merged = mergeSeries(have, s);
+      setError(undefined);
+      if (merged && addsNothing(have, merged)) return;
       // Not a continuation (the history was rotated): read the new one whole, from its start.
       setHeld(merged ? { key: from.key, series: merged } : { key: from.key, recorded: { started: s.started, last: s.last } });
-      setError(undefined);
     } catch (e) {
       if (mine === seq.current) setError((e as Error).message);
     } finally {

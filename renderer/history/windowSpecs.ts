@@ -1,8 +1,9 @@
-/** What Mosixload and Mosixmem show: their charts, units, axes and the metric of the per-node table. */
+/** What Mosixload, Mosixmem and the I/O history show: their charts, units, axes and the metric of the per-node table. */
 import type { HistoryMetric } from '../../shared/protocol/agentHistory.js';
 import { formatKbShort } from './timeFormat.js';
 import type { ExportFamily } from '../../shared/history/exportFormat.js';
-import { loadAxis, memoryAxis, type ValueAxis } from './chart/valueAxis.js';
+import { loadAxis, memoryAxis, rateAxis, type ValueAxis } from './chart/valueAxis.js';
+import { formatRate } from '../ioFigures.js';
 
 export interface ChartSpec {
   metric: HistoryMetric;
@@ -25,6 +26,8 @@ export interface WindowSpec {
   charts: ChartSpec[];
   /** A raw value (kB for memory) as the table shows it. */
   format: (v: number) => string;
+  /** Height of each chart (px) when there are several; 190 unless said. */
+  chartHeight?: number;
 }
 
 const percent = (v: number) => `${Math.round(v)}%`;
@@ -48,4 +51,24 @@ export const MEM_WINDOW: WindowSpec = {
     { metric: 'tmem', title: 'tmem: total memory', unit: 'MB', scale: 1024, axis: memoryAxis, format: mb },
   ],
   format: (v) => formatKbShort(v),
+};
+
+const rate = (kbps: number) => formatRate(kbps * 1024);
+
+/**
+ * Disk and network per node, bytes per second (k = 1024). On the test cluster every node is a
+ * network namespace of one machine: its network is its own, its disks are the machine's.
+ */
+export const IO_WINDOW: WindowSpec = {
+  title: 'I/O history',
+  family: 'io',
+  main: 'netRx',
+  chartHeight: 150,
+  charts: [
+    { metric: 'diskRead', title: 'Disk read', unit: 'per second, whole disks', scale: 1024, axis: rateAxis, format: rate },
+    { metric: 'diskWrite', title: 'Disk write', unit: 'per second, whole disks', scale: 1024, axis: rateAxis, format: rate },
+    { metric: 'netRx', title: 'Network receive', unit: 'per second, every interface but lo', scale: 1024, axis: rateAxis, format: rate },
+    { metric: 'netTx', title: 'Network send', unit: 'per second, every interface but lo', scale: 1024, axis: rateAxis, format: rate },
+  ],
+  format: formatRate,
 };

@@ -8,3 +8,13 @@ export interface AlertEvent {
   node: NodeId;
   text: string;
 }
+
+/**
+ * Where a node's own event log stands: the agent's run (a new one after each restart, as its
+ * log lives in memory) and the sequence number of its newest event. Nodes tell it in the load
+ * exchange, so the collector's node asks only those whose mark moved (agent/alerts/peerEventPull.ts).
+ */
+export interface EventLogMark {
+  boot: number;
+  seq: number;
+}

@@ -3,7 +3,8 @@
  * (infod), the cluster view they answer with, and the decay parameters of mosctl setdecay.
  * The node flags are in protocol/balanceFlags.ts; docs/LOAD-MODEL.md gives the formulas.
  */
-import type { NodeId } from '../domain/node.js';
+import type { NodeId, NodeIo } from '../domain/node.js';
+import type { EventLogMark } from '../alerts/alertEvents.js';
 
 /** What one node says about itself, as the infod exchange carries it. */
 export interface InfoEntry {
@@ -19,12 +20,16 @@ export interface InfoEntry {
   memFreeKb?: number;
   /** Utilisation, % of the node's CPUs busy (0..100). */
   util: number;
+  /** Disk and network rates (NodeSample.io); for the collector's records. */
+  io?: NodeIo;
   /** When the node made this entry, ms by ITS OWN clock: only compared with its own entries. */
   t: number;
   /** Counter of the node's messages: breaks ties between entries with equal t. */
   seq: number;
   /** The node refuses guests (mosctl block): others must not pick it as a target. */
   block?: boolean;
+  /** Where the node's own alert events stand (absent from an older agent): the collector's node asks it for them when this moved. */
+  alertLog?: EventLogMark;
 }
 
 /**

@@ -28,6 +28,19 @@ export type DemandSource = 'schedstat' | 'state';
  */
 export type SpeedSource = 'calibrated' | 'admin' | 'provisional';
 
+/**
+ * Disk and network traffic of a node over the last interval, bytes per second: the whole disks
+ * of /proc/diskstats (a container shares its host's) and every interface of /proc/net/dev but
+ * `lo` (agent/sampler/ioText.ts). A pair is absent when its file could not be read, and both on
+ * an agent's first sample (no interval yet).
+ */
+export interface NodeIo {
+  diskReadBps?: number;
+  diskWriteBps?: number;
+  netRxBps?: number;
+  netTxBps?: number;
+}
+
 /** One sample of a node, taken by its agent from /proc once per refresh. */
 export interface NodeSample {
   /** Sample time, ms since the epoch, by the node's clock. */
@@ -54,6 +67,8 @@ export interface NodeSample {
   /** Whether the speed was calibrated or set by the admin; absent from older agents. */
   speedSource?: SpeedSource;
   procCount: number;
+  /** Disk and network rates; absent from older agents and on the first sample. */
+  io?: NodeIo;
 }
 
 export type NodeStatus = 'connecting' | 'up' | 'down';

@@ -119,11 +119,19 @@ export class MinMaxBuckets {
 
   /** A summarised stretch starting at `t` that lies within one bucket (a minute on `minuteEdges`). */
   addSpan(t: number, s: Span): void {
-    if (t < this.from || t > this.to || !(s.count > 0)) return;
-    this.widen(this.bucketOf(t), s.min, s.max, s.sum, s.count);
-    this.all.add(s.sum, s.count, s.max, s.maxT);
+    this.addSpanIn(this.bucketOf(t), t, s.min, s.max, s.sum, s.count, s.maxT);
+  }
+
+  /**
+   * addSpan with its bucket found by the caller and the span as numbers: a day's read adds
+   * 92,000 node-minutes of one column each, and finds the column once per minute.
+   */
+  addSpanIn(bucket: number, t: number, min: number, max: number, sum: number, count: number, maxT: number): void {
+    if (t < this.from || t > this.to || !(count > 0)) return;
+    this.widen(bucket, min, max, sum, count);
+    this.all.add(sum, count, max, maxT);
     // The span lies within one column, so on one side of a column edge.
-    if (t < this.settledBefore) this.before.add(s.sum, s.count, s.max, s.maxT);
+    if (t < this.settledBefore) this.before.add(sum, count, max, maxT);
   }
 
   private widen(i: number, lo: number, hi: number, sum: number, count: number): void {

@@ -11,7 +11,7 @@
 import type { HistoryMetric } from '../protocol/agentHistory.js';
 
 /** A family of metrics exported together, as one history window draws them. */
-export type ExportFamily = 'load' | 'mem';
+export type ExportFamily = 'load' | 'mem' | 'io';
 export type ExportFormat = 'csv' | 'json';
 
 export interface ExportMetric {
@@ -21,10 +21,7 @@ export interface ExportMetric {
   meaning: string;
 }
 
-/**
- * The families and their columns. A new family (the I/O history's disk and network rates)
- * is one entry here, its metrics in HistoryMetric and the agent's HISTORY_METRICS.
- */
+/** The families and their columns; a family's metrics are in HistoryMetric and the agent's HISTORY_METRICS. */
 export const EXPORT_FAMILIES: Record<ExportFamily, { title: string; metrics: readonly ExportMetric[] }> = {
   load: {
     title: 'Load history',
@@ -36,6 +33,15 @@ export const EXPORT_FAMILIES: Record<ExportFamily, { title: string; metrics: rea
       { metric: 'mem', unit: 'kB', meaning: 'available memory as openMosix believes (MemAvailable)' },
       { metric: 'rmem', unit: 'kB', meaning: 'free memory as Linux believes (MemFree)' },
       { metric: 'tmem', unit: 'kB', meaning: 'total memory' },
+    ],
+  },
+  io: {
+    title: 'I/O history',
+    metrics: [
+      { metric: 'diskRead', unit: 'B/s', meaning: 'bytes read per second from the whole disks of /proc/diskstats (kept to 1024 B/s)' },
+      { metric: 'diskWrite', unit: 'B/s', meaning: 'bytes written per second to the whole disks of /proc/diskstats (kept to 1024 B/s)' },
+      { metric: 'netRx', unit: 'B/s', meaning: 'bytes received per second on every interface but lo (/proc/net/dev; kept to 1024 B/s)' },
+      { metric: 'netTx', unit: 'B/s', meaning: 'bytes sent per second on every interface but lo (/proc/net/dev; kept to 1024 B/s)' },
     ],
   },
 };

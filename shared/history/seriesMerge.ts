@@ -83,3 +83,13 @@ export function mergeSeries(prev: HistorySeries, answer: HistorySeries): History
     alerts: [...(prev.alerts ?? []).filter((a) => a.t < cut), ...(answer.alerts ?? [])],
   };
 }
+
+/**
+ * Whether `merged` (prev with a refresh's answer added) holds nothing prev lacks: no record
+ * after prev's last and no new checkpoint or alert (the history only grows). A window keeps
+ * prev then, and its charts are not drawn again for nothing every 2 s (a stopped collector).
+ */
+export function addsNothing(prev: HistorySeries, merged: HistorySeries): boolean {
+  return merged.last === prev.last && merged.next === prev.next && merged.checkpoints.length === prev.checkpoints.length &&
+    (merged.alerts ?? []).length === (prev.alerts ?? []).length;
+}

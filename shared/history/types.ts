@@ -18,7 +18,19 @@ export interface HistoryNodeSample {
   rmemKb: number;
   /** mem: available memory as openMosix believes, kB. */
   memKb: number;
+  /**
+   * Disk read and write, network receive and send, bytes per second (NodeSample.io); precision
+   * 1024 B/s. 0 where the node's agent did not measure them (an older agent, its first second,
+   * an unreadable file) and in seconds recorded before the collector recorded them.
+   */
+  diskReadBps: number;
+  diskWriteBps: number;
+  netRxBps: number;
+  netTxBps: number;
 }
+
+/** The rates of a node that has none (down, or not measured). */
+export const NO_IO = Object.freeze({ diskReadBps: 0, diskWriteBps: 0, netRxBps: 0, netTxBps: 0 });
 
 export interface SampleRecord {
   /** Collector clock, ms since the epoch. */
@@ -40,12 +52,20 @@ export interface AlertMark {
   text: string;
 }
 
-/** The process list of the collector's node at one minute, trimmed to what the window shows. */
+/** One process as the process history keeps it: trimmed to what its window shows. */
 export type HistoryProc = Pick<ProcInfo, 'pid' | 'user' | 'command' | 'args' | 'state' | 'cpu' | 'rssKb' | 'where'>;
 
+/**
+ * One node's process list at one minute: `procs` when its agent answered, else `missing`
+ * saying why (down, no answer in time, an agent too old to be asked): never an empty list
+ * standing in for one that was not read.
+ */
+export type NodeProcs = { id: NodeId; host: string } & ({ procs: HistoryProc[]; missing?: undefined } | { missing: string; procs?: undefined });
+
+/** The process lists of every node at one minute (the collector's own only, in histories older than format 2 of the record). */
 export interface ProcSnapshot {
   t: number;
-  procs: HistoryProc[];
+  nodes: NodeProcs[];
 }
 
 export interface NodeNames {

@@ -27,6 +27,9 @@ export const JOB_STATES = ['running', 'stopped', 'frozen', 'away', 'pending', 'e
 // A state added to JobState but not to JOB_STATES does not compile.
 export const JOB_STATES_COMPLETE: [Exclude<JobState, (typeof JOB_STATES)[number]>] extends [never] ? true : never = true;
 
+/** Who started a move: the admin (migrator, migrate, mosctl expel/bring, the migration monitor) or the balancer. */
+export type MoveCause = 'admin' | 'balancer';
+
 export interface MigrationRecord {
   from: NodeId;
   to: NodeId;
@@ -41,6 +44,8 @@ export interface MigrationRecord {
    * images, the target's check and restore, and the commit (the target's log sync and resume).
    */
   phases?: { dumpMs: number; sendMs: number; restoreMs: number; commitMs?: number };
+  /** Who started it; absent in records of older agents and of a hand-over settled after a restart. */
+  by?: MoveCause;
 }
 
 /**

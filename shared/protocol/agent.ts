@@ -84,6 +84,12 @@ export const KEY_CHANGE_REFUSED = 'EKEYCHANGE';
  */
 export const ATTACH_EXIT_STOPPED = 4;
 
+/**
+ * The file in the agent's state directory that records the admin's stop; the GUI's start
+ * script (electron/ssh/daemonStart.ts) looks for it too, and then leaves the node to attach.
+ */
+export const ADMIN_STOP_FILE = 'stopped-by-admin';
+
 export interface ClusterConfigure {
   /** The cluster key, 64 hex digits. A node that has another key refuses it unless rotateFrom names that key. */
   keyHex?: string;

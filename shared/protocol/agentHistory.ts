@@ -1,11 +1,11 @@
 /** Agent requests and events for the collector and its history (issue: collector). docs/HISTORY.md */
 import type { NodeId, NodeSample, NodeView } from '../domain/node.js';
-import type { AlertMark, Checkpoint, MinMaxSeries, ProcSnapshot, SeriesStats } from '../history/types.js';
+import type { AlertMark, Checkpoint, MinMaxSeries, NodeProcs, ProcSnapshot, SeriesStats } from '../history/types.js';
 import type { ExportFamily, ExportHead, ExportRow } from '../history/exportFormat.js';
 
 /** One node as a cluster-view source knows it; `at` is when that knowledge was true. */
 /** The figures the collector records of a node; `t` is by the clock of the agent that answers. */
-export type ViewFigures = Pick<NodeSample, 't' | 'load' | 'cpus' | 'speed' | 'util' | 'mem'>;
+export type ViewFigures = Pick<NodeSample, 't' | 'load' | 'cpus' | 'speed' | 'util' | 'mem' | 'io'>;
 
 export interface ClusterViewNode<S = ViewFigures> {
   id: NodeId;
@@ -44,7 +44,8 @@ export interface CollectorAnswer {
 export const CHECKPOINT_LABEL_MAX = 200;
 
 /** load: load bar % (100 = every CPU has a runnable task); mem, rmem, tmem: kB as in openMosix. */
-export type HistoryMetric = 'load' | 'mem' | 'rmem' | 'tmem';
+/** load %, memory in kB, and the I/O history's disk read/write and network receive/send in bytes per second. */
+export type HistoryMetric = 'load' | 'mem' | 'rmem' | 'tmem' | 'diskRead' | 'diskWrite' | 'netRx' | 'netTx';
 
 export interface HistorySeriesRequest {
   /** A backup's name; the current history when absent. */
@@ -107,10 +108,22 @@ export interface HistorySeries {
 
 export interface ProcHistory {
   started: number;
-  /** Times at which a process list was stored. */
+  /** Times at which the process lists were stored (once a minute). */
   times: number[];
-  /** The list in effect at the asked time (the last one at or before it). */
+  /** The lists in effect at the asked time (the last record at or before it), of the asked node or of every node. */
   at: ProcSnapshot | null;
+  /**
+   * Every node of that record, whether or not the asked node filtered it out of `at`: what a
+   * node chooser offers, with how many processes each had (null: missing, with why).
+   */
+  nodes: { id: NodeId; host: string; procs: number | null; missing?: string }[];
+}
+
+/** What the process history asks: the current history or a backup, the time (default: the last list) and the node (default: all). */
+export interface ProcHistoryRequest {
+  backup?: string;
+  t?: number;
+  node?: NodeId;
 }
 
 /**
@@ -144,6 +157,11 @@ export interface ClusterMoment {
 export type HistoryAgentRequests = {
   /** This node's best view of the cluster: what the collector records each second. */
   'history.clusterView': { req: null; res: { nodes: ClusterViewNode[] } };
+  /**
+   * The process list of every node in the cluster view, each asked over the peer channel with
+   * a deadline (a node down, late or too old is `missing`, with why): what the collector records once a minute.
+   */
+  'history.clusterProcs': { req: null; res: { nodes: NodeProcs[] } };
   /** The GUI's view of every node, pushed each second to the collector's node; `self` is that node's ID. */
   'history.observe': { req: { self: NodeId; nodes: NodeView[] }; res: null };
   'history.status': { req: null; res: CollectorStatus };
@@ -156,7 +174,7 @@ export type HistoryAgentRequests = {
   /** Saves the history as a dated backup and starts a new one (`mosixcollector -r`). */
   'history.rotate': { req: null; res: CollectorAnswer };
   'history.series': { req: HistorySeriesRequest; res: HistorySeries };
-  'history.procs': { req: { backup?: string; t?: number }; res: ProcHistory };
+  'history.procs': { req: ProcHistoryRequest; res: ProcHistory };
   /** The cluster as recorded at time t (the last second at or before it), for replay. */
   'history.at': { req: { backup?: string; t: number }; res: ClusterMoment | null };
   'history.export': { req: HistoryExportRequest; res: HistoryExportPage };

@@ -6,7 +6,7 @@ import { EXPORT_FAMILY_NAMES } from '../history/exportFormat.js';
 import { array, bool, custom, int, invalid, isRecord, none, num, obj, oneOf, optional, refine, show, str, type Validators } from './validate.js';
 
 /** The metric names, kept complete against HistoryMetric: compared as values, so "toString" is none of them. */
-export const HISTORY_METRIC_NAMES: readonly HistoryMetric[] = Object.keys({ load: 1, mem: 1, rmem: 1, tmem: 1 } satisfies Record<HistoryMetric, 1>) as HistoryMetric[];
+export const HISTORY_METRIC_NAMES: readonly HistoryMetric[] = Object.keys({ load: 1, mem: 1, rmem: 1, tmem: 1, diskRead: 1, diskWrite: 1, netRx: 1, netTx: 1 } satisfies Record<HistoryMetric, 1>) as HistoryMetric[];
 
 /** The range of a JavaScript Date: beyond it, adding a day or a second to a time changes nothing. */
 const MAX_TIME = 8.64e15;
@@ -28,15 +28,16 @@ export const historySeries = refine(
   }),
   (r) => (r.recorded && r.since !== undefined ? { at: 'since', says: 'since needs the columns of the last answer: pass its from, to and buckets, not recorded' } : undefined),
 );
-export const historyProcs = obj({ backup: optional(backup), t: optional(time) });
+// Node 0: a node outside any cluster records itself under 0 (docs/HISTORY.md).
+const historyNode = int(0, 65535, 'a node number (0 to 65535)');
+export const historyProcs = obj({ backup: optional(backup), t: optional(time), node: optional(historyNode) });
 export const historyAt = obj({ backup: optional(backup), t: time });
 const exportShape = {
   backup: optional(backup),
   family: oneOf(EXPORT_FAMILY_NAMES, `a history to export (${EXPORT_FAMILY_NAMES.join(', ')})`),
   from: time,
   to: time,
-  // Node 0: a node outside any cluster records itself under 0 (docs/HISTORY.md).
-  nodes: optional(array(int(0, 65535, 'a node number (0 to 65535)'), { min: 1, max: 65535, want: 'a list of node numbers, or leave it out for every node' })),
+  nodes: optional(array(historyNode, { min: 1, max: 65535, want: 'a list of node numbers, or leave it out for every node' })),
 };
 const fromBeforeTo = (r: { from: number; to: number }) =>
   r.to < r.from ? { at: 'to', says: `the range ends (${r.to}) before it starts (${r.from}): give from before to` } : undefined;
@@ -58,6 +59,7 @@ const observedRow = custom<NodeView>('a node row { id, host, status, sample? }',
 
 export const historyAgentValidators = {
   'history.clusterView': none,
+  'history.clusterProcs': none,
   'history.observe': obj({ self: nodeId, nodes: array(observedRow, { max: 65535 }) }),
   'history.status': none,
   'history.start': none,

@@ -1,6 +1,6 @@
 /** Renderer -> main API for the collector and its history (issue: collector). docs/HISTORY.md */
 import type { NodeId } from '../domain/node.js';
-import type { ClusterMoment, CollectorStatus, HistoryExportPage, HistoryExportRequest, HistorySeries, HistorySeriesRequest, ProcHistory } from './agentHistory.js';
+import type { ClusterMoment, CollectorStatus, HistoryExportPage, HistoryExportRequest, HistorySeries, HistorySeriesRequest, ProcHistory, ProcHistoryRequest } from './agentHistory.js';
 import type { ExportFormat } from '../history/exportFormat.js';
 
 export interface CollectorChoice {
@@ -26,7 +26,7 @@ export type HistoryApiRequests = {
   /** Saves the current history as a dated backup (the File menu offers it) and starts a new one. */
   'history.rotate': { req: null; res: CollectorAction };
   'history.series': { req: HistorySeriesRequest; res: HistorySeries };
-  'history.procs': { req: { backup?: string; t?: number }; res: ProcHistory };
+  'history.procs': { req: ProcHistoryRequest; res: ProcHistory };
   'history.at': { req: { backup?: string; t: number }; res: ClusterMoment | null };
   /** One page of an export from the collector's node (a browser window builds its download from them). */
   'history.export': { req: HistoryExportRequest; res: HistoryExportPage };

@@ -27,6 +27,7 @@ const migrationFields = {
   bytes: count,
   path: optional(oneOf(['one dump', 'pre-copy'] as const, 'the way the memory went: "one dump" or "pre-copy"')),
   phases: optional(freezePhases),
+  by: optional(oneOf(['admin', 'balancer'] as const, 'who started the move: "admin" or "balancer"')),
 };
 /** A migration as the commit carries it (the target stamps its own time). */
 export const unstampedMigration: Validator<Omit<MigrationRecord, 'at'>> = obj(migrationFields);

@@ -5,12 +5,14 @@
 import type { NodeId } from '../domain/node.js';
 import type { PeerJobRequests } from './peerJobs.js';
 import type { PeerBalanceRequests } from './peerBalance.js';
+import type { PeerAlertRequests } from './peerAlerts.js';
+import type { PeerHistoryRequests } from './peerHistory.js';
 
 export type CorePeerRequests = {
   'peer.hello': { req: { from: NodeId; version: string }; res: { nodeId: NodeId; version: string } };
 };
 
-export type PeerRequests = CorePeerRequests & PeerJobRequests & PeerBalanceRequests;
+export type PeerRequests = CorePeerRequests & PeerJobRequests & PeerBalanceRequests & PeerAlertRequests & PeerHistoryRequests;
 
 /** First line of a bulk transfer connection; raw bytes of each file follow in order. */
 export interface TransferHeader {

@@ -6,6 +6,8 @@ import { migrationId } from './jobRecord.validate.js';
 import { custom, int, invalid, obj, show, str, type Validator, type Validators } from './validate.js';
 import { peerJobValidators } from './peerJobs.validate.js';
 import { peerBalanceValidators } from './peerBalance.validate.js';
+import { peerAlertValidators } from './peerAlerts.validate.js';
+import { peerHistoryValidators } from './peerHistory.validate.js';
 
 const corePeerValidators = {
   // 0: an agent asking before it knows its own number.
@@ -16,6 +18,8 @@ export const PEER_VALIDATORS = {
   ...corePeerValidators,
   ...peerJobValidators,
   ...peerBalanceValidators,
+  ...peerAlertValidators,
+  ...peerHistoryValidators,
 } satisfies Validators<PeerRequests>;
 
 const PAGE_CHANNEL_WANT = 'a page channel name: a migration id, then nothing, "--pre1".."--pre99" or "--final"';

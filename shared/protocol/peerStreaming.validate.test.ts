@@ -49,6 +49,12 @@ describe('mig.commit: the migration as recorded, with its way and where the free
     expect(refusal(() => peer('mig.commit', { id: ID, migration: { ...migration, phases: { ...migration.phases, dumpMs: 'slow' } } }))).toBe('migration.phases.dumpMs: expected a time in milliseconds (a number from 0), got "slow"');
     expect(refusal(() => peer('mig.commit', { id: ID, migration: { ...migration, phases: { ...migration.phases, tailMs: 1 } } }))).toBe('migration.phases.tailMs: unknown field: send only dumpMs, sendMs, restoreMs, commitMs');
   });
+
+  it('takes who started the move (admin or balancer) and refuses anyone else', () => {
+    for (const by of ['admin', 'balancer']) expect(peer('mig.commit', { id: ID, migration: { ...migration, by } })).toEqual({ id: ID, migration: { ...migration, by } });
+    expect(peer('mig.moved', { ref: { home: 1, id: 5 }, where: 2, migration: { ...migration, by: 'balancer', at: 1 } })).toMatchObject({ migration: { by: 'balancer' } });
+    expect(refusal(() => peer('mig.commit', { id: ID, migration: { ...migration, by: 'cron' } }))).toBe('migration.by: expected who started the move: "admin" or "balancer", got "cron"');
+  });
 });
 
 describe('the first line of a page channel', () => {

@@ -96,7 +96,7 @@ describe('core, balancing, history and membership API (was params.ts and inline 
   it('history.series: buckets, metric names (never "toString"), times, recorded without since', () => {
     const ok = { buckets: 10, metrics: ['load'] };
     expect(api('history.series', ok)).toEqual(ok);
-    expect(refusal(() => api('history.series', { ...ok, metrics: ['load', 'toString'] }))).toBe('metrics[1]: expected a metric name (load, mem, rmem, tmem), got "toString"');
+    expect(refusal(() => api('history.series', { ...ok, metrics: ['load', 'toString'] }))).toBe('metrics[1]: expected a metric name (load, mem, rmem, tmem, diskRead, diskWrite, netRx, netTx), got "toString"');
     expect(refusal(() => api('history.series', { ...ok, metrics: [] }))).toMatch(/^metrics: expected a list of 1 to 16 items/);
     expect(refusal(() => api('history.series', { ...ok, buckets: 0 }))).toBe('buckets: expected a whole number from 1 to 10000, got 0');
     expect(refusal(() => api('history.series', { ...ok, since: 'soon' }))).toMatch(/^since: expected a time in ms/);

@@ -24,7 +24,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const rec = (s: number): SampleRecord => ({
   t: T0 + s * 1000,
-  nodes: [1, 2].map((id) => ({ id, up: (s + id) % 7 !== 0, load: ((s * id) % 300) / 100, speed: 10000, cpus: 4, util: (s % 100) / 10, tmemKb: 8e6, rmemKb: 2e6 + s, memKb: 3e6 - s })),
+  nodes: [1, 2].map((id) => ({ id, up: (s + id) % 7 !== 0, load: ((s * id) % 300) / 100, speed: 10000, cpus: 4, util: (s % 100) / 10, tmemKb: 8e6, rmemKb: 2e6 + s, memKb: 3e6 - s, diskReadBps: (s % 5) * 1024, diskWriteBps: 0, netRxBps: s * 1024, netTxBps: id * 2048 })),
 });
 
 /** A history of `n` seconds with names, process lists and checkpoints; returns its directory. */
@@ -34,7 +34,7 @@ function writeHistory(n: number): string {
   w.writeNodes({ t: T0, nodes: [{ id: 1, host: 'a' }, { id: 2, host: 'b' }] });
   for (let s = 0; s < n; s++) {
     w.writeSamples(rec(s));
-    if (s % 40 === 0) w.writeProcs({ t: T0 + s * 1000, procs: [{ pid: s + 1, user: 'u', command: 'c', args: '', state: 'R', cpu: 1, rssKb: 1, where: 0 }] });
+    if (s % 40 === 0) w.writeProcs({ t: T0 + s * 1000, nodes: [{ id: 1, host: 'a', procs: [{ pid: s + 1, user: 'u', command: 'c', args: '', state: 'R', cpu: 1, rssKb: 1, where: 0 }] }] });
     if (s % 50 === 7) w.writeCheckpoint({ t: T0 + s * 1000, label: `cp${s}` });
     w.flush();
   }

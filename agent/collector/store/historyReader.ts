@@ -10,7 +10,7 @@ import {
 import { decodeEntries, lastAtOrBefore, type IndexEntry } from './indexFile.js';
 import { readFrameAt, scanFrames } from './logFile.js';
 import { INDEX_FILE, LOG_FILE } from './historyWriter.js';
-import { decodeSummary, type MinuteSummary } from './summary.js';
+import { decodeSummary, decodeSummaryInto, FlatSummary, type MinuteSummary } from './summary.js';
 import { scanSummaries, SUMMARY_FILE } from './summaryFile.js';
 import { minuteOf } from '../../../shared/history/grid.js';
 import type { AlertMark, Checkpoint, HistoryHeader, NodeNames, ProcSnapshot, SampleRecord } from '../../../shared/history/types.js';
@@ -83,6 +83,16 @@ export class HistoryReader {
    * the caller reads their seconds instead.
    */
   summaries(from: number, to: number, each: (s: MinuteSummary) => void): void {
+    this.summaryFrames(from, to, decodeSummary, each);
+  }
+
+  /** summaries() decoded into one reused FlatSummary: what a day's chart reads, without an object per node. */
+  flatSummaries(from: number, to: number, each: (s: FlatSummary) => void): void {
+    const into = new FlatSummary();
+    this.summaryFrames(from, to, (payload) => decodeSummaryInto(payload, into), each);
+  }
+
+  private summaryFrames<T>(from: number, to: number, decode: (payload: Uint8Array) => T, each: (s: T) => void): void {
     const path = join(this.dir, SUMMARY_FILE);
     if (!existsSync(path)) return;
     const fd = openSync(path, 'r');
@@ -90,7 +100,7 @@ export class HistoryReader {
       scanSummaries(fd, minuteOf(this.lastTime()), (m, payload) => {
         if (m > to) return false;
         if (m < from) return;
-        const s = unlessDamaged(() => decodeSummary(payload));
+        const s = unlessDamaged(() => decode(payload));
         if (!s) return; // its seconds are read instead
         this.decoded.summaries++;
         each(s);
@@ -129,12 +139,16 @@ export class HistoryReader {
     return this.ofType(RecordType.Procs).map((e) => e.t);
   }
 
-  /** The process list as it was at `t`: the last one taken at or before it. */
+  /** The process lists as they were at `t`: the last ones taken at or before it. */
   procsAt(t: number): ProcSnapshot | undefined {
     const list = this.ofType(RecordType.Procs);
     const i = lastAtOrBefore(list, t);
     const f = i >= 0 ? readFrameAt(this.fd, list[i]!.offset) : undefined;
-    return f && unlessDamaged(() => decodeProcs(f.payload));
+    const rec = f && unlessDamaged(() => decodeProcs(f.payload));
+    if (!rec || 'nodes' in rec) return rec;
+    // An older collector's own list: its node is the one the names table gives its host, else 0 (no cluster).
+    const own = this.namesAt(rec.t)?.nodes.find((n) => n.host === this.header.host);
+    return { t: rec.t, nodes: [{ id: own?.id ?? 0, host: this.header.host, procs: rec.procs }] };
   }
 
   /** Host names of the nodes as last recorded at or before `t`. */

@@ -14,9 +14,11 @@ import {
 import { decodeEntries, encodeEntry, INDEX_ENTRY } from './indexFile.js';
 import { decodeSummary, encodeSummary, MinuteAccumulator, summaryMinute } from './summary.js';
 import { recordTime } from './recordTime.js';
-import type { HistoryNodeSample, SampleRecord } from '../../../shared/history/types.js';
+import { NO_IO, type HistoryNodeSample, type SampleRecord } from '../../../shared/history/types.js';
 
 const big = 2 ** 40;
+/** A byte rate as the log keeps it: whole kB/s. */
+const rate = fc.integer({ min: 0, max: 2 ** 30 }).map((k) => k * 1024);
 /** A node's second, at the precision the log keeps (load 0.01, util 0.1, whole numbers). */
 const nodeSample = (id: number) =>
   fc.record({
@@ -29,6 +31,10 @@ const nodeSample = (id: number) =>
     tmemKb: fc.integer({ min: 0, max: big }),
     rmemKb: fc.integer({ min: 0, max: big }),
     memKb: fc.integer({ min: -big, max: big }),
+    diskReadBps: rate,
+    diskWriteBps: rate,
+    netRxBps: rate,
+    netTxBps: rate,
   });
 /** Mostly the same few nodes second after second (deltas), sometimes any IDs. */
 const nodeIds = fc.oneof(
@@ -96,7 +102,7 @@ describe('samples records (properties)', () => {
   it('a record the log cannot hold is refused with a RangeError and changes nothing: the next ones still decode', () => {
     const bad = fc.constantFrom(NaN, Infinity, -Infinity, 1e300, 'x', undefined);
     const spoilt = fc.oneof(
-      fc.tuple(fc.constantFrom('load', 'speed', 'cpus', 'util', 'tmemKb', 'rmemKb', 'memKb'), bad, fc.nat()),
+      fc.tuple(fc.constantFrom('load', 'speed', 'cpus', 'util', 'tmemKb', 'rmemKb', 'memKb', 'diskReadBps', 'diskWriteBps', 'netRxBps', 'netTxBps'), bad, fc.nat()),
       fc.tuple(fc.constant('id'), fc.constantFrom(-1, 1.5, NaN, 2 ** 53, 'x'), fc.nat()),
     );
     fc.assert(
@@ -164,7 +170,8 @@ describe('JSON records (properties)', () => {
         expect(decodeCheckpoint(encodeCheckpoint({ t: at, label: s }))).toEqual({ t: at, label: s });
         expect(decodeNodes(encodeNodes({ t: at, nodes }))).toEqual({ t: at, nodes });
         const procs = [{ pid: 1, user: s, command: s, args: s, state: 'R', cpu: 0.5, rssKb: 10, where: 0 }];
-        expect(decodeProcs(encodeProcs({ t: at, procs }))).toEqual({ t: at, procs });
+        const lists = nodes.map((n, i) => (i % 2 ? { ...n, missing: s } : { ...n, procs }));
+        expect(decodeProcs(encodeProcs({ t: at, nodes: lists }))).toEqual({ t: at, nodes: lists });
       }),
       { numRuns: 200 },
     );
@@ -185,7 +192,7 @@ describe('JSON records (properties)', () => {
         const h = valueOrDamaged(() => decodeHeader(b));
         if (!(h instanceof DamagedRecord)) expect(Number.isFinite(h.started) && typeof h.host === 'string').toBe(true);
         const procs = valueOrDamaged(() => decodeProcs(b));
-        if (!(procs instanceof DamagedRecord)) expect(Array.isArray(procs.procs)).toBe(true);
+        if (!(procs instanceof DamagedRecord)) expect('nodes' in procs ? procs.nodes.every((n) => Array.isArray(n.procs) !== (typeof n.missing === 'string')) : Array.isArray(procs.procs)).toBe(true);
         valueOrDamaged(() => decodeProcs(deflateRawSync(b)));
         for (const type of [RecordType.Checkpoint, RecordType.Procs, RecordType.Nodes]) {
           const at = recordTime(type, b);
@@ -269,7 +276,7 @@ describe('varints (properties)', () => {
 });
 
 describe('regressions found by the properties', () => {
-  const n = (id: number, memKb: number) => ({ id, up: true, load: 0, speed: 0, cpus: 0, util: 0, tmemKb: 0, rmemKb: 0, memKb });
+  const n = (id: number, memKb: number) => ({ id, up: true, load: 0, speed: 0, cpus: 0, util: 0, tmemKb: 0, rmemKb: 0, memKb, ...NO_IO });
   it.each([
     ['an ID of -1', { ...n(-1, 0) }],
     ['a NaN load', { ...n(2, 0), load: NaN }],

@@ -4,7 +4,9 @@
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { ByteReader, ByteWriter, crc32 } from './bytes.js';
-import type { AlertMark, HistoryHeader, HistoryNodeSample, NodeNames, ProcSnapshot, SampleRecord, Checkpoint } from '../../../shared/history/types.js';
+import type {
+  AlertMark, HistoryHeader, HistoryNodeSample, HistoryProc, NodeNames, NodeProcs, ProcSnapshot, SampleRecord, Checkpoint,
+} from '../../../shared/history/types.js';
 
 export const FORMAT_VERSION = 1;
 export const MAGIC0 = 0x4d; // 'M'
@@ -21,10 +23,12 @@ export const enum RecordType {
   Checkpoint = 3,
   Procs = 4,
   Nodes = 5,
-  /** Only in mosix.sum: one minute's min/max/sum per node (summary.ts). */
-  Summary = 6,
+  /** Only in old mosix.sum files: a minute without the I/O rates. Never trusted: rebuilt from the log as Summary. */
+  SummaryWithoutIo = 6,
   /** An alert raised or cleared (agent/collector/alerts/). */
   Alert = 7,
+  /** Only in mosix.sum: one minute's min/max/sum per node and metric (summary.ts). */
+  Summary = 8,
 }
 
 export function frame(type: RecordType, payload: Uint8Array): Buffer {
@@ -107,9 +111,21 @@ export const decodeAlert = (b: Uint8Array) =>
 export const encodeNodes = (n: NodeNames) => json(n);
 export const decodeNodes = (b: Uint8Array) =>
   unjson<NodeNames>('node names', b, (n) => isTime(n.t) && Array.isArray(n.nodes) && n.nodes.every((x) => isObj(x) && Number.isInteger(x.id) && typeof x.host === 'string'));
-/** Process lists repeat themselves; deflate brings a minute's list to a few kB. */
-export const encodeProcs = (p: ProcSnapshot) => deflateRawSync(json(p));
-export function decodeProcs(b: Uint8Array): ProcSnapshot {
+/** The version of the process list record's JSON; a record without `v` is version 1 (OwnProcs). */
+export const PROCS_VERSION = 2;
+/** A process list as a collector before version 2 wrote it: its own node's, no node named. */
+export interface OwnProcs {
+  t: number;
+  procs: HistoryProc[];
+}
+const isProcList = (v: unknown) => Array.isArray(v) && v.every(isObj);
+const isNodeProcs = (n: unknown) =>
+  isObj(n) && Number.isInteger(n.id) && typeof n.host === 'string' && (n.missing === undefined ? isProcList(n.procs) : typeof n.missing === 'string' && n.procs === undefined);
+
+/** Process lists repeat themselves; deflate brings a minute's list to a few kB a node. */
+export const encodeProcs = (p: ProcSnapshot) => deflateRawSync(json({ v: PROCS_VERSION, t: p.t, nodes: p.nodes }));
+/** Either version: readers name an OwnProcs's node (historyReader.ts procsAt). */
+export function decodeProcs(b: Uint8Array): ProcSnapshot | OwnProcs {
   let text: Buffer;
   try {
     // Bounded: a few bytes of deflate can claim gigabytes.
@@ -117,20 +133,45 @@ export function decodeProcs(b: Uint8Array): ProcSnapshot {
   } catch (e) {
     throw new DamagedRecord('process list', (e as Error).message);
   }
-  return unjson<ProcSnapshot>('process list', text, (p) => isTime(p.t) && Array.isArray(p.procs) && p.procs.every(isObj));
+  const rec = unjson<Shape>('process list', text, (p) =>
+    isTime(p.t) && (p.v === undefined ? isProcList(p.procs) : p.v === PROCS_VERSION && Array.isArray(p.nodes) && p.nodes.every(isNodeProcs)));
+  if (rec.v === undefined) return { t: rec.t as number, procs: rec.procs as HistoryProc[] };
+  return { t: rec.t as number, nodes: rec.nodes as NodeProcs[] };
 }
 
-/** The per-node fields in mask order, each as the integer stored (bit 1 << (i + 1)). */
-const FIELDS = [
-  (s: HistoryNodeSample) => Math.round(s.load * 100),
-  (s: HistoryNodeSample) => Math.round(s.speed),
-  (s: HistoryNodeSample) => Math.round(s.cpus),
-  (s: HistoryNodeSample) => Math.round(s.util * 10),
-  (s: HistoryNodeSample) => Math.round(s.tmemKb),
-  (s: HistoryNodeSample) => Math.round(s.rmemKb),
-  (s: HistoryNodeSample) => Math.round(s.memKb),
-] as const;
+type StoredField = 'load' | 'speed' | 'cpus' | 'util' | 'tmemKb' | 'rmemKb' | 'memKb' | 'diskReadBps' | 'diskWriteBps' | 'netRxBps' | 'netTxBps';
+
+/**
+ * A byte rate is kept to the kB/s (1024 bytes): finer digits change every second on an idle
+ * node (its load exchange) and would cost bytes for nothing a chart can show.
+ */
+export const IO_UNIT_BYTES = 1024;
+
+/**
+ * The per-node fields in mask order (bit 1 << (i + 1)): the integer stored and the value it
+ * reads back as. A record of the first version (without the WIDE flag) has the first 7.
+ */
+const FIELDS: readonly { name: StoredField; store: (v: number) => number; value: (stored: number) => number }[] = [
+  { name: 'load', store: (v) => Math.round(v * 100), value: (k) => k / 100 },
+  ...(['speed', 'cpus'] as const).map((name) => ({ name, store: Math.round, value: (k: number) => k })),
+  { name: 'util', store: (v) => Math.round(v * 10), value: (k) => k / 10 },
+  ...(['tmemKb', 'rmemKb', 'memKb'] as const).map((name) => ({ name, store: Math.round, value: (k: number) => k })),
+  ...(['diskReadBps', 'diskWriteBps', 'netRxBps', 'netTxBps'] as const).map((name) => ({
+    name, store: (v: number) => Math.round(v / IO_UNIT_BYTES), value: (k: number) => k * IO_UNIT_BYTES,
+  })),
+];
+/** Fields of a record written before the I/O rates were recorded: those read back as 0. */
+const FIELDS_V1 = 7;
 const UP_BIT = 1;
+/** Samples flags: bit 0 keyframe; bit 1 WIDE, a per-node mask as a varint over every field of FIELDS (else a u8 over the first 7). */
+const KEYFRAME_FLAG = 1;
+const WIDE_FLAG = 2;
+
+/** A node's figures as a reader of the log gets them back (rounded as stored), written into `into`: what summaries are computed from. */
+export function asStored(n: HistoryNodeSample, into: HistoryNodeSample): HistoryNodeSample {
+  for (const f of FIELDS) into[f.name] = f.value(f.store(n[f.name]));
+  return into;
+}
 
 /**
  * Delta state shared by encoder and decoder: the last stored integers of each node.
@@ -152,12 +193,11 @@ export class SampleCodecState {
 
   base(id: number): number[] {
     let b = this.last.get(id);
-    if (!b) this.last.set(id, (b = [0, 0, 0, 0, 0, 0, 0]));
+    if (!b) this.last.set(id, (b = FIELDS.map(() => 0)));
     return b;
   }
 }
 
-const FIELD_NAMES = ['load', 'speed', 'cpus', 'util', 'tmemKb', 'rmemKb', 'memKb'] as const;
 /** Stored values this size or less keep every delta and its zigzag a safe integer. */
 const MAX_VALUE = 2 ** 50;
 
@@ -167,9 +207,9 @@ function storedValues(rec: SampleRecord): number[][] {
   if (!Number.isSafeInteger(Math.round(rec.t)) || rec.t < 0) throw refuse('time', rec.t);
   return rec.nodes.map((n) => {
     if (!Number.isSafeInteger(n.id) || n.id < 0) throw refuse('node ID', n.id);
-    const values = FIELDS.map((f) => (n.up ? f(n) : 0));
+    const values = FIELDS.map((f) => (n.up ? f.store(n[f.name]) : 0));
     const bad = values.findIndex((v) => !(Math.abs(v) <= MAX_VALUE));
-    if (bad >= 0) throw refuse(`node ${n.id}'s ${FIELD_NAMES[bad]}`, n[FIELD_NAMES[bad]!]);
+    if (bad >= 0) throw refuse(`node ${n.id}'s ${FIELDS[bad]!.name}`, n[FIELDS[bad]!.name]);
     return values;
   });
 }
@@ -180,7 +220,7 @@ export function encodeSamples(rec: SampleRecord, keyframe: boolean, st: SampleCo
   if (keyframe) st.reset();
   const w = new ByteWriter(16 + rec.nodes.length * 12);
   w.uvar(Math.round(rec.t));
-  w.u8(keyframe ? 1 : 0);
+  w.u8((keyframe ? KEYFRAME_FLAG : 0) | WIDE_FLAG);
   w.uvar(rec.nodes.length);
   rec.nodes.forEach((n, k) => {
     w.uvar(n.id);
@@ -189,7 +229,7 @@ export function encodeSamples(rec: SampleRecord, keyframe: boolean, st: SampleCo
     const values = stored[k]!;
     // A down node keeps its last values: they are meaningless and need no bytes.
     if (n.up) for (let i = 0; i < values.length; i++) if (values[i] !== base[i]) mask |= 2 << i;
-    w.u8(mask);
+    w.uvar(mask);
     for (let i = 0; i < values.length; i++) {
       if (mask & (2 << i)) {
         w.svar(values[i]! - base[i]!);
@@ -204,7 +244,7 @@ export function encodeSamples(rec: SampleRecord, keyframe: boolean, st: SampleCo
 export function sampleHead(payload: Uint8Array): { t: number; keyframe: boolean } | undefined {
   try {
     const r = new ByteReader(payload);
-    return { t: r.uvar(), keyframe: (r.u8() & 1) === 1 };
+    return { t: r.uvar(), keyframe: (r.u8() & KEYFRAME_FLAG) !== 0 };
   } catch {
     return undefined;
   }
@@ -222,14 +262,19 @@ export function decodeSamples(payload: Uint8Array, st: SampleCodecState): Sample
 function decodeSamplesOrThrow(payload: Uint8Array, st: SampleCodecState): SampleRecord {
   const r = new ByteReader(payload);
   const t = r.uvar();
-  if (r.u8() & 1) st.reset();
+  const flags = r.u8();
+  if (flags & KEYFRAME_FLAG) st.reset();
+  const wide = (flags & WIDE_FLAG) !== 0;
+  const fields = wide ? FIELDS.length : FIELDS_V1;
   const count = r.uvar();
   const nodes: HistoryNodeSample[] = [];
   for (let k = 0; k < count; k++) {
     const id = r.uvar();
-    const mask = r.u8();
+    const mask = wide ? r.uvar() : r.u8();
+    if (mask >= 2 << fields) throw new DamagedRecord('samples', `node ${id}'s mask ${mask} names fields the record does not have`);
     const base = st.base(id);
-    for (let i = 0; i < FIELDS.length; i++) if (mask & (2 << i)) base[i] = base[i]! + r.svar();
+    for (let i = 0; i < fields; i++) if (mask & (2 << i)) base[i] = base[i]! + r.svar();
+    // FIELDS' `value`s written out: a day's read decodes millions of these. The first version's seconds have no rates: 0.
     nodes.push({
       id,
       up: (mask & UP_BIT) === 1,
@@ -240,6 +285,10 @@ function decodeSamplesOrThrow(payload: Uint8Array, st: SampleCodecState): Sample
       tmemKb: base[4]!,
       rmemKb: base[5]!,
       memKb: base[6]!,
+      diskReadBps: wide ? base[7]! * IO_UNIT_BYTES : 0,
+      diskWriteBps: wide ? base[8]! * IO_UNIT_BYTES : 0,
+      netRxBps: wide ? base[9]! * IO_UNIT_BYTES : 0,
+      netTxBps: wide ? base[10]! * IO_UNIT_BYTES : 0,
     });
   }
   if (!r.done) throw new DamagedRecord('samples', `${r.end - r.pos} bytes after the last node`);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { backupName, backupTime, expiredBackups, listBackups, rotate, shouldRotate, CURRENT_DIR } from './rotation.js';
 import { HistoryWriter } from './historyWriter.js';
 import { HistoryReader } from './historyReader.js';
+import { NO_IO } from '../../../shared/history/types.js';
 
 const day = 86_400_000;
 const at = (s: string) => new Date(s).getTime();
@@ -41,7 +42,7 @@ describe('rotate', () => {
     try {
       mkdirSync(join(dir, 'mosixview-20000101-000000'));
       const w = HistoryWriter.open(join(dir, CURRENT_DIR), 'n1', at('2024-03-09T10:00:00'), { sync: false });
-      w.writeSamples({ t: at('2024-03-09T10:00:01'), nodes: [{ id: 1, up: true, load: 1, cpus: 2, speed: 10000, util: 50, tmemKb: 9, rmemKb: 1, memKb: 2 }] });
+      w.writeSamples({ t: at('2024-03-09T10:00:01'), nodes: [{ id: 1, up: true, load: 1, cpus: 2, speed: 10000, util: 50, tmemKb: 9, rmemKb: 1, memKb: 2, ...NO_IO }] });
       w.close();
       const saved = rotate(dir, at('2024-03-10T10:00:00'), { rotateEveryS: 86_400, retentionDays: 30 });
       expect(saved).toBe('mosixview-20240310-100000');

@@ -2,7 +2,7 @@ import { describe, expect, it, beforeEach, afterEach } from 'vitest';
 import { mkdtempSync, mkdirSync, rmSync, readFileSync, writeFileSync, statSync, appendFileSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ByteReader, ByteWriter, crc32 } from './bytes.js';
+import { ByteReader, ByteWriter, crc32, crc32Js } from './bytes.js';
 import { checkFrame, decodeSamples, encodeSamples, frame, RecordType, SampleCodecState } from './records.js';
 import { HistoryWriter, INDEX_FILE, LOG_FILE, KEYFRAME_EVERY } from './historyWriter.js';
 import { HistoryReader } from './historyReader.js';
@@ -11,6 +11,7 @@ import type { HistoryNodeSample, SampleRecord } from '../../../shared/history/ty
 const node = (id: number, t: number, up = true): HistoryNodeSample => ({
   id, up, load: up ? Math.round((Math.sin(t / 7000 + id) + 1) * 100) / 100 : 0, cpus: id, speed: 10000 + id,
   util: up ? Math.round(((t / 1000) % 100) * 10) / 10 : 0, tmemKb: 8_000_000, rmemKb: 3_000_000 + (t % 977), memKb: 5_000_000 - id,
+  diskReadBps: up ? (t % 7) * 1024 : 0, diskWriteBps: up ? 1024 * 1024 : 0, netRxBps: up ? 45 * 1024 : 0, netTxBps: up ? (id * 13 + (t % 3)) * 1024 : 0,
 });
 const rec = (t: number, ids = [1, 2, 3]): SampleRecord => ({ t, nodes: ids.map((id) => node(id, t, !(id === 3 && t % 5000 === 0))) });
 /** What a reader gets back for a down node: its last values are not meaningful, only `up`. */
@@ -24,6 +25,21 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 describe('bytes', () => {
   it('computes the IEEE CRC-32 (check value of "123456789")', () => {
     expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926);
+    expect(crc32Js(Buffer.from('123456789'))).toBe(0xcbf43926);
+  });
+  it('gives the same CRC in JavaScript (Node 18) as through zlib, on any part of a buffer', () => {
+    const b = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919 + (i >> 3)) & 0xff));
+    for (const [s, e] of [[0, 5000], [3, 4001], [100, 165], [7, 7], [4999, 5000]] as const) expect(crc32(b, s, e)).toBe(crc32Js(b, s, e));
+  });
+  it('reads back the doubles it wrote, at any offset', () => {
+    const vals = [0, -0.5, Math.PI, 1e300, -1e-300, 123456.789];
+    const w = new ByteWriter(1);
+    w.u8(1);
+    for (const v of vals) w.f64(v);
+    const r = new ByteReader(w.result());
+    r.u8();
+    expect(vals.map(() => r.f64())).toEqual(vals);
+    expect(r.done).toBe(true);
   });
   it('round-trips varints up to ms timestamps and negative deltas', () => {
     const vals = [0, 1, 127, 128, 300, 2 ** 31, Date.now(), Number.MAX_SAFE_INTEGER];
@@ -72,7 +88,7 @@ function writeDay(n: number, start = 1_700_000_000_000): SampleRecord[] {
     const r = rec(start + i * 1000);
     out.push(r);
     w.writeSamples(r);
-    if (i % 30 === 0) w.writeProcs({ t: r.t, procs: [{ pid: i + 1, user: 'u', command: `p${i}`, args: '', state: 'R', cpu: 1, rssKb: 1, where: 0 }] });
+    if (i % 30 === 0) w.writeProcs({ t: r.t, nodes: [{ id: 1, host: 'a', procs: [{ pid: i + 1, user: 'u', command: `p${i}`, args: '', state: 'R', cpu: 1, rssKb: 1, where: 0 }] }] });
     if (i === 42) w.writeCheckpoint({ t: r.t, label: 'job start' });
     w.flush();
   }
@@ -98,7 +114,7 @@ describe('history store', () => {
     expect(visibleAll(part)).toEqual(visibleAll(recs.slice(130, 141)));
     expect(r.checkpoints()).toEqual([{ t: recs[42]!.t, label: 'job start' }]);
     expect(r.procTimes()).toHaveLength(7);
-    expect(r.procsAt(recs[95]!.t)?.procs[0]?.command).toBe('p90');
+    expect(r.procsAt(recs[95]!.t)?.nodes[0]?.procs?.[0]?.command).toBe('p90');
     expect(r.procsAt(recs[0]!.t - 1)).toBeUndefined();
     expect(r.namesAt(recs[10]!.t)?.nodes).toHaveLength(3);
     expect(r.lastTime()).toBe(recs[199]!.t);

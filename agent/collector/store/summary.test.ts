@@ -10,13 +10,13 @@ import { rotate, CURRENT_DIR } from './rotation.js';
 import type { MinuteSummary } from './summary.js';
 import { seriesOf } from '../../history/historyQueries.js';
 import { MinMaxBuckets, minuteEdges } from '../../../shared/history/downsample.js';
-import { HISTORY_METRICS } from '../../history/metrics.js';
+import { HISTORY_METRICS, METRIC_ORDER } from '../../history/metrics.js';
 import { MINUTE, minuteOf } from '../../../shared/history/grid.js';
 import type { HistoryNodeSample, SampleRecord } from '../../../shared/history/types.js';
 import type { HistoryMetric, HistorySeries } from '../../../shared/protocol/agentHistory.js';
 
 const DAY = 86_400_000;
-const METRICS: HistoryMetric[] = ['load', 'mem', 'rmem', 'tmem'];
+const METRICS: HistoryMetric[] = [...METRIC_ORDER];
 /** Not on a minute: the ragged ends of every range get exercised. */
 const T0 = 1_700_000_017_500;
 
@@ -27,6 +27,7 @@ function node(id: number, s: number): HistoryNodeSample {
     id, up, load: up ? Math.abs(Math.sin(s / 97 + id) * 3.14159) + ((s * 7 + id) % 13 === 0 ? 2.5 : 0) : 0,
     cpus: id === 2 && s % 500 > 250 ? 8 : 4, speed: 10000, util: (s % 100) / 3, tmemKb: 8_000_000,
     rmemKb: 2_000_000 + ((s * 7919 + id * 31) % 50_000), memKb: 4_000_000 + Math.round(Math.cos(s / 50 + id) * 100_000),
+    diskReadBps: ((s * 31 + id) % 700) * 1000, diskWriteBps: (s % 60) * 1500, netRxBps: 45_000 + id, netTxBps: Math.round(Math.abs(Math.sin(s / 7)) * 1e6),
   };
 }
 const record = (t: number, s: number, ids = [1, 2, 3]): SampleRecord => ({ t, nodes: ids.map((id) => node(id, s)) });

@@ -5,8 +5,8 @@
  * are real samples, computed from the values exactly as the log stores them.
  */
 import { ByteReader, ByteWriter } from './bytes.js';
-import { DamagedRecord } from './records.js';
-import type { HistoryNodeSample, SampleRecord } from '../../../shared/history/types.js';
+import { asStored, DamagedRecord } from './records.js';
+import { NO_IO, type HistoryNodeSample, type SampleRecord } from '../../../shared/history/types.js';
 import type { Span } from '../../../shared/history/downsample.js';
 import type { HistoryMetric } from '../../../shared/protocol/agentHistory.js';
 import { HISTORY_METRICS, METRIC_ORDER } from '../../history/metrics.js';
@@ -41,11 +41,11 @@ interface Acc {
 }
 
 /** Scratch sample for the metric functions: one a second per node would be 5 M allocations a day. */
-const scratch: HistoryNodeSample = { id: 0, up: true, load: 0, cpus: 0, speed: 0, util: 0, tmemKb: 0, rmemKb: 0, memKb: 0 };
+const scratch: HistoryNodeSample = { id: 0, up: true, load: 0, cpus: 0, speed: 0, util: 0, tmemKb: 0, rmemKb: 0, memKb: 0, ...NO_IO };
 const FNS = METRIC_ORDER.map((k) => HISTORY_METRICS[k]);
 const newAcc = (): Acc => ({
-  total: 0, up: 0, min: new Float64Array(4).fill(Infinity), max: new Float64Array(4).fill(-Infinity),
-  sum: new Float64Array(4), maxT: new Float64Array(4), src: [0, 0, 0, 0],
+  total: 0, up: 0, min: new Float64Array(FNS.length).fill(Infinity), max: new Float64Array(FNS.length).fill(-Infinity),
+  sum: new Float64Array(FNS.length), maxT: new Float64Array(FNS.length), src: [0, 0, 0, 0],
 });
 
 /** Collects the seconds of one minute; `take` hands over the summary when the minute closes. */
@@ -68,13 +68,9 @@ export class MinuteAccumulator {
       a.total++;
       if (!raw.up) continue;
       a.up++;
-      // The values as a reader of the log will see them: load x 100 and whole numbers.
-      const li = Math.round(raw.load * 100);
-      scratch.load = li / 100;
-      scratch.cpus = Math.round(raw.cpus);
-      scratch.memKb = Math.round(raw.memKb);
-      scratch.rmemKb = Math.round(raw.rmemKb);
-      scratch.tmemKb = Math.round(raw.tmemKb);
+      // The values as a reader of the log will see them: load x 100, whole numbers, rates in kB/s.
+      asStored(raw, scratch);
+      const li = Math.round(scratch.load * 100);
       for (let i = 0; i < FNS.length; i++) {
         const v = FNS[i]!(scratch);
         a.sum[i]! += v;
@@ -151,38 +147,106 @@ export function encodeSummary(s: MinuteSummary): Buffer {
   return w.result();
 }
 
-/** Throws DamagedRecord: readers then read the minute's seconds instead. */
-export function decodeSummary(payload: Uint8Array): MinuteSummary {
+/**
+ * A decoded summary as flat numbers, reused from minute to minute: a day of 64 nodes is
+ * 92,000 node-minutes, and an object per node and metric made the day's read mostly
+ * allocation and GC. Node k's metric m (METRIC_ORDER index) is at `(k * METRICS + m) * 4`
+ * in `spans`: min, max, sum, time of the max; its count is the node's `up`.
+ */
+export class FlatSummary {
+  static readonly METRICS = METRIC_ORDER.length;
+  t = 0;
+  nodes = 0;
+  ids = new Float64Array(0);
+  totals = new Float64Array(0);
+  ups = new Float64Array(0);
+  spans = new Float64Array(0);
+  /** Per node: load x 100 and CPUs of the load minimum and maximum. */
+  loadSrc = new Float64Array(0);
+
+  /** Room for n nodes (the arrays only grow). */
+  room(n: number): void {
+    if (this.ids.length >= n) return;
+    const size = Math.max(n, this.ids.length * 2, 16);
+    this.ids = new Float64Array(size);
+    this.totals = new Float64Array(size);
+    this.ups = new Float64Array(size);
+    this.spans = new Float64Array(size * FlatSummary.METRICS * 4);
+    this.loadSrc = new Float64Array(size * 4);
+  }
+}
+
+/**
+ * Decodes into `into`, which holds the whole minute only when this returns: a damaged
+ * summary throws DamagedRecord (readers then read the minute's seconds instead), and
+ * what it had decoded so far is not a minute to use.
+ */
+export function decodeSummaryInto(payload: Uint8Array, into: FlatSummary): FlatSummary {
   try {
-    return decodeSummaryOrThrow(payload);
+    return decodeFlat(payload, into);
   } catch (e) {
     throw e instanceof DamagedRecord ? e : new DamagedRecord('summary', (e as Error).message);
   }
 }
 
-function decodeSummaryOrThrow(payload: Uint8Array): MinuteSummary {
+function decodeFlat(payload: Uint8Array, into: FlatSummary): FlatSummary {
   const r = new ByteReader(payload);
   const t = r.uvar();
   if (t % MINUTE !== 0) throw new DamagedRecord('summary', `${t} is not the start of a minute`);
   const count = r.uvar();
-  const nodes: NodeMinute[] = [];
+  // Each node takes three bytes at least: a count beyond that is damage, not a reason to allocate.
+  if (count * 3 > payload.length) throw new DamagedRecord('summary', `${count} nodes in ${payload.length} bytes`);
+  into.room(count);
+  const { ids, totals, ups, loadSrc } = into;
+  const M = FlatSummary.METRICS;
   for (let k = 0; k < count; k++) {
-    const n: NodeMinute = { id: r.uvar(), total: r.uvar(), up: r.uvar() };
-    nodes.push(n);
-    if (!n.up) continue;
-    const src: [number, number, number, number] = [r.svar(), r.uvar(), r.svar(), r.uvar()];
-    const load = { min: loadOf(src[0], src[1]), max: loadOf(src[2], src[3]), sum: r.f64(), count: n.up, maxT: t + r.uvar() };
-    const spans = { load } as Record<HistoryMetric, Span>;
-    for (const key of METRIC_ORDER.slice(1)) {
+    ids[k] = r.uvar();
+    totals[k] = r.uvar();
+    const up = (ups[k] = r.uvar());
+    if (!up) continue;
+    const spans = into.spans;
+    const src = k * 4;
+    loadSrc[src] = r.svar();
+    loadSrc[src + 1] = r.uvar();
+    loadSrc[src + 2] = r.svar();
+    loadSrc[src + 3] = r.uvar();
+    let o = k * M * 4;
+    spans[o] = loadOf(loadSrc[src]!, loadSrc[src + 1]!);
+    spans[o + 1] = loadOf(loadSrc[src + 2]!, loadSrc[src + 3]!);
+    spans[o + 2] = r.f64();
+    spans[o + 3] = t + r.uvar();
+    // The other metrics alike, in METRIC_ORDER: a metric added there needs nothing here.
+    for (let m = 1; m < M; m++) {
+      o += 4;
       const lo = r.svar();
-      const hi = lo + r.uvar();
-      spans[key] = { min: lo, max: hi, sum: r.uvar() + n.up * lo, count: n.up, maxT: t + r.uvar() };
+      spans[o] = lo;
+      spans[o + 1] = lo + r.uvar();
+      spans[o + 2] = r.uvar() + up * lo;
+      spans[o + 3] = t + r.uvar();
     }
-    n.spans = spans;
-    n.loadSrc = src;
   }
   if (!r.done) throw new DamagedRecord('summary', `${r.end - r.pos} bytes after the last node`);
-  return { t, nodes };
+  into.t = t;
+  into.nodes = count;
+  return into;
+}
+
+/** Throws DamagedRecord: readers then read the minute's seconds instead. */
+export function decodeSummary(payload: Uint8Array): MinuteSummary {
+  const f = decodeSummaryInto(payload, new FlatSummary());
+  const M = FlatSummary.METRICS;
+  const nodes: NodeMinute[] = [];
+  for (let k = 0; k < f.nodes; k++) {
+    const n: NodeMinute = { id: f.ids[k]!, total: f.totals[k]!, up: f.ups[k]! };
+    nodes.push(n);
+    if (!n.up) continue;
+    n.loadSrc = [...f.loadSrc.subarray(k * 4, k * 4 + 4)] as [number, number, number, number];
+    n.spans = Object.fromEntries(METRIC_ORDER.map((key, m) => {
+      const o = (k * M + m) * 4;
+      return [key, { min: f.spans[o]!, max: f.spans[o + 1]!, sum: f.spans[o + 2]!, count: n.up, maxT: f.spans[o + 3]! }];
+    })) as Record<HistoryMetric, Span>;
+  }
+  return { t: f.t, nodes };
 }
 
 /** The minute a summary payload covers, without decoding the rest. */

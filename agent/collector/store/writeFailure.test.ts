@@ -13,7 +13,7 @@ import { SUMMARY_FILE } from './summaryFile.js';
 import { FaultyIo } from './faultyIo.test-util.js';
 import { checkFrame, RecordType, sampleHead } from './records.js';
 import { ByteReader } from './bytes.js';
-import type { HistoryNodeSample, SampleRecord } from '../../../shared/history/types.js';
+import { NO_IO, type HistoryNodeSample, type SampleRecord } from '../../../shared/history/types.js';
 
 /** 37.5 s into a minute: minutes close at seconds 23 and 83. */
 const T0 = 1_700_000_017_500;
@@ -23,7 +23,7 @@ const node = (id: number, s: number): HistoryNodeSample => {
   const up = !(id === 3 && s % 17 < 3);
   return {
     id, up, load: up ? Math.round(Math.abs(Math.sin(s / 9 + id)) * 300) / 100 : 0, cpus: 4, speed: 10000 + id,
-    util: up ? (s * 7) % 100 : 0, tmemKb: 8_000_000, rmemKb: 2_000_000 + ((s * 7919 + id) % 50_000), memKb: 4_000_000 + s * 10 - id,
+    util: up ? (s * 7) % 100 : 0, tmemKb: 8_000_000, rmemKb: 2_000_000 + ((s * 7919 + id) % 50_000), memKb: 4_000_000 + s * 10 - id, ...NO_IO,
   };
 };
 const records = Array.from({ length: SECONDS }, (_, s): SampleRecord => ({ t: T0 + s * 1000, nodes: [1, 2, 3].map((id) => node(id, s)) }));
@@ -32,7 +32,7 @@ const visible = (rs: SampleRecord[]) => rs.map((r) => ({ t: r.t, nodes: r.nodes.
 /** One second as the collector writes it: a process list every 30 s, the samples, a flush. */
 function second(w: HistoryWriter, s: number): void {
   const r = records[s]!;
-  if (s % 30 === 0) w.writeProcs({ t: r.t, procs: [{ pid: s + 1, user: 'u', command: `p${s}`, args: '', state: 'R', cpu: 1, rssKb: 1, where: 0 }] });
+  if (s % 30 === 0) w.writeProcs({ t: r.t, nodes: [{ id: 1, host: 'a', procs: [{ pid: s + 1, user: 'u', command: `p${s}`, args: '', state: 'R', cpu: 1, rssKb: 1, where: 0 }] }] });
   w.writeSamples(r);
   w.flush();
 }

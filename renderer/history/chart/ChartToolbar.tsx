@@ -9,6 +9,10 @@ export interface ToolbarProps {
   widest: boolean;
   onView: (v: View) => void;
   onZoom: (factor: number) => void;
+  /** Opens the process history at the cursor (and on the highlighted node); undefined while there is no cursor. */
+  onProcesses?: () => void;
+  /** What it would open, for its tooltip: "14:03:20 on node 2". */
+  processesAt?: string;
 }
 
 const sameDay = (a: number, b: number) => new Date(a).toDateString() === new Date(b).toDateString();
@@ -20,7 +24,7 @@ function duration(ms: number): string {
   return `${Math.round((s / 3600) * 10) / 10} h`;
 }
 
-export function ChartToolbar({ view, range, widest, onView, onZoom }: ToolbarProps) {
+export function ChartToolbar({ view, range, widest, onView, onZoom, onProcesses, processesAt }: ToolbarProps) {
   return (
     <div className="chart-toolbar" role="toolbar" aria-label="Chart range">
       <button type="button" aria-pressed={view.mode === 'recorded'} onClick={() => onView({ mode: 'recorded' })}
@@ -31,7 +35,9 @@ export function ChartToolbar({ view, range, widest, onView, onZoom }: ToolbarPro
       <output aria-label="Shown range">
         {range ? `${dateTime(range[0])} – ${sameDay(range[0], range[1]) ? clock(range[1]) : dateTime(range[1])} (${duration(range[1] - range[0])})` : ''}
       </output>
-      <span className="chart-keys">wheel, + or − zoom · drag: zoom into a range · ←/→ cursor</span>
+      <button type="button" onClick={onProcesses} disabled={!onProcesses}
+        title={processesAt ? `The process history at ${processesAt}` : 'Put the cursor on a moment first (mouse or arrow keys in the chart)'}>Processes at this minute</button>
+      <span className="chart-keys">wheel, + or − zoom · drag: zoom into a range · ←/→ cursor · click or Enter: processes at that minute</span>
     </div>
   );
 }

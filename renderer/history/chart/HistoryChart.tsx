@@ -2,14 +2,15 @@
  * One history chart: a line per node on a canvas (drawChart.ts), round ticks and checkpoint
  * labels as text around it, and over the plot a focusable cursor (role slider): the mouse
  * or the arrow keys move it, the wheel, +/- and a drag zoom, and what it points at is read
- * out beside it (CursorReadout) and highlighted.
+ * out beside it (CursorReadout) and highlighted. A click, or Enter on the cursor, picks that
+ * moment (and the node whose band it is on or near): the window opens the process history there.
  */
 import { useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { HistoryMetric, HistorySeries } from '../../../shared/protocol/agentHistory.js';
 import { columnOf, columnStart } from '../../../shared/history/seriesMerge.js';
 import { clock, dateTime } from '../timeFormat.js';
 import { drawChart, plotScales, type PlotBox } from './drawChart.js';
-import { labelPlacement, nearestNode } from './lineGeometry.js';
+import { labelPlacement, nearestNode, timeTickShift } from './lineGeometry.js';
 import { timeTickLabel, timeTicks } from './ticks.js';
 import { CursorReadout } from './CursorReadout.js';
 import { usePointer } from './usePointer.js';
@@ -36,6 +37,8 @@ export interface ChartProps {
   onPointNode: (id: number | undefined) => void;
   onZoomRange: (from: number, to: number) => void;
   onZoomBy: (factor: number, anchor?: number) => void;
+  /** A moment picked (a click, or Enter on the cursor), and the node whose band it was on or near (the highlighted one for Enter). */
+  onPick?: (t: number, node: number | undefined) => void;
 }
 
 const MARGIN = { left: 64, right: 14, top: 16, bottom: 24 };
@@ -73,18 +76,23 @@ export function HistoryChart(p: ChartProps) {
       series, metric, range, top: axis.top, scale, levels: !!p.levels, box, size: { width, height, dpr },
       timeTicks: ticks.ticks, valueTicks: axis.ticks, highlight: p.highlight,
     });
-    // What tests and the benchmark wait for: this many node lines are on the canvas.
-    boxRef.current!.dataset.drawnNodes = String(nodes);
+    // What tests and the benchmark wait for: this many node lines are on the canvas; and how often it was drawn.
+    const el = boxRef.current!;
+    el.dataset.drawnNodes = String(nodes);
+    el.dataset.draws = String(Number(el.dataset.draws ?? 0) + 1);
     // box is derived from width and height
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [series, metric, range[0], range[1], axis.top, scale, p.levels, width, height, ticks, p.highlight, nodes]);
 
   const { x, y } = plotScales({ range, top: axis.top, box });
+  // On a node's band, or within 6 pixels of it.
+  const nodeAt = (pt: { t: number; v: number }) => nearestNode(series, metric, columnOf(series, pt.t), pt.v, (axis.top * 6) / box.height, scale);
   const drag = usePointer(plotRef, range, axis.top, {
     onPoint: (pt) => {
       p.onCursor(pt?.t);
-      p.onPointNode(pt ? nearestNode(series, metric, columnOf(series, pt.t), pt.v, (axis.top * 6) / box.height, scale) : undefined);
+      p.onPointNode(pt ? nodeAt(pt) : undefined);
     },
+    onClick: (pt) => p.onPick?.(pt.t, nodeAt(pt)),
     onZoomRange: p.onZoomRange,
     onZoomBy: p.onZoomBy,
   });
@@ -103,6 +111,7 @@ export function HistoryChart(p: ChartProps) {
       '=': () => p.onZoomBy(0.5),
       '-': () => p.onZoomBy(2),
       Escape: () => p.onCursor(undefined),
+      Enter: () => p.cursor !== undefined && p.onPick?.(p.cursor, p.highlight),
     };
     const k = keys[e.key];
     if (!k) return;
@@ -124,7 +133,7 @@ export function HistoryChart(p: ChartProps) {
             <span key={`v${v}`} className="value-tick" data-v={v} style={{ top: y(v), width: MARGIN.left - 6 }}>{axis.label(v)}</span>
           ))}
           {ticks.ticks.map((t) => (
-            <span key={`t${t}`} className="time-tick" data-t={t} style={{ left: x(t), top: box.top + box.height + 3 }}>{timeTickLabel(t, ticks.step)}</span>
+            <span key={`t${t}`} className="time-tick" data-t={t} style={{ left: x(t), top: box.top + box.height + 3, transform: `translateX(${timeTickShift(x(t), width)})` }}>{timeTickLabel(t, ticks.step)}</span>
           ))}
           {raised.filter((a) => a.t >= range[0] && a.t <= range[1]).map((a) => (
             <span key={`a${a.t}-${a.rule}-${a.node}`} className="alert-mark" data-t={a.t} title={a.text}
@@ -140,7 +149,7 @@ export function HistoryChart(p: ChartProps) {
         </div>
         <div ref={plotRef} className="chart-plot" tabIndex={0} role="slider" aria-label={`Cursor in ${p.title}`}
           aria-valuemin={range[0]} aria-valuemax={range[1]} aria-valuenow={p.cursor ?? range[0]}
-          aria-valuetext={p.cursor !== undefined ? dateTime(p.cursor) : 'no cursor: arrow keys move it, + and - zoom'}
+          aria-valuetext={p.cursor !== undefined ? `${dateTime(p.cursor)}${p.onPick ? ', Enter: its processes' : ''}` : 'no cursor: arrow keys move it, + and - zoom'}
           style={{ left: box.left, top: box.top, width: box.width, height: box.height }}
           onKeyDown={onKey} onFocus={() => setActive(true)} onBlur={() => setActive(false)}
           onMouseEnter={() => setActive(true)} onMouseLeave={() => setActive(false)}>

@@ -1,13 +1,13 @@
 /**
  * Draws one history chart on a canvas: grid lines on the round ticks, per node its min..max
- * band, faint, and its mean line in its colour, for the load in Mosixload's colours: the
+ * band, faint (a bar per column), and its mean line in its colour, for the load in Mosixload's colours: the
  * line's parts above 50 yellow and above 80 red, with dashed guides at both levels (the
  * highlighted node's band stronger and its line wider and on top, the others faded),
  * checkpoints as blue lines.
  * Canvas, not SVG: 64 nodes of a day are ~140,000 points, drawn in milliseconds.
  */
 import type { HistoryMetric, HistorySeries } from '../../../shared/protocol/agentHistory.js';
-import { nodeShapes, type Scale, type Segment } from './lineGeometry.js';
+import { barWidth, columnsX, nodeYs, traceBand, traceLine, type Scale } from './lineGeometry.js';
 import { ALERT, ALERT_COLOUR, CHECKPOINT_COLOUR, GRID_COLOUR, WARN, WARN_COLOUR, nodeColour } from './chartColours.js';
 
 export type CanvasLike = Pick<CanvasRenderingContext2D,
@@ -101,21 +101,19 @@ export function drawChart(ctx: CanvasLike, spec: DrawSpec): void {
   ctx.rect(box.left, box.top, box.width, box.height);
   ctx.clip();
   ctx.lineJoin = 'round';
-  const drawn = series.nodes.filter((n) => n.series[metric]).map((n) => ({ id: n.id, ...nodeShapes(n.series[metric]!, series, spec.range, x, y, spec.scale) }));
+  // x of every visible column once for all nodes; per node its y in typed arrays (lineGeometry.ts).
+  const cols = columnsX(series, spec.range, x);
+  const axisY = { base: box.top + box.height, perUnit: box.height / (spec.top || 1) };
+  const drawn = series.nodes.filter((n) => n.series[metric]).map((n) => ({ id: n.id, ys: nodeYs(n.series[metric]!, series, cols, axisY, spec.scale) }));
   const look = lookFor(drawn.length);
-  const path = (segs: Segment[], closed: boolean) => {
-    ctx.beginPath();
-    for (const seg of segs) {
-      ctx.moveTo(seg[0]!, seg[1]!);
-      for (let i = 2; i < seg.length; i += 2) ctx.lineTo(seg[i]!, seg[i + 1]!);
-      if (closed) ctx.closePath();
-    }
-  };
+  const bars = barWidth(cols);
   const band = (n: (typeof drawn)[number], alpha: number) => {
-    ctx.fillStyle = nodeColour(n.id);
+    ctx.strokeStyle = nodeColour(n.id);
     ctx.globalAlpha = alpha;
-    path(n.bands, true);
-    ctx.fill();
+    ctx.lineWidth = bars;
+    ctx.beginPath();
+    traceBand(ctx, cols, n.ys);
+    ctx.stroke();
   };
   // The stretches of the value axis a line is drawn in, bottom up, each in its colour (undefined: the node's own).
   const parts: { from: number; to: number; colour?: string }[] = spec.levels
@@ -126,12 +124,17 @@ export function drawChart(ctx: CanvasLike, spec: DrawSpec): void {
     ctx.lineWidth = width;
     for (const part of parts) {
       if (part.to <= part.from) continue;
+      // Only the stretches that reach this part of the axis (a line's width around it): a day's
+      // 64 lines drawn whole three times were most of the time to the first drawn chart.
+      const reach = width + 1;
+      if (!traceLine(null, cols, n.ys, part.from - reach, part.to + reach)) continue;
       ctx.save();
       ctx.beginPath();
       ctx.rect(box.left, part.from, box.width, part.to - part.from);
       ctx.clip();
       ctx.strokeStyle = part.colour ?? nodeColour(n.id);
-      path(n.lines, false);
+      ctx.beginPath();
+      traceLine(ctx, cols, n.ys, part.from - reach, part.to + reach);
       ctx.stroke();
       ctx.restore();
     }

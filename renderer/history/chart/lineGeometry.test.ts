@@ -9,16 +9,17 @@ const y = (v: number) => 100 - v;
 const stats = { avg: null, peak: null, peakT: null, samples: 0 };
 
 describe('a node line and its band', () => {
-  it('joins the columns\' means at their middles; the band runs along the maxima and back along the minima', () => {
+  it('joins the columns\' means at their middles; the band is a bar per column, at its middle, from its maximum to its minimum', () => {
     const s = nodeShapes({ min: [10, 10, 20], max: [10, 90, 20], mean: [10, 30, 20] }, g, [0, 100], x, y);
     expect(s.lines).toEqual([[5, 90, 15, 70, 25, 80]]);
     // The one-column spike to 90 keeps its full height in the band.
-    expect(s.bands).toEqual([[5, 90, 15, 10, 25, 80, 25, 80, 15, 90, 5, 90]]);
+    expect(s.bands).toEqual([[5, 90, 5, 90], [15, 10, 15, 90], [25, 80, 25, 80]]);
   });
   it('breaks where a column holds nothing, and draws a lone column across its width', () => {
     const s = nodeShapes({ min: [10, 10, null, 30, null, 40, 40], max: [10, 10, null, 30, null, 50, 40], mean: [10, 10, null, 30, null, 45, 40] }, g, [0, 100], x, y);
     expect(s.lines).toEqual([[5, 90, 15, 90], [30, 70, 40, 70], [55, 55, 65, 60]]);
-    expect(s.bands[1]).toEqual([30, 70, 40, 70, 40, 70, 30, 70]);
+    expect(s.bands.map((b) => b[0])).toEqual([5, 15, 35, 55, 65]);
+    expect(s.bands[4]).toEqual([65, 60, 65, 60]);
   });
   it('draws the columns of the range and one beyond each side, on columns that start later (a refresh answer)', () => {
     expect(visibleColumns(g, 30, 55)).toEqual([2, 6]);

@@ -37,57 +37,182 @@ export function visibleColumns(g: Grid, from: number, to: number): [number, numb
   return [Math.max(0, columnOf(g, from) - 1), Math.min(g.buckets - 1, columnOf(g, to) + 1)];
 }
 
+/** Where a path goes: a canvas context, or a recorder of segments (nodeShapes). */
+export interface PathSink {
+  moveTo(x: number, y: number): void;
+  lineTo(x: number, y: number): void;
+  closePath(): void;
+}
+
 /**
- * Straight over the column arrays, no object per column: a day of 64 nodes is ~46,000
- * columns, and this runs on the way to the first drawn chart (docs/BENCHMARKS.md).
+ * The visible columns (visibleColumns) in pixels, the same for every node of a chart, so x is
+ * worked out once per column, not once per node and column: `mid` the x of each column's
+ * middle (where the line and band pass), `edge` the x of its start (k) and end (k + 1), which a
+ * lone column's stroke spans.
  */
-export function nodeShapes(m: Columns, g: Grid, range: readonly [number, number], x: Scale, y: Scale, scale = 1): { lines: Segment[]; bands: Segment[] } {
+export interface ColumnsX {
+  c0: number;
+  mid: Float64Array;
+  edge: Float64Array;
+}
+
+export function columnsX(g: Grid, range: readonly [number, number], x: Scale): ColumnsX {
   const [c0, c1] = visibleColumns(g, range[0], range[1]);
-  const lines: Segment[] = [];
-  const bands: Segment[] = [];
-  const { min, max, mean } = m;
-  let line: number[] = [];
-  let top: number[] = [];
-  let bottom: number[] = [];
-  let runStart = -1;
-  const close = () => {
-    const n = line.length / 2;
-    if (n === 1) {
-      // A lone column: a stroke across it, or it would be a dot.
-      const xs = x(columnStart(g, runStart));
-      const xe = x(columnStart(g, runStart + 1));
-      const [ym, yhi, ylo] = [line[1]!, top[1]!, bottom[1]!];
-      lines.push([xs, ym, xe, ym]);
-      bands.push([xs, yhi, xe, yhi, xe, ylo, xs, ylo]);
-    } else if (n > 1) {
-      lines.push(line);
-      for (let i = bottom.length - 2; i >= 0; i -= 2) top.push(bottom[i]!, bottom[i + 1]!);
-      bands.push(top);
-    }
-    line = [];
-    top = [];
-    bottom = [];
-    runStart = -1;
-  };
+  const n = Math.max(0, c1 - c0 + 1);
+  const mid = new Float64Array(n);
+  const edge = new Float64Array(n + 1);
   let start = columnStart(g, c0);
-  for (let c = c0; c <= c1; c++) {
-    const next = columnStart(g, c + 1);
-    const i = c - g.first;
-    const lo = min[i];
-    const hi = max[i];
-    if (lo === null || lo === undefined || hi === null || hi === undefined) close();
-    else {
-      if (runStart < 0) runStart = c;
-      const mv = mean?.[i];
-      const xm = x((start + next) / 2);
-      line.push(xm, y((mv === null || mv === undefined ? (lo + hi) / 2 : mv) / scale));
-      top.push(xm, y(hi / scale));
-      bottom.push(xm, y(lo / scale));
-    }
+  edge[0] = x(start);
+  for (let k = 0; k < n; k++) {
+    const next = columnStart(g, c0 + k + 1);
+    mid[k] = x((start + next) / 2);
+    edge[k + 1] = x(next);
     start = next;
   }
-  close();
-  return { lines, bands };
+  return { c0, mid, edge };
+}
+
+/** The value axis in pixels: y(v) = base - v * perUnit (plotScales' y, as numbers). */
+export interface AxisY {
+  base: number;
+  perUnit: number;
+}
+
+/** One node's visible columns in pixels: y of the mean, the maximum and the minimum; NaN where a column holds nothing. */
+export interface NodeYs {
+  mean: Float64Array;
+  hi: Float64Array;
+  lo: Float64Array;
+}
+
+/**
+ * Straight over the column arrays into typed arrays, no object or growing array per column:
+ * a day of 64 nodes is ~64,000 columns, and this runs on the way to the first drawn chart,
+ * in code the new window has not yet optimised (docs/BENCHMARKS.md).
+ */
+export function nodeYs(m: Columns, g: Grid, cols: ColumnsX, axis: AxisY, scale = 1): NodeYs {
+  const n = cols.mid.length;
+  const ys: NodeYs = { mean: new Float64Array(n), hi: new Float64Array(n), lo: new Float64Array(n) };
+  const { min, max, mean } = m;
+  const { base, perUnit } = axis;
+  const skip = cols.c0 - g.first;
+  for (let k = 0; k < n; k++) {
+    const i = k + skip;
+    const lo = min[i];
+    const hi = max[i];
+    if (lo === null || lo === undefined || hi === null || hi === undefined) {
+      ys.mean[k] = ys.hi[k] = ys.lo[k] = NaN;
+      continue;
+    }
+    const mv = mean?.[i];
+    ys.mean[k] = base - ((mv === null || mv === undefined ? (lo + hi) / 2 : mv) / scale) * perUnit;
+    ys.hi[k] = base - (hi / scale) * perUnit;
+    ys.lo[k] = base - (lo / scale) * perUnit;
+  }
+  return ys;
+}
+
+/** The last column of the run of columns with data that starts at k. */
+function runEnd(ys: NodeYs, k: number): number {
+  const n = ys.hi.length;
+  let b = k;
+  while (b + 1 < n && !Number.isNaN(ys.hi[b + 1]!)) b++;
+  return b;
+}
+
+/**
+ * A node's band: per column with data a bar from its maximum down to its minimum at the
+ * column's middle (stroked as wide as a column, about a pixel: the window asks a column per
+ * pixel), so a one-second spike in a day keeps its full height. Bars, not a polygon along the
+ * maxima and back along the minima: 64 such polygons were most of the canvas's raster time to
+ * the first drawn chart (docs/BENCHMARKS.md), thin bars a tenth of it.
+ */
+export function traceBand(sink: PathSink, cols: ColumnsX, ys: NodeYs): void {
+  const { mid } = cols;
+  const { hi, lo } = ys;
+  for (let k = 0; k < hi.length; k++) {
+    if (Number.isNaN(hi[k]!)) continue;
+    sink.moveTo(mid[k]!, hi[k]!);
+    sink.lineTo(mid[k]!, lo[k]!);
+  }
+}
+
+/**
+ * How wide a band's bars are stroked: a column's mean width in whole pixels, at least one. Whole:
+ * a stroke of exactly one pixel is a hairline to the canvas, cheap; 1.002 pixels is a polygon per
+ * bar, and a day's bars took ten times the polygons they replaced.
+ */
+export function barWidth(cols: ColumnsX): number {
+  const n = cols.mid.length;
+  return n ? Math.max(1, Math.round((cols.edge[n]! - cols.edge[0]!) / n)) : 1;
+}
+
+/**
+ * A node's line through its columns' means, only its stretches that reach top..bottom (y): a
+ * segment wholly above or below is left out (the part of the axis it is drawn for is clipped
+ * anyway). A lone column is a stroke across it, or it would be a dot. Without a sink it only
+ * says whether any segment reaches top..bottom.
+ */
+export function traceLine(sink: PathSink | null, cols: ColumnsX, ys: NodeYs, top: number, bottom: number): boolean {
+  const { mid, edge } = cols;
+  const y = ys.mean;
+  let any = false;
+  for (let k = 0; k < y.length; k++) {
+    if (Number.isNaN(y[k]!)) continue;
+    const b = runEnd(ys, k);
+    if (b === k) {
+      const v = y[k]!;
+      if (!((v < top && v < top) || (v > bottom && v > bottom))) {
+        if (!sink) return true;
+        any = true;
+        sink.moveTo(edge[k]!, v);
+        sink.lineTo(edge[k + 1]!, v);
+      }
+    } else {
+      let pen = false;
+      for (let i = k + 1; i <= b; i++) {
+        const y0 = y[i - 1]!;
+        const y1 = y[i]!;
+        if ((y0 < top && y1 < top) || (y0 > bottom && y1 > bottom)) {
+          pen = false;
+          continue;
+        }
+        if (!sink) return true;
+        any = true;
+        if (!pen) sink.moveTo(mid[i - 1]!, y0);
+        pen = true;
+        sink.lineTo(mid[i]!, y1);
+      }
+    }
+    k = b;
+  }
+  return any;
+}
+
+/** Collects a path as flat x, y segments, one per moveTo. */
+function segmentRecorder(): PathSink & { segments: Segment[] } {
+  const segments: Segment[] = [];
+  return {
+    segments,
+    moveTo: (x, y) => void segments.push([x, y]),
+    lineTo: (x, y) => void segments.at(-1)!.push(x, y),
+    closePath: () => undefined,
+  };
+}
+
+/**
+ * A node's line and band as arrays of points (what traceLine and traceBand draw, whole; the
+ * band's bars one segment each): the geometry in a form a test reads. `y` must be linear (plotScales' y).
+ */
+export function nodeShapes(m: Columns, g: Grid, range: readonly [number, number], x: Scale, y: Scale, scale = 1): { lines: Segment[]; bands: Segment[] } {
+  const cols = columnsX(g, range, x);
+  const base = y(0);
+  const ys = nodeYs(m, g, cols, { base, perUnit: base - y(1) }, scale);
+  const lines = segmentRecorder();
+  const bands = segmentRecorder();
+  traceLine(lines, cols, ys, -Infinity, Infinity);
+  traceBand(bands, cols, ys);
+  return { lines: lines.segments, bands: bands.segments };
 }
 
 /**
@@ -119,4 +244,18 @@ export function nearestNode(s: HistorySeries, metric: HistoryMetric, column: num
  */
 export function labelPlacement(x: number, width: number, gap = 3): { left: number } | { right: number } {
   return x > width / 2 ? { right: width - x + gap } : { left: x + gap };
+}
+
+/** Half the width of the longest time tick label ("22:47:50", or a date, at the chart's 11 px), with a little room. */
+export const TIME_LABEL_HALF_PX = 32;
+
+/**
+ * How far a time tick's label is shifted from its tick: centred under it, but ending at it near
+ * the right edge (the range's last second is only the chart's right margin from it) and starting
+ * at it near the left, so a label never sticks out of the chart and widens the window.
+ */
+export function timeTickShift(x: number, width: number): '-50%' | '-100%' | '0%' {
+  if (x > width - TIME_LABEL_HALF_PX) return '-100%';
+  if (x < TIME_LABEL_HALF_PX) return '0%';
+  return '-50%';
 }

@@ -1,6 +1,6 @@
 /**
  * The mouse on a chart's plot: moving sets the cursor (and says what it points at), the
- * wheel zooms around the time under it, dragging selects a range to zoom into.
+ * wheel zooms around the time under it, dragging selects a range to zoom into, a click picks a moment.
  */
 import { useEffect, useRef, useState, type RefObject } from 'react';
 
@@ -9,6 +9,8 @@ export interface PointerHandlers {
   onPoint: (p: { t: number; v: number } | undefined) => void;
   onZoomRange: (from: number, to: number) => void;
   onZoomBy: (factor: number, anchor: number) => void;
+  /** A click (a press and release that did not drag): the time and value under it. */
+  onClick?: (p: { t: number; v: number }) => void;
 }
 
 /** A drag shorter than this is a click, not a range. */
@@ -51,7 +53,11 @@ export function usePointer(ref: RefObject<HTMLElement | null>, range: readonly [
       setDrag(undefined);
       now.current.drag = undefined;
       const p = at(e);
-      if (Math.abs(p.px - d.a) < MIN_DRAG_PX) return;
+      if (Math.abs(p.px - d.a) < MIN_DRAG_PX) {
+        // Released over the plot: a click there, not one that began on it and ended elsewhere.
+        if (el.contains(e.target as Node)) now.current.h.onClick?.({ t: p.t, v: p.v });
+        return;
+      }
       const w = el.getBoundingClientRect().width;
       const [a, b] = now.current.range;
       const t = (px: number) => a + ((b - a) * px) / Math.max(1, w);

@@ -33,10 +33,20 @@ export function loadAxis(peak: number): ValueAxis {
 
 /** Memory in MB, counted in GB once it reaches 2 GB (0/5/10/15/20 GB rather than 0/5000/...). */
 export function memoryAxis(peakMb: number): ValueAxis {
-  if (peakMb < 2048) {
-    const v = valueTicks(peakMb);
-    return { top: v.top, ticks: v.ticks, label: (x) => `${x} MB` };
+  return binaryAxis(peakMb, 'MB', 'GB');
+}
+
+/** Byte rates in kB/s, counted in MB/s once they reach 2 MB/s; at least 0..10 kB/s, so an idle node's line lies on the floor, not mid-chart. */
+export function rateAxis(peakKbps: number): ValueAxis {
+  return binaryAxis(Math.max(10, peakKbps), 'kB/s', 'MB/s');
+}
+
+/** Ticks in `small` units, or in `big` (1024 of them) from 2048 on. */
+function binaryAxis(peak: number, small: string, big: string): ValueAxis {
+  if (peak < 2048) {
+    const v = valueTicks(peak);
+    return { top: v.top, ticks: v.ticks, label: (x) => `${x} ${small}` };
   }
-  const v = valueTicks(peakMb / 1024);
-  return { top: v.top * 1024, ticks: v.ticks.map((x) => x * 1024), label: (x) => `${Math.round((x / 1024) * 100) / 100} GB` };
+  const v = valueTicks(peak / 1024);
+  return { top: v.top * 1024, ticks: v.ticks.map((x) => x * 1024), label: (x) => `${Math.round((x / 1024) * 100) / 100} ${big}` };
 }

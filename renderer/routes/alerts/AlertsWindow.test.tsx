@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { AlertsWindow } from './AlertsWindow.js';
 import { fakeBridge } from '../../components/fakeBridge.test-util.js';
-import { applyAlertChanges, DEFAULT_RULES, type AlertList } from '../../../shared/alerts/alertRules.js';
+import { applyAlertChanges, DEFAULT_RULES, describeRules, type AlertList } from '../../../shared/alerts/alertRules.js';
 import type { NodeAlerts } from '../../../shared/protocol/apiAlerts.js';
 import { RpcError } from '../../../shared/protocol/rpc.js';
 
@@ -63,5 +63,16 @@ describe('the Alerts window', () => {
     fireEvent.change(within(form).getByLabelText('Load above (%)'), { target: { value: '75' } });
     fireEvent.click(within(form).getByRole('button', { name: 'Apply' }));
     await waitFor(() => expect(screen.getByRole('alert', { name: 'Rules outcome' }).textContent).toMatch(/cannot be written \(EROFS\)/));
+  });
+});
+
+describe('the Alerts window with no collector running', () => {
+  it('says why and shows the rules a collector would watch, read-only', async () => {
+    const fb = fakeBridge({ 'alert.list': (): NodeAlerts => ({ nodeId: 2, list: null, error: 'no collector runs on node 2' }) });
+    render(<AlertsWindow bridge={fb.bridge} />);
+    expect((await screen.findByRole('alert')).textContent).toBe('Cannot read the alerts of node 2: no collector runs on node 2');
+    const rules = screen.getByRole('list', { name: 'Default alert rules' });
+    expect(within(rules).getAllByRole('listitem').map((li) => li.textContent)).toEqual(describeRules(DEFAULT_RULES));
+    expect(screen.queryByRole('form', { name: 'Alert rules' })).toBeNull();
   });
 });

@@ -6,7 +6,7 @@
  */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { MosixviewBridge } from '../../../shared/protocol/api.js';
-import { ALERT_SETTINGS, applyAlertChanges, type Alert, type AlertRules } from '../../../shared/alerts/alertRules.js';
+import { ALERT_SETTINGS, applyAlertChanges, DEFAULT_RULES, describeRules, type Alert, type AlertRules } from '../../../shared/alerts/alertRules.js';
 import { alertLine, ago } from '../../../shared/alerts/alertText.js';
 import { usePoll } from '../../components/usePoll.js';
 import { dateTime } from '../../history/timeFormat.js';
@@ -85,7 +85,16 @@ export function AlertsWindow({ bridge }: { bridge: MosixviewBridge }) {
       <h1>Alerts {data ? <span className="unit">(collector on node {data.nodeId})</span> : null}</h1>
       {!data && !error && <p>Reading the collector's alerts…</p>}
       {error && <p role="alert">Cannot read the alerts: {error}</p>}
-      {data && !list && <p role="alert">Cannot read the alerts of node {data.nodeId}: {data.error}</p>}
+      {data && !list && (
+        <>
+          <p role="alert">Cannot read the alerts of node {data.nodeId}: {data.error}</p>
+          {/* A new admin should still see what would be watched, before starting a collector. */}
+          <p>A collector starts with these rules unless its collector.json says otherwise:</p>
+          <ul aria-label="Default alert rules">
+            {describeRules(DEFAULT_RULES).map((line) => <li key={line}>{line}</li>)}
+          </ul>
+        </>
+      )}
       {list && shown && (
         <>
           <form aria-label="Alert rules" onSubmit={(e) => void apply(e)}>

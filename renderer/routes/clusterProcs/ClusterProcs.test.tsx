@@ -7,6 +7,7 @@ import { RpcError } from '../../../shared/protocol/rpc.js';
 import { clusterActions } from '../../store/clusterStore.js';
 import { fakeBridge, loadNodes } from '../../components/fakeBridge.test-util.js';
 import { ClusterProcs } from './ClusterProcs.js';
+import { CLUSTER_PROCS_REFRESH_MS, SLOW_NODE_MS } from './useClusterProcs.js';
 
 const openWindow = vi.hoisted(() => vi.fn());
 vi.mock('../../windows.js', () => ({ openWindow }));
@@ -179,4 +180,23 @@ describe('the cluster processes window', () => {
     expect(back.getAttribute('aria-selected')).toBe('true');
     expect(document.activeElement).toBe(back);
   });
+});
+
+describe('a slow node', () => {
+  it('does not hold back the other nodes\' rows: it is named as slow, its rows come with the poll after it answers, and it is not asked again while it has not answered', async () => {
+    let answer3: ((p: ProcInfo[]) => void) | undefined;
+    const fb = fakeBridge({
+      'node.procs': ({ nodeId }) => (nodeId === 3 ? new Promise<ProcInfo[]>((resolve) => (answer3 = resolve)) : lists()[nodeId]!),
+      'job.list': ({ nodeId }) => (nodeId === 3 ? [RECORD] : []),
+    });
+    loadNodes([1, 3]);
+    render(<ClusterProcs bridge={fb.bridge} />);
+    await screen.findByRole('row', { name: 'Process 501 on node 1' }, { timeout: SLOW_NODE_MS + 1000 });
+    expect(screen.getByRole('status', { name: 'Missing nodes' }).textContent).toMatch(/^Not listed: node 3 \(no answer yet: asked \d+\.\d s ago\)$/);
+    await waitFor(() => expect(fb.calls('node.procs').filter((r) => r.nodeId === 1).length).toBeGreaterThan(1), { timeout: CLUSTER_PROCS_REFRESH_MS + SLOW_NODE_MS + 1000 });
+    expect(fb.calls('node.procs').filter((r) => r.nodeId === 3)).toHaveLength(1);
+    answer3!(lists()[3]!);
+    await screen.findByRole('row', { name: 'Job 1.600' }, { timeout: CLUSTER_PROCS_REFRESH_MS + SLOW_NODE_MS + 1000 });
+    expect(screen.queryByRole('status', { name: 'Missing nodes' })).toBeNull();
+  }, 15_000);
 });

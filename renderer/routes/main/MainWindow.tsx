@@ -1,6 +1,5 @@
 import { useCluster, clusterActions } from '../../store/clusterStore.js';
-import { clusterEfficiency } from '../../../shared/loadFigures.js';
-import { Bar } from '../../components/Bar.js';
+import { AllNodesRow } from './AllNodesRow.js';
 import { NodeRow } from './NodeRow.js';
 import { HostKeyDialog } from './HostKeyDialog.js';
 import { ClusterKeyDialog } from './ClusterKeyDialog.js';
@@ -10,13 +9,6 @@ import { openWindow } from '../../windows.js';
 import { routes } from '../../../shared/windows.js';
 import { useWindowTitle, windowTitles } from '../../windowTitle.js';
 import type { MosixviewBridge } from '../../../shared/protocol/api.js';
-
-const selectEfficiency = (s: ReturnType<typeof useCluster.getState>) => {
-  const e = clusterEfficiency(Object.values(s.nodes));
-  return e === undefined ? undefined : Math.round(e);
-};
-const selectTotalCpus = (s: ReturnType<typeof useCluster.getState>) =>
-  Object.values(s.nodes).reduce((sum, n) => sum + (n.status === 'up' ? n.sample?.cpus ?? 0 : 0), 0);
 
 /** Stable across renders, so the memoised rows do not re-render when the window does. */
 const openNode = (id: number) => openWindow(routes.node(id), `node-${id}`);
@@ -31,8 +23,6 @@ export function MainWindow({ bridge }: { bridge: MosixviewBridge }) {
   const nslookup = useCluster((s) => s.nslookup);
   const connection = useCluster((s) => s.connection);
   const connectionError = useCluster((s) => s.connectionError);
-  const efficiency = useCluster(selectEfficiency);
-  const totalCpus = useCluster(selectTotalCpus);
   useWindowTitle(windowTitles.main(name || undefined));
 
   const refresh = async () => clusterActions.applySnapshot(await bridge.invoke('cluster.refresh', null));
@@ -56,26 +46,20 @@ export function MainWindow({ bridge }: { bridge: MosixviewBridge }) {
           nslookup
         </label>
         <button type="button" onClick={() => openWindow(routes.clusterProcs(), 'cluster-procs')}>Cluster processes</button>
+        <button type="button" onClick={() => openWindow(routes.monitor(), 'monitor')}>Migration monitor</button>
       </header>
       {connection === 'lost' && <p role="alert" className="banner">Connection lost: {connectionError}</p>}
       <AlertBanner bridge={bridge} />
       <HistoryBar bridge={bridge} />
       <table className="nodes" aria-label="Cluster nodes">
         <thead>
-          <tr><th>ID</th><th>Host</th><th>Speed</th><th>Load</th><th>Memory</th><th>CPUs</th></tr>
+          <tr><th>ID</th><th>Host</th><th>Speed</th><th>Load</th><th>Memory</th><th title="bytes per second, k = 1024">Disk / Network</th><th>CPUs</th></tr>
         </thead>
         <tbody>
           {order.map((id) => <NodeRow key={id} id={id} bridge={bridge} onOpenNode={openNode} />)}
         </tbody>
         <tfoot>
-          <tr className="all-nodes">
-            <td />
-            <td><button type="button" onClick={() => openWindow(routes.allNodes(), 'node-all')}>All nodes</button></td>
-            <td colSpan={3} className="balance-cell">
-              <Bar label="Load-balancing efficiency" percent={efficiency} text={efficiency === undefined ? 'no node up' : `${efficiency}% balanced`} />
-            </td>
-            <td className="cpus" aria-label="CPUs of all nodes">{totalCpus}</td>
-          </tr>
+          <AllNodesRow />
         </tfoot>
       </table>
       <HostKeyDialog bridge={bridge} />

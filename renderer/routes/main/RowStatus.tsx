@@ -1,14 +1,14 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { MosixviewBridge } from '../../../shared/protocol/api.js';
 import { HostKeyRejected } from './HostKeyDialog.js';
-import type { RowStatusView } from './rowFigures.js';
+import { ROW_STATUS_FIELDS, type RowStatusView } from './rowFigures.js';
 
 /**
  * The row's message cell: why the node is down (a rejected host key with "Ask again"); else, first, that its peers reject it (cut
  * off), then its own map (setpe -w / -off: the node wins) with the admin's explicit way to
  * install the profile's, then the last action error or a warning.
  */
-export function RowStatus({ node, actionError, bridge }: { node: RowStatusView; actionError: string | undefined; bridge: MosixviewBridge }) {
+export const RowStatus = memo(function RowStatus({ node, actionError, bridge }: { node: RowStatusView; actionError: string | undefined; bridge: MosixviewBridge }) {
   const [installError, setInstallError] = useState<string | undefined>(undefined);
   const up = node.status === 'up';
   const text = up ? [node.isolated, node.ownMap, node.agentNote, installError, actionError ?? node.warning].some(Boolean) : !!node.reason;
@@ -35,4 +35,4 @@ export function RowStatus({ node, actionError, bridge }: { node: RowStatusView; 
       {up && (actionError ?? node.warning)}
     </td>
   );
-}
+}, (a, b) => a.actionError === b.actionError && a.bridge === b.bridge && ROW_STATUS_FIELDS.every((k) => a.node[k] === b.node[k]));

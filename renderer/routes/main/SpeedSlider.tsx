@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { MIN_SPEED } from '../../../shared/domain/node.js';
 import { Lcd } from '../../components/Lcd.js';
 
@@ -8,8 +8,9 @@ const COMMIT_DELAY_MS = 300;
  * The node's openMosix speed: a slider with an LCD. While the admin drags, the slider
  * shows the chosen value; the agent is told once the hand rests for a moment. The range
  * (`max`) is the cluster's, never this value's: a drag must not rescale the slider under the hand.
+ * Memoised: a row's new load does not touch its slider (`onCommit` must be stable).
  */
-export function SpeedSlider({ id, speed, max, disabled, why, onCommit }: {
+export const SpeedSlider = memo(function SpeedSlider({ id, speed, max, disabled, why, onCommit }: {
   id: number;
   speed: number | undefined;
   max: number;
@@ -55,4 +56,4 @@ export function SpeedSlider({ id, speed, max, disabled, why, onCommit }: {
       <Lcd value={shown} label={`Speed value of node ${id}`} />
     </span>
   );
-}
+});

@@ -1,0 +1,158 @@
+/**
+ * The history benchmark's end-to-end figure, split where the time goes: from
+ * `window.open("#/history/load")` in the headless GUI until the chart's canvas holds every
+ * node's line. The page is watched from an init script (its WebSocket and JSON.parse), so
+ * the app carries no benchmark code.
+ */
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { startHeadless } from '../support/app.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js';
+import { routes } from '../../shared/windows.js';
+
+/** One opening of the window, in ms from window.open; null parts were not seen. */
+export interface WindowRun {
+  total: number;
+  /** window.open until the page sent history.series: a new page, its script, first render, WebSocket. */
+  pageLoad: number | null;
+  /** history.series sent until its answer arrived (agent read, agent -> main -> WebSocket). */
+  roundTrip: number | null;
+  /** The answer's size as it crossed the WebSocket (characters of JSON). */
+  answerChars: number | null;
+  /** JSON.parse of the answer in the page. */
+  parse: number | null;
+  /** Parsed until the canvas held every line (seen by polling every 20 ms): React, the line geometry, drawing. */
+  draw: number | null;
+}
+
+interface PageTimes {
+  sent: number | null;
+  got: number | null;
+  chars: number | null;
+  parseMs: number | null;
+  parsed: number | null;
+}
+
+/**
+ * Runs in every page of the context before its scripts; times are epoch ms (timeOrigin + now).
+ * Plain JavaScript in a string: a function would be passed as its transpiled source, helpers and all.
+ */
+const WATCH_PAGE = `(() => {
+  const T = (window.__benchTimes = { sent: null, got: null, chars: null, parseMs: null, parsed: null });
+  const now = () => performance.timeOrigin + performance.now();
+  let seriesId;
+  const Ws = window.WebSocket;
+  window.WebSocket = class extends Ws {
+    constructor(url, protocols) {
+      super(url, protocols);
+      // Added before the bridge's onmessage, so it runs first: the arrival, before the parse.
+      this.addEventListener('message', (m) => {
+        const d = String(m.data);
+        if (T.got === null && seriesId !== undefined && d.startsWith('{"id":' + seriesId + ',')) {
+          T.got = now();
+          T.chars = d.length;
+        }
+      });
+    }
+    send(d) {
+      if (seriesId === undefined && typeof d === 'string' && d.includes('"method":"history.series"')) {
+        seriesId = JSON.parse(d).id;
+        T.sent = now();
+      }
+      super.send(d);
+    }
+  };
+  const parse = JSON.parse;
+  JSON.parse = function (text, reviver) {
+    if (T.got === null || T.parsed !== null || typeof text !== 'string' || text.length < T.chars - 2) return parse.call(JSON, text, reviver);
+    const a = performance.now();
+    const v = parse.call(JSON, text, reviver);
+    T.parseMs = performance.now() - a;
+    T.parsed = now();
+    return v;
+  };
+})();`;
+
+const span = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
+
+function breakdown(t0: number, total: number, p: PageTimes): WindowRun {
+  return {
+    total, pageLoad: span(t0, p.sent), roundTrip: span(p.sent, p.got), answerChars: p.chars, parse: p.parseMs,
+    draw: span(p.parsed, t0 + total),
+  };
+}
+
+/**
+ * Opens Load history `runs` times on the store in stateDir; null: no drawn chart within the
+ * timeout (a busy machine). `untilTimeout`: the first timeout ends the runs (the store without
+ * summaries, which has not drawn within it: three tries would hold the shared machine 9 minutes).
+ */
+export async function windowToChart(stateDir: string, nodes: number, runs: number, untilTimeout = false): Promise<(WindowRun | null)[]> {
+  const server = await startHeadless([], { MOSIXVIEW_STATE_DIR: stateDir, MOSIXVIEW_CONFIG_DIR: join(stateDir, 'config') });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  try {
+    const ctx = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+    await ctx.addInitScript(WATCH_PAGE);
+    const page = await ctx.newPage();
+    await page.goto(server.url);
+    const up = await page.getByRole('img', { name: 'Node 1 up', exact: true }).waitFor({ timeout: 120_000 }).then(() => true, () => false);
+    if (!up) return new Array<null>(runs).fill(null); // the GUI never came up: no window figures this run
+    const out: (WindowRun | null)[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = Date.now();
+      const [popup] = await Promise.all([
+        ctx.waitForEvent('page'),
+        page.evaluate((route) => window.open(`${location.pathname}${location.search}#/${route}`, '_blank', 'popup,width=1100,height=700'), routes.loadHistory()),
+      ]);
+      try {
+        // Drawn: the chart's canvas holds every node's line (HistoryChart sets data-drawn-nodes after drawing), with the time ticks beside it.
+        await popup.waitForFunction((n) => document.querySelector(`[aria-label="Load"] .chart-box[data-drawn-nodes="${n}"]`) !== null &&
+          document.querySelector('[aria-label="Load"] .time-tick') !== null, nodes, { timeout: 180_000, polling: 20 });
+        const total = Date.now() - t0;
+        out.push(breakdown(t0, total, await popup.evaluate(() => (window as unknown as { __benchTimes: PageTimes }).__benchTimes)));
+      } catch {
+        out.push(null);
+      }
+      await popup.close();
+      if (untilTimeout && out.at(-1) === null) break;
+    }
+    return out;
+  } finally {
+    await browser.close();
+    server.child.kill('SIGTERM');
+  }
+}
+
+const f0 = (x: number) => x.toFixed(0);
+const medianOf = (xs: (number | null)[]): number | null => {
+  const ok = xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
+  if (!ok.length) return null;
+  const m = ok.length >> 1;
+  return ok.length % 2 ? ok[m]! : (ok[m - 1]! + ok[m]!) / 2;
+};
+const ms = (x: number | null) => (x === null ? 'not seen' : `${f0(x)} ms`);
+
+/**
+ * The section's rows for the window: the first open (the agent reads the day) and the opens after it (the agent's
+ * kept read, agent/history/seriesCache.ts: only what is new since), each with where its time went; a median over
+ * both would show the second kind only.
+ */
+export function windowRows(after: (WindowRun | null)[], before: (WindowRun | null)[], agentReadMs: number): string[] {
+  const [first, again] = [after.slice(0, 1), after.slice(1)];
+  const total = (rs: (WindowRun | null)[]) => {
+    const m = medianOf(rs.map((r) => r?.total ?? null));
+    return `${m === null ? 'timeout' : `${f0(m)} ms`}${rs.length > 1 ? ` (runs: ${rs.map((r) => (r ? f0(r.total) : 'timeout')).join(', ')})` : ''}`;
+  };
+  const part = (rs: (WindowRun | null)[], k: keyof WindowRun) => medianOf(rs.filter((r): r is WindowRun => r !== null).map((r) => r[k]));
+  const both = (k: keyof WindowRun) => `${ms(part(first, k))} / ${ms(part(again, k))}`;
+  const chars = part(after, 'answerChars');
+  return [
+    `| open Load history to drawn chart, after: first open / opened again (the agent's kept read) | ${total(first)} / ${total(again)} | | |`,
+    `| &nbsp;&nbsp;of it: the new page, until it asks \`history.series\` | ${both('pageLoad')} | | |`,
+    `| &nbsp;&nbsp;of it: the request's round trip (agent read, agent -> main -> WebSocket) | ${both('roundTrip')} | | |`,
+    `| &nbsp;&nbsp;&nbsp;&nbsp;of that: the agent's read of the whole day (the same request in the benchmark's process, nothing kept) | ${ms(agentReadMs)} | | |`,
+    `| &nbsp;&nbsp;of it: JSON.parse of the answer in the page (${chars === null ? '?' : `${f0(chars / 1000)} kB`}) | ${both('parse')} | | |`,
+    `| &nbsp;&nbsp;of it: drawing (parsed until the canvas holds every line) | ${both('draw')} | | |`,
+    `| open Load history to drawn chart, before: first open / opened again | ${total(before.slice(0, 1))} / ${total(before.slice(1))} | | |`,
+  ];
+}
