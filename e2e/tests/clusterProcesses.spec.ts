@@ -9,7 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect } from '../support/fixtures.js';
-import { allUp, lamp } from '../support/mainWindow.js';
+import { allUp, lamp, openClusterProcesses } from '../support/mainWindow.js';
 import { manualMigrationsOnly, on, tool, tryOn } from '../support/jobs.js';
 import { cutLink, restoreLink, type TestCluster } from '../cluster/testCluster.js';
 import { parseJobKey } from '../../shared/domain/process.js';
@@ -38,14 +38,6 @@ async function startJob(cluster: TestCluster, node: number, arg: string): Promis
   return { node, arg, key: m[1]!, pid: Number(m[2]) };
 }
 
-async function openFromMain(page: Page): Promise<Page> {
-  const [win] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('button', { name: 'Cluster processes', exact: true }).click()]);
-  await win.waitForLoadState();
-  await expect(win).toHaveURL(new RegExp(`#/${routes.clusterProcs()}$`));
-  await expect(win).toHaveTitle('Cluster processes');
-  return win;
-}
-
 const table = (win: Page) => win.getByRole('table', { name: 'Cluster processes' });
 const bodyRows = (win: Page) => table(win).locator('tbody tr');
 /** The text of one column in every row shown, top to bottom. */
@@ -61,7 +53,7 @@ test('jobs of two nodes in one table: counted, sorted, filtered, as a tree, foll
   try {
     await expect.poll(async () => (await tryOn(cluster, 2, `pgrep -P ${shPid}`)).stdout.trim()).toMatch(/^\d+$/);
     const childPid = Number((await on(cluster, 2, `pgrep -P ${shPid}`)).trim());
-    const win = await openFromMain(app.page);
+    const win = await openClusterProcesses(app.page);
     const filter = win.getByRole('searchbox', { name: 'Filter processes' });
     await filter.fill(TAG);
     // Exactly what was started: three jobs and the shell with its child.
@@ -152,7 +144,7 @@ test('updates keep the scroll position; a node taken off the network is named wi
   // GUI reaches a daemon's socket, no speed check once it ended; CI once had only 105 px to scroll with 8 of them).
   await on(cluster, 3, `for i in $(seq 16); do nohup sleep ${TAG}7 </dev/null >/dev/null 2>&1 & done`);
   try {
-    const win = await openFromMain(app.page);
+    const win = await openClusterProcesses(app.page);
     await win.setViewportSize({ width: 1180, height: 240 });
     await expect(jobRow(win, job.key)).toBeVisible({ timeout: 20_000 });
     const scroller = win.locator('.table-scroll');
