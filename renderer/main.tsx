@@ -1,11 +1,11 @@
 import { createRoot } from 'react-dom/client';
 import { getBridge } from './bridge/bridge.js';
 import { clusterActions } from './store/clusterStore.js';
-import { throttledFrames, VIEW_FLUSH_MS, wireClusterEvents } from './store/wireCluster.js';
+import { nextFrame, wireClusterEvents } from './store/wireCluster.js';
 import { RouteView, useHashRoute } from './Router.js';
 
 const bridge = getBridge((state, why) => clusterActions.setConnection(state, why));
-wireClusterEvents(bridge, throttledFrames(VIEW_FLUSH_MS));
+wireClusterEvents(bridge, nextFrame);
 bridge
   .invoke('cluster.get', null)
   .then((s) => clusterActions.applySnapshot(s))

@@ -10,7 +10,8 @@ import { BENCHMARKS_MD, machine, machineLine, writeBenchSection } from './report
 import { BALANCING_TITLE, balancingSection } from './balancing.js';
 import { MIGRATION_TITLE, migrationSection } from './migrationReport.js';
 import { HISTORY_TITLE, benchHistory, historySection } from './history.js';
-import { MAINWINDOW_TITLE, benchMainWindow, mainWindowSection, minutesArg } from './mainWindow.js';
+import { benchMainWindow, minutesArg } from './mainWindow.js';
+import { MAINWINDOW_TITLE, mainWindowSection } from './mainWindowReport.js';
 import { SOAK_TITLE, soakSection } from './soakReport.js';
 
 interface Bench {

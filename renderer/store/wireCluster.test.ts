@@ -4,39 +4,24 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { NodeView } from '../../shared/domain/node.js';
 import { fakeBridge } from '../components/fakeBridge.test-util.js';
 import { clusterActions, useCluster } from './clusterStore.js';
-import { throttledFrames, VIEW_FLUSH_MS, wireClusterEvents } from './wireCluster.js';
+import { nextFrame, wireClusterEvents } from './wireCluster.js';
 
 const up = (id: number, load: number): NodeView => ({ id, host: `n${id}`, status: 'up', sample: { t: 1, hostname: `n${id}`, cpus: 4, demand: load, load, util: 0, mem: { totalKb: 1, freeKb: 1, availableKb: 1 }, speed: 10000, procCount: 1 } });
 
 beforeEach(() => clusterActions.reset());
 afterEach(() => vi.useRealTimers());
 
-describe('throttledFrames', () => {
-  it('runs in the next frame, then no sooner than the gap after the last run', () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'requestAnimationFrame', 'Date'] });
-    const schedule = throttledFrames(VIEW_FLUSH_MS, () => Date.now());
-    const runs: number[] = [];
-    const t0 = Date.now();
-    schedule(() => runs.push(Date.now() - t0));
-    expect(runs).toEqual([]); // never inside the message's own task
-    vi.advanceTimersByTime(20);
-    expect(runs).toHaveLength(1);
-    const first = runs[0]!;
-
-    schedule(() => runs.push(Date.now() - t0));
-    vi.advanceTimersByTime(VIEW_FLUSH_MS - 30);
-    expect(runs).toHaveLength(1);
-    vi.advanceTimersByTime(60);
-    expect(runs).toHaveLength(2);
-    expect(runs[1]! - first).toBeGreaterThanOrEqual(VIEW_FLUSH_MS);
-
-    // After a quiet spell longer than the gap: the next frame again.
-    vi.advanceTimersByTime(2 * VIEW_FLUSH_MS);
-    const quiet = Date.now() - t0;
-    schedule(() => runs.push(Date.now() - t0));
-    vi.advanceTimersByTime(20);
-    expect(runs).toHaveLength(3);
-    expect(runs[2]! - quiet).toBeLessThanOrEqual(20);
+describe('nextFrame', () => {
+  it("runs in the next animation frame, never inside the message's own task, each call once", () => {
+    vi.useFakeTimers({ toFake: ['requestAnimationFrame'] });
+    const runs: string[] = [];
+    nextFrame(() => runs.push('a'));
+    nextFrame(() => runs.push('b'));
+    expect(runs).toEqual([]);
+    vi.advanceTimersToNextFrame();
+    expect(runs).toEqual(['a', 'b']);
+    vi.advanceTimersToNextFrame();
+    expect(runs).toEqual(['a', 'b']);
   });
 });
 

@@ -1,34 +1,21 @@
 /**
  * The cluster events every window wires into its store (renderer/main.tsx). Node views come as
- * `cluster.views`, one message per tick of the main process with the nodes whose view changed
- * (electron/core/viewBatch.ts); what arrives is applied in an animation frame, at most every
- * VIEW_FLUSH_MS, in one store update: a few renders, layouts and paints a second, not one per node.
+ * `cluster.views`, one message per tick of the main process (a second) with the nodes whose view
+ * changed (electron/core/viewBatch.ts); what arrives is applied in the next animation frame, in one
+ * store update: one render, layout and paint a second. A window the browser does not draw (hidden,
+ * minimised) runs no frames: its views wait, the latest per node, and cost nothing until it shows.
  */
 import type { NodeView } from '../../shared/domain/node.js';
 import type { MosixviewBridge } from '../../shared/protocol/api.js';
 import { clusterActions } from './clusterStore.js';
 
-/** Rows update once a second: a quarter of a second late is not seen, a render per node is. */
-export const VIEW_FLUSH_MS = 250;
-
 /**
- * Runs each given callback in an animation frame at least `gapMs` after the previous one ran
- * (at once, in the next frame, after a quiet spell). One callback waits at a time (the caller's).
+ * Runs `run` in the next animation frame. No throttle of its own: the main process sends views once
+ * a tick (VIEW_TICK_MS, a second), so frames cannot come faster than that from views alone.
  */
-export function throttledFrames(gapMs: number, now = () => performance.now()): (run: () => void) => void {
-  let last = -Infinity;
-  return (run) => {
-    const fire = () => requestAnimationFrame(() => {
-      last = now();
-      run();
-    });
-    const wait = last + gapMs - now();
-    if (wait > 0) setTimeout(fire, wait);
-    else fire();
-  };
-}
+export const nextFrame = (run: () => void): void => void requestAnimationFrame(() => run());
 
-/** `schedule` runs the flush later (throttledFrames in the app; tests run it by hand). */
+/** `schedule` runs the flush later (nextFrame in the app; tests run it by hand). */
 export function wireClusterEvents(bridge: MosixviewBridge, schedule: (run: () => void) => void): void {
   const pending = new Map<number, NodeView>();
   const flush = () => {
