@@ -40,7 +40,48 @@ describe('throttledFrames', () => {
   });
 });
 
+describe('throttledFrames, soon', () => {
+  it('a run asked soon goes in the next frame, also one already waiting for its gap', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'requestAnimationFrame', 'Date'] });
+    const schedule = throttledFrames(VIEW_FLUSH_MS, () => Date.now());
+    const runs: number[] = [];
+    const t0 = Date.now();
+    const run = () => runs.push(Date.now() - t0);
+    schedule(run);
+    vi.advanceTimersByTime(20);
+    expect(runs).toHaveLength(1);
+
+    schedule(run, true); // right after a run: no gap waited for
+    vi.advanceTimersByTime(20);
+    expect(runs).toHaveLength(2);
+
+    schedule(run); // waits for its gap...
+    vi.advanceTimersByTime(40);
+    expect(runs).toHaveLength(2);
+    schedule(run, true); // ...until a lamp changes: the waiting run goes in the next frame, once
+    vi.advanceTimersByTime(20);
+    expect(runs).toHaveLength(3);
+    vi.advanceTimersByTime(2 * VIEW_FLUSH_MS);
+    expect(runs).toHaveLength(3);
+  });
+});
+
 describe('wireClusterEvents', () => {
+  it('a view that changes a node\'s status asks for its flush soon; figures alone do not', () => {
+    const fb = fakeBridge({});
+    const asked: boolean[] = [];
+    wireClusterEvents(fb.bridge, (_run, soon = false) => asked.push(soon));
+    clusterActions.applySnapshot({ name: 'c', source: 'profile', nodes: [up(1, 0), { id: 2, host: 'n2', status: 'connecting' }], hostKeyPrompts: [] });
+    fb.emit('cluster.views', { views: [up(1, 1)] });
+    expect(asked).toEqual([false]);
+    fb.emit('cluster.views', { views: [up(1, 2)] }); // waiting already, nothing new for the lamps
+    expect(asked).toEqual([false]);
+    fb.emit('cluster.views', { views: [up(2, 1)] }); // node 2 comes up
+    expect(asked).toEqual([false, true]);
+    fb.emit('cluster.views', { views: [up(2, 2), up(9, 1)] }); // node 2 is up in the waiting views already; 9 is no node here
+    expect(asked).toEqual([false, true]);
+  });
+
   it('asks for one flush per batch of events; the flush applies every waiting node, the latest view of each, in one store update', () => {
     const fb = fakeBridge({});
     const flushes: (() => void)[] = [];
