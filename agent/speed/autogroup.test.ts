@@ -1,6 +1,6 @@
 /** The speed check process's autogroup priority: parsing, and when it is ours to change. */
 import { describe, expect, it } from 'vitest';
-import { lowerOwnAutogroup, parseAutogroupNice, sessionOfStat, type AutogroupFiles } from './autogroup.js';
+import { lowerOwnAutogroup, lowerStartedAutogroup, parseAutogroupNice, sessionOfStat, type AutogroupFiles } from './autogroup.js';
 
 const STAT = (pid: number, session: number) => `${pid} (node (x) y) S 1 ${pid} ${session} 0 -1 4194560 ${' 0'.repeat(40)}`;
 
@@ -69,5 +69,22 @@ describe('autogroup', () => {
       throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
     };
     expect(lowerOwnAutogroup(f)).toBe(false);
+  });
+
+  it('the daemon lowers a check it started (a session of its own) once, without waiting when the kernel says EAGAIN', () => {
+    const started = files(77, 77, 0);
+    expect(lowerStartedAutogroup(77, started)).toBe(true);
+    expect(started.writes).toEqual([19]);
+
+    const busy = files(78, 78, 0);
+    busy.writeAutogroup = () => {
+      throw Object.assign(new Error('again'), { code: 'EAGAIN' });
+    };
+    expect(lowerStartedAutogroup(78, busy)).toBe(false);
+    expect(busy.slept).toBe(0); // the check lowers its own group itself, as before
+
+    const shared = files(79, 70, 0); // not its session's leader: not ours to change
+    expect(lowerStartedAutogroup(79, shared)).toBe(false);
+    expect(shared.writes).toEqual([]);
   });
 });

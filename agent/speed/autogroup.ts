@@ -49,24 +49,46 @@ export function sessionOfStat(text: string): number | undefined {
   return Number.isInteger(sid) ? sid : undefined;
 }
 
+/** The same files of another process of this user (the daemon's view of a check it started). */
+export function procOf(pid: number): AutogroupFiles {
+  return {
+    pid,
+    stat: () => readOrUndefined(`/proc/${pid}/stat`),
+    readAutogroup: () => readOrUndefined(`/proc/${pid}/autogroup`),
+    writeAutogroup: (nice) => writeFileSync(`/proc/${pid}/autogroup`, `${nice}\n`),
+    sleep: PROC_SELF.sleep,
+  };
+}
+
 /**
  * Sets this process's session autogroup to nice 19 where the group is its own; true when it
  * did. The kernel takes one change of any autogroup per tenth of a second from processes
- * without CAP_SYS_ADMIN (EAGAIN): checks started together take turns.
+ * without CAP_SYS_ADMIN (EAGAIN): checks started together take turns, `tries` times each.
  */
-export function lowerOwnAutogroup(files: AutogroupFiles = PROC_SELF): boolean {
+export function lowerOwnAutogroup(files: AutogroupFiles = PROC_SELF, tries = 5): boolean {
   const stat = files.stat();
   const text = files.readAutogroup();
   const nice = text === undefined ? undefined : parseAutogroupNice(text);
   if (stat === undefined || sessionOfStat(stat) !== files.pid || nice === undefined || nice >= 19) return false;
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < tries; i++) {
     try {
       files.writeAutogroup(19);
       return true;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') return false;
-      files.sleep(120);
+      if (i + 1 < tries) files.sleep(120);
     }
   }
   return false;
+}
+
+/**
+ * The daemon lowers a check it just started (spawned detached: its own session, set before
+ * its exec), so that the check's Node.js boots at nice 19 too, not only its measurement:
+ * 16 checks starting as their nodes came up booted at the weight of 16 sessions while the
+ * last nodes of a cold start were still coming up. One try, no wait: where the kernel says
+ * EAGAIN (or anything else) the check lowers its own group as before.
+ */
+export function lowerStartedAutogroup(pid: number, files: AutogroupFiles = procOf(pid)): boolean {
+  return lowerOwnAutogroup(files, 1);
 }

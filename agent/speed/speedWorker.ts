@@ -14,6 +14,7 @@ import { spawn } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { SpeedStore } from './calibrate.js';
+import { lowerStartedAutogroup } from './autogroup.js';
 
 /** Checks (or calibrates) the speed stored in `stateDir`, writing speed.json; `log` gets what it decided. */
 export type SpeedCheck = (stateDir: string, log: (message: string) => void) => Promise<void>;
@@ -56,7 +57,10 @@ function inProcess(code: string, stateDir: string, log: (message: string) => voi
     // detached: setsid, a session (and autogroup) of its own.
     const child = spawn(process.execPath, ['-', stateDir], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     const pid = child.pid;
-    if (pid !== undefined) runningChecks.add(pid);
+    if (pid !== undefined) {
+      runningChecks.add(pid);
+      lowerStartedAutogroup(pid);
+    }
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => {

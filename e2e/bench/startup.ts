@@ -17,6 +17,7 @@ import { startHeadless } from '../support/app.js';
 import { lamp } from '../support/mainWindow.js';
 import { downCluster, sshExec, upCluster, type TestCluster } from '../cluster/testCluster.js';
 import { median } from './report.js';
+import { chromiumQuiet } from './chromiumQuiet.js';
 import { PHASE_NAMES, parseStartLine, type StartPhases } from '../../electron/core/startPhases.js';
 
 export const NODE_COUNTS = [16, 64];
@@ -39,7 +40,7 @@ export interface AppRun {
   phases: StartPhases[];
   /** Nodes whose agent was reached through its socket over SSH (the others: an `attach` relay). */
   viaSocket: number;
-  /** The server's own view (serverProbe.mjs): its longest event-loop delay, and when the page's first request and WebSocket reached it. */
+  /** The server's own view (serverProbe.cjs): its longest event-loop delay, and when the page's first request and WebSocket reached it. */
   server: ServerProbe;
 }
 
@@ -50,12 +51,12 @@ export interface ServerProbe {
   upgradeMs: number;
 }
 
-const SERVER_PROBE = fileURLToPath(new URL('./serverProbe.mjs', import.meta.url));
+const SERVER_PROBE = fileURLToPath(new URL('./serverProbe.cjs', import.meta.url));
 
-/** The last line serverProbe.mjs printed. */
+/** The last line serverProbe.cjs printed. */
 export function parseServerProbe(output: string): ServerProbe {
   const m = [...output.matchAll(/bench-server-probe: max=(\d+) p99=(\d+) request=(-?\d+) upgrade=(-?\d+)/g)].pop();
-  if (!m) throw new Error(`the headless server printed no bench-server-probe line (NODE_OPTIONS --import ${SERVER_PROBE})`);
+  if (!m) throw new Error(`the headless server printed no bench-server-probe line (NODE_OPTIONS --require ${SERVER_PROBE})`);
   return { delayMaxMs: Number(m[1]), delayP99Ms: Number(m[2]), firstRequestMs: Number(m[3]), upgradeMs: Number(m[4]) };
 }
 
@@ -158,9 +159,11 @@ async function timeApp(c: TestCluster, browser: Browser): Promise<AppRun> {
   // took it about 3 s before its first request, none of it Mosixview's.
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   const page = await context.newPage();
+  // Open means done opening: Chromium works on a new page for a while after newPage resolves.
+  await settle();
   const wall0 = Date.now();
   const t0 = performance.now();
-  const server = await startHeadless(['--profile', c.profilePath], { MOSIXVIEW_GUI_LOG: guiLog, NODE_OPTIONS: `--import ${SERVER_PROBE}` }).catch(async (e: unknown) => {
+  const server = await startHeadless(['--profile', c.profilePath], { MOSIXVIEW_GUI_LOG: guiLog, NODE_OPTIONS: `--require ${SERVER_PROBE}` }).catch(async (e: unknown) => {
     await context.close();
     throw e;
   });
@@ -191,7 +194,15 @@ async function timeApp(c: TestCluster, browser: Browser): Promise<AppRun> {
     await stopChild(server.child);
     liveApp = undefined;
     rmSync(logDir, { recursive: true, force: true });
+    // The next measurement (often the fan-out) should not pay for Chromium closing this window.
+    await settle();
   }
+}
+
+/** Waits for the bench's Chromium to go quiet (chromiumQuiet.ts); says so when it did not within its limit. */
+async function settle(): Promise<void> {
+  const { quiet, waitedMs } = await chromiumQuiet();
+  if (!quiet) log(`Chromium still busy after ${waitedMs.toFixed(0)} ms; measuring anyway`);
 }
 
 /** The e2e globalSetup removes every test cluster on the machine, ours included. */
@@ -231,6 +242,7 @@ export async function benchStartup(nodes: number): Promise<StartupResult> {
     const b = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     browser = b;
     const browserLaunchMs = performance.now() - tb;
+    await settle();
     // Untimed warm-up of the client side (ssh binary, page cache, Chromium's first context),
     // then a cold state again: repetition 1 should not pay for first-use costs of this machine.
     await timeSsh(c);
@@ -320,7 +332,7 @@ export function formatStartup(rs: StartupResult[]): string {
     '(over every node of every run; *ssh* includes the wait for a handshake place (8 per sshd, 16 in all), *agent* is from the probe\'s end to the',
     'agent\'s hello: the daemon\'s socket opened over SSH and the identity proved, or `attach` run, which starts the daemon when none runs;',
     'a node whose daemon answered at the socket remembered from the last start has no probe).',
-    'The server\'s rows come from e2e/bench/serverProbe.mjs loaded into it (event-loop delay by perf_hooks, ms since its start).',
+    'The server\'s rows come from e2e/bench/serverProbe.cjs loaded into it (`--require`; event-loop delay by perf_hooks, ms since its start).',
     '',
     phaseHead,
     phaseRule,

@@ -1,11 +1,18 @@
 /** Node views gathered into one cluster.views event per tick: what a tick carries, and when ticks run. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { NodeView } from '../../shared/domain/node.js';
-import { tickedViews, ViewBatch } from './viewBatch.js';
+import { STATUS_TICK_MS, tickedViews, ViewBatch, type TickedViews } from './viewBatch.js';
 
 const up = (id: number, load: number, t = 1): NodeView => ({ id, host: `n${id}`, status: 'up', sample: { t, hostname: `n${id}`, cpus: 4, demand: load, load, util: 0, mem: { totalKb: 8, freeKb: 2, availableKb: 4 }, speed: 10000, procCount: 1 } });
 
 afterEach(() => vi.useRealTimers());
+
+/** Nodes 1..n sent once as up (their first views go out after STATUS_TICK_MS): what follows are figures only. */
+function sentUp(t: TickedViews, n: number, sent: unknown[], statusTickMs = STATUS_TICK_MS): void {
+  for (let id = 1; id <= n; id++) t.add(up(id, 0));
+  vi.advanceTimersByTime(statusTickMs);
+  sent.length = 0;
+}
 
 describe('ViewBatch', () => {
   it('a take carries the latest view of each node that reported, in the order they first reported', () => {
@@ -44,6 +51,7 @@ describe('tickedViews', () => {
     vi.useFakeTimers();
     const sent: NodeView[][] = [];
     const t = tickedViews((views) => sent.push(views), 250);
+    sentUp(t, 128, sent);
     for (let id = 1; id <= 128; id++) t.add(up(id, id));
     expect(sent).toEqual([]);
     vi.advanceTimersByTime(249);
@@ -63,6 +71,7 @@ describe('tickedViews', () => {
     vi.useFakeTimers();
     const sent: { at: number; ids: number[] }[] = [];
     const t = tickedViews((views) => sent.push({ at: Date.now(), ids: views.map((v) => v.id) }));
+    sentUp(t, 128, sent);
     const start = Date.now();
     // Node i reports at 4 + 7.8 * (i - 1) ms into each second (1000 / 128 apart).
     for (let second = 0; second < 3; second++) {
@@ -83,7 +92,7 @@ describe('tickedViews', () => {
     const sent: NodeView[][] = [];
     const t = tickedViews((views) => sent.push(views), 250);
     t.add(up(1, 1));
-    vi.advanceTimersByTime(250);
+    vi.advanceTimersByTime(STATUS_TICK_MS);
     t.add(up(1, 1));
     vi.advanceTimersByTime(250);
     expect(sent).toEqual([[up(1, 1)]]);
@@ -98,5 +107,61 @@ describe('tickedViews', () => {
     t.add(up(2, 1)); // a session's last word as it stops
     vi.advanceTimersByTime(1000);
     expect(sent).toEqual([]);
+  });
+
+  it('a node whose status changes goes out STATUS_TICK_MS after, with the figures waiting in the same batch', () => {
+    vi.useFakeTimers();
+    const sent: NodeView[][] = [];
+    const t = tickedViews((views) => sent.push(views), 1000);
+    sentUp(t, 3, sent);
+    t.add(up(1, 5)); // a figure: waits for the tick
+    vi.advanceTimersByTime(300);
+    expect(sent).toEqual([]);
+    const down: NodeView = { id: 2, host: 'n2', status: 'down', reason: 'link cut' };
+    t.add(down);
+    vi.advanceTimersByTime(STATUS_TICK_MS - 1);
+    expect(sent).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(sent).toEqual([[up(1, 5), down]]);
+    // The tick after that is a whole one again, for figures.
+    t.add(up(3, 7));
+    vi.advanceTimersByTime(999);
+    expect(sent).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    expect(sent[1]).toEqual([up(3, 7)]);
+  });
+
+  it('nodes coming up one after another during start-up are each shown within STATUS_TICK_MS, not a tick later', () => {
+    vi.useFakeTimers();
+    const sent: { at: number; ids: number[] }[] = [];
+    const t = tickedViews((views) => sent.push({ at: Date.now(), ids: views.map((v) => v.id) }), 1000);
+    const start = Date.now();
+    for (let id = 1; id <= 4; id++) t.add({ id, host: `n${id}`, status: 'connecting' });
+    vi.advanceTimersByTime(STATUS_TICK_MS);
+    for (let id = 1; id <= 4; id++) {
+      vi.advanceTimersByTime(200);
+      t.add(up(id, 1));
+    }
+    vi.advanceTimersByTime(STATUS_TICK_MS);
+    expect(sent.map((s) => [s.at - start, s.ids])).toEqual([
+      [STATUS_TICK_MS, [1, 2, 3, 4]],
+      [STATUS_TICK_MS + 200 + STATUS_TICK_MS, [1]],
+      [STATUS_TICK_MS + 400 + STATUS_TICK_MS, [2]],
+      [STATUS_TICK_MS + 600 + STATUS_TICK_MS, [3]],
+      [STATUS_TICK_MS + 800 + STATUS_TICK_MS, [4]],
+    ]);
+  });
+
+  it('a status change does not put off a tick that is due sooner', () => {
+    vi.useFakeTimers();
+    const sent: { at: number; ids: number[] }[] = [];
+    const t = tickedViews((views) => sent.push({ at: Date.now(), ids: views.map((v) => v.id) }), 100, 80);
+    sentUp(t, 2, sent, 80);
+    const start = Date.now();
+    t.add(up(1, 3));
+    vi.advanceTimersByTime(60);
+    t.add({ id: 2, host: 'n2', status: 'down', reason: 'gone' });
+    vi.advanceTimersByTime(100);
+    expect(sent).toEqual([{ at: start + 100, ids: [1, 2] }]);
   });
 });

@@ -16,11 +16,26 @@ import type { NodeId, NodeView } from '../../shared/domain/node.js';
  */
 export const VIEW_TICK_MS = 1000;
 
+/**
+ * A node that came up, went down or is connecting again: its row's lamp changes, which a window
+ * should show at once, not up to a tick later (a start-up whose window opened before the nodes were
+ * up waited a second for the last lamp). Such a view brings the batch forward to this long after it,
+ * so that nodes coming up together still go out together; changes of status are few, samples are not.
+ */
+export const STATUS_TICK_MS = 50;
+
 /** The views waiting for the next tick (pure: the caller owns the timer). */
 export class ViewBatch {
   private readonly pending = new Map<NodeId, NodeView>();
   /** Per node, the view last sent, as JSON (views are plain data that crosses the wire as JSON anyway). */
   private readonly sent = new Map<NodeId, string>();
+  /** Per node, the status last sent. */
+  private readonly sentStatus = new Map<NodeId, NodeView['status']>();
+
+  /** Whether `v` shows its node in another status than the windows were last sent (a node never sent counts as changed). */
+  statusChanged(v: NodeView): boolean {
+    return this.sentStatus.get(v.id) !== v.status;
+  }
 
   /** Keeps `v` as its node's latest; true when the batch was empty (a tick is to be asked for). */
   add(v: NodeView): boolean {
@@ -36,6 +51,7 @@ export class ViewBatch {
       const json = JSON.stringify(v);
       if (this.sent.get(id) === json) continue;
       this.sent.set(id, json);
+      this.sentStatus.set(id, v.status);
       out.push(v);
     }
     this.pending.clear();
@@ -49,24 +65,38 @@ export interface TickedViews {
   stop(): void;
 }
 
-/** Emits the batch `tickMs` after the first view of it arrived (never an empty batch). */
-export function tickedViews(emit: (views: NodeView[]) => void, tickMs = VIEW_TICK_MS): TickedViews {
+/**
+ * Emits the batch `tickMs` after the first view of it arrived, or `statusTickMs` after a view
+ * that changes its node's status if that is sooner (never an empty batch).
+ */
+export function tickedViews(emit: (views: NodeView[]) => void, tickMs = VIEW_TICK_MS, statusTickMs = STATUS_TICK_MS): TickedViews {
   const batch = new ViewBatch();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let dueAt = Infinity;
   let stopped = false;
   const tick = () => {
     timer = undefined;
+    dueAt = Infinity;
     const views = batch.take();
     if (views.length > 0) emit(views);
   };
+  const tickIn = (ms: number) => {
+    clearTimeout(timer);
+    dueAt = Date.now() + ms;
+    timer = setTimeout(tick, ms);
+  };
   return {
     add(v) {
-      if (batch.add(v) && !stopped) timer = setTimeout(tick, tickMs);
+      const first = batch.add(v);
+      if (stopped) return;
+      if (batch.statusChanged(v) && Date.now() + statusTickMs < dueAt) tickIn(statusTickMs);
+      else if (first) tickIn(tickMs);
     },
     stop() {
       stopped = true;
       clearTimeout(timer);
       timer = undefined;
+      dueAt = Infinity;
     },
   };
 }

@@ -27,11 +27,13 @@ async function main(): Promise<void> {
     return;
   }
   const service = createClusterService(options.cluster);
-  service.start();
   const server = await startHeadlessServer(service, { rendererDir: join(__dirname, '../renderer'), port: options.listenPort });
   const say = (line: string) => process.stdout.write(line + '\n');
   say(`Mosixview (${options.cluster.name}, headless mode) at ${server.loginUrl()}`);
   say(`(the link signs in one browser, once, within ${LOGIN_CODE_TTL_MS / 60_000} minutes; press Enter here for a new one)`);
+  // Only now the nodes: their SSH handshakes keep this thread busy for a second or more, and the
+  // browser can load the page meanwhile instead of after them (its rows show the nodes connecting).
+  service.start();
   if (options.open) openInBrowser(server, say);
   if (process.stdin.isTTY) {
     createInterface({ input: process.stdin }).on('line', () => say(`A new link for one more browser: ${server.loginUrl()}`));

@@ -1,8 +1,12 @@
-// Loaded into the headless server by the start-up bench (NODE_OPTIONS=--import): how late its
+// Loaded into the headless server by the start-up bench (NODE_OPTIONS=--require): how late its
 // event loop ran (perf_hooks), and when the page's first HTTP request and its WebSocket reached
 // it, in ms since the process started. One cumulative line on stderr every 100 ms; the bench reads the last.
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import http from 'node:http';
+// CommonJS and --require, not --import: any --import routes the server's own CommonJS entry
+// through the ES module loader, which parsed its 190 kB for exports and put some 0.1 s on every
+// start the bench measured.
+'use strict';
+const { monitorEventLoopDelay, performance } = process.getBuiltinModule('node:perf_hooks');
+const http = process.getBuiltinModule('node:http');
 
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
