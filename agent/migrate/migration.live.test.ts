@@ -16,6 +16,7 @@ import { PeerNet } from '../peer/peerNet.js';
 import { deriveKey } from '../peer/clusterSecrets.js';
 import { migrationParts, type MigrationParts } from './migrationParts.js';
 import { realClock } from './realClock.js';
+import { testPort } from '../peer/testPort.test-util.js';
 
 const CRIU = process.env.MOSIXVIEW_CRIU || '/opt/mosixview-criu/bin/criu';
 if (process.getuid?.() !== 0 || !existsSync(CRIU)) {
@@ -24,7 +25,7 @@ if (process.getuid?.() !== 0 || !existsSync(CRIU)) {
 const root = mkdtempSync(join(tmpdir(), 'mvmig-'));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const key = randomBytes(32);
-const port = 20000 + Math.floor(Math.random() * 20000);
+const port = testPort();
 const map: MapNode[] = [
   { id: 1, host: '127.0.0.1', aliases: [], line: 1 },
   { id: 2, host: '127.0.0.2', aliases: [], line: 2 },

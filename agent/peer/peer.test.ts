@@ -10,6 +10,7 @@ import { PeerNet } from './peerNet.js';
 import { receiveFiles } from './transfer.js';
 import { deriveKey } from './clusterSecrets.js';
 import type { MapNode } from '../../shared/hpcMap.js';
+import { testPort } from './testPort.test-util.js';
 
 const key = randomBytes(32);
 const nodes: MapNode[] = [
@@ -18,7 +19,7 @@ const nodes: MapNode[] = [
 ];
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((f) => f()));
-const port = () => 20000 + Math.floor(Math.random() * 20000);
+const port = testPort;
 const waitFor = async (cond: () => boolean, ms = 3000) => {
   const until = Date.now() + ms;
   while (!cond() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));

@@ -10,6 +10,7 @@ import { PeerNet, type PeerLimits } from './peerNet.js';
 import { tlsClientOptions } from './peerTls.js';
 import { deriveKey } from './clusterSecrets.js';
 import type { MapNode } from '../../shared/hpcMap.js';
+import { testPort } from './testPort.test-util.js';
 
 const nodes: MapNode[] = [
   { id: 1, host: '127.0.0.1', aliases: [], line: 1 },
@@ -19,7 +20,7 @@ const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((f) => f()));
 
 async function server(limits: Partial<PeerLimits>) {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = testPort();
   const key = deriveKey(randomBytes(32), 'peer-tls');
   const mk = (selfId: number) =>
     new PeerNet({

@@ -11,6 +11,7 @@ import { PeerService } from './peerService.js';
 import { keyId } from '../../shared/clusterKey.js';
 import { KEY_CHANGE_REFUSED } from '../../shared/protocol/agent.js';
 import { RpcError } from '../../shared/protocol/rpc.js';
+import { testPort } from './testPort.test-util.js';
 
 const services: PeerService[] = [];
 const dirs: string[] = [];
@@ -22,7 +23,7 @@ afterEach(() => {
 function service(): { svc: PeerService; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'mv-peersvc-'));
   dirs.push(dir);
-  const svc = new PeerService(dir, 'test', { MOSIXVIEW_PEER_PORT: String(20000 + Math.floor(Math.random() * 20000)) });
+  const svc = new PeerService(dir, 'test', { MOSIXVIEW_PEER_PORT: String(testPort()) });
   services.push(svc);
   return { svc, dir };
 }

@@ -12,6 +12,7 @@ import { PeerService } from './peerService.js';
 import { PeerNet } from './peerNet.js';
 import { deriveKey } from './clusterSecrets.js';
 import type { JobRecord } from '../../shared/jobs/job.js';
+import { testPort } from './testPort.test-util.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((f) => f()));
@@ -26,7 +27,7 @@ const JOB: JobRecord = {
 /** Node 1: a PeerService as the daemon runs it; node 2: a bare peer channel with the same key. */
 async function cluster(calls: string[]) {
   const dir = mkdtempSync(join(tmpdir(), 'mv-peerval-'));
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = testPort();
   const keyHex = randomBytes(32).toString('hex');
   const svc = new PeerService(dir, 'test', { MOSIXVIEW_PEER_PORT: String(port) });
   svc.declareFeatures([

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { MAX_SEQ_JUMP, RELEARN_AFTER, ReplayGuard } from './replayGuard.js';
 import { ExchangeSocket, seqMarkFile } from './exchangeSocket.js';
+import { testPort } from './testPort.test-util.js';
 
 const HOUR = 3_600_000;
 
@@ -115,7 +116,7 @@ describe('sequence marks on disk', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mv-seq-'));
     const file = join(dir, 'exchange-seq.json');
     const key = randomBytes(32);
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = testPort();
     let clock = 2e12;
     const run = async (n: number) => {
       const s = new ExchangeSocket(key, 1, port, () => undefined, () => clock, 5000, seqMarkFile(file, 'k1'));
@@ -136,7 +137,7 @@ describe('sequence marks on disk', () => {
   it('a receiver takes a restarted sender at once, or after one held-back datagram when it was down long', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mv-seq-'));
     const key = randomBytes(32);
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = testPort();
     let clock = 2e12;
     const got: number[] = [];
     const receiver = new ExchangeSocket(key, 2, port, (e) => got.push(e.seq), () => clock);

@@ -14,6 +14,7 @@ import { PeerNet } from './peerNet.js';
 import { deriveKey } from './clusterSecrets.js';
 import type { MapNode } from '../../shared/hpcMap.js';
 import type { TransferHeader } from '../../shared/protocol/peer.js';
+import { testPort } from './testPort.test-util.js';
 
 const GiB = 1024 ** 3;
 const cleanups: (() => void)[] = [];
@@ -158,7 +159,7 @@ describe('over the peer channel', () => {
   ];
 
   async function pair(maxTransferBytes?: number) {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = testPort();
     const dir = tempDir('mv-peer-');
     const key = deriveKey(randomBytes(32), 'peer-tls');
     const mk = (selfId: number) =>
