@@ -14,7 +14,7 @@ import { collectorCommand } from '../collector/collectorCli.js';
 import { CliError } from '../cli/daemonClient.js';
 import { mergeViews, type ViewSource } from './mergeViews.js';
 import { observedSource, reportedSource } from './viewSources.js';
-import { clusterAt, collectorStatus, historySeries, procHistory, withReader } from './historyQueries.js';
+import { clusterAt, collectorStatus, historySeries, prepareSeries, procHistory, warmSeriesReads, withReader } from './historyQueries.js';
 import { exportPage } from './historyExport.js';
 import { SeriesCache } from './seriesCache.js';
 import { clusterProcs, toHistoryProc } from './clusterProcs.js';
@@ -51,7 +51,14 @@ function buildHistory(ctx: DaemonContext, services: ServicesFor<never>): Feature
     },
   };
 
+  let warming: ReturnType<typeof setTimeout> | undefined;
   return {
+    // Once the daemon serves: its first window then reads in warm code (warmSeriesReads).
+    start: () => {
+      warming = setTimeout(() => warmSeriesReads(paths), 0);
+      warming.unref?.();
+    },
+    stop: () => clearTimeout(warming),
     handlers: {
       'history.clusterView': () => ({ nodes: clusterView() }),
       // Every node of the view: the collector's process lists of the minute (clusterProcs.ts).
@@ -82,6 +89,10 @@ function buildHistory(ctx: DaemonContext, services: ServicesFor<never>): Feature
       },
       'history.rotate': async () => ({ message: await collectorSays(paths, ['-r'], ctx.bundle), status: collectorStatus(paths) }),
       'history.series': (req) => historySeries(paths, req, seriesCache),
+      'history.prepare': (req) => {
+        prepareSeries(paths, req, seriesCache);
+        return null;
+      },
       'history.procs': (req) => procHistory(paths, req),
       'history.at': (req) => clusterAt(paths, req),
       'history.export': (req) => withReader(paths, req.backup, (r, name) => exportPage(r, name, req)),

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import type {
-  ClusterMoment, CollectorStatus, HistoryMetric, HistorySeries, HistorySeriesRequest, NodeSeries, ProcHistory, ProcHistoryRequest,
+  ClusterMoment, CollectorStatus, HistoryMetric, HistoryPrepareRequest, HistorySeries, HistorySeriesRequest, NodeSeries, ProcHistory, ProcHistoryRequest,
 } from '../../shared/protocol/agentHistory.js';
 import type { HistoryNodeSample, MinMaxSeries, SampleRecord } from '../../shared/history/types.js';
 import type { NodeSample } from '../../shared/domain/node.js';
@@ -98,6 +98,35 @@ export function historySeries(p: CollectorPaths, req: HistorySeriesRequest, cach
   });
   function whole(r: HistoryReader, name: string | null, q: WholeRead): HistorySeries {
     return cache ? cache.read(r, name, q) : seriesOf(r, name, q);
+  }
+}
+
+/**
+ * history.prepare: reads into `cache` what a window opening on the recorded range will ask
+ * (historySeries with `recorded`), while the window is being made; its request then costs
+ * only the new end. A request of its own, not that read: nothing crosses the network.
+ */
+export function prepareSeries(p: CollectorPaths, req: HistoryPrepareRequest, cache: SeriesCache): void {
+  historySeries(p, { ...req, recorded: true }, cache);
+}
+
+/** Columns of the warming read: about a window's (the code paths matter, not the answer). */
+const WARM_COLUMNS = 900;
+
+/**
+ * Reads the current history's recorded range once, answering no one: in a daemon that just
+ * started, the first read of a day ran in code not yet optimised, at three times a later read's
+ * time, and that was the first window's wait (docs/BENCHMARKS.md, "History store"). Run where
+ * nothing waits on it, it leaves the code warm and the files in the page cache. False when there
+ * is nothing to read (no collector here, a damaged history): the window says why when it asks.
+ */
+export function warmSeriesReads(p: CollectorPaths): boolean {
+  if (!existsSync(p.current)) return false;
+  try {
+    historySeries(p, { recorded: true, buckets: WARM_COLUMNS, metrics: ['load'] });
+    return true;
+  } catch {
+    return false;
   }
 }
 

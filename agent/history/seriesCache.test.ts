@@ -2,16 +2,17 @@
  * The agent's kept whole reads (seriesCache.ts): opening a window again on the same columns
  * decodes only the open end of the history, and answers what a whole read answers.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collectorPaths, type CollectorPaths } from '../collector/config.js';
-import { HistoryWriter } from '../collector/store/historyWriter.js';
+import { HistoryWriter, LOG_FILE } from '../collector/store/historyWriter.js';
 import { HistoryReader } from '../collector/store/historyReader.js';
 import type { HistorySeries, HistorySeriesRequest } from '../../shared/protocol/agentHistory.js';
 import { NO_IO } from '../../shared/history/types.js';
-import { historySeries } from './historyQueries.js';
+import { historySeries, prepareSeries, seriesOf, warmSeriesReads } from './historyQueries.js';
+import { gridFor, recordedRange } from '../../shared/history/grid.js';
 import { SeriesCache } from './seriesCache.js';
 
 const MIN = 60_000;
@@ -75,6 +76,30 @@ describe('the agent keeps whole reads (seriesCache)', () => {
     // The same columns asked by number (a zoom back to them) come from the same kept read.
     const byNumber = { from: grown.from, to: grown.to, buckets: grown.buckets, metrics: DAY.metrics };
     expect(rounded(historySeries(paths, { ...byNumber }, cache))).toEqual(rounded(historySeries(paths, byNumber)));
+  });
+
+  it('history.prepare keeps what a window opening on the recorded range asks: its read then decodes no summary, and equals a whole read', () => {
+    write(0, 3 * 3600);
+    const cache = new SeriesCache();
+    prepareSeries(paths, { buckets: 300, metrics: ['mem', 'load'] }, cache);
+    const r = HistoryReader.open(paths.current);
+    try {
+      const grid = gridFor(recordedRange(r.header.started, r.lastTime()), 300, true);
+      const q = { ...grid, metrics: ['load' as const, 'mem' as const] };
+      const asked = cache.read(r, null, q);
+      expect(r.decoded.summaries).toBe(0);
+      expect(rounded(asked)).toEqual(rounded(seriesOf(r, null, q)));
+    } finally {
+      r.close();
+    }
+  });
+
+  it('a starting daemon warms its reads on the current history, and without one (or with a damaged one) does nothing and throws nothing', () => {
+    expect(warmSeriesReads(paths)).toBe(false);
+    write(0, 600);
+    expect(warmSeriesReads(paths)).toBe(true);
+    writeFileSync(join(paths.current, LOG_FILE), 'not a history');
+    expect(warmSeriesReads(paths)).toBe(false);
   });
 
   it('a new history in the same place (rotated) is read whole, not added to the old one', () => {

@@ -23,11 +23,15 @@ import { loadPercent } from '../../shared/loadFigures.js';
 import { NO_IO, type HistoryNodeSample } from '../../shared/history/types.js';
 import { machine, machineLine, median, writeBenchSection } from './report.js';
 import { windowRows, windowToChart, type WindowRun } from './historyWindow.js';
+import { plotWidthFor } from '../../renderer/history/useSeries.js';
+import { routes, windowSizeOf } from '../../shared/windows.js';
 
 export const NODES = 64;
 export const SECONDS = 86_400;
 const BUCKETS = 1000;
 const WINDOW_RUNS = 4;
+/** The columns the Load history window asks for: one per pixel of its plot (renderer/history/useSeries.ts). */
+const WINDOW_COLUMNS = plotWidthFor(windowSizeOf(routes.loadHistory()).width);
 
 /** Deterministic, roughly realistic nodes: slow load waves, bursts, slowly drifting memory. */
 function* day(start: number): Generator<{ t: number; nodes: HistoryNodeSample[] }> {
@@ -95,6 +99,8 @@ export interface HistoryBench {
   csvReadMs: number;
   windowRaw: (WindowRun | null)[];
   windowSum: (WindowRun | null)[];
+  /** With summaries, opened by window.open alone: no history.prepare before the window asks. */
+  windowOpened: (WindowRun | null)[];
 }
 
 /** Times one read of the day, with the reader's decode counts. */
@@ -172,7 +178,7 @@ export async function benchHistory(): Promise<HistoryBench> {
     if (series.nodes.length !== NODES) throw new Error(`store read ${series.nodes.length} nodes`);
     const windowReads = [0, 1, 2].map(() => {
       const w0 = performance.now();
-      historySeries(paths, { recorded: true, buckets: BUCKETS, metrics: ['load'] });
+      historySeries(paths, { recorded: true, buckets: WINDOW_COLUMNS, metrics: ['load'] });
       return performance.now() - w0;
     });
     t0 = performance.now();
@@ -183,6 +189,7 @@ export async function benchHistory(): Promise<HistoryBench> {
     const logBytes = statSync(join(paths.current, LOG_FILE)).size + statSync(join(paths.current, INDEX_FILE)).size;
     const sumBytes = statSync(sumPath).size;
     const windowSum = await windowToChart(stateDir, NODES, WINDOW_RUNS);
+    const windowOpened = await windowToChart(stateDir, NODES, 2, false, 'open');
     renameSync(sumPath, aside);
     const windowRaw = await windowToChart(stateDir, NODES, WINDOW_RUNS, true);
 
@@ -194,7 +201,7 @@ export async function benchHistory(): Promise<HistoryBench> {
     return {
       samples: recs.length * NODES, logBytes, sumBytes, csvBytes: statSync(csv).size, storeWriteMs, summariseMs, csvWriteMs,
       fsyncMs: median(syncs), readRawMs: raw.ms, readSumMs, windowReadMs: median(windowReads), rawDecoded: raw.decoded.samples, sumDecoded: withSum.decoded,
-      rebuildMs, csvReadMs, windowRaw, windowSum,
+      rebuildMs, csvReadMs, windowRaw, windowSum, windowOpened,
     };
   } finally {
     rmSync(stateDir, { recursive: true, force: true });
@@ -216,12 +223,16 @@ export function historySection(r: HistoryBench, m = machine()): string {
     `as the Load history reads a day: the agent's \`history.series\` code into ${BUCKETS} min/max columns per node. *After*: with the`,
     'per-minute summaries (86 s per column: whole minutes come from `mosix.sum`, only the ragged ends and the open minute from the',
     'seconds). *Before*: the same store with `mosix.sum` moved aside, which reads as the store did before summaries existed (every',
-    `second decoded). End to end: from \`window.open("#/history/load")\` in the headless GUI (embedded cluster, local agent on the`,
-    `generated state dir) until Chromium has drawn the ${NODES} node lines on the chart's canvas (renderer/history/chart/drawChart.ts;`,
-    'the window opens on the recorded range, here the whole day, asking `history.series` for it with `recorded` in one request);',
+    `second decoded). End to end: from the click on Load history in the headless GUI's main window (embedded cluster, local agent on`,
+    `the generated state dir) until Chromium has drawn the ${NODES} node lines on the new window's chart canvas`,
+    '(renderer/history/chart/drawChart.ts; the window, 1000 px wide, opens on the recorded range, here the whole day, asking',
+    `\`history.series\` for it with \`recorded\` on ${WINDOW_COLUMNS} columns in one request; the click first sends \`history.prepare\` with the`,
+    'same columns, so the agent reads them while the browser makes the window, renderer/history/openMetricWindow.ts);',
     `${WINDOW_RUNS} opens, timeout 180 s (without summaries the runs stop at the first timeout): the first, where the agent reads the`,
-    'whole day, and the median of the later ones, where it reads only what is new since its kept read (agent/history/seriesCache.ts,',
-    'as a window opened again or a 2 s refresh is served). Where the time goes (medians of the runs that drew, first / later;',
+    'whole day (in code it warmed by one read of its own as it started, warmSeriesReads in agent/history/historyQueries.ts),',
+    'and the median of the later ones, where it reads only what is new since its kept read (agent/history/seriesCache.ts,',
+    'as a window opened again or a 2 s refresh is served). The same window opened by `window.open` alone (a fresh GUI, two opens)',
+    'shows what the prepared read saves. Where the time goes (medians of the runs that drew, first / later;',
     'e2e/bench/historyWindow.ts watches the page\'s WebSocket and JSON.parse from an init script): the new page',
     'until it sends `history.series`, the request until its answer arrives, the parse, and from there until the canvas holds every',
     'line (React, line geometry, drawing; seen by polling every 20 ms). Before the flat summary decode (no object per node and',
@@ -231,6 +242,10 @@ export function historySection(r: HistoryBench, m = machine()): string {
     '1279 ms after, 7184 ms before (2026-11-22, same machine). Previous canvas figure, recorded on 2026-11-29 09:37 UTC (load',
     'average 5.01): 1508 ms after (runs 2797, 1508, 1383), before the per-node table was laid out after the first drawn chart and',
     'the line geometry stopped making an object per column (that path is not kept, so it is not measured in the same run).',
+    'Before `history.prepare` and the daemon\'s warming read (commit 781ca2d opened by the same click in this harness, on',
+    '2026-11-30 09:38 UTC, load average 1.93, not measured in this run): first open 640 ms (page 195, round trip 328, drawing 107),',
+    'opened again 322 ms; its own harness (window.open, popups 1200 px wide) measured 1327 ms / 673 ms at 06:38 UTC (load average',
+    '2.14) and 435 ms / 245 ms at 08:59 UTC (load average 3.13): the first open moves with the load of the shared machine.',
     '',
     '**Baseline:** the same samples as a plain CSV file (one line per node and second), written and read in the same run;',
     'reading means parsing every line into the same min/max columns.',
@@ -244,7 +259,7 @@ export function historySection(r: HistoryBench, m = machine()): string {
     `| write the day (no fsync) | ${f(r.storeWriteMs)} ms (summaries: ${f(r.summariseMs)} ms of it) | ${f(r.csvWriteMs)} ms | ${(r.storeWriteMs / r.csvWriteMs).toFixed(2)} |`,
     `| read the day into ${BUCKETS} columns, after (summaries) | ${f(r.readSumMs)} ms (${r.sumDecoded.summaries} summaries + ${r.sumDecoded.samples} seconds decoded) | ${f(r.csvReadMs)} ms | ${(r.readSumMs / r.csvReadMs).toFixed(3)} |`,
     `| read the day into ${BUCKETS} columns, before (every second) | ${f(r.readRawMs)} ms (${r.rawDecoded} seconds decoded) | ${f(r.csvReadMs)} ms | ${(r.readRawMs / r.csvReadMs).toFixed(2)} |`,
-    ...windowRows(r.windowSum, r.windowRaw, r.windowReadMs),
+    ...windowRows(r.windowSum, r.windowRaw, r.windowReadMs, r.windowOpened),
     '',
     `The collector also syncs once a second: one \`fdatasync\` after a record costs ${f(r.fsyncMs, 2)} ms (median of 50) on this disk;`,
     'with summaries a third file is synced once a minute. A collector that starts with `mosix.sum` lost rebuilds every minute of the',

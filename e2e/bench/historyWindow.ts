@@ -1,14 +1,15 @@
 /**
- * The history benchmark's end-to-end figure, split where the time goes: from
- * `window.open("#/history/load")` in the headless GUI until the chart's canvas holds every
- * node's line. The page is watched from an init script (its WebSocket and JSON.parse), so
+ * The history benchmark's end-to-end figure, split where the time goes: from the click on
+ * Load history in the headless GUI's main window until the new window's chart canvas holds
+ * every node's line. The page is watched from an init script (its WebSocket and JSON.parse), so
  * the app carries no benchmark code.
  */
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { startHeadless } from '../support/app.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js';
-import { routes } from '../../shared/windows.js';
+import { routes, windowSizeOf } from '../../shared/windows.js';
+import { windowFeatures } from '../../renderer/windows.js';
 
 /** One opening of the window, in ms from window.open; null parts were not seen. */
 export interface WindowRun {
@@ -31,6 +32,7 @@ interface PageTimes {
   chars: number | null;
   parseMs: number | null;
   parsed: number | null;
+  clicked: number | null;
 }
 
 /**
@@ -38,8 +40,10 @@ interface PageTimes {
  * Plain JavaScript in a string: a function would be passed as its transpiled source, helpers and all.
  */
 const WATCH_PAGE = `(() => {
-  const T = (window.__benchTimes = { sent: null, got: null, chars: null, parseMs: null, parsed: null });
+  const T = (window.__benchTimes = { sent: null, got: null, chars: null, parseMs: null, parsed: null, clicked: null });
   const now = () => performance.timeOrigin + performance.now();
+  // The opener's click, as the page sees it (before React's handler): where a run starts.
+  window.addEventListener('click', () => { T.clicked = now(); }, true);
   let seriesId;
   const Ws = window.WebSocket;
   window.WebSocket = class extends Ws {
@@ -83,15 +87,24 @@ function breakdown(t0: number, total: number, p: PageTimes): WindowRun {
 }
 
 /**
+ * How the window is opened: `button`, Load history in the main window, as the admin does (its
+ * opener asks the agent to prepare the window's first read, renderer/history/openMetricWindow.ts);
+ * `open`, window.open of the route alone, the same size, without that head start.
+ */
+export type OpenedBy = 'button' | 'open';
+
+/**
  * Opens Load history `runs` times on the store in stateDir; null: no drawn chart within the
  * timeout (a busy machine). `untilTimeout`: the first timeout ends the runs (the store without
  * summaries, which has not drawn within it: three tries would hold the shared machine 9 minutes).
  */
-export async function windowToChart(stateDir: string, nodes: number, runs: number, untilTimeout = false): Promise<(WindowRun | null)[]> {
+export async function windowToChart(stateDir: string, nodes: number, runs: number, untilTimeout = false, by: OpenedBy = 'button'): Promise<(WindowRun | null)[]> {
   const server = await startHeadless([], { MOSIXVIEW_STATE_DIR: stateDir, MOSIXVIEW_CONFIG_DIR: join(stateDir, 'config') });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
-    const ctx = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+    // The context's viewport sizes every page of it, the new windows too, whatever window.open asks: the size the app asks for
+    // Load history (shared/windows.ts), as a desktop window gets it. Without a viewport the new windows drew at a background pace.
+    const ctx = await browser.newContext({ viewport: windowSizeOf(routes.loadHistory()) });
     await ctx.addInitScript(WATCH_PAGE);
     const page = await ctx.newPage();
     await page.goto(server.url);
@@ -99,11 +112,15 @@ export async function windowToChart(stateDir: string, nodes: number, runs: numbe
     if (!up) return new Array<null>(runs).fill(null); // the GUI never came up: no window figures this run
     const out: (WindowRun | null)[] = [];
     for (let i = 0; i < runs; i++) {
-      const t0 = Date.now();
+      // t0 is the page's own time of the click (or of window.open): Playwright's click checks the button before it clicks.
+      const asked = Date.now();
       const [popup] = await Promise.all([
         ctx.waitForEvent('page'),
-        page.evaluate((route) => window.open(`${location.pathname}${location.search}#/${route}`, '_blank', 'popup,width=1100,height=700'), routes.loadHistory()),
+        by === 'open'
+          ? page.evaluate(([route, features]) => window.open(`${location.pathname}${location.search}#/${route}`, '_blank', features), [routes.loadHistory(), windowFeatures(routes.loadHistory())] as const)
+          : page.getByRole('button', { name: 'Load history', exact: true }).click(),
       ]);
+      const t0 = by === 'open' ? asked : ((await page.evaluate(() => (window as unknown as { __benchTimes: PageTimes }).__benchTimes.clicked)) ?? asked);
       try {
         // Drawn: the chart's canvas holds every node's line (HistoryChart sets data-drawn-nodes after drawing), with the time ticks beside it.
         await popup.waitForFunction((n) => document.querySelector(`[aria-label="Load"] .chart-box[data-drawn-nodes="${n}"]`) !== null &&
@@ -137,7 +154,7 @@ const ms = (x: number | null) => (x === null ? 'not seen' : `${f0(x)} ms`);
  * kept read, agent/history/seriesCache.ts: only what is new since), each with where its time went; a median over
  * both would show the second kind only.
  */
-export function windowRows(after: (WindowRun | null)[], before: (WindowRun | null)[], agentReadMs: number): string[] {
+export function windowRows(after: (WindowRun | null)[], before: (WindowRun | null)[], agentReadMs: number, opened: (WindowRun | null)[] = []): string[] {
   const [first, again] = [after.slice(0, 1), after.slice(1)];
   const total = (rs: (WindowRun | null)[]) => {
     const m = medianOf(rs.map((r) => r?.total ?? null));
@@ -153,6 +170,8 @@ export function windowRows(after: (WindowRun | null)[], before: (WindowRun | nul
     `| &nbsp;&nbsp;&nbsp;&nbsp;of that: the agent's read of the whole day (the same request in the benchmark's process, nothing kept) | ${ms(agentReadMs)} | | |`,
     `| &nbsp;&nbsp;of it: JSON.parse of the answer in the page (${chars === null ? '?' : `${f0(chars / 1000)} kB`}) | ${both('parse')} | | |`,
     `| &nbsp;&nbsp;of it: drawing (parsed until the canvas holds every line) | ${both('draw')} | | |`,
+    `| the same, opened by window.open alone (no history.prepare from the opener): first open / opened again | ${total(opened.slice(0, 1))} / ${total(opened.slice(1))} | | |`,
+    `| &nbsp;&nbsp;of it: the new page / the request's round trip / drawing | ${opened.slice(0, 1).concat(opened.slice(1, 2)).map((r) => (r ? `${ms(r.pageLoad)} / ${ms(r.roundTrip)} / ${ms(r.draw)}` : 'timeout')).join(' and ')} | | |`,
     `| open Load history to drawn chart, before: first open / opened again | ${total(before.slice(0, 1))} / ${total(before.slice(1))} | | |`,
   ];
 }

@@ -20,7 +20,7 @@ const STOP_TIMEOUT_MS = 30_000;
 type HistoryHandlers = Pick<
   ApiHandlers,
   | 'history.collector' | 'history.setCollector' | 'history.startCollector' | 'history.stopCollector' | 'history.checkpoint'
-  | 'history.rotate' | 'history.series' | 'history.procs' | 'history.at' | 'history.export' | 'history.exportFile'
+  | 'history.rotate' | 'history.series' | 'history.prepare' | 'history.procs' | 'history.at' | 'history.export' | 'history.exportFile'
   | 'alert.list' | 'alert.set'
 >;
 
@@ -88,6 +88,7 @@ export function makeHistoryApi(store = new CollectorChoiceStore(), intervalMs = 
       'history.checkpoint': async ({ label }) => control(collectorSession().request('history.checkpoint', { label })),
       'history.rotate': async () => control(collectorSession().request('history.rotate', null)),
       'history.series': async (req) => collectorSession().request('history.series', req),
+      'history.prepare': async (req) => collectorSession().request('history.prepare', req),
       'history.procs': async (req) => collectorSession().request('history.procs', req),
       'history.at': async (req) => collectorSession().request('history.at', req),
       'alert.list': alerts,

@@ -8,6 +8,8 @@ import { routes } from '../../shared/windows.js';
 import { ReplayBar } from './ReplayBar.js';
 import { CollectorControls } from './CollectorControls.js';
 import { useCollector } from './useHistory.js';
+import { openMetricWindow } from './openMetricWindow.js';
+import { IO_WINDOW, LOAD_WINDOW, MEM_WINDOW } from './windowSpecs.js';
 
 /** The collector's last record moves on: its status is asked this often for the replay slider's end. */
 export const STRIP_COLLECTOR_REFRESH_MS = 5000;
@@ -37,9 +39,9 @@ export function HistoryBar({ bridge }: { bridge: MosixviewBridge }) {
       <span role="status" aria-label="Collector status" className="collector-status">
         {!current ? '…' : !st ? `cannot ask node ${current.nodeId}: ${current.error ?? ''}` : st.running ? `collecting (pid ${st.pid})` : 'not running'}
       </span>
-      <button type="button" onClick={() => openWindow(routes.loadHistory(), 'history-load')}>Load history</button>
-      <button type="button" onClick={() => openWindow(routes.memHistory(), 'history-mem')}>Memory history</button>
-      <button type="button" onClick={() => openWindow(routes.ioHistory(), 'history-io')}>I/O history</button>
+      <button type="button" onClick={() => openMetricWindow(bridge, routes.loadHistory(), 'history-load', LOAD_WINDOW)}>Load history</button>
+      <button type="button" onClick={() => openMetricWindow(bridge, routes.memHistory(), 'history-mem', MEM_WINDOW)}>Memory history</button>
+      <button type="button" onClick={() => openMetricWindow(bridge, routes.ioHistory(), 'history-io', IO_WINDOW)}>I/O history</button>
       <button type="button" onClick={() => openWindow(routes.procHistory(), 'history-procs')}>Process history</button>
       {/* After the window buttons: what the controls show (a question, a note field, the answer) varies in width */}
       {current && <CollectorControls bridge={bridge} current={current} onChoice={setChoice} onError={setError} />}

@@ -15,8 +15,9 @@ import { gridFor, sameGrid, shownRange, type Grid, type Range, type Recorded, ty
 
 export const REFRESH_MS = 2000;
 
-/** Columns to ask for: about one per pixel of the plot (the window less the axis and margins). */
-export const plotWidth = () => Math.max(200, Math.round(window.innerWidth - 100));
+/** Columns to ask for in a window `innerWidth` wide: about one per pixel of the plot (the window less the axis and margins). */
+export const plotWidthFor = (innerWidth: number) => Math.max(200, Math.round(innerWidth - 100));
+export const plotWidth = () => plotWidthFor(window.innerWidth);
 
 export interface SeriesQuery {
   backup: string | undefined;

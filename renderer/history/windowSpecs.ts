@@ -72,3 +72,6 @@ export const IO_WINDOW: WindowSpec = {
   ],
   format: formatRate,
 };
+
+/** The metrics a window's charts show, in their order: what it asks history.series (and its opener history.prepare) for. */
+export const metricsOf = (spec: WindowSpec): HistoryMetric[] => spec.charts.map((c) => c.metric);

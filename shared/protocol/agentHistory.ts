@@ -69,6 +69,16 @@ export interface HistorySeriesRequest {
   since?: number;
 }
 
+/**
+ * What a metric history window opening on the recorded range of the current history will ask
+ * first (`history.series` with `recorded`): its opener sends it as the window is created, so the
+ * agent reads the columns into its kept reads (agent/history/seriesCache.ts) meanwhile.
+ */
+export interface HistoryPrepareRequest {
+  buckets: number;
+  metrics: HistoryMetric[];
+}
+
 export interface NodeSeries {
   id: NodeId;
   host: string;
@@ -174,6 +184,8 @@ export type HistoryAgentRequests = {
   /** Saves the history as a dated backup and starts a new one (`mosixcollector -r`). */
   'history.rotate': { req: null; res: CollectorAnswer };
   'history.series': { req: HistorySeriesRequest; res: HistorySeries };
+  /** Reads what `history.series` {recorded, buckets, metrics} will be asked, and keeps it; answers nothing. */
+  'history.prepare': { req: HistoryPrepareRequest; res: null };
   'history.procs': { req: ProcHistoryRequest; res: ProcHistory };
   /** The cluster as recorded at time t (the last second at or before it), for replay. */
   'history.at': { req: { backup?: string; t: number }; res: ClusterMoment | null };

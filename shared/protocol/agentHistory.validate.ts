@@ -16,18 +16,21 @@ const backup = str({ max: 200, want: 'the name of a history backup (like mosixvi
 
 export const checkpointLabel = str({ max: CHECKPOINT_LABEL_MAX });
 
+const buckets = int(1, 10_000);
+const metrics = array(oneOf(HISTORY_METRIC_NAMES, `a metric name (${HISTORY_METRIC_NAMES.join(', ')})`), { min: 1, max: 16 });
 export const historySeries = refine(
   obj({
     backup: optional(backup),
     from: optional(time),
     to: optional(time),
-    buckets: int(1, 10_000),
+    buckets,
     recorded: optional(bool),
-    metrics: array(oneOf(HISTORY_METRIC_NAMES, `a metric name (${HISTORY_METRIC_NAMES.join(', ')})`), { min: 1, max: 16 }),
+    metrics,
     since: optional(time),
   }),
   (r) => (r.recorded && r.since !== undefined ? { at: 'since', says: 'since needs the columns of the last answer: pass its from, to and buckets, not recorded' } : undefined),
 );
+export const historyPrepare = obj({ buckets, metrics });
 // Node 0: a node outside any cluster records itself under 0 (docs/HISTORY.md).
 const historyNode = int(0, 65535, 'a node number (0 to 65535)');
 export const historyProcs = obj({ backup: optional(backup), t: optional(time), node: optional(historyNode) });
@@ -67,6 +70,7 @@ export const historyAgentValidators = {
   'history.checkpoint': obj({ label: checkpointLabel }),
   'history.rotate': none,
   'history.series': historySeries,
+  'history.prepare': historyPrepare,
   'history.procs': historyProcs,
   'history.at': historyAt,
   'history.export': historyExport,

@@ -1,6 +1,8 @@
 /** Renderer -> main API for the collector and its history (issue: collector). docs/HISTORY.md */
 import type { NodeId } from '../domain/node.js';
-import type { ClusterMoment, CollectorStatus, HistoryExportPage, HistoryExportRequest, HistorySeries, HistorySeriesRequest, ProcHistory, ProcHistoryRequest } from './agentHistory.js';
+import type {
+  ClusterMoment, CollectorStatus, HistoryExportPage, HistoryExportRequest, HistoryPrepareRequest, HistorySeries, HistorySeriesRequest, ProcHistory, ProcHistoryRequest,
+} from './agentHistory.js';
 import type { ExportFormat } from '../history/exportFormat.js';
 
 export interface CollectorChoice {
@@ -26,6 +28,8 @@ export type HistoryApiRequests = {
   /** Saves the current history as a dated backup (the File menu offers it) and starts a new one. */
   'history.rotate': { req: null; res: CollectorAction };
   'history.series': { req: HistorySeriesRequest; res: HistorySeries };
+  /** Sent as a metric history window is opened: the collector's node reads its first columns meanwhile (agentHistory.ts). */
+  'history.prepare': { req: HistoryPrepareRequest; res: null };
   'history.procs': { req: ProcHistoryRequest; res: ProcHistory };
   'history.at': { req: { backup?: string; t: number }; res: ClusterMoment | null };
   /** One page of an export from the collector's node (a browser window builds its download from them). */
@@ -48,6 +52,7 @@ export const HISTORY_API_CHANNELS = Object.keys({
   'history.checkpoint': 1,
   'history.rotate': 1,
   'history.series': 1,
+  'history.prepare': 1,
   'history.procs': 1,
   'history.at': 1,
   'history.export': 1,

@@ -1,7 +1,7 @@
 /** One validator per request of the history API (apiHistory.ts), run in the main process's dispatch. */
 import type { HistoryApiRequests } from './apiHistory.js';
 import { nodeId } from './fields.validate.js';
-import { checkpointLabel, historyAt, historyExport, historyExportRange, historyProcs, historySeries } from './agentHistory.validate.js';
+import { checkpointLabel, historyAt, historyExport, historyExportRange, historyPrepare, historyProcs, historySeries } from './agentHistory.validate.js';
 import { none, obj, oneOf, type Validators } from './validate.js';
 
 export const historyApiValidators = {
@@ -12,6 +12,7 @@ export const historyApiValidators = {
   'history.checkpoint': obj({ label: checkpointLabel }),
   'history.rotate': none,
   'history.series': historySeries,
+  'history.prepare': historyPrepare,
   'history.procs': historyProcs,
   'history.at': historyAt,
   'history.export': historyExport,

@@ -105,6 +105,14 @@ describe('core, balancing, history and membership API (was params.ts and inline 
     expect(refusal(() => api('history.series', { ...ok, recorded: true, since: 5 }))).toBe('since: since needs the columns of the last answer: pass its from, to and buckets, not recorded');
   });
 
+  it('history.prepare: the columns and metrics of a window about to open, nothing else', () => {
+    const ok = { buckets: 900, metrics: ['load'] };
+    expect(api('history.prepare', ok)).toEqual(ok);
+    expect(refusal(() => api('history.prepare', { ...ok, buckets: 10_001 }))).toBe('buckets: expected a whole number from 1 to 10000, got 10001');
+    expect(refusal(() => api('history.prepare', { ...ok, metrics: ['toString'] }))).toMatch(/^metrics\[0\]: expected a metric name/);
+    expect(refusal(() => api('history.prepare', { ...ok, from: 5 }))).toMatch(/from/);
+  });
+
   it('membership: a key ID to adopt', () => {
     expect(refusal(() => api('clusterKey.adopt', {}))).toMatch(/^keyId: expected the key ID to adopt/);
     expect(refusal(() => api('clusterKey.rotate', { now: true }))).toMatch(/^the request: expected null/);

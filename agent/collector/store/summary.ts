@@ -11,6 +11,7 @@ import type { Span } from '../../../shared/history/downsample.js';
 import type { HistoryMetric } from '../../../shared/protocol/agentHistory.js';
 import { HISTORY_METRICS, METRIC_ORDER } from '../../history/metrics.js';
 import { MINUTE, minuteOf } from '../../../shared/history/grid.js';
+import { loadPercentOf } from '../../../shared/loadFigures.js';
 
 export interface NodeMinute {
   id: number;
@@ -114,7 +115,12 @@ function toNodeMinute(id: number, a: Acc): NodeMinute {
   return out;
 }
 
-const loadOf = (li: number, cpus: number): number => HISTORY_METRICS.load({ load: li / 100, cpus } as HistoryNodeSample);
+/**
+ * HISTORY_METRICS.load (loadPercent) of a stored load and CPU count, without an object per
+ * call: a day's summaries decode two per node and minute, and in a daemon's first read (code
+ * not yet optimised) those objects were a third of its time (docs/BENCHMARKS.md, "History store").
+ */
+const loadOf = (li: number, cpus: number): number => loadPercentOf(li / 100, cpus);
 
 /**
  * Payload: documented in docs/HISTORY.md. Offsets against the minute's own values keep the

@@ -1,0 +1,19 @@
+/**
+ * Opening Mosixload, Mosixmem or the I/O history from the main window. A new window takes
+ * about 150 ms before its script runs and asks for its columns; a day of 64 nodes read cold
+ * by the collector's agent took as long again after that (docs/BENCHMARKS.md, "History
+ * store"). So the opener tells the agent first what the window will ask (history.prepare:
+ * the recorded range of the current history on the columns of the window's width), and the
+ * agent reads it while the window is being made; the window's own request then finds it kept.
+ */
+import type { MosixviewBridge } from '../../shared/protocol/api.js';
+import { windowSizeOf } from '../../shared/windows.js';
+import { openWindow } from '../windows.js';
+import { plotWidthFor } from './useSeries.js';
+import { metricsOf, type WindowSpec } from './windowSpecs.js';
+
+export function openMetricWindow(bridge: MosixviewBridge, route: string, name: string, spec: WindowSpec): void {
+  // Nothing depends on it: an agent without it, or without a history, only misses the head start.
+  bridge.invoke('history.prepare', { buckets: plotWidthFor(windowSizeOf(route).width), metrics: metricsOf(spec) }).catch(() => undefined);
+  openWindow(route, name);
+}
