@@ -19,12 +19,15 @@ export async function allUp(page: Page, ids: number[], timeout = 60_000): Promis
   for (const id of ids) await expect(lamp(page, id, 'up')).toBeVisible({ timeout });
 }
 
-/** Opens the Cluster processes window from the main window's button, as an admin does; resolves when it has its title. */
-export async function openClusterProcesses(page: Page): Promise<Page> {
+/** Opens a window from one of the main window's buttons, as an admin does; resolves when it shows `route` and has `title`. */
+export async function openFromMain(page: Page, button: string, route: string, title: string): Promise<Page> {
   const { expect } = await import('@playwright/test');
-  const [win] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('button', { name: 'Cluster processes', exact: true }).click()]);
+  const [win] = await Promise.all([page.context().waitForEvent('page'), page.getByRole('button', { name: button, exact: true }).click()]);
   await win.waitForLoadState();
-  await expect(win).toHaveURL(new RegExp(`#/${routes.clusterProcs()}$`));
-  await expect(win).toHaveTitle('Cluster processes');
+  await expect(win).toHaveURL(new RegExp(`#/${route}$`));
+  await expect(win).toHaveTitle(title);
   return win;
 }
+
+/** The Cluster processes window, from the main window's button. */
+export const openClusterProcesses = (page: Page): Promise<Page> => openFromMain(page, 'Cluster processes', routes.clusterProcs(), 'Cluster processes');

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, expect } from '../support/fixtures.js';
 import { launchApp } from '../support/app.js';
-import { allUp, loadValue } from '../support/mainWindow.js';
+import { allUp, loadValue, openFromMain } from '../support/mainWindow.js';
 import { overflowProblems } from '../support/layout.js';
 import { sshExec } from '../cluster/testCluster.js';
 import { canvasColumn, peakOf, procsShown, run, shownSpan } from '../support/history.js';
@@ -50,7 +50,8 @@ test('the collector records the cluster; load history, checkpoint, process histo
     await sleep(8_000 + 5_000); // the hog runs, and a process list with the marker is taken
 
     // Load history: node 2's peak is during the hog; the checkpoint is a blue line with its label.
-    const load = await app.openRoute(routes.loadHistory());
+    // Opened by the main window's button, as an admin does: it asks the collector to read ahead (history.prepare).
+    const load = await openFromMain(page, 'Load history', routes.loadHistory(), 'Load history');
     await expect(load.getByRole('img', { name: /^Load: \d+ node\(s\), 1 checkpoint\(s\)$/ })).toBeVisible({ timeout: 20_000 });
     for (const n of cluster.nodes) await expect(load.getByRole('row', { name: `Node ${n.id} history` })).toBeVisible();
     const peak = await peakOf(load, 2);
@@ -242,7 +243,8 @@ test('the collector is started, checkpointed, rotated and stopped from the main 
     await bar.getByRole('textbox', { name: 'Checkpoint note' }).fill(mark);
     await bar.getByRole('button', { name: 'Write checkpoint' }).click();
     await expect(answer).toHaveText(new RegExp(`^node 1: checkpoint "${mark}" written at `), { timeout: 15_000 });
-    const load = await app.openRoute(routes.loadHistory());
+    // Opened by the main window's button, as an admin does: it asks the collector to read ahead (history.prepare).
+    const load = await openFromMain(page, 'Load history', routes.loadHistory(), 'Load history');
     await expect(load.getByLabel('Checkpoints')).toContainText(`${mark} at`, { timeout: 20_000 });
 
     // Rotate, after saying yes: the history becomes a backup the File menu opens, with the checkpoint in it.
