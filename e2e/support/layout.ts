@@ -113,37 +113,53 @@ export async function schemeProblems(page: Page, scheme: 'light' | 'dark'): Prom
 
 /**
  * A bar's text runs over its fill and past it over the empty part (a short fill, a long text): every glyph
- * must be readable on what lies under it, in each tone (WCAG AA for small text: contrast >= 4.5). Measured on
- * probe bars of each tone made in the page as renderer/components/Bar.tsx makes them, with the page's own
- * stylesheet: the part over the fill is the fill's copy of the text (clipped to the fill), the rest the bar's
- * own text on its background. Every bar of the page must carry its text over its fill too.
+ * must be readable on what lies under it, in each tone (WCAG AA for small text: contrast >= 4.5). A bar is one
+ * element (renderer/components/Bar.tsx) with two background layers moved together to the value: its text,
+ * clipped to the glyphs (the text's own colour transparent), in one tone up to the value and another past it,
+ * over the fill and the empty part, which change tone at the same point. Measured on probe bars of each tone
+ * made in the page as Bar.tsx makes them, with the page's own stylesheet. Every bar of the page must be drawn
+ * that way too (a plain colour would draw its text in one tone over both parts).
  */
 async function barTextProblems(page: Page, luminance: (css: string) => number): Promise<string[]> {
-  const { tones, bare } = await page.evaluate(() => ({
-    tones: ['ok', 'warn', 'alert'].map((tone) => {
+  // No named functions in the page's code: the test runner's transform would wrap them in a helper the page has not.
+  const drawn = await page.evaluate(() => {
+    const bars = [...document.querySelectorAll<HTMLElement>('.bar')];
+    const probes = ['ok', 'warn', 'alert'].map((tone) => {
       const el = document.createElement('div');
       el.className = `bar bar-${tone}`;
-      const fill = document.createElement('span');
-      fill.className = 'bar-fill';
-      fill.style.width = '20%';
-      fill.textContent = '0.4 / 2.0 GiB';
-      el.append(fill, '0.4 / 2.0 GiB');
+      el.style.backgroundPositionX = '80%';
+      el.textContent = '0.4 / 2.0 GiB';
       document.body.append(el);
-      const [own, onFill] = [getComputedStyle(el), getComputedStyle(fill)];
-      const out = { tone, text: own.color, track: own.backgroundColor, fillText: onFill.color, fill: onFill.backgroundColor };
-      el.remove();
-      return out;
-    }),
-    // The bar's own text (its last child) and its fill's must be the same figure.
-    bare: [...document.querySelectorAll('.bar')].filter((b) => b.querySelector(':scope > .bar-fill')?.textContent !== b.lastChild?.textContent).map((b) => b.getAttribute('aria-label') ?? '?'),
-  }));
+      return el;
+    });
+    const out = [...probes, ...bars].map((el) => {
+      const st = getComputedStyle(el);
+      return { name: el.getAttribute('aria-label') ?? '?', placed: el.style.backgroundPositionX !== '', color: st.color, clip: st.backgroundClip, image: st.backgroundImage, layout: [st.backgroundSize, st.backgroundPositionX, st.backgroundOrigin] };
+    });
+    probes.forEach((el) => el.remove());
+    return out;
+  });
+  // Text clipped to its glyphs, its own colour transparent, and one size, position and origin for both layers (each given
+  // once, or the same for each): the text's tones change where the fill ends.
+  const twoTone = (d: (typeof drawn)[number]) =>
+    d.color === 'rgba(0, 0, 0, 0)' && d.clip.startsWith('text') && d.layout.every((v) => new Set(v.split(',').map((x) => x.trim())).size === 1);
+  const tones = drawn.slice(0, 3).map((d, i) => ({ ...d, tone: ['ok', 'warn', 'alert'][i]! }));
+  const plain = drawn.slice(3).filter((d) => !twoTone(d) || !d.placed).map((d) => d.name);
   const contrast = (a: string, b: string) => {
     const [la, lb] = [luminance(a), luminance(b)];
     return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
   };
-  const problems: string[] = bare.map((name) => `the bar "${name}" has not its text over its fill`);
+  const problems: string[] = plain.map((name) => `the bar "${name}" does not draw its text in the tones of its fill and its empty part`);
   for (const t of tones) {
-    for (const [where, fg, bg] of [['past its fill', t.text, t.track], ['over its fill', t.fillText, t.fill]] as const) {
+    // Each layer: [colour, stop] twice, e.g. linear-gradient(to right, rgb(17, 17, 17) 50%, rgb(228, 228, 224) 50%).
+    const [text, under] = t.image.split('linear-gradient(').slice(1).map((g) => [...g.matchAll(/(rgba?\([^)]*\))\s+([\d.]+%)/g)].map((m) => ({ colour: m[1]!, at: m[2]! })));
+    if (!twoTone(t) || text?.length !== 2 || under?.length !== 2) {
+      problems.push(`a ${t.tone} bar is not drawn as its text over its fill in two tones (colour ${t.color}, clip ${t.clip}, ${t.image})`);
+      continue;
+    }
+    if (text[0]!.at !== under[0]!.at || text[1]!.at !== under[1]!.at) problems.push(`a ${t.tone} bar's text changes tone at ${text[0]!.at}, its fill ends at ${under[0]!.at}`);
+    for (const [where, i] of [['over its fill', 0], ['past its fill', 1]] as const) {
+      const [fg, bg] = [text[i]!.colour, under[i]!.colour];
       const c = contrast(fg, bg);
       if (c < 4.5) problems.push(`a ${t.tone} bar's text ${where} (${fg} on ${bg}) has a contrast of ${c.toFixed(2)}`);
     }
@@ -159,9 +175,8 @@ export function signalColours(page: Page): Promise<Record<string, string>> {
       const el = document.querySelector(sel);
       if (!el) continue;
       const st = getComputedStyle(el);
-      // A bar's fill is its .bar-fill child; its empty part (background colour) and its text follow the scheme.
-      const fill = sel.startsWith('.bar') ? el.querySelector('.bar-fill') : null;
-      out[sel] = fill ? getComputedStyle(fill).backgroundColor : `${st.backgroundImage} ${st.backgroundColor} ${st.color}`;
+      // A bar's fill is the first colour of its second background layer; its empty part and its text follow the scheme.
+      out[sel] = sel.startsWith('.bar') ? (st.backgroundImage.split('linear-gradient(')[2]?.match(/rgba?\([^)]*\)/)?.[0] ?? 'no fill') : `${st.backgroundImage} ${st.backgroundColor} ${st.color}`;
     }
     return out;
   });
