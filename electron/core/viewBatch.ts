@@ -27,14 +27,12 @@ export const STATUS_TICK_MS = 50;
 /** The views waiting for the next tick (pure: the caller owns the timer). */
 export class ViewBatch {
   private readonly pending = new Map<NodeId, NodeView>();
-  /** Per node, the view last sent, as JSON (views are plain data that crosses the wire as JSON anyway). */
-  private readonly sent = new Map<NodeId, string>();
-  /** Per node, the status last sent. */
-  private readonly sentStatus = new Map<NodeId, NodeView['status']>();
+  /** Per node, the view last sent: as JSON (views are plain data that crosses the wire as JSON anyway), and its status. */
+  private readonly sent = new Map<NodeId, { json: string; status: NodeView['status'] }>();
 
   /** Whether `v` shows its node in another status than the windows were last sent (a node never sent counts as changed). */
   statusChanged(v: NodeView): boolean {
-    return this.sentStatus.get(v.id) !== v.status;
+    return this.sent.get(v.id)?.status !== v.status;
   }
 
   /** Keeps `v` as its node's latest; true when the batch was empty (a tick is to be asked for). */
@@ -49,9 +47,8 @@ export class ViewBatch {
     const out: NodeView[] = [];
     for (const [id, v] of this.pending) {
       const json = JSON.stringify(v);
-      if (this.sent.get(id) === json) continue;
-      this.sent.set(id, json);
-      this.sentStatus.set(id, v.status);
+      if (this.sent.get(id)?.json === json) continue;
+      this.sent.set(id, { json, status: v.status });
       out.push(v);
     }
     this.pending.clear();
