@@ -14,11 +14,14 @@
  * Jumps: one envelope could otherwise move a sender's floor anywhere, up to
  * Number.MAX_SAFE_INTEGER, and every later envelope of that sender would be a "replay"
  * for good. Only a holder of the cluster key (or a bug) can seal such a number, but one
- * envelope must not do that much: a sequence more than MAX_SEQ_JUMP above the sender's
- * last is held back (dropped, counted as `ahead`) until the next envelope from that
- * sender lands just above it, which confirms the jump. A real sender that jumps (back
- * after a long silence, or restarted: its numbers come from its clock) loses one envelope;
- * the sender's ordinary traffic below the held-back number goes on being taken.
+ * envelope must not do that much. A sender's numbers are its clock in microseconds, so
+ * between two envelopes they grow by the time between them (by our clock, give or take
+ * DRIFT) plus at most MAX_SEQ_JUMP (a restart's reserve): a sender gossiping to one peer
+ * of 63 is heard from every ~30 s, and that is no jump. A sequence further ahead is held
+ * back (dropped, counted as `ahead`) until the next envelope from that sender lands just
+ * above it, which confirms the jump. A real sender that jumps (its clock stepped forward)
+ * loses one envelope; its ordinary traffic below the held-back number goes on being taken.
+ * Marks loaded after our restart come with no time: the first jump from them is held back.
  */
 import type { NodeId } from '../../shared/domain/node.js';
 import type { ExchangeStats } from '../../shared/protocol/peer.js';
@@ -48,8 +51,13 @@ interface Sender {
   lag?: number;
   at: number;
   strays?: { seq: number; lag: number; n: number };
-  /** A sequence number too far ahead, held back until the next envelope confirms it. */
-  ahead?: number;
+  /** A sequence number too far ahead, held back until the next envelope confirms it, and when it came. */
+  ahead?: { seq: number; at: number };
+}
+
+/** How far a sender's sequence may have grown in `elapsedMs` of our clock (its clock in µs, plus a restart's reserve). */
+export function allowedGrowth(elapsedMs: number): number {
+  return MAX_SEQ_JUMP + Math.max(0, elapsedMs) * 1000 * (1 + DRIFT);
 }
 
 export class ReplayGuard {
@@ -74,10 +82,12 @@ export class ReplayGuard {
       this.stats.replayed++;
       return false;
     }
-    if (s && env.seq - s.lastSeq > MAX_SEQ_JUMP) {
-      const confirmed = s.ahead !== undefined && env.seq > s.ahead && env.seq - s.ahead <= MAX_SEQ_JUMP;
+    // `at` 0: marks loaded after our restart, with no time to measure growth against.
+    if (s && env.seq - s.lastSeq > (s.at ? allowedGrowth(now - s.at) : MAX_SEQ_JUMP)) {
+      const a = s.ahead;
+      const confirmed = a !== undefined && env.seq > a.seq && env.seq - a.seq <= allowedGrowth(now - a.at);
       if (!confirmed) {
-        s.ahead = env.seq;
+        s.ahead = { seq: env.seq, at: now };
         this.stats.ahead++;
         return false;
       }

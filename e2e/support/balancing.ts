@@ -91,6 +91,14 @@ export async function balancerMoves(c: TestCluster, node: number): Promise<{ mov
   return { moves: Number(m[1]), failed: Number(m[2]) };
 }
 
+/** What each node's balancer says it does and why (mosctl status), for a failed proof's message. */
+export async function balancerSays(c: TestCluster): Promise<string> {
+  const lines = await Promise.all(
+    c.nodes.map(async (n) => (await out(c, n.id, 'status')).split('\n').filter((l) => /^(This node|Balancer|Job .* stays|Node .* gets no jobs|Flags)/.test(l)).map((l) => `node ${n.id}: ${l}`)),
+  );
+  return lines.flat().join('\n');
+}
+
 /**
  * Before a job-moving proof: every node up, the migration service there (without it the
  * proof fails, saying so), and equal speeds (calibrations of nodes sharing one machine

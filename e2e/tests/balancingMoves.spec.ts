@@ -5,7 +5,7 @@
  */
 import { test, expect } from '../support/fixtures.js';
 import { sshExec, type TestCluster } from '../cluster/testCluster.js';
-import { balancerMoves, cleanUpMoves, configWindow, jobPlaces, mosctl, out, readyToMove, startHog, until } from '../support/balancing.js';
+import { balancerMoves, balancerSays, cleanUpMoves, configWindow, jobPlaces, mosctl, out, readyToMove, startHog, until } from '../support/balancing.js';
 
 test.describe('balancing that moves jobs (needs the migration service)', () => {
   const MARK = 'mvbalhog';
@@ -113,7 +113,7 @@ test.describe('balancing that moves jobs (needs the migration service)', () => {
       (x) => x.reduce((a, b) => a + b, 0) === 8 && x[3]! >= Math.max(...x.slice(0, 3)) + 1,
       60_000,
     );
-    const seen = `jobs per node: ${c.join(', ')}; stopped copies per node: ${(await Promise.all(cluster.nodes.map((n) => stopped(cluster, n.id)))).join(', ')}`;
+    const seen = `jobs per node: ${c.join(', ')}; stopped copies per node: ${(await Promise.all(cluster.nodes.map((n) => stopped(cluster, n.id)))).join(', ')}\n${await balancerSays(cluster)}`;
     expect(c.reduce((a, b) => a + b, 0), seen).toBe(8);
     expect(c[3]!, seen).toBeGreaterThanOrEqual(Math.max(...c.slice(0, 3)) + 1);
   });
