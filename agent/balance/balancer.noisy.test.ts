@@ -12,7 +12,7 @@ import { DEFAULT_DECAY } from '../../shared/balancing/types.js';
 import { NO_FLAGS } from '../../shared/protocol/balanceFlags.js';
 import type { MapNode } from '../../shared/hpcMap.js';
 import type { MigrationService } from '../daemon/services.js';
-import { Balancer } from './balancer.js';
+import { Balancer, type BalancerDeps } from './balancer.js';
 import { AVOID_FIRST_MS, FACTS_AVOID_MS } from './targetTrouble.js';
 
 const IDS = [1, 2, 3, 4];
@@ -69,7 +69,7 @@ function noise(seed: number) {
   };
 }
 
-function cluster(opts: { seed?: number; checkJob?: (job: string) => Promise<string[]>; targetProblem?: (n: number) => Promise<string | undefined> } = {}) {
+function cluster(opts: { seed?: number; checkJob?: (job: string) => Promise<string[]>; targetProblem?: BalancerDeps['targetProblem'] } = {}) {
   let now = 1_000_000;
   const world = new World(() => now);
   const nodes = new Map<number, Balancer>();
@@ -142,7 +142,7 @@ describe('noisy loads (issue 13): the balancer does not ping-pong', () => {
 
 describe('failed moves and jobs that cannot move', () => {
   it('a failed move takes its load off the target at once, and the target is avoided, longer each time', async () => {
-    const c = cluster({ targetProblem: async (n) => (n === 2 ? 'CRIU is not installed on node 2' : undefined) });
+    const c = cluster({ targetProblem: async (n) => (n === 2 ? { why: 'CRIU is not installed on node 2' } : undefined) });
     for (const k of ['1.1', '1.2', '1.3']) c.world.jobs.set(k, { node: 1 });
     c.world.failTo.set(2, 'restore failed on node 2');
     c.world.failTo.set(3, 'link cut');

@@ -6,7 +6,7 @@ import type { InfoMessage } from '../../shared/balancing/types.js';
 import { seededRng } from './rng.js';
 import type { MapNode } from '../../shared/hpcMap.js';
 import type { MigrationService } from '../daemon/services.js';
-import { Balancer, NO_MIGRATION } from './balancer.js';
+import { Balancer, NO_MIGRATION, type BalancerDeps } from './balancer.js';
 import { DEFAULT_DECAY } from '../../shared/balancing/types.js';
 import { NO_FLAGS } from '../../shared/protocol/balanceFlags.js';
 import type { StoredControls } from './controlsStore.js';
@@ -36,7 +36,10 @@ class FakeMigration implements MigrationService {
 }
 
 /** A few nodes wired through an in-memory "exchange": send() delivers to the addressee. */
-function cluster(ids = [1, 2, 3], opts: { migration?: (id: number) => MigrationService | undefined; alertLog?: (id: number) => EventLogMark | undefined } = {}) {
+function cluster(
+  ids = [1, 2, 3],
+  opts: { migration?: (id: number) => MigrationService | undefined; alertLog?: (id: number) => EventLogMark | undefined; targetProblem?: BalancerDeps['targetProblem'] } = {},
+) {
   let now = 1_000_000;
   const saved = new Map<number, StoredControls>();
   const nodes = new Map<number, Balancer>();
@@ -54,6 +57,7 @@ function cluster(ids = [1, 2, 3], opts: { migration?: (id: number) => MigrationS
         },
         migration: () => opts.migration?.(id),
         alertLog: () => opts.alertLog?.(id),
+        ...(opts.targetProblem ? { targetProblem: opts.targetProblem } : {}),
         store: { load: () => saved.get(id) ?? { flags: { ...NO_FLAGS }, decay: { ...DEFAULT_DECAY } }, save: (c) => saved.set(id, c) },
       }),
     );
@@ -139,8 +143,8 @@ describe('Balancer: infod over the exchange', () => {
 });
 
 describe('Balancer: decisions and controls', () => {
-  function loaded(migs: Map<number, FakeMigration>) {
-    const c = cluster([1, 2, 3], { migration: (id) => migs.get(id) });
+  function loaded(migs: Map<number, FakeMigration>, targetProblem?: BalancerDeps['targetProblem']) {
+    const c = cluster([1, 2, 3], { migration: (id) => migs.get(id), ...(targetProblem ? { targetProblem } : {}) });
     const gossipAll = () => {
       for (let i = 0; i < 8; i++) {
         c.advance(500);
@@ -212,6 +216,32 @@ describe('Balancer: decisions and controls', () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(c.nodes.get(1)!.failedMoves).toBe(1);
     expect(c.nodes.get(1)!.note).toContain('node 2 blocks guests');
+  });
+
+  it('a target that refused a move because it blocked guests gets jobs again as soon as its news says it no longer blocks', async () => {
+    // The view said node 2 took guests (its block had not reached node 1 yet): the move was refused.
+    const m1 = new FakeMigration();
+    m1.fail = 'node 2 blocks guests';
+    m1.jobs = [job('1.1'), job('1.2')];
+    const blocks = new Set([2]);
+    const { c, gossipAll } = loaded(new Map([[1, m1]]), async (node) => (blocks.has(node) ? { why: `node ${node} blocks guests (mosctl block)`, blocks: true } : undefined));
+    const b1 = c.nodes.get(1)!;
+    c.nodes.get(2)!.onSample(snap(sample(c.now())));
+    c.nodes.get(3)!.onSample(snap(sample(c.now(), { load: 5, demand: 5 })));
+    gossipAll();
+    const busy = () => snap(sample(c.now(), { load: 3, demand: 3 }));
+    settle(b1, busy);
+    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
+    expect(b1.failedMoves).toBe(1);
+    expect(b1.avoiding().map((a) => a.why)).toEqual(['node 2 blocks guests (mosctl block)']);
+    // mosctl noblock on node 2 (it never blocked in its entries here): its next news lifts the avoidance.
+    blocks.delete(2);
+    m1.fail = undefined;
+    c.nodes.get(2)!.onSample(snap(sample(c.now())));
+    gossipAll();
+    b1.onSample(busy());
+    expect(b1.avoiding()).toEqual([]);
+    expect(m1.moves.at(-1)).toMatchObject({ to: 2, reason: 'load' });
   });
 
   it('fills a candidate without a load figure from the tracked CPU use of its processes', () => {

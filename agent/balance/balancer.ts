@@ -20,7 +20,7 @@ import type { MigrationService } from '../daemon/services.js';
 import type { Snapshot } from '../daemon/feature.js';
 import type { StoredControls } from './controlsStore.js';
 import { JobTracker } from './jobTracker.js';
-import { TargetTrouble } from './targetTrouble.js';
+import { TargetTrouble, type TargetProblem } from './targetTrouble.js';
 import { JobChecks } from './jobChecks.js';
 import { Arrivals } from './arrivals.js';
 import { sendHome } from './sendHome.js';
@@ -38,7 +38,7 @@ export interface BalancerDeps {
   /** Why a job here cannot move (CRIU here, its files): the jobs service's full check without a target. */
   checkJob?(job: string): Promise<string[]>;
   /** Why a target cannot take jobs, from its own facts (mig.facts), or undefined when they show nothing. */
-  targetProblem?(node: NodeId): Promise<string | undefined>;
+  targetProblem?(node: NodeId): Promise<TargetProblem | undefined>;
   /** Where this node's own alert events stand, told in its entry so the collector's node asks only when it moved. */
   alertLog?(): EventLogMark | undefined;
 }
@@ -219,10 +219,12 @@ export class Balancer {
     if (this.inFlight || this.adminBusy) return undefined;
     const now = this.deps.clock();
     const jobs = this.candidates(raw);
+    const peers = infod.view().filter((v) => !v.self);
+    this.trouble.news(peers.map((v) => ({ node: v.node, blocks: !!v.block, at: now - v.ageMs })));
     const d = decide({
       now,
       self: { id: infod.self, load: this.exported ?? s.load, local: this.local ?? 0, cpus: s.cpus, speed: s.speed, memAvailKb: s.mem.availableKb, memTotalKb: s.mem.totalKb, flags: this.controls.flags },
-      peers: infod.view().filter((v) => !v.self),
+      peers,
       jobs,
       avoid: this.trouble.avoided(now),
     });
@@ -264,7 +266,7 @@ export class Balancer {
       const ms = this.trouble.failed(d.to, `a move there failed: ${(e as Error).message}`, now);
       this.note = `moving job ${d.job} to node ${d.to} failed: ${(e as Error).message}; node ${d.to} is not picked for ${Math.round(ms / 1000)} s`;
       const problem = await this.deps.targetProblem?.(d.to).catch(() => undefined);
-      if (problem) this.trouble.factsSay(d.to, problem, this.deps.clock());
+      if (problem) this.trouble.factsSay(d.to, problem.why, this.deps.clock(), { liftedByNews: !!problem.blocks });
     }
   }
 

@@ -55,8 +55,9 @@ function buildBalance(ctx: DaemonContext, services: ServicesFor<never>): PartsPr
       const net = ctx.peers.net;
       if (!net) return undefined;
       const f = await net.request(node, 'mig.facts', null, TARGET_TIMEOUT_MS);
-      if (f.blocksGuests) return `node ${node} blocks guests (mosctl block)`;
-      return criuProblem(node, f.criu);
+      if (f.blocksGuests) return { why: `node ${node} blocks guests (mosctl block)`, blocks: true };
+      const criu = criuProblem(node, f.criu);
+      return criu ? { why: criu } : undefined;
     },
     // Read at each sample: the alerts feature is built before this one, or not at all.
     alertLog: () => services.alertEvents?.mark(),

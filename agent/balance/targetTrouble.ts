@@ -19,6 +19,21 @@ interface Trouble {
   until: number;
   at: number;
   why: string;
+  /** Only because it blocked guests: news from it, newer than `at`, that it no longer blocks ends it. */
+  liftedByNews?: boolean;
+}
+
+/** What a target's facts say against it; `blocks`: it blocks guests, which its gossiped entries also tell. */
+export interface TargetProblem {
+  why: string;
+  blocks?: boolean;
+}
+
+/** News of a node in the view: whether its newest entry says it blocks guests, and when it arrived (our clock). */
+export interface TargetNews {
+  node: NodeId;
+  blocks: boolean;
+  at: number;
 }
 
 export class TargetTrouble {
@@ -33,10 +48,29 @@ export class TargetTrouble {
     return ms;
   }
 
-  /** The target's own facts show why it cannot take jobs: that is the reason shown, for at least FACTS_AVOID_MS. */
-  factsSay(node: NodeId, problem: string, now: number): void {
+  /**
+   * The target's own facts show why it cannot take jobs: that is the reason shown, for at least
+   * FACTS_AVOID_MS. A node that blocks guests says so in every entry it gossips, so with
+   * `liftedByNews` the avoidance ends as soon as news from it says it no longer blocks
+   * (mosctl noblock): the admin's word counts at once, not minutes later.
+   */
+  factsSay(node: NodeId, problem: string, now: number, o: { liftedByNews?: boolean } = {}): void {
     const prev = this.live(node, now);
-    this.nodes.set(node, { failures: prev?.failures ?? 1, until: Math.max(prev?.until ?? 0, now + FACTS_AVOID_MS), at: now, why: problem });
+    this.nodes.set(node, {
+      failures: prev?.failures ?? 1,
+      until: Math.max(prev?.until ?? 0, now + FACTS_AVOID_MS),
+      at: now,
+      why: problem,
+      ...(o.liftedByNews ? { liftedByNews: true } : {}),
+    });
+  }
+
+  /** The view's news of the targets: a node avoided only for blocking guests is a target again once it stops. */
+  news(view: readonly TargetNews[]): void {
+    for (const n of view) {
+      const t = this.nodes.get(n.node);
+      if (t?.liftedByNews && !n.blocks && n.at > t.at) this.nodes.delete(n.node);
+    }
   }
 
   /** A move to `node` worked: it is a good target again. */
