@@ -65,10 +65,12 @@ async function runDaemon(args: string[]): Promise<void> {
       }),
     );
   }
-  installTools(process.argv[1] ?? '');
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => daemon.stop());
   log.info(`daemon ${process.pid} (version ${AGENT_VERSION}) serving ${paths.socket}`);
   if (readyFd !== undefined) sayReady(readyFd);
+  // After ready: the tools are for a shell on the node, not for the GUI waiting on this start
+  // (a cold cluster start has every daemon writing them into the shared agent dir at once).
+  installTools(process.argv[1] ?? '');
 }
 
 /**

@@ -26,6 +26,10 @@ await Promise.all([
     format: 'cjs',
     banner: { js: '#!/usr/bin/env node' },
     external: nodeBuiltins,
+    // Every cold start uploads this file to each node and parses it there, 16 nodes at once on a
+    // few cores: whitespace and syntax shrink it by a quarter. Names are kept for the stacks in agent.log.
+    minifyWhitespace: true,
+    minifySyntax: true,
   }),
   build({
     ...common,

@@ -1,5 +1,6 @@
 /** How the main process reaches one node's agent: over SSH, or a local child process. */
 import type { Readable, Writable } from 'node:stream';
+import type { AgentHello } from '../../shared/protocol/agent.js';
 import type { StartPhases } from './startPhases.js';
 
 /** A running `mosixview-agent attach`, whatever carries it. */
@@ -16,6 +17,11 @@ export interface AgentChannel {
     /** The daemon's socket straight over SSH, or a `mosixview-agent attach` process relaying to it. */
     route?: ChannelRoute;
   };
+  /**
+   * The daemon's answer to hello when opening the channel asked it already (the daemon's socket:
+   * asked alongside the identity proof): the session uses it instead of asking again.
+   */
+  hello?: AgentHello;
 }
 
 /**

@@ -43,6 +43,36 @@ describe('NodeSession', () => {
     expect(s.view.status).toBe('up');
   });
 
+  it('asks the first sample while the setup still waits, and subscribes only after the setup', async () => {
+    const launcher = new FakeLauncher();
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const s = new NodeSession(3, 'n3.cluster', launcher, '0.1.0+cafebabe', () => undefined, TIMING, async () => {
+      await held;
+      return undefined;
+    });
+    sessions.push(s);
+    launchers.push(launcher);
+    s.start();
+    await until('the sample asked during the setup', () => launcher.agents[0]?.requests.includes('sample'));
+    expect(launcher.last.requests).toEqual(['hello', 'sample']);
+    expect(s.view.status).toBe('connecting');
+    release();
+    await until('up', () => s.view.status === 'up');
+    expect(launcher.last.requests.slice(0, 3)).toEqual(['hello', 'sample', 'subscribe on']);
+  });
+
+  it('takes the hello answer the channel brings (asked with the identity proof) instead of asking again', async () => {
+    const agent = new FakeAgent();
+    const hello = { version: '0.1.0+cafebabe', protocol: AGENT_PROTOCOL_VERSION, hostname: 'n3', pid: 7, stateDir: '/tmp/x', node: '20.0.0' };
+    const launcher = new FakeLauncher([async () => ({ ...agent.channel(), hello })]);
+    const { views } = startSession(launcher);
+    const up = await until('up', () => views.find((v) => v.status === 'up'));
+    expect(agent.requests.slice(0, 2)).toEqual(['sample', 'subscribe on']);
+    expect(up.agentVersion).toBe('0.1.0+cafebabe');
+    agent.shutdown();
+  });
+
   it('emits a view for every sample event', async () => {
     const launcher = new FakeLauncher();
     const { views } = startSession(launcher);

@@ -77,7 +77,7 @@ export class SshLauncher implements AgentLauncher {
     const daemon = this.memory?.recall(this.memoryKey);
     if (!daemon || daemon.version !== this.bundle.version) return undefined;
     try {
-      return await openDaemonSocket(client, daemon, { version: this.bundle.version });
+      return await openDaemonSocket(client, daemon, this.bundle.version, 'same version');
     } catch (e) {
       if (signal.aborted) throw e;
       log.info(`node ${this.node.id} (${this.node.host}): the daemon remembered at ${daemon.socket} did not answer as expected (${(e as Error).message}); probing the node`);
@@ -103,7 +103,7 @@ export class SshLauncher implements AgentLauncher {
     }
     if (daemon.version !== this.bundle.version) return undefined;
     try {
-      const channel = await openDaemonSocket(client, daemon);
+      const channel = await openDaemonSocket(client, daemon, this.bundle.version);
       this.memory?.remember(this.memoryKey, daemon);
       return channel;
     } catch (e) {

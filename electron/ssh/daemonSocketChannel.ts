@@ -11,7 +11,7 @@
 import { PassThrough } from 'node:stream';
 import type { Client, ClientChannel } from 'ssh2';
 import { RpcEndpoint } from '../../shared/rpc/rpcEndpoint.js';
-import type { AgentRequests } from '../../shared/protocol/agent.js';
+import type { AgentHello, AgentRequests } from '../../shared/protocol/agent.js';
 import { proveCaller } from '../../shared/rpc/callerProof.js';
 import type { AgentChannel } from '../core/agentChannel.js';
 import { execCollect, shQuote } from './agentDeploy.js';
@@ -38,10 +38,11 @@ async function readRemote(client: Client, file: string): Promise<string> {
 
 /**
  * Connects to the daemon's socket and proves the login's uid; the channel then carries the GUI's
- * protocol. With `expect` (a daemon remembered from an earlier start, not just probed), its hello
- * must name that version first: anything else is an error, and the caller probes instead.
+ * protocol, and the hello answer asked meanwhile (`version` is this GUI's agent version). With
+ * `expect` (a daemon remembered from an earlier start, not just probed), that hello must name
+ * `version`: anything else is an error, and the caller probes instead.
  */
-export async function openDaemonSocket(client: Client, daemon: RunningDaemon, expect?: { version: string }): Promise<AgentChannel> {
+export async function openDaemonSocket(client: Client, daemon: RunningDaemon, version: string, expect?: 'same version'): Promise<AgentChannel> {
   const ch = await openStream(client, daemon.socket);
   ch.on('error', () => undefined);
   const ep = new RpcEndpoint<AgentRequests, Record<never, never>>((line) => ch.write(line));
@@ -49,15 +50,15 @@ export async function openDaemonSocket(client: Client, daemon: RunningDaemon, ex
   const closedEarly = () => ep.close('the agent closed its socket');
   ch.on('data', feed);
   ch.once('close', closedEarly);
+  let hello: AgentHello;
   try {
     // Both asked at once: the answers come in one round trip, and the channel is used only if both hold.
-    const version = expect
-      ? ep.request('hello', { client: 'gui', version: expect.version }, READ_TIMEOUT_MS).then((hello) => {
-          if (hello.version !== expect.version) throw new Error(`the daemon at ${daemon.socket} is version ${hello.version}, not ${expect.version}`);
-        })
-      : Promise.resolve();
+    const said = ep.request('hello', { client: 'gui', version }, READ_TIMEOUT_MS).then((h) => {
+      if (expect && h.version !== version) throw new Error(`the daemon at ${daemon.socket} is version ${h.version}, not ${version}`);
+      return h;
+    });
     const proved = proveCaller(ep, daemon.uid, (file) => readRemote(client, file));
-    await Promise.all([version, proved]);
+    [hello] = await Promise.all([said, proved]);
   } catch (e) {
     ch.close();
     throw e;
@@ -83,6 +84,7 @@ export async function openDaemonSocket(client: Client, daemon: RunningDaemon, ex
   const stderr = new PassThrough();
   stderr.end();
   return {
+    hello,
     stdin: ch,
     stdout: ch,
     stderr,
