@@ -45,7 +45,8 @@ export async function screenshot(page: Page, file: string): Promise<void> {
  *   must not be wider inside than they are (scrollWidth beyond clientWidth);
  * - nothing may reach past the window's right edge;
  * - buttons, fields, LCDs and bars must show all their text. A cell that ellipsises on
- *   purpose and names the whole text in its title (a long command line) is not clipped.
+ *   purpose and names the whole text in its title (a long command line) is not clipped;
+ * - a chart's time labels must not run into each other.
  */
 export function overflowProblems(page: Page): Promise<string[]> {
   return page.evaluate(`(${OVERFLOW_CHECK})()`) as Promise<string[]>;
@@ -85,6 +86,13 @@ const OVERFLOW_CHECK = String.raw`() => {
     const style = getComputedStyle(el);
     if (style.textOverflow === 'ellipsis' && el.hasAttribute('title')) continue;
     if (el.scrollWidth > el.clientWidth + 1) problems.push(describe(el) + ' clips its text: ' + el.scrollWidth + ' px of it in ' + el.clientWidth + ' px');
+  }
+  // A chart's time labels are placed one by one beside their ticks: none may run into the next.
+  for (const chart of document.querySelectorAll('.history-chart')) {
+    const labels = [...chart.querySelectorAll('.time-tick')].filter(visible).map((el) => ({ el, r: el.getBoundingClientRect() })).sort((a, b) => a.r.left - b.r.left);
+    for (let i = 1; i < labels.length; i++) {
+      if (labels[i].r.left < labels[i - 1].r.right - 0.5) problems.push(describe(labels[i - 1].el) + ' runs into ' + describe(labels[i].el) + ' by ' + Math.round(labels[i - 1].r.right - labels[i].r.left) + ' px');
+    }
   }
   return [...new Set(problems)];
 }`;

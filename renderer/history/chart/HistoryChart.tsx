@@ -10,7 +10,7 @@ import type { HistoryMetric, HistorySeries } from '../../../shared/protocol/agen
 import { columnOf, columnStart } from '../../../shared/history/seriesMerge.js';
 import { clock, dateTime } from '../timeFormat.js';
 import { drawChart, plotScales, type PlotBox } from './drawChart.js';
-import { labelPlacement, nearestNode, timeTickShift } from './lineGeometry.js';
+import { labelPlacement, nearestNode, timeTickLabels } from './lineGeometry.js';
 import { timeTickLabel, timeTicks } from './ticks.js';
 import { CursorReadout } from './CursorReadout.js';
 import { usePointer } from './usePointer.js';
@@ -132,8 +132,8 @@ export function HistoryChart(p: ChartProps) {
           {axis.ticks.map((v) => (
             <span key={`v${v}`} className="value-tick" data-v={v} style={{ top: y(v), width: MARGIN.left - 6 }}>{axis.label(v)}</span>
           ))}
-          {ticks.ticks.map((t) => (
-            <span key={`t${t}`} className="time-tick" data-t={t} style={{ left: x(t), top: box.top + box.height + 3, transform: `translateX(${timeTickShift(x(t), width)})` }}>{timeTickLabel(t, ticks.step)}</span>
+          {timeTickLabels(ticks.ticks.map(x), width).map(({ i, x: left, shift }) => (
+            <span key={`t${ticks.ticks[i]}`} className="time-tick" data-t={ticks.ticks[i]} style={{ left, top: box.top + box.height + 3, transform: `translateX(${shift})` }}>{timeTickLabel(ticks.ticks[i]!, ticks.step)}</span>
           ))}
           {raised.filter((a) => a.t >= range[0] && a.t <= range[1]).map((a) => (
             <span key={`a${a.t}-${a.rule}-${a.node}`} className="alert-mark" data-t={a.t} title={a.text}

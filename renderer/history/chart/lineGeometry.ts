@@ -259,3 +259,29 @@ export function timeTickShift(x: number, width: number): '-50%' | '-100%' | '0%'
   if (x < TIME_LABEL_HALF_PX) return '0%';
   return '-50%';
 }
+
+/** A time tick's label as drawn: which tick (`i`), where, and its shift. */
+export interface TimeTickLabel {
+  i: number;
+  x: number;
+  shift: ReturnType<typeof timeTickShift>;
+}
+
+/**
+ * The time ticks' labels that fit: each shifted as timeTickShift says, left to right, leaving
+ * out one that would run into the label before it (the last tick, ended at itself near the
+ * right edge, reaches back into its centred neighbour: "12:28:3012:28:35").
+ */
+export function timeTickLabels(xs: readonly number[], width: number): TimeTickLabel[] {
+  const w = 2 * TIME_LABEL_HALF_PX;
+  const out: TimeTickLabel[] = [];
+  let end = -Infinity;
+  xs.forEach((x, i) => {
+    const shift = timeTickShift(x, width);
+    const left = shift === '-100%' ? x - w : shift === '0%' ? x : x - w / 2;
+    if (left < end) return;
+    out.push({ i, x, shift });
+    end = left + w;
+  });
+  return out;
+}
