@@ -109,6 +109,19 @@ describe('PeerService.configure: the map (setpe wins)', () => {
     expect(back).toMatchObject({ leftAt: null, mapBy: 'setpe', nodeId: 1, listening: true });
   });
 
+  it('starts asked at once (the daemon starting while a GUI configures) leave one channel, listening, with no problem told', async () => {
+    const { svc } = service();
+    await svc.configure({ keyHex: hex(), mapText: MAP, nodeId: 1, by: 'gui' });
+    const [, , info] = await Promise.all([svc.start(), svc.start(), svc.configure({ mapText: MAP, nodeId: 1, by: 'gui' })]);
+    expect(info).toMatchObject({ listening: true, nodeId: 1 });
+    expect(svc.info().problem).toBeUndefined();
+    // Each start's exchange socket is closed or in use: sequence numbers go on rising across a restart.
+    const before = svc.exchange!.send('127.0.0.2', null)!;
+    await svc.start();
+    expect(svc.exchange!.send('127.0.0.2', null)!).toBeGreaterThan(before);
+    expect(svc.info().problem).toBeUndefined();
+  });
+
   it('a map written by an older agent (no origin recorded) reports mapBy null', async () => {
     const { svc, dir } = service();
     await svc.configure({ mapText: MAP, nodeId: 1, by: 'gui' });

@@ -101,8 +101,20 @@ export class PeerService {
     return () => this.listeners.delete(cb);
   }
 
-  /** Starts the channel if this node has a key and a map; a bad map is reported, not fatal. */
-  async start(): Promise<void> {
+  /**
+   * Starts the channel if this node has a key and a map; a bad map is reported, not fatal.
+   * Starts run one after another: two at once (the daemon starting while a GUI configures)
+   * each stopped the other's channel before it was in place and left none listening.
+   */
+  start(): Promise<void> {
+    const run = this.starting.then(() => this.startNow());
+    this.starting = run.catch(() => undefined);
+    return run;
+  }
+
+  private starting: Promise<void> = Promise.resolve();
+
+  private async startNow(): Promise<void> {
     this.stop();
     const key = readClusterKey(this.stateDir);
     this.key = key;
