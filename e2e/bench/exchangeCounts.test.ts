@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatExchange, parseExchangeLine, sumExchange } from './exchangeCounts.js';
+import { formatExchange, sumExchange } from './exchangeCounts.js';
+import { parseExchangeLine } from '../support/exchangeLine.js';
 
 describe('load-exchange counters of the soak', () => {
   it('reads the line of mosctl status, and nothing from a status without it', () => {

@@ -4,20 +4,12 @@
  */
 import { sshExec, type TestCluster } from '../cluster/testCluster.js';
 import type { ExchangeStats } from '../../shared/protocol/peer.js';
+import { parseExchangeLine } from '../support/exchangeLine.js';
 
 export interface ExchangeTotals extends ExchangeStats {
   /** Nodes whose status had the line (the others are named in `missing`). */
   nodes: number;
   missing: number[];
-}
-
-const LINE = /^Load exchange: (\d+) accepted, (\d+) forged, (\d+) stale, (\d+) replayed, (\d+) too far ahead$/m;
-
-export function parseExchangeLine(status: string): ExchangeStats | undefined {
-  const m = LINE.exec(status);
-  if (!m) return undefined;
-  const [accepted, forged, stale, replayed, ahead] = m.slice(1).map(Number) as [number, number, number, number, number];
-  return { accepted, forged, stale, replayed, ahead };
 }
 
 export function sumExchange(byNode: readonly { node: number; stats: ExchangeStats | undefined }[]): ExchangeTotals {

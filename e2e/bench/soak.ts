@@ -24,7 +24,7 @@ import { parseStartLine } from '../../electron/core/startPhases.js';
 import { completeMainWindow, stopChild } from './startup.js';
 import { corePercent, cpuTicks, missingSeconds, nodeOfPids, nodeSecondsMissing, tallyEntries, type NodeCpu, type SecondsCount } from './soakFigures.js';
 import { exchangeTotals, type ExchangeTotals } from './exchangeCounts.js';
-import { formatSoak, SOAK_NODES, SOAK_TITLE } from './soakFormat.js';
+import { formatSoak, SOAK_NODES } from './soakFormat.js';
 import { minutesArg } from './mainWindow.js';
 
 const log = (s: string): void => {
@@ -115,8 +115,6 @@ export interface SoakResult {
   /** Every node's load-exchange counters at the end, summed (mosctl status). */
   exchange: ExchangeTotals;
 }
-
-export { formatSoak, SOAK_NODES, SOAK_TITLE };
 
 export async function benchSoak(minutes: number, nodes = SOAK_NODES): Promise<SoakResult> {
   if (process.getuid?.() !== 0 || process.platform !== 'linux') throw new Error('bench:soak needs root on Linux (test cluster)');

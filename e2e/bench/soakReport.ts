@@ -1,9 +1,10 @@
 /** The soak section of docs/BENCHMARKS.md (e2e/bench/soak.ts): what was run, for how long, and the figures. */
-import { benchSoak, formatSoak, SOAK_NODES } from './soak.js';
+import { benchSoak } from './soak.js';
+import { formatSoak, SOAK_NODES } from './soakFormat.js';
 import { minutesArg } from './mainWindow.js';
 import { machine, machineLine } from './report.js';
 
-export { SOAK_TITLE } from './soak.js';
+export { SOAK_TITLE } from './soakFormat.js';
 
 export async function soakSection(argv: string[]): Promise<string> {
   const minutes = minutesArg(argv, 60);

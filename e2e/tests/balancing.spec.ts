@@ -12,12 +12,13 @@ import { sshExec } from '../cluster/testCluster.js';
 import { parseHpcMap } from '../../shared/hpcMap.js';
 import { configWindow, mosctl, out, resetFlags } from '../support/balancing.js';
 import { tool } from '../support/jobs.js';
+import { parseExchangeLine } from '../support/exchangeLine.js';
 import { launchApp } from '../support/app.js';
 
 function counters(status: string) {
-  const m = /Load exchange: (\d+) accepted, (\d+) forged, (\d+) stale, (\d+) replayed/.exec(status);
-  if (!m) throw new Error(`no exchange counters in mosctl status:\n${status}`);
-  return { accepted: Number(m[1]), forged: Number(m[2]), stale: Number(m[3]), replayed: Number(m[4]) };
+  const c = parseExchangeLine(status);
+  if (!c) throw new Error(`no exchange counters in mosctl status:\n${status}`);
+  return c;
 }
 
 test.describe('balancing without moving jobs', () => {
