@@ -55,7 +55,7 @@ function buildHistory(ctx: DaemonContext, services: ServicesFor<never>): Feature
   return {
     // Once the daemon serves: its first window then reads in warm code (warmSeriesReads).
     start: () => {
-      warming = setTimeout(() => warmSeriesReads(paths), 0);
+      warming = setTimeout(() => warmSeriesReads(paths, seriesCache), 0);
       warming.unref?.();
     },
     stop: () => clearTimeout(warming),

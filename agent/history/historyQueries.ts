@@ -14,7 +14,8 @@ import type { NodeSample } from '../../shared/domain/node.js';
 import { MinMaxBuckets, minuteEdges } from '../../shared/history/downsample.js';
 import { HISTORY_METRICS, METRIC_ORDER } from './metrics.js';
 import { columnOf, columnStart } from '../../shared/history/seriesMerge.js';
-import { MINUTE, gridFor, minuteOf, recordedRange } from '../../shared/history/grid.js';
+import { MINUTE, gridFor, minuteOf, plotWidthFor, recordedRange } from '../../shared/history/grid.js';
+import { routes, windowSizeOf } from '../../shared/windows.js';
 import { HistoryReader } from '../collector/store/historyReader.js';
 import { FlatSummary } from '../collector/store/summary.js';
 import { backupTime, listBackups } from '../collector/store/rotation.js';
@@ -110,20 +111,24 @@ export function prepareSeries(p: CollectorPaths, req: HistoryPrepareRequest, cac
   historySeries(p, { ...req, recorded: true }, cache);
 }
 
-/** Columns of the warming read: about a window's (the code paths matter, not the answer). */
-const WARM_COLUMNS = 900;
+/** What Load history asks first at the size it opens with (shared/windows.ts). */
+const LOAD_WINDOW_FIRST_READ = { recorded: true, buckets: plotWidthFor(windowSizeOf(routes.loadHistory()).width), metrics: ['load'] } as const;
 
 /**
- * Reads the current history's recorded range once, answering no one: in a daemon that just
- * started, the first read of a day ran in code not yet optimised, at three times a later read's
- * time, and that was the first window's wait (docs/BENCHMARKS.md, "History store"). Run where
- * nothing waits on it, it leaves the code warm and the files in the page cache. False when there
- * is nothing to read (no collector here, a damaged history): the window says why when it asks.
+ * Reads the current history's recorded range as Load history will ask it, and keeps it in
+ * `cache`: in a daemon that just started, the first read of a day ran in code not yet
+ * optimised, at three times a later read's time, and that was the first window's wait
+ * (docs/BENCHMARKS.md, "History store"). Read twice, so the refresh's path (only what is new,
+ * added to the kept read) is warm too; the window's first request then costs what a refresh
+ * costs. False when there is nothing to read (no collector here, a damaged history): the
+ * window says why when it asks.
  */
-export function warmSeriesReads(p: CollectorPaths): boolean {
+export function warmSeriesReads(p: CollectorPaths, cache: SeriesCache): boolean {
   if (!existsSync(p.current)) return false;
   try {
-    historySeries(p, { recorded: true, buckets: WARM_COLUMNS, metrics: ['load'] });
+    const req = { ...LOAD_WINDOW_FIRST_READ, metrics: [...LOAD_WINDOW_FIRST_READ.metrics] };
+    historySeries(p, req, cache);
+    historySeries(p, req, cache);
     return true;
   } catch {
     return false;

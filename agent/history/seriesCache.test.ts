@@ -12,7 +12,8 @@ import { HistoryReader } from '../collector/store/historyReader.js';
 import type { HistorySeries, HistorySeriesRequest } from '../../shared/protocol/agentHistory.js';
 import { NO_IO } from '../../shared/history/types.js';
 import { historySeries, prepareSeries, seriesOf, warmSeriesReads } from './historyQueries.js';
-import { gridFor, recordedRange } from '../../shared/history/grid.js';
+import { gridFor, plotWidthFor, recordedRange } from '../../shared/history/grid.js';
+import { routes, windowSizeOf } from '../../shared/windows.js';
 import { SeriesCache } from './seriesCache.js';
 
 const MIN = 60_000;
@@ -95,11 +96,29 @@ describe('the agent keeps whole reads (seriesCache)', () => {
   });
 
   it('a starting daemon warms its reads on the current history, and without one (or with a damaged one) does nothing and throws nothing', () => {
-    expect(warmSeriesReads(paths)).toBe(false);
+    expect(warmSeriesReads(paths, new SeriesCache())).toBe(false);
     write(0, 600);
-    expect(warmSeriesReads(paths)).toBe(true);
+    expect(warmSeriesReads(paths, new SeriesCache())).toBe(true);
     writeFileSync(join(paths.current, LOG_FILE), 'not a history');
-    expect(warmSeriesReads(paths)).toBe(false);
+    expect(warmSeriesReads(paths, new SeriesCache())).toBe(false);
+  });
+
+  it('the warming read is kept: Load history opened at its own size then reads only what is new', () => {
+    write(0, 3 * 3600);
+    const cache = new SeriesCache();
+    expect(warmSeriesReads(paths, cache)).toBe(true);
+    write(3 * 3600, 30);
+    const r = HistoryReader.open(paths.current);
+    try {
+      const grid = gridFor(recordedRange(r.header.started, r.lastTime()), plotWidthFor(windowSizeOf(routes.loadHistory()).width), true);
+      const q = { ...grid, metrics: ['load' as const] };
+      const asked = cache.read(r, null, q);
+      // 15 s columns: a whole read decodes all 10830 seconds; the kept one only the new ones, from the minute's keyframe on.
+      expect(r.decoded.samples).toBeLessThan(200);
+      expect(rounded(asked)).toEqual(rounded(seriesOf(r, null, q)));
+    } finally {
+      r.close();
+    }
   });
 
   it('a new history in the same place (rotated) is read whole, not added to the old one', () => {

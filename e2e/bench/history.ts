@@ -23,7 +23,7 @@ import { loadPercent } from '../../shared/loadFigures.js';
 import { NO_IO, type HistoryNodeSample } from '../../shared/history/types.js';
 import { machine, machineLine, median, writeBenchSection } from './report.js';
 import { windowRows, windowToChart, type WindowRun } from './historyWindow.js';
-import { plotWidthFor } from '../../renderer/history/useSeries.js';
+import { plotWidthFor } from '../../shared/history/grid.js';
 import { routes, windowSizeOf } from '../../shared/windows.js';
 
 export const NODES = 64;

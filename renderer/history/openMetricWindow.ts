@@ -9,7 +9,7 @@
 import type { MosixviewBridge } from '../../shared/protocol/api.js';
 import { windowSizeOf } from '../../shared/windows.js';
 import { openWindow } from '../windows.js';
-import { plotWidthFor } from './useSeries.js';
+import { plotWidthFor } from '../../shared/history/grid.js';
 import { metricsOf, type WindowSpec } from './windowSpecs.js';
 
 export function openMetricWindow(bridge: MosixviewBridge, route: string, name: string, spec: WindowSpec): void {

@@ -11,12 +11,11 @@ import type { CollectorChoice } from '../../shared/protocol/apiHistory.js';
 import type { HistoryMetric, HistorySeries, HistorySeriesRequest } from '../../shared/protocol/agentHistory.js';
 import { addsNothing, mergeSeries } from '../../shared/history/seriesMerge.js';
 import { usePoll } from '../components/usePoll.js';
+import { plotWidthFor } from '../../shared/history/grid.js';
 import { gridFor, sameGrid, shownRange, type Grid, type Range, type Recorded, type View } from './chart/viewRange.js';
 
 export const REFRESH_MS = 2000;
 
-/** Columns to ask for in a window `innerWidth` wide: about one per pixel of the plot (the window less the axis and margins). */
-export const plotWidthFor = (innerWidth: number) => Math.max(200, Math.round(innerWidth - 100));
 export const plotWidth = () => plotWidthFor(window.innerWidth);
 
 export interface SeriesQuery {

@@ -6,6 +6,9 @@
  */
 export const FIRST_SPAN = 60_000;
 
+/** Columns a chart in a window `innerWidth` wide asks for: about one per pixel of the plot (the window less the axis and margins). */
+export const plotWidthFor = (innerWidth: number) => Math.max(200, Math.round(innerWidth - 100));
+
 /** The minute grid the collector's summaries lie on. */
 export const MINUTE = 60_000;
 export const minuteOf = (t: number): number => t - (((t % MINUTE) + MINUTE) % MINUTE);
