@@ -7,7 +7,7 @@
  * Needs root (network namespaces). Run: npx tsx e2e/bench/startup.ts [--nodes 16,64]
  */
 import { type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -18,14 +18,13 @@ import { lamp } from '../support/mainWindow.js';
 import { downCluster, sshExec, upCluster, type TestCluster } from '../cluster/testCluster.js';
 import { median } from './report.js';
 import { chromiumQuiet } from './chromiumQuiet.js';
+import { agentsQuiet, daemonsRunning, makeCold } from './startupNodes.js';
 import { PHASE_NAMES, parseStartLine, type StartPhases } from '../../electron/core/startPhases.js';
 
 export const NODE_COUNTS = [16, 64];
 export const REPS = 3;
 const WINDOW_TIMEOUT_MS = 180_000;
 const BASELINE_CMD = 'cat /proc/loadavg /proc/meminfo >/dev/null && nproc';
-// The bracket keeps the pattern from matching the shell that runs it.
-const DAEMON_PATTERN = "'[m]osixview-agent-.*daemon'";
 
 export interface AppRun {
   /** Spawn of the headless server to the complete main window. */
@@ -82,35 +81,6 @@ export interface StartupResult {
 const log = (s: string): void => {
   process.stderr.write(`bench:startup: ${s}\n`);
 };
-
-async function onAllNodes(c: TestCluster, cmd: string): Promise<string[]> {
-  // 64 sshd at once on a loaded machine answer a connect slowly: the bench's own checks must not fail on that.
-  const rs = await Promise.all(c.nodes.map((n) => sshExec(c, n.id, cmd, { connectTimeoutSec: 60, timeoutMs: 120_000 })));
-  rs.forEach((r, i) => {
-    if (r.code !== 0) throw new Error(`node ${i + 1}: "${cmd}" ${r.timedOut ? 'did not end within 120 s (killed)' : `exited ${r.code}`}: ${r.stderr.trim()}`);
-  });
-  return rs.map((r) => r.stdout.trim());
-}
-
-const daemonsRunning = async (c: TestCluster): Promise<number> =>
-  (await onAllNodes(c, `pgrep -f ${DAEMON_PATTERN} | wc -l`)).reduce((a, s) => a + Number(s), 0);
-
-/**
- * A node that never saw Mosixview: no daemon, no installed agent (all nodes share the
- * run's agentDir, so one rm covers them), no state dir, hence also no stored speed
- * calibration, which a first start has to run.
- */
-async function makeCold(c: TestCluster): Promise<void> {
-  // The daemon, and the speed check it may still run (`node - STATEDIR`, a session of its own,
-  // which a daemon killed by a signal leaves to finish; it writes speed.json into the state dir).
-  const agentProcs = `-f -- '(${DAEMON_PATTERN.replace(/^'|'$/g, '')})|(^[^ ]+ - /var/lib/mosixview$)'`;
-  await onAllNodes(c, `pkill ${agentProcs}; for i in $(seq 100); do pgrep ${agentProcs} >/dev/null || exit 0; sleep 0.05; done; exit 1`);
-  rmSync(`${c.dir}/agent`, { recursive: true, force: true });
-  for (const n of c.nodes) {
-    rmSync(n.stateDir, { recursive: true, force: true });
-    mkdirSync(n.stateDir, { recursive: true });
-  }
-}
 
 /** Waits until every lamp says "Node N up" and every row's load bar has a value. */
 export async function completeMainWindow(page: Page, nodes: number, timeout = WINDOW_TIMEOUT_MS): Promise<void> {
@@ -270,6 +240,8 @@ export async function benchStartup(nodes: number): Promise<StartupResult> {
       const up = await daemonsRunning(c);
       if (up !== nodes) throw new Error(`after the cold start ${up} daemons run, expected ${nodes}`);
       log(`${nodes} nodes, rep ${i + 1} cold ${cold[i]!.totalMs.toFixed(0)} ms (url ${cold[i]!.urlMs.toFixed(0)}, page ${cold[i]!.pageMs.toFixed(0)}, all up ${cold[i]!.allUpMs.toFixed(0)})`);
+      // The cold start left every node calibrating its speed: the fan-out and the warm start are measured after that.
+      log(`${nodes} nodes, rep ${i + 1}: speed checks done ${(await agentsQuiet()).toFixed(0)} ms after the cold run`);
       sshMs.push(await timeSsh(c));
       log(`${nodes} nodes, rep ${i + 1} ssh  ${sshMs[i]!.toFixed(0)} ms`);
       // Warm: agent installed, daemons left running by the previous app (as after a GUI restart).
