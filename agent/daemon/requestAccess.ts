@@ -67,7 +67,6 @@ export const REQUEST_ACCESS: Record<keyof AgentRequests, Access> = {
   'history.checkpoint': 'admin',
   'history.rotate': 'admin',
   'history.series': 'anyone',
-  'history.prepare': 'anyone',
   'history.procs': 'anyone',
   'history.at': 'anyone',
   'history.export': 'anyone',

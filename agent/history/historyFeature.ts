@@ -14,7 +14,7 @@ import { collectorCommand } from '../collector/collectorCli.js';
 import { CliError } from '../cli/daemonClient.js';
 import { mergeViews, type ViewSource } from './mergeViews.js';
 import { observedSource, reportedSource } from './viewSources.js';
-import { clusterAt, collectorStatus, historySeries, prepareSeries, procHistory, warmSeriesReads, withReader } from './historyQueries.js';
+import { clusterAt, collectorStatus, historySeries, procHistory, warmSeriesReads, withReader } from './historyQueries.js';
 import { exportPage } from './historyExport.js';
 import { SeriesCache } from './seriesCache.js';
 import { clusterProcs, toHistoryProc } from './clusterProcs.js';
@@ -89,10 +89,6 @@ function buildHistory(ctx: DaemonContext, services: ServicesFor<never>): Feature
       },
       'history.rotate': async () => ({ message: await collectorSays(paths, ['-r'], ctx.bundle), status: collectorStatus(paths) }),
       'history.series': (req) => historySeries(paths, req, seriesCache),
-      'history.prepare': (req) => {
-        prepareSeries(paths, req, seriesCache);
-        return null;
-      },
       'history.procs': (req) => procHistory(paths, req),
       'history.at': (req) => clusterAt(paths, req),
       'history.export': (req) => withReader(paths, req.backup, (r, name) => exportPage(r, name, req)),

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import type {
-  ClusterMoment, CollectorStatus, HistoryMetric, HistoryPrepareRequest, HistorySeries, HistorySeriesRequest, NodeSeries, ProcHistory, ProcHistoryRequest,
+  ClusterMoment, CollectorStatus, HistoryMetric, HistorySeries, HistorySeriesRequest, NodeSeries, ProcHistory, ProcHistoryRequest,
 } from '../../shared/protocol/agentHistory.js';
 import type { HistoryNodeSample, MinMaxSeries, SampleRecord } from '../../shared/history/types.js';
 import type { NodeSample } from '../../shared/domain/node.js';
@@ -100,15 +100,6 @@ export function historySeries(p: CollectorPaths, req: HistorySeriesRequest, cach
   function whole(r: HistoryReader, name: string | null, q: WholeRead): HistorySeries {
     return cache ? cache.read(r, name, q) : seriesOf(r, name, q);
   }
-}
-
-/**
- * history.prepare: reads into `cache` what a window opening on the recorded range will ask
- * (historySeries with `recorded`), while the window is being made; its request then costs
- * only the new end. A request of its own, not that read: nothing crosses the network.
- */
-export function prepareSeries(p: CollectorPaths, req: HistoryPrepareRequest, cache: SeriesCache): void {
-  historySeries(p, { ...req, recorded: true }, cache);
 }
 
 /** What Load history asks first at the size it opens with (shared/windows.ts). */

@@ -11,7 +11,7 @@ import { HistoryWriter, LOG_FILE } from '../collector/store/historyWriter.js';
 import { HistoryReader } from '../collector/store/historyReader.js';
 import type { HistorySeries, HistorySeriesRequest } from '../../shared/protocol/agentHistory.js';
 import { NO_IO } from '../../shared/history/types.js';
-import { historySeries, prepareSeries, seriesOf, warmSeriesReads } from './historyQueries.js';
+import { historySeries, seriesOf, warmSeriesReads } from './historyQueries.js';
 import { gridFor, plotWidthFor, recordedRange } from '../../shared/history/grid.js';
 import { routes, windowSizeOf } from '../../shared/windows.js';
 import { SeriesCache } from './seriesCache.js';
@@ -79,10 +79,10 @@ describe('the agent keeps whole reads (seriesCache)', () => {
     expect(rounded(historySeries(paths, { ...byNumber }, cache))).toEqual(rounded(historySeries(paths, byNumber)));
   });
 
-  it('history.prepare keeps what a window opening on the recorded range asks: its read then decodes no summary, and equals a whole read', () => {
+  it('a read of the recorded range (a window opening) is kept: another window of the same columns decodes no summary, and equals a whole read', () => {
     write(0, 3 * 3600);
     const cache = new SeriesCache();
-    prepareSeries(paths, { buckets: 300, metrics: ['mem', 'load'] }, cache);
+    historySeries(paths, { recorded: true, buckets: 300, metrics: ['mem', 'load'] }, cache);
     const r = HistoryReader.open(paths.current);
     try {
       const grid = gridFor(recordedRange(r.header.started, r.lastTime()), 300, true);

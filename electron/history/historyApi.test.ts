@@ -122,4 +122,27 @@ describe('history API (main process)', () => {
     await expect(api['history.exportFile']!({ format: 'csv', export: { family: 'load', from: 1000, to: 5000 } })).rejects.toThrow(/in a browser the export is a download/);
     expect(calls).toEqual([]);
   });
+
+  it("answers a window's first read from what its opener prepared: the collector's agent is asked once, a failed preparation is asked again", async () => {
+    const { ctx, calls } = fakeCtx([1, 2]);
+    const api = makeHistoryApi(new CollectorChoiceStore(join(mkdtempSync(join(tmpdir(), 'mvcfg-')), 'history.json')), 1000)(ctx);
+    const first = { recorded: true, buckets: 900, metrics: ['load' as const] };
+    const reads = () => calls.filter((c) => c.method === 'history.series' || c.method === 'history.prepare').map((c) => [c.id, c.method, c.params]);
+    expect(await api['history.prepare']!({ buckets: 900, metrics: ['load'] })).toBeNull();
+    await api['history.series']!(first);
+    expect(reads()).toEqual([[1, 'history.series', first]]);
+    // Taken once: the same request again (a second window) and other columns go to the agent.
+    await api['history.series']!(first);
+    await api['history.series']!({ ...first, buckets: 800 });
+    expect(reads()).toHaveLength(3);
+
+    calls.length = 0;
+    const s1 = ctx.session(1) as unknown as { request: ReturnType<typeof vi.fn> };
+    s1.request.mockClear();
+    s1.request.mockRejectedValueOnce(new RpcError('ETIMEDOUT', 'no answer'));
+    await api['history.prepare']!({ buckets: 900, metrics: ['load'] });
+    await api['history.series']!(first);
+    expect(reads()).toEqual([[1, 'history.series', first]]); // the rejected one was not recorded by the fake; the second is the window's own
+    expect(s1.request).toHaveBeenCalledTimes(2);
+  });
 });

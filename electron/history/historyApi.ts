@@ -10,6 +10,7 @@ import type { CollectorAnswer } from '../../shared/protocol/agentHistory.js';
 import type { ApiFeature, ApiHandlers, ServiceContext } from '../core/clusterTypes.js';
 import { CollectorChoiceStore } from './collectorChoice.js';
 import { exportToFile } from './exportFile.js';
+import { PreparedSeries } from './preparedSeries.js';
 
 /** A page of an export is a few MB read from disk: more than a request's usual time on a busy node. */
 const EXPORT_PAGE_TIMEOUT_MS = 60_000;
@@ -33,6 +34,7 @@ export function makeHistoryApi(store = new CollectorChoiceStore(), intervalMs = 
     if (!ids().includes(nodeId)) nodeId = defaultId();
 
     const collectorSession = () => ctx.session(nodeId);
+    const prepared = new PreparedSeries();
     const choice = async (): Promise<CollectorChoice> => {
       try {
         return { nodeId, status: await collectorSession().request('history.status', null) };
@@ -87,8 +89,22 @@ export function makeHistoryApi(store = new CollectorChoiceStore(), intervalMs = 
       'history.stopCollector': async () => control(collectorSession().request('history.stop', null, STOP_TIMEOUT_MS)),
       'history.checkpoint': async ({ label }) => control(collectorSession().request('history.checkpoint', { label })),
       'history.rotate': async () => control(collectorSession().request('history.rotate', null)),
-      'history.series': async (req) => collectorSession().request('history.series', req),
-      'history.prepare': async (req) => collectorSession().request('history.prepare', req),
+      'history.series': async (req) => {
+        const held = prepared.take(nodeId, req);
+        if (held) {
+          try {
+            return await held;
+          } catch {
+            // The prepared read failed: the window's own request says why, or succeeds now.
+          }
+        }
+        return collectorSession().request('history.series', req);
+      },
+      'history.prepare': async (req) => {
+        const s = collectorSession();
+        prepared.prepare(nodeId, req, (q) => s.request('history.series', q));
+        return null;
+      },
       'history.procs': async (req) => collectorSession().request('history.procs', req),
       'history.at': async (req) => collectorSession().request('history.at', req),
       'alert.list': alerts,

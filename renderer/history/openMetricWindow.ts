@@ -2,9 +2,10 @@
  * Opening Mosixload, Mosixmem or the I/O history from the main window. A new window takes
  * about 150 ms before its script runs and asks for its columns; a day of 64 nodes read cold
  * by the collector's agent took as long again after that (docs/BENCHMARKS.md, "History
- * store"). So the opener tells the agent first what the window will ask (history.prepare:
- * the recorded range of the current history on the columns of the window's width), and the
- * agent reads it while the window is being made; the window's own request then finds it kept.
+ * store"). So the opener says first what the window will ask (history.prepare: the recorded
+ * range of the current history on the columns of the window's width); the main process has
+ * the agent read it while the window is being made and holds the answer, and the window's own
+ * first request takes it (electron/history/preparedSeries.ts).
  */
 import type { MosixviewBridge } from '../../shared/protocol/api.js';
 import { windowSizeOf } from '../../shared/windows.js';

@@ -71,8 +71,9 @@ export interface HistorySeriesRequest {
 
 /**
  * What a metric history window opening on the recorded range of the current history will ask
- * first (`history.series` with `recorded`): its opener sends it as the window is created, so the
- * agent reads the columns into its kept reads (agent/history/seriesCache.ts) meanwhile.
+ * first (`history.series` with `recorded`): its opener sends it as the window is created, and the
+ * main process reads those columns meanwhile and holds them for the window
+ * (electron/history/preparedSeries.ts).
  */
 export interface HistoryPrepareRequest {
   buckets: number;
@@ -184,8 +185,6 @@ export type HistoryAgentRequests = {
   /** Saves the history as a dated backup and starts a new one (`mosixcollector -r`). */
   'history.rotate': { req: null; res: CollectorAnswer };
   'history.series': { req: HistorySeriesRequest; res: HistorySeries };
-  /** Reads what `history.series` {recorded, buckets, metrics} will be asked, and keeps it; answers nothing. */
-  'history.prepare': { req: HistoryPrepareRequest; res: null };
   'history.procs': { req: ProcHistoryRequest; res: ProcHistory };
   /** The cluster as recorded at time t (the last second at or before it), for replay. */
   'history.at': { req: { backup?: string; t: number }; res: ClusterMoment | null };

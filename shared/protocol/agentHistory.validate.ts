@@ -70,7 +70,6 @@ export const historyAgentValidators = {
   'history.checkpoint': obj({ label: checkpointLabel }),
   'history.rotate': none,
   'history.series': historySeries,
-  'history.prepare': historyPrepare,
   'history.procs': historyProcs,
   'history.at': historyAt,
   'history.export': historyExport,

@@ -28,7 +28,7 @@ export type HistoryApiRequests = {
   /** Saves the current history as a dated backup (the File menu offers it) and starts a new one. */
   'history.rotate': { req: null; res: CollectorAction };
   'history.series': { req: HistorySeriesRequest; res: HistorySeries };
-  /** Sent as a metric history window is opened: the collector's node reads its first columns meanwhile (agentHistory.ts). */
+  /** Sent as a metric history window is opened: the main process reads its first columns meanwhile (electron/history/preparedSeries.ts). */
   'history.prepare': { req: HistoryPrepareRequest; res: null };
   'history.procs': { req: ProcHistoryRequest; res: ProcHistory };
   'history.at': { req: { backup?: string; t: number }; res: ClusterMoment | null };
