@@ -50,7 +50,7 @@ test('the collector records the cluster; load history, checkpoint, process histo
     await sleep(8_000 + 5_000); // the hog runs, and a process list with the marker is taken
 
     // Load history: node 2's peak is during the hog; the checkpoint is a blue line with its label.
-    // Opened by the main window's button, as an admin does: it asks the collector to read ahead (history.prepare).
+    // Opened by the main window's button, as an admin does: the main process reads its first columns meanwhile (history.prepare).
     const load = await openFromMain(page, 'Load history', routes.loadHistory(), 'Load history');
     await expect(load.getByRole('img', { name: /^Load: \d+ node\(s\), 1 checkpoint\(s\)$/ })).toBeVisible({ timeout: 20_000 });
     for (const n of cluster.nodes) await expect(load.getByRole('row', { name: `Node ${n.id} history` })).toBeVisible();
@@ -243,7 +243,7 @@ test('the collector is started, checkpointed, rotated and stopped from the main 
     await bar.getByRole('textbox', { name: 'Checkpoint note' }).fill(mark);
     await bar.getByRole('button', { name: 'Write checkpoint' }).click();
     await expect(answer).toHaveText(new RegExp(`^node 1: checkpoint "${mark}" written at `), { timeout: 15_000 });
-    // Opened by the main window's button, as an admin does: it asks the collector to read ahead (history.prepare).
+    // Opened by the main window's button, as an admin does: the main process reads its first columns meanwhile (history.prepare).
     const load = await openFromMain(page, 'Load history', routes.loadHistory(), 'Load history');
     await expect(load.getByLabel('Checkpoints')).toContainText(`${mark} at`, { timeout: 20_000 });
 

@@ -21,7 +21,7 @@ describe('opening a metric history window', () => {
     ['load', routes.loadHistory(), LOAD_WINDOW],
     ['memory', routes.memHistory(), MEM_WINDOW],
     ['I/O', routes.ioHistory(), IO_WINDOW],
-  ] as const)('the %s window: the opener asks the agent first to prepare what the new window will ask first, then opens it', async (_, route, spec) => {
+  ] as const)('the %s window: the opener asks first to prepare what the new window will ask first (the main process reads it meanwhile), then opens it', async (_, route, spec) => {
     const agent = fakeHistoryAgent(T0);
     agent.h.seconds.push({ t: T0, id: 1, load: 1 });
     const opener = fakeBridge({ 'history.prepare': () => null });
