@@ -19,7 +19,11 @@ import { downCluster, sshExec, upCluster, type TestCluster } from '../cluster/te
 import { median } from './report.js';
 import { chromiumQuiet } from './chromiumQuiet.js';
 import { agentsQuiet, daemonsRunning, makeCold } from './startupNodes.js';
-import { PHASE_NAMES, parseStartLine, type StartPhases } from '../../electron/core/startPhases.js';
+import { cpuSnapshot, cpuSpent, type CpuGroup } from './cpuByGroup.js';
+import { formatStartup } from './startupTable.js';
+
+export { formatStartup };
+import { parseStartLine, type StartPhases } from '../../electron/core/startPhases.js';
 
 export const NODE_COUNTS = [16, 64];
 export const REPS = 3;
@@ -41,6 +45,8 @@ export interface AppRun {
   viaSocket: number;
   /** The server's own view (serverProbe.cjs): its longest event-loop delay, and when the page's first request and WebSocket reached it. */
   server: ServerProbe;
+  /** CPU ms spent from spawn to the complete window: the machine's, and by kind of process (cpuByGroup.ts). */
+  cpu: Record<CpuGroup | 'machine', number>;
 }
 
 export interface ServerProbe {
@@ -131,6 +137,7 @@ async function timeApp(c: TestCluster, browser: Browser): Promise<AppRun> {
   const page = await context.newPage();
   // Open means done opening: Chromium works on a new page for a while after newPage resolves.
   await settle();
+  const cpu0 = cpuSnapshot();
   const wall0 = Date.now();
   const t0 = performance.now();
   const server = await startHeadless(['--profile', c.profilePath], { MOSIXVIEW_GUI_LOG: guiLog, NODE_OPTIONS: `--require ${SERVER_PROBE}` }).catch(async (e: unknown) => {
@@ -147,6 +154,7 @@ async function timeApp(c: TestCluster, browser: Browser): Promise<AppRun> {
     // which would blur the figure more than the thing measured.
     await completeMainWindow(page, nodes);
     const totalMs = performance.now() - t0;
+    const cpu = cpuSpent(cpu0, cpuSnapshot());
     // Untimed: the same state as a screen reader sees it (role and accessible name).
     for (let i = 1; i <= nodes; i++) {
       if ((await lamp(page, i, 'up').count()) !== 1) throw new Error(`no img "Node ${i} up" by accessible name\n${server.output()}`);
@@ -155,7 +163,7 @@ async function timeApp(c: TestCluster, browser: Browser): Promise<AppRun> {
     if (lines.length < nodes) throw new Error(`the GUI log has ${lines.length} node start-up lines, expected ${nodes} (${guiLog})`);
     return {
       totalMs, urlMs, pageMs, allUpMs: Math.max(...lines.map((l) => l.at)) - wall0, phases: lines.map((l) => l.phases),
-      viaSocket: lines.filter((l) => l.route === 'socket').length, server: parseServerProbe(server.output()),
+      viaSocket: lines.filter((l) => l.route === 'socket').length, server: parseServerProbe(server.output()), cpu,
     };
   } catch (e) {
     throw new Error(`${(e as Error).message}${goneHint(c)}\napp output:\n${server.output()}`);
@@ -267,61 +275,6 @@ export async function benchStartup(nodes: number): Promise<StartupResult> {
     await browser?.close().catch(() => undefined);
     if (cluster) await downCluster(cluster, log);
   }
-}
-
-/** Median and slowest node of one phase over every node of every run. */
-function phaseCell(runs: AppRun[], k: keyof StartPhases): string {
-  const xs = runs.flatMap((r) => r.phases.map((p) => p[k]));
-  return `${median(xs).toFixed(0)} / ${Math.max(...xs).toFixed(0)}`;
-}
-
-const sum = (runs: AppRun[], k: 'viaSocket'): number => runs.reduce((a, r) => a + r[k], 0);
-const count = (runs: AppRun[]): number => runs.reduce((a, r) => a + r.phases.length, 0);
-
-/** Results for several cluster sizes, side by side, each against its own fan-out. */
-export function formatStartup(rs: StartupResult[]): string {
-  const f = (x: number): string => x.toFixed(0);
-  const list = (xs: number[]): string => xs.map(f).join(', ');
-  const head = `| | ${rs.map((r) => `${r.nodes} nodes: runs (ms) | median | / fan-out`).join(' | ')} |`;
-  const rule = `|---|${rs.map(() => '---|---:|---:').join('|')}|`;
-  const row = (label: string, pick: (r: StartupResult) => [number[], number, string]) =>
-    `| ${label} | ${rs.map((r) => { const [xs, m, q] = pick(r); return `${list(xs)} | ${f(m)} | ${q}`; }).join(' | ')} |`;
-  const medianOf = (runs: AppRun[], k: 'urlMs' | 'pageMs' | 'allUpMs' | 'totalMs'): number => median(runs.map((x) => x[k]));
-  const phaseHead = `| phase (ms per node: median / slowest) | ${rs.map((r) => `${r.nodes} cold | ${r.nodes} warm`).join(' | ')} |`;
-  const phaseRule = `|---|${rs.map(() => '---:|---:').join('|')}|`;
-  const phaseRows = PHASE_NAMES.map((k) => `| ${k} | ${rs.map((r) => `${phaseCell(r.cold, k)} | ${phaseCell(r.warm, k)}`).join(' | ')} |`);
-  const stage = (label: string, pick: (runs: AppRun[]) => number) => `| ${label} | ${rs.map((r) => `${f(pick(r.cold))} | ${f(pick(r.warm))}`).join(' | ')} |`;
-  return [
-    head,
-    rule,
-    row('app, cold (agent uploaded, daemons started, speed calibrated in the background)', (r) => [r.cold.map((x) => x.totalMs), r.coldMedianMs, `**${r.coldRatio.toFixed(2)}x**`]),
-    row('app, warm (agent installed, daemons running)', (r) => [r.warm.map((x) => x.totalMs), r.warmMedianMs, `**${r.warmRatio.toFixed(2)}x**`]),
-    row('baseline: as many parallel OpenSSH `ssh`', (r) => [r.sshMs, r.sshMedianMs, '1.00x']),
-    '',
-    ...rs.filter((r) => r.incomplete).map((r) => `**${r.nodes} nodes: ${r.reps} of ${REPS} repetitions**, then ${r.incomplete}.`),
-    ...(rs.some((r) => r.incomplete) ? [''] : []),
-    'Where the app\'s time goes: from spawn (medians over the runs, ms), and each node\'s phases as the main process logged them',
-    '(over every node of every run; *ssh* includes the wait for a handshake place (8 per sshd, 16 in all), *agent* is from the probe\'s end to the',
-    'agent\'s hello: the daemon\'s socket opened over SSH and the identity proved, or `attach` run, which starts the daemon when none runs;',
-    'a node whose daemon answered at the socket remembered from the last start has no probe).',
-    'The server\'s rows come from e2e/bench/serverProbe.cjs loaded into it (`--require`; event-loop delay by perf_hooks, ms since its start).',
-    '',
-    phaseHead,
-    phaseRule,
-    stage('server printed its URL', (runs) => medianOf(runs, 'urlMs')),
-    stage('page loaded', (runs) => medianOf(runs, 'pageMs')),
-    stage('last node up in the main process', (runs) => medianOf(runs, 'allUpMs')),
-    stage('complete main window in the page', (runs) => medianOf(runs, 'totalMs')),
-    stage('of which after the last node was up (the page\'s share)', (runs) => median(runs.map((x) => x.totalMs - x.allUpMs))),
-    stage('the page\'s first request reached the server', (runs) => median(runs.map((x) => x.server.firstRequestMs))),
-    stage('the page\'s WebSocket reached the server', (runs) => median(runs.map((x) => x.server.upgradeMs))),
-    stage('server event loop: longest delay over the run', (runs) => median(runs.map((x) => x.server.delayMaxMs))),
-    stage('server event loop: 99th percentile delay', (runs) => median(runs.map((x) => x.server.delayP99Ms))),
-    `| nodes reached through the daemon's socket (not a relay), all runs | ${rs.map((r) => `${sum(r.cold, 'viaSocket')} of ${count(r.cold)} | ${sum(r.warm, 'viaSocket')} of ${count(r.warm)}`).join(' | ')} |`,
-    ...phaseRows,
-    '',
-    `Chromium launch (once per cluster size, not counted): ${rs.map((r) => `${f(r.browserLaunchMs)} ms (${r.nodes})`).join(', ')}.`,
-  ].join('\n');
 }
 
 export function nodesArg(argv: string[]): number[] {
