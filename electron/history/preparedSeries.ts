@@ -7,14 +7,14 @@
  * the agent's read, its answer (some 750 kB for a day of 64 nodes) and the relay to the
  * window as long again after that (docs/BENCHMARKS.md, "History store"); now those overlap.
  *
- * An answer is taken once and only within TTL_MS: anything else (another node, a backup, a
+ * An answer is taken once and only within PREPARED_TTL_MS: anything else (another node, a backup, a
  * range, a refresh, a second window) goes to the agent as before. The window's 2 s refresh
  * then adds what was recorded since the prepared read.
  */
 import type { HistoryMetric, HistoryPrepareRequest, HistorySeries, HistorySeriesRequest } from '../../shared/protocol/agentHistory.js';
 import type { NodeId } from '../../shared/domain/node.js';
 
-/** Longer than a new window takes to ask on a loaded machine; short enough that a stale read is never shown. */
+/** Longer than a new window takes to ask on a loaded machine; what it shows is then at most this old until its first refresh, 2 s later. */
 export const PREPARED_TTL_MS = 10_000;
 /** The Load, Memory and I/O windows opened at once. */
 const MAX_HELD = 4;
