@@ -87,6 +87,34 @@ describe('Collector', () => {
     c.stop();
   });
 
+  it('a slow cluster view holds back no second: each record is of the second its tick was due, and a tick due meanwhile follows', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'mvcol-'));
+    const paths = collectorPaths({ dir: state, socket: '', pidFile: '', log: '' });
+    let now = 4_000_100;
+    let release: (() => void) | undefined;
+    let asked = 0;
+    const view = () => [{ id: 1, host: 'a', status: 'up' as const, sample: sample(now, 1) }];
+    const source: ClusterViewSource = {
+      // The first answer comes 950 ms late (a loaded node); the others at once.
+      nodes: () => (asked++ === 0 ? new Promise((resolve) => (release = () => resolve(view()))) : Promise.resolve(view())),
+      procs: async () => [],
+      close: () => undefined,
+    };
+    const c = new Collector(paths, { rotateEveryS: 1000, retentionDays: 1, procsEveryS: 60, alerts: DEFAULT_RULES }, source, () => undefined, () => now);
+    const first = c.tick();
+    now = 4_001_100;
+    const second = c.tick(); // due while the first still waits for its view
+    now = 4_001_150;
+    release!();
+    await Promise.all([first, second]);
+    const r = HistoryReader.open(paths.current);
+    const ts: number[] = [];
+    r.samples(0, Infinity, (x) => ts.push(x.t));
+    r.close();
+    expect(ts).toEqual([4_000_100, 4_001_100]);
+    c.stop();
+  });
+
   it('evaluates the alert rules each second with no GUI: records the marks, and tells the agent', async () => {
     const state = mkdtempSync(join(tmpdir(), 'mvcol-'));
     const paths = collectorPaths({ dir: state, socket: '', pidFile: '', log: '' });

@@ -49,7 +49,9 @@ export class Collector {
   private writer: HistoryWriter;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private server: Server | undefined;
-  private busy = false;
+  /** The ticks being recorded, one after another; `behind` is the due time of one that came meanwhile. */
+  private recording: Promise<void> | undefined;
+  private behind: number | undefined;
   private procsPending: Promise<void> | undefined;
   private stopped = false;
   private lastProcs = 0;
@@ -233,17 +235,36 @@ export class Collector {
     return lost;
   }
 
-  /** One second: record the cluster; every `procsEveryS` the process list; rotate when due. */
+  /**
+   * One second: record the cluster; every `procsEveryS` the process list; rotate when due.
+   * The record is of the second the tick was due in, whenever the agent's view arrives: a view
+   * that came 950 ms late (a loaded node) was stamped into the next second, which then had two
+   * records and its predecessor none. A tick due while one still waits is recorded right after
+   * it, in its own second, not dropped (one waits at most: the clock ticks once a second).
+   */
   async tick(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
+    const due = this.now();
+    if (this.recording) {
+      this.behind = due;
+      return this.recording;
+    }
+    this.recording = (async () => {
+      for (let t: number | undefined = due; t !== undefined && !this.stopped; t = this.behind) {
+        this.behind = undefined;
+        await this.recordSecond(t);
+      }
+    })().finally(() => (this.recording = undefined));
+    return this.recording;
+  }
+
+  private async recordSecond(t: number): Promise<void> {
     try {
-      if (this.rotationDue(this.now())) this.rotate(this.now(), false);
+      if (this.rotationDue(t)) this.rotate(t, false);
       const nodes = await this.source.nodes().catch((e: Error) => {
         this.problems.fail('view', `cannot read the cluster view: ${e.message}`, this.now());
         return undefined;
       });
-      const t = this.now();
+      if (this.stopped) return; // stopped while the view was asked: the history is closed
       if (nodes) {
         this.problems.ok('view', t, 'reading the cluster view');
         const sorted = [...nodes].sort((a, b) => a.id - b.id);
@@ -261,8 +282,6 @@ export class Collector {
       this.problems.ok('tick', t, 'the once-a-second recording');
     } catch (e) {
       this.problems.fail('tick', `recording failed: ${(e as Error).message}`, this.now());
-    } finally {
-      this.busy = false;
     }
   }
 
