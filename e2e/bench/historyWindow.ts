@@ -16,7 +16,7 @@ export interface WindowRun {
   total: number;
   /** window.open until the page sent history.series: a new page, its script, first render, WebSocket. */
   pageLoad: number | null;
-  /** history.series sent until its answer arrived (agent read, agent -> main -> WebSocket). */
+  /** history.series sent until its answer arrived (the read the main process holds from the opener's history.prepare, else the agent's; -> WebSocket). */
   roundTrip: number | null;
   /** The answer's size as it crossed the WebSocket (characters of JSON). */
   answerChars: number | null;
@@ -166,7 +166,7 @@ export function windowRows(after: (WindowRun | null)[], before: (WindowRun | nul
   return [
     `| open Load history to drawn chart, after: first open of a fresh GUI / opened again (the agent's kept read) | ${total(first)} / ${total(again)} | | |`,
     `| &nbsp;&nbsp;of it: the new page, until it asks \`history.series\` | ${both('pageLoad')} | | |`,
-    `| &nbsp;&nbsp;of it: the request's round trip (agent read, agent -> main -> WebSocket) | ${both('roundTrip')} | | |`,
+    `| &nbsp;&nbsp;of it: the request's round trip (the read the main process holds from the opener's history.prepare, else the agent's; -> WebSocket) | ${both('roundTrip')} | | |`,
     `| &nbsp;&nbsp;&nbsp;&nbsp;of that: the agent's read of the whole day (the same request in the benchmark's process, nothing kept) | ${ms(agentReadMs)} | | |`,
     `| &nbsp;&nbsp;of it: JSON.parse of the answer in the page (${chars === null ? '?' : `${f0(chars / 1000)} kB`}) | ${both('parse')} | | |`,
     `| &nbsp;&nbsp;of it: drawing (parsed until the canvas holds every line) | ${both('draw')} | | |`,
