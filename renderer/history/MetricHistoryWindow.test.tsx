@@ -172,6 +172,13 @@ describe('a metric history window', () => {
     }
     const labels = [...document.querySelectorAll('[aria-label="mem: available memory"] .value-tick')].map((e) => e.textContent);
     expect(labels).toEqual(['0 GB', '1 GB', '2 GB', '3 GB']);
+    // The caption says what is drawn, not a unit the axis has left behind ("(MB)" over ticks in GB).
+    const captions = [...document.querySelectorAll('figcaption')].map((e) => e.textContent);
+    expect(captions).toEqual([
+      'mem: available memory (MemAvailable of each node)',
+      'rmem: free memory (MemFree of each node)',
+      'tmem: total memory (MemTotal of each node)',
+    ]);
   });
 
   it('draws the I/O history\'s four charts in rates on round ticks, and says what its table is of', async () => {

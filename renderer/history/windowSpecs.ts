@@ -46,9 +46,9 @@ export const MEM_WINDOW: WindowSpec = {
   family: 'mem',
   main: 'mem',
   charts: [
-    { metric: 'mem', title: 'mem: available memory', unit: 'MB', scale: 1024, axis: memoryAxis, format: mb },
-    { metric: 'rmem', title: 'rmem: free memory', unit: 'MB', scale: 1024, axis: memoryAxis, format: mb },
-    { metric: 'tmem', title: 'tmem: total memory', unit: 'MB', scale: 1024, axis: memoryAxis, format: mb },
+    { metric: 'mem', title: 'mem: available memory', unit: 'MemAvailable of each node', scale: 1024, axis: memoryAxis, format: mb },
+    { metric: 'rmem', title: 'rmem: free memory', unit: 'MemFree of each node', scale: 1024, axis: memoryAxis, format: mb },
+    { metric: 'tmem', title: 'tmem: total memory', unit: 'MemTotal of each node', scale: 1024, axis: memoryAxis, format: mb },
   ],
   format: (v) => formatKbShort(v),
 };
