@@ -7,7 +7,7 @@
  * Needs root (network namespaces). Run: npx tsx e2e/bench/startup.ts [--nodes 16,64]
  */
 import { type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -75,6 +75,8 @@ export interface StartupResult {
   warm: AppRun[];
   /** Wall time of the `nodes` parallel ssh, per repetition. */
   sshMs: number[];
+  /** The machine's CPU ms during each fan-out (/proc/stat), to set beside the app's. */
+  sshCpuMs: number[];
   coldMedianMs: number;
   warmMedianMs: number;
   sshMedianMs: number;
@@ -126,7 +128,12 @@ function startLines(file: string): { at: number; phases: StartPhases; route?: st
   return out;
 }
 
-async function timeApp(c: TestCluster, browser: Browser): Promise<AppRun> {
+/**
+ * The GUI's own state (XDG_STATE_HOME: where it remembers each node's daemon, daemonMemory.ts):
+ * emptied for a cold run, which is a GUI that never reached these nodes either; a warm run (a
+ * GUI restart) keeps what the cold run before it remembered. Never the machine's own.
+ */
+async function timeApp(c: TestCluster, browser: Browser, guiState: string): Promise<AppRun> {
   const nodes = c.nodes.length;
   const logDir = mkdtempSync(join(tmpdir(), 'mv-startup-'));
   const guiLog = join(logDir, 'gui.log');
@@ -140,7 +147,7 @@ async function timeApp(c: TestCluster, browser: Browser): Promise<AppRun> {
   const cpu0 = cpuSnapshot();
   const wall0 = Date.now();
   const t0 = performance.now();
-  const server = await startHeadless(['--profile', c.profilePath], { MOSIXVIEW_GUI_LOG: guiLog, NODE_OPTIONS: `--require ${SERVER_PROBE}` }).catch(async (e: unknown) => {
+  const server = await startHeadless(['--profile', c.profilePath], { MOSIXVIEW_GUI_LOG: guiLog, XDG_STATE_HOME: guiState, NODE_OPTIONS: `--require ${SERVER_PROBE}` }).catch(async (e: unknown) => {
     await context.close();
     throw e;
   });
@@ -187,14 +194,16 @@ async function settle(): Promise<void> {
 const goneHint = (c: TestCluster): string =>
   existsSync(`${c.dir}/cluster.json`) ? '' : `\n(cluster ${c.runId} was removed under us: an e2e run's downAll?)`;
 
-async function timeSsh(c: TestCluster): Promise<number> {
+async function timeSsh(c: TestCluster): Promise<{ wall: number; cpu: number }> {
+  const cpu0 = cpuSnapshot();
   const t0 = performance.now();
   const rs = await Promise.all(c.nodes.map((n) => sshExec(c, n.id, BASELINE_CMD)));
   const wall = performance.now() - t0;
+  const cpu = cpuSpent(cpu0, cpuSnapshot()).machine;
   rs.forEach((r, i) => {
     if (r.code !== 0 || !/^\d+$/.test(r.stdout.trim())) throw new Error(`baseline ssh to node ${i + 1} failed (${r.code}): ${r.stderr.trim()}${goneHint(c)}`);
   });
-  return wall;
+  return { wall, cpu };
 }
 
 export async function benchStartup(nodes: number): Promise<StartupResult> {
@@ -223,12 +232,19 @@ export async function benchStartup(nodes: number): Promise<StartupResult> {
     await settle();
     // Untimed warm-up of the client side (ssh binary, page cache, Chromium's first context),
     // then a cold state again: repetition 1 should not pay for first-use costs of this machine.
+    const guiState = mkdtempSync(join(tmpdir(), 'mv-startup-gui-'));
+    const freshGui = (): string => {
+      rmSync(guiState, { recursive: true, force: true });
+      mkdirSync(guiState);
+      return guiState;
+    };
     await timeSsh(c);
-    await timeApp(c, b);
+    await timeApp(c, b, freshGui());
 
     const cold: AppRun[] = [];
     const warm: AppRun[] = [];
     const sshMs: number[] = [];
+    const sshCpuMs: number[] = [];
     let incomplete: string | undefined;
     for (let i = 0; i < REPS; i++) {
       try {
@@ -244,28 +260,32 @@ export async function benchStartup(nodes: number): Promise<StartupResult> {
     async function oneRepetition(i: number): Promise<void> {
       await makeCold(c);
       if ((await daemonsRunning(c)) !== 0) throw new Error('agent daemons still run after makeCold');
-      cold.push(await timeApp(c, b));
+      cold.push(await timeApp(c, b, freshGui()));
       const up = await daemonsRunning(c);
       if (up !== nodes) throw new Error(`after the cold start ${up} daemons run, expected ${nodes}`);
       log(`${nodes} nodes, rep ${i + 1} cold ${cold[i]!.totalMs.toFixed(0)} ms (url ${cold[i]!.urlMs.toFixed(0)}, page ${cold[i]!.pageMs.toFixed(0)}, all up ${cold[i]!.allUpMs.toFixed(0)})`);
       // The cold start left every node calibrating its speed: the fan-out and the warm start are measured after that.
       log(`${nodes} nodes, rep ${i + 1}: speed checks done ${(await agentsQuiet()).toFixed(0)} ms after the cold run`);
-      sshMs.push(await timeSsh(c));
+      const fanOut = await timeSsh(c);
+      sshMs.push(fanOut.wall);
+      sshCpuMs.push(fanOut.cpu);
       log(`${nodes} nodes, rep ${i + 1} ssh  ${sshMs[i]!.toFixed(0)} ms`);
       // Warm: agent installed, daemons left running by the previous app (as after a GUI restart).
-      warm.push(await timeApp(c, b));
+      warm.push(await timeApp(c, b, guiState));
       log(`${nodes} nodes, rep ${i + 1} warm ${warm[i]!.totalMs.toFixed(0)} ms (url ${warm[i]!.urlMs.toFixed(0)}, page ${warm[i]!.pageMs.toFixed(0)}, all up ${warm[i]!.allUpMs.toFixed(0)})`);
     }
+    rmSync(guiState, { recursive: true, force: true });
     // Only whole repetitions (cold, fan-out, warm) count.
     const done = Math.min(cold.length, sshMs.length, warm.length);
     cold.length = done;
     sshMs.length = done;
+    sshCpuMs.length = done;
     warm.length = done;
     const coldMedianMs = median(cold.map((r) => r.totalMs));
     const warmMedianMs = median(warm.map((r) => r.totalMs));
     const sshMedianMs = median(sshMs);
     return {
-      nodes, reps: done, ...(incomplete ? { incomplete } : {}), cold, warm, sshMs, coldMedianMs, warmMedianMs, sshMedianMs,
+      nodes, reps: done, ...(incomplete ? { incomplete } : {}), cold, warm, sshMs, sshCpuMs, coldMedianMs, warmMedianMs, sshMedianMs,
       coldRatio: coldMedianMs / sshMedianMs, warmRatio: warmMedianMs / sshMedianMs, browserLaunchMs,
     };
   } finally {

@@ -8,7 +8,8 @@ import { PHASE_NAMES, type StartPhases } from '../../electron/core/startPhases.j
 import { REPS, type AppRun, type StartupResult } from './startup.js';
 
 const CPU_LABELS: Record<(typeof CPU_GROUPS)[number], string> = {
-  agents: 'the agents (daemons, their speed checks)',
+  daemons: 'the agent daemons',
+  speedChecks: "the daemons' speed checks (nice 19)",
   gui: 'the GUI server',
   chromium: 'Chromium',
   sshd: "the nodes' sshd, with the sessions they reaped",
@@ -67,6 +68,7 @@ export function formatStartup(rs: StartupResult[]): string {
     `| nodes reached through the daemon's socket (not a relay), all runs | ${rs.map((r) => `${sum(r.cold, 'viaSocket')} of ${count(r.cold)} | ${sum(r.warm, 'viaSocket')} of ${count(r.warm)}`).join(' | ')} |`,
     stage('CPU used on the machine during the run (ms; at most 2 per ms of wall time here)', (runs) => median(runs.map((x) => x.cpu.machine))),
     ...CPU_GROUPS.map((g) => stage(`&nbsp;&nbsp;of it: ${CPU_LABELS[g]}`, (runs) => median(runs.map((x) => x.cpu[g])))),
+    `| the same for the baseline fan-out (one column: it is neither cold nor warm) | ${rs.map((r) => `${f(median(r.sshCpuMs))} | `).join(' | ')} |`,
     ...phaseRows,
     '',
     `Chromium launch (once per cluster size, not counted): ${rs.map((r) => `${f(r.browserLaunchMs)} ms (${r.nodes})`).join(', ')}.`,

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { daemonMemoryFile, daemonMemoryKey, DaemonMemoryFile, MAX_REMEMBERED } from './daemonMemory.js';
 import { memoryLog } from './memoryLog.test-util.js';
+import { until } from './fakeAgent.test-util.js';
 
 let dir: string;
 beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'mvdaemons-'))));
@@ -22,6 +23,7 @@ describe('DaemonMemoryFile', () => {
     const file = fresh();
     const writer = new DaemonMemoryFile(file, memoryLog().log);
     for (let i = 0; i < 64; i++) writer.remember(`@n${i}:`, daemon);
+    writer.flush();
     const gui = new DaemonMemoryFile(file, memoryLog().log);
     const parse = vi.spyOn(JSON, 'parse');
     try {
@@ -29,19 +31,61 @@ describe('DaemonMemoryFile', () => {
       expect(parse).toHaveBeenCalledTimes(1);
       // Another GUI's change (a new size) is seen.
       writer.remember('@n64:', { ...daemon, uid: 1000 });
+      writer.flush();
       expect(gui.recall('@n64:')).toEqual({ ...daemon, uid: 1000 });
     } finally {
       parse.mockRestore();
     }
   });
 
-  it('remembers across instances (a GUI restart), forgets on request', () => {
+  it('a start that remembers 64 nodes in a file of MAX_REMEMBERED logins reads it once and writes it once', () => {
+    const file = fresh();
+    const many = Object.fromEntries(Array.from({ length: MAX_REMEMBERED }, (_, i) => [`@old${i}:`, daemon]));
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(many));
+    const memory = new DaemonMemoryFile(file, memoryLog().log);
+    const parse = vi.spyOn(JSON, 'parse');
+    const stringify = vi.spyOn(JSON, 'stringify');
+    try {
+      for (let i = 0; i < 64; i++) {
+        expect(memory.recall(`@n${i}:`)).toBeUndefined();
+        memory.remember(`@n${i}:`, daemon);
+        memory.forget(`@old${i}:`);
+      }
+      // What it was told is what it answers, before any write.
+      expect(memory.recall('@n5:')).toEqual(daemon);
+      expect(memory.recall('@old5:')).toBeUndefined();
+      memory.flush();
+      expect(parse).toHaveBeenCalledTimes(1);
+      expect(stringify).toHaveBeenCalledTimes(1);
+    } finally {
+      parse.mockRestore();
+      stringify.mockRestore();
+    }
+    const kept = Object.keys(JSON.parse(readFileSync(file, 'utf8')) as object);
+    expect(kept).toHaveLength(MAX_REMEMBERED);
+    expect(kept.slice(-64)).toEqual(Array.from({ length: 64 }, (_, i) => `@n${i}:`));
+    expect(kept).not.toContain('@old63:');
+    expect(kept).toContain('@old64:');
+  });
+
+  it('writes what it was told by itself soon after, without a flush', async () => {
     const file = fresh();
     new DaemonMemoryFile(file, memoryLog().log).remember('@n1:', daemon);
+    await until('written', () => existsSync(file));
+    expect(new DaemonMemoryFile(file, memoryLog().log).recall('@n1:')).toEqual(daemon);
+  });
+
+  it('remembers across instances (a GUI restart), forgets on request', () => {
+    const file = fresh();
+    const first = new DaemonMemoryFile(file, memoryLog().log);
+    first.remember('@n1:', daemon);
+    first.flush();
     const next = new DaemonMemoryFile(file, memoryLog().log);
     expect(next.recall('@n1:')).toEqual(daemon);
     expect(next.recall('@n2:')).toBeUndefined();
     next.forget('@n1:');
+    next.flush();
     expect(new DaemonMemoryFile(file, memoryLog().log).recall('@n1:')).toBeUndefined();
     expect(statSync(file).mode & 0o777).toBe(0o600);
   });
@@ -58,6 +102,7 @@ describe('DaemonMemoryFile', () => {
       expect(logged.length).toBe(1);
       expect(logged[0]).toContain(file);
       memory.remember('@n1:', daemon);
+      memory.flush();
       expect(readFileSync(`${file}.bad`, 'utf8')).toBe(text);
       expect(new DaemonMemoryFile(file, log).recall('@n1:')).toEqual(daemon);
     }
@@ -71,6 +116,7 @@ describe('DaemonMemoryFile', () => {
     const memory = new DaemonMemoryFile(file, memoryLog().log);
     memory.remember('@n0:', { ...daemon, version: '0.2.0' });
     memory.remember('@new:', daemon);
+    memory.flush();
     const kept = Object.keys(JSON.parse(readFileSync(file, 'utf8')) as object);
     expect(kept).toHaveLength(MAX_REMEMBERED);
     expect(kept.slice(-2)).toEqual(['@n0:', '@new:']);
@@ -82,6 +128,7 @@ describe('DaemonMemoryFile', () => {
     writeFileSync(join(dir, 'plainfile'), '');
     const memory = new DaemonMemoryFile(join(dir, 'plainfile', 'daemons.json'), memoryLog().log);
     expect(() => memory.remember('@n1:', daemon)).not.toThrow();
+    expect(() => memory.flush()).not.toThrow();
     expect(memory.recall('@n1:')).toBeUndefined();
     expect(existsSync(join(dir, 'plainfile', 'daemons.json.bad'))).toBe(false);
   });

@@ -64,9 +64,20 @@ function fileStamp(file: string): string | undefined {
   }
 }
 
+/** How long changes gather before one write: a start's nodes find their daemons within this of each other. */
+export const WRITE_DELAY_MS = 500;
+
 export class DaemonMemoryFile implements DaemonMemory {
   /** Said once per run: a damaged file is not worth a line per node. */
   private told = false;
+  /**
+   * Changes not written yet, by login (null: forgotten). A start of 64 nodes changes 64 logins:
+   * read, checked and written once for each, a file of MAX_REMEMBERED logins cost the GUI
+   * 65 parses and 128 writes (430 ms on an idle machine) while its nodes were connecting.
+   */
+  private readonly pending = new Map<string, RunningDaemon | null>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly flushAtExit = (): void => this.flush();
 
   constructor(
     readonly file = daemonMemoryFile(),
@@ -74,26 +85,49 @@ export class DaemonMemoryFile implements DaemonMemory {
   ) {}
 
   recall(key: string): RunningDaemon | undefined {
+    if (this.pending.has(key)) return this.pending.get(key) ?? undefined;
     const r = this.read();
     return r.ok && Object.hasOwn(r.data, key) ? r.data[key] : undefined;
   }
 
   remember(key: string, daemon: RunningDaemon): void {
-    const r = this.read();
-    const was = r.ok && Object.hasOwn(r.data, key) ? r.data[key] : undefined;
+    const was = this.recall(key);
     if (was && was.socket === daemon.socket && was.version === daemon.version && was.uid === daemon.uid) return;
-    this.write(r, (data) => {
-      // Newest last: a login seen again moves to the end, and the oldest go beyond the limit.
-      delete data[key];
-      data[key] = { socket: daemon.socket, version: daemon.version, uid: daemon.uid };
-      for (const old of Object.keys(data).slice(0, -MAX_REMEMBERED)) delete data[old];
-    });
+    this.change(key, { socket: daemon.socket, version: daemon.version, uid: daemon.uid });
   }
 
   forget(key: string): void {
+    if (this.recall(key) === undefined && !this.pending.has(key)) return;
+    this.change(key, null);
+  }
+
+  /** Writes the changes now (also done by itself WRITE_DELAY_MS after the first, and at exit). */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    process.off('exit', this.flushAtExit);
+    if (this.pending.size === 0) return;
+    // Read again just before writing: another GUI may have written meanwhile, and keeps its logins.
     const r = this.read();
-    if (r.ok && !Object.hasOwn(r.data, key)) return;
-    this.write(r, (data) => delete data[key]);
+    const data: Stored = r.ok ? { ...r.data } : {};
+    for (const [key, daemon] of this.pending) {
+      // Newest last: a login seen again moves to the end, and the oldest go beyond the limit.
+      delete data[key];
+      if (daemon) data[key] = daemon;
+    }
+    for (const old of Object.keys(data).slice(0, -MAX_REMEMBERED)) delete data[old];
+    this.pending.clear();
+    this.write(r, data);
+  }
+
+  private change(key: string, daemon: RunningDaemon | null): void {
+    // Re-inserted: the order of the changes is the order the logins were seen in.
+    this.pending.delete(key);
+    this.pending.set(key, daemon);
+    if (this.timer) return;
+    this.timer = setTimeout(() => this.flush(), WRITE_DELAY_MS);
+    this.timer.unref?.();
+    process.once('exit', this.flushAtExit);
   }
 
   /** The last read and the file's size and time then: 64 nodes starting at once read and check it once, not 64 times. */
@@ -111,11 +145,8 @@ export class DaemonMemoryFile implements DaemonMemory {
     return r;
   }
 
-  private write(r: Read, change: (data: Stored) => void): void {
-    // The data changes here: the next read reads the file written.
+  private write(r: Read, data: Stored): void {
     this.last = undefined;
-    const data: Stored = r.ok ? structuredClone(r.data) : {};
-    change(data);
     try {
       mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
       if (!r.ok) renameSync(this.file, `${this.file}.bad`);
@@ -123,6 +154,9 @@ export class DaemonMemoryFile implements DaemonMemory {
       const tmp = `${this.file}.${process.pid}.tmp`;
       writeFileSync(tmp, JSON.stringify(data, null, 2) + '\n', { mode: 0o600 });
       renameSync(tmp, this.file);
+      // What was written is what the file holds: the next read need not parse it again.
+      const stamp = fileStamp(this.file);
+      if (stamp !== undefined) this.last = { stamp, r: { ok: true, data } };
     } catch {
       /* an unwritable state dir: every start probes, as without the memory */
     }
