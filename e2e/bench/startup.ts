@@ -15,12 +15,13 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js';
 import { startHeadless } from '../support/app.js';
 import { lamp } from '../support/mainWindow.js';
-import { downCluster, sshExec, upCluster, type TestCluster } from '../cluster/testCluster.js';
+import { downCluster, upCluster, type TestCluster } from '../cluster/testCluster.js';
 import { median } from './report.js';
 import { chromiumQuiet } from './chromiumQuiet.js';
 import { agentsQuiet, daemonsRunning, makeCold } from './startupNodes.js';
 import { cpuSnapshot, cpuSpent, type CpuGroup } from './cpuByGroup.js';
 import { formatStartup } from './startupTable.js';
+import { goneHint, timeDaemonsAlone, timeSsh } from './startupReferences.js';
 
 export { formatStartup };
 import { parseStartLine, type StartPhases } from '../../electron/core/startPhases.js';
@@ -28,7 +29,6 @@ import { parseStartLine, type StartPhases } from '../../electron/core/startPhase
 export const NODE_COUNTS = [16, 64];
 export const REPS = 3;
 const WINDOW_TIMEOUT_MS = 180_000;
-const BASELINE_CMD = 'cat /proc/loadavg /proc/meminfo >/dev/null && nproc';
 
 export interface AppRun {
   /** Spawn of the headless server to the complete main window. */
@@ -77,6 +77,8 @@ export interface StartupResult {
   sshMs: number[];
   /** The machine's CPU ms during each fan-out (/proc/stat), to set beside the app's. */
   sshCpuMs: number[];
+  /** Per repetition: one daemon started in every node at once, nothing else, until each said ready (startupReferences.ts). */
+  daemonsAlone: { wall: number; cpu: number }[];
   coldMedianMs: number;
   warmMedianMs: number;
   sshMedianMs: number;
@@ -190,22 +192,6 @@ async function settle(): Promise<void> {
   if (!quiet) log(`Chromium still busy after ${waitedMs.toFixed(0)} ms; measuring anyway`);
 }
 
-/** The e2e globalSetup removes every test cluster on the machine, ours included. */
-const goneHint = (c: TestCluster): string =>
-  existsSync(`${c.dir}/cluster.json`) ? '' : `\n(cluster ${c.runId} was removed under us: an e2e run's downAll?)`;
-
-async function timeSsh(c: TestCluster): Promise<{ wall: number; cpu: number }> {
-  const cpu0 = cpuSnapshot();
-  const t0 = performance.now();
-  const rs = await Promise.all(c.nodes.map((n) => sshExec(c, n.id, BASELINE_CMD)));
-  const wall = performance.now() - t0;
-  const cpu = cpuSpent(cpu0, cpuSnapshot()).machine;
-  rs.forEach((r, i) => {
-    if (r.code !== 0 || !/^\d+$/.test(r.stdout.trim())) throw new Error(`baseline ssh to node ${i + 1} failed (${r.code}): ${r.stderr.trim()}${goneHint(c)}`);
-  });
-  return { wall, cpu };
-}
-
 export async function benchStartup(nodes: number): Promise<StartupResult> {
   if (process.getuid?.() !== 0 || process.platform !== 'linux') throw new Error('bench:startup needs root on Linux (test cluster)');
   if (!existsSync('dist/electron/headless.cjs')) throw new Error('dist/ is missing: run "node build/build.mjs" first');
@@ -245,6 +231,7 @@ export async function benchStartup(nodes: number): Promise<StartupResult> {
     const warm: AppRun[] = [];
     const sshMs: number[] = [];
     const sshCpuMs: number[] = [];
+    const daemonsAlone: { wall: number; cpu: number }[] = [];
     let incomplete: string | undefined;
     for (let i = 0; i < REPS; i++) {
       try {
@@ -272,6 +259,8 @@ export async function benchStartup(nodes: number): Promise<StartupResult> {
       log(`${nodes} nodes, rep ${i + 1} ssh  ${sshMs[i]!.toFixed(0)} ms`);
       // Warm: agent installed, daemons left running by the previous app (as after a GUI restart).
       warm.push(await timeApp(c, b, guiState));
+      daemonsAlone.push(await timeDaemonsAlone(c));
+      log(`${nodes} nodes, rep ${i + 1} daemons alone ${daemonsAlone[i]!.wall.toFixed(0)} ms`);
       log(`${nodes} nodes, rep ${i + 1} warm ${warm[i]!.totalMs.toFixed(0)} ms (url ${warm[i]!.urlMs.toFixed(0)}, page ${warm[i]!.pageMs.toFixed(0)}, all up ${warm[i]!.allUpMs.toFixed(0)})`);
     }
     rmSync(guiState, { recursive: true, force: true });
@@ -280,12 +269,13 @@ export async function benchStartup(nodes: number): Promise<StartupResult> {
     cold.length = done;
     sshMs.length = done;
     sshCpuMs.length = done;
+    daemonsAlone.length = done;
     warm.length = done;
     const coldMedianMs = median(cold.map((r) => r.totalMs));
     const warmMedianMs = median(warm.map((r) => r.totalMs));
     const sshMedianMs = median(sshMs);
     return {
-      nodes, reps: done, ...(incomplete ? { incomplete } : {}), cold, warm, sshMs, sshCpuMs, coldMedianMs, warmMedianMs, sshMedianMs,
+      nodes, reps: done, ...(incomplete ? { incomplete } : {}), cold, warm, sshMs, sshCpuMs, daemonsAlone, coldMedianMs, warmMedianMs, sshMedianMs,
       coldRatio: coldMedianMs / sshMedianMs, warmRatio: warmMedianMs / sshMedianMs, browserLaunchMs,
     };
   } finally {

@@ -43,6 +43,10 @@ export function formatStartup(rs: StartupResult[]): string {
     row('app, cold (agent uploaded, daemons started, speed calibrated in the background)', (r) => [r.cold.map((x) => x.totalMs), r.coldMedianMs, `**${r.coldRatio.toFixed(2)}x**`]),
     row('app, warm (agent installed, daemons running)', (r) => [r.warm.map((x) => x.totalMs), r.warmMedianMs, `**${r.warmRatio.toFixed(2)}x**`]),
     row('baseline: as many parallel OpenSSH `ssh`', (r) => [r.sshMs, r.sshMedianMs, '1.00x']),
+    row('reference: one agent daemon started in every node at once, nothing else (until each said ready)', (r) => {
+      const xs = r.daemonsAlone.map((d) => d.wall);
+      return [xs, median(xs), `${(median(xs) / r.sshMedianMs).toFixed(2)}x`];
+    }),
     '',
     ...rs.filter((r) => r.incomplete).map((r) => `**${r.nodes} nodes: ${r.reps} of ${REPS} repetitions**, then ${r.incomplete}.`),
     ...(rs.some((r) => r.incomplete) ? [''] : []),
@@ -69,6 +73,7 @@ export function formatStartup(rs: StartupResult[]): string {
     stage('CPU used on the machine during the run (ms; at most 2 per ms of wall time here)', (runs) => median(runs.map((x) => x.cpu.machine))),
     ...CPU_GROUPS.map((g) => stage(`&nbsp;&nbsp;of it: ${CPU_LABELS[g]}`, (runs) => median(runs.map((x) => x.cpu[g])))),
     `| the same for the baseline fan-out (one column: it is neither cold nor warm) | ${rs.map((r) => `${f(median(r.sshCpuMs))} | `).join(' | ')} |`,
+    `| the same for the daemons alone (the reference row above) | ${rs.map((r) => `${f(median(r.daemonsAlone.map((d) => d.cpu)))} | `).join(' | ')} |`,
     ...phaseRows,
     '',
     `Chromium launch (once per cluster size, not counted): ${rs.map((r) => `${f(r.browserLaunchMs)} ms (${r.nodes})`).join(', ')}.`,
