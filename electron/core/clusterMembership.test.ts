@@ -32,7 +32,7 @@ const config: ClusterConfig = { name: 'lab', source: 'profile', nodes: IDS.map((
 const PROFILE_MAP = formatHpcMap(config.nodes);
 
 /** A GUI on the profile: `keyHex` in its key file (none: no file), `steps` to replace a node's launcher. */
-function gui(nodes: Record<number, FakeNode>, keyHex?: string, steps: Record<number, (OpenStep | object)[]> = {}) {
+function gui(nodes: Record<number, FakeNode>, keyHex?: string, steps: Record<number, (OpenStep | object)[]> = {}, membershipTiming = MEMBERSHIP) {
   const dir = mkdtempSync(join(tmpdir(), 'mv-membership-'));
   dirs.push(dir);
   const keyFile = join(dir, 'lab.cluster-key');
@@ -41,7 +41,7 @@ function gui(nodes: Record<number, FakeNode>, keyHex?: string, steps: Record<num
   const svc = new ClusterService(config, {
     clientVersion: '0.1.0+cafebabe',
     timing: TIMING,
-    membershipTiming: MEMBERSHIP,
+    membershipTiming,
     keys: new ClusterKeyStore(keyFile),
     features: [membershipApi],
     launcherFor: (node) => new FakeLauncher(steps[node === 'local' ? 0 : node.id] ?? [nodes[node === 'local' ? 0 : node.id]!.agent()]),
@@ -120,12 +120,27 @@ describe('the cluster key', () => {
     };
     const g = gui(nodes, newKeyHex(), { 2: [slow] });
     await g.allUp([1, 3, 4]);
+    // Up at once; what they wait for is said once the wait (setupWaitMs) is over.
+    await until('the wait said', () => g.view(1).warning);
     expect(g.view(1).warning).toBe("no cluster key or map installed yet: waiting for node 2 to answer (it may hold the cluster's key)");
     expect(nodes[1].configures).toEqual([]);
     release();
     await until('conflict', () => g.states.find((s) => s.status === 'conflict' && s.unknown.length === 0));
     await sleep(MEMBERSHIP.pollMs * 4);
     for (const id of [1, 3, 4]) expect(nodes[id as 1].configures).toEqual([]);
+  });
+
+  it('a node that does not answer holds no other row: they are up at once and claim nothing about the key while they wait', async () => {
+    const nodes = fresh();
+    const never: OpenStep = (signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('stopped'))));
+    // A long wait, as in a real GUI (15 s): the rows must not be held for it.
+    const g = gui(nodes, newKeyHex(), { 2: [never] }, { pollMs: 50, setupWaitMs: 60_000 });
+    await g.allUp([1, 3, 4]);
+    expect(g.view(2).status).toBe('connecting');
+    for (const id of [1, 3, 4]) {
+      expect(g.view(id).warning).toBeUndefined();
+      expect(nodes[id]!.configures).toEqual([]);
+    }
   });
 
   it('rotation needs every node up and says what would happen to a node that is down', async () => {

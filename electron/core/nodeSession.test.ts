@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RpcError } from '../../shared/protocol/rpc.js';
 import { AGENT_PROTOCOL_VERSION } from '../../shared/protocol/agent.js';
-import type { NodeView } from '../../shared/domain/node.js';
+import type { MembershipView, NodeView } from '../../shared/domain/node.js';
 import { LaunchError } from './agentChannel.js';
 import { FakeAgent, FakeLauncher, sampleOf, sleep, STOPPED_LINE, until as waitFor, type OpenStep } from './fakeAgent.test-util.js';
 import { NodeSession, type SessionTiming } from './nodeSession.js';
@@ -43,23 +43,37 @@ describe('NodeSession', () => {
     expect(s.view.status).toBe('up');
   });
 
-  it('asks the first sample while the setup still waits, and subscribes only after the setup', async () => {
+  it('goes up with its first sample while the setup still waits, and shows what the setup found when it ends', async () => {
     const launcher = new FakeLauncher();
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
+    let release!: (m: MembershipView) => void;
+    const held = new Promise<MembershipView>((r) => (release = r));
+    const s = new NodeSession(3, 'n3.cluster', launcher, '0.1.0+cafebabe', () => undefined, TIMING, () => held);
+    sessions.push(s);
+    launchers.push(launcher);
+    s.start();
+    // A node waiting for the others (the cluster key) is up all the same: one that never answers holds no other row.
+    await until('up during the setup', () => s.view.status === 'up');
+    expect(launcher.last.requests.slice(0, 3)).toEqual(['hello', 'sample', 'subscribe on']);
+    expect(s.view.warning).toBeUndefined();
+    release({ warning: 'no cluster key or map installed yet: waiting for node 2 to answer', isolated: undefined, ownMap: undefined });
+    await until('the setup shown', () => s.view.warning?.startsWith('no cluster key'));
+    expect(s.view.status).toBe('up');
+  });
+
+  it('a setup that fails ends the connection with the reason, and it connects again', async () => {
+    const launcher = new FakeLauncher([{}, {}]);
+    let calls = 0;
     const s = new NodeSession(3, 'n3.cluster', launcher, '0.1.0+cafebabe', () => undefined, TIMING, async () => {
-      await held;
+      calls++;
+      if (calls === 1) throw new RpcError('EFAIL', 'cluster.info: the state dir is unreadable');
       return undefined;
     });
     sessions.push(s);
     launchers.push(launcher);
     s.start();
-    await until('the sample asked during the setup', () => launcher.agents[0]?.requests.includes('sample'));
-    expect(launcher.last.requests).toEqual(['hello', 'sample']);
-    expect(s.view.status).toBe('connecting');
-    release();
-    await until('up', () => s.view.status === 'up');
-    expect(launcher.last.requests.slice(0, 3)).toEqual(['hello', 'sample', 'subscribe on']);
+    await until('down', () => s.view.status === 'down' && s.view.reason);
+    expect(s.view.reason).toContain('cluster.info: the state dir is unreadable');
+    await until('up again', () => launcher.opens >= 2 && s.view.status === 'up');
   });
 
   it('takes the hello answer the channel brings (asked with the identity proof) instead of asking again', async () => {
@@ -140,7 +154,7 @@ describe('NodeSession', () => {
       const down = await until('down', () => views.find((v) => v.status === 'down'));
       await until('logged', () => lines.length > 1);
       // The fake launcher knows no SSH phases: those are 0.
-      expect(lines[0]).toMatch(/Z mosixview: node 3 \(n3\.cluster\): up after \d+ ms: ssh 0, probe 0, upload 0, agent \d+, setup \d+, sample \d+\n$/);
+      expect(lines[0]).toMatch(/Z mosixview: node 3 \(n3\.cluster\): up after \d+ ms: ssh 0, probe 0, upload 0, agent \d+, sample \d+\n$/);
       expect(lines[1]).toMatch(/Z mosixview: node 3 \(n3\.cluster\): /);
       expect(lines[1]).toContain(down.reason);
     } finally {

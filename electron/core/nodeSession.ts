@@ -46,7 +46,7 @@ export class NodeSession {
     private readonly clientVersion: string,
     private readonly onView: (v: NodeView) => void,
     private readonly timing: SessionTiming = DEFAULT_TIMING,
-    /** Runs after hello, before the node counts as up (e.g. installing the cluster key). */
+    /** Runs after hello, beside the first sample (installing the cluster key); what it found is shown when it ends. */
     private readonly setup?: (ep: AgentEndpoint) => Promise<MembershipView | undefined>,
   ) {
     this.current = { id, host, status: 'connecting' };
@@ -208,21 +208,26 @@ export class NodeSession {
         const hello = channel.hello ?? (await ep.request('hello', { client: 'gui', version: this.clientVersion }, 20000));
         if (hello.protocol !== AGENT_PROTOCOL_VERSION) throw new Error(protocolMismatch(hello, AGENT_PROTOCOL_VERSION));
         const t1 = performance.now();
-        // The setup (it asks cluster.info first) may wait for the other nodes' keys; the first sample
-        // is asked right behind it, so the last node to answer hello needs one round trip fewer.
-        // Only subscribing waits for the setup: the first pushed sample shows the node up.
-        const settingUp = this.setup?.(ep);
-        const firstSample = ep.request('sample', null);
-        firstSample.catch(() => undefined);
-        const membership = await settingUp;
-        const t2 = performance.now();
-        const sample = await firstSample;
+        // The setup (the cluster key and map) may wait for the other nodes, up to the membership's
+        // setupWaitMs (15 s): the node is up without it, and shows what it found when it ends, so
+        // that one node that does not answer holds no other node's row.
+        let up = false;
+        let membership: MembershipView | undefined;
+        this.setup?.(ep).then(
+          (m) => {
+            membership = m;
+            if (up && m && this.endpoint === ep) this.update(m);
+          },
+          (e: unknown) => finish(`setting up the cluster key and map failed: ${(e as Error).message}`),
+        );
+        const sample = await ep.request('sample', null);
         await ep.request('subscribe', { on: true });
         const { attach = 0, route, ...o } = channel.opened ?? { ssh: 0, probe: 0, upload: 0 };
-        log.info(startLine(this.id, this.current.host, { ...o, agent: attach + t1 - t0, setup: t2 - t1, sample: performance.now() - t2 }, route));
+        log.info(startLine(this.id, this.current.host, { ...o, agent: attach + t1 - t0, sample: performance.now() - t1 }, route));
         lastSample = Date.now();
         this.endpoint = ep;
         wasUp = true;
+        up = true;
         this.startNext = false;
         this.update({ status: 'up', reason: undefined, sample, agentVersion: hello.version, agentNote: agentVersionNote(hello, this.clientVersion), warning: undefined, isolated: undefined, ownMap: undefined, ...membership });
       })();

@@ -17,13 +17,14 @@ export interface StartPhases {
    * the identity proved, or `attach` run (it starts the daemon if none runs) and its relay.
    */
   agent: number;
-  /** After hello: the cluster key and map (NodeSession's setup). */
-  setup: number;
-  /** The first sample and the subscription. */
+  /**
+   * After hello: the first sample and the subscription. The cluster key and map are looked after
+   * beside it and are not waited for.
+   */
   sample: number;
 }
 
-export const PHASE_NAMES = ['ssh', 'probe', 'upload', 'agent', 'setup', 'sample'] as const satisfies readonly (keyof StartPhases)[];
+export const PHASE_NAMES = ['ssh', 'probe', 'upload', 'agent', 'sample'] as const satisfies readonly (keyof StartPhases)[];
 
 export function startLine(id: number, host: string, phases: StartPhases, route?: ChannelRoute): string {
   const total = PHASE_NAMES.reduce((a, k) => a + phases[k], 0);
