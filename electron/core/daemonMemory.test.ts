@@ -17,6 +17,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 const fresh = () => join(dir, `d${++n}`, 'daemons.json');
 const daemon = { socket: '/var/lib/mosixview/agent.sock', version: '0.1.0+abc', uid: 0 };
+/** A new file that already holds MAX_REMEMBERED logins, `@PREFIX0:` the oldest. */
+function full(prefix: string): string {
+  const file = fresh();
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(Object.fromEntries(Array.from({ length: MAX_REMEMBERED }, (_, i) => [`@${prefix}${i}:`, daemon]))));
+  return file;
+}
 
 describe('DaemonMemoryFile', () => {
   it('reads the file once for the nodes of a start, and again only when another GUI changed it', () => {
@@ -39,10 +46,7 @@ describe('DaemonMemoryFile', () => {
   });
 
   it('a start that remembers 64 nodes in a file of MAX_REMEMBERED logins reads it once and writes it once', () => {
-    const file = fresh();
-    const many = Object.fromEntries(Array.from({ length: MAX_REMEMBERED }, (_, i) => [`@old${i}:`, daemon]));
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify(many));
+    const file = full('old');
     const memory = new DaemonMemoryFile(file, memoryLog().log);
     const parse = vi.spyOn(JSON, 'parse');
     const stringify = vi.spyOn(JSON, 'stringify');
@@ -109,10 +113,7 @@ describe('DaemonMemoryFile', () => {
   });
 
   it('keeps the newest MAX_REMEMBERED logins: one seen again counts as new', () => {
-    const file = fresh();
-    const many = Object.fromEntries(Array.from({ length: MAX_REMEMBERED }, (_, i) => [`@n${i}:`, daemon]));
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify(many));
+    const file = full('n');
     const memory = new DaemonMemoryFile(file, memoryLog().log);
     memory.remember('@n0:', { ...daemon, version: '0.2.0' });
     memory.remember('@new:', daemon);
