@@ -3,7 +3,7 @@ import type { Page } from '@playwright/test';
 import { routes } from '../../shared/windows.js';
 
 /** 'cut off': up, but its peers reject its cluster key (amber). */
-export const lamp = (page: Page, id: number, state: 'up' | 'down' | 'cut off') =>
+export const lamp = (page: Page, id: number, state: 'up' | 'down' | 'cut off' | 'connecting') =>
   page.getByRole('img', { name: `Node ${id} ${state}`, exact: true });
 
 export const loadBar = (page: Page, id: number) => page.getByRole('progressbar', { name: `Load of node ${id}`, exact: true });

@@ -1,6 +1,7 @@
 import { test, expect } from '../support/fixtures.js';
 import { allUp, lamp, loadValue } from '../support/mainWindow.js';
-import { cutLink, restoreLink, sshExec } from '../cluster/testCluster.js';
+import { cutLink, nodeNsPid, restoreLink, sshExec } from '../cluster/testCluster.js';
+import { launchApp, type RunningApp } from '../support/app.js';
 
 test('one row per node in map order, each with its own CPU count and host', async ({ app, cluster }) => {
   const { page } = app;
@@ -72,4 +73,20 @@ test("cutting node 2's link turns its lamp red within 5 s; restoring it turns gr
     await restoreLink(cluster, 2);
   }
   await expect(lamp(page, 2, 'up')).toBeVisible({ timeout: 45_000 });
+});
+
+test("a node whose sshd does not answer holds no other row: the others are up while it still connects", async ({ browser, cluster }) => {
+  // Node 2's sshd frozen: the kernel still takes the TCP connection, so the GUI's handshake
+  // waits (8 s) as it would for a hung host. The others used to wait for it before coming up.
+  const sshd = nodeNsPid(cluster, 2);
+  process.kill(sshd, 'SIGSTOP');
+  let app: RunningApp | undefined;
+  try {
+    app = await launchApp(browser, ['--profile', cluster.profilePath]);
+    await allUp(app.page, [1, 3, 4]);
+    expect(await lamp(app.page, 2, 'connecting').count()).toBe(1);
+  } finally {
+    process.kill(sshd, 'SIGCONT');
+    await app?.stop();
+  }
 });
