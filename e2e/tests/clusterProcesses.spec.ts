@@ -142,11 +142,13 @@ test('updates keep the scroll position; a node taken off the network is named wi
   const job = await startJob(cluster, 1, `${TAG}5`);
   // Rows enough to scroll by themselves, whatever else the nodes run (the agents' own processes vary: no relay when the
   // GUI reaches a daemon's socket, no speed check once it ended; CI once had only 105 px to scroll with 8 of them).
-  await on(cluster, 3, `for i in $(seq 16); do nohup sleep ${TAG}7 </dev/null >/dev/null 2>&1 & done`);
+  // A full run had 105 px again with 16 (2026-11-30): measured before node 3's list held them; it now waits for the last one's row.
+  const sleepers = (await on(cluster, 3, `for i in $(seq 16); do nohup sleep ${TAG}7 </dev/null >/dev/null 2>&1 & echo $!; done`)).trim().split('\n');
   try {
     const win = await openClusterProcesses(app.page);
     await win.setViewportSize({ width: 1180, height: 240 });
     await expect(jobRow(win, job.key)).toBeVisible({ timeout: 20_000 });
+    await expect(win.getByRole('row', { name: `Process ${sleepers.at(-1)} on node 3`, exact: true })).toHaveCount(1, { timeout: 15_000 });
     const scroller = win.locator('.table-scroll');
     expect(await scroller.evaluate((el) => el.scrollHeight - el.clientHeight)).toBeGreaterThan(120);
     await scroller.evaluate((el) => (el.scrollTop = 100));
