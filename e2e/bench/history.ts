@@ -35,7 +35,7 @@ const FRESH_GUIS = 3;
 const WINDOW_COLUMNS = plotWidthFor(windowSizeOf(routes.loadHistory()).width);
 
 /** Deterministic, roughly realistic nodes: slow load waves, bursts, slowly drifting memory. */
-function* day(start: number): Generator<{ t: number; nodes: HistoryNodeSample[] }> {
+export function* day(start: number): Generator<{ t: number; nodes: HistoryNodeSample[] }> {
   let seed = 12345;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   const load = new Array<number>(NODES).fill(0.2);
