@@ -173,6 +173,6 @@ export function windowRows(after: (WindowRun | null)[], before: (WindowRun | nul
     `| &nbsp;&nbsp;of it: drawing (parsed until the canvas holds every line; app.js still loading when the answer came first) | ${both('draw')} | | |`,
     `| the same, opened by window.open alone (no history.prepare from the opener): first open / opened again | ${total(opened.slice(0, 1))} / ${total(opened.slice(1))} | | |`,
     `| &nbsp;&nbsp;of it: the new page / the request's round trip / drawing | ${opened.slice(0, 1).concat(opened.slice(1, 2)).map((r) => (r ? `${ms(r.pageLoad)} / ${ms(r.roundTrip)} / ${ms(r.draw)}` : 'timeout')).join(' and ')} | | |`,
-    `| open Load history to drawn chart, before (mosix.sum moved aside; the agent's warming read as its GUI started, every second decoded, already holds the answer): first open / opened again | ${total(before.slice(0, 1))} / ${total(before.slice(1))} | | |`,
+    `| open Load history to drawn chart, before (mosix.sum moved aside; the agent's warming read as it started, every second decoded, already holds the answer): first open / opened again | ${total(before.slice(0, 1))} / ${total(before.slice(1))} | | |`,
   ];
 }
