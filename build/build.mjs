@@ -53,7 +53,8 @@ await Promise.all([
   }),
   build({
     ...common,
-    entryPoints: { app: 'renderer/main.tsx' },
+    // boot.js opens the connection and sends a history window's first request while app.js loads (renderer/bridge/earlyStart.ts).
+    entryPoints: { app: 'renderer/main.tsx', boot: 'renderer/boot.ts' },
     outdir: 'dist/renderer',
     platform: 'browser',
     target: 'chrome120',

@@ -23,6 +23,7 @@ import { loadPercent } from '../../shared/loadFigures.js';
 import { NO_IO, type HistoryNodeSample } from '../../shared/history/types.js';
 import { machine, machineLine, median, writeBenchSection } from './report.js';
 import { windowRows, windowToChart, type WindowRun } from './historyWindow.js';
+import { HISTORY_NOTES } from './historyNotes.js';
 import { plotWidthFor } from '../../shared/history/grid.js';
 import { routes, windowSizeOf } from '../../shared/windows.js';
 
@@ -35,7 +36,7 @@ const FRESH_GUIS = 3;
 const WINDOW_COLUMNS = plotWidthFor(windowSizeOf(routes.loadHistory()).width);
 
 /** Deterministic, roughly realistic nodes: slow load waves, bursts, slowly drifting memory. */
-function* day(start: number): Generator<{ t: number; nodes: HistoryNodeSample[] }> {
+export function* day(start: number): Generator<{ t: number; nodes: HistoryNodeSample[] }> {
   let seed = 12345;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   const load = new Array<number>(NODES).fill(0.2);
@@ -242,25 +243,10 @@ export function historySection(r: HistoryBench, m = machine()): string {
     'as a window opened again or a 2 s refresh is served). The same window opened by `window.open` alone (a fresh GUI, two opens)',
     'shows what the prepared read saves. Where the time goes (medians of the runs that drew, first / later;',
     'e2e/bench/historyWindow.ts watches the page\'s WebSocket and JSON.parse from an init script): the new page',
-    'until it sends `history.series`, the request until its answer arrives, the parse, and from there until the canvas holds every',
-    'line (React, line geometry, drawing; seen by polling every 20 ms). Before the flat summary decode (no object per node and',
-    'minute), the CRC through zlib and the level colours drawn only where a line reaches them, on 2026-11-29 16:18 UTC (load',
-    'average 8.36, not measured in this run: that code is not kept): read 801 ms, open to drawn chart 2707 ms (runs 3484, 2707, 2146).',
-    'The same window drew SVG paths (renderer/history/bandPaths.ts, until 2026-11-29) and took',
-    '1279 ms after, 7184 ms before (2026-11-22, same machine). Previous canvas figure, recorded on 2026-11-29 09:37 UTC (load',
-    'average 5.01): 1508 ms after (runs 2797, 1508, 1383), before the per-node table was laid out after the first drawn chart and',
-    'the line geometry stopped making an object per column (that path is not kept, so it is not measured in the same run).',
-    'Before `history.prepare` and the daemon\'s warming read (commit 781ca2d opened by the same click in this harness, on',
-    '2026-11-30 09:38 UTC, load average 1.93, not measured in this run): first open 640 ms (page 195, round trip 328, drawing 107),',
-    'opened again 322 ms; its own harness (window.open, popups 1200 px wide) measured 1327 ms / 673 ms at 06:38 UTC (load average',
-    '2.14) and 435 ms / 245 ms at 08:59 UTC (load average 3.13): the first open moves with the load of the shared machine.',
-    'The UI\'s files served cacheable with validation (ETag and `no-cache` instead of `no-store`, so Chromium may reuse app.js and',
-    'its V8 code cache; branch s9-hist-cache, not kept) measured no better on 2026-11-30 12:05-12:15 UTC (load average 8-16),',
-    'A/B alternated in one run: opened by the button as here, first open 378 ms with `no-store` vs 393 ms cached (medians of 4',
-    'fresh GUIs), opened again 199 vs 213 ms (Playwright\'s context is off the record); the page alone in a persistent profile',
-    '(window.open until it sends `history.series`) 75 vs 65 ms (medians of 20), but the first window after the main one (the second',
-    'load of app.js, where Chromium only makes its code cache) 83 vs 89 ms: the gain comes from the third load on; off the record',
-    '70 vs 71 ms.',
+    'until its first script (boot.js, renderer/boot.ts, before app.js arrives) sends `history.series`, the request until its',
+    'answer arrives, the parse, and from there until the canvas holds every',
+    'line (app.js if the answer came first, React, line geometry, drawing; seen by polling every 20 ms).',
+    ...HISTORY_NOTES,
     '',
     '**Baseline:** the same samples as a plain CSV file (one line per node and second), written and read in the same run;',
     'reading means parsing every line into the same min/max columns.',

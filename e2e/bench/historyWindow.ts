@@ -14,7 +14,7 @@ import { windowFeatures } from '../../renderer/windows.js';
 /** One opening of the window, in ms from window.open; null parts were not seen. */
 export interface WindowRun {
   total: number;
-  /** window.open until the page sent history.series: a new page, its script, first render, WebSocket. */
+  /** window.open until the page sent history.series: a new page and its first script (boot.js: the WebSocket and the request, before app.js arrives). */
   pageLoad: number | null;
   /** history.series sent until its answer arrived (the read the main process holds from the opener's history.prepare, else the agent's; -> WebSocket). */
   roundTrip: number | null;
@@ -22,7 +22,7 @@ export interface WindowRun {
   answerChars: number | null;
   /** JSON.parse of the answer in the page. */
   parse: number | null;
-  /** Parsed until the canvas held every line (seen by polling every 20 ms): React, the line geometry, drawing. */
+  /** Parsed until the canvas held every line (seen by polling every 20 ms): app.js if the answer came first, React, the line geometry, drawing. */
   draw: number | null;
 }
 
@@ -97,9 +97,10 @@ export type OpenedBy = 'button' | 'open';
  * Opens Load history `runs` times on the store in stateDir; null: no drawn chart within the
  * timeout (a busy machine). `untilTimeout`: the first timeout ends the runs (the store without
  * summaries, which has not drawn within it: three tries would hold the shared machine 9 minutes).
+ * `appDir`: the checkout whose build runs (historyAB.ts compares two).
  */
-export async function windowToChart(stateDir: string, nodes: number, runs: number, untilTimeout = false, by: OpenedBy = 'button'): Promise<(WindowRun | null)[]> {
-  const server = await startHeadless([], { MOSIXVIEW_STATE_DIR: stateDir, MOSIXVIEW_CONFIG_DIR: join(stateDir, 'config') });
+export async function windowToChart(stateDir: string, nodes: number, runs: number, untilTimeout = false, by: OpenedBy = 'button', appDir = '.'): Promise<(WindowRun | null)[]> {
+  const server = await startHeadless([], { MOSIXVIEW_STATE_DIR: stateDir, MOSIXVIEW_CONFIG_DIR: join(stateDir, 'config') }, appDir);
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     // The context's viewport sizes every page of it, the new windows too, whatever window.open asks: the size the app asks for
@@ -141,7 +142,7 @@ export async function windowToChart(stateDir: string, nodes: number, runs: numbe
 }
 
 const f0 = (x: number) => x.toFixed(0);
-const medianOf = (xs: (number | null)[]): number | null => {
+export const medianOf = (xs: (number | null)[]): number | null => {
   const ok = xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
   if (!ok.length) return null;
   const m = ok.length >> 1;
@@ -165,13 +166,13 @@ export function windowRows(after: (WindowRun | null)[], before: (WindowRun | nul
   const chars = part(after, 'answerChars');
   return [
     `| open Load history to drawn chart, after: first open of a fresh GUI / opened again (the agent's kept read) | ${total(first)} / ${total(again)} | | |`,
-    `| &nbsp;&nbsp;of it: the new page, until it asks \`history.series\` | ${both('pageLoad')} | | |`,
+    `| &nbsp;&nbsp;of it: the new page, until its first script (boot.js) asks \`history.series\` | ${both('pageLoad')} | | |`,
     `| &nbsp;&nbsp;of it: the request's round trip (the read the main process holds from the opener's history.prepare, else the agent's; -> WebSocket) | ${both('roundTrip')} | | |`,
     `| &nbsp;&nbsp;&nbsp;&nbsp;of that: the agent's read of the whole day (the same request in the benchmark's process, nothing kept) | ${ms(agentReadMs)} | | |`,
     `| &nbsp;&nbsp;of it: JSON.parse of the answer in the page (${chars === null ? '?' : `${f0(chars / 1000)} kB`}) | ${both('parse')} | | |`,
-    `| &nbsp;&nbsp;of it: drawing (parsed until the canvas holds every line) | ${both('draw')} | | |`,
+    `| &nbsp;&nbsp;of it: drawing (parsed until the canvas holds every line; app.js still loading when the answer came first) | ${both('draw')} | | |`,
     `| the same, opened by window.open alone (no history.prepare from the opener): first open / opened again | ${total(opened.slice(0, 1))} / ${total(opened.slice(1))} | | |`,
     `| &nbsp;&nbsp;of it: the new page / the request's round trip / drawing | ${opened.slice(0, 1).concat(opened.slice(1, 2)).map((r) => (r ? `${ms(r.pageLoad)} / ${ms(r.roundTrip)} / ${ms(r.draw)}` : 'timeout')).join(' and ')} | | |`,
-    `| open Load history to drawn chart, before: first open / opened again | ${total(before.slice(0, 1))} / ${total(before.slice(1))} | | |`,
+    `| open Load history to drawn chart, before (mosix.sum moved aside; the agent's warming read as it started, every second decoded, already holds the answer): first open / opened again | ${total(before.slice(0, 1))} / ${total(before.slice(1))} | | |`,
   ];
 }

@@ -3,6 +3,7 @@
  * with MOSIXVIEW_E2E_ELECTRON=1 where the Electron binary exists, the real Electron app.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { electronBinary } from '../../build/electronBinary.mjs';
 import { _electron, type Browser, type Page } from '@playwright/test';
 
@@ -43,9 +44,12 @@ async function launchElectron(args: string[]): Promise<RunningApp> {
   };
 }
 
-/** Spawns the headless server; resolves with its login URL (good for one browser context) once it printed it. */
-export function startHeadless(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ url: string; child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['dist/electron/headless.cjs', '--no-open', ...args], {
+/**
+ * Spawns the headless server; resolves with its login URL (good for one browser context) once it printed it.
+ * `appDir`: the checkout whose dist/ runs (a benchmark's A/B of two builds); this one's by default.
+ */
+export function startHeadless(args: string[], env: NodeJS.ProcessEnv = {}, appDir = '.'): Promise<{ url: string; child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, [join(appDir, 'dist/electron/headless.cjs'), '--no-open', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -35,6 +35,11 @@ export function MetricHistoryWindow({ bridge, spec }: { bridge: MosixviewBridge;
   const [pinned, setPinned] = useState<number>();
   const highlight = hovered ?? pointed ?? pinned;
   const withTable = useAfterPaint(!!series);
+  // Each chart's axis from the highest value it shows: a pass over every column, so once per answer and range, not per render (the cursor's).
+  const axes = useMemo(() => (series && range ? spec.charts.map((c) => c.axis(visiblePeak(series, c.metric, range, c.scale))) : []),
+    // range is a new pair each render: its ends say when it changed
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [series, range?.[0], range?.[1], spec]);
   const exp = useExport(bridge, spec.family, series, range, backup);
 
   const zoomTo = (from: number, to: number) => recorded && setView(viewOf(clampRange([from, to], recorded), recorded));
@@ -69,9 +74,9 @@ export function MetricHistoryWindow({ bridge, spec }: { bridge: MosixviewBridge;
       {!series && !error && <p role="status">Reading the history…</p>}
       {series && range && (
         <>
-          {spec.charts.map((c) => (
+          {spec.charts.map((c, i) => (
             <HistoryChart key={c.metric} series={series} range={range} metric={c.metric} title={c.title} unit={c.unit} scale={c.scale}
-              levels={c.levels} axis={c.axis(visiblePeak(series, c.metric, range, c.scale))} format={c.format} height={multi ? (spec.chartHeight ?? 190) : 340}
+              levels={c.levels} axis={axes[i]!} format={c.format} height={multi ? (spec.chartHeight ?? 190) : 340}
               cursor={cursor} onCursor={setCursor} highlight={highlight} onPointNode={setPointed} onZoomRange={zoomTo} onZoomBy={zoom} onPick={openProcesses} />
           ))}
           <p className="checkpoint-list" aria-label="Checkpoints">

@@ -1,8 +1,8 @@
 /**
  * Opening Mosixload, Mosixmem or the I/O history from the main window. A new window takes
- * about 150 ms before its script runs and asks for its columns; a day of 64 nodes read cold
- * by the collector's agent took as long again after that (docs/BENCHMARKS.md, "History
- * store"). So the opener says first what the window will ask (history.prepare: the recorded
+ * about 100 ms before its first script (boot.js, renderer/bridge/earlyStart.ts) asks for its
+ * columns; a day of 64 nodes read cold by the collector's agent took longer than that
+ * (docs/BENCHMARKS.md, "History store"). So the opener says first what the window will ask (history.prepare: the recorded
  * range of the current history on the columns of the window's width); the main process has
  * the agent read it while the window is being made and holds the answer, and the window's own
  * first request takes it (electron/history/preparedSeries.ts).

@@ -12,6 +12,7 @@ import type { HistoryMetric, HistorySeries, HistorySeriesRequest } from '../../s
 import { addsNothing, mergeSeries } from '../../shared/history/seriesMerge.js';
 import { usePoll } from '../components/usePoll.js';
 import { plotWidthFor } from '../../shared/history/grid.js';
+import { takeArrivedSeries, takeEarlySeries } from '../bridge/earlyStart.js';
 import { gridFor, sameGrid, shownRange, type Grid, type Range, type Recorded, type View } from './chart/viewRange.js';
 
 export const REFRESH_MS = 2000;
@@ -54,7 +55,12 @@ function useCollectorEpoch(nodeId: number | undefined): number {
 
 export function useSeries(bridge: MosixviewBridge, metrics: HistoryMetric[], q: SeriesQuery): SeriesView {
   const key = `${useCollectorEpoch(q.collector?.nodeId)}|${q.backup ?? ''}`;
-  const [held, setHeld] = useState<Held>({ key });
+  // The first read, asked by boot.js before this script ran, may be here already: drawn in the first render.
+  const arrived = useRef<HistorySeries | undefined>(undefined);
+  const [held, setHeld] = useState<Held>(() => {
+    arrived.current = q.backup ? undefined : takeArrivedSeries(window, { recorded: true, buckets: plotWidth(), metrics });
+    return arrived.current ? { key, series: arrived.current } : { key };
+  });
   const [error, setError] = useState<string>();
   const [reloads, setReloads] = useState(0);
   const own = held.key === key ? held : { key };
@@ -79,7 +85,9 @@ export function useSeries(bridge: MosixviewBridge, metrics: HistoryMetric[], q: 
     const mine = ++seq.current;
     busy.current = true;
     // Before the history's start and last record are known, the agent picks the recorded range's columns, as gridFor would.
-    ask({ ...(q.backup ? { backup: q.backup } : {}), ...(grid ? grid : { recorded: true, buckets: plotWidth() }) }).then(
+    const req = { ...(q.backup ? { backup: q.backup } : {}), ...(grid ? grid : { recorded: true, buckets: plotWidth() }) };
+    // The window's first read may be on its way already, sent by boot.js before this script ran.
+    (takeEarlySeries(window, { ...req, metrics }) ?? ask(req)).then(
       (s) => {
         if (mine !== seq.current) return;
         busy.current = false;
@@ -101,6 +109,11 @@ export function useSeries(bridge: MosixviewBridge, metrics: HistoryMetric[], q: 
   usePoll(async () => {
     const from = base.current;
     const have = from.series;
+    // The poll's first turn, at once: a window whose first read is in its first render refreshes it REFRESH_MS later, as any other.
+    if (have && have === arrived.current) {
+      arrived.current = undefined;
+      return;
+    }
     if (busy.current || !have) return;
     busy.current = true;
     const mine = seq.current;

@@ -112,14 +112,6 @@ export function nodeYs(m: Columns, g: Grid, cols: ColumnsX, axis: AxisY, scale =
   return ys;
 }
 
-/** The last column of the run of columns with data that starts at k. */
-function runEnd(ys: NodeYs, k: number): number {
-  const n = ys.hi.length;
-  let b = k;
-  while (b + 1 < n && !Number.isNaN(ys.hi[b + 1]!)) b++;
-  return b;
-}
-
 /**
  * A node's band: per column with data a bar from its maximum down to its minimum at the
  * column's middle (stroked as wide as a column, about a pixel: the window asks a column per
@@ -156,35 +148,35 @@ export function barWidth(cols: ColumnsX): number {
 export function traceLine(sink: PathSink | null, cols: ColumnsX, ys: NodeYs, top: number, bottom: number): boolean {
   const { mid, edge } = cols;
   const y = ys.mean;
+  const n = y.length;
   let any = false;
-  for (let k = 0; k < y.length; k++) {
-    if (Number.isNaN(y[k]!)) continue;
-    const b = runEnd(ys, k);
-    if (b === k) {
-      const v = y[k]!;
-      if (!((v < top && v < top) || (v > bottom && v > bottom))) {
+  let pen = false;
+  // One pass: whether a column starts or ends a run is read from its neighbours (a run's end was
+  // found by a pass of its own per run, on the way to the first drawn chart).
+  for (let k = 0; k < n; k++) {
+    const v = y[k]!;
+    if (Number.isNaN(v)) continue;
+    if (k === 0 || Number.isNaN(y[k - 1]!)) {
+      pen = false;
+      const lone = k + 1 === n || Number.isNaN(y[k + 1]!);
+      if (lone && v >= top && v <= bottom) {
         if (!sink) return true;
         any = true;
         sink.moveTo(edge[k]!, v);
         sink.lineTo(edge[k + 1]!, v);
       }
-    } else {
-      let pen = false;
-      for (let i = k + 1; i <= b; i++) {
-        const y0 = y[i - 1]!;
-        const y1 = y[i]!;
-        if ((y0 < top && y1 < top) || (y0 > bottom && y1 > bottom)) {
-          pen = false;
-          continue;
-        }
-        if (!sink) return true;
-        any = true;
-        if (!pen) sink.moveTo(mid[i - 1]!, y0);
-        pen = true;
-        sink.lineTo(mid[i]!, y1);
-      }
+      continue;
     }
-    k = b;
+    const y0 = y[k - 1]!;
+    if ((y0 < top && v < top) || (y0 > bottom && v > bottom)) {
+      pen = false;
+      continue;
+    }
+    if (!sink) return true;
+    any = true;
+    if (!pen) sink.moveTo(mid[k - 1]!, y0);
+    pen = true;
+    sink.lineTo(mid[k]!, v);
   }
   return any;
 }

@@ -16,10 +16,15 @@ export function visiblePeak(s: HistorySeries, metric: HistoryMetric, range: read
   for (const n of s.nodes) {
     const m = n.series[metric];
     if (!m) continue;
-    // The arrays straight: no object per column on the way to the first drawn chart.
-    for (let i = Math.max(0, c0 - s.first); i <= c1 - s.first && i < m.max.length; i++) {
-      const hi = m.max[i];
-      if (hi !== null && hi !== undefined && m.min[i] !== null && m.min[i] !== undefined && hi > top) top = hi;
+    const { min, max } = m;
+    const end = Math.min(c1 - s.first, max.length - 1);
+    // The arrays straight: no object per column on the way to the first drawn chart. Only a
+    // maximum above the peak so far is checked for data (its minimum): most are not.
+    for (let i = Math.max(0, c0 - s.first); i <= end; i++) {
+      const hi = max[i];
+      if (hi === null || hi === undefined || hi <= top) continue;
+      const lo = min[i];
+      if (lo !== null && lo !== undefined) top = hi;
     }
   }
   return top / scale;
